@@ -1,0 +1,437 @@
+import { SaxesTagNS } from 'saxes';
+import { Diagnostic, EspiFileError } from './diagnostics';
+import {
+  dropUndefined,
+  localTimeFields,
+  LTP_ELEMENTS,
+  READING_TYPE_ELEMENTS,
+  readingTypeFields,
+  USAGE_POINT_ELEMENTS,
+  USAGE_SUMMARY_ELEMENTS,
+  usageSummaryFields,
+  usagePointFields,
+} from './entity-fields';
+import { isInt48 } from './numbers';
+import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, IntervalReading, XmlElement } from './records';
+import { ByteSource, DEFAULT_XML_LIMITS, driveXml, XmlHandler, XmlLimits } from './xml-stream';
+
+export const ATOM_NS = 'http://www.w3.org/2005/Atom';
+export const ESPI_NS = 'http://naesb.org/espi';
+export const CUSTOMER_NS = 'http://naesb.org/espi/customer';
+
+export type ReaderEvent = EspiRecord | { type: 'Diagnostic'; diagnostic: Diagnostic };
+
+export interface ReaderOptions {
+  limits?: XmlLimits;
+  /** Readings per batch handed downstream. */
+  batchSize?: number;
+  /** Elements in one entity's content (readings excepted): bounds memory per entry. */
+  maxEntityElements?: number;
+}
+
+const CUSTOMER_KINDS: ReadonlySet<string> = new Set<CustomerKindName>([
+  'Customer',
+  'CustomerAccount',
+  'CustomerAgreement',
+  'ServiceLocation',
+  'ServiceSupplier',
+  'Meter',
+  'EndDevice',
+  'Statement',
+  'ProgramDateIdMappings',
+]);
+
+/** Resources the portal has no use for; read past without a warning because they are legitimate ESPI. */
+const IGNORED_RESOURCES = new Set([
+  'ElectricPowerQualitySummary',
+  'ApplicationInformation',
+  'Authorization',
+  'Subscription',
+  'BatchList',
+  'ServiceStatus',
+  'ProgramIdMappings',
+]);
+
+const READING_FIELDS = new Set([
+  'cost',
+  'ReadingQuality',
+  'quality',
+  'timePeriod',
+  'duration',
+  'start',
+  'value',
+  'consumptionTier',
+  'tou',
+  'cpp',
+]);
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+const FRACTIONAL_TEXT = /^\s*[+-]?\d*\.\d+\s*$/;
+
+/**
+ * Streams an ESPI Atom document (usage or customer feed) into records. Interval readings come out in batches as
+ * they are parsed; every other entity comes out when its entry closes. Readings that break the rules are left
+ * out and reported, with their line, as error diagnostics.
+ */
+export function readEspiAtom(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReaderEvent> {
+  const reader = new AtomReader(options.batchSize ?? 2048, options.maxEntityElements ?? 100_000);
+  return driveXml(source, reader, () => reader.drain(), options.limits ?? DEFAULT_XML_LIMITS);
+}
+
+class AtomReader implements XmlHandler {
+  private queue: ReaderEvent[] = [];
+  private level = 0;
+  private entryLevel = 0;
+  private entry: EntryInfo | undefined;
+  private entryRecords: EspiRecord[] = [];
+  private atomField: string | undefined;
+  private contentLevel = 0;
+  private text = '';
+  private unknownSeen = new Set<string>();
+
+  // A resource being captured as a tree.
+  private tree: { kind: string; ns: string; root: XmlElement; stack: XmlElement[]; level: number; line: number } | undefined;
+  private treeSize = 0;
+
+  // An IntervalBlock being streamed.
+  private block: BlockInfo | undefined;
+  private blockLevel = 0;
+  private blockCount = 0;
+  private inInterval = false;
+  private intervalStart: number | undefined;
+  private intervalDuration: number | undefined;
+  private reading: IntervalReading | undefined;
+  private readingProblem: Diagnostic | undefined;
+  private batch: IntervalReading[] = [];
+
+  constructor(
+    private readonly batchSize: number,
+    private readonly maxEntityElements: number,
+  ) {}
+
+  drain(): ReaderEvent[] {
+    const out = this.queue;
+    this.queue = [];
+    return out;
+  }
+
+  onOpen(tag: SaxesTagNS, line: number): void {
+    const level = ++this.level;
+    this.text = '';
+    if (this.block) return this.openInBlock(tag, line, level);
+    if (this.tree) return this.openInTree(tag);
+    if (level === 1) {
+      if (tag.uri !== ATOM_NS || (tag.local !== 'feed' && tag.local !== 'entry')) {
+        throw new EspiFileError('not-espi', `root element is {${tag.uri}}${tag.local}, not an Atom feed or entry`, line);
+      }
+      if (tag.local === 'entry') this.startEntry(level, line);
+      return;
+    }
+    if (!this.entry) {
+      if (level === 2 && tag.uri === ATOM_NS && tag.local === 'entry') this.startEntry(level, line);
+      return;
+    }
+    if (level === this.entryLevel + 1) {
+      if (tag.uri !== ATOM_NS) return this.unknown(`{${tag.uri}}${tag.local}`, line);
+      if (tag.local === 'link') return this.link(tag);
+      if (tag.local === 'content') {
+        this.contentLevel = level;
+        return;
+      }
+      this.atomField = tag.local;
+      return;
+    }
+    if (this.contentLevel && level === this.contentLevel + 1) return this.startResource(tag, line, level);
+  }
+
+  onClose(tag: SaxesTagNS, line: number): void {
+    const level = this.level--;
+    if (this.block) {
+      this.closeInBlock(tag, level, line);
+    } else if (this.tree) {
+      this.closeInTree(level);
+    } else if (this.entry && level === this.entryLevel + 1 && this.atomField) {
+      this.atomEntryField(this.atomField, this.text.trim());
+      this.atomField = undefined;
+    } else if (this.entry && level === this.contentLevel) {
+      this.contentLevel = 0;
+    } else if (this.entry && level === this.entryLevel) {
+      this.endEntry();
+    }
+    this.text = '';
+  }
+
+  onText(text: string): void {
+    if (this.tree) {
+      const node = this.tree.stack[this.tree.stack.length - 1];
+      node.text = node.text === undefined ? text : node.text + text;
+    } else {
+      this.text += text;
+    }
+  }
+
+  // --- Atom envelope ---------------------------------------------------------------------------------------
+
+  private startEntry(level: number, line: number) {
+    this.entry = { related: [], line };
+    this.entryLevel = level;
+    this.entryRecords = [];
+  }
+
+  private link(tag: SaxesTagNS) {
+    const entry = this.entry!;
+    const href = tag.attributes.href?.value?.trim();
+    if (!href) return;
+    const rel = tag.attributes.rel?.value ?? 'alternate';
+    if (rel === 'self') entry.self = href;
+    else if (rel === 'up') entry.up = href;
+    else if (rel === 'related') entry.related.push(href);
+  }
+
+  private atomEntryField(name: string, value: string) {
+    const entry = this.entry!;
+    if (name === 'id') entry.id = value;
+    else if (name === 'title') entry.title = value;
+    else if (name === 'published') entry.published = value;
+    else if (name === 'updated') entry.updated = value;
+  }
+
+  private endEntry() {
+    for (const r of this.entryRecords) this.queue.push(r);
+    this.entry = undefined;
+    this.entryRecords = [];
+    this.contentLevel = 0;
+  }
+
+  private unknown(name: string, line: number) {
+    if (this.unknownSeen.has(name)) return;
+    this.unknownSeen.add(name);
+    this.diagnostic({ severity: 'warning', code: 'unknown-element', message: `unknown element ${name} ignored`, line });
+  }
+
+  private diagnostic(d: Diagnostic) {
+    this.queue.push({ type: 'Diagnostic', diagnostic: d });
+  }
+
+  // --- Entity content kept as a tree ------------------------------------------------------------------------
+
+  private startResource(tag: SaxesTagNS, line: number, level: number) {
+    if (tag.uri === ESPI_NS && tag.local === 'IntervalBlock') {
+      this.block = { ordinal: this.blockCount++, entry: this.entry!, readingCount: 0, line };
+      this.blockLevel = level;
+      this.intervalStart = this.intervalDuration = undefined;
+      return;
+    }
+    if (tag.uri !== ESPI_NS && tag.uri !== CUSTOMER_NS) this.unknown(`{${tag.uri}}${tag.local}`, line);
+    const root: XmlElement = { name: tag.local, children: [] };
+    this.tree = { kind: tag.local, ns: tag.uri, root, stack: [root], level, line };
+    this.treeSize = 1;
+  }
+
+  private openInTree(tag: SaxesTagNS) {
+    const tree = this.tree!;
+    if (++this.treeSize > this.maxEntityElements) {
+      throw new EspiFileError('entity-too-large', `a ${tree.kind} entity with more than ${this.maxEntityElements} elements`, tree.line);
+    }
+    const node: XmlElement = { name: tag.local, children: [] };
+    tree.stack[tree.stack.length - 1].children.push(node);
+    tree.stack.push(node);
+  }
+
+  private closeInTree(level: number) {
+    const tree = this.tree!;
+    if (level > tree.level) {
+      tree.stack.pop();
+      return;
+    }
+    this.tree = undefined;
+    this.entityRecord(tree.kind, tree.ns, tree.root, tree.line);
+  }
+
+  private entityRecord(kind: string, ns: string, root: XmlElement, line: number) {
+    const entry = this.entry!;
+    const problems: string[] = [];
+    const known = (names: string[]) => this.checkChildren(root, names, line);
+    if (ns === ESPI_NS && kind === 'UsagePoint') {
+      known(USAGE_POINT_ELEMENTS);
+      this.entryRecords.push({ type: 'UsagePoint', entry, ...dropUndefined(usagePointFields(root, problems)) });
+    } else if (ns === ESPI_NS && kind === 'MeterReading') {
+      this.entryRecords.push({ type: 'MeterReading', entry });
+    } else if (ns === ESPI_NS && kind === 'ReadingType') {
+      known(READING_TYPE_ELEMENTS);
+      this.entryRecords.push({ type: 'ReadingType', entry, fields: readingTypeFields(root, problems) });
+    } else if ((ns === ESPI_NS || ns === CUSTOMER_NS) && kind === 'LocalTimeParameters') {
+      known(LTP_ELEMENTS);
+      const fields = dropUndefined(localTimeFields(root, problems));
+      this.entryRecords.push({ type: 'LocalTimeParameters', entry, fields, namespace: ns === ESPI_NS ? 'espi' : 'customer' });
+    } else if (ns === ESPI_NS && (kind === 'UsageSummary' || kind === 'ElectricPowerUsageSummary')) {
+      known(USAGE_SUMMARY_ELEMENTS);
+      this.entryRecords.push({ type: kind, entry, fields: usageSummaryFields(root, problems) });
+    } else if (ns === CUSTOMER_NS && CUSTOMER_KINDS.has(kind)) {
+      this.entryRecords.push({
+        type: 'CustomerEntity',
+        kind: kind as CustomerKindName,
+        entry,
+        content: root,
+        usagePointRefs: usagePointRefs(root),
+      });
+    } else if (!IGNORED_RESOURCES.has(kind)) {
+      this.unknown(kind, line);
+    }
+    if (problems.length > 0) {
+      this.diagnostic({
+        severity: 'error',
+        code: 'entity-bad-number',
+        message: `${kind}: not an integer where one is required: ${problems.join(', ')}`,
+        line,
+        entity: entry.self ?? entry.id,
+      });
+    }
+  }
+
+  private checkChildren(root: XmlElement, names: string[], line: number) {
+    for (const c of root.children) {
+      if (!names.includes(c.name)) this.unknown(`${root.name}/${c.name}`, line);
+    }
+  }
+
+  // --- IntervalBlock: streamed reading by reading -----------------------------------------------------------
+
+  private openInBlock(tag: SaxesTagNS, line: number, level: number) {
+    const rel = level - this.blockLevel;
+    if (rel === 1) {
+      if (tag.local === 'IntervalReading') {
+        this.reading = { start: NaN, duration: NaN, line };
+        this.readingProblem = undefined;
+      } else if (tag.local === 'interval') {
+        this.inInterval = true;
+      } else {
+        this.unknown(`IntervalBlock/${tag.local}`, line);
+      }
+    } else if (this.reading && !READING_FIELDS.has(tag.local)) {
+      this.unknown(`IntervalReading/${tag.local}`, line);
+    }
+  }
+
+  private closeInBlock(tag: SaxesTagNS, level: number, line: number) {
+    const rel = level - this.blockLevel;
+    if (rel === 0) return this.endBlock();
+    if (this.inInterval) {
+      if (rel === 1) {
+        this.inInterval = false;
+        if (this.intervalStart !== undefined && this.intervalDuration !== undefined) {
+          this.block!.interval = { start: this.intervalStart, duration: this.intervalDuration };
+        }
+      } else if (tag.local === 'start') this.intervalStart = this.blockNumber('interval start', line);
+      else if (tag.local === 'duration') this.intervalDuration = this.blockNumber('interval duration', line);
+      return;
+    }
+    const r = this.reading;
+    if (!r) return;
+    switch (tag.local) {
+      case 'start':
+        r.start = this.readingNumber('start');
+        break;
+      case 'duration':
+        r.duration = this.readingNumber('duration');
+        break;
+      case 'value':
+        r.value = this.readingNumber('value');
+        break;
+      case 'cost':
+        r.cost = this.readingNumber('cost');
+        break;
+      case 'quality':
+        (r.qualities ??= []).push(this.readingNumber('quality'));
+        break;
+      case 'tou':
+        r.tou = this.readingNumber('tou');
+        break;
+      case 'cpp':
+        r.cpp = this.readingNumber('cpp');
+        break;
+      case 'consumptionTier':
+        r.consumptionTier = this.readingNumber('consumptionTier');
+        break;
+      case 'IntervalReading':
+        if (rel === 1) this.endReading(r);
+        break;
+    }
+  }
+
+  /** Parses a reading field; on failure the reading is marked rejected (the first problem is the one reported). */
+  private readingNumber(field: string): number {
+    const t = this.text;
+    if (INTEGER_TEXT.test(t)) {
+      const n = Number(t);
+      if (isInt48(n)) return n;
+      this.rejectReading('value-out-of-range', `${field} ${t.trim()} is outside the Int48 range of ESPI`);
+      return NaN;
+    }
+    if (field === 'start' && FRACTIONAL_TEXT.test(t)) {
+      this.rejectReading('reading-fractional-start', `start ${t.trim()} is not a whole second`);
+    } else {
+      this.rejectReading('reading-bad-number', `${field} "${t.trim().slice(0, 40)}" is not an integer`);
+    }
+    return NaN;
+  }
+
+  private rejectReading(code: string, message: string) {
+    this.readingProblem ??= { severity: 'error', code, message, line: this.reading!.line, entity: this.blockName() };
+  }
+
+  private blockNumber(field: string, line: number): number | undefined {
+    const t = this.text;
+    if (INTEGER_TEXT.test(t)) return Number(t);
+    this.diagnostic({ severity: 'warning', code: 'block-bad-interval', message: `IntervalBlock ${field} "${t.trim()}" is not an integer`, line });
+    return undefined;
+  }
+
+  private blockName(): string {
+    const b = this.block!;
+    return b.entry.self ?? b.entry.id ?? `IntervalBlock#${b.ordinal}`;
+  }
+
+  private endReading(r: IntervalReading) {
+    this.reading = undefined;
+    if (!this.readingProblem) {
+      if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
+      else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
+      else if (r.duration < 0) this.rejectReading('reading-negative-duration', `duration ${r.duration} is negative`);
+    }
+    if (this.readingProblem) {
+      this.diagnostic(this.readingProblem);
+      return;
+    }
+    this.batch.push(r);
+    this.block!.readingCount++;
+    if (this.batch.length >= this.batchSize) this.flushBatch();
+  }
+
+  private flushBatch() {
+    if (this.batch.length === 0) return;
+    this.queue.push({ type: 'Readings', block: this.block!, readings: this.batch });
+    this.batch = [];
+  }
+
+  private endBlock() {
+    this.flushBatch();
+    const block = this.block!;
+    this.block = undefined;
+    this.entryRecords.push({ type: 'IntervalBlock', entry: block.entry, block });
+  }
+}
+
+function usagePointRefs(root: XmlElement): string[] {
+  const refs: string[] = [];
+  const visit = (el: XmlElement) => {
+    for (const c of el.children) {
+      if (c.name === 'UsagePoints') {
+        for (const r of c.children) if (r.text?.trim()) refs.push(r.text.trim());
+        if (c.text?.trim()) refs.push(c.text.trim());
+      } else visit(c);
+    }
+  };
+  visit(root);
+  return refs;
+}
