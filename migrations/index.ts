@@ -1,0 +1,3 @@
+import { PortalSchema1764300000000 } from './1764300000000-PortalSchema';
+
+export const migrations = [PortalSchema1764300000000];

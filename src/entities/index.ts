@@ -1,0 +1,50 @@
+import { Customer } from './customer.entity';
+import { CustomerAccount } from './customer-account.entity';
+import { ImportBatch } from './import-batch.entity';
+import { IntervalReading } from './interval-reading.entity';
+import { IntervalRevision } from './interval-revision.entity';
+import { Meter } from './meter.entity';
+import { MeterReading } from './meter-reading.entity';
+import { ReadingType } from './reading-type.entity';
+import { ServiceLocation } from './service-location.entity';
+import { UsageDaily } from './usage-daily.entity';
+import { UsageMonthly } from './usage-monthly.entity';
+import { UsagePoint } from './usage-point.entity';
+import { UsageSummary } from './usage-summary.entity';
+import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
+
+export {
+  Customer,
+  CustomerAccount,
+  ImportBatch,
+  IntervalReading,
+  IntervalRevision,
+  Meter,
+  MeterReading,
+  ReadingType,
+  ServiceLocation,
+  UsageDaily,
+  UsageMonthly,
+  UsagePoint,
+  UsageSummary,
+  UsageSummaryLineItem,
+};
+export type { ImportSource, ImportStatus } from './import-batch.entity';
+export { ESTIMATED_QUALITY_CODES, ESTIMATED_QUALITY_MASK, qualityMask } from './interval-reading.entity';
+
+export const entities = [
+  Customer,
+  CustomerAccount,
+  ServiceLocation,
+  UsagePoint,
+  Meter,
+  ReadingType,
+  MeterReading,
+  ImportBatch,
+  IntervalReading,
+  IntervalRevision,
+  UsageDaily,
+  UsageMonthly,
+  UsageSummary,
+  UsageSummaryLineItem,
+];

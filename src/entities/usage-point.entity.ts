@@ -1,0 +1,57 @@
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { CustomerAccount } from './customer-account.entity';
+import { ServiceLocation } from './service-location.entity';
+import { SourcedRecord } from './sourced-record';
+
+@Entity('usage_point')
+@Unique('uq_usage_point_source', ['sourceSystem', 'externalId'])
+export class UsagePoint extends SourcedRecord {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_point' })
+  id: string;
+
+  // Null while a usage feed has been loaded but no customer feed has claimed the usage point yet.
+  @Column({ type: 'bigint', name: 'customer_account_id', nullable: true })
+  @Index('ix_usage_point_customer_account')
+  @ForeignKey(() => CustomerAccount, { name: 'fk_usage_point_customer_account', onDelete: 'SET NULL' })
+  customerAccountId: string | null;
+
+  @Column({ type: 'bigint', name: 'service_location_id', nullable: true })
+  @Index('ix_usage_point_service_location')
+  @ForeignKey(() => ServiceLocation, { name: 'fk_usage_point_service_location', onDelete: 'SET NULL' })
+  serviceLocationId: string | null;
+
+  // ESPI ServiceCategory kind: 0 electricity, 1 gas, 2 water, 3 time, 4 heat, ...
+  @Column({ type: 'smallint', name: 'service_category_kind' })
+  serviceCategoryKind: number;
+
+  @Column({ type: 'smallint', nullable: true })
+  status: number | null;
+
+  // ESPI roleFlags (hexBinary) as received.
+  @Column({ type: 'text', name: 'role_flags', nullable: true })
+  roleFlags: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  // IANA zone that defines local days and months for rollups; resolved from the service location or from
+  // LocalTimeParameters by the loader. Null means UTC.
+  @Column({ type: 'text', name: 'time_zone', nullable: true })
+  timeZone: string | null;
+
+  // ESPI LocalTimeParameters exactly as received, so the zone resolution can be redone or audited.
+  @Column({ type: 'integer', name: 'tz_offset', nullable: true })
+  tzOffset: number | null;
+
+  @Column({ type: 'integer', name: 'dst_offset', nullable: true })
+  dstOffset: number | null;
+
+  @Column({ type: 'text', name: 'dst_start_rule', nullable: true })
+  dstStartRule: string | null;
+
+  @Column({ type: 'text', name: 'dst_end_rule', nullable: true })
+  dstEndRule: string | null;
+}
