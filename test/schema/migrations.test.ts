@@ -36,6 +36,7 @@ test('migrations apply to an empty database and agree with the entities', async 
 
   // The equivalent of `typeorm migration:generate --check`: what synchronize would still do.
   const pending = await dataSource.driver.createSchemaBuilder().log();
+  assert.equal(dataSource.entityMetadatas.length, portalTables.length);
   assert.deepEqual(
     pending.upQueries.map((q) => q.query),
     [],
@@ -45,6 +46,45 @@ test('migrations apply to an empty database and agree with the entities', async 
     `SELECT count(*)::int AS partitioned FROM pg_partitioned_table WHERE partrelid = 'interval_reading'::regclass`,
   );
   assert.equal(partitioned, 1);
+});
+
+// What TypeORM's schema builder does not compare, checked in the catalog instead.
+test('the migration keeps what the entities cannot express', async () => {
+  const { dataSource } = schema;
+  const [signature] = await dataSource.query(
+    `SELECT i.indnullsnotdistinct AS "nullsNotDistinct", i.indnatts AS columns
+       FROM pg_index i WHERE i.indexrelid = 'uq_reading_type_signature'::regclass`,
+  );
+  assert.deepEqual(signature, { nullsNotDistinct: true, columns: 21 });
+
+  const identities: { column: string; identity: string }[] = await dataSource.query(
+    `SELECT table_name || '.' || column_name AS column, identity_generation AS identity
+       FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES' ORDER BY 1`,
+  );
+  assert.equal(identities.length, 11);
+  assert.deepEqual(
+    identities.filter((c) => c.identity !== 'ALWAYS'),
+    [],
+  );
+
+  const [{ key }] = await dataSource.query(
+    `SELECT pg_get_partkeydef('interval_reading'::regclass) AS key`,
+  );
+  assert.equal(key, 'RANGE (start)');
+
+  // The checksum is unique among loaded batches, except for forced reloads.
+  const checksum = 'a'.repeat(64);
+  const batch = (status: string, forced: boolean) =>
+    dataSource.query(`INSERT INTO import_batch (source, checksum, status, forced) VALUES ('cli', $1, $2, $3)`, [
+      checksum,
+      status,
+      forced,
+    ]);
+  await batch('loaded', false);
+  await batch('rejected', false);
+  await batch('loaded', true);
+  await assert.rejects(batch('loaded', false), /uq_import_batch_checksum/);
+  await assert.rejects(batch('done', false), /ck_import_batch_status/);
 });
 
 test('reverting every migration leaves only the typeorm_migrations table', async () => {

@@ -41,3 +41,25 @@ export async function userTables(dataSource: DataSource): Promise<string[]> {
   );
   return rows.map((r) => r.relname);
 }
+
+export interface SeededSeries {
+  usagePointId: string;
+  meterReadingId: string;
+}
+
+// A usage point with one 15-minute Wh series, the minimum interval_reading rows need to point at.
+export async function seedSeries(dataSource: DataSource, externalId = 'up-1'): Promise<SeededSeries> {
+  const [{ id: usagePointId }] = await dataSource.query(
+    `INSERT INTO usage_point (source_system, external_id, service_category_kind) VALUES ('test', $1, 0) RETURNING id`,
+    [externalId],
+  );
+  const [{ id: readingTypeId }] = await dataSource.query(
+    `INSERT INTO reading_type (uom, power_of_ten_multiplier, interval_length) VALUES (72, 0, 900)
+     ON CONFLICT ON CONSTRAINT uq_reading_type_signature DO UPDATE SET uom = EXCLUDED.uom RETURNING id`,
+  );
+  const [{ id: meterReadingId }] = await dataSource.query(
+    `INSERT INTO meter_reading (usage_point_id, reading_type_id) VALUES ($1, $2) RETURNING id`,
+    [usagePointId, readingTypeId],
+  );
+  return { usagePointId, meterReadingId };
+}
