@@ -1,0 +1,42 @@
+import { createReadStream } from 'node:fs';
+import { readEspiAtom, ReaderOptions } from './atom-reader';
+import { ImportEvent, LinkedFeed, LinkedMeterReading, LinkOptions, linkEspi } from './linker';
+import { IntervalReading } from './records';
+import { ByteSource } from './xml-stream';
+
+export type ImportOptions = LinkOptions & ReaderOptions;
+
+/** Parse, link and validate an ESPI Atom document: the loader's entry point. */
+export function importEspiAtom(source: ByteSource, options: ImportOptions): AsyncGenerator<ImportEvent> {
+  return linkEspi(readEspiAtom(source, options), options);
+}
+
+export function importEspiAtomFile(path: string, options: Omit<ImportOptions, 'source'> & { source?: string }) {
+  return importEspiAtom(createReadStream(path, { highWaterMark: 256 * 1024 }), { source: path, ...options });
+}
+
+export interface CollectedFeed {
+  feed: LinkedFeed;
+  /** Accepted readings per meter reading, in file order. */
+  readings: Map<LinkedMeterReading, IntervalReading[]>;
+}
+
+/**
+ * Gathers a whole import in memory: for tests, the exporter's round trips and small files. The loader streams
+ * `importEspiAtom` instead, staging readings by block and applying `feed.blockOwner` at the end.
+ */
+export async function collectImport(events: AsyncIterable<ImportEvent>): Promise<CollectedFeed> {
+  const byBlock = new Map<number, IntervalReading[]>();
+  for await (const ev of events) {
+    if (ev.type === 'readings') {
+      const list = byBlock.get(ev.block.ordinal);
+      if (list) for (const r of ev.readings) list.push(r);
+      else byBlock.set(ev.block.ordinal, [...ev.readings]);
+    } else if (ev.type === 'linked') {
+      const readings = new Map<LinkedMeterReading, IntervalReading[]>();
+      for (const mr of ev.feed.meterReadings) readings.set(mr, mr.blocks.flatMap((b) => byBlock.get(b.ordinal) ?? []));
+      return { feed: ev.feed, readings };
+    }
+  }
+  throw new Error('import ended without its linked feed');
+}

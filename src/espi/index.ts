@@ -1,0 +1,16 @@
+export { readEspiAtom, ATOM_NS, ESPI_NS, CUSTOMER_NS } from './atom-reader';
+export type { ReaderEvent, ReaderOptions } from './atom-reader';
+export { linkEspi } from './linker';
+export type { ImportEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, CustomerRecord } from './linker';
+export { importEspiAtom, importEspiAtomFile, collectImport } from './import';
+export type { ImportOptions, CollectedFeed } from './import';
+export type { Diagnostic, Severity } from './diagnostics';
+export { EspiFileError } from './diagnostics';
+export * from './records';
+export { flowOf, readingTypeSignature, scaledDecimal } from './reading-type';
+export type { Flow } from './reading-type';
+export { ianaZone, fixedZone, ltpZone, localToUtc, dstTransitions } from './time-zone';
+export type { TimeZone, LtpFields } from './time-zone';
+export { decodeDstRule } from './dst-rule';
+export { DEFAULT_XML_LIMITS } from './xml-stream';
+export type { XmlLimits, ByteSource } from './xml-stream';

@@ -1,0 +1,612 @@
+import { Coverage } from './coverage';
+import { Diagnostic, EspiFileError } from './diagnostics';
+import { collectionOf, normalizeHref, parentOf } from './hrefs';
+import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
+import { readingTypeSignature, flowOf, Flow } from './reading-type';
+import { ianaZone, LtpFields, ltpZone, TimeZone } from './time-zone';
+import type { ReaderEvent } from './atom-reader';
+
+export interface LinkOptions {
+  /** Names the file's origin in natural keys (a data custodian, an inbox path): hrefs are unique only within one. */
+  source: string;
+  /** IANA zone used when a usage point has no LocalTimeParameters or a broken one. */
+  fallbackZone: string;
+  /** Diagnostics kept per code; the rest are counted. */
+  maxDiagnosticsPerCode?: number;
+}
+
+export interface LinkedUsagePoint {
+  key: string;
+  href?: string;
+  atomId?: string;
+  title?: string;
+  serviceKind?: number;
+  status?: number;
+  roleFlags?: string;
+  zone: TimeZone;
+  zoneSource: 'LocalTimeParameters' | 'fallback';
+  localTimeParameters?: LtpFields;
+  entry: EntryInfo;
+}
+
+export interface LinkedMeterReading {
+  key: string;
+  href?: string;
+  usagePoint: LinkedUsagePoint;
+  readingType: ReadingTypeFields;
+  readingTypeHref?: string;
+  flow: Flow;
+  /** Accepted blocks, in file order. */
+  blocks: BlockInfo[];
+  readingCount: number;
+  /** Sum of raw values (× 10^powerOfTenMultiplier in the unit); bigint because a long series can pass 2^53. */
+  valueTotal: bigint;
+  costTotal: bigint;
+  firstStart?: number;
+  lastEnd?: number;
+  entry: EntryInfo;
+}
+
+export interface LinkedSummary {
+  type: 'UsageSummary' | 'ElectricPowerUsageSummary';
+  usagePoint?: LinkedUsagePoint;
+  fields: UsageSummaryFields;
+  entry: EntryInfo;
+}
+
+export type CustomerRecord = Extract<EspiRecord, { type: 'CustomerEntity' }>;
+
+export interface LinkedFeed {
+  source: string;
+  usagePoints: LinkedUsagePoint[];
+  meterReadings: LinkedMeterReading[];
+  summaries: LinkedSummary[];
+  customers: CustomerRecord[];
+  localTimeParameters: Extract<EspiRecord, { type: 'LocalTimeParameters' }>[];
+  /** Reading types no meter reading refers to (a ReadingType collection feed, for instance). */
+  unusedReadingTypes: Extract<EspiRecord, { type: 'ReadingType' }>[];
+  /** Owner of each accepted block, by block ordinal; a block absent here was rejected and its readings must be dropped. */
+  blockOwner: Map<number, LinkedMeterReading>;
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  /** True when the whole file is rejected (nothing in it may be loaded). */
+  fileRejected: boolean;
+}
+
+/** Events of an import: readings as parsed (keyed by block), diagnostics as found, and the linked feed last. */
+export type ImportEvent =
+  | { type: 'readings'; block: BlockInfo; readings: IntervalReading[] }
+  | { type: 'diagnostic'; diagnostic: Diagnostic }
+  | { type: 'linked'; feed: LinkedFeed };
+
+interface BlockState {
+  info: BlockInfo;
+  coverage: Coverage;
+  /** Reading count per duration (bounded): compared with intervalLength once the reading type is known. */
+  durations: Map<number, number>;
+  valueSmall: number;
+  valueBig: bigint;
+  costSmall: number;
+  costBig: bigint;
+  firstStart?: number;
+  lastEnd?: number;
+  previous?: IntervalReading;
+}
+
+const SPILL = 2 ** 52;
+
+/**
+ * Links the reader's records into usage points, meter readings and their blocks. Readings pass through at once
+ * (after per-block checks), so memory holds only the small entities and one coverage per block; ownership of
+ * the blocks is decided at the end, when every entry has been seen, and delivered in the final `linked` event.
+ */
+export async function* linkEspi(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ImportEvent> {
+  const state = new LinkState(options);
+  try {
+    for await (const ev of events) {
+      if (ev.type === 'Readings') {
+        const kept = state.checkReadings(ev.block, ev.readings);
+        if (kept.length > 0) yield { type: 'readings', block: ev.block, readings: kept };
+      } else if (ev.type === 'Diagnostic') {
+        state.report(ev.diagnostic);
+      } else {
+        state.add(ev);
+      }
+      yield* state.drainDiagnostics();
+    }
+  } catch (err) {
+    if (!(err instanceof EspiFileError)) throw err;
+    state.report(err.diagnostic);
+    yield* state.drainDiagnostics();
+    yield { type: 'linked', feed: state.rejectedFeed() };
+    return;
+  }
+  const feed = state.link();
+  yield* state.drainDiagnostics();
+  yield { type: 'linked', feed };
+}
+
+type Rec<T extends EspiRecord['type']> = Extract<EspiRecord, { type: T }>;
+
+class LinkState {
+  private readonly usagePoints: Rec<'UsagePoint'>[] = [];
+  private readonly meterReadings: Rec<'MeterReading'>[] = [];
+  private readonly readingTypes: Rec<'ReadingType'>[] = [];
+  private readonly ltps: Rec<'LocalTimeParameters'>[] = [];
+  private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
+  private readonly customers: CustomerRecord[] = [];
+  private readonly blocks = new Map<number, BlockState>();
+  private readonly diagnostics: Diagnostic[] = [];
+  private pending: Diagnostic[] = [];
+  private readonly perCode = new Map<string, number>();
+  private errorCount = 0;
+  private warningCount = 0;
+
+  constructor(private readonly options: LinkOptions) {}
+
+  report(d: Diagnostic) {
+    if (d.severity === 'error') this.errorCount++;
+    else this.warningCount++;
+    const seen = (this.perCode.get(d.code) ?? 0) + 1;
+    this.perCode.set(d.code, seen);
+    if (seen <= (this.options.maxDiagnosticsPerCode ?? 100)) {
+      this.diagnostics.push(d);
+      this.pending.push(d);
+    }
+  }
+
+  *drainDiagnostics(): Generator<ImportEvent> {
+    if (this.pending.length === 0) return;
+    const out = this.pending;
+    this.pending = [];
+    for (const diagnostic of out) yield { type: 'diagnostic', diagnostic };
+  }
+
+  add(r: Exclude<ReaderEvent, { type: 'Readings' | 'Diagnostic' }>) {
+    switch (r.type) {
+      case 'UsagePoint':
+        return void this.usagePoints.push(r);
+      case 'MeterReading':
+        return void this.meterReadings.push(r);
+      case 'ReadingType':
+        return void this.readingTypes.push(r);
+      case 'LocalTimeParameters':
+        return void this.ltps.push(r);
+      case 'UsageSummary':
+      case 'ElectricPowerUsageSummary':
+        return void this.summaries.push(r);
+      case 'CustomerEntity':
+        return void this.customers.push(r);
+      case 'IntervalBlock':
+        this.blockState(r.block);
+        return;
+    }
+  }
+
+  private blockState(info: BlockInfo): BlockState {
+    let b = this.blocks.get(info.ordinal);
+    if (!b) {
+      b = { info, coverage: new Coverage(), durations: new Map(), valueSmall: 0, valueBig: 0n, costSmall: 0, costBig: 0n };
+      this.blocks.set(info.ordinal, b);
+    }
+    return b;
+  }
+
+  /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
+  checkReadings(info: BlockInfo, readings: IntervalReading[]): IntervalReading[] {
+    const b = this.blockState(info);
+    let kept = readings;
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i];
+      const end = r.start + r.duration;
+      // A zero-length reading still occupies its start second, so two of them at one instant are caught.
+      if (!b.coverage.add(r.start, Math.max(end, r.start + 1)) && !this.overlapsOnlyNeighbour(b, r, info)) {
+        if (kept === readings) kept = readings.slice(0, i);
+        this.report({
+          severity: 'error',
+          code: 'reading-duplicate-start',
+          message: `reading at ${r.start} (${new Date(r.start * 1000).toISOString()}) repeats or overlaps another in its block`,
+          line: r.line,
+          entity: info.entry.self ?? info.entry.id,
+        });
+        continue;
+      }
+      if (kept !== readings) kept.push(r);
+      b.previous = r;
+      if (r.value !== undefined) {
+        b.valueSmall += r.value;
+        if (b.valueSmall > SPILL || b.valueSmall < -SPILL) {
+          b.valueBig += BigInt(b.valueSmall);
+          b.valueSmall = 0;
+        }
+      }
+      if (r.cost !== undefined) {
+        b.costSmall += r.cost;
+        if (b.costSmall > SPILL || b.costSmall < -SPILL) {
+          b.costBig += BigInt(b.costSmall);
+          b.costSmall = 0;
+        }
+      }
+      if (b.firstStart === undefined || r.start < b.firstStart) b.firstStart = r.start;
+      if (b.lastEnd === undefined || end > b.lastEnd) b.lastEnd = end;
+      const n = b.durations.get(r.duration);
+      if (n !== undefined) b.durations.set(r.duration, n + 1);
+      else if (b.durations.size < 32) b.durations.set(r.duration, 1);
+    }
+    return kept;
+  }
+
+  /**
+   * Billing-period files compute durations from local dates, so a period that spans a DST change runs an hour
+   * into its neighbour. A reading that only overlaps the reading before it in the file, with a different start,
+   * is kept with a warning; its non-overlapping part joins the coverage. Identical starts stay errors.
+   */
+  private overlapsOnlyNeighbour(b: BlockState, r: IntervalReading, info: BlockInfo): boolean {
+    const p = b.previous;
+    if (!p || p.start === r.start) return false;
+    const end = r.start + r.duration;
+    const pEnd = p.start + p.duration;
+    const clipped: [number, number] | undefined =
+      r.start > p.start && r.start < pEnd && end > pEnd ? [pEnd, end] : r.start < p.start && end > p.start ? [r.start, p.start] : undefined;
+    if (!clipped || !b.coverage.add(clipped[0], clipped[1])) return false;
+    this.report({
+      severity: 'warning',
+      code: 'reading-overlap',
+      message: `reading at ${new Date(r.start * 1000).toISOString()} overlaps its neighbour by ${Math.min(end, pEnd) - Math.max(r.start, p.start)} s`,
+      line: r.line,
+      entity: info.entry.self ?? info.entry.id,
+    });
+    return true;
+  }
+
+  rejectedFeed(): LinkedFeed {
+    return { ...this.emptyFeed(), fileRejected: true };
+  }
+
+  private emptyFeed(): LinkedFeed {
+    return {
+      source: this.options.source,
+      usagePoints: [],
+      meterReadings: [],
+      summaries: [],
+      customers: [],
+      localTimeParameters: [],
+      unusedReadingTypes: [],
+      blockOwner: new Map(),
+      diagnostics: this.diagnostics,
+      errorCount: this.errorCount,
+      warningCount: this.warningCount,
+      fileRejected: false,
+    };
+  }
+
+  link(): LinkedFeed {
+    const usagePoints = this.linkUsagePoints();
+    const meterReadings = this.linkMeterReadings(usagePoints);
+    const blockOwner = this.linkBlocks(meterReadings);
+    const summaries = this.summaries.map((s) => ({
+      type: s.type,
+      usagePoint: this.findParent(s.entry, usagePoints, s.type, ['UsageSummary', 'ElectricPowerUsageSummary'], false)?.linked,
+      fields: s.fields,
+      entry: s.entry,
+    }));
+    for (const s of summaries) {
+      if (!s.usagePoint) this.unlinked(s.type, s.entry, 'usage point');
+    }
+    const linkedReadings = uniqueBy(meterReadings.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
+    const usedTypes = new Set(linkedReadings.map((m) => m.readingTypeHref));
+    return {
+      ...this.emptyFeed(),
+      usagePoints: usagePoints.flatMap((u) => (u.linked ? [u.linked] : [])),
+      meterReadings: linkedReadings,
+      summaries,
+      customers: this.customers,
+      localTimeParameters: this.ltps,
+      unusedReadingTypes: this.readingTypes.filter((t) => !usedTypes.has(t.entry.self && normalizeHref(t.entry.self))),
+      blockOwner,
+      errorCount: this.errorCount,
+      warningCount: this.warningCount,
+    };
+  }
+
+  // --- usage points and their time zones --------------------------------------------------------------------
+
+  private linkUsagePoints(): Candidate<LinkedUsagePoint>[] {
+    const seen = new Map<string, Rec<'UsagePoint'>>();
+    const out: Candidate<LinkedUsagePoint>[] = [];
+    for (const up of this.usagePoints) {
+      const href = up.entry.self && normalizeHref(up.entry.self);
+      const identity = href ?? (up.entry.id && `id:${up.entry.id}`);
+      if (!identity) {
+        this.report({ severity: 'error', code: 'usage-point-no-identity', message: 'UsagePoint entry has neither a self link nor an atom:id', line: up.entry.line });
+        continue;
+      }
+      const earlier = seen.get(identity);
+      if (earlier) {
+        this.duplicate('UsagePoint', identity, up.entry, earlier.entry);
+        continue;
+      }
+      seen.set(identity, up);
+      const zone = this.zoneFor(up);
+      out.push({
+        entry: up.entry,
+        href,
+        linked: {
+          key: `${this.options.source}|${identity}`,
+          href,
+          atomId: up.entry.id,
+          title: up.entry.title,
+          serviceKind: up.serviceKind,
+          status: up.status,
+          roleFlags: up.roleFlags,
+          ...zone,
+          entry: up.entry,
+        },
+      });
+    }
+    return out;
+  }
+
+  private zoneFor(up: Rec<'UsagePoint'>): Pick<LinkedUsagePoint, 'zone' | 'zoneSource' | 'localTimeParameters'> {
+    const related = new Set(up.entry.related.map(normalizeHref));
+    let ltp = this.ltps.find((l) => l.entry.self && related.has(normalizeHref(l.entry.self)));
+    if (!ltp && this.ltps.length === 1) ltp = this.ltps[0];
+    const fallback = () => ({ zone: ianaZone(this.options.fallbackZone), zoneSource: 'fallback' as const });
+    const name = up.entry.self ?? up.entry.id;
+    if (!ltp) {
+      this.report({
+        severity: 'warning',
+        code: 'no-local-time-parameters',
+        message: `no LocalTimeParameters for this usage point: local days use the fallback zone ${this.options.fallbackZone}`,
+        line: up.entry.line,
+        entity: name,
+      });
+      return fallback();
+    }
+    const f = ltp.fields;
+    if (f.tzOffset === undefined || f.dstOffset === undefined || f.dstStartRule === undefined || f.dstEndRule === undefined) {
+      const rules = `dstStartRule "${f.dstStartRuleText ?? ''}", dstEndRule "${f.dstEndRuleText ?? ''}"`;
+      this.report({
+        severity: 'warning',
+        code: 'dst-rule-truncated',
+        message: `LocalTimeParameters incomplete or truncated (${rules}): using the fallback zone ${this.options.fallbackZone}`,
+        line: ltp.entry.line,
+        entity: ltp.entry.self ?? ltp.entry.id,
+      });
+      return fallback();
+    }
+    const fields: LtpFields = { tzOffset: f.tzOffset, dstOffset: f.dstOffset, dstStartRule: f.dstStartRule, dstEndRule: f.dstEndRule };
+    const zone = ltpZone(fields);
+    if (!zone) {
+      this.report({
+        severity: 'warning',
+        code: 'dst-rule-invalid',
+        message: `DST rules ${f.dstStartRuleText}/${f.dstEndRuleText} do not decode to dates: using the fallback zone ${this.options.fallbackZone}`,
+        line: ltp.entry.line,
+        entity: ltp.entry.self ?? ltp.entry.id,
+      });
+      return fallback();
+    }
+    return { zone, zoneSource: 'LocalTimeParameters', localTimeParameters: fields };
+  }
+
+  // --- meter readings and reading types ---------------------------------------------------------------------
+
+  private linkMeterReadings(usagePoints: Candidate<LinkedUsagePoint>[]): Candidate<LinkedMeterReading>[] {
+    const out: Candidate<LinkedMeterReading>[] = [];
+    const seen = new Set<string>();
+    const keys = new Map<string, Candidate<LinkedMeterReading>>();
+    for (const mr of this.meterReadings) {
+      const href = mr.entry.self && normalizeHref(mr.entry.self);
+      const identity = href ?? mr.entry.id ?? `line ${mr.entry.line}`;
+      if (seen.has(identity)) {
+        this.report({ severity: 'warning', code: 'duplicate-entry', message: `MeterReading ${identity} appears twice; the first is kept`, line: mr.entry.line, entity: identity });
+        continue;
+      }
+      seen.add(identity);
+      const up = this.findParent(mr.entry, usagePoints, 'MeterReading', ['MeterReading'], true)?.linked;
+      const rt = this.readingTypeOf(mr.entry);
+      const candidate: Candidate<LinkedMeterReading> = { entry: mr.entry, href };
+      out.push(candidate);
+      if (!up) {
+        this.unlinked('MeterReading', mr.entry, 'usage point');
+        continue;
+      }
+      if (!rt) {
+        this.unlinked('MeterReading', mr.entry, 'reading type');
+        continue;
+      }
+      const signature = readingTypeSignature(rt.fields);
+      const key = `${up.key}|${signature}`;
+      const clash = keys.get(key);
+      if (clash) {
+        this.report({
+          severity: 'warning',
+          code: 'meter-reading-merged',
+          message: `MeterReading ${identity} has the same usage point and reading type as ${clash.href ?? clash.entry.id}: their readings form one series`,
+          line: mr.entry.line,
+          entity: identity,
+        });
+        candidate.linked = clash.linked;
+        continue;
+      }
+      candidate.linked = {
+        key,
+        href,
+        usagePoint: up,
+        readingType: rt.fields,
+        readingTypeHref: rt.entry.self && normalizeHref(rt.entry.self),
+        flow: flowOf(rt.fields),
+        blocks: [],
+        readingCount: 0,
+        valueTotal: 0n,
+        costTotal: 0n,
+        entry: mr.entry,
+      };
+      keys.set(key, candidate);
+    }
+    return out;
+  }
+
+  private readingTypeOf(mr: EntryInfo): Rec<'ReadingType'> | undefined {
+    const related = new Set(mr.related.map(normalizeHref));
+    const self = mr.self && normalizeHref(mr.self);
+    const matches = this.readingTypes.filter(
+      (t) => (t.entry.self && related.has(normalizeHref(t.entry.self))) || (self && t.entry.up && normalizeHref(t.entry.up) === self),
+    );
+    const distinct = uniqueBy(matches, (t) => JSON.stringify(t.fields));
+    if (distinct.length === 1) return distinct[0];
+    if (distinct.length > 1) {
+      this.report({ severity: 'error', code: 'link-ambiguous', message: `MeterReading ${self ?? mr.id} points at ${distinct.length} different ReadingTypes`, line: mr.line, entity: self });
+      return undefined;
+    }
+    if (this.readingTypes.length === 1 && this.meterReadings.length === 1) return this.readingTypes[0];
+    return undefined;
+  }
+
+  // --- interval blocks ---------------------------------------------------------------------------------------
+
+  private linkBlocks(meterReadings: Candidate<LinkedMeterReading>[]): Map<number, LinkedMeterReading> {
+    const owner = new Map<number, LinkedMeterReading>();
+    const coverage = new Map<LinkedMeterReading, Coverage>();
+    for (const b of [...this.blocks.values()].sort((x, y) => x.info.ordinal - y.info.ordinal)) {
+      const mr = this.findParent(b.info.entry, meterReadings, 'IntervalBlock', ['IntervalBlock'], true);
+      const name = b.info.entry.self ?? b.info.entry.id ?? `IntervalBlock#${b.info.ordinal}`;
+      if (!mr || !mr.linked) {
+        if (!mr) this.unlinked('IntervalBlock', b.info.entry, 'meter reading', b.info.readingCount);
+        else this.rejectBlock(b, 'block-owner-rejected', `its MeterReading was rejected`);
+        continue;
+      }
+      const linked = mr.linked;
+      if (b.info.readingCount > 0 && linked.readingType.uom === undefined) {
+        this.rejectBlock(b, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
+        continue;
+      }
+      let seen = coverage.get(linked);
+      if (!seen) coverage.set(linked, (seen = new Coverage()));
+      if (!seen.addAll(b.coverage)) {
+        this.rejectBlock(b, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
+        continue;
+      }
+      this.checkIntervalLength(b, linked, name);
+      owner.set(b.info.ordinal, linked);
+      linked.blocks.push(b.info);
+      linked.readingCount += b.info.readingCount;
+      linked.valueTotal += b.valueBig + BigInt(b.valueSmall);
+      linked.costTotal += b.costBig + BigInt(b.costSmall);
+      if (b.firstStart !== undefined && (linked.firstStart === undefined || b.firstStart < linked.firstStart)) linked.firstStart = b.firstStart;
+      if (b.lastEnd !== undefined && (linked.lastEnd === undefined || b.lastEnd > linked.lastEnd)) linked.lastEnd = b.lastEnd;
+    }
+    return owner;
+  }
+
+  private checkIntervalLength(b: BlockState, mr: LinkedMeterReading, name: string) {
+    const expected = mr.readingType.intervalLength;
+    if (expected === undefined) return;
+    const dst = mr.usagePoint.localTimeParameters?.dstOffset ?? 3600;
+    const off: string[] = [];
+    for (const [duration, count] of b.durations) {
+      // Local days and months are an hour short or long across a DST change: that is not a disagreement.
+      if (duration !== expected && Math.abs(duration - expected) !== dst) off.push(`${count}× ${duration} s`);
+    }
+    if (off.length > 0) {
+      this.report({
+        severity: 'warning',
+        code: 'interval-length-mismatch',
+        message: `ReadingType intervalLength is ${expected} s but readings last ${off.join(', ')}`,
+        line: b.info.line,
+        entity: name,
+      });
+    }
+  }
+
+  private rejectBlock(b: BlockState, code: string, why: string) {
+    this.report({
+      severity: 'error',
+      code,
+      message: `IntervalBlock rejected with its ${b.info.readingCount} readings: ${why}`,
+      line: b.info.line,
+      entity: b.info.entry.self ?? b.info.entry.id ?? `IntervalBlock#${b.info.ordinal}`,
+    });
+  }
+
+  // --- shared link rules -------------------------------------------------------------------------------------
+
+  /**
+   * The parent of a child entry, by the first rule that finds one: the child's `up` names the parent itself or
+   * the parent's collection; the child's self href sits under the parent; the parent's `related` names the
+   * child or its collection; and, with no links at all, the only candidate in the file.
+   */
+  private findParent<T>(
+    child: EntryInfo,
+    parents: Candidate<T>[],
+    childKind: string,
+    collections: string[],
+    reportAmbiguity: boolean,
+  ): Candidate<T> | undefined {
+    const up = child.up && normalizeHref(child.up);
+    const self = child.self && normalizeHref(child.self);
+    const bySelf = (href: string | undefined) => (href ? parents.filter((p) => p.href === href) : []);
+    const rules: (() => Candidate<T>[])[] = [
+      () => bySelf(up),
+      () => collections.flatMap((c) => bySelf(up && parentOf(up, c))),
+      () => collections.flatMap((c) => bySelf(self && parentOf(self, c))),
+      () =>
+        parents.filter((p) =>
+          p.entry.related.some((r) => {
+            const h = normalizeHref(r);
+            return h === self || h === up || (self !== undefined && h === collectionOf(self));
+          }),
+        ),
+    ];
+    for (const rule of rules) {
+      const found = uniqueBy(rule(), (p) => p);
+      if (found.length === 1) return found[0];
+      if (found.length > 1) {
+        if (reportAmbiguity) {
+          this.report({ severity: 'error', code: 'link-ambiguous', message: `${childKind} could belong to ${found.length} parents`, line: child.line, entity: self ?? child.id });
+        }
+        return undefined;
+      }
+    }
+    if (parents.length === 1) return parents[0];
+    return undefined;
+  }
+
+  private unlinked(kind: string, entry: EntryInfo, what: string, readings?: number) {
+    this.report({
+      severity: 'error',
+      code: `unlinked-${kind.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())}`,
+      message: `${kind} has no ${what} it can be tied to${readings ? `: its ${readings} readings are rejected` : ''}`,
+      line: entry.line,
+      entity: entry.self ?? entry.id,
+    });
+  }
+
+  private duplicate(kind: string, identity: string, entry: EntryInfo, earlier: EntryInfo) {
+    this.report({
+      severity: 'warning',
+      code: 'duplicate-entry',
+      message: `${kind} ${identity} appears again (first at line ${earlier.line}); the first is kept`,
+      line: entry.line,
+      entity: identity,
+    });
+  }
+}
+
+interface Candidate<T> {
+  entry: EntryInfo;
+  href?: string;
+  linked?: T;
+}
+
+function uniqueBy<T, K>(items: T[], key: (t: T) => K): T[] {
+  const seen = new Set<K>();
+  return items.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
