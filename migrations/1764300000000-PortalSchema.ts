@@ -2,6 +2,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Hand-written because TypeORM cannot express partitioning, NULLS NOT DISTINCT or partial unique indexes with the
 // names we want; test/schema/migrations.test.ts proves the entities still agree with this DDL.
+
+// Rows upserted from another system by its key (src/entities/sourced-record.ts).
+const sourced = `source_system text NOT NULL, external_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()`;
+
 export class PortalSchema1764300000000 implements MigrationInterface {
   name = 'PortalSchema1764300000000';
 
@@ -9,15 +14,12 @@ export class PortalSchema1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE customer (
         id bigint GENERATED ALWAYS AS IDENTITY,
-        source_system text NOT NULL,
-        external_id text NOT NULL,
         kind text,
         status text,
         name text,
         email text,
         phone text,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        ${sourced},
         CONSTRAINT pk_customer PRIMARY KEY (id),
         CONSTRAINT uq_customer_source UNIQUE (source_system, external_id)
       )`);
@@ -26,13 +28,10 @@ export class PortalSchema1764300000000 implements MigrationInterface {
       CREATE TABLE customer_account (
         id bigint GENERATED ALWAYS AS IDENTITY,
         customer_id bigint NOT NULL,
-        source_system text NOT NULL,
-        external_id text NOT NULL,
         account_number text,
         name text,
         billing_cycle text,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        ${sourced},
         CONSTRAINT pk_customer_account PRIMARY KEY (id),
         CONSTRAINT uq_customer_account_source UNIQUE (source_system, external_id),
         CONSTRAINT fk_customer_account_customer FOREIGN KEY (customer_id) REFERENCES customer (id) ON DELETE CASCADE
@@ -42,8 +41,6 @@ export class PortalSchema1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE service_location (
         id bigint GENERATED ALWAYS AS IDENTITY,
-        source_system text NOT NULL,
-        external_id text NOT NULL,
         street_address text,
         street_address2 text,
         city text,
@@ -53,8 +50,7 @@ export class PortalSchema1764300000000 implements MigrationInterface {
         latitude numeric(9,6),
         longitude numeric(9,6),
         time_zone text,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        ${sourced},
         CONSTRAINT pk_service_location PRIMARY KEY (id),
         CONSTRAINT uq_service_location_source UNIQUE (source_system, external_id)
       )`);
@@ -62,8 +58,6 @@ export class PortalSchema1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE usage_point (
         id bigint GENERATED ALWAYS AS IDENTITY,
-        source_system text NOT NULL,
-        external_id text NOT NULL,
         customer_account_id bigint,
         service_location_id bigint,
         service_category_kind smallint NOT NULL,
@@ -76,8 +70,7 @@ export class PortalSchema1764300000000 implements MigrationInterface {
         dst_offset integer,
         dst_start_rule text,
         dst_end_rule text,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        ${sourced},
         CONSTRAINT pk_usage_point PRIMARY KEY (id),
         CONSTRAINT uq_usage_point_source UNIQUE (source_system, external_id),
         CONSTRAINT fk_usage_point_customer_account FOREIGN KEY (customer_account_id)
@@ -91,14 +84,11 @@ export class PortalSchema1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE meter (
         id bigint GENERATED ALWAYS AS IDENTITY,
-        source_system text NOT NULL,
-        external_id text NOT NULL,
         usage_point_id bigint,
         serial_number text,
         form_number text,
         interval_length integer,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        ${sourced},
         CONSTRAINT pk_meter PRIMARY KEY (id),
         CONSTRAINT uq_meter_source UNIQUE (source_system, external_id),
         CONSTRAINT fk_meter_usage_point FOREIGN KEY (usage_point_id) REFERENCES usage_point (id) ON DELETE SET NULL
