@@ -393,12 +393,12 @@ class AtomReader implements XmlHandler {
   }
 
   private endReading(r: IntervalReading) {
-    this.reading = undefined;
     if (!this.readingProblem) {
       if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
       else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
       else if (r.duration < 0) this.rejectReading('reading-negative-duration', `duration ${r.duration} is negative`);
     }
+    this.reading = undefined;
     if (this.readingProblem) {
       this.diagnostic(this.readingProblem);
       return;

@@ -570,7 +570,8 @@ class LinkState {
         return undefined;
       }
     }
-    if (parents.length === 1) return parents[0];
+    // Only a child that names no parent at all may fall to the single candidate; a wrong `up` is an error.
+    if (parents.length === 1 && !child.up) return parents[0];
     return undefined;
   }
 

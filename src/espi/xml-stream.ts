@@ -18,7 +18,7 @@ export interface XmlHandler {
   onText(text: string): void;
 }
 
-export type ByteSource = AsyncIterable<Uint8Array | string>;
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /** Slices are fed to saxes at most this long, so the token guard overshoots its bound by at most this much. */
 const SLICE = 64 * 1024;

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { collectImport, importEspiAtom } from '../../src/espi';
+
+const ATOM = 'http://www.w3.org/2005/Atom';
+const ESPI = 'http://naesb.org/espi';
+
+function entry(self: string, up: string | undefined, related: string[], content: string): string {
+  const links = [`<link rel="self" href="${self}"/>`, up ? `<link rel="up" href="${up}"/>` : '', ...related.map((r) => `<link rel="related" href="${r}"/>`)];
+  return `<entry><id>urn:uuid:${self}</id>${links.join('')}<content>${content}</content></entry>\n`;
+}
+
+function reading(start: string, duration: string, value: string): string {
+  return `<IntervalReading><timePeriod><duration>${duration}</duration><start>${start}</start></timePeriod><value>${value}</value></IntervalReading>`;
+}
+
+function feed(readingType: string, readings: string[], blocks = 1): string {
+  const up = '/RetailCustomer/1/UsagePoint/1';
+  const mr = `${up}/MeterReading/1`;
+  const blockXml = Array.from({ length: blocks }, (_, i) =>
+    entry(`${mr}/IntervalBlock/${i}`, `${mr}/IntervalBlock`, [], `<IntervalBlock xmlns="${ESPI}">${readings.join('')}</IntervalBlock>`),
+  );
+  return [
+    `<feed xmlns="${ATOM}">\n`,
+    entry(up, '/RetailCustomer/1/UsagePoint', [`${up}/MeterReading`], `<UsagePoint xmlns="${ESPI}"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>`),
+    entry(mr, `${up}/MeterReading`, [`${mr}/IntervalBlock`, '/ReadingType/1'], `<MeterReading xmlns="${ESPI}"/>`),
+    entry('/ReadingType/1', '/ReadingType', [], `<ReadingType xmlns="${ESPI}">${readingType}</ReadingType>`),
+    ...blockXml,
+    '</feed>\n',
+  ].join('');
+}
+
+const WH = '<flowDirection>1</flowDirection><intervalLength>900</intervalLength><powerOfTenMultiplier>0</powerOfTenMultiplier><uom>72</uom>';
+
+async function load(xml: string) {
+  return collectImport(importEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
+}
+
+const errors = (f: { diagnostics: { severity: string; code: string; line?: number }[] }) =>
+  f.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line]);
+
+test('fractional start, negative duration and out-of-Int48 values reject their reading, with its line', async () => {
+  const { feed: f, readings } = await load(
+    feed(WH, [reading('1000', '900', '1'), reading('1900.5', '900', '2'), reading('2800', '-900', '3'), reading('3700', '900', '140737488355328'), reading('4600', '900', '5')]),
+  );
+  assert.deepEqual(
+    errors(f).map((e) => e[0]),
+    ['reading-fractional-start', 'reading-negative-duration', 'value-out-of-range'],
+  );
+  assert.ok(errors(f).every((e) => typeof e[1] === 'number' && e[1] > 1));
+  assert.deepEqual(readings.get(f.meterReadings[0])!.map((r) => r.value), [1, 5]);
+});
+
+test('identical starts are errors, in any order and across blocks', async () => {
+  const { feed: f, readings } = await load(feed(WH, [reading('2800', '900', '3'), reading('1900', '900', '2'), reading('1900', '900', '9')]));
+  assert.deepEqual(errors(f).map((e) => e[0]), ['reading-duplicate-start']);
+  assert.deepEqual(readings.get(f.meterReadings[0])!.map((r) => r.value), [3, 2]);
+  const twice = await load(feed(WH, [reading('1000', '900', '1')], 2));
+  assert.deepEqual(errors(twice.feed).map((e) => e[0]), ['reading-duplicate-start']);
+  assert.equal(twice.feed.meterReadings[0].readingCount, 1);
+});
+
+test('values without a unit reject the block', async () => {
+  const { feed: f } = await load(feed('<flowDirection>1</flowDirection>', [reading('1000', '900', '1')]));
+  assert.deepEqual(errors(f).map((e) => e[0]), ['unit-missing']);
+  assert.equal(f.blockOwner.size, 0);
+});
+
+test('intervalLength disagreeing with durations is a warning, not an error', async () => {
+  const { feed: f } = await load(feed(WH, [reading('1000', '600', '1')]));
+  assert.equal(f.errorCount, 0);
+  assert.deepEqual(f.diagnostics.map((d) => d.code).filter((c) => c !== 'no-local-time-parameters'), ['interval-length-mismatch']);
+});
+
+test('a block with no owner is reported, not dropped silently', async () => {
+  const xml = feed(WH, [reading('1000', '900', '1')]).replace(
+    '</feed>',
+    entry('/Elsewhere/9/IntervalBlock/1', '/Elsewhere/9/IntervalBlock', [], `<IntervalBlock xmlns="${ESPI}">${reading('5000', '900', '1')}</IntervalBlock>`) + '</feed>',
+  );
+  const { feed: f } = await load(xml);
+  assert.deepEqual(errors(f).map((e) => e[0]), ['unlinked-interval-block']);
+  assert.equal(f.meterReadings[0].readingCount, 1);
+});
+
+test('cost is never scaled by the multiplier; values are', async () => {
+  const { feed: f } = await load(
+    feed('<powerOfTenMultiplier>-3</powerOfTenMultiplier><uom>169</uom>', ['<IntervalReading><cost>842283</cost><timePeriod><duration>900</duration><start>0</start></timePeriod><value>14000</value></IntervalReading>']),
+  );
+  const mr = f.meterReadings[0];
+  assert.equal(mr.costTotal, 842283n);
+  assert.equal(mr.valueTotal, 14000n);
+  assert.equal(mr.readingType.powerOfTenMultiplier, -3);
+});
