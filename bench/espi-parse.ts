@@ -32,8 +32,10 @@ async function worker(tool: string, file: string) {
       else if (ev.type === 'linked' && (ev.feed.fileRejected || ev.feed.errorCount > 0)) throw new Error(`rejected: ${ev.feed.diagnostics[0]?.message}`);
     }
   } else {
-    // The peer is ESM-only and takes the whole document as one string.
-    const peer = (await import('@cityssm/green-button-parser')) as unknown as {
+    // The peer is ESM-only and takes the whole document as one string. Its name goes through a variable because the
+    // package publishes its .ts sources, which tsc would otherwise type-check as part of our build.
+    const peerModule: string = '@cityssm/green-button-parser';
+    const peer = (await import(peerModule)) as {
       atomToGreenButtonJson(xml: string): Promise<{ entries: { content: { IntervalBlock?: { IntervalReading?: unknown[] }[] } }[] }>;
     };
     const json = await peer.atomToGreenButtonJson(readFileSync(file, 'utf8'));

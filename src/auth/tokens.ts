@@ -1,0 +1,67 @@
+import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config';
+import { isRole, Role, type Principal } from './roles';
+import { resolveHmacSecret } from './signing-key';
+
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+
+function toPrincipal(payload: JWTPayload): Principal {
+  const role = payload.role;
+  if (!isRole(role)) throw new AuthenticationError('token has no valid "role" claim');
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no "sub" claim');
+  const customer = payload.customer;
+  if (role === Role.CUSTOMER && (typeof customer !== 'string' || customer === '')) {
+    throw new AuthenticationError('a CUSTOMER token must carry a "customer" claim');
+  }
+  return { subject: payload.sub, role, customerId: typeof customer === 'string' ? customer : undefined };
+}
+
+export function createTokenVerifier(config: Pick<Config, 'jwt' | 'dataDir'>): TokenVerifier {
+  const secret = resolveHmacSecret(config);
+  const jwks: JWTVerifyGetKey | undefined = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
+  const options = { issuer: config.jwt.issuer, audience: config.jwt.audience, clockTolerance: 5 };
+  return {
+    async verify(token) {
+      try {
+        // Pinning the algorithms is what refuses `alg: none` and HS/RS confusion.
+        const { payload } = jwks
+          ? await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })
+          : await jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'] });
+        return toPrincipal(payload);
+      } catch (error) {
+        if (error instanceof AuthenticationError) throw error;
+        if (error instanceof errors.JWTExpired) throw new AuthenticationError('token expired');
+        if (error instanceof errors.JOSEError) throw new AuthenticationError(`invalid token (${error.code})`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Mints an HS256 token; used by the `token` command for local use and by tests. */
+export async function mintToken(
+  config: Pick<Config, 'jwt' | 'dataDir'>,
+  claims: { role: Role; subject?: string; customerId?: string; ttlSeconds: number },
+): Promise<string> {
+  const secret = resolveHmacSecret(config);
+  if (!secret) throw new AuthenticationError('tokens can only be minted with JWT_SECRET (this installation uses JWT_JWKS_URL)');
+  let jwt = new SignJWT({ role: claims.role, ...(claims.customerId ? { customer: claims.customerId } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.subject ?? `local-${claims.role.toLowerCase()}`)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + claims.ttlSeconds);
+  if (config.jwt.issuer) jwt = jwt.setIssuer(config.jwt.issuer);
+  if (config.jwt.audience) jwt = jwt.setAudience(config.jwt.audience);
+  return jwt.sign(secret);
+}

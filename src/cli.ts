@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { StartupError } from './startup-error';
+import { migrate, runServer, token, type CommandContext } from './cli/commands';
+import { createOutput } from './cli/output';
+import { UsageError } from './cli/usage-error';
+
+const USAGE = `usage: usage-portal <command> [options] [--json]
+
+commands:
+  serve                 API, workers and schedulers in one process (the default deployment)
+  api                   GraphQL/HTTP only
+  worker                job workers and schedulers only
+  migrate               apply database migrations
+  token --role ROLE [--customer ID] [--subject SUB] [--ttl 1h]
+                        mint a signed access token for local use (ROLE: CUSTOMER, CSR, ADMIN, OPS)
+
+Configuration comes from the environment: see .env.example.`;
+
+const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
+  serve: (ctx) => runServer('serve', ctx),
+  api: (ctx) => runServer('api', ctx),
+  worker: (ctx) => runServer('worker', ctx),
+  migrate,
+  token,
+};
+
+function parseOptions() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      role: { type: 'string' },
+      customer: { type: 'string' },
+      subject: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions();
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+
+  const { values, positionals } = parsed;
+  const out = createOutput(values.json ?? false);
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(command || values.help ? 0 : 2);
+  }
+  const run = COMMANDS[command];
+  if (!run) out.fail(`unknown command "${command}"\n${USAGE}`, 2);
+  try {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel, { role: command });
+    await run({ config, logger, out, options: values, positionals: rest });
+  } catch (error) {
+    if (error instanceof UsageError) out.fail(error.message, 2);
+    if (error instanceof ConfigError || error instanceof StartupError) out.fail(error.message);
+    throw error;
+  }
+}
+
+main().catch((error: Error) => {
+  if (error instanceof UsageError) createOutput(process.argv.includes('--json')).fail(error.message, 2);
+  process.stderr.write(`usage-portal: unexpected error: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { resolve } from 'node:path';
+
+// Thrown for any invalid environment variable; the CLI prints its message as one line and exits non-zero.
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Unset means: run the embedded PostgreSQL under dataDir. */
+  databaseUrl?: string;
+  embeddedPostgresPort: number;
+  /** Unset means: BullMQ on its PostgreSQL backend in the portal database. */
+  redisUrl?: string;
+  queuePrefix: string;
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  odsDatabaseUrl?: string;
+  inboxDir: string;
+  outboxDir: string;
+  extractCron: string;
+  inboxScanCron: string;
+  partitionCron: string;
+  /** Months of interval_reading partitions kept ready ahead of the current month. */
+  partitionMonthsAhead: number;
+  migrateOnStart: boolean;
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+// Five or six space-separated cron fields; BullMQ (cron-parser) does the full parse when the scheduler is registered.
+function cron(env: Env, name: string, fallback: string): string {
+  const value = nonEmpty(env, name) ?? fallback;
+  const fields = value.split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || fields.some((f) => !/^[\d*/,\-A-Za-z?LW#]+$/.test(f))) {
+    throw new ConfigError(name, `expected a cron pattern such as "0 2 * * *", got "${value}"`);
+  }
+  return value;
+}
+
+const POSTGRES = ['postgres:', 'postgresql:'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(nonEmpty(env, 'DATA_DIR') ?? '.data');
+  const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', POSTGRES);
+  const jwt = {
+    secret: nonEmpty(env, 'JWT_SECRET'),
+    jwksUrl: url(env, 'JWT_JWKS_URL', ['https:', 'http:']),
+    issuer: nonEmpty(env, 'JWT_ISSUER'),
+    audience: nonEmpty(env, 'JWT_AUDIENCE'),
+  };
+  if (jwt.secret !== undefined && Buffer.byteLength(jwt.secret) < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes for HS256');
+  }
+  const production = nonEmpty(env, 'NODE_ENV') === 'production';
+  if (production && !jwt.secret && !jwt.jwksUrl) {
+    throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL in production');
+  }
+  const queuePrefix = nonEmpty(env, 'QUEUE_PREFIX') ?? 'usage-portal';
+  if (!/^[A-Za-z0-9_{}-]+$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
+  }
+  return {
+    production,
+    host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    dataDir,
+    databaseUrl,
+    embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    queuePrefix,
+    jwt,
+    odsDatabaseUrl: url(env, 'ODS_DATABASE_URL', POSTGRES),
+    inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),
+    outboxDir: resolve(nonEmpty(env, 'OUTBOX_DIR') ?? resolve(dataDir, 'outbox')),
+    extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
+    inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
+    partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),
+    partitionMonthsAhead: integer(env, 'PARTITION_MONTHS_AHEAD', 3, 1, 60),
+    migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
+    logLevel,
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
+  };
+}

@@ -1,0 +1,70 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { StartupError } from '../startup-error';
+import { describeConnectionError } from './connection-errors';
+import { createDataSource } from './data-source';
+import { startEmbeddedPostgres, type PostgresServer } from './embedded-postgres';
+
+export const EMBEDDED_DATABASE = 'usage_portal';
+
+export interface PortalDatabase {
+  url: string;
+  dataSource: DataSource;
+  embedded?: PostgresServer;
+  close(): Promise<void>;
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The server URL given by DATABASE_URL, or the embedded server's `usage_portal` database started for this process. */
+export async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; embedded?: PostgresServer }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
+  try {
+    return { url: await ensureDatabase(embedded.serverUrl, EMBEDDED_DATABASE), embedded };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+export async function openPortalDatabase(
+  config: Config,
+  logger: Logger,
+  options: { poolSize?: number; applicationName?: string } = {},
+): Promise<PortalDatabase> {
+  const { url, embedded } = await resolveDatabaseUrl(config, logger);
+  const dataSource = createDataSource(url, options);
+  try {
+    await dataSource.initialize();
+    const [{ version }] = (await dataSource.query("SELECT current_setting('server_version_num')::int AS version")) as { version: number }[];
+    if (version < 150000) throw new StartupError(`DATABASE_URL: PostgreSQL 15 or newer is required (server is ${version})`);
+  } catch (error) {
+    await embedded?.stop();
+    if (error instanceof StartupError) throw error;
+    throw new StartupError(describeConnectionError(error, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL', url));
+  }
+  return {
+    url,
+    dataSource,
+    embedded,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { TokenVerifier } from '../auth/tokens';
+import type { Logger } from '../logger';
+import { StartupError } from '../startup-error';
+import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
+import { createGraphQLMiddleware } from './graphql';
+import { readinessHandler, type ReadinessCheck } from './readiness';
+import { requestContext } from './request-context';
+
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  verifier: TokenVerifier;
+  logger: Logger;
+  production: boolean;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+function wantsHtml(req: Request): boolean {
+  return req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const server = createServer(app);
+  const { middleware, apollo } = await createGraphQLMiddleware({ ...options, httpServer: server });
+
+  app.use(requestContext(options.logger));
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.get('/readyz', readinessHandler(options.readiness));
+  app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
+  app.use('/graphql', express.json({ limit: '1mb' }), middleware);
+  app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');
+    res.status(status).json({ error: status === 500 ? 'internal server error' : error.message, requestId: req.id });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`PORT: ${host}:${port} is already in use`));
+      else if (error.code === 'EACCES') reject(new StartupError(`PORT: no permission to listen on ${host}:${port}`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    server,
+    url: `http://${shownHost}:${boundPort}`,
+    async stop() {
+      // apollo.stop() drains: it stops accepting connections and waits for in-flight requests.
+      await apollo.stop();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

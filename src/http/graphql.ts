@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Request, RequestHandler } from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
+import type { GraphQLContext } from '../schema/context';
+
+// Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
+const CLIENT_ERROR_CODES = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          const code = error.extensions?.code;
+          if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) continue;
+          contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL resolver error');
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+        response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({
+          ...e,
+          extensions: { ...e.extensions, requestId: contextValue.requestId },
+        }));
+      },
+    };
+  },
+};
+
+export async function authenticate(req: Request, verifier: TokenVerifier) {
+  const header = req.header('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
+  return verifier.verify(match[1]);
+}
+
+export async function createGraphQLMiddleware(options: {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  verifier: TokenVerifier;
+  production: boolean;
+}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    introspection: !options.production,
+    // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
+      requestIdInErrors,
+    ],
+  });
+  await apollo.start();
+  const middleware = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      try {
+        return { requestId: req.id, logger: req.log, principal: await authenticate(req, options.verifier) };
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    },
+  });
+  return { middleware, apollo };
+}

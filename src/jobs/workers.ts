@@ -1,0 +1,54 @@
+import type { Job, Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { QueueBackend } from './backend';
+import type { QueueName } from './queues';
+
+export interface JobDeps {
+  dataSource: DataSource;
+  config: Config;
+  logger: Logger;
+}
+
+export type JobHandler = (job: Job, deps: JobDeps) => Promise<unknown>;
+export type JobHandlers = Partial<Record<QueueName, Record<string, JobHandler>>>;
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(timeoutMs: number): Promise<void>;
+}
+
+export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps): RunningWorkers {
+  const workers: Worker[] = [];
+  for (const [queue, byName] of Object.entries(handlers) as [QueueName, Record<string, JobHandler>][]) {
+    const worker = new backend.Worker(
+      queue,
+      async (job: Job) => {
+        const handler = byName[job.name];
+        if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
+        const logger = deps.logger.child({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+        return handler(job, { ...deps, logger });
+      },
+      { connection: backend.connection as never, prefix: backend.prefix, concurrency: 1, autorun: true },
+    );
+    worker.on('failed', (job, error) =>
+      deps.logger.warn({ queue, jobId: job?.id, job: job?.name, err: error }, 'job failed'),
+    );
+    worker.on('error', (error) => deps.logger.error({ queue, err: error }, 'worker error'));
+    workers.push(worker);
+  }
+  return {
+    workers,
+    async close(timeoutMs: number) {
+      // A graceful close lets running jobs finish; past the deadline they are released and another worker retries
+      // them once their lock expires, which the idempotent jobs make harmless.
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        deps.logger.warn({ timeoutMs }, 'jobs still running at shutdown deadline: releasing them');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Config } from './config';
+import { openPortalDatabase, type PortalDatabase } from './db/database';
+import { assertMigrated, runMigrations } from './db/migrate';
+import { createTokenVerifier } from './auth/tokens';
+import { startHttpServer, type RunningHttpServer } from './http/app';
+import { createQueueBackend, type QueueBackend } from './jobs/backend';
+import { jobHandlers } from './jobs/handlers';
+import { closeQueues, openQueues, type Queues } from './jobs/queues';
+import { registerSchedules } from './jobs/schedules';
+import { startWorkers, type RunningWorkers } from './jobs/workers';
+import type { Logger } from './logger';
+import { buildPortalSchema } from './schema/build-schema';
+
+/** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
+export type ProcessRole = 'serve' | 'api' | 'worker';
+
+export interface RunningSystem {
+  database: PortalDatabase;
+  backend: QueueBackend;
+  queues: Queues;
+  http?: RunningHttpServer;
+  workers?: RunningWorkers;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(role: ProcessRole, config: Config, logger: Logger): Promise<RunningSystem> {
+  // Undo in reverse order whatever has started, also when a later step fails (a port in use must not leave the
+  // embedded database running).
+  const teardown: { name: string; run: () => Promise<void> }[] = [];
+  const stop = async () => {
+    while (teardown.length > 0) {
+      const step = teardown.pop() as (typeof teardown)[number];
+      logger.debug({ step: step.name }, 'stopping');
+      await step.run().catch((error) => logger.error({ err: error, step: step.name }, 'shutdown step failed'));
+    }
+  };
+  try {
+    const database = await openPortalDatabase(config, logger, { applicationName: `usage-portal-${role}` });
+    teardown.push({ name: 'database', run: () => database.close() });
+    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
+    else await assertMigrated(database.dataSource);
+
+    const backend = createQueueBackend(config, database.url);
+    await backend.prepare();
+    teardown.push({ name: 'queue backend', run: () => backend.close() });
+    const queues = openQueues(backend);
+    teardown.push({ name: 'queues', run: () => closeQueues(queues) });
+
+    let workers: RunningWorkers | undefined;
+    if (role !== 'api') {
+      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger });
+      const running = workers;
+      teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
+      await registerSchedules(queues, config);
+    }
+
+    let http: RunningHttpServer | undefined;
+    if (role !== 'worker') {
+      http = await startHttpServer(
+        {
+          schema: await buildPortalSchema(),
+          verifier: createTokenVerifier(config),
+          logger,
+          production: config.production,
+          readiness: {
+            database: async () => void (await database.dataSource.query('SELECT 1')),
+            queue: () => backend.ping(),
+          },
+        },
+        config.port,
+        config.host,
+      );
+      const running = http;
+      teardown.push({ name: 'http', run: () => running.stop() });
+      logger.info({ url: running.url, graphql: `${running.url}/graphql`, queueBackend: backend.kind }, 'usage-portal is serving');
+    }
+    return { database, backend, queues, http, workers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

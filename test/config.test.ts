@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config';
+
+function errorFor(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database, the PostgreSQL queue backend and port 4000', () => {
+    const config = loadConfig({});
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.port, 4000);
+    assert.match(config.dataDir, /\.data$/);
+    assert.equal(config.inboxDir, `${config.dataDir}/inbox`);
+    assert.equal(config.migrateOnStart, true);
+  });
+
+  it('names the variable in every rejection', () => {
+    assert.equal(errorFor({ DATABASE_URL: 'mysql://x/y' }).variable, 'DATABASE_URL');
+    assert.equal(errorFor({ DATABASE_URL: 'not a url' }).variable, 'DATABASE_URL');
+    assert.equal(errorFor({ REDIS_URL: 'http://localhost:6379' }).variable, 'REDIS_URL');
+    assert.equal(errorFor({ PORT: '70000' }).variable, 'PORT');
+    assert.equal(errorFor({ PORT: '4000x' }).variable, 'PORT');
+    assert.equal(errorFor({ LOG_LEVEL: 'loud' }).variable, 'LOG_LEVEL');
+    assert.equal(errorFor({ EXTRACT_CRON: 'every night' }).variable, 'EXTRACT_CRON');
+    assert.equal(errorFor({ JWT_SECRET: 'short' }).variable, 'JWT_SECRET');
+    assert.equal(errorFor({ MIGRATE_ON_START: 'maybe' }).variable, 'MIGRATE_ON_START');
+    assert.match(errorFor({ PORT: '-1' }).message, /^PORT: /);
+  });
+
+  it('requires a token key in production', () => {
+    assert.equal(errorFor({ NODE_ENV: 'production' }).variable, 'JWT_SECRET');
+    const config = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json' });
+    assert.equal(config.jwt.jwksUrl, 'https://idp.example/jwks.json');
+  });
+
+  it('accepts external servers', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/portal', REDIS_URL: 'rediss://cache:6380' });
+    assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/portal');
+    assert.equal(config.redisUrl, 'rediss://cache:6380');
+  });
+});

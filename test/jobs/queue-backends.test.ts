@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startSystem, type RunningSystem } from '../../src/main';
+import { PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+for (const backend of backends) {
+  describe(`job system on the ${backend.kind} backend`, { timeout: 180_000 }, () => {
+    if (backend.kind === 'redis' && !redisUrl) {
+      it('is skipped: no Redis for this run (TEST_REDIS_URL unset)', (t) => t.skip('no redis-server on PATH and REDIS_URL unset'));
+      return;
+    }
+    const systems: RunningSystem[] = [];
+    let db: TestDatabase | undefined;
+    after(async () => {
+      for (const system of systems) await system.stop();
+      await db?.drop();
+    });
+
+    it('registers one scheduler however many workers start, and runs partition maintenance', async () => {
+      db = await createTestDatabase(`jobs_${backend.kind}`);
+      const config = loadConfig({
+        DATABASE_URL: db.url,
+        REDIS_URL: backend.redisUrl,
+        QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'jobs-')),
+        PARTITION_MONTHS_AHEAD: '2',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      });
+      const logger = createLogger('warn');
+      systems.push(await startSystem('worker', config, logger));
+      systems.push(await startSystem('serve', config, logger));
+      const [first] = systems;
+      assert.equal(first.backend.kind, backend.kind);
+
+      const schedulers = await first.queues.maintenance.getJobSchedulers();
+      assert.deepEqual(
+        schedulers.map((s) => [s.key, s.pattern]),
+        [[PARTITION_MAINTENANCE, config.partitionCron]],
+      );
+
+      const completed = await waitFor('the startup partition maintenance job', async () => {
+        const jobs = await first.queues.maintenance.getCompleted();
+        return jobs.find((job) => job.name === PARTITION_MAINTENANCE);
+      });
+      const now = new Date();
+      assert.equal(completed.returnvalue.from, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString());
+
+      const expected = [0, 1, 2].map((offset) => {
+        const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+        return `interval_reading_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+      });
+      const rows = (await first.database.dataSource.query(
+        `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+         WHERE p.relname = 'interval_reading' ORDER BY 1`,
+      )) as { relname: string }[];
+      for (const name of expected) assert.ok(rows.some((r) => r.relname === name), `partition ${name} missing: ${JSON.stringify(rows)}`);
+
+      const ready = await fetch(`${systems[1].http?.url}/readyz`);
+      assert.equal(ready.status, 200);
+    });
+  });
+}
