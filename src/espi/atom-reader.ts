@@ -11,7 +11,7 @@ import {
   usageSummaryFields,
   usagePointFields,
 } from './entity-fields';
-import { isInt48 } from './numbers';
+import { isInt48, scanInteger } from './numbers';
 import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, IntervalReading, XmlElement } from './records';
 import { ByteSource, DEFAULT_XML_LIMITS, driveXml, XmlHandler, XmlLimits } from './xml-stream';
 
@@ -65,7 +65,6 @@ const READING_FIELDS = new Set([
   'cpp',
 ]);
 
-const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 const FRACTIONAL_TEXT = /^\s*[+-]?\d*\.\d+\s*$/;
 
 /**
@@ -362,8 +361,8 @@ class AtomReader implements XmlHandler {
   /** Parses a reading field; on failure the reading is marked rejected (the first problem is the one reported). */
   private readingNumber(field: string): number {
     const t = this.text;
-    if (INTEGER_TEXT.test(t)) {
-      const n = Number(t);
+    const n = scanInteger(t);
+    if (!Number.isNaN(n)) {
       if (isInt48(n)) return n;
       this.rejectReading('value-out-of-range', `${field} ${t.trim()} is outside the Int48 range of ESPI`);
       return NaN;
@@ -382,7 +381,8 @@ class AtomReader implements XmlHandler {
 
   private blockNumber(field: string, line: number): number | undefined {
     const t = this.text;
-    if (INTEGER_TEXT.test(t)) return Number(t);
+    const n = scanInteger(t);
+    if (!Number.isNaN(n)) return n;
     this.diagnostic({ severity: 'warning', code: 'block-bad-interval', message: `IntervalBlock ${field} "${t.trim()}" is not an integer`, line });
     return undefined;
   }

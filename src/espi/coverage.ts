@@ -1,40 +1,32 @@
 /**
- * The time covered by a series, as sorted, merged half-open ranges. Memory grows with the number of gaps, not the
- * number of readings, so a duplicate or overlapping reading is found in any file size, in any reading order.
+ * The time covered by a series, as disjoint half-open ranges. Memory grows with the number of gaps, not the number
+ * of readings, so a duplicate or overlapping reading is found in any file size, in any reading order.
+ *
+ * The ranges sit in a treap (a randomised balanced search tree) keyed by start, kept as parallel arrays: every add
+ * is O(log n) whatever the order readings come in, where a sorted array needed O(n) to insert into its middle and
+ * made series with many gaps quadratic.
  */
 export class Coverage {
-  private starts: number[] = [];
-  private ends: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly priority: number[] = [];
+  private root = NIL;
+  /** xorshift32 state: priorities only need to look random, and a fixed seed keeps runs reproducible. */
+  private seed = 0x9e3779b9;
 
   /** Adds [start, end); returns false, leaving the coverage unchanged, when it overlaps what is already covered. */
   add(start: number, end: number): boolean {
-    const s = this.starts;
-    const e = this.ends;
-    // Index of the first range starting after `start`.
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    const prev = lo - 1;
-    if (prev >= 0 && e[prev] > start) return false;
-    if (lo < s.length && s[lo] < end) return false;
-    const joinsPrev = prev >= 0 && e[prev] === start;
-    const joinsNext = lo < s.length && s[lo] === end;
-    if (joinsPrev && joinsNext) {
-      e[prev] = e[lo];
-      s.splice(lo, 1);
-      e.splice(lo, 1);
-    } else if (joinsPrev) {
-      e[prev] = end;
-    } else if (joinsNext) {
-      s[lo] = start;
-    } else {
-      s.splice(lo, 0, start);
-      e.splice(lo, 0, end);
-    }
+    const before = this.floor(start);
+    const after = this.ceilingAbove(start);
+    if (before !== NIL && this.ends[before] > start) return false;
+    if (after !== NIL && this.starts[after] < end) return false;
+    // Extending a neighbour keeps the tree ordered: nothing lies between the two neighbours. A gap filled exactly
+    // leaves two touching ranges rather than deleting one, which costs a node only in that rare case.
+    if (before !== NIL && this.ends[before] === start) this.ends[before] = end;
+    else if (after !== NIL && this.starts[after] === end) this.starts[after] = start;
+    else this.insert(start, end);
     return true;
   }
 
@@ -47,12 +39,80 @@ export class Coverage {
     return true;
   }
 
-  private overlaps(start: number, end: number): boolean {
-    for (let i = 0; i < this.starts.length; i++) if (this.starts[i] < end && this.ends[i] > start) return true;
-    return false;
-  }
-
   get rangeCount(): number {
     return this.starts.length;
   }
+
+  private overlaps(start: number, end: number): boolean {
+    const before = this.floor(start);
+    const after = this.ceilingAbove(start);
+    return (before !== NIL && this.ends[before] > start) || (after !== NIL && this.starts[after] < end);
+  }
+
+  /** The range with the greatest start ≤ `at`. */
+  private floor(at: number): number {
+    let found = NIL;
+    for (let n = this.root; n !== NIL; ) {
+      if (this.starts[n] <= at) {
+        found = n;
+        n = this.right[n];
+      } else n = this.left[n];
+    }
+    return found;
+  }
+
+  /** The range with the least start > `at`. */
+  private ceilingAbove(at: number): number {
+    let found = NIL;
+    for (let n = this.root; n !== NIL; ) {
+      if (this.starts[n] > at) {
+        found = n;
+        n = this.left[n];
+      } else n = this.right[n];
+    }
+    return found;
+  }
+
+  private insert(start: number, end: number) {
+    const node = this.starts.length;
+    this.starts.push(start);
+    this.ends.push(end);
+    this.left.push(NIL);
+    this.right.push(NIL);
+    let x = this.seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.seed = x >>> 0;
+    this.priority.push(this.seed);
+    const [below, above] = this.split(this.root, start);
+    this.root = this.merge(this.merge(below, node), above);
+  }
+
+  /** Splits a subtree into the nodes with start < key and the rest. */
+  private split(n: number, key: number): [number, number] {
+    if (n === NIL) return [NIL, NIL];
+    if (this.starts[n] < key) {
+      const [l, r] = this.split(this.right[n], key);
+      this.right[n] = l;
+      return [n, r];
+    }
+    const [l, r] = this.split(this.left[n], key);
+    this.left[n] = r;
+    return [l, n];
+  }
+
+  /** Joins two subtrees where every start in `a` is below every start in `b`. */
+  private merge(a: number, b: number): number {
+    if (a === NIL) return b;
+    if (b === NIL) return a;
+    if (this.priority[a] > this.priority[b]) {
+      this.right[a] = this.merge(this.right[a], b);
+      return a;
+    }
+    this.left[b] = this.merge(a, this.left[b]);
+    return b;
+  }
 }
+
+const NIL = -1;

@@ -26,3 +26,30 @@ export function parseHexBinary(text: string): { value: number; digits: number } 
   if (t.length === 0 || t.length > 8 || t.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(t)) return undefined;
   return { value: Number.parseInt(t, 16), digits: t.length };
 }
+
+/**
+ * The integer in a reading field (XML whitespace around it allowed), or NaN: the per-reading path, so a char loop
+ * rather than a regex and `Number`. Digits accumulate exactly below 2^53; anything longer is far outside Int48,
+ * which the caller checks, so its inexactness never matters.
+ */
+export function scanInteger(text: string): number {
+  let i = 0;
+  let end = text.length;
+  while (i < end && isXmlSpace(text.charCodeAt(i))) i++;
+  while (end > i && isXmlSpace(text.charCodeAt(end - 1))) end--;
+  const first = text.charCodeAt(i);
+  const negative = first === 0x2d;
+  if (negative || first === 0x2b) i++;
+  if (i >= end) return NaN;
+  let n = 0;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
