@@ -1,4 +1,3 @@
-import { SaxesTagNS } from 'saxes';
 import { Diagnostic, EspiFileError } from './diagnostics';
 import {
   dropUndefined,
@@ -13,7 +12,8 @@ import {
 } from './entity-fields';
 import { isInt48, scanInteger } from './numbers';
 import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, IntervalReading, XmlElement } from './records';
-import { ByteSource, DEFAULT_XML_LIMITS, driveXml, XmlHandler, XmlLimits } from './xml-stream';
+import { ByteSource, driveXml } from './xml-stream';
+import { DEFAULT_XML_LIMITS, XmlAttributes, XmlHandler, XmlLimits, XmlPosition, XmlText } from './xml-tokenizer';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 export const ESPI_NS = 'http://naesb.org/espi';
@@ -86,6 +86,8 @@ class AtomReader implements XmlHandler {
   private atomField: string | undefined;
   private contentLevel = 0;
   private text = '';
+  /** The current element's integer when its text came in one piece (`text` then holds it only if it is not one). */
+  private number: number | undefined;
   private unknownSeen = new Set<string>();
 
   // A resource being captured as a tree.
@@ -114,39 +116,40 @@ class AtomReader implements XmlHandler {
     return out;
   }
 
-  onOpen(tag: SaxesTagNS, line: number): void {
+  onOpen(uri: string, local: string, attributes: XmlAttributes | undefined, at: XmlPosition): void {
     const level = ++this.level;
     this.text = '';
-    if (this.block) return this.openInBlock(tag, line, level);
-    if (this.tree) return this.openInTree(tag);
+    this.number = undefined;
+    if (this.block) return this.openInBlock(local, at, level);
+    if (this.tree) return this.openInTree(local);
     if (level === 1) {
-      if (tag.uri !== ATOM_NS || (tag.local !== 'feed' && tag.local !== 'entry')) {
-        throw new EspiFileError('not-espi', `root element is {${tag.uri}}${tag.local}, not an Atom feed or entry`, line);
+      if (uri !== ATOM_NS || (local !== 'feed' && local !== 'entry')) {
+        throw new EspiFileError('not-espi', `root element is {${uri}}${local}, not an Atom feed or entry`, at.line);
       }
-      if (tag.local === 'entry') this.startEntry(level, line);
+      if (local === 'entry') this.startEntry(level, at.line);
       return;
     }
     if (!this.entry) {
-      if (level === 2 && tag.uri === ATOM_NS && tag.local === 'entry') this.startEntry(level, line);
+      if (level === 2 && uri === ATOM_NS && local === 'entry') this.startEntry(level, at.line);
       return;
     }
     if (level === this.entryLevel + 1) {
-      if (tag.uri !== ATOM_NS) return this.unknown(`{${tag.uri}}${tag.local}`, line);
-      if (tag.local === 'link') return this.link(tag);
-      if (tag.local === 'content') {
+      if (uri !== ATOM_NS) return this.unknown(`{${uri}}${local}`, at.line);
+      if (local === 'link') return this.link(attributes);
+      if (local === 'content') {
         this.contentLevel = level;
         return;
       }
-      this.atomField = tag.local;
+      this.atomField = local;
       return;
     }
-    if (this.contentLevel && level === this.contentLevel + 1) return this.startResource(tag, line, level);
+    if (this.contentLevel && level === this.contentLevel + 1) return this.startResource(uri, local, at.line, level);
   }
 
-  onClose(tag: SaxesTagNS, line: number): void {
+  onClose(_uri: string, local: string, at: XmlPosition): void {
     const level = this.level--;
     if (this.block) {
-      this.closeInBlock(tag, level, line);
+      this.closeInBlock(local, level, at);
     } else if (this.tree) {
       this.closeInTree(level);
     } else if (this.entry && level === this.entryLevel + 1 && this.atomField) {
@@ -158,14 +161,19 @@ class AtomReader implements XmlHandler {
       this.endEntry();
     }
     this.text = '';
+    this.number = undefined;
   }
 
-  onText(text: string): void {
+  onText(run: XmlText): void {
     if (this.tree) {
       const node = this.tree.stack[this.tree.stack.length - 1];
-      node.text = node.text === undefined ? text : node.text + text;
+      node.text = node.text === undefined ? run.string() : node.text + run.string();
+    } else if (this.reading && run.whole) {
+      // A reading field in one piece, the usual case: its number straight from the bytes, a string only to report it.
+      this.number = run.integer();
+      if (!isInt48(this.number)) this.text = run.string();
     } else {
-      this.text += text;
+      this.text += run.string();
     }
   }
 
@@ -177,11 +185,11 @@ class AtomReader implements XmlHandler {
     this.entryRecords = [];
   }
 
-  private link(tag: SaxesTagNS) {
+  private link(attributes: XmlAttributes | undefined) {
     const entry = this.entry!;
-    const href = tag.attributes.href?.value?.trim();
+    const href = attributes?.get('href')?.trim();
     if (!href) return;
-    const rel = tag.attributes.rel?.value ?? 'alternate';
+    const rel = attributes!.get('rel') ?? 'alternate';
     if (rel === 'self') entry.self = href;
     else if (rel === 'up') entry.up = href;
     else if (rel === 'related') entry.related.push(href);
@@ -214,25 +222,25 @@ class AtomReader implements XmlHandler {
 
   // --- Entity content kept as a tree ------------------------------------------------------------------------
 
-  private startResource(tag: SaxesTagNS, line: number, level: number) {
-    if (tag.uri === ESPI_NS && tag.local === 'IntervalBlock') {
+  private startResource(uri: string, local: string, line: number, level: number) {
+    if (uri === ESPI_NS && local === 'IntervalBlock') {
       this.block = { ordinal: this.blockCount++, entry: this.entry!, readingCount: 0, line };
       this.blockLevel = level;
       this.intervalStart = this.intervalDuration = undefined;
       return;
     }
-    if (tag.uri !== ESPI_NS && tag.uri !== CUSTOMER_NS) this.unknown(`{${tag.uri}}${tag.local}`, line);
-    const root: XmlElement = { name: tag.local, children: [] };
-    this.tree = { kind: tag.local, ns: tag.uri, root, stack: [root], level, line };
+    if (uri !== ESPI_NS && uri !== CUSTOMER_NS) this.unknown(`{${uri}}${local}`, line);
+    const root: XmlElement = { name: local, children: [] };
+    this.tree = { kind: local, ns: uri, root, stack: [root], level, line };
     this.treeSize = 1;
   }
 
-  private openInTree(tag: SaxesTagNS) {
+  private openInTree(local: string) {
     const tree = this.tree!;
     if (++this.treeSize > this.maxEntityElements) {
       throw new EspiFileError('entity-too-large', `a ${tree.kind} entity with more than ${this.maxEntityElements} elements`, tree.line);
     }
-    const node: XmlElement = { name: tag.local, children: [] };
+    const node: XmlElement = { name: local, children: [] };
     tree.stack[tree.stack.length - 1].children.push(node);
     tree.stack.push(node);
   }
@@ -296,23 +304,23 @@ class AtomReader implements XmlHandler {
 
   // --- IntervalBlock: streamed reading by reading -----------------------------------------------------------
 
-  private openInBlock(tag: SaxesTagNS, line: number, level: number) {
+  private openInBlock(local: string, at: XmlPosition, level: number) {
     const rel = level - this.blockLevel;
     if (rel === 1) {
-      if (tag.local === 'IntervalReading') {
-        this.reading = { start: NaN, duration: NaN, line };
+      if (local === 'IntervalReading') {
+        this.reading = { start: NaN, duration: NaN, line: at.line };
         this.readingProblem = undefined;
-      } else if (tag.local === 'interval') {
+      } else if (local === 'interval') {
         this.inInterval = true;
       } else {
-        this.unknown(`IntervalBlock/${tag.local}`, line);
+        this.unknown(`IntervalBlock/${local}`, at.line);
       }
-    } else if (this.reading && !READING_FIELDS.has(tag.local)) {
-      this.unknown(`IntervalReading/${tag.local}`, line);
+    } else if (this.reading && !READING_FIELDS.has(local)) {
+      this.unknown(`IntervalReading/${local}`, at.line);
     }
   }
 
-  private closeInBlock(tag: SaxesTagNS, level: number, line: number) {
+  private closeInBlock(local: string, level: number, at: XmlPosition) {
     const rel = level - this.blockLevel;
     if (rel === 0) return this.endBlock();
     if (this.inInterval) {
@@ -321,13 +329,13 @@ class AtomReader implements XmlHandler {
         if (this.intervalStart !== undefined && this.intervalDuration !== undefined) {
           this.block!.interval = { start: this.intervalStart, duration: this.intervalDuration };
         }
-      } else if (tag.local === 'start') this.intervalStart = this.blockNumber('interval start', line);
-      else if (tag.local === 'duration') this.intervalDuration = this.blockNumber('interval duration', line);
+      } else if (local === 'start') this.intervalStart = this.blockNumber('interval start', at.line);
+      else if (local === 'duration') this.intervalDuration = this.blockNumber('interval duration', at.line);
       return;
     }
     const r = this.reading;
     if (!r) return;
-    switch (tag.local) {
+    switch (local) {
       case 'start':
         r.start = this.readingNumber('start');
         break;
@@ -361,7 +369,7 @@ class AtomReader implements XmlHandler {
   /** Parses a reading field; on failure the reading is marked rejected (the first problem is the one reported). */
   private readingNumber(field: string): number {
     const t = this.text;
-    const n = scanInteger(t);
+    const n = this.number ?? scanInteger(t);
     if (!Number.isNaN(n)) {
       if (isInt48(n)) return n;
       this.rejectReading('value-out-of-range', `${field} ${t.trim()} is outside the Int48 range of ESPI`);

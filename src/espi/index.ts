@@ -12,5 +12,6 @@ export type { Flow } from './reading-type';
 export { ianaZone, fixedZone, ltpZone, localToUtc, dstTransitions } from './time-zone';
 export type { TimeZone, LtpFields } from './time-zone';
 export { decodeDstRule } from './dst-rule';
-export { DEFAULT_XML_LIMITS } from './xml-stream';
-export type { XmlLimits, ByteSource } from './xml-stream';
+export { DEFAULT_XML_LIMITS } from './xml-tokenizer';
+export type { XmlLimits } from './xml-tokenizer';
+export type { ByteSource } from './xml-stream';

@@ -28,26 +28,31 @@ export function parseHexBinary(text: string): { value: number; digits: number } 
 }
 
 /**
- * The integer in a reading field (XML whitespace around it allowed), or NaN: the per-reading path, so a char loop
- * rather than a regex and `Number`. Digits accumulate exactly below 2^53; anything longer is far outside Int48,
- * which the caller checks, so its inexactness never matters.
+ * The integer in bytes[start, end) (XML whitespace around it allowed), or NaN: the per-reading path, so a byte loop
+ * rather than a string, a regex and `Number`. Digits accumulate exactly below 2^53; anything longer is far outside
+ * Int48, which the caller checks, so its inexactness never matters.
  */
-export function scanInteger(text: string): number {
-  let i = 0;
-  let end = text.length;
-  while (i < end && isXmlSpace(text.charCodeAt(i))) i++;
-  while (end > i && isXmlSpace(text.charCodeAt(end - 1))) end--;
-  const first = text.charCodeAt(i);
+export function scanIntegerBytes(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && isXmlSpace(bytes[i])) i++;
+  while (end > i && isXmlSpace(bytes[end - 1])) end--;
+  const first = bytes[i];
   const negative = first === 0x2d;
   if (negative || first === 0x2b) i++;
   if (i >= end) return NaN;
   let n = 0;
   for (; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
+    const digit = bytes[i] - 0x30;
     if (digit < 0 || digit > 9) return NaN;
     n = n * 10 + digit;
   }
   return negative ? -n : n;
+}
+
+/** `scanIntegerBytes` for text that did not come straight from the input (split runs, entity fields). */
+export function scanInteger(text: string): number {
+  const bytes = Buffer.from(text, 'utf8');
+  return scanIntegerBytes(bytes, 0, bytes.length);
 }
 
 function isXmlSpace(c: number): boolean {
