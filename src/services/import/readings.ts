@@ -1,0 +1,127 @@
+import type { PoolClient } from 'pg';
+
+export interface SeriesSpan {
+  usagePointId: string;
+  meterReadingId: string;
+  /** Epoch seconds of the first and last reading written (inserted or changed). */
+  from: number;
+  to: number;
+}
+
+export interface UpsertCounts {
+  staged: number;
+  /** Staged readings of blocks the linker rejected. */
+  dropped: number;
+  inserted: number;
+  updated: number;
+  revisions: number;
+  /** Per series, the range of readings written: the rollups are refreshed only there. */
+  spans: SeriesSpan[];
+}
+
+const COLUMNS = 'usage_point_id, meter_reading_id, start, duration, value, cost, quality, tou, cpp, consumption_tier';
+const SOURCE = `SELECT o.usage_point_id, o.meter_reading_id, to_timestamp(s.start) AS start, s.duration, s.value, s.cost,
+                       s.quality, s.tou, s.cpp, s.consumption_tier
+                  FROM import_staging s JOIN import_block_owner o USING (block)`;
+const SPANS = `SELECT usage_point_id, meter_reading_id, extract(epoch FROM min(start))::bigint AS lo,
+                      extract(epoch FROM max(start))::bigint AS hi, count(*) AS n FROM written GROUP BY 1, 2`;
+
+export async function setBlockOwners(client: PoolClient, owners: { block: number; usagePointId: string; meterReadingId: string }[]) {
+  await client.query(`INSERT INTO import_block_owner SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [
+    owners.map((o) => o.block),
+    owners.map((o) => o.usagePointId),
+    owners.map((o) => o.meterReadingId),
+  ]);
+}
+
+interface SpanRow {
+  usage_point_id: string;
+  meter_reading_id: string;
+  lo: string;
+  hi: string;
+  n: string;
+  updated?: string;
+  revisions?: string;
+}
+
+/**
+ * Moves the staged readings into interval_reading in one statement. Rows whose value, cost, quality, duration and
+ * tariff fields are unchanged are not rewritten (the IS DISTINCT FROM guard), so a re-import of the same data writes
+ * nothing; a changed row writes an interval_revision with its old and new values.
+ */
+export async function upsertReadings(client: PoolClient, batchId: string | null, reason: string): Promise<UpsertCounts> {
+  await client.query('ANALYZE import_staging');
+  const {
+    rows: [{ staged, dropped }],
+  } = await client.query<{ staged: string; dropped: string }>(
+    `SELECT count(*) AS staged, count(*) FILTER (WHERE o.block IS NULL) AS dropped
+       FROM import_staging s LEFT JOIN import_block_owner o USING (block)`,
+  );
+  // A series with no stored reading yet (a first load) takes a plain INSERT: no conflict handling, no old values to
+  // look up. The per-usage-point locks held by the caller keep another load from adding rows in between.
+  const {
+    rows: [{ any }],
+  } = await client.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM import_block_owner o JOIN LATERAL (
+        SELECT 1 FROM interval_reading r WHERE r.usage_point_id = o.usage_point_id AND r.meter_reading_id = o.meter_reading_id LIMIT 1) x ON true) AS any`,
+  );
+  let rows: SpanRow[];
+  if (!any) {
+    ({ rows } = await client.query<SpanRow>(
+      `WITH written AS (INSERT INTO interval_reading (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM (${SOURCE}) src
+                        RETURNING usage_point_id, meter_reading_id, start)
+       ${SPANS}`,
+      [batchId],
+    ));
+  } else {
+    ({ rows } = await client.query<SpanRow>(
+      `WITH src AS MATERIALIZED (${SOURCE}),
+       existing AS (
+         SELECT r.usage_point_id, r.meter_reading_id, r.start, r.value, r.cost, r.quality, r.batch_id
+           FROM interval_reading r JOIN src USING (usage_point_id, meter_reading_id, start)),
+       written AS (
+         INSERT INTO interval_reading AS r (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM src
+         ON CONFLICT (usage_point_id, meter_reading_id, start) DO UPDATE SET
+           duration = EXCLUDED.duration, value = EXCLUDED.value, cost = EXCLUDED.cost, quality = EXCLUDED.quality,
+           tou = EXCLUDED.tou, cpp = EXCLUDED.cpp, consumption_tier = EXCLUDED.consumption_tier,
+           batch_id = EXCLUDED.batch_id, updated_at = now()
+         WHERE (r.duration, r.value, r.cost, r.quality, r.tou, r.cpp, r.consumption_tier)
+           IS DISTINCT FROM (EXCLUDED.duration, EXCLUDED.value, EXCLUDED.cost, EXCLUDED.quality, EXCLUDED.tou,
+                             EXCLUDED.cpp, EXCLUDED.consumption_tier)
+         RETURNING r.usage_point_id, r.meter_reading_id, r.start, r.value, r.cost, r.quality),
+       changed AS (
+         SELECT w.*, e.value AS old_value, e.cost AS old_cost, e.quality AS old_quality, e.batch_id AS old_batch_id
+           FROM written w JOIN existing e USING (usage_point_id, meter_reading_id, start)),
+       revised AS (
+         INSERT INTO interval_revision (usage_point_id, meter_reading_id, start, batch_id, old_batch_id, old_value,
+                                        new_value, old_cost, new_cost, old_quality, new_quality, reason)
+         SELECT usage_point_id, meter_reading_id, start, $1, old_batch_id, old_value, value, old_cost, cost,
+                old_quality, quality, $2
+           FROM changed WHERE (old_value, old_cost, old_quality) IS DISTINCT FROM (value, cost, quality)
+         RETURNING usage_point_id, meter_reading_id),
+       spans AS (${SPANS}),
+       changed_n AS (SELECT usage_point_id, meter_reading_id, count(*) AS updated FROM changed GROUP BY 1, 2),
+       revised_n AS (SELECT usage_point_id, meter_reading_id, count(*) AS revisions FROM revised GROUP BY 1, 2)
+       SELECT s.*, coalesce(c.updated, 0) AS updated, coalesce(v.revisions, 0) AS revisions
+         FROM spans s LEFT JOIN changed_n c USING (usage_point_id, meter_reading_id)
+              LEFT JOIN revised_n v USING (usage_point_id, meter_reading_id)`,
+      [batchId, reason],
+    ));
+  }
+  let written = 0;
+  let updated = 0;
+  let revisions = 0;
+  for (const r of rows) {
+    written += Number(r.n);
+    updated += Number(r.updated ?? 0);
+    revisions += Number(r.revisions ?? 0);
+  }
+  return {
+    staged: Number(staged),
+    dropped: Number(dropped),
+    inserted: written - updated,
+    updated,
+    revisions,
+    spans: rows.map((r) => ({ usagePointId: r.usage_point_id, meterReadingId: r.meter_reading_id, from: Number(r.lo), to: Number(r.hi) })),
+  };
+}

@@ -1,0 +1,149 @@
+import type { PoolClient } from 'pg';
+import type { LinkedFeed, LinkedMeterReading, LinkedUsagePoint, ReadingTypeFields } from '../../espi';
+import { ianaZoneFor } from './zone';
+
+// Usage points, reading types and meter readings of a file, upserted by natural key. They are few per file (one per
+// series), so arrays through unnest() keep each table to one or two statements.
+
+export interface SeriesIds {
+  usagePointIds: Map<LinkedUsagePoint, string>;
+  meterReadingIds: Map<LinkedMeterReading, { usagePointId: string; meterReadingId: string }>;
+  warnings: string[];
+}
+
+/** The href or atom id that names the usage point inside its source system (the codec's key minus the source). */
+export function externalIdOf(up: LinkedUsagePoint, sourceSystem: string): string {
+  return up.key.slice(sourceSystem.length + 1);
+}
+
+const hex = (n: number | undefined) => (n === undefined ? null : (n >>> 0).toString(16).toUpperCase().padStart(8, '0'));
+
+function yearsOf(feed: LinkedFeed, up: LinkedUsagePoint): number[] {
+  const years = new Set<number>();
+  for (const mr of feed.meterReadings) {
+    if (mr.usagePoint !== up || mr.firstStart === undefined || mr.lastEnd === undefined) continue;
+    const first = new Date(mr.firstStart * 1000).getUTCFullYear();
+    const last = new Date(mr.lastEnd * 1000).getUTCFullYear();
+    for (let y = first; y <= Math.min(last, first + 30); y++) years.add(y);
+  }
+  return years.size ? [...years].sort() : [new Date().getUTCFullYear()];
+}
+
+async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string, warnings: string[]) {
+  const ups = [...feed.usagePoints].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows = ups.map((up) => {
+    let zone = ianaZoneFor(up, fallbackZone, yearsOf(feed, up));
+    if (zone === null) {
+      warnings.push(`usage point ${up.href ?? up.key}: no IANA zone agrees with its LocalTimeParameters (${up.zone.name}); local days use ${fallbackZone}`);
+      zone = fallbackZone;
+    }
+    if (up.serviceKind === undefined) warnings.push(`usage point ${up.href ?? up.key}: no ServiceCategory kind, stored as electricity (0)`);
+    const ltp = up.localTimeParameters;
+    return [
+      externalIdOf(up, sourceSystem),
+      up.serviceKind ?? 0,
+      up.status ?? null,
+      up.roleFlags ?? null,
+      up.title ?? null,
+      zone,
+      ltp?.tzOffset ?? null,
+      ltp?.dstOffset ?? null,
+      hex(ltp?.dstStartRule),
+      hex(ltp?.dstEndRule),
+    ] as const;
+  });
+  const column = (i: number) => rows.map((r) => r[i]);
+  // Sorted by key so that two loads sharing usage points take their row locks in the same order.
+  await client.query(
+    `INSERT INTO usage_point AS u (source_system, external_id, service_category_kind, status, role_flags, name, time_zone,
+                                   tz_offset, dst_offset, dst_start_rule, dst_end_rule)
+     SELECT $1, * FROM unnest($2::text[], $3::smallint[], $4::smallint[], $5::text[], $6::text[], $7::text[],
+                              $8::int[], $9::int[], $10::text[], $11::text[])
+     ON CONFLICT ON CONSTRAINT uq_usage_point_source DO UPDATE SET
+       service_category_kind = EXCLUDED.service_category_kind, status = EXCLUDED.status, role_flags = EXCLUDED.role_flags,
+       name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, tz_offset = EXCLUDED.tz_offset,
+       dst_offset = EXCLUDED.dst_offset, dst_start_rule = EXCLUDED.dst_start_rule, dst_end_rule = EXCLUDED.dst_end_rule,
+       updated_at = now()
+     WHERE (u.service_category_kind, u.status, u.role_flags, u.name, u.time_zone, u.tz_offset, u.dst_offset,
+            u.dst_start_rule, u.dst_end_rule)
+       IS DISTINCT FROM (EXCLUDED.service_category_kind, EXCLUDED.status, EXCLUDED.role_flags, EXCLUDED.name,
+            EXCLUDED.time_zone, EXCLUDED.tz_offset, EXCLUDED.dst_offset, EXCLUDED.dst_start_rule, EXCLUDED.dst_end_rule)`,
+    [sourceSystem, ...Array.from({ length: 10 }, (_, i) => column(i))],
+  );
+  const { rows: ids } = await client.query<{ id: string; external_id: string }>(
+    `SELECT id, external_id FROM usage_point WHERE source_system = $1 AND external_id = ANY($2::text[])`,
+    [sourceSystem, column(0)],
+  );
+  const byExternal = new Map(ids.map((r) => [r.external_id, r.id]));
+  return new Map(ups.map((up) => [up, byExternal.get(externalIdOf(up, sourceSystem)) as string]));
+}
+
+// reading_type columns in the order of the unique signature, with where each comes from in the ESPI fields.
+const READING_TYPE_COLUMNS: [string, (rt: ReadingTypeFields) => number | undefined][] = [
+  ['accumulation_behaviour', (rt) => rt.accumulationBehaviour],
+  ['aggregate', () => undefined],
+  ['argument_numerator', (rt) => rt.argument?.numerator],
+  ['argument_denominator', (rt) => rt.argument?.denominator],
+  ['commodity', (rt) => rt.commodity],
+  ['consumption_tier', (rt) => rt.consumptionTier],
+  ['cpp', (rt) => rt.cpp],
+  ['currency', (rt) => rt.currency],
+  ['data_qualifier', (rt) => rt.dataQualifier],
+  ['default_quality', (rt) => rt.defaultQuality],
+  ['flow_direction', (rt) => rt.flowDirection],
+  ['interharmonic_numerator', (rt) => rt.interharmonic?.numerator],
+  ['interharmonic_denominator', (rt) => rt.interharmonic?.denominator],
+  ['interval_length', (rt) => rt.intervalLength],
+  ['kind', (rt) => rt.kind],
+  ['measuring_period', (rt) => rt.measuringPeriod],
+  ['phase', (rt) => rt.phase],
+  ['power_of_ten_multiplier', (rt) => rt.powerOfTenMultiplier],
+  ['time_attribute', (rt) => rt.timeAttribute],
+  ['tou', (rt) => rt.tou],
+  ['uom', (rt) => rt.uom],
+];
+const RT_NAMES = READING_TYPE_COLUMNS.map(([c]) => c).join(', ');
+const RT_PARAMS = READING_TYPE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+const RT_MATCH = READING_TYPE_COLUMNS.map(([c], i) => `${c} IS NOT DISTINCT FROM $${i + 1}`).join(' AND ');
+
+async function readingTypeId(client: PoolClient, values: (number | null)[]): Promise<string> {
+  await client.query(`INSERT INTO reading_type (${RT_NAMES}) VALUES (${RT_PARAMS}) ON CONFLICT ON CONSTRAINT uq_reading_type_signature DO NOTHING`, values);
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM reading_type WHERE ${RT_MATCH}`, values);
+  return rows[0].id;
+}
+
+export async function upsertSeries(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string): Promise<SeriesIds> {
+  const warnings: string[] = [];
+  const usagePointIds = await upsertUsagePoints(client, feed, sourceSystem, fallbackZone, warnings);
+
+  const typeIds = new Map<string, string>();
+  const series = [];
+  for (const mr of feed.meterReadings) {
+    const values = READING_TYPE_COLUMNS.map(([, get]) => get(mr.readingType) ?? null);
+    const signature = JSON.stringify(values);
+    let typeId = typeIds.get(signature);
+    if (!typeId) typeIds.set(signature, (typeId = await readingTypeId(client, values)));
+    series.push({ mr, usagePointId: usagePointIds.get(mr.usagePoint) as string, typeId });
+  }
+  series.sort((a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)));
+  const meterReadingIds = new Map<LinkedMeterReading, { usagePointId: string; meterReadingId: string }>();
+  if (series.length === 0) return { usagePointIds, meterReadingIds, warnings };
+  const ups = series.map((s) => s.usagePointId);
+  const types = series.map((s) => s.typeId);
+  await client.query(
+    `INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
+     ON CONFLICT ON CONSTRAINT uq_meter_reading_reading_type DO NOTHING`,
+    [ups, types, series.map((s) => s.mr.href ?? null)],
+  );
+  const { rows } = await client.query<{ id: string; usage_point_id: string; reading_type_id: string }>(
+    `SELECT m.id, m.usage_point_id, m.reading_type_id FROM meter_reading m
+       JOIN unnest($1::bigint[], $2::bigint[]) AS k (usage_point_id, reading_type_id) USING (usage_point_id, reading_type_id)`,
+    [ups, types],
+  );
+  const byPair = new Map(rows.map((r) => [`${r.usage_point_id}:${r.reading_type_id}`, r.id]));
+  for (const s of series) {
+    meterReadingIds.set(s.mr, { usagePointId: s.usagePointId, meterReadingId: byPair.get(`${s.usagePointId}:${s.typeId}`) as string });
+  }
+  return { usagePointIds, meterReadingIds, warnings };
+}

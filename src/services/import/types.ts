@@ -1,0 +1,59 @@
+import type { Logger } from '../../logger';
+import type { ImportSource } from '../../entities';
+
+export interface ImportProgress {
+  /** Readings parsed and staged so far. */
+  readings: number;
+  /** Bytes of the file read so far, and its size. */
+  bytes: number;
+  total: number;
+  phase: 'checksum' | 'parse' | 'write' | 'done';
+}
+
+export interface ImportFileOptions {
+  path: string;
+  source: ImportSource;
+  /** Reload a file whose checksum was already loaded (recorded as a forced batch). */
+  force?: boolean;
+  /** Parse, link and compute what would change, then roll everything back. */
+  dryRun?: boolean;
+  /** IANA zone for usage points without usable LocalTimeParameters. */
+  fallbackZone?: string;
+  /** Natural-key namespace of the file's usage points (a data custodian): the same file from two paths must match. */
+  sourceSystem?: string;
+  jobId?: string;
+  logger: Logger;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export type ImportFileStatus = 'loaded' | 'rejected' | 'dry-run';
+
+/** The CLI contract's per-file object (DESIGN.md), plus the batch and checksum for callers that need them. */
+export interface ImportResult {
+  file: string;
+  status: ImportFileStatus;
+  batchId: string | null;
+  checksum: string;
+  usagePoints: number;
+  meterReadings: number;
+  readings: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  warnings: string[];
+  errors: string[];
+  /** Milliseconds per phase. */
+  timings: Record<string, number>;
+}
+
+/** The file cannot be loaded as it is: retrying will not help, the file goes to the rejected folder. */
+export class RejectedFileError extends Error {
+  constructor(
+    message: string,
+    readonly result: ImportResult,
+  ) {
+    super(message);
+    this.name = 'RejectedFileError';
+  }
+}

@@ -1,0 +1,60 @@
+import { createDataSource } from '../../src/db/data-source';
+import { runMigrations } from '../../src/db/migrate';
+import { createLogger } from '../../src/logger';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+export const logger = createLogger('silent');
+
+export interface PortalTestDatabase {
+  db: TestDatabase;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated portal database in the test server. */
+export async function openPortalTestDatabase(prefix = 'import'): Promise<PortalTestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const dataSource = createDataSource(db.url, { poolSize: 4 });
+  await dataSource.initialize();
+  await runMigrations(dataSource, logger);
+  return {
+    db,
+    dataSource,
+    async close() {
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+const TABLES = [
+  'customer',
+  'customer_account',
+  'service_location',
+  'usage_point',
+  'meter',
+  'reading_type',
+  'meter_reading',
+  'interval_reading',
+  'interval_revision',
+  'usage_daily',
+  'usage_monthly',
+  'usage_summary',
+  'usage_summary_line_item',
+];
+
+/**
+ * Every portal table's rows (all columns, including updated_at) folded into one md5 per table: two snapshots are equal
+ * exactly when nothing was written in between.
+ */
+export async function snapshot(dataSource: DataSource, tables = TABLES): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of tables) {
+    const [{ digest }] = (await dataSource.query(
+      `SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS digest FROM ${table} t`,
+    )) as { digest: string }[];
+    out[table] = digest;
+  }
+  return out;
+}
