@@ -62,6 +62,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
           verifier: createTokenVerifier(config),
           logger,
           production: config.production,
+          dataSource: database.dataSource,
           readiness: {
             database: async () => void (await database.dataSource.query('SELECT 1')),
             queue: () => backend.ping(),

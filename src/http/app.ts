@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
 import type { TokenVerifier } from '../auth/tokens';
 import type { Logger } from '../logger';
 import { StartupError } from '../startup-error';
@@ -15,6 +16,8 @@ export interface HttpServerOptions {
   logger: Logger;
   production: boolean;
   readiness: Record<string, ReadinessCheck>;
+  /** The portal database the GraphQL services read. */
+  dataSource: DataSource;
 }
 
 export interface RunningHttpServer {

@@ -4,9 +4,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, RequestHandler } from 'express';
+import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import type { GraphQLContext } from '../schema/context';
+import { RequestServices } from '../services/request-services';
+import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
 const CLIENT_ERROR_CODES = new Set([
@@ -18,6 +21,8 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
 ]);
 
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -60,6 +65,8 @@ export async function createGraphQLMiddleware(options: {
   httpServer: Server;
   verifier: TokenVerifier;
   production: boolean;
+  dataSource: DataSource;
+  queryLimits?: QueryLimits;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
@@ -73,13 +80,24 @@ export async function createGraphQLMiddleware(options: {
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       requestIdInErrors,
+      // Budgets are per principal (all tokens of one subject share one), or per client address without a token.
+      queryLimitsPlugin(options.queryLimits ?? DEFAULT_QUERY_LIMITS, ({ principal, clientAddress }) =>
+        principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`,
+      ),
     ],
   });
   await apollo.start();
   const middleware = expressMiddleware(apollo, {
     context: async ({ req }) => {
       try {
-        return { requestId: req.id, logger: req.log, principal: await authenticate(req, options.verifier) };
+        const principal = await authenticate(req, options.verifier);
+        return {
+          requestId: req.id,
+          logger: req.log,
+          principal,
+          clientAddress: req.ip ?? 'unknown',
+          services: new RequestServices(options.dataSource, principal),
+        };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -1,0 +1,128 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { GraphQLContext } from '../schema/context';
+
+export interface QueryLimits {
+  /** Most cost points one operation may have (see src/schema/complexity.ts for the per-field costs). */
+  maxCost: number;
+  maxDepth: number;
+  maxAliases: number;
+  /** Per-principal budget: a bucket of cost points that refills continuously. */
+  budgetPoints: number;
+  budgetRefillPerSecond: number;
+}
+
+// A year of daily usage for a usage point costs about 400 points; a page of 100 usage points with a month of days
+// each about 4 500. The budget lets one app user refresh a dashboard many times a minute, not scrape the database.
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxCost: 10_000,
+  maxDepth: 12,
+  maxAliases: 30,
+  budgetPoints: 50_000,
+  budgetRefillPerSecond: 500,
+};
+
+function limitError(message: string, code: string, status: number, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status }, ...extensions } });
+}
+
+/** Depth of the deepest field of the operation (fragments expanded), and the number of aliases met on the way. */
+function measure(document: DocumentNode, operationName: string | null | undefined): { depth: number; aliases: number } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  let aliases = 0;
+  const walk = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
+    if (!set) return depth;
+    let deepest = depth;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias) aliases += 1;
+        deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, seen));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, walk(selection.selectionSet, depth, seen));
+      } else if (!seen.has(selection.name.value)) {
+        // A fragment spread inside itself is invalid anyway; `seen` only stops the walk from looping before validation.
+        const fragment = fragments.get(selection.name.value);
+        deepest = Math.max(deepest, walk(fragment?.selectionSet, depth, new Set([...seen, selection.name.value])));
+      }
+    }
+    return deepest;
+  };
+  let depth = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    depth = Math.max(depth, walk(definition.selectionSet, 0, new Set()));
+  }
+  return { depth, aliases };
+}
+
+class CostBuckets {
+  private readonly buckets = new Map<string, { points: number; at: number }>();
+
+  constructor(private readonly limits: QueryLimits) {}
+
+  /** Takes `cost` points from the caller's bucket; returns the points left, or null when there are not enough. */
+  take(key: string, cost: number, now = Date.now()): number | null {
+    const { budgetPoints, budgetRefillPerSecond } = this.limits;
+    const bucket = this.buckets.get(key) ?? { points: budgetPoints, at: now };
+    bucket.points = Math.min(budgetPoints, bucket.points + ((now - bucket.at) / 1000) * budgetRefillPerSecond);
+    bucket.at = now;
+    // Full buckets carry no information; dropping them keeps the map as small as the set of busy callers.
+    if (bucket.points >= budgetPoints && cost === 0) this.buckets.delete(key);
+    if (bucket.points < cost) {
+      this.buckets.set(key, bucket);
+      return null;
+    }
+    bucket.points -= cost;
+    this.buckets.set(key, bucket);
+    return Math.floor(bucket.points);
+  }
+}
+
+/**
+ * Depth, alias and cost limits on every operation, a per-principal budget of cost points, and the cost and remaining
+ * budget reported in `extensions.cost` of each response.
+ */
+export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS, callerKey: (context: GraphQLContext) => string): ApolloServerPlugin<GraphQLContext> {
+  const budgets = new CostBuckets(limits);
+  return {
+    async requestDidStart() {
+      let report: { requested: number; maximum: number; remaining: number } | undefined;
+      return {
+        async didResolveOperation({ request, document, schema, contextValue, operationName }) {
+          const { depth, aliases } = measure(document, operationName);
+          if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
+          if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
+          const requested = getComplexity({
+            schema,
+            query: document,
+            operationName: operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (requested > limits.maxCost) {
+            throw limitError(`query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`, 'QUERY_TOO_COMPLEX', 400, {
+              cost: { requested, maximum: limits.maxCost },
+            });
+          }
+          const remaining = budgets.take(callerKey(contextValue), requested);
+          if (remaining === null) {
+            throw limitError('rate limit: the query budget of this token is used up; retry in a moment', 'RATE_LIMITED', 429, {
+              cost: { requested, maximum: limits.maxCost, remaining: 0 },
+            });
+          }
+          report = { requested, maximum: limits.maxCost, remaining };
+        },
+        async willSendResponse({ response }) {
+          if (report && response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: report };
+          }
+        },
+      };
+    },
+  };
+}

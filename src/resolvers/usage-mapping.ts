@@ -1,0 +1,52 @@
+import { Completeness } from '../schema/completeness.type';
+import { DayCompleteness } from '../schema/day-completeness.type';
+import { MeterReading } from '../schema/meter-reading.type';
+import type { Unit } from '../schema/unit.enum';
+import { UsageBucket } from '../schema/usage-bucket.type';
+import { UsageSeries } from '../schema/usage-series.type';
+import type { UsageSeries as SeriesResult } from '../services/usage/usage.service';
+import { ZoneClock } from '../services/usage/zone-clock';
+
+export function toUsageSeries(result: SeriesResult): UsageSeries {
+  return Object.assign(new UsageSeries(), {
+    unit: result.unit.unit as Unit,
+    unitSymbol: result.unit.symbol,
+    timeZone: result.timeZone,
+    currency: result.currency,
+    total: result.total,
+    cost: result.cost,
+    readings: result.readings,
+    expected: result.expected,
+    estimated: result.estimated,
+    buckets: result.buckets.map(({ start, end, value, cost, readings, expected, estimated }) =>
+      Object.assign(new UsageBucket(), { start, end, value, cost, readings, expected, estimated }),
+    ),
+    meterReading: MeterReading.from(result.series.meterReading),
+  });
+}
+
+export function toCompleteness(days: SeriesResult, dataThrough: Date | null): Completeness {
+  const first = days.buckets[0]?.start.getTime() ?? 0;
+  const clock = new ZoneClock(days.timeZone, first, days.buckets[days.buckets.length - 1]?.end.getTime() ?? first);
+  return Object.assign(new Completeness(), {
+    timeZone: days.timeZone,
+    days: days.buckets.map((bucket) =>
+      Object.assign(new DayCompleteness(), {
+        date: clock.localDate(bucket.start.getTime()),
+        start: bucket.start,
+        end: bucket.end,
+        expected: bucket.expected,
+        received: bucket.readings,
+        estimated: bucket.estimated,
+        missing: bucket.expected === null ? null : Math.max(0, bucket.expected - bucket.readings),
+        firstReading: bucket.firstStart,
+        lastReadingEnd: bucket.lastEnd,
+      }),
+    ),
+    expected: days.expected,
+    received: days.readings,
+    estimated: days.estimated,
+    dataThrough,
+    meterReading: MeterReading.from(days.series.meterReading),
+  });
+}

@@ -1,0 +1,15 @@
+import { ConnectionOf } from './connection';
+import { Customer } from './customer.type';
+import { CustomerAccount } from './customer-account.type';
+import { IntervalReading } from './interval-reading.type';
+import { MeterReading } from './meter-reading.type';
+import { UsagePoint } from './usage-point.type';
+import { UsageSummary } from './usage-summary.type';
+
+// The concrete connection types (CustomerConnection, CustomerEdge, …), one pair per paginated node type.
+export const CustomerConnection = ConnectionOf(Customer, 'Customer');
+export const CustomerAccountConnection = ConnectionOf(CustomerAccount, 'CustomerAccount');
+export const UsagePointConnection = ConnectionOf(UsagePoint, 'UsagePoint');
+export const MeterReadingConnection = ConnectionOf(MeterReading, 'MeterReading');
+export const IntervalReadingConnection = ConnectionOf(IntervalReading, 'IntervalReading');
+export const UsageSummaryConnection = ConnectionOf(UsageSummary, 'UsageSummary');

@@ -1,0 +1,30 @@
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { DecimalScalar } from './decimal.scalar';
+
+@ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
+export class UsageBucket {
+  @Field(() => GraphQLDateTime, { description: 'Start of the period (clipped to the query range).' })
+  start: Date;
+
+  @Field(() => GraphQLDateTime, { description: 'End of the period, exclusive (clipped to the query range).' })
+  end: Date;
+
+  @Field(() => DecimalScalar, { description: "Sum of the readings starting in the period, in the series' unit, exact." })
+  value: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Sum of their costs, exact; null when none had a cost.' })
+  cost: string | null;
+
+  @Field(() => Int, { description: 'Readings received for the period.' })
+  readings: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Readings a complete period has: its length over the interval length (92 quarter-hours on a 23-hour day); null for irregular series.',
+  })
+  expected: number | null;
+
+  @Field(() => Int, { description: 'Received readings whose quality marks them as estimated.' })
+  estimated: number;
+}

@@ -1,0 +1,204 @@
+import type DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import type { AccessScope } from '../access/access-scope';
+import { byIdLoader, byParentLoader, childPageLoader, childPageSql } from '../loaders';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import {
+  ACCOUNT_COLUMNS,
+  CUSTOMER_COLUMNS,
+  LINE_ITEM_COLUMNS,
+  METER_COLUMNS,
+  METER_READING_COLUMNS,
+  READING_TYPE_COLUMNS,
+  SERVICE_LOCATION_COLUMNS,
+  USAGE_POINT_COLUMNS,
+  USAGE_SUMMARY_COLUMNS,
+} from './columns';
+import type {
+  AccountRecord,
+  CustomerRecord,
+  LineItemRecord,
+  MeterReadingRecord,
+  MeterRecord,
+  ReadingTypeRecord,
+  ServiceLocationRecord,
+  UsagePointRecord,
+  UsageSummaryRecord,
+} from './records';
+import { redactAccount, redactCustomer, redactServiceLocation, redactUsagePoint } from './redaction';
+
+/**
+ * Customers, accounts, usage points and what hangs off them, read within one request's AccessScope. Built per request:
+ * its DataLoaders cache and batch for that request only, and every statement carries the scope's condition.
+ */
+export class Directory {
+  private readonly customers: DataLoader<string, CustomerRecord | null>;
+  private readonly accounts: DataLoader<string, AccountRecord | null>;
+  private readonly accountPages;
+  private readonly usagePoints: DataLoader<string, UsagePointRecord | null>;
+  private readonly usagePointPages;
+  private readonly serviceLocations: DataLoader<string, ServiceLocationRecord | null>;
+  private readonly meters: DataLoader<string, MeterRecord | null>;
+  private readonly metersByUsagePoint: DataLoader<string, MeterRecord[]>;
+  private readonly readingTypes: DataLoader<string, ReadingTypeRecord | null>;
+  private readonly meterReadings: DataLoader<string, MeterReadingRecord | null>;
+  private readonly meterReadingsByUsagePoint: DataLoader<string, MeterReadingRecord[]>;
+  private readonly meterReadingPages;
+  private readonly summaries: DataLoader<string, UsageSummaryRecord | null>;
+  private readonly summaryPages;
+  private readonly lineItems: DataLoader<string, LineItemRecord[]>;
+
+  constructor(
+    private readonly db: DataSource,
+    readonly scope: AccessScope,
+  ) {
+    const rows = <R>(sql: string, params: unknown[]) => db.query(sql, params) as Promise<R[]>;
+    const pii = scope.seesPersonalData;
+    const byId = <R extends { id: string }>(columns: string, table: string, where: (params: unknown[]) => string, redact?: (r: R) => R) =>
+      byIdLoader<R>(async (ids) => {
+        const params: unknown[] = [ids];
+        const found = await rows<R>(`SELECT ${columns} FROM ${table} t WHERE t.id = ANY($1::bigint[]) AND ${where(params)}`, params);
+        return redact && !pii ? found.map(redact) : found;
+      });
+    const pages = <R extends { id: string }>(columns: string, table: string, parent: string, where: (params: unknown[]) => string, redact?: (r: R) => R) =>
+      childPageLoader<R>(async (parentIds, { limit, afterKey }) => {
+        const params: unknown[] = [parentIds, afterKey, limit + 1];
+        const found = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params)), params);
+        return redact && !pii ? found.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : found;
+      });
+
+    this.customers = byId(CUSTOMER_COLUMNS, 'customer', (p) => scope.whereCustomer('t', p), redactCustomer);
+    this.accounts = byId(ACCOUNT_COLUMNS, 'customer_account', (p) => scope.whereAccount('t', p), redactAccount);
+    this.accountPages = pages(ACCOUNT_COLUMNS, 'customer_account', 'customer_id', (p) => scope.whereAccount('t', p), redactAccount);
+    this.usagePoints = byId(USAGE_POINT_COLUMNS, 'usage_point', (p) => scope.whereUsagePoint('t', p), redactUsagePoint);
+    this.usagePointPages = pages(USAGE_POINT_COLUMNS, 'usage_point', 'customer_account_id', (p) => scope.whereUsagePoint('t', p), redactUsagePoint);
+    this.serviceLocations = byId(
+      SERVICE_LOCATION_COLUMNS,
+      'service_location',
+      (p) => `EXISTS (SELECT 1 FROM usage_point up WHERE up.service_location_id = t.id AND ${scope.whereUsagePoint('up', p)})`,
+      redactServiceLocation,
+    );
+    this.meters = byId(METER_COLUMNS, 'meter', (p) => `t.usage_point_id IS NOT NULL AND ${scope.whereUsagePointId('t.usage_point_id', p)}`);
+    this.metersByUsagePoint = byParentLoader<MeterRecord>((ids) => {
+      const params: unknown[] = [ids];
+      const where = scope.whereUsagePointId('t.usage_point_id', params);
+      return rows(`SELECT ${METER_COLUMNS}, t.usage_point_id::text AS "parentKey" FROM meter t
+        WHERE t.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+    });
+    // Reading types are shared by every usage point with the same codes; a CUSTOMER reaches only those of its own series.
+    this.readingTypes = byId(
+      READING_TYPE_COLUMNS,
+      'reading_type',
+      (p) => `EXISTS (SELECT 1 FROM meter_reading mr WHERE mr.reading_type_id = t.id AND ${scope.whereUsagePointId('mr.usage_point_id', p)})`,
+    );
+    this.meterReadings = byId(METER_READING_COLUMNS, 'meter_reading', (p) => scope.whereUsagePointId('t.usage_point_id', p));
+    this.meterReadingsByUsagePoint = byParentLoader<MeterReadingRecord>((ids) => {
+      const params: unknown[] = [ids];
+      const where = scope.whereUsagePointId('t.usage_point_id', params);
+      return rows(`SELECT ${METER_READING_COLUMNS}, t.usage_point_id::text AS "parentKey" FROM meter_reading t
+        WHERE t.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+    });
+    this.meterReadingPages = pages<MeterReadingRecord>(METER_READING_COLUMNS, 'meter_reading', 'usage_point_id', (p) =>
+      scope.whereUsagePointId('t.usage_point_id', p),
+    );
+    this.summaries = byId(USAGE_SUMMARY_COLUMNS, 'usage_summary', (p) => scope.whereUsagePointId('t.usage_point_id', p));
+    this.summaryPages = pages<UsageSummaryRecord>(USAGE_SUMMARY_COLUMNS, 'usage_summary', 'usage_point_id', (p) =>
+      scope.whereUsagePointId('t.usage_point_id', p),
+    );
+    this.lineItems = byParentLoader<LineItemRecord>((ids) => {
+      const params: unknown[] = [ids];
+      const where = scope.whereUsagePointId('t.usage_point_id', params);
+      return rows(`SELECT ${LINE_ITEM_COLUMNS}, t.usage_summary_id::text AS "parentKey" FROM usage_summary_line_item t
+        WHERE t.usage_summary_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+    });
+  }
+
+  private async topLevelPage<R extends { id: string }>(
+    columns: string,
+    table: string,
+    where: (params: unknown[]) => string,
+    request: PageRequest,
+    field: string,
+    redact?: (r: R) => R,
+  ): Promise<Page<R>> {
+    const { limit, afterKey } = keyset(request, [field]);
+    const params: unknown[] = [afterKey, limit + 1];
+    const found = (await this.db.query(
+      `SELECT ${columns} FROM ${table} t WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND ${where(params)} ORDER BY t.id LIMIT $2`,
+      params,
+    )) as R[];
+    return toPage(redact && !this.scope.seesPersonalData ? found.map(redact) : found, limit, (row) => row.id);
+  }
+
+  customer(id: string): Promise<CustomerRecord | null> {
+    return this.customers.load(id);
+  }
+
+  customerPage(request: PageRequest): Promise<Page<CustomerRecord>> {
+    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, 'customers', redactCustomer);
+  }
+
+  account(id: string): Promise<AccountRecord | null> {
+    return this.accounts.load(id);
+  }
+
+  accountsOf(customerId: string, request: PageRequest): Promise<Page<AccountRecord>> {
+    return this.accountPages.load({ parentId: customerId, ...keyset(request, ['accounts']) });
+  }
+
+  usagePoint(id: string): Promise<UsagePointRecord | null> {
+    return this.usagePoints.load(id);
+  }
+
+  /** Every visible usage point, including (for staff) those loaded before any customer feed claimed them. */
+  usagePointPage(request: PageRequest): Promise<Page<UsagePointRecord>> {
+    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, 'usagePoints', redactUsagePoint);
+  }
+
+  usagePointsOf(accountId: string, request: PageRequest): Promise<Page<UsagePointRecord>> {
+    return this.usagePointPages.load({ parentId: accountId, ...keyset(request, ['usagePoints']) });
+  }
+
+  serviceLocation(id: string): Promise<ServiceLocationRecord | null> {
+    return this.serviceLocations.load(id);
+  }
+
+  meter(id: string): Promise<MeterRecord | null> {
+    return this.meters.load(id);
+  }
+
+  metersOf(usagePointId: string): Promise<MeterRecord[]> {
+    return this.metersByUsagePoint.load(usagePointId);
+  }
+
+  readingType(id: string): Promise<ReadingTypeRecord | null> {
+    return this.readingTypes.load(id);
+  }
+
+  meterReading(id: string): Promise<MeterReadingRecord | null> {
+    return this.meterReadings.load(id);
+  }
+
+  /** All series of a usage point (a handful), for choosing the one a usage query reads. */
+  allMeterReadingsOf(usagePointId: string): Promise<MeterReadingRecord[]> {
+    return this.meterReadingsByUsagePoint.load(usagePointId);
+  }
+
+  meterReadingsOf(usagePointId: string, request: PageRequest): Promise<Page<MeterReadingRecord>> {
+    return this.meterReadingPages.load({ parentId: usagePointId, ...keyset(request, ['meterReadings']) });
+  }
+
+  /** A summary by its usage point and id; null unless both match and the usage point is visible. */
+  async summary(usagePointId: string, id: string): Promise<UsageSummaryRecord | null> {
+    const found = await this.summaries.load(id);
+    return found && found.usagePointId === usagePointId ? found : null;
+  }
+
+  summariesOf(usagePointId: string, request: PageRequest): Promise<Page<UsageSummaryRecord>> {
+    return this.summaryPages.load({ parentId: usagePointId, ...keyset(request, ['summaries']) });
+  }
+
+  lineItemsOf(summaryId: string): Promise<LineItemRecord[]> {
+    return this.lineItems.load(summaryId);
+  }
+}

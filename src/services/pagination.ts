@@ -1,0 +1,44 @@
+import { BadUserInputError } from './errors';
+
+/** Largest `first` a connection accepts; the cost limit keeps nested pages in check as well. */
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageRequest {
+  first: number;
+  after?: string | null;
+}
+
+/** A page validated and decoded: at most `limit` rows with a key above `afterKey`. */
+export interface Keyset {
+  limit: number;
+  afterKey: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of each item, in the same order. */
+  cursors: string[];
+  hasNextPage: boolean;
+}
+
+// Cursors are opaque to clients; inside they carry the keyset position (a bigint id or an epoch millisecond).
+export function encodeCursor(key: string): string {
+  return Buffer.from(`k:${key}`).toString('base64url');
+}
+
+export function keyset(request: PageRequest, field: readonly string[], max = MAX_PAGE_SIZE): Keyset {
+  if (!Number.isInteger(request.first) || request.first < 1 || request.first > max) {
+    throw new BadUserInputError(`first must be between 1 and ${max}`, [...field, 'first']);
+  }
+  if (request.after == null) return { limit: request.first, afterKey: null };
+  const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(request.after) ? Buffer.from(request.after, 'base64url').toString('utf8') : '';
+  const match = /^k:(-?\d{1,19})$/.exec(decoded);
+  if (!match) throw new BadUserInputError('after is not a cursor returned by this connection', [...field, 'after']);
+  return { limit: request.first, afterKey: match[1] };
+}
+
+/** Rows fetched with LIMIT limit + 1: the extra row only says that there is a next page. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, cursors: items.map((row) => encodeCursor(keyOf(row))), hasNextPage: rows.length > limit };
+}

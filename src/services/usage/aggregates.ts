@@ -1,0 +1,112 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { ESTIMATED_QUALITY_MASK } from '../../entities';
+
+// Batched statements behind usage() and completeness(): whatever the number of usage points in a query, each kind
+// of read is one statement, with the per-series parameters passed as parallel arrays and unnested.
+
+/** Sums of one bucket or rollup period, raw (before the multiplier) and exact. */
+export interface Sums {
+  value: string;
+  cost: string | null;
+  readings: number;
+  estimated: number;
+  firstStart: Date;
+  lastEnd: Date;
+}
+
+/** Raw readings of one series with start in [edges[0], last edge), summed per bucket [edges[i], edges[i+1]). */
+export interface RawRequest {
+  usagePointId: string;
+  meterReadingId: string;
+  edges: readonly number[];
+}
+
+/** Rollup rows of one series with period in [fromDate, toDate) (YYYY-MM-DD, local to the usage point). */
+export interface RollupRequest {
+  usagePointId: string;
+  meterReadingId: string;
+  fromDate: string;
+  toDate: string;
+}
+
+export type BucketSums = Sums & { bucket: number };
+export type PeriodSums = Sums & { period: string };
+
+function unnestColumns<K>(keys: readonly K[], columns: ((key: K) => unknown)[]): unknown[] {
+  return [keys.map((_, i) => i), ...columns.map((column) => keys.map(column))];
+}
+
+function groupByOrdinal<R extends { ord: number }>(count: number, rows: R[]): Omit<R, 'ord'>[][] {
+  const groups: Omit<R, 'ord'>[][] = Array.from({ length: count }, () => []);
+  for (const { ord, ...row } of rows) groups[ord].push(row);
+  return groups;
+}
+
+export class AggregateLoaders {
+  readonly raw: DataLoader<RawRequest, BucketSums[], string>;
+  readonly daily: DataLoader<RollupRequest, PeriodSums[], string>;
+  readonly monthly: DataLoader<RollupRequest, PeriodSums[], string>;
+  /** End of the latest reading of a series (its "data through"), or null without readings. */
+  readonly latestEnd: DataLoader<string, Date | null>;
+
+  constructor(db: DataSource) {
+    this.raw = new DataLoader(
+      async (keys) => {
+        const params = unnestColumns(keys, [
+          (k) => k.usagePointId,
+          (k) => k.meterReadingId,
+          (k) => `{${k.edges.map((t) => new Date(t).toISOString()).join(',')}}`,
+        ]);
+        params.push(ESTIMATED_QUALITY_MASK);
+        const rows = (await db.query(
+          `SELECT k.ord, a.*
+           FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[]) AS k(ord, up, mr, edges_text)
+           CROSS JOIN LATERAL (SELECT k.edges_text::timestamptz[] AS edges) e
+           CROSS JOIN LATERAL (
+             SELECT width_bucket(r.start, e.edges) - 1 AS bucket, sum(r.value)::text AS value, sum(r.cost)::text AS cost,
+               count(*)::int AS readings, (count(*) FILTER (WHERE r.quality & $5 <> 0))::int AS estimated,
+               min(r.start) AS "firstStart", max(r.start + r.duration * interval '1 second') AS "lastEnd"
+             FROM interval_reading r
+             WHERE r.usage_point_id = k.up AND r.meter_reading_id = k.mr
+               AND r.start >= e.edges[1] AND r.start < e.edges[cardinality(e.edges)]
+             GROUP BY 1) a`,
+          params,
+        )) as (BucketSums & { ord: number })[];
+        return groupByOrdinal(keys.length, rows);
+      },
+      { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.edges.join(',')}` },
+    );
+    const rollup = (table: 'usage_daily' | 'usage_monthly', period: string) =>
+      new DataLoader<RollupRequest, PeriodSums[], string>(
+        async (keys) => {
+          const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.fromDate, (k) => k.toDate]);
+          const rows = (await db.query(
+            `SELECT k.ord, d.${period}::text AS period, d.value_sum::text AS value, d.cost_sum::text AS cost, d.readings,
+               d.estimated, d.first_start AS "firstStart", d.last_end AS "lastEnd"
+             FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::date[], $5::date[]) AS k(ord, up, mr, f, t)
+             JOIN ${table} d ON d.usage_point_id = k.up AND d.meter_reading_id = k.mr AND d.${period} >= k.f AND d.${period} < k.t`,
+            params,
+          )) as (PeriodSums & { ord: number })[];
+          return groupByOrdinal(keys.length, rows);
+        },
+        { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.fromDate}|${k.toDate}` },
+      );
+    this.daily = rollup('usage_daily', 'local_date');
+    this.monthly = rollup('usage_monthly', 'local_month');
+    this.latestEnd = new DataLoader(async (meterReadingIds) => {
+      const rows = (await db.query(
+        `SELECT k.ord, l.end
+         FROM unnest($1::int[], $2::bigint[]) AS k(ord, mr)
+         JOIN meter_reading m ON m.id = k.mr
+         CROSS JOIN LATERAL (
+           SELECT r.start + r.duration * interval '1 second' AS end FROM interval_reading r
+           WHERE r.usage_point_id = m.usage_point_id AND r.meter_reading_id = m.id ORDER BY r.start DESC LIMIT 1) l`,
+        unnestColumns(meterReadingIds, [(id) => id]),
+      )) as { ord: number; end: Date }[];
+      const ends: (Date | null)[] = meterReadingIds.map(() => null);
+      for (const { ord, end } of rows) ends[ord] = end;
+      return ends;
+    });
+  }
+}

@@ -1,0 +1,263 @@
+import type { DataSource } from 'typeorm';
+import { ESTIMATED_QUALITY_MASK } from '../../entities';
+import type { Directory } from '../customers/directory';
+import type { ReadingTypeRecord } from '../customers/records';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import { AggregateLoaders, type RawRequest, type Sums } from './aggregates';
+import { COST_EXPONENT, formatScaled } from './decimal';
+import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
+import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
+import { chooseSeries, type ChosenSeries } from './series-choice';
+import { checkRange, checkUsageQuery, MAX_BUCKETS, type UsageQuery } from './usage-query';
+import { ZoneClock } from './zone-clock';
+
+export interface UsageBucket {
+  start: Date;
+  end: Date;
+  /** Decimal string in the series' unit. */
+  value: string;
+  /** Decimal string in the currency; null when no reading in the bucket had a cost. */
+  cost: string | null;
+  readings: number;
+  expected: number | null;
+  estimated: number;
+  firstStart: Date | null;
+  lastEnd: Date | null;
+}
+
+export interface UsageSeries {
+  series: ChosenSeries;
+  timeZone: string;
+  unit: ReturnType<typeof unitOf>;
+  currency: string | null;
+  total: string;
+  cost: string | null;
+  readings: number;
+  expected: number | null;
+  estimated: number;
+  buckets: UsageBucket[];
+}
+
+export interface IntervalRecord {
+  usagePointId: string;
+  meterReadingId: string;
+  start: Date;
+  duration: number;
+  value: string;
+  cost: string | null;
+  quality: number;
+}
+
+/** Where bucket sums come from: `auto` reads rollups for whole local days and months, `raw` only readings. */
+export type UsageSource = 'auto' | 'raw';
+
+/** Max page of intervals(): a day of 5-minute readings is 288, a week of quarter-hours 672. */
+export const MAX_INTERVAL_PAGE = 1000;
+
+class Accumulator {
+  value = 0n;
+  cost: bigint | null = null;
+  readings = 0;
+  estimated = 0;
+  firstStart: Date | null = null;
+  lastEnd: Date | null = null;
+
+  merge(other: Accumulator): void {
+    this.value += other.value;
+    if (other.cost !== null) this.cost = (this.cost ?? 0n) + other.cost;
+    this.readings += other.readings;
+    this.estimated += other.estimated;
+    if (other.firstStart && (!this.firstStart || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
+    if (other.lastEnd && (!this.lastEnd || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
+  }
+
+  add(sums: Sums): void {
+    this.value += BigInt(sums.value);
+    if (sums.cost !== null) this.cost = (this.cost ?? 0n) + BigInt(sums.cost);
+    this.readings += sums.readings;
+    this.estimated += sums.estimated;
+    const first = new Date(sums.firstStart);
+    const last = new Date(sums.lastEnd);
+    if (!this.firstStart || first < this.firstStart) this.firstStart = first;
+    if (!this.lastEnd || last > this.lastEnd) this.lastEnd = last;
+  }
+}
+
+interface Span {
+  start: number;
+  end: number;
+  sum: Accumulator;
+  expected: number | null;
+}
+
+function expectedIn(start: number, end: number, readingType: ReadingTypeRecord): number | null {
+  const length = readingType.intervalLength;
+  return length ? Math.floor((end - start) / (length * 1000)) : null;
+}
+
+/** Usage series, completeness and raw intervals of the usage points an AccessScope can see. One per request. */
+export class UsageService {
+  private readonly aggregates: AggregateLoaders;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly directory: Directory,
+  ) {
+    this.aggregates = new AggregateLoaders(db);
+  }
+
+  async usage(usagePointId: string, query: UsageQuery, field: readonly string[], source: UsageSource = 'auto'): Promise<UsageSeries | null> {
+    checkUsageQuery(query, field);
+    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
+    if (!series) return null;
+    const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
+    const from = query.from.getTime();
+    const to = query.to.getTime();
+    const { readingType } = series;
+    let spans: Span[];
+    if (query.resolution === 'INTERVAL') {
+      spans = await this.readingSpans(series, from, to);
+    } else {
+      const clock = new ZoneClock(zone, from, to);
+      const edges = periodEdges(clock, from, to, query.resolution);
+      const sums = edges.slice(1).map(() => new Accumulator());
+      // Rollups hold local days of the usage point's own zone; another zone, or hours, need the readings.
+      const fromRollups = source === 'auto' && zone === (series.usagePoint.timeZone ?? 'UTC') && query.resolution !== 'HOUR';
+      await (fromRollups ? this.sumFromRollups(series, clock, edges, query.resolution, sums) : this.sumRaw(series, edges, 0, sums));
+      spans = sums.map((sum, i) => ({ start: edges[i], end: edges[i + 1], sum, expected: expectedIn(edges[i], edges[i + 1], readingType) }));
+    }
+    const exponent = valueExponent(readingType.uom, readingType.powerOfTenMultiplier);
+    const total = new Accumulator();
+    let expectedTotal: number | null = 0;
+    const buckets = spans.map(({ start, end, sum, expected }) => {
+      total.merge(sum);
+      expectedTotal = expected === null || expectedTotal === null ? null : expectedTotal + expected;
+      return {
+        start: new Date(start),
+        end: new Date(end),
+        value: formatScaled(sum.value, exponent),
+        cost: sum.cost === null ? null : formatScaled(sum.cost, COST_EXPONENT),
+        readings: sum.readings,
+        expected,
+        estimated: sum.estimated,
+        firstStart: sum.firstStart,
+        lastEnd: sum.lastEnd,
+      };
+    });
+    return {
+      series,
+      timeZone: zone,
+      unit: unitOf(readingType.uom),
+      currency: currencyOf(readingType.currency),
+      total: formatScaled(total.value, exponent),
+      cost: total.cost === null ? null : formatScaled(total.cost, COST_EXPONENT),
+      readings: total.readings,
+      // INTERVAL buckets are the readings received, so they cannot say what is missing.
+      expected: query.resolution === 'INTERVAL' ? null : expectedTotal,
+      estimated: total.estimated,
+      buckets,
+    };
+  }
+
+  /** INTERVAL resolution: one bucket per reading, ending where the reading ends (gaps stay visible). */
+  private async readingSpans({ meterReading }: ChosenSeries, from: number, to: number): Promise<Span[]> {
+    const rows = await this.readIntervals(meterReading.usagePointId, meterReading.id, new Date(from), new Date(to), null, MAX_BUCKETS.INTERVAL);
+    return rows.map((row) => {
+      const start = row.start.getTime();
+      const end = start + row.duration * 1000;
+      const sum = new Accumulator();
+      sum.add({ value: row.value, cost: row.cost, readings: 1, estimated: row.quality & ESTIMATED_QUALITY_MASK ? 1 : 0, firstStart: row.start, lastEnd: new Date(end) });
+      return { start, end, sum, expected: 1 };
+    });
+  }
+
+  private async sumRaw({ meterReading }: ChosenSeries, edges: readonly number[], offset: number, sums: Accumulator[]): Promise<void> {
+    if (edges.length < 2 || edges[0] >= edges[edges.length - 1]) return;
+    const request: RawRequest = { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id, edges };
+    for (const row of await this.aggregates.raw.load(request)) sums[offset + row.bucket].add(row);
+  }
+
+  /**
+   * Whole local days come from usage_daily and, for MONTH and YEAR, whole local months from usage_monthly; the parts
+   * of the range that are not whole days are summed from the readings. Every piece is an exact integer sum, so the
+   * result is the same as summing the readings.
+   */
+  private async sumFromRollups(series: ChosenSeries, clock: ZoneClock, edges: number[], resolution: CalendarResolution, sums: Accumulator[]): Promise<void> {
+    const from = edges[0];
+    const to = edges[edges.length - 1];
+    const dayEdges = periodEdges(clock, from, to, 'DAY');
+    const isDayStart = (t: number) => clock.dayStart(clock.localDate(t)) === t;
+    const fullFrom = isDayStart(from) ? from : (dayEdges[1] ?? to);
+    const fullTo = isDayStart(to) ? to : dayEdges[dayEdges.length - 2];
+    if (fullFrom >= fullTo) return this.sumRaw(series, edges, 0, sums);
+
+    const slice = (lo: number, hi: number) => [lo, ...edges.filter((t) => t > lo && t < hi), hi];
+    const pieces: Promise<void>[] = [this.sumRaw(series, slice(from, fullFrom), 0, sums), this.sumRaw(series, slice(fullTo, to), bucketIndex(edges, fullTo), sums)];
+    const { usagePointId, id: meterReadingId } = series.meterReading;
+    const addRows = async (rows: Promise<(Sums & { period: string })[]>) => {
+      for (const row of await rows) sums[bucketIndex(edges, clock.dayStart(row.period))].add(row);
+    };
+    const daily = (lo: number, hi: number) => {
+      if (lo < hi) pieces.push(addRows(this.aggregates.daily.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) })));
+    };
+    if (resolution === 'MONTH' || resolution === 'YEAR') {
+      const monthEdges = periodEdges(clock, fullFrom, fullTo, 'MONTH');
+      const monthFrom = clock.localDate(fullFrom).endsWith('-01') ? fullFrom : (monthEdges[1] ?? fullTo);
+      const monthTo = clock.localDate(fullTo).endsWith('-01') ? fullTo : monthEdges[monthEdges.length - 2];
+      if (monthFrom < monthTo) {
+        daily(fullFrom, monthFrom);
+        daily(monthTo, fullTo);
+        pieces.push(addRows(this.aggregates.monthly.load({ usagePointId, meterReadingId, fromDate: clock.localDate(monthFrom), toDate: clock.localDate(monthTo) })));
+        await Promise.all(pieces);
+        return;
+      }
+    }
+    daily(fullFrom, fullTo);
+    await Promise.all(pieces);
+  }
+
+  async intervals(
+    usagePointId: string,
+    query: { from: Date; to: Date; direction?: FlowDirection | null; meterReading?: string | null } & PageRequest,
+    field: readonly string[],
+  ): Promise<{ series: ChosenSeries; page: Page<IntervalRecord> } | null> {
+    checkRange(query.from, query.to, field);
+    const { limit, afterKey } = keyset(query, field, MAX_INTERVAL_PAGE);
+    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
+    if (!series) return null;
+    const rows = await this.readIntervals(usagePointId, series.meterReading.id, query.from, query.to, afterKey === null ? null : new Date(Number(afterKey)), limit + 1);
+    return { series, page: toPage(rows, limit, (row) => String(row.start.getTime())) };
+  }
+
+  /** A visible reading by its key (for node(id:)). */
+  async interval(usagePointId: string, meterReadingId: string, start: Date): Promise<{ series: ChosenSeries; reading: IntervalRecord } | null> {
+    const meterReading = await this.directory.meterReading(meterReadingId);
+    if (!meterReading || meterReading.usagePointId !== usagePointId) return null;
+    const [usagePoint, readingType] = await Promise.all([this.directory.usagePoint(usagePointId), this.directory.readingType(meterReading.readingTypeId)]);
+    if (!usagePoint || !readingType) return null;
+    const [reading] = await this.readIntervals(usagePointId, meterReadingId, start, new Date(start.getTime() + 1), null, 1);
+    return reading ? { series: { usagePoint, meterReading, readingType }, reading } : null;
+  }
+
+  private async readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, after: Date | null, limit: number): Promise<IntervalRecord[]> {
+    return (await this.db.query(
+      `SELECT usage_point_id::text AS "usagePointId", meter_reading_id::text AS "meterReadingId", start, duration,
+         value::text AS value, cost::text AS cost, quality
+       FROM interval_reading
+       WHERE usage_point_id = $1 AND meter_reading_id = $2 AND start >= $3 AND start < $4 AND ($5::timestamptz IS NULL OR start > $5)
+       ORDER BY start LIMIT $6`,
+      [usagePointId, meterReadingId, from, to, after, Math.min(limit, 100_000)],
+    )) as IntervalRecord[];
+  }
+
+  /** Per local day: expected, received and estimated readings, first and last reading, and the series' data-through. */
+  async completeness(
+    usagePointId: string,
+    query: { from: Date; to: Date; timeZone?: string | null; direction?: FlowDirection | null; meterReading?: string | null },
+    field: readonly string[],
+  ): Promise<{ days: UsageSeries; dataThrough: Date | null } | null> {
+    const days = await this.usage(usagePointId, { ...query, resolution: 'DAY' }, field);
+    if (!days) return null;
+    return { days, dataThrough: await this.aggregates.latestEnd.load(days.series.meterReading.id) };
+  }
+}
