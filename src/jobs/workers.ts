@@ -3,12 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { QueueBackend } from './backend';
-import type { QueueName } from './queues';
+import type { QueueName, Queues } from './queues';
 
 export interface JobDeps {
   dataSource: DataSource;
   config: Config;
   logger: Logger;
+  /** For jobs that enqueue others (the inbox scan enqueues one import per file). */
+  queues?: Queues;
 }
 
 export type JobHandler = (job: Job, deps: JobDeps) => Promise<unknown>;

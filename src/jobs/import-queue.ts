@@ -1,0 +1,23 @@
+import type { Queue } from 'bullmq';
+import type { ImportSource } from '../entities';
+import { sha256File } from '../services/import/checksum';
+
+export const IMPORT_FILE = 'import-file';
+
+export interface ImportJobData {
+  path: string;
+  source: ImportSource;
+  force?: boolean;
+  fallbackZone?: string;
+  /** The file sits in the inbox: move it to loaded/ or rejected/ once decided. */
+  inbox?: boolean;
+}
+
+/**
+ * Enqueues the load of one file. The deduplication id is the file's sha256: while a job for these bytes is waiting
+ * or running, asking again (a second scan, a second click) returns that job instead of a new one.
+ */
+export async function enqueueImport(queue: Queue, data: ImportJobData, checksum?: string) {
+  const id = checksum ?? (await sha256File(data.path));
+  return queue.add(IMPORT_FILE, data, { deduplication: { id: `import:${id}` } });
+}

@@ -1,0 +1,34 @@
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { enqueueImport } from './import-queue';
+import type { JobHandler } from './workers';
+
+// A file still being written must not be loaded half-way: writers that follow the convention write `name.part` (or
+// a dotfile) and rename; for the others, a file modified in the last few seconds is left for the next scan.
+export const INBOX_SETTLE_MS = 5_000;
+const IN_PROGRESS = /^\.|\.(part|tmp|partial|filepart)$/i;
+
+/** Enqueues one import per complete file in the inbox; the import job moves each file out once it is decided. */
+export const inboxScanJob: JobHandler = async (_job, { config, queues, logger }) => {
+  if (!queues) throw new Error('the inbox scan needs the queues');
+  await mkdir(config.inboxDir, { recursive: true });
+  const enqueued: string[] = [];
+  const settling: string[] = [];
+  for (const entry of await readdir(config.inboxDir, { withFileTypes: true })) {
+    if (!entry.isFile() || IN_PROGRESS.test(entry.name)) continue;
+    const path = join(config.inboxDir, entry.name);
+    try {
+      if (Date.now() - (await stat(path)).mtimeMs < INBOX_SETTLE_MS) {
+        settling.push(entry.name);
+        continue;
+      }
+      await enqueueImport(queues.imports, { path, source: 'file', inbox: true });
+      enqueued.push(entry.name);
+    } catch (error) {
+      // Moved out by the import job that just finished it.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  if (enqueued.length || settling.length) logger.info({ inbox: config.inboxDir, enqueued, settling }, 'inbox scanned');
+  return { enqueued, settling };
+};

@@ -1,0 +1,40 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+// Inbox bookkeeping: a file leaves the inbox once it is decided, to loaded/ or to rejected/ with its reason beside
+// it, so the next scan never offers it again. A name already taken there gets a timestamp, never overwriting history.
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function freeName(dir: string, name: string): Promise<string> {
+  const candidate = join(dir, name);
+  if (!(await exists(candidate))) return candidate;
+  return join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
+}
+
+export async function moveToLoaded(path: string): Promise<string> {
+  const dir = join(dirname(path), 'loaded');
+  await mkdir(dir, { recursive: true });
+  const target = await freeName(dir, basename(path));
+  await rename(path, target);
+  return target;
+}
+
+/** Moves the file to rejected/ and writes `<name>.reason.txt` next to it (the first line says why). */
+export async function moveToRejected(path: string, reasons: string[]): Promise<string> {
+  const dir = join(dirname(path), 'rejected');
+  await mkdir(dir, { recursive: true });
+  const target = await freeName(dir, basename(path));
+  await writeFile(`${target}.reason.txt`, `${reasons.join('\n')}\n`);
+  await rename(path, target);
+  return target;
+}
+
+export async function wasMovedToLoaded(path: string): Promise<boolean> {
+  return exists(join(dirname(path), 'loaded', basename(path)));
+}
