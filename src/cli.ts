@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { StartupError } from './startup-error';
 import { migrate, runServer, token, type CommandContext } from './cli/commands';
+import { importCommand } from './cli/import';
 import { createOutput } from './cli/output';
 import { UsageError } from './cli/usage-error';
 
@@ -15,6 +16,8 @@ commands:
   api                   GraphQL/HTTP only
   worker                job workers and schedulers only
   migrate               apply database migrations
+  import <file>... [--dry-run] [--force]
+                        load ESPI files into the portal database and wait (--force reloads a file already loaded)
   token --role ROLE [--customer ID] [--subject SUB] [--ttl 1h]
                         mint a signed access token for local use (ROLE: CUSTOMER, CSR, ADMIN, OPS)
 
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   api: (ctx) => runServer('api', ctx),
   worker: (ctx) => runServer('worker', ctx),
   migrate,
+  import: importCommand,
   token,
 };
 
@@ -38,6 +42,8 @@ function parseOptions() {
       customer: { type: 'string' },
       subject: { type: 'string' },
       ttl: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
     },
   });
 }

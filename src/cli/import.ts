@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openPortalDatabase } from '../db/database';
+import { assertMigrated, runMigrations } from '../db/migrate';
+import { importFile } from '../services/import/import-file';
+import type { ImportResult } from '../services/import/types';
+import type { CommandContext } from './commands';
+import { progressBar } from './import-progress';
+import { UsageError } from './usage-error';
+
+/** The CLI contract's fields (DESIGN.md), plus the batch id and the count of readings dropped. */
+function contract(r: ImportResult) {
+  const { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors } = r;
+  return { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors };
+}
+
+function summary(r: ImportResult): string {
+  const head = `${r.file}: ${r.status}`;
+  if (r.status === 'rejected') return `${head}: ${r.errors.slice(0, 3).join('; ')}`;
+  const counts = `${r.readings} readings (${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged)`;
+  return `${head}, ${counts}${r.warnings.length ? `, ${r.warnings.length} warning(s): ${r.warnings[0]}` : ''}`;
+}
+
+/**
+ * `import <file>... [--dry-run] [--force]`: loads in this process through the same service as the import job and
+ * waits for the result. Exit code 1 when any file is rejected.
+ */
+export async function importCommand({ config, logger, out, options, positionals }: CommandContext): Promise<void> {
+  if (positionals.length === 0) throw new UsageError('import needs at least one file');
+  const paths = positionals.map((p) => resolve(p));
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) throw new UsageError(`no such file: ${missing.join(', ')}`);
+
+  const database = await openPortalDatabase(config, logger, { applicationName: 'usage-portal-import', poolSize: 3 });
+  const bar = progressBar();
+  const results: ImportResult[] = [];
+  try {
+    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
+    else await assertMigrated(database.dataSource);
+    for (const path of paths) {
+      const result = await importFile(database.dataSource, {
+        path,
+        source: 'cli',
+        force: options.force === true,
+        dryRun: options['dry-run'] === true,
+        logger,
+        onProgress: (p) => bar.update(path, p),
+      });
+      bar.done();
+      results.push(result);
+    }
+  } finally {
+    bar.done();
+    await database.close();
+  }
+  out.result({ files: results.map(contract) }, results.map(summary).join('\n'));
+  if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
+}
