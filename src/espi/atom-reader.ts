@@ -198,7 +198,8 @@ class AtomReader implements XmlHandler {
   private atomEntryField(name: string, value: string) {
     const entry = this.entry!;
     if (name === 'id') entry.id = value;
-    else if (name === 'title') entry.title = value;
+    // Atom requires a title, so writers put an empty one where they have none: that is no title.
+    else if (name === 'title') entry.title = value || undefined;
     else if (name === 'published') entry.published = value;
     else if (name === 'updated') entry.updated = value;
   }

@@ -19,6 +19,8 @@ export interface CollectedFeed {
   feed: LinkedFeed;
   /** Accepted readings per meter reading, in file order. */
   readings: Map<LinkedMeterReading, IntervalReading[]>;
+  /** Accepted readings per accepted block ordinal, in file order. */
+  blockReadings: Map<number, IntervalReading[]>;
 }
 
 /**
@@ -35,7 +37,8 @@ export async function collectImport(events: AsyncIterable<ImportEvent>): Promise
     } else if (ev.type === 'linked') {
       const readings = new Map<LinkedMeterReading, IntervalReading[]>();
       for (const mr of ev.feed.meterReadings) readings.set(mr, mr.blocks.flatMap((b) => byBlock.get(b.ordinal) ?? []));
-      return { feed: ev.feed, readings };
+      for (const ordinal of byBlock.keys()) if (!ev.feed.blockOwner.has(ordinal)) byBlock.delete(ordinal);
+      return { feed: ev.feed, readings, blockReadings: byBlock };
     }
   }
   throw new Error('import ended without its linked feed');

@@ -1,0 +1,272 @@
+import type { Writable } from 'node:stream';
+import { AtomFeedWriter, escapeXml } from './atom-writer';
+import { READING_TYPE_NUMBERS } from './entity-fields';
+import { localTimeParametersFor } from './ltp-encode';
+import { INT48_MAX, INT48_MIN } from './numbers';
+import {
+  DateTimeInterval,
+  IntervalReading,
+  LineItem,
+  ReadingTypeFields,
+  SUMMARY_MEASUREMENT_FIELDS,
+  SummaryMeasurement,
+  UsageSummaryFields,
+} from './records';
+import { LtpFields } from './time-zone';
+import { uuidV5 } from './uuid';
+import type { CollectedFeed } from './import';
+
+const ESPI_NS = 'http://naesb.org/espi';
+
+/**
+ * What the writer needs of a usage point. The reader's `LinkedUsagePoint` is one, and so is a row from the
+ * portal's database: plain fields, no parser state.
+ */
+export interface UsagePointRecord {
+  /** Natural key: names the entry's id and hrefs, so the same usage point always gets the same ones. */
+  key: string;
+  title?: string;
+  serviceKind?: number;
+  status?: number;
+  roleFlags?: string;
+  /** Written as given when present (a re-export keeps the file's rules)… */
+  localTimeParameters?: LtpFields;
+  /** …otherwise encoded from this IANA zone (the rules in force in the options' `zoneYear`). */
+  zone: { readonly name: string };
+}
+
+export interface MeterReadingRecord {
+  key: string;
+  readingType: ReadingTypeFields;
+}
+
+/** One IntervalBlock: the exporter decides how readings are grouped (one block per local day, typically). */
+export interface IntervalBlockRecord {
+  interval?: DateTimeInterval;
+  readings: readonly Omit<IntervalReading, 'line'>[];
+}
+
+export interface UsageSummaryRecord {
+  type: 'UsageSummary' | 'ElectricPowerUsageSummary';
+  fields: UsageSummaryFields;
+}
+
+export interface FeedWriterOptions {
+  /** Prefix of every href, e.g. `https://portal.example/DataCustodian/espi/1_1/resource`. */
+  baseUrl: string;
+  /** Natural key of the whole feed (a retail customer, a subscription): names the feed's id and its hrefs. */
+  feedKey: string;
+  title?: string;
+  /** Generation time, epoch seconds: the feed's and every entry's published/updated, the only bytes that vary. */
+  generatedAt: number;
+  /** Year whose DST rules are written for a usage point known only by its IANA zone; default: that of generatedAt. */
+  zoneYear?: number;
+}
+
+export class EspiWriteError extends Error {
+  override name = 'EspiWriteError';
+}
+
+export interface UsagePointRef {
+  readonly self: string;
+}
+export interface MeterReadingRef {
+  readonly self: string;
+  readonly key: string;
+}
+
+/**
+ * Streams an ESPI usage feed (Atom) that validates against espi.xsd: usage points with their LocalTimeParameters,
+ * meter readings with their ReadingType, interval blocks and usage summaries, linked by the ESPI collection
+ * convention (self; up to the collection; a UsagePoint's related → its MeterReading and UsageSummary collections
+ * and its LocalTimeParameters; a MeterReading's related → its IntervalBlock collection and ReadingType).
+ * Calls must be awaited in order: each waits for the destination when it pushes back.
+ */
+export class EspiUsageFeedWriter {
+  private readonly atom: AtomFeedWriter;
+  private readonly root: string;
+  private readonly writtenLtp = new Set<string>();
+
+  constructor(
+    out: Writable,
+    private readonly options: FeedWriterOptions,
+  ) {
+    this.root = `${options.baseUrl.replace(/\/+$/, '')}/Subscription/${uuidV5(`subscription|${options.feedKey}`)}`;
+    this.atom = new AtomFeedWriter(out, {
+      id: `urn:uuid:${uuidV5(`feed|${options.feedKey}`)}`,
+      title: options.title ?? 'Green Button Usage Feed',
+      self: this.root,
+      generatedAt: options.generatedAt,
+    });
+  }
+
+  async usagePoint(up: UsagePointRecord): Promise<UsagePointRef> {
+    const ltp = up.localTimeParameters ?? localTimeParametersFor(up.zone.name, this.options.zoneYear ?? new Date(this.options.generatedAt * 1000).getUTCFullYear());
+    const ltpKey = `ltp|${ltp.tzOffset}|${ltp.dstOffset}|${ltp.dstStartRule}|${ltp.dstEndRule}`;
+    const ltpSelf = `${this.options.baseUrl.replace(/\/+$/, '')}/LocalTimeParameters/${uuidV5(ltpKey)}`;
+    if (!this.writtenLtp.has(ltpKey)) {
+      this.writtenLtp.add(ltpKey);
+      await this.atom.entry({ id: `urn:uuid:${uuidV5(ltpKey)}`, self: ltpSelf, up: collectionOf(ltpSelf), related: [], title: 'LocalTimeParameters', content: localTimeParametersXml(ltp) });
+    }
+    const id = uuidV5(`usage-point|${up.key}`);
+    const self = `${this.root}/UsagePoint/${id}`;
+    await this.atom.entry({
+      id: `urn:uuid:${id}`,
+      self,
+      up: collectionOf(self),
+      related: [`${self}/MeterReading`, `${self}/UsageSummary`, ltpSelf],
+      title: up.title ?? '',
+      content: usagePointXml(up),
+    });
+    return { self };
+  }
+
+  async meterReading(up: UsagePointRef, mr: MeterReadingRecord): Promise<MeterReadingRef> {
+    const id = uuidV5(`meter-reading|${mr.key}`);
+    const self = `${up.self}/MeterReading/${id}`;
+    const typeId = uuidV5(`reading-type|${mr.key}`);
+    const typeSelf = `${this.options.baseUrl.replace(/\/+$/, '')}/ReadingType/${typeId}`;
+    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [`${self}/IntervalBlock`, typeSelf], title: '', content: `      <MeterReading xmlns="${ESPI_NS}"/>\n` });
+    await this.atom.entry({ id: `urn:uuid:${typeId}`, self: typeSelf, up: collectionOf(typeSelf), related: [], title: '', content: readingTypeXml(mr.readingType) });
+    return { self, key: mr.key };
+  }
+
+  async intervalBlock(mr: MeterReadingRef, block: IntervalBlockRecord): Promise<void> {
+    const first = block.readings[0]?.start;
+    if (first === undefined && !block.interval) throw new EspiWriteError(`an IntervalBlock of ${mr.key} with neither an interval nor readings`);
+    const id = uuidV5(`interval-block|${mr.key}|${block.interval?.start ?? ''}|${first ?? ''}`);
+    const self = `${mr.self}/IntervalBlock/${id}`;
+    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: intervalBlockXml(block) });
+  }
+
+  async usageSummary(up: UsagePointRef, summary: UsageSummaryRecord): Promise<void> {
+    const f = summary.fields;
+    const key = `${summary.type}|${up.self}|${f.billingPeriod?.start ?? ''}|${f.statusTimeStamp ?? ''}`;
+    const id = uuidV5(key);
+    const self = `${up.self}/${summary.type}/${id}`;
+    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: usageSummaryXml(summary, this.options.generatedAt) });
+  }
+
+  end(): Promise<void> {
+    return this.atom.end();
+  }
+}
+
+function collectionOf(self: string): string {
+  return self.slice(0, self.lastIndexOf('/'));
+}
+
+// --- resource elements, each in espi.xsd sequence order ---------------------------------------------------------
+
+/** An integer field, checked against its XSD range: a writer that emits what the schema refuses would lie. */
+function int(name: string, v: number | undefined, min = INT48_MIN, max = INT48_MAX): string {
+  if (v === undefined) return '';
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new EspiWriteError(`${name} ${v} is not an integer in [${min}, ${max}]`);
+  return `<${name}>${v}</${name}>`;
+}
+
+const UINT32_MAX = 2 ** 32 - 1;
+
+function interval(name: string, i: DateTimeInterval | undefined): string {
+  return i ? `<${name}>${int('duration', i.duration, 0, UINT32_MAX)}${int('start', i.start)}</${name}>` : '';
+}
+
+function text(name: string, v: string | undefined): string {
+  return v === undefined ? '' : `<${name}>${escapeXml(v)}</${name}>`;
+}
+
+function resource(name: string, body: string): string {
+  return `      <${name} xmlns="${ESPI_NS}">${body}</${name}>\n`;
+}
+
+function usagePointXml(up: UsagePointRecord): string {
+  const category = up.serviceKind === undefined ? '' : `<ServiceCategory>${int('kind', up.serviceKind)}</ServiceCategory>`;
+  return resource('UsagePoint', text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255));
+}
+
+function hex32(n: number): string {
+  return n.toString(16).toUpperCase().padStart(8, '0');
+}
+
+function localTimeParametersXml(l: LtpFields): string {
+  return resource(
+    'LocalTimeParameters',
+    `<dstEndRule>${hex32(l.dstEndRule)}</dstEndRule>${int('dstOffset', l.dstOffset)}<dstStartRule>${hex32(l.dstStartRule)}</dstStartRule>${int('tzOffset', l.tzOffset)}`,
+  );
+}
+
+function ratio(name: string, r: { numerator?: number; denominator?: number } | undefined): string {
+  return r ? `<${name}>${int('numerator', r.numerator)}${int('denominator', r.denominator)}</${name}>` : '';
+}
+
+function readingTypeXml(t: ReadingTypeFields): string {
+  let body = '';
+  for (const name of READING_TYPE_NUMBERS) body += int(name, t[name]);
+  body += ratio('interharmonic', t.interharmonic) + int('measuringPeriod', t.measuringPeriod) + ratio('argument', t.argument);
+  return resource('ReadingType', body);
+}
+
+function intervalBlockXml(block: IntervalBlockRecord): string {
+  let body = `      <IntervalBlock xmlns="${ESPI_NS}">${interval('interval', block.interval)}\n`;
+  for (const r of block.readings) {
+    let qualities = '';
+    for (const q of r.qualities ?? []) qualities += `<ReadingQuality>${int('quality', q)}</ReadingQuality>`;
+    body +=
+      `        <IntervalReading>${int('cost', r.cost)}${qualities}${interval('timePeriod', r)}${int('value', r.value)}` +
+      `${int('consumptionTier', r.consumptionTier)}${int('tou', r.tou)}${int('cpp', r.cpp)}</IntervalReading>\n`;
+  }
+  return `${body}      </IntervalBlock>\n`;
+}
+
+function measurement(name: string, m: SummaryMeasurement | undefined): string {
+  if (!m) return '';
+  return `<${name}>${int('powerOfTenMultiplier', m.powerOfTenMultiplier)}${int('timeStamp', m.timeStamp)}${int('uom', m.uom)}${int('value', m.value)}${text('readingTypeRef', m.readingTypeRef)}</${name}>`;
+}
+
+function lineItem(li: LineItem): string {
+  if (li.note === undefined || li.itemKind === undefined) throw new EspiWriteError('a LineItem needs its note and itemKind (espi.xsd requires both)');
+  return (
+    `<costAdditionalDetailLastPeriod>${int('amount', li.amount)}${int('rounding', li.rounding)}${int('dateTime', li.dateTime)}${text('note', li.note)}` +
+    `${measurement('measurement', li.measurement)}${int('itemKind', li.itemKind)}${int('unitCost', li.unitCost)}${interval('itemPeriod', li.itemPeriod)}</costAdditionalDetailLastPeriod>`
+  );
+}
+
+function usageSummaryXml(s: UsageSummaryRecord, generatedAt: number): string {
+  const f = s.fields;
+  let body =
+    interval('billingPeriod', f.billingPeriod) +
+    int('billLastPeriod', f.billLastPeriod) +
+    int('billToDate', f.billToDate) +
+    int('costAdditionalLastPeriod', f.costAdditionalLastPeriod) +
+    f.costAdditionalDetailLastPeriod.map(lineItem).join('') +
+    int('currency', f.currency);
+  for (const name of SUMMARY_MEASUREMENT_FIELDS) body += measurement(name, f.measurements[name]);
+  // statusTimeStamp is required; a summary without one is stamped with the export time.
+  body +=
+    int('qualityOfReading', f.qualityOfReading) +
+    measurement('ratchetDemand', f.ratchetDemand) +
+    interval('ratchetDemandPeriod', f.ratchetDemandPeriod) +
+    int('statusTimeStamp', f.statusTimeStamp ?? generatedAt) +
+    int('commodity', f.commodity);
+  if (s.type === 'UsageSummary') body += text('tariffProfile', f.tariffProfile) + text('readCycle', f.readCycle);
+  return resource(s.type, body);
+}
+
+/**
+ * Writes back what an import collected, block by block as the file had them: the round trip of the tests, and a
+ * way to normalise a custodian's file into one that validates. Usage points without meter readings or summaries
+ * are written too; customer entities belong in a customer feed (`EspiCustomerFeedWriter`).
+ */
+export async function writeCollectedUsageFeed(out: Writable, collected: CollectedFeed, options: FeedWriterOptions): Promise<void> {
+  const { feed, blockReadings } = collected;
+  const writer = new EspiUsageFeedWriter(out, options);
+  for (const up of feed.usagePoints) {
+    const upRef = await writer.usagePoint(up);
+    for (const mr of feed.meterReadings.filter((m) => m.usagePoint === up)) {
+      const mrRef = await writer.meterReading(upRef, mr);
+      for (const block of mr.blocks) await writer.intervalBlock(mrRef, { interval: block.interval, readings: blockReadings.get(block.ordinal) ?? [] });
+    }
+    for (const summary of feed.summaries.filter((s) => s.usagePoint === up)) await writer.usageSummary(upRef, summary);
+  }
+  await writer.end();
+}
