@@ -28,7 +28,7 @@ export function decodeHeader(node: XmlNode): CimHeader {
     asyncReplyFlag: booleanOf(node, 'AsyncReplyFlag'),
     replyAddress: textOf(node, 'ReplyAddress'),
     ackRequired: booleanOf(node, 'AckRequired'),
-    user: user && { userId: textOf(user, 'UserID') ?? '', organization: textOf(user, 'Organization') },
+    user: user && dropUndefined({ userId: textOf(user, 'UserID') ?? '', organization: textOf(user, 'Organization') }),
     messageId: textOf(node, 'MessageID'),
     correlationId: textOf(node, 'CorrelationID'),
     comment: textOf(node, 'Comment'),
