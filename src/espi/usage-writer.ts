@@ -124,11 +124,20 @@ export class EspiUsageFeedWriter {
   async meterReading(up: UsagePointRef, mr: MeterReadingRecord): Promise<MeterReadingRef> {
     const id = uuidV5(`meter-reading|${mr.key}`);
     const self = `${up.self}/MeterReading/${id}`;
-    const typeId = uuidV5(`reading-type|${mr.key}`);
-    const typeSelf = `${this.options.baseUrl.replace(/\/+$/, '')}/ReadingType/${typeId}`;
+    const typeSelf = this.readingTypeSelf(mr.key);
     await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [`${self}/IntervalBlock`, typeSelf], title: '', content: `      <MeterReading xmlns="${ESPI_NS}"/>\n` });
-    await this.atom.entry({ id: `urn:uuid:${typeId}`, self: typeSelf, up: collectionOf(typeSelf), related: [], title: '', content: readingTypeXml(mr.readingType) });
+    await this.readingType(mr.key, mr.readingType);
     return { self, key: mr.key };
+  }
+
+  /** A ReadingType entry on its own: a meter reading's (written by `meterReading`) or a ReadingType collection's. */
+  async readingType(key: string, fields: ReadingTypeFields, title = ''): Promise<void> {
+    const self = this.readingTypeSelf(key);
+    await this.atom.entry({ id: `urn:uuid:${uuidV5(`reading-type|${key}`)}`, self, up: collectionOf(self), related: [], title, content: readingTypeXml(fields) });
+  }
+
+  private readingTypeSelf(key: string): string {
+    return `${this.options.baseUrl.replace(/\/+$/, '')}/ReadingType/${uuidV5(`reading-type|${key}`)}`;
   }
 
   async intervalBlock(mr: MeterReadingRef, block: IntervalBlockRecord): Promise<void> {
@@ -255,7 +264,8 @@ function usageSummaryXml(s: UsageSummaryRecord, generatedAt: number): string {
 /**
  * Writes back what an import collected, block by block as the file had them: the round trip of the tests, and a
  * way to normalise a custodian's file into one that validates. Usage points without meter readings or summaries
- * are written too; customer entities belong in a customer feed (`EspiCustomerFeedWriter`).
+ * are written too, and reading types no meter reading uses; customer entities belong in a customer feed
+ * (`EspiCustomerFeedWriter`).
  */
 export async function writeCollectedUsageFeed(out: Writable, collected: CollectedFeed, options: FeedWriterOptions): Promise<void> {
   const { feed, blockReadings } = collected;
@@ -268,5 +278,6 @@ export async function writeCollectedUsageFeed(out: Writable, collected: Collecte
     }
     for (const summary of feed.summaries.filter((s) => s.usagePoint === up)) await writer.usageSummary(upRef, summary);
   }
+  for (const [i, t] of feed.unusedReadingTypes.entries()) await writer.readingType(t.entry.self ?? t.entry.id ?? `#${i}`, t.fields, t.entry.title);
   await writer.end();
 }

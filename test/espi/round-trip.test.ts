@@ -16,6 +16,7 @@ const USAGE_SAMPLES = [
   'TestGBDataOneYearDailyBinnedMonthly.xml',
   'test_usage_data.xml',
   'ngma_natural_gas_billing_billing_data_Service_1_1_2021-05-26_to_2024-04-25.xml',
+  'PGEReadingType.xml',
 ];
 
 const out = mkdtempSync(join(tmpdir(), 'espi-round-trip-'));
@@ -72,6 +73,7 @@ function records(c: CollectedFeed, ltpFromFile: boolean) {
       readings: c.readings.get(m)!.map(({ line: _line, ...r }) => r),
     })),
     summaries: feed.summaries.map((s) => ({ type: s.type, fields: s.fields, usagePoint: feed.usagePoints.indexOf(s.usagePoint!) })),
+    readingTypes: feed.unusedReadingTypes.map((t) => ({ fields: t.fields, title: t.entry.title })),
   };
 }
 
@@ -80,7 +82,7 @@ for (const name of USAGE_SAMPLES) {
     const path = samplePath(name);
     if (!path) return t.skip(`${name} is only in ../shared, absent here`);
     const first = await read(path);
-    assert.ok(first.feed.meterReadings.length > 0 || first.feed.summaries.length > 0, 'the sample holds usage');
+    assert.ok(first.feed.meterReadings.length + first.feed.summaries.length + first.feed.unusedReadingTypes.length > 0, 'the sample holds records');
     const written = await write(first, `${name}.out.xml`, name);
     xmllintValidate(written, 'espi.xsd');
     const second = await read(written);
