@@ -511,6 +511,11 @@ class MessageReader implements XmlSink {
     });
     if (!hasIdentity(meterReading.meter) && !hasIdentity(meterReading.usagePoint)) {
       this.diagnose('error', 'meter-reading-unreferenced', 'a MeterReading names neither a Meter nor a UsagePoint: its readings cannot be placed', state.line, `MeterReading#${meterReading.ordinal}`);
+      const dropped = meterReading.blocks.reduce((n, b) => n + b.readingCount, 0);
+      this.counts.blocks -= meterReading.blocks.length;
+      this.counts.intervalReadings -= dropped;
+      this.counts.registers -= meterReading.registers.length;
+      this.counts.rejectedReadings += dropped + meterReading.registers.length;
       meterReading.blocks = [];
       meterReading.registers = [];
     }
