@@ -87,6 +87,8 @@ interface PendingReading {
   valueText?: string;
   cimQualities: string[];
   period?: { start?: ParsedDateTime; end?: ParsedDateTime };
+  /** A timePeriod bound is present but is no xs:dateTime: never fall back to the stamp then. */
+  badPeriod: boolean;
   line: number;
 }
 
@@ -326,10 +328,8 @@ class MessageReader implements XmlSink {
       end: endText === undefined ? undefined : parseDateTime(endText),
       valueText: textOf(node, 'value'),
       cimQualities: qualityRefs(node),
-      period: period && {
-        start: timeOf(period, 'start'),
-        end: timeOf(period, 'end'),
-      },
+      period: period && { start: timeOf(period, 'start'), end: timeOf(period, 'end') },
+      badPeriod: period !== undefined && ['start', 'end'].some((e) => textOf(period, e) !== undefined && timeOf(period, e) === undefined),
       line: node.line,
     });
   }
@@ -398,6 +398,10 @@ class MessageReader implements XmlSink {
 
   /** [start, start + duration) from the end stamp and the type's period, or from an explicit timePeriod. */
   private placeReading(p: PendingReading, period: ReturnType<typeof intervalPeriodOf>, entity: string): { start: number; duration: number } | 'no-period' | undefined {
+    if (p.badPeriod) {
+      this.diagnose('error', 'reading-bad-time', 'a timePeriod bound is not an xs:dateTime', p.line, entity);
+      return undefined;
+    }
     if (p.period?.start && p.period.end) {
       const { start, end } = p.period;
       if (!this.checkTime(start, 'timePeriod/start', p.line, entity) || !this.checkTime(end, 'timePeriod/end', p.line, entity)) return undefined;

@@ -27,6 +27,7 @@ test('received readings are checked one by one: bad ones are reported with their
         reading('2024-03-01T00:15:00+01:00', '0.5'),
         '<m:IntervalReadings><m:value>1</m:value></m:IntervalReadings>',
         reading('2024-03-01T02:00:00+01:00', '1', '<m:timePeriod><m:end>2024-03-01T02:00:00+01:00</m:end><m:start>2024-03-01T01:00:00+01:00</m:start></m:timePeriod>'),
+        reading('2024-03-01T03:00:00+01:00', '1', '<m:timePeriod><m:end>2024-03-01T03:00:00+01:00</m:end><m:start>soon</m:start></m:timePeriod>'),
       ),
       block(undefined, reading('2024-03-01T00:15:00+01:00', '1')),
       block('1.2.3', reading('2024-03-01T00:15:00+01:00', '1')),
@@ -45,14 +46,15 @@ test('received readings are checked one by one: bad ones are reported with their
     'error value-out-of-range line 8',
     'error reading-duplicate-timestamp line 9',
     'error reading-no-timestamp line 9',
-    'error reading-type-missing line 10',
-    'error reading-type-invalid line 11',
-    'error interval-period-unknown line 13',
-    'error pending-calculation-unsupported line 14',
-    'warning unknown-element line 15',
-    'error meter-reading-unreferenced line 15',
+    'error reading-bad-time line 11',
+    'error reading-type-missing line 11',
+    'error reading-type-invalid line 12',
+    'error interval-period-unknown line 14',
+    'error pending-calculation-unsupported line 15',
+    'warning unknown-element line 16',
+    'error meter-reading-unreferenced line 16',
   ]);
-  assert.equal(summary.counts.rejectedReadings, 7 + 1 + 1 + 2 + 1 + 1);
+  assert.equal(summary.counts.rejectedReadings, 8 + 1 + 1 + 2 + 1 + 1);
   const [first, unreferenced] = meterReadings;
   assert.deepEqual(
     first.blocks.map((b) => b.readingCount),
