@@ -17,7 +17,7 @@ export interface QueryLimits {
 // each about 4 500. The budget lets one app user refresh a dashboard many times a minute, not scrape the database.
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxCost: 10_000,
-  maxDepth: 12,
+  maxDepth: 16,
   maxAliases: 30,
   budgetPoints: 50_000,
   budgetRefillPerSecond: 500,

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '../../../src/auth/roles';
+import { mintToken } from '../../../src/auth/tokens';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+import { startSystem, type RunningSystem } from '../../../src/main';
+import { createTestDatabase } from '../../support/database';
+
+export const TEST_JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+
+export interface GraphQLResponse {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface ApiSystem {
+  system: RunningSystem;
+  token(role: Role, customerId?: string, subject?: string): Promise<string>;
+  query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
+  stop(): Promise<void>;
+}
+
+/** The API process (`usage-portal api`) on a fresh migrated database, listening on a free port. */
+export async function startApiSystem(): Promise<ApiSystem> {
+  const database = await createTestDatabase('api_http');
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'api-')),
+    JWT_SECRET: TEST_JWT_SECRET,
+  });
+  const system = await startSystem('api', config, createLogger('warn'));
+  const url = `${system.http?.url}/graphql`;
+  return {
+    system,
+    token: (role, customerId, subject) => mintToken(config, { role, customerId, subject, ttlSeconds: 600 }),
+    async query(query, variables = {}, token) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+    },
+    async stop() {
+      await system.stop();
+      await database.drop();
+    },
+  };
+}
