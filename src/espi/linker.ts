@@ -11,6 +11,11 @@ export interface LinkOptions {
   source: string;
   /** IANA zone used when a usage point has no LocalTimeParameters or a broken one. */
   fallbackZone: string;
+  /**
+   * The source has no LocalTimeParameters by nature (a Green Button CSV): `fallbackZone` is the usage point's
+   * configured zone, its zoneSource is 'configured' and their absence is not a warning.
+   */
+  zoneConfigured?: boolean;
   /** Diagnostics kept per code; the rest are counted. */
   maxDiagnosticsPerCode?: number;
 }
@@ -24,7 +29,7 @@ export interface LinkedUsagePoint {
   status?: number;
   roleFlags?: string;
   zone: TimeZone;
-  zoneSource: 'LocalTimeParameters' | 'fallback';
+  zoneSource: 'LocalTimeParameters' | 'fallback' | 'configured';
   localTimeParameters?: LtpFields;
   entry: EntryInfo;
 }
@@ -354,6 +359,7 @@ class LinkState {
     if (!ltp && this.ltps.length === 1) ltp = this.ltps[0];
     const fallback = () => ({ zone: ianaZone(this.options.fallbackZone), zoneSource: 'fallback' as const });
     const name = up.entry.self ?? up.entry.id;
+    if (!ltp && this.options.zoneConfigured) return { zone: ianaZone(this.options.fallbackZone), zoneSource: 'configured' };
     if (!ltp) {
       this.report({
         severity: 'warning',

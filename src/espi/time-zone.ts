@@ -78,13 +78,25 @@ function inDst(t: number, ltp: LtpFields, start: DstRule, end: DstRule): boolean
  * the change; an ambiguous time at fall-back resolves to its first occurrence.
  */
 export function localToUtc(zone: TimeZone, localSeconds: number): number {
+  return resolveLocalTime(zone, localSeconds).first;
+}
+
+/**
+ * Every reading of a local wall-clock time: `first` always (as `localToUtc` gives it), `second` when the time
+ * occurs twice (fall-back), `skipped` when it never occurs (spring-forward). Callers that must not guess use this.
+ */
+export function resolveLocalTime(zone: TimeZone, localSeconds: number): { first: number; second?: number; skipped: boolean } {
   const probe = localSeconds - zone.offsetAt(localSeconds);
   const before = zone.offsetAt(probe - 86400);
   const after = zone.offsetAt(probe + 86400);
-  const first = localSeconds - before;
-  if (zone.offsetAt(first) === before) return first;
-  const second = localSeconds - after;
-  return zone.offsetAt(second) === after ? second : first;
+  const early = localSeconds - before;
+  const late = localSeconds - after;
+  const earlyValid = zone.offsetAt(early) === before;
+  const lateValid = zone.offsetAt(late) === after;
+  if (earlyValid && lateValid && early !== late) return { first: Math.min(early, late), second: Math.max(early, late), skipped: false };
+  if (earlyValid) return { first: early, skipped: false };
+  if (lateValid) return { first: late, skipped: false };
+  return { first: early, skipped: true };
 }
 
 function hex(n: number): string {
