@@ -52,9 +52,9 @@ interface SpanRow {
 export async function upsertReadings(client: PoolClient, batchId: string | null, reason: string): Promise<UpsertCounts> {
   await client.query('ANALYZE import_staging');
   const {
-    rows: [{ staged, dropped }],
-  } = await client.query<{ staged: string; dropped: string }>(
-    `SELECT count(*) AS staged, count(*) FILTER (WHERE o.block IS NULL) AS dropped
+    rows: [{ staged, dropped, lo, hi }],
+  } = await client.query<{ staged: string; dropped: string; lo: string | null; hi: string | null }>(
+    `SELECT count(*) AS staged, count(*) FILTER (WHERE o.block IS NULL) AS dropped, min(s.start) AS lo, max(s.start) AS hi
        FROM import_staging s LEFT JOIN import_block_owner o USING (block)`,
   );
   // A series with no stored reading yet (a first load) takes a plain INSERT: no conflict handling, no old values to
@@ -74,13 +74,24 @@ export async function upsertReadings(client: PoolClient, batchId: string | null,
       [batchId],
     ));
   } else {
+    // What differs from what is stored, found with one join: a forced reload of unchanged data ends here, having
+    // written nothing. The start bounds let PostgreSQL skip the partitions the file does not cover.
+    await client.query(
+      `CREATE TEMP TABLE import_delta ON COMMIT DROP AS
+       SELECT src.*, r.start IS NOT NULL AS existed, r.value AS old_value, r.cost AS old_cost, r.quality AS old_quality,
+              r.batch_id AS old_batch_id
+         FROM (${SOURCE}) src
+         LEFT JOIN interval_reading r ON r.usage_point_id = src.usage_point_id AND r.meter_reading_id = src.meter_reading_id
+          AND r.start = src.start AND r.start >= to_timestamp($1) AND r.start <= to_timestamp($2)
+        WHERE r.start IS NULL
+           OR (r.duration, r.value, r.cost, r.quality, r.tou, r.cpp, r.consumption_tier)
+              IS DISTINCT FROM (src.duration, src.value, src.cost, src.quality, src.tou, src.cpp, src.consumption_tier)`,
+      [lo, hi],
+    );
+    // The upsert keeps its own IS DISTINCT FROM guard: it is what makes the statement correct on its own.
     ({ rows } = await client.query<SpanRow>(
-      `WITH src AS MATERIALIZED (${SOURCE}),
-       existing AS (
-         SELECT r.usage_point_id, r.meter_reading_id, r.start, r.value, r.cost, r.quality, r.batch_id
-           FROM interval_reading r JOIN src USING (usage_point_id, meter_reading_id, start)),
-       written AS (
-         INSERT INTO interval_reading AS r (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM src
+      `WITH written AS (
+         INSERT INTO interval_reading AS r (${COLUMNS}, batch_id) SELECT ${COLUMNS}, $1::bigint FROM import_delta
          ON CONFLICT (usage_point_id, meter_reading_id, start) DO UPDATE SET
            duration = EXCLUDED.duration, value = EXCLUDED.value, cost = EXCLUDED.cost, quality = EXCLUDED.quality,
            tou = EXCLUDED.tou, cpp = EXCLUDED.cpp, consumption_tier = EXCLUDED.consumption_tier,
@@ -88,25 +99,23 @@ export async function upsertReadings(client: PoolClient, batchId: string | null,
          WHERE (r.duration, r.value, r.cost, r.quality, r.tou, r.cpp, r.consumption_tier)
            IS DISTINCT FROM (EXCLUDED.duration, EXCLUDED.value, EXCLUDED.cost, EXCLUDED.quality, EXCLUDED.tou,
                              EXCLUDED.cpp, EXCLUDED.consumption_tier)
-         RETURNING r.usage_point_id, r.meter_reading_id, r.start, r.value, r.cost, r.quality),
-       changed AS (
-         SELECT w.*, e.value AS old_value, e.cost AS old_cost, e.quality AS old_quality, e.batch_id AS old_batch_id
-           FROM written w JOIN existing e USING (usage_point_id, meter_reading_id, start)),
+         RETURNING r.usage_point_id, r.meter_reading_id, r.start),
        revised AS (
          INSERT INTO interval_revision (usage_point_id, meter_reading_id, start, batch_id, old_batch_id, old_value,
                                         new_value, old_cost, new_cost, old_quality, new_quality, reason)
          SELECT usage_point_id, meter_reading_id, start, $1, old_batch_id, old_value, value, old_cost, cost,
                 old_quality, quality, $2
-           FROM changed WHERE (old_value, old_cost, old_quality) IS DISTINCT FROM (value, cost, quality)
+           FROM import_delta WHERE existed AND (old_value, old_cost, old_quality) IS DISTINCT FROM (value, cost, quality)
          RETURNING usage_point_id, meter_reading_id),
        spans AS (${SPANS}),
-       changed_n AS (SELECT usage_point_id, meter_reading_id, count(*) AS updated FROM changed GROUP BY 1, 2),
+       changed_n AS (SELECT usage_point_id, meter_reading_id, count(*) AS updated FROM import_delta WHERE existed GROUP BY 1, 2),
        revised_n AS (SELECT usage_point_id, meter_reading_id, count(*) AS revisions FROM revised GROUP BY 1, 2)
        SELECT s.*, coalesce(c.updated, 0) AS updated, coalesce(v.revisions, 0) AS revisions
          FROM spans s LEFT JOIN changed_n c USING (usage_point_id, meter_reading_id)
               LEFT JOIN revised_n v USING (usage_point_id, meter_reading_id)`,
       [batchId, reason],
     ));
+    await client.query('DROP TABLE import_delta');
   }
   let written = 0;
   let updated = 0;
