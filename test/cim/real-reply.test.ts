@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { collectCimMessage, decodeReadingTypeMrid, encodeReadingTypeMrid, readCimFile } from '../../src/cim';
 import { meterReadingsXsd, payloadOf, realReply, SHARED_MISSING, xmllintErrors } from './support';
+import { XMLLINT_MISSING } from '../support/xmllint';
 
 // Expected figures come from an independent Python ElementTree pass over the file (see test/fixtures/cim/README.md).
 
@@ -104,6 +105,7 @@ test('every ReadingType of the real reply: mRID → fields → mRID, and the fie
 });
 
 test('the real reply fails strict validation only for ReadingQualityType/Names, as its README says', (t) => {
+  if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
   const path = realReply();
   if (!path) return t.skip(SHARED_MISSING);
   const errors = xmllintErrors(payloadWithNamespace(readFileSync(path, 'utf8')), meterReadingsXsd).split('\n').filter((l) => /error/.test(l));

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturesDir, sharedDir } from '../support/paths';
+import { XMLLINT } from '../support/xmllint';
 
 export const cimFixtures = join(fixturesDir, 'cim');
 /** The MIT-licensed 61968-9:2013 MeterReadings profile, copied into the repository. */
@@ -24,7 +25,7 @@ export function xmllintErrors(xml: string, xsd: string): string {
   try {
     const file = join(dir, 'doc.xml');
     writeFileSync(file, xml);
-    const run = spawnSync('/usr/bin/xmllint', ['--noout', '--schema', xsd, file], { encoding: 'utf8' });
+    const run = spawnSync(XMLLINT, ['--noout', '--schema', xsd, file], { encoding: 'utf8' });
     return run.status === 0 ? '' : `${run.stderr}`.trim() || `xmllint exited ${run.status}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });

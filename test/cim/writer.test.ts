@@ -18,6 +18,7 @@ import {
 } from '../../src/cim';
 import type { ReadingTypeFields } from '../../src/espi/records';
 import { chunksOf, cimFixtures, messageXsd, meterReadingsXsd, payloadOf, SHARED_MISSING, xmllintErrors } from './support';
+import { XMLLINT_MISSING } from '../support/xmllint';
 
 /** Our series' reading types, as the reader hands them out (multiplier already lowered by the 3 decimals kept). */
 const series = (mRID: string, intervalLength?: number): ReadingTypeFields => {
@@ -66,6 +67,7 @@ function response(blocksFrom: () => CimIntervalReading[]): OutgoingMessage {
 }
 
 test('a ResponseMessage we write validates strictly and re-reads to the same records', async (t) => {
+  if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
   const xml = await writeCimMessageText(response(quarterHours), { offsetMinutes: 60 });
   assert.equal(xmllintErrors(payloadOf(xml), meterReadingsXsd), '', 'payload against 61968-9:2013 MeterReadings.xsd');
 
@@ -130,6 +132,7 @@ test('replyPartial: one Error per unknown id, with code by object type, the id a
 });
 
 test('a get RequestMessage in SOAP 1.2, with Request times, options, ids and the GetMeterReadings profile, round trips', async (t) => {
+  if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
   const request: OutgoingMessage = {
     kind: 'request',
     soap: '1.2',
@@ -155,6 +158,7 @@ test('a get RequestMessage in SOAP 1.2, with Request times, options, ids and the
 });
 
 test('the created-MeterReadings EventMessage fixture parses, and an EventMessage we write validates and re-reads', async (t) => {
+  if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
   const fixture = readFileSync(join(cimFixtures, 'created-meter-readings.xml'), 'utf8');
   assert.equal(xmllintErrors(payloadOf(fixture), meterReadingsXsd), '');
   const { summary, meterReadings, readings } = await collectCimMessage(readCimMessage([fixture]));
