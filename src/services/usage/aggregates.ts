@@ -30,6 +30,26 @@ export interface RollupRequest {
   toDate: string;
 }
 
+/** Readings of one series with start in [from, to) and after `after`, the first `limit` in time order. */
+export interface ReadingsRequest {
+  usagePointId: string;
+  meterReadingId: string;
+  from: Date;
+  to: Date;
+  after: Date | null;
+  limit: number;
+}
+
+export interface ReadingRow {
+  usagePointId: string;
+  meterReadingId: string;
+  start: Date;
+  duration: number;
+  value: string;
+  cost: string | null;
+  quality: number;
+}
+
 export type BucketSums = Sums & { bucket: number };
 export type PeriodSums = Sums & { period: string };
 
@@ -47,6 +67,7 @@ export class AggregateLoaders {
   readonly raw: DataLoader<RawRequest, BucketSums[], string>;
   readonly daily: DataLoader<RollupRequest, PeriodSums[], string>;
   readonly monthly: DataLoader<RollupRequest, PeriodSums[], string>;
+  readonly readings: DataLoader<ReadingsRequest, ReadingRow[], string>;
   /** End of the latest reading of a series (its "data through"), or null without readings. */
   readonly latestEnd: DataLoader<string, Date | null>;
 
@@ -94,6 +115,27 @@ export class AggregateLoaders {
       );
     this.daily = rollup('usage_daily', 'local_date');
     this.monthly = rollup('usage_monthly', 'local_month');
+    this.readings = new DataLoader(
+      async (keys) => {
+        const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.from, (k) => k.to, (k) => k.after, (k) => k.limit]);
+        const rows = (await db.query(
+          `SELECT k.ord, r.*
+           FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::int[])
+             AS k(ord, up, mr, lo, hi, after, lim)
+           CROSS JOIN LATERAL (
+             SELECT usage_point_id::text AS "usagePointId", meter_reading_id::text AS "meterReadingId", start, duration,
+               value::text AS value, cost::text AS cost, quality
+             FROM interval_reading
+             WHERE usage_point_id = k.up AND meter_reading_id = k.mr AND start >= k.lo AND start < k.hi
+               AND (k.after IS NULL OR start > k.after)
+             ORDER BY start LIMIT k.lim) r
+           ORDER BY k.ord, r.start`,
+          params,
+        )) as (ReadingRow & { ord: number })[];
+        return groupByOrdinal(keys.length, rows);
+      },
+      { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.from.getTime()}|${k.to.getTime()}|${k.after?.getTime()}|${k.limit}` },
+    );
     this.latestEnd = new DataLoader(async (meterReadingIds) => {
       const rows = (await db.query(
         `SELECT k.ord, l.end

@@ -3,7 +3,7 @@ import { ESTIMATED_QUALITY_MASK } from '../../entities';
 import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import { AggregateLoaders, type RawRequest, type Sums } from './aggregates';
+import { AggregateLoaders, type RawRequest, type ReadingRow, type Sums } from './aggregates';
 import { COST_EXPONENT, formatScaled } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
@@ -38,15 +38,7 @@ export interface UsageSeries {
   buckets: UsageBucket[];
 }
 
-export interface IntervalRecord {
-  usagePointId: string;
-  meterReadingId: string;
-  start: Date;
-  duration: number;
-  value: string;
-  cost: string | null;
-  quality: number;
-}
+export type IntervalRecord = ReadingRow;
 
 /** Where bucket sums come from: `auto` reads rollups for whole local days and months, `raw` only readings. */
 export type UsageSource = 'auto' | 'raw';
@@ -100,7 +92,7 @@ export class UsageService {
   private readonly aggregates: AggregateLoaders;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly directory: Directory,
   ) {
     this.aggregates = new AggregateLoaders(db);
@@ -239,16 +231,10 @@ export class UsageService {
     return reading ? { series: { usagePoint, meterReading, readingType }, reading } : null;
   }
 
-  private async readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, after: Date | null, limit: number): Promise<IntervalRecord[]> {
-    return (await this.db.query(
-      `SELECT usage_point_id::text AS "usagePointId", meter_reading_id::text AS "meterReadingId", start, duration,
-         value::text AS value, cost::text AS cost, quality
-       FROM interval_reading
-       WHERE usage_point_id = $1 AND meter_reading_id = $2 AND start >= $3 AND start < $4 AND ($5::timestamptz IS NULL OR start > $5)
-       ORDER BY start LIMIT $6`,
-      [usagePointId, meterReadingId, from, to, after, Math.min(limit, 100_000)],
-    )) as IntervalRecord[];
+  private readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, after: Date | null, limit: number): Promise<IntervalRecord[]> {
+    return this.aggregates.readings.load({ usagePointId, meterReadingId, from, to, after, limit });
   }
+
 
   /** Per local day: expected, received and estimated readings, first and last reading, and the series' data-through. */
   async completeness(

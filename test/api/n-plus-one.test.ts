@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { graphql, type GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { createLogger } from '../../src/logger';
+import { buildPortalSchema } from '../../src/schema/build-schema';
+import type { GraphQLContext } from '../../src/schema/context';
+import { RequestServices } from '../../src/services/request-services';
+import { CSR, openApiDatabase, type ApiDatabase } from './support/database';
+import { seedHousehold, seedSummary, seedUsagePoint } from './support/seed';
+
+const QUERY = `query($first: Int!) {
+  customers(first: $first) { edges { node { name accounts(first: 10) { edges { node { accountNumber
+    usagePoints(first: 10) { edges { node { id timeZone
+      account { customer { name } }
+      serviceLocation { city }
+      meters { serialNumber }
+      meterReadings(first: 10) { edges { node { readingType { unit intervalLength } usagePoint { id } } } }
+      usage(from: "2024-06-01T09:30:00Z", to: "2024-06-03T17:00:00Z", resolution: DAY) { total buckets { value readings } }
+      hourly: usage(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", resolution: HOUR) { total }
+      completeness(from: "2024-06-01T00:00:00Z", to: "2024-06-04T00:00:00Z") { dataThrough days { received } }
+      intervals(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", first: 3) { edges { node { value } } }
+      summaries(first: 5) { edges { node { billLastPeriod lineItems { amount } } } }
+    } } } } } } } } }
+}`;
+
+/** A DataSource whose query() counts statements (every service reads through query()). */
+function counting(db: DataSource): { db: DataSource; count: () => number } {
+  let statements = 0;
+  const proxy = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (...args: Parameters<DataSource['query']>) => {
+          statements += 1;
+          return target.query(...args);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  return { db: proxy, count: () => statements };
+}
+
+describe('DataLoaders: the number of SQL statements does not grow with the number of objects', { timeout: 120_000 }, () => {
+  let api: ApiDatabase;
+  let schema: GraphQLSchema;
+
+  before(async () => {
+    api = await openApiDatabase('api_nplus1');
+    schema = await buildPortalSchema();
+    for (let i = 0; i < 12; i += 1) {
+      const zone = ['America/Denver', 'Europe/Paris', 'Asia/Tokyo'][i % 3];
+      const household = await seedHousehold(api.db, `Customer ${i}`, zone, new Date('2024-05-31T00:00:00Z'), new Date('2024-06-04T00:00:00Z'), { seed: i });
+      await seedSummary(api.db, household.usagePointId, new Date('2024-05-01T00:00:00Z'));
+      // A second usage point on the same account, without readings.
+      await api.db.query(`UPDATE usage_point SET customer_account_id = $1 WHERE id = $2`, [household.accountId, await seedUsagePoint(api.db, null, zone)]);
+    }
+  });
+  after(() => api.close());
+
+  async function statementsFor(first: number): Promise<{ statements: number; usagePoints: number }> {
+    const { db, count } = counting(api.db);
+    const contextValue: GraphQLContext = { requestId: 'test', logger: createLogger('silent'), principal: CSR, clientAddress: 'test', services: new RequestServices(db, CSR) };
+    const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const usagePoints = (JSON.stringify(result.data).match(/"timeZone"/g) ?? []).length;
+    return { statements: count(), usagePoints };
+  }
+
+  it('runs the same statements for 2 customers as for 12, every level batched', async () => {
+    const small = await statementsFor(2);
+    const large = await statementsFor(12);
+    assert.equal(small.usagePoints, 4);
+    assert.equal(large.usagePoints, 24);
+    assert.equal(large.statements, small.statements);
+    // customers, accounts, usage points, accounts and customers of usage points, locations, meters, meter readings
+    // (page and all), reading types, usage points of meter readings, raw and daily sums (two usage() and one
+    // completeness()), latest readings, intervals per series, summaries, line items.
+    assert.ok(large.statements <= 30, `${large.statements} statements`);
+  });
+});
