@@ -66,7 +66,9 @@ export const LTP_ELEMENTS = ['dstEndRule', 'dstOffset', 'dstStartRule', 'tzOffse
 export function localTimeFields(el: XmlElement, problems: string[]): LocalTimeParametersFields {
   const rule = (name: string) => {
     const t = textOf(el, name);
-    return { text: t, value: t === undefined ? undefined : parseHexBinary(t)?.value };
+    // DstRuleType is 4 octets: fewer digits are a truncated rule (the linker then falls back, with a warning).
+    const parsed = t === undefined ? undefined : parseHexBinary(t);
+    return { text: t, value: parsed?.digits === 8 ? parsed.value : undefined };
   };
   const start = rule('dstStartRule');
   const end = rule('dstEndRule');

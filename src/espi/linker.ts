@@ -67,6 +67,11 @@ export interface LinkedFeed {
   meterReadings: LinkedMeterReading[];
   summaries: LinkedSummary[];
   customers: CustomerRecord[];
+  /**
+   * A ServiceLocation's UsagePoints refs resolved to usage points of the same file (by href, or by atom:id).
+   * Customer and usage feeds usually come apart: refs to usage points not in the file are left to the loader.
+   */
+  serviceLocationUsagePoints: { serviceLocation: CustomerRecord; usagePoint: LinkedUsagePoint }[];
   localTimeParameters: Extract<EspiRecord, { type: 'LocalTimeParameters' }>[];
   /** Reading types no meter reading refers to (a ReadingType collection feed, for instance). */
   unusedReadingTypes: Extract<EspiRecord, { type: 'ReadingType' }>[];
@@ -142,6 +147,8 @@ class LinkState {
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
   private readonly customers: CustomerRecord[] = [];
   private readonly blocks = new Map<number, BlockState>();
+  /** Per self href: the first entry's kind and every distinct content seen under it. */
+  private readonly selfLinks = new Map<string, { kind: string; entry: EntryInfo; contents: Map<string, EntryInfo> }>();
   private readonly diagnostics: Diagnostic[] = [];
   private pending: Diagnostic[] = [];
   private readonly perCode = new Map<string, number>();
@@ -169,6 +176,7 @@ class LinkState {
   }
 
   add(r: Exclude<ReaderEvent, { type: 'Readings' | 'Diagnostic' }>) {
+    if (this.repeatsSelfLink(r)) return;
     switch (r.type) {
       case 'UsagePoint':
         return void this.usagePoints.push(r);
@@ -187,6 +195,40 @@ class LinkState {
         this.blockState(r.block);
         return;
     }
+  }
+
+  /**
+   * A second entry with an earlier entry's self link and the same content is a repeat (custodians resend entries
+   * in batch feeds): reported and dropped. With other content, or of another kind, it is a collision: reported and
+   * kept, since either could be the right one (links to that href may then be ambiguous). Usage points and meter
+   * readings are left to their own identity rules below; blocks cannot be compared (their readings have streamed
+   * on), so the coverage checks judge them.
+   */
+  private repeatsSelfLink(r: Exclude<ReaderEvent, { type: 'Readings' | 'Diagnostic' }>): boolean {
+    const self = r.entry.self && normalizeHref(r.entry.self);
+    if (!self || r.type === 'UsagePoint' || r.type === 'MeterReading') return false;
+    const kind = r.type === 'CustomerEntity' ? r.kind : r.type;
+    const content = r.type === 'IntervalBlock' ? undefined : JSON.stringify({ ...r, entry: undefined });
+    const earlier = this.selfLinks.get(self);
+    if (!earlier) {
+      this.selfLinks.set(self, { kind, entry: r.entry, contents: new Map(content === undefined ? [] : [[content, r.entry]]) });
+      return false;
+    }
+    if (earlier.entry === r.entry) return false;
+    const same = content === undefined || earlier.kind !== kind ? undefined : earlier.contents.get(content);
+    if (same) {
+      this.duplicate(kind, self, r.entry, same);
+      return true;
+    }
+    if (content !== undefined && earlier.kind === kind) earlier.contents.set(content, r.entry);
+    this.report({
+      severity: 'warning',
+      code: 'self-link-collision',
+      message: `${kind} has the self link of the ${earlier.kind} at line ${earlier.entry.line}${earlier.kind === kind ? ' with other content' : ''}; both kept`,
+      line: r.entry.line,
+      entity: self,
+    });
+    return false;
   }
 
   private blockState(info: BlockInfo): BlockState {
@@ -276,6 +318,7 @@ class LinkState {
       meterReadings: [],
       summaries: [],
       customers: [],
+      serviceLocationUsagePoints: [],
       localTimeParameters: [],
       unusedReadingTypes: [],
       blockOwner: new Map(),
@@ -299,6 +342,7 @@ class LinkState {
     for (const s of summaries) {
       if (!s.usagePoint) this.unlinked(s.type, s.entry, 'usage point');
     }
+    const serviceLocationUsagePoints = this.linkServiceLocations(usagePoints);
     const linkedReadings = uniqueBy(meterReadings.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
     const usedTypes = new Set(linkedReadings.map((m) => m.readingTypeHref));
     return {
@@ -307,12 +351,40 @@ class LinkState {
       meterReadings: linkedReadings,
       summaries,
       customers: this.customers,
+      serviceLocationUsagePoints,
       localTimeParameters: this.ltps,
       unusedReadingTypes: this.readingTypes.filter((t) => !usedTypes.has(t.entry.self && normalizeHref(t.entry.self))),
       blockOwner,
       errorCount: this.errorCount,
       warningCount: this.warningCount,
     };
+  }
+
+  private linkServiceLocations(usagePoints: Candidate<LinkedUsagePoint>[]): LinkedFeed['serviceLocationUsagePoints'] {
+    const byRef = new Map<string, LinkedUsagePoint>();
+    for (const u of usagePoints) {
+      if (!u.linked) continue;
+      if (u.href) byRef.set(u.href, u.linked);
+      if (u.linked.atomId) byRef.set(u.linked.atomId, u.linked);
+    }
+    const links: LinkedFeed['serviceLocationUsagePoints'] = [];
+    for (const c of this.customers) {
+      if (c.kind !== 'ServiceLocation') continue;
+      for (const ref of c.usagePointRefs) {
+        const usagePoint = byRef.get(ref) ?? byRef.get(normalizeHref(ref));
+        if (usagePoint) links.push({ serviceLocation: c, usagePoint });
+        else if (byRef.size > 0) {
+          this.report({
+            severity: 'warning',
+            code: 'unlinked-usage-point-ref',
+            message: `ServiceLocation names usage point ${ref}, which is not in this file`,
+            line: c.entry.line,
+            entity: c.entry.self ?? c.entry.id,
+          });
+        }
+      }
+    }
+    return links;
   }
 
   // --- usage points and their time zones --------------------------------------------------------------------

@@ -183,12 +183,15 @@ for (const x of expectations) {
   });
 }
 
-test('sample PGEReadingType.xml: 48 reading types decoded, none tied to a meter reading', async (t) => {
+test('sample PGEReadingType.xml: 48 entries, 24 of them repeats (same self link, same content), none tied to a meter reading', async (t) => {
   const path = samplePath('PGEReadingType.xml');
   if (!path) return t.skip('PGEReadingType.xml: ../shared not present');
   const { feed } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
   const types = feed.unusedReadingTypes.map((r) => r.fields);
-  assert.equal(types.length, 48);
+  // Counted with ElementTree: 48 entries, 24 distinct (self href, content) pairs over only 3 self hrefs.
+  assert.equal(types.length, 24);
+  assert.equal(feed.diagnostics.filter((d) => d.code === 'duplicate-entry').length, 24);
+  assert.equal(feed.diagnostics.filter((d) => d.code === 'self-link-collision').length, 21);
   assert.deepEqual([...new Set(types.map((f) => f.flowDirection))].sort(), [1, 19]);
   assert.deepEqual([...new Set(types.map((f) => f.uom))].sort(), [72, 73]);
   assert.deepEqual([...new Set(types.map((f) => f.intervalLength))].sort((a, b) => a! - b!), [300, 900, 3600]);

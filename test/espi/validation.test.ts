@@ -91,3 +91,52 @@ test('cost is never scaled by the multiplier; values are', async () => {
   assert.equal(mr.valueTotal, 14000n);
   assert.equal(mr.readingType.powerOfTenMultiplier, -3);
 });
+
+const CUSTOMER = 'http://naesb.org/espi/customer';
+const ltp = (start: string, end: string) =>
+  entry('/LocalTimeParameters/1', '/LocalTimeParameters', [], `<LocalTimeParameters xmlns="${ESPI}"><dstEndRule>${end}</dstEndRule><dstOffset>3600</dstOffset><dstStartRule>${start}</dstStartRule><tzOffset>-18000</tzOffset></LocalTimeParameters>`);
+
+test('a truncated DST rule falls back to the configured zone with a warning naming the rule', async () => {
+  for (const start of ['360E', '360E2', '']) {
+    const { feed: f } = await load(feed(WH, [reading('1000', '900', '1')]).replace('</feed>', `${ltp(start, 'B40E2000')}</feed>`));
+    const warning = f.diagnostics.find((d) => d.code === 'dst-rule-truncated');
+    assert.ok(warning, `rule "${start}" is reported`);
+    assert.match(warning.message, new RegExp(`dstStartRule "${start}"`));
+    assert.equal(f.usagePoints[0].zoneSource, 'fallback');
+    assert.equal(f.errorCount, 0);
+  }
+  const { feed: whole } = await load(feed(WH, [reading('1000', '900', '1')]).replace('</feed>', `${ltp('360E2000', 'B40E2000')}</feed>`));
+  assert.equal(whole.usagePoints[0].zoneSource, 'LocalTimeParameters');
+});
+
+test('repeated entries: same self and content dropped as duplicates; same self, other content kept and reported', async () => {
+  const rt = (uom: number) => entry('/ReadingType/9', '/ReadingType', [], `<ReadingType xmlns="${ESPI}"><uom>${uom}</uom></ReadingType>`);
+  const { feed: f } = await load(feed(WH, [reading('1000', '900', '1')]).replace('</feed>', `${rt(72)}${rt(72)}${rt(169)}</feed>`));
+  assert.deepEqual(
+    f.diagnostics.filter((d) => d.code !== 'no-local-time-parameters').map((d) => d.code),
+    ['duplicate-entry', 'self-link-collision'],
+  );
+  assert.deepEqual(f.unusedReadingTypes.map((t) => t.fields.uom), [72, 169]);
+});
+
+test("a ServiceLocation's UsagePoints refs link to the file's usage points, by href in any spelling", async () => {
+  const location = (refs: string[]) =>
+    entry(
+      '/RetailCustomer/1/Customer/1/CustomerAccount/1/CustomerAgreement/1/ServiceLocation/1',
+      '/RetailCustomer/1/Customer/1/CustomerAccount/1/CustomerAgreement/1/ServiceLocation',
+      [],
+      `<ServiceLocation xmlns="${CUSTOMER}"><UsagePoints>${refs.map((r) => `<UsagePoint>${r}</UsagePoint>`).join('')}</UsagePoints></ServiceLocation>`,
+    );
+  const xml = feed(WH, [reading('1000', '900', '1')]).replace(
+    '</feed>',
+    `${location(['https://custodian.example/RetailCustomer/1/UsagePoint/1/', '/RetailCustomer/1/UsagePoint/404'])}</feed>`,
+  );
+  const { feed: f } = await load(xml);
+  assert.equal(f.serviceLocationUsagePoints.length, 1);
+  assert.equal(f.serviceLocationUsagePoints[0].usagePoint, f.usagePoints[0]);
+  assert.equal(f.serviceLocationUsagePoints[0].serviceLocation.kind, 'ServiceLocation');
+  assert.deepEqual(
+    f.diagnostics.filter((d) => d.code === 'unlinked-usage-point-ref').map((d) => d.message),
+    ['ServiceLocation names usage point /RetailCustomer/1/UsagePoint/404, which is not in this file'],
+  );
+});
