@@ -27,6 +27,13 @@ import type {
 } from './records';
 import { redactAccount, redactCustomer, redactServiceLocation, redactUsagePoint } from './redaction';
 
+/** A series of a usage point with its reading type. */
+export interface SeriesRecord {
+  meterReading: MeterReadingRecord;
+  readingType: ReadingTypeRecord;
+}
+
+
 /**
  * Customers, accounts, usage points and what hangs off them, read within one request's AccessScope. Built per request:
  * its DataLoaders cache and batch for that request only, and every statement carries the scope's condition.
@@ -42,7 +49,7 @@ export class Directory {
   private readonly metersByUsagePoint: DataLoader<string, MeterRecord[]>;
   private readonly readingTypes: DataLoader<string, ReadingTypeRecord | null>;
   private readonly meterReadings: DataLoader<string, MeterReadingRecord | null>;
-  private readonly meterReadingsByUsagePoint: DataLoader<string, MeterReadingRecord[]>;
+  private readonly seriesByUsagePoint: DataLoader<string, SeriesRecord[]>;
   private readonly meterReadingPages;
   private readonly summaries: DataLoader<string, UsageSummaryRecord | null>;
   private readonly summaryPages;
@@ -92,11 +99,20 @@ export class Directory {
       (p) => `EXISTS (SELECT 1 FROM meter_reading mr WHERE mr.reading_type_id = t.id AND ${scope.whereUsagePointId('mr.usage_point_id', p)})`,
     );
     this.meterReadings = byId(METER_READING_COLUMNS, 'meter_reading', (p) => scope.whereUsagePointId('t.usage_point_id', p));
-    this.meterReadingsByUsagePoint = byParentLoader<MeterReadingRecord>((ids) => {
+    // One statement for the series and their reading types: usage queries need both before they can read anything.
+    this.seriesByUsagePoint = byParentLoader<SeriesRecord>(async (ids) => {
       const params: unknown[] = [ids];
-      const where = scope.whereUsagePointId('t.usage_point_id', params);
-      return rows(`SELECT ${METER_READING_COLUMNS}, t.usage_point_id::text AS "parentKey" FROM meter_reading t
-        WHERE t.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+      const where = scope.whereUsagePointId('m.usage_point_id', params);
+      const found = await rows<{ parentKey: string; meterReading: MeterReadingRecord; readingType: ReadingTypeRecord }>(
+        `SELECT m.usage_point_id::text AS "parentKey", to_jsonb(mr) AS "meterReading", to_jsonb(rt) AS "readingType"
+         FROM meter_reading m
+         CROSS JOIN LATERAL (SELECT ${METER_READING_COLUMNS} FROM meter_reading t WHERE t.id = m.id) mr
+         CROSS JOIN LATERAL (SELECT ${READING_TYPE_COLUMNS} FROM reading_type t WHERE t.id = m.reading_type_id) rt
+         WHERE m.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY m.id`,
+        params,
+      );
+      for (const { readingType } of found) this.readingTypes.prime(readingType.id, readingType);
+      return found;
     });
     this.meterReadingPages = pages<MeterReadingRecord>(METER_READING_COLUMNS, 'meter_reading', 'usage_point_id', (p) =>
       scope.whereUsagePointId('t.usage_point_id', p),
@@ -179,9 +195,9 @@ export class Directory {
     return this.meterReadings.load(id);
   }
 
-  /** All series of a usage point (a handful), for choosing the one a usage query reads. */
-  allMeterReadingsOf(usagePointId: string): Promise<MeterReadingRecord[]> {
-    return this.meterReadingsByUsagePoint.load(usagePointId);
+  /** All series of a usage point (a handful) with their reading types, for choosing the one a usage query reads. */
+  seriesOf(usagePointId: string): Promise<SeriesRecord[]> {
+    return this.seriesByUsagePoint.load(usagePointId);
   }
 
   meterReadingsOf(usagePointId: string, request: PageRequest): Promise<Page<MeterReadingRecord>> {

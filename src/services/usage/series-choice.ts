@@ -1,12 +1,11 @@
 import { idOf } from '../access/global-id';
 import type { Directory } from '../customers/directory';
-import type { MeterReadingRecord, ReadingTypeRecord, UsagePointRecord } from '../customers/records';
+import type { SeriesRecord } from '../customers/directory';
+import type { UsagePointRecord } from '../customers/records';
 import { flowDirectionOf, type FlowDirection } from './reading-codes';
 
-export interface ChosenSeries {
+export interface ChosenSeries extends SeriesRecord {
   usagePoint: UsagePointRecord;
-  meterReading: MeterReadingRecord;
-  readingType: ReadingTypeRecord;
 }
 
 /**
@@ -22,17 +21,10 @@ export async function chooseSeries(
 ): Promise<ChosenSeries | null> {
   const usagePoint = await directory.usagePoint(usagePointId);
   if (!usagePoint) return null;
-  const readings = await directory.allMeterReadingsOf(usagePointId);
-  const types = await Promise.all(readings.map((reading) => directory.readingType(reading.readingTypeId)));
   const wanted = meterReadingGlobalId == null ? null : idOf(meterReadingGlobalId, 'MeterReading');
-  const candidates: ChosenSeries[] = [];
-  readings.forEach((meterReading, i) => {
-    const readingType = types[i];
-    if (!readingType) return;
-    if (wanted !== null ? meterReading.id === wanted : flowDirectionOf(readingType.flowDirection) === direction) {
-      candidates.push({ usagePoint, meterReading, readingType });
-    }
-  });
+  const candidates = (await directory.seriesOf(usagePointId))
+    .filter(({ meterReading, readingType }) => (wanted !== null ? meterReading.id === wanted : flowDirectionOf(readingType.flowDirection) === direction))
+    .map((series) => ({ usagePoint, ...series }));
   const length = (c: ChosenSeries) => c.readingType.intervalLength ?? Number.MAX_SAFE_INTEGER;
   candidates.sort((a, b) => length(a) - length(b) || Number(BigInt(a.meterReading.id) - BigInt(b.meterReading.id)));
   return candidates[0] ?? null;
