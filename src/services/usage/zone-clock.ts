@@ -1,31 +1,24 @@
+import { ianaZone, type TimeZone } from '../../espi/time-zone';
+
 // Local calendar arithmetic for one IANA zone over a bounded range. Intl (full ICU in Node) is the only source of
 // zone rules; its offsets are sampled once per zone and year and cached, so bucketing a year of readings costs a few
 // binary searches instead of one Intl call per reading.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const zones = new Map<string, TimeZone>();
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, format);
+function zoneNamed(name: string): TimeZone {
+  let zone = zones.get(name);
+  if (!zone) {
+    zone = ianaZone(name);
+    zones.set(name, zone);
   }
-  return format;
+  return zone;
 }
 
 /** True when Intl knows the zone (IANA names and their aliases). */
 export function isKnownTimeZone(zone: string): boolean {
   try {
-    formatter(zone);
+    zoneNamed(zone);
     return true;
   } catch {
     return false;
@@ -34,12 +27,7 @@ export function isKnownTimeZone(zone: string): boolean {
 
 /** Local wall clock minus UTC, in ms, at instant t (whole seconds). */
 function intlOffset(zone: string, t: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(new Date(t))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
-  return local - Math.floor(t / 1000) * 1000;
+  return zoneNamed(zone).offsetAt(Math.floor(t / 1000)) * 1000;
 }
 
 interface Segment {
