@@ -9,6 +9,7 @@ import { closeQueues, openQueues, type Queues } from './jobs/queues';
 import { registerSchedules } from './jobs/schedules';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
+import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
 import { buildPortalSchema } from './schema/build-schema';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
@@ -18,6 +19,7 @@ export interface RunningSystem {
   database: PortalDatabase;
   backend: QueueBackend;
   queues: Queues;
+  metrics: PortalMetrics;
   http?: RunningHttpServer;
   workers?: RunningWorkers;
   stop(): Promise<void>;
@@ -45,10 +47,12 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     teardown.push({ name: 'queue backend', run: () => backend.close() });
     const queues = openQueues(backend);
     teardown.push({ name: 'queues', run: () => closeQueues(queues) });
+    const metrics = createPortalMetrics();
+    registerStateCollectors(metrics, queues, database.dataSource);
 
     let workers: RunningWorkers | undefined;
     if (role !== 'api') {
-      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues });
+      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues }, metrics);
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config);
@@ -67,6 +71,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
             database: async () => void (await database.dataSource.query('SELECT 1')),
             queue: () => backend.ping(),
           },
+          queues,
+          metrics,
         },
         config.port,
         config.host,
@@ -75,7 +81,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       teardown.push({ name: 'http', run: () => running.stop() });
       logger.info({ url: running.url, graphql: `${running.url}/graphql`, queueBackend: backend.kind }, 'usage-portal is serving');
     }
-    return { database, backend, queues, http, workers, stop };
+    return { database, backend, queues, metrics, http, workers, stop };
   } catch (error) {
     await stop();
     throw error;

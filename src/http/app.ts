@@ -2,12 +2,18 @@ import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { Role } from '../auth/roles';
 import type { TokenVerifier } from '../auth/tokens';
+import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
+import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
+import type { PortalMetrics } from '../metrics/portal-metrics';
+import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { createGraphQLMiddleware } from './graphql';
 import { readinessHandler, type ReadinessCheck } from './readiness';
+import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
 import { requestContext } from './request-context';
 
 export interface HttpServerOptions {
@@ -16,6 +22,8 @@ export interface HttpServerOptions {
   logger: Logger;
   production: boolean;
   readiness: Record<string, ReadinessCheck>;
+  queues: Queues;
+  metrics: PortalMetrics;
   /** The portal database the GraphQL services read. */
   dataSource: DataSource;
 }
@@ -35,11 +43,20 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const server = createServer(app);
-  const { middleware, apollo } = await createGraphQLMiddleware({ ...options, httpServer: server });
+  const { middleware, apollo } = await createGraphQLMiddleware({ ...options, httpServer: server, plugins: [graphqlMetrics(options.metrics)] });
+  const opsOnly = requireRoles(options.verifier, [Role.OPS, Role.ADMIN]);
 
   app.use(requestContext(options.logger));
+  app.use(httpMetrics(options.metrics));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(options.readiness));
+  // Queue names, job counts and pool sizes are operational detail, not for customers or the open internet;
+  // Prometheus scrapes with a bearer token (an OPS token in its scrape config).
+  app.get('/metrics', opsOnly, async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+  app.use('/admin', adminSessionRoutes(options.verifier, options.production));
+  app.use(QUEUE_DASHBOARD_PATH, opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', express.json({ limit: '1mb' }), middleware);

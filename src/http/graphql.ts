@@ -65,6 +65,7 @@ export async function createGraphQLMiddleware(options: {
   httpServer: Server;
   verifier: TokenVerifier;
   production: boolean;
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
   dataSource: DataSource;
   queryLimits?: QueryLimits;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
@@ -84,6 +85,7 @@ export async function createGraphQLMiddleware(options: {
       queryLimitsPlugin(options.queryLimits ?? DEFAULT_QUERY_LIMITS, ({ principal, clientAddress }) =>
         principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`,
       ),
+      ...(options.plugins ?? []),
     ],
   });
   await apollo.start();

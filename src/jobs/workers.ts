@@ -2,6 +2,7 @@ import type { Job, Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { PortalMetrics } from '../metrics/portal-metrics';
 import type { QueueBackend } from './backend';
 import type { QueueName, Queues } from './queues';
 
@@ -21,7 +22,12 @@ export interface RunningWorkers {
   close(timeoutMs: number): Promise<void>;
 }
 
-export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps): RunningWorkers {
+function observeDuration(metrics: PortalMetrics, queue: string, job: Job | undefined, outcome: 'completed' | 'failed'): void {
+  if (!job?.processedOn || !job.finishedOn) return;
+  metrics.jobDuration.observe({ queue, job: job.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
+}
+
+export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps, metrics: PortalMetrics): RunningWorkers {
   const workers: Worker[] = [];
   for (const [queue, byName] of Object.entries(handlers) as [QueueName, Record<string, JobHandler>][]) {
     const worker = new backend.Worker(
@@ -34,9 +40,11 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
       },
       { connection: backend.connection as never, prefix: backend.prefix, concurrency: 1, autorun: true },
     );
-    worker.on('failed', (job, error) =>
-      deps.logger.warn({ queue, jobId: job?.id, job: job?.name, err: error }, 'job failed'),
-    );
+    worker.on('completed', (job) => observeDuration(metrics, queue, job, 'completed'));
+    worker.on('failed', (job, error) => {
+      observeDuration(metrics, queue, job, 'failed');
+      deps.logger.warn({ queue, jobId: job?.id, job: job?.name, err: error }, 'job failed');
+    });
     worker.on('error', (error) => deps.logger.error({ queue, err: error }, 'worker error'));
     workers.push(worker);
   }
