@@ -8,19 +8,10 @@ import { generateEspiFeed } from '../../bench/espi-parse-generate';
 import { importFile } from '../../src/services/import/import-file';
 import { startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { logger, openPortalTestDatabase, type PortalTestDatabase } from './support';
+import { logger, openPortalTestDatabase, waitFor, type PortalTestDatabase } from './support';
 
 const READINGS = 200_000;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The portal's usage data by natural key (ids may differ between databases): counts, exact sums and an md5. */
 async function fingerprint(query: (sql: string) => Promise<Record<string, unknown>[]>) {

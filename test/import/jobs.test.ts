@@ -11,20 +11,12 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { feedXml } from './feed';
+import { waitFor } from './support';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
 const START = Date.UTC(2024, 0, 1, 5) / 1000;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 for (const backend of backends) {
   describe(`import jobs on the ${backend.kind} backend`, { timeout: 240_000 }, () => {

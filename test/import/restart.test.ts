@@ -13,21 +13,13 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { freePort } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { waitFor } from './support';
 
 // A server going away in the middle of a load: the job must be retried (or resumed) and complete, with every reading
 // loaded once. Both servers are this test's own, so restarting them disturbs no other test.
 const READINGS = 150_000;
 const logger = createLogger('silent');
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function startRedis(port: number, dir: string): ChildProcess {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });

@@ -8,6 +8,15 @@ import type { SeriesSpan } from './readings';
 const expected = (from: string, to: string) => `CASE WHEN b.interval_length > 0 AND 86400 % b.interval_length = 0
   THEN round(extract(epoch FROM (${to}) - (${from})) / b.interval_length)::int END`;
 
+const FIGURES = ['value_sum', 'cost_sum', 'first_start', 'last_end', 'readings', 'estimated', 'expected'];
+
+/** The rollup upsert's conflict clause: a row is rewritten only when one of its figures changed. */
+function onChange(alias: string, period: string): string {
+  return `ON CONFLICT (usage_point_id, meter_reading_id, ${period}) DO UPDATE SET
+    ${FIGURES.map((f) => `${f} = EXCLUDED.${f}`).join(', ')}, updated_at = now()
+    WHERE (${FIGURES.map((f) => `${alias}.${f}`).join(', ')}) IS DISTINCT FROM (${FIGURES.map((f) => `EXCLUDED.${f}`).join(', ')})`;
+}
+
 /**
  * Recomputes usage_daily for every local day of the usage point's zone that a written reading falls in, then
  * usage_monthly for the months of those days (from the daily rows, which cover every reading). Rows whose figures
@@ -37,13 +46,7 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
        JOIN interval_reading r ON r.usage_point_id = b.usage_point_id AND r.meter_reading_id = b.meter_reading_id
         AND r.start >= b.first_day::timestamp AT TIME ZONE b.tz AND r.start < (b.last_day + 1)::timestamp AT TIME ZONE b.tz
       GROUP BY r.usage_point_id, r.meter_reading_id, day, b.tz, b.interval_length
-     ON CONFLICT (usage_point_id, meter_reading_id, local_date) DO UPDATE SET
-       value_sum = EXCLUDED.value_sum, cost_sum = EXCLUDED.cost_sum, first_start = EXCLUDED.first_start,
-       last_end = EXCLUDED.last_end, readings = EXCLUDED.readings, estimated = EXCLUDED.estimated,
-       expected = EXCLUDED.expected, updated_at = now()
-     WHERE (d.value_sum, d.cost_sum, d.first_start, d.last_end, d.readings, d.estimated, d.expected)
-       IS DISTINCT FROM (EXCLUDED.value_sum, EXCLUDED.cost_sum, EXCLUDED.first_start, EXCLUDED.last_end,
-                         EXCLUDED.readings, EXCLUDED.estimated, EXCLUDED.expected)`,
+     ${onChange('d', 'local_date')}`,
   );
   await client.query(
     `INSERT INTO usage_monthly AS mo (usage_point_id, meter_reading_id, local_month, value_sum, cost_sum, first_start,
@@ -55,13 +58,7 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
        JOIN usage_daily d ON d.usage_point_id = b.usage_point_id AND d.meter_reading_id = b.meter_reading_id
         AND d.local_date >= date_trunc('month', b.first_day) AND d.local_date < date_trunc('month', b.last_day) + interval '1 month'
       GROUP BY d.usage_point_id, d.meter_reading_id, month, b.tz, b.interval_length
-     ON CONFLICT (usage_point_id, meter_reading_id, local_month) DO UPDATE SET
-       value_sum = EXCLUDED.value_sum, cost_sum = EXCLUDED.cost_sum, first_start = EXCLUDED.first_start,
-       last_end = EXCLUDED.last_end, readings = EXCLUDED.readings, estimated = EXCLUDED.estimated,
-       expected = EXCLUDED.expected, updated_at = now()
-     WHERE (mo.value_sum, mo.cost_sum, mo.first_start, mo.last_end, mo.readings, mo.estimated, mo.expected)
-       IS DISTINCT FROM (EXCLUDED.value_sum, EXCLUDED.cost_sum, EXCLUDED.first_start, EXCLUDED.last_end,
-                         EXCLUDED.readings, EXCLUDED.estimated, EXCLUDED.expected)`,
+     ${onChange('mo', 'local_month')}`,
   );
   await client.query('DROP TABLE import_rollup_span');
 }
