@@ -89,6 +89,7 @@ class AtomReader implements XmlHandler {
   /** The current element's integer when its text came in one piece (`text` then holds it only if it is not one). */
   private number: number | undefined;
   private unknownSeen = new Set<string>();
+  private readonly sharedStrings = new Map<string, string>();
 
   // A resource being captured as a tree.
   private tree: { kind: string; ns: string; root: XmlElement; stack: XmlElement[]; level: number; line: number } | undefined;
@@ -191,17 +192,28 @@ class AtomReader implements XmlHandler {
     if (!href) return;
     const rel = attributes!.get('rel') ?? 'alternate';
     if (rel === 'self') entry.self = href;
-    else if (rel === 'up') entry.up = href;
-    else if (rel === 'related') entry.related.push(href);
+    else if (rel === 'up') entry.up = this.shared(href);
+    else if (rel === 'related') entry.related.push(this.shared(href));
+  }
+
+  /**
+   * One string for text that repeats from entry to entry (up and related hrefs, timestamps, titles): the linker
+   * holds every block's entry until the end of the file, and these were most of that memory.
+   */
+  private shared(text: string): string {
+    const known = this.sharedStrings.get(text);
+    if (known !== undefined) return known;
+    if (this.sharedStrings.size < 4096) this.sharedStrings.set(text, text);
+    return text;
   }
 
   private atomEntryField(name: string, value: string) {
     const entry = this.entry!;
     if (name === 'id') entry.id = value;
     // Atom requires a title, so writers put an empty one where they have none: that is no title.
-    else if (name === 'title') entry.title = value || undefined;
-    else if (name === 'published') entry.published = value;
-    else if (name === 'updated') entry.updated = value;
+    else if (name === 'title') entry.title = value ? this.shared(value) : undefined;
+    else if (name === 'published') entry.published = this.shared(value);
+    else if (name === 'updated') entry.updated = this.shared(value);
   }
 
   private endEntry() {
