@@ -1,3 +1,4 @@
 import { PortalSchema1764300000000 } from './1764300000000-PortalSchema';
+import { ExtractWatermark1764400000000 } from './1764400000000-ExtractWatermark';
 
-export const migrations = [PortalSchema1764300000000];
+export const migrations = [PortalSchema1764300000000, ExtractWatermark1764400000000];

@@ -6,7 +6,9 @@ import { createLogger } from './logger';
 import { StartupError } from './startup-error';
 import { migrate, runServer, token, type CommandContext } from './cli/commands';
 import { importCommand } from './cli/import';
+import { extractCommand } from './cli/extract';
 import { createOutput } from './cli/output';
+import { seedDemoCommand } from './cli/seed-demo';
 import { UsageError } from './cli/usage-error';
 
 const USAGE = `usage: usage-portal <command> [options] [--json]
@@ -20,6 +22,9 @@ commands:
                         load ESPI files into the portal database and wait (--force reloads a file already loaded)
   token --role ROLE [--customer ID] [--subject SUB] [--ttl 1h]
                         mint a signed access token for local use (ROLE: CUSTOMER, CSR, ADMIN, OPS)
+  extract [--since ISO] run the ODS extract, delivery and load now and wait (--since: re-extract reads received since)
+  seed-demo [--customers N] [--days D]
+                        (re)generate the demo ODS (default 300 customers, 365 days)
 
 Configuration comes from the environment: see .env.example.`;
 
@@ -30,6 +35,8 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   migrate,
   import: importCommand,
   token,
+  extract: extractCommand,
+  'seed-demo': seedDemoCommand,
 };
 
 function parseOptions() {
@@ -42,6 +49,9 @@ function parseOptions() {
       customer: { type: 'string' },
       subject: { type: 'string' },
       ttl: { type: 'string' },
+      since: { type: 'string' },
+      customers: { type: 'string' },
+      days: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
     },

@@ -16,7 +16,8 @@ export interface PortalDatabase {
   close(): Promise<void>;
 }
 
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+/** Creates the database in that server if it does not exist; returns its URL. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -1,5 +1,6 @@
 import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
+import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
 import { IntervalReading } from './interval-reading.entity';
 import { IntervalRevision } from './interval-revision.entity';
@@ -16,6 +17,7 @@ import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
 export {
   Customer,
   CustomerAccount,
+  ExtractWatermark,
   ImportBatch,
   IntervalReading,
   IntervalRevision,
@@ -47,4 +49,5 @@ export const entities = [
   UsageMonthly,
   UsageSummary,
   UsageSummaryLineItem,
+  ExtractWatermark,
 ];

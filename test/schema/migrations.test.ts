@@ -13,6 +13,7 @@ after(async () => {
 const portalTables = [
   'customer',
   'customer_account',
+  'extract_watermark',
   'import_batch',
   'interval_reading',
   'interval_revision',

@@ -1,0 +1,173 @@
+import type { ClientBase } from 'pg';
+
+// Reads of the extract contract (docs/ods.md). Every query takes the change range as ($1, $2] on change_seq, or, for
+// a `--since` re-extract, received_at >= $3 for reads (entities: everything of the customers in scope).
+
+export interface ChangeRange {
+  /** Exclusive lower bound (the portal's watermark). */
+  after: string;
+  /** Inclusive upper bound: the highest change_seq visible when the extract began. */
+  upTo: string;
+  /** Re-extract reads received since then instead of those after the watermark. */
+  since?: Date;
+}
+
+export interface UsagePointRow {
+  usage_point_id: string;
+  customer_id: string;
+  kind: 'electricity' | 'gas' | 'water';
+  name: string;
+  time_zone: string;
+}
+
+export interface ChannelRow {
+  channel_id: string;
+  usage_point_id: string;
+  flow_direction: number;
+  uom: number;
+  power_of_ten: number;
+  interval_length: number;
+  commodity: number;
+  kind: number;
+  accumulation: number;
+  currency: number;
+}
+
+export interface ReadRow {
+  usage_point_id: string;
+  channel_id: string;
+  start: number;
+  local_day: string;
+  value: string;
+  cost: string | null;
+  quality: number | null;
+}
+
+/** The highest change_seq of every relation: the extract's upper bound, fixed by its snapshot. */
+export async function highestChange(client: ClientBase): Promise<string> {
+  const { rows } = await client.query<{ upto: string }>(
+    `SELECT greatest(0, (SELECT max(change_seq) FROM ods.interval_read), (SELECT max(change_seq) FROM ods.channel),
+                     (SELECT max(change_seq) FROM ods.usage_point), (SELECT max(change_seq) FROM ods.meter),
+                     (SELECT max(change_seq) FROM ods.service_location), (SELECT max(change_seq) FROM ods.account),
+                     (SELECT max(change_seq) FROM ods.customer))::text AS upto`,
+  );
+  return rows[0].upto;
+}
+
+const changed = (alias: string) => `(${alias}.change_seq > $1::bigint AND ${alias}.change_seq <= $2::bigint)`;
+const readChanged = `(CASE WHEN $3::timestamptz IS NULL THEN ${changed('r')} ELSE r.received_at >= $3 AND r.change_seq <= $2::bigint END)`;
+const params = (range: ChangeRange) => [range.after, range.upTo, range.since ?? null];
+
+/** Channels with changed reads, plus channels that changed themselves. */
+export async function changedChannels(client: ClientBase, range: ChangeRange): Promise<ChannelRow[]> {
+  const { rows } = await client.query<ChannelRow>(
+    `SELECT c.* FROM ods.channel c
+      WHERE c.channel_id IN (SELECT DISTINCT r.channel_id FROM ods.interval_read r WHERE ${readChanged})
+         OR ($3::timestamptz IS NULL AND ${changed('c')})
+      ORDER BY c.usage_point_id, c.channel_id`,
+    params(range),
+  );
+  return rows;
+}
+
+/** Usage points to write: those of the changed channels and those whose own row or location changed. */
+export async function usagePointsInScope(client: ClientBase, range: ChangeRange, channelUsagePoints: string[]): Promise<UsagePointRow[]> {
+  const { rows } = await client.query<UsagePointRow>(
+    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone
+       FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
+      WHERE u.usage_point_id = ANY($4::bigint[]) OR ($3::timestamptz IS NULL AND (${changed('u')} OR ${changed('l')}))
+      ORDER BY u.usage_point_id`,
+    [...params(range), channelUsagePoints],
+  );
+  return rows;
+}
+
+/** Customers to write: those owning a usage point in scope and those whose customer-side rows changed. */
+export async function customersInScope(client: ClientBase, range: ChangeRange, usagePointCustomers: string[]): Promise<string[]> {
+  const { rows } = await client.query<{ customer_id: string }>(
+    `SELECT c.customer_id FROM ods.customer c
+      WHERE c.customer_id = ANY($4::bigint[])
+         OR ($3::timestamptz IS NULL AND (${changed('c')}
+             OR EXISTS (SELECT 1 FROM ods.account a WHERE a.customer_id = c.customer_id AND ${changed('a')})
+             OR EXISTS (SELECT 1 FROM ods.account a JOIN ods.service_location l USING (account_id)
+                         WHERE a.customer_id = c.customer_id AND ${changed('l')})
+             OR EXISTS (SELECT 1 FROM ods.account a JOIN ods.service_location l USING (account_id)
+                          JOIN ods.usage_point u USING (location_id) JOIN ods.meter m USING (meter_id)
+                         WHERE a.customer_id = c.customer_id AND ${changed('m')})))
+      ORDER BY c.customer_id`,
+    [...params(range), usagePointCustomers],
+  );
+  return rows.map((r) => r.customer_id);
+}
+
+/**
+ * Streams the changed reads of some channels, ordered by usage point, channel and start, with the local day of the
+ * usage point's zone (the IntervalBlock boundary), through a server-side cursor: memory stays one page whatever the
+ * range. Runs inside the caller's transaction.
+ */
+export async function* changedReads(client: ClientBase, range: ChangeRange, channels: ChannelRow[], zones: Map<string, string>, pageSize = 20_000): AsyncGenerator<ReadRow[]> {
+  const cursor = `ods_reads_${Date.now()}`;
+  await client.query(
+    `DECLARE ${cursor} NO SCROLL CURSOR FOR
+     SELECT ch.usage_point_id::text, r.channel_id::text, extract(epoch FROM r.start)::int AS start,
+            (r.start AT TIME ZONE ch.zone)::date::text AS local_day, r.value::text, r.cost::text, r.quality
+       FROM unnest($4::bigint[], $5::bigint[], $6::text[]) ch(channel_id, usage_point_id, zone)
+       JOIN ods.interval_read r USING (channel_id)
+      WHERE ${readChanged}
+      ORDER BY ch.usage_point_id, r.channel_id, r.start`,
+    [...params(range), channels.map((c) => c.channel_id), channels.map((c) => c.usage_point_id), channels.map((c) => zones.get(c.usage_point_id))],
+  );
+  try {
+    for (;;) {
+      const { rows } = await client.query<ReadRow>(`FETCH ${pageSize} FROM ${cursor}`);
+      if (rows.length === 0) return;
+      yield rows;
+    }
+  } finally {
+    await client.query(`CLOSE ${cursor}`);
+  }
+}
+
+export interface CustomerEntitiesRow {
+  customer_id: string;
+  kind: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  status: string;
+  accounts: {
+    account_id: string;
+    account_number: string;
+    billing_cycle: string | null;
+    locations: {
+      location_id: string;
+      street_address: string;
+      city: string;
+      state: string;
+      postal_code: string;
+      country: string;
+      usage_points: { usage_point_id: string; meter_id: string; serial_number: string; form_number: string | null; interval_length: number }[];
+    }[];
+  }[];
+}
+
+/** Each customer with its accounts, service locations, usage points and meters, as one JSON tree per customer. */
+export async function customerEntities(client: ClientBase, customerIds: string[]): Promise<CustomerEntitiesRow[]> {
+  const { rows } = await client.query<CustomerEntitiesRow>(
+    `SELECT c.customer_id::text, c.kind, c.name, c.email, c.phone, c.status,
+            coalesce((SELECT json_agg(json_build_object(
+               'account_id', a.account_id::text, 'account_number', a.account_number, 'billing_cycle', a.billing_cycle,
+               'locations', coalesce((SELECT json_agg(json_build_object(
+                  'location_id', l.location_id::text, 'street_address', l.street_address, 'city', l.city, 'state', l.state,
+                  'postal_code', l.postal_code, 'country', l.country,
+                  'usage_points', coalesce((SELECT json_agg(json_build_object(
+                     'usage_point_id', u.usage_point_id::text, 'meter_id', m.meter_id::text, 'serial_number', m.serial_number,
+                     'form_number', m.form_number, 'interval_length', m.interval_length) ORDER BY u.usage_point_id)
+                    FROM ods.usage_point u JOIN ods.meter m USING (meter_id) WHERE u.location_id = l.location_id), '[]'))
+                  ORDER BY l.location_id) FROM ods.service_location l WHERE l.account_id = a.account_id), '[]'))
+               ORDER BY a.account_id) FROM ods.account a WHERE a.customer_id = c.customer_id), '[]') AS accounts
+       FROM ods.customer c WHERE c.customer_id = ANY($1::bigint[]) ORDER BY c.customer_id`,
+    [customerIds],
+  );
+  return rows;
+}
