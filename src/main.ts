@@ -10,6 +10,7 @@ import { registerSchedules } from './jobs/schedules';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
 import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
+import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
 import { buildPortalSchema } from './schema/build-schema';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
@@ -56,6 +57,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config);
+      startDemoOds(config, database.url, logger);
     }
 
     let http: RunningHttpServer | undefined;
@@ -85,5 +87,18 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Embedded mode without ODS_DATABASE_URL: the demo ODS is created and seeded on first start, in the background (a
+ * year of data takes minutes; serving must not wait). The seed is one transaction, so a stop half-way leaves nothing
+ * and the next start seeds again.
+ */
+function startDemoOds(config: Config, portalUrl: string, logger: Logger): void {
+  if (isDemoOds(config)) {
+    ensureDemoOds(portalUrl, logger).catch((error) => logger.warn({ err: error }, 'demo ODS not seeded; the next start tries again'));
+  } else if (!odsConfigured(config)) {
+    logger.info('ODS extract disabled: ODS_DATABASE_URL is unset and DATABASE_URL names an external server');
   }
 }

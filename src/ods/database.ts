@@ -18,6 +18,9 @@ export function odsUrlFor(config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>
   return url.toString();
 }
 
+/** Whether there is an ODS to extract from (see odsUrlFor). */
+export const odsConfigured = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) => !!config.odsDatabaseUrl || !config.databaseUrl;
+
 export const isDemoOds = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) => !config.odsDatabaseUrl && !config.databaseUrl;
 
 /** Refuses to TRUNCATE a real ODS: only an empty database or one the generator made may be (re)seeded. */

@@ -50,6 +50,21 @@ export class ExtractLoadError extends Error {
  * the two loads a no-op.
  */
 export async function extractAndLoad(dataSource: DataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
+  // One extract at a time (the scheduler's and a CLI's): the second waits, then finds only what is new since.
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [EXTRACT_LOCK]);
+    return await extractAndLoadLocked(dataSource, options);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [EXTRACT_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+const EXTRACT_LOCK = 'usage-portal ods extract';
+
+async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
   const { logger } = options;
   const from = await readWatermark(dataSource);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Client } from 'pg';
+import { loadConfig } from '../../src/config';
+import { ODS_EXTRACT } from '../../src/jobs/schedules';
+import { createLogger } from '../../src/logger';
+import { startSystem, type RunningSystem } from '../../src/main';
+import { seedDemoOds } from '../../src/ods/generator';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
+
+for (const backend of backends) {
+  describe(`ODS extract job on the ${backend.kind} backend`, { timeout: 180_000 }, () => {
+    if (backend.kind === 'redis' && !redisUrl) {
+      it('is skipped: no Redis for this run (TEST_REDIS_URL unset)', (t) => t.skip('no redis-server on PATH and REDIS_URL unset'));
+      return;
+    }
+    let system: RunningSystem | undefined;
+    const dbs: TestDatabase[] = [];
+    after(async () => {
+      await system?.stop();
+      for (const db of dbs) await db.drop();
+    });
+
+    it('is scheduled from EXTRACT_CRON and, run, loads every ODS reading', async () => {
+      const portal = await createTestDatabase(`odsjob_${backend.kind}`);
+      const ods = await createTestDatabase(`odsjob_ods_${backend.kind}`);
+      dbs.push(portal, ods);
+      const client = new Client({ connectionString: ods.url });
+      await client.connect();
+      let readings: number;
+      try {
+        await seedDemoOds(client, { customers: 4, days: 3, end: new Date('2025-03-11T00:00:00Z') });
+        readings = Number((await client.query('SELECT count(*) AS n FROM ods.interval_read')).rows[0].n);
+      } finally {
+        await client.end();
+      }
+      const dataDir = mkdtempSync(join(tmpdir(), 'odsjob-'));
+      const config = loadConfig({
+        DATABASE_URL: portal.url,
+        ODS_DATABASE_URL: ods.url,
+        REDIS_URL: backend.redisUrl,
+        QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        DATA_DIR: dataDir,
+        EXTRACT_CRON: '0 3 * * *',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      });
+      system = await startSystem('worker', config, createLogger('warn'));
+      const queue = system.queues['ods-extract'];
+      assert.deepEqual(
+        (await queue.getJobSchedulers()).map((s) => [s.key, s.pattern]),
+        [[ODS_EXTRACT, '0 3 * * *']],
+      );
+
+      const job = await queue.add(ODS_EXTRACT, {});
+      const deadline = Date.now() + 120_000;
+      let state = await job.getState();
+      while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = await job.getState();
+      }
+      const done = await queue.getJob(job.id as string);
+      assert.equal(state, 'completed', done?.failedReason);
+      assert.ok(readings > 100);
+      assert.equal(done?.returnvalue.readings, readings);
+      assert.equal(done?.returnvalue.inserted, readings);
+      const [{ n }] = (await system.database.dataSource.query('SELECT count(*)::int AS n FROM interval_reading')) as { n: number }[];
+      assert.equal(n, readings);
+    });
+  });
+}
