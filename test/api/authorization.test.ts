@@ -23,7 +23,9 @@ const TO = '2024-03-03T00:00:00Z';
 const RANGE = `from: "${FROM}", to: "${TO}"`;
 
 // Every way into the data, each with what it reveals when pointed at `ids` (null or [] = nothing).
-type Path = { name: string; query: string; reveal: (data: Record<string, any>, ids: Ids) => unknown; id?: keyof Ids };
+type Data = Record<string, unknown>;
+type Path = { name: string; query: string; reveal: (data: Data, ids: Ids) => unknown; id?: keyof Ids };
+const edgeIds = (connection: unknown) => (connection as { edges: { node: { id: string } }[] }).edges.map((edge) => edge.node.id);
 const byId = (name: keyof Ids): Path => ({ name: `node(${name})`, id: name, query: `query($id: ID!) { node(id: $id) { id } }`, reveal: (d) => d.node });
 const PATHS: Path[] = [
   ...(['customer', 'account', 'usagePoint', 'serviceLocation', 'meter', 'meterReading', 'readingType', 'summary', 'interval'] as const).map(byId),
@@ -42,12 +44,12 @@ const PATHS: Path[] = [
   {
     name: 'customers(first:)',
     query: '{ customers(first: 100) { edges { node { id } } } }',
-    reveal: (d, ids) => d.customers.edges.filter((e: any) => e.node.id === ids.customer),
+    reveal: (d, ids) => edgeIds(d.customers).filter((id) => id === ids.customer),
   },
   {
     name: 'usagePoints(first:)',
     query: '{ usagePoints(first: 100) { edges { node { id } } } }',
-    reveal: (d, ids) => d.usagePoints.edges.filter((e: any) => e.node.id === ids.usagePoint),
+    reveal: (d, ids) => edgeIds(d.usagePoints).filter((id) => id === ids.usagePoint),
   },
   {
     name: 'customers → accounts → usagePoints → meterReadings',
@@ -144,8 +146,9 @@ describe('authorization matrix: every query path, every role, another customer�
       usagePoint: { name: null, description: null, serviceLocation: { streetAddress: null, city: null, postalCode: null }, account: { accountNumber: null } },
     });
     const csr = await api.query(query, { c: other.customer, u: other.usagePoint }, tokens.get(Role.CSR));
-    assert.equal((csr.data as any).customer.name, 'Other Customer');
-    assert.equal((csr.data as any).usagePoint.serviceLocation.streetAddress, '1 Main St');
+    const data = csr.data as { customer: { name: string }; usagePoint: { serviceLocation: { streetAddress: string } } };
+    assert.equal(data.customer.name, 'Other Customer');
+    assert.equal(data.usagePoint.serviceLocation.streetAddress, '1 Main St');
   });
 
   it('viewer shows a CUSTOMER its own customer only', async () => {
