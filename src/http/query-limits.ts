@@ -62,24 +62,28 @@ function measure(document: DocumentNode, operationName: string | null | undefine
 
 class CostBuckets {
   private readonly buckets = new Map<string, { points: number; at: number }>();
+  private takes = 0;
 
   constructor(private readonly limits: QueryLimits) {}
 
+  private refilled(bucket: { points: number; at: number }, now: number): number {
+    return Math.min(this.limits.budgetPoints, bucket.points + ((now - bucket.at) / 1000) * this.limits.budgetRefillPerSecond);
+  }
+
   /** Takes `cost` points from the caller's bucket; returns the points left, or null when there are not enough. */
   take(key: string, cost: number, now = Date.now()): number | null {
-    const { budgetPoints, budgetRefillPerSecond } = this.limits;
-    const bucket = this.buckets.get(key) ?? { points: budgetPoints, at: now };
-    bucket.points = Math.min(budgetPoints, bucket.points + ((now - bucket.at) / 1000) * budgetRefillPerSecond);
-    bucket.at = now;
-    // Full buckets carry no information; dropping them keeps the map as small as the set of busy callers.
-    if (bucket.points >= budgetPoints && cost === 0) this.buckets.delete(key);
-    if (bucket.points < cost) {
-      this.buckets.set(key, bucket);
+    // A full bucket carries no information: forgetting those now and then keeps the map as small as the busy callers.
+    if ((this.takes += 1) % 10_000 === 0) {
+      for (const [other, bucket] of this.buckets) if (this.refilled(bucket, now) >= this.limits.budgetPoints) this.buckets.delete(other);
+    }
+    const previous = this.buckets.get(key);
+    const points = previous ? this.refilled(previous, now) : this.limits.budgetPoints;
+    if (points < cost) {
+      this.buckets.set(key, { points, at: now });
       return null;
     }
-    bucket.points -= cost;
-    this.buckets.set(key, bucket);
-    return Math.floor(bucket.points);
+    this.buckets.set(key, { points: points - cost, at: now });
+    return Math.floor(points - cost);
   }
 }
 
