@@ -52,6 +52,9 @@ const IGNORED_RESOURCES = new Set([
   'ProgramIdMappings',
 ]);
 
+/** The related links of an entry that has none (most): one shared, frozen array instead of one per entry. */
+const NO_RELATED: string[] = Object.freeze([]) as unknown as string[];
+
 const READING_FIELDS = new Set([
   'cost',
   'ReadingQuality',
@@ -181,7 +184,7 @@ class AtomReader implements XmlHandler {
   // --- Atom envelope ---------------------------------------------------------------------------------------
 
   private startEntry(level: number, line: number) {
-    this.entry = { related: [], line };
+    this.entry = { related: NO_RELATED, line };
     this.entryLevel = level;
     this.entryRecords = [];
   }
@@ -193,7 +196,10 @@ class AtomReader implements XmlHandler {
     const rel = attributes!.get('rel') ?? 'alternate';
     if (rel === 'self') entry.self = href;
     else if (rel === 'up') entry.up = this.shared(href);
-    else if (rel === 'related') entry.related.push(this.shared(href));
+    else if (rel === 'related') {
+      if (entry.related === NO_RELATED) entry.related = [this.shared(href)];
+      else entry.related.push(this.shared(href));
+    }
   }
 
   /**

@@ -94,7 +94,9 @@ interface BlockState {
   info: BlockInfo;
   coverage: Coverage;
   /** Reading count per duration (bounded): compared with intervalLength once the reading type is known. */
-  durations: Map<number, number>;
+  /** Distinct durations (at most 32) and their counts; arrays rather than a Map because every block keeps one. */
+  durations: number[];
+  durationCounts: number[];
   valueSmall: number;
   valueBig: bigint;
   costSmall: number;
@@ -192,7 +194,8 @@ class LinkState {
       case 'CustomerEntity':
         return void this.customers.push(r);
       case 'IntervalBlock':
-        this.blockState(r.block);
+        // Its readings are all in: the last one, kept for the neighbour-overlap rule, is not needed any more.
+        this.blockState(r.block).previous = undefined;
         return;
     }
   }
@@ -234,7 +237,7 @@ class LinkState {
   private blockState(info: BlockInfo): BlockState {
     let b = this.blocks.get(info.ordinal);
     if (!b) {
-      b = { info, coverage: new Coverage(), durations: new Map(), valueSmall: 0, valueBig: 0n, costSmall: 0, costBig: 0n };
+      b = { info, coverage: new Coverage(), durations: [], durationCounts: [], valueSmall: 0, valueBig: 0n, costSmall: 0, costBig: 0n };
       this.blocks.set(info.ordinal, b);
     }
     return b;
@@ -277,9 +280,16 @@ class LinkState {
       }
       if (b.firstStart === undefined || r.start < b.firstStart) b.firstStart = r.start;
       if (b.lastEnd === undefined || end > b.lastEnd) b.lastEnd = end;
-      const n = b.durations.get(r.duration);
-      if (n !== undefined) b.durations.set(r.duration, n + 1);
-      else if (b.durations.size < 32) b.durations.set(r.duration, 1);
+      const known = b.durations.indexOf(r.duration);
+      if (known >= 0) b.durationCounts[known]++;
+      else if (b.durations.length === 0) {
+        // Literals of one slot: a push onto an empty array reserves seventeen, in every block held to the end.
+        b.durations = [r.duration];
+        b.durationCounts = [1];
+      } else if (b.durations.length < 32) {
+        b.durations.push(r.duration);
+        b.durationCounts.push(1);
+      }
     }
     return kept;
   }
@@ -584,7 +594,8 @@ class LinkState {
     if (expected === undefined) return;
     const dst = mr.usagePoint.localTimeParameters?.dstOffset ?? 3600;
     const off: string[] = [];
-    for (const [duration, count] of b.durations) {
+    for (const [i, duration] of b.durations.entries()) {
+      const count = b.durationCounts[i];
       // Local days and months are an hour short or long across a DST change: that is not a disagreement.
       if (duration !== expected && Math.abs(duration - expected) !== dst) off.push(`${count}× ${duration} s`);
     }
