@@ -63,12 +63,15 @@ describe('crash safety', { timeout: 600_000 }, () => {
       utimesSync(inInbox, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
 
       // Killed while the readings are being written into interval_reading: the worst moment.
+      const started = worker;
       await waitFor('the load to reach the readings upsert', async () => {
         const { rows } = await client.query(
           `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%INSERT INTO interval_reading%'
              AND pid <> pg_backend_pid()`,
         );
         return rows.length > 0;
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; worker stderr:\n${started.stderr().slice(-2000)}`);
       });
       worker.child.kill('SIGKILL');
       await worker.exited();
