@@ -67,18 +67,38 @@ export class Directory {
         const found = await rows<R>(`SELECT ${columns} FROM ${table} t WHERE t.id = ANY($1::bigint[]) AND ${where(params)}`, params);
         return redact && !pii ? found.map(redact) : found;
       });
-    const pages = <R extends { id: string }>(columns: string, table: string, parent: string, where: (params: unknown[]) => string, redact?: (r: R) => R) =>
+    // Rows of a page are primed into the by-id loader (same scope), so that a later lookup of the same object, from
+    // whichever field, is answered from memory: fewer statements, and a count that does not depend on timing.
+    const pages = <R extends { id: string }>(
+      columns: string,
+      table: string,
+      parent: string,
+      where: (params: unknown[]) => string,
+      redact?: (r: R) => R,
+      byIdOf?: () => DataLoader<string, R | null>,
+    ) =>
       childPageLoader<R>(async (parentIds, { limit, afterKey }) => {
         const params: unknown[] = [parentIds, afterKey, limit + 1];
-        const found = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params)), params);
-        return redact && !pii ? found.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : found;
+        const raw = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params)), params);
+        const found = redact && !pii ? raw.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : raw;
+        for (const { parentKey: _parent, rn: _rank, ...record } of found as (R & { parentKey: string; rn?: unknown })[]) {
+          byIdOf?.().prime(record.id, record as unknown as R);
+        }
+        return found;
       });
 
     this.customers = byId(CUSTOMER_COLUMNS, 'customer', (p) => scope.whereCustomer('t', p), redactCustomer);
     this.accounts = byId(ACCOUNT_COLUMNS, 'customer_account', (p) => scope.whereAccount('t', p), redactAccount);
-    this.accountPages = pages(ACCOUNT_COLUMNS, 'customer_account', 'customer_id', (p) => scope.whereAccount('t', p), redactAccount);
+    this.accountPages = pages(ACCOUNT_COLUMNS, 'customer_account', 'customer_id', (p) => scope.whereAccount('t', p), redactAccount, () => this.accounts);
     this.usagePoints = byId(USAGE_POINT_COLUMNS, 'usage_point', (p) => scope.whereUsagePoint('t', p), redactUsagePoint);
-    this.usagePointPages = pages(USAGE_POINT_COLUMNS, 'usage_point', 'customer_account_id', (p) => scope.whereUsagePoint('t', p), redactUsagePoint);
+    this.usagePointPages = pages(
+      USAGE_POINT_COLUMNS,
+      'usage_point',
+      'customer_account_id',
+      (p) => scope.whereUsagePoint('t', p),
+      redactUsagePoint,
+      () => this.usagePoints,
+    );
     this.serviceLocations = byId(
       SERVICE_LOCATION_COLUMNS,
       'service_location',
@@ -111,7 +131,6 @@ export class Directory {
          WHERE m.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY m.id`,
         params,
       );
-      for (const { readingType } of found) this.readingTypes.prime(readingType.id, readingType);
       return found;
     });
     this.meterReadingPages = pages<MeterReadingRecord>(METER_READING_COLUMNS, 'meter_reading', 'usage_point_id', (p) =>
@@ -135,15 +154,18 @@ export class Directory {
     where: (params: unknown[]) => string,
     request: PageRequest,
     field: string,
+    byId: DataLoader<string, R | null>,
     redact?: (r: R) => R,
   ): Promise<Page<R>> {
     const { limit, afterKey } = keyset(request, [field]);
     const params: unknown[] = [afterKey, limit + 1];
-    const found = (await this.db.query(
+    const raw = (await this.db.query(
       `SELECT ${columns} FROM ${table} t WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND ${where(params)} ORDER BY t.id LIMIT $2`,
       params,
     )) as R[];
-    return toPage(redact && !this.scope.seesPersonalData ? found.map(redact) : found, limit, (row) => row.id);
+    const found = redact && !this.scope.seesPersonalData ? raw.map(redact) : raw;
+    for (const record of found) byId.prime(record.id, record);
+    return toPage(found, limit, (row) => row.id);
   }
 
   customer(id: string): Promise<CustomerRecord | null> {
@@ -151,7 +173,7 @@ export class Directory {
   }
 
   customerPage(request: PageRequest): Promise<Page<CustomerRecord>> {
-    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, 'customers', redactCustomer);
+    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, 'customers', this.customers, redactCustomer);
   }
 
   account(id: string): Promise<AccountRecord | null> {
@@ -168,7 +190,7 @@ export class Directory {
 
   /** Every visible usage point, including (for staff) those loaded before any customer feed claimed them. */
   usagePointPage(request: PageRequest): Promise<Page<UsagePointRecord>> {
-    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, 'usagePoints', redactUsagePoint);
+    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, 'usagePoints', this.usagePoints, redactUsagePoint);
   }
 
   usagePointsOf(accountId: string, request: PageRequest): Promise<Page<UsagePointRecord>> {

@@ -51,16 +51,16 @@ class Accumulator {
   cost: bigint | null = null;
   readings = 0;
   estimated = 0;
-  firstStart: Date | null = null;
-  lastEnd: Date | null = null;
+  firstStart: number | null = null;
+  lastEnd: number | null = null;
 
   merge(other: Accumulator): void {
     this.value += other.value;
     if (other.cost !== null) this.cost = (this.cost ?? 0n) + other.cost;
     this.readings += other.readings;
     this.estimated += other.estimated;
-    if (other.firstStart && (!this.firstStart || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
-    if (other.lastEnd && (!this.lastEnd || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
+    if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
+    if (other.lastEnd !== null && (this.lastEnd === null || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
   }
 
   add(sums: Sums): void {
@@ -68,10 +68,8 @@ class Accumulator {
     if (sums.cost !== null) this.cost = (this.cost ?? 0n) + BigInt(sums.cost);
     this.readings += sums.readings;
     this.estimated += sums.estimated;
-    const first = new Date(sums.firstStart);
-    const last = new Date(sums.lastEnd);
-    if (!this.firstStart || first < this.firstStart) this.firstStart = first;
-    if (!this.lastEnd || last > this.lastEnd) this.lastEnd = last;
+    if (this.firstStart === null || sums.firstStart < this.firstStart) this.firstStart = sums.firstStart;
+    if (this.lastEnd === null || sums.lastEnd > this.lastEnd) this.lastEnd = sums.lastEnd;
   }
 }
 
@@ -132,8 +130,8 @@ export class UsageService {
         readings: sum.readings,
         expected,
         estimated: sum.estimated,
-        firstStart: sum.firstStart,
-        lastEnd: sum.lastEnd,
+        firstStart: sum.firstStart === null ? null : new Date(sum.firstStart),
+        lastEnd: sum.lastEnd === null ? null : new Date(sum.lastEnd),
       };
     });
     return {
@@ -158,7 +156,7 @@ export class UsageService {
       const start = row.start.getTime();
       const end = start + row.duration * 1000;
       const sum = new Accumulator();
-      sum.add({ value: row.value, cost: row.cost, readings: 1, estimated: row.quality & ESTIMATED_QUALITY_MASK ? 1 : 0, firstStart: row.start, lastEnd: new Date(end) });
+      sum.add({ value: row.value, cost: row.cost, readings: 1, estimated: row.quality & ESTIMATED_QUALITY_MASK ? 1 : 0, firstStart: start, lastEnd: end });
       return { start, end, sum, expected: 1 };
     });
   }
