@@ -142,7 +142,17 @@ function pgbench(url: string, name: string, script: string, work: string): Figur
 
 async function startApi(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'cli.js'), 'api'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-data-')) },
+    // NODE_ENV=production as deployed: graphql-js skips its development-only checks, introspection is off.
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-data-')),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 600; i += 1) {
