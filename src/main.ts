@@ -6,7 +6,7 @@ import { startHttpServer, type RunningHttpServer } from './http/app';
 import { createQueueBackend, type QueueBackend } from './jobs/backend';
 import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues, type Queues } from './jobs/queues';
-import { registerSchedules } from './jobs/schedules';
+import { ODS_EXTRACT, registerSchedules } from './jobs/schedules';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
 import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
@@ -57,7 +57,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config);
-      startDemoOds(config, database.url, logger);
+      startDemoOds(config, database.url, logger, queues);
     }
 
     let http: RunningHttpServer | undefined;
@@ -95,9 +95,12 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
  * year of data takes minutes; serving must not wait). The seed is one transaction, so a stop half-way leaves nothing
  * and the next start seeds again.
  */
-function startDemoOds(config: Config, portalUrl: string, logger: Logger): void {
+function startDemoOds(config: Config, portalUrl: string, logger: Logger, queues: Queues): void {
   if (isDemoOds(config)) {
-    ensureDemoOds(portalUrl, logger).catch((error) => logger.warn({ err: error }, 'demo ODS not seeded; the next start tries again'));
+    ensureDemoOds(portalUrl, logger)
+      // A newcomer should see usage in the API today, not after tonight's scheduled extract.
+      .then((seeded) => seeded && queues['ods-extract'].add(ODS_EXTRACT, {}, { deduplication: { id: `${ODS_EXTRACT}-first-start` } }))
+      .catch((error) => logger.warn({ err: error }, 'demo ODS not seeded; the next start tries again'));
   } else if (!odsConfigured(config)) {
     logger.info('ODS extract disabled: ODS_DATABASE_URL is unset and DATABASE_URL names an external server');
   }
