@@ -34,6 +34,8 @@ export interface Config {
   partitionCron: string;
   /** Months of interval_reading partitions kept ready ahead of the current month. */
   partitionMonthsAhead: number;
+  /** IANA zone for files that carry none (Green Button CSV, ESPI without LocalTimeParameters): the utility's own. */
+  defaultTimeZone: string;
   migrateOnStart: boolean;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
@@ -90,6 +92,16 @@ function cron(env: Env, name: string, fallback: string): string {
 
 const POSTGRES = ['postgres:', 'postgresql:'];
 
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = nonEmpty(env, name) ?? fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(name, `unknown IANA time zone "${value}" (e.g. America/New_York)`);
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(nonEmpty(env, 'DATA_DIR') ?? '.data');
   const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
@@ -131,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),
     partitionMonthsAhead: integer(env, 'PARTITION_MONTHS_AHEAD', 3, 1, 60),
+    defaultTimeZone: timeZone(env, 'DEFAULT_TIME_ZONE', 'UTC'),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),

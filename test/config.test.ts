@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     assert.equal(errorFor({ EXTRACT_CRON: 'every night' }).variable, 'EXTRACT_CRON');
     assert.equal(errorFor({ JWT_SECRET: 'short' }).variable, 'JWT_SECRET');
     assert.equal(errorFor({ MIGRATE_ON_START: 'maybe' }).variable, 'MIGRATE_ON_START');
+    assert.equal(errorFor({ DEFAULT_TIME_ZONE: 'Mars/Olympus_Mons' }).variable, 'DEFAULT_TIME_ZONE');
     assert.match(errorFor({ PORT: '-1' }).message, /^PORT: /);
   });
 

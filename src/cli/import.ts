@@ -43,6 +43,7 @@ export async function importCommand({ config, logger, out, options, positionals 
         source: 'cli',
         force: options.force === true,
         dryRun: options['dry-run'] === true,
+        fallbackZone: config.defaultTimeZone,
         logger,
         onProgress: (p) => bar.update(path, p),
       });

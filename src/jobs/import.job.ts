@@ -11,7 +11,7 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  * reason; anything else (PostgreSQL restarting, a lost connection) is thrown as is, and BullMQ retries it with
  * exponential backoff: the load is one transaction, so a retry starts from a clean slate.
  */
-export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSource, logger }) => {
+export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSource, config, logger }) => {
   const { path, source, force, fallbackZone, inbox } = job.data;
   let result;
   try {
@@ -19,7 +19,7 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSourc
       path,
       source,
       force,
-      fallbackZone,
+      fallbackZone: fallbackZone ?? config.defaultTimeZone,
       jobId: job.id,
       logger,
       onProgress: (progress) => void job.updateProgress({ ...progress }).catch(() => undefined),

@@ -98,12 +98,17 @@ describe('importFile', { timeout: 120_000 }, () => {
     assert.match(JSON.stringify(batch.errors), /xml-truncated/);
   });
 
-  it('rejects a file that is not ESPI XML without parsing it', async () => {
+  it('rejects a file that is neither ESPI XML nor a Green Button CSV, saying which it is not', async () => {
     const csv = join(dir, 'usage.csv');
     writeFileSync(csv, 'TYPE,DATE,START TIME,END TIME,USAGE\nElectric usage,2024-01-01,00:00,00:14,0.2 kWh\n');
     const result = await importFile(pdb.dataSource, { path: csv, source: 'file', logger });
     assert.equal(result.status, 'rejected');
-    assert.match(result.errors[0], /format-unsupported/);
+    assert.match(result.errors[0], /not-green-button-csv/);
+    const binary = join(dir, 'usage.bin');
+    writeFileSync(binary, Buffer.from([0, 1, 2, 0xff, 0xfe]));
+    const rejected = await importFile(pdb.dataSource, { path: binary, source: 'file', logger });
+    assert.equal(rejected.status, 'rejected');
+    assert.match(rejected.errors[0], /not-utf8/);
   });
 
   it('loads two files sharing usage points at once without deadlock, and the same file at once only once', async () => {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { importEspiAtom, type Diagnostic, type LinkedFeed } from '../../espi';
+import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
 import { ensureIntervalPartitions } from '../partitions';
 import { checksumLockKey, closeBatch, findLoaded, finishBatch, startBatch } from './batch';
 import { sha256File } from './checksum';
@@ -46,7 +46,7 @@ async function* counted(path: string, onBytes: (n: number) => void): AsyncGenera
   }
 }
 
-/** Only ESPI Atom XML for now: a Green Button CSV or CIM file is refused by its first byte, not half-parsed. */
+/** XML (ESPI Atom) or not (Green Button CSV), told by the first non-blank character. */
 async function sniffXml(path: string): Promise<boolean> {
   for await (const chunk of createReadStream(path, { start: 0, end: 1023 })) {
     const text = (chunk as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimStart();
@@ -109,12 +109,12 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     }
 
     await createStaging(client);
-    const staged = (await sniffXml(path)) ? await stage(client, path, { sourceSystem, fallbackZone, progress, report }) : undefined;
+    const format = (await sniffXml(path)) ? 'espi-atom' : 'green-button-csv';
+    const staged = await stage(client, path, { sourceSystem, fallbackZone, format, progress, report });
     lap('parse');
-    const feed = staged?.feed;
-    if (!feed) result.errors.push('format-unsupported: not ESPI Atom XML (Green Button CSV and CIM files are not supported yet)');
+    const feed = staged.feed;
     for (const d of feed?.diagnostics ?? []) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
-    if (!feed || !staged || feed.fileRejected) {
+    if (feed.fileRejected) {
       await runner.rollbackTransaction();
       result.status = 'rejected';
       if (batchId) await closeBatch(dataSource, batchId, 'rejected', result);
@@ -176,6 +176,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
 interface StageContext {
   sourceSystem: string;
   fallbackZone: string;
+  /** XML is read as ESPI Atom; anything else as Green Button CSV, whose local times are in fallbackZone. */
+  format: 'espi-atom' | 'green-button-csv';
   progress: ImportProgress;
   report: () => void;
 }
@@ -188,7 +190,11 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
   const bytes = counted(path, (n) => (progress.bytes += n));
   let feed: LinkedFeed | undefined;
   try {
-    for await (const event of importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })) {
+    const events =
+      ctx.format === 'espi-atom'
+        ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
+        : importGreenButtonCsv(bytes, { source: ctx.sourceSystem, zone: ctx.fallbackZone });
+    for await (const event of events) {
       if (event.type === 'readings') {
         await writer.write(event.block.ordinal, event.readings);
         progress.readings += event.readings.length;
@@ -200,7 +206,7 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
   } finally {
     await writer.end();
   }
-  if (!feed) throw new Error('the ESPI reader ended without its linked feed');
+  if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
   return { feed, withoutValue: writer.withoutValue };
 }
 
