@@ -75,6 +75,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
           },
           queues,
           metrics,
+          config,
         },
         config.port,
         config.host,

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { Role } from '../auth/roles';
 import type { TokenVerifier } from '../auth/tokens';
+import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
@@ -24,6 +25,7 @@ export interface HttpServerOptions {
   readiness: Record<string, ReadinessCheck>;
   queues: Queues;
   metrics: PortalMetrics;
+  config: Config;
   /** The portal database the GraphQL services read. */
   dataSource: DataSource;
 }
@@ -43,7 +45,12 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const server = createServer(app);
-  const { middleware, apollo } = await createGraphQLMiddleware({ ...options, httpServer: server, plugins: [graphqlMetrics(options.metrics)] });
+  const { middleware, apollo } = await createGraphQLMiddleware({
+    ...options,
+    httpServer: server,
+    plugins: [graphqlMetrics(options.metrics)],
+    jobs: { queues: options.queues, config: options.config },
+  });
   const opsOnly = requireRoles(options.verifier, [Role.OPS, Role.ADMIN]);
 
   app.use(requestContext(options.logger));

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import type { GraphQLContext } from '../schema/context';
+import type { Config } from '../config';
+import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
@@ -30,6 +32,17 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+// What Apollo's cache-control plugin answered for our schema, which sets no cache hints: answers are per caller.
+const noStore: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
@@ -67,6 +80,8 @@ export async function createGraphQLMiddleware(options: {
   production: boolean;
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   dataSource: DataSource;
+  /** What admin mutations need to start imports and extracts. */
+  jobs: { queues: Queues; config: Config };
   queryLimits?: QueryLimits;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
@@ -80,6 +95,10 @@ export async function createGraphQLMiddleware(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // Its willResolveField hook makes Apollo wrap every field resolver, thousands of calls per usage query, only to
+      // compute hints the schema never sets.
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
       requestIdInErrors,
       // Budgets are per principal (all tokens of one subject share one), or per client address without a token.
       queryLimitsPlugin(options.queryLimits ?? DEFAULT_QUERY_LIMITS, ({ principal, clientAddress }) =>
@@ -98,7 +117,7 @@ export async function createGraphQLMiddleware(options: {
           logger: req.log,
           principal,
           clientAddress: req.ip ?? 'unknown',
-          services: new RequestServices(options.dataSource, principal),
+          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log }),
         };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;

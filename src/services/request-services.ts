@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/roles';
+import type { Config } from '../config';
+import type { Queues } from '../jobs/queues';
+import type { Logger } from '../logger';
 import { AccessScope } from './access/access-scope';
+import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
 import { UsageService } from './usage/usage.service';
 
@@ -14,6 +18,8 @@ export class RequestServices {
   constructor(
     private readonly db: DataSource,
     private readonly principal: Principal | undefined,
+    /** Only for the admin mutations; read-only users of the services (reports, tests) have no queues. */
+    private readonly jobs?: { queues: Queues; config: Config; logger: Logger },
   ) {}
 
   private get bound() {
@@ -30,5 +36,10 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  get imports(): ImportAdmin {
+    if (!this.jobs) throw new Error('these request services were created without job access');
+    return new ImportAdmin({ dataSource: this.db, ...this.jobs }, this.principal);
   }
 }

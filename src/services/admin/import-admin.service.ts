@@ -1,0 +1,81 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { GraphQLError } from 'graphql';
+import { Role, type Principal } from '../../auth/roles';
+import type { Config } from '../../config';
+import { enqueueImport } from '../../jobs/import-queue';
+import type { Queues } from '../../jobs/queues';
+import { ODS_EXTRACT } from '../../jobs/schedules';
+import type { Logger } from '../../logger';
+import { AuthenticationRequiredError } from '../errors';
+import { importFile } from '../import/import-file';
+import type { ImportResult } from '../import/types';
+
+export interface UserError {
+  code: string;
+  field: string[];
+  message: string;
+}
+
+export interface ImportStartOutcome {
+  jobId?: string;
+  report?: ImportResult;
+  userErrors: UserError[];
+}
+
+/**
+ * What an ADMIN may start from the API: loads of files already in the inbox (queued, or a dry run answered at once)
+ * and ODS extracts. Problems with what was asked for (no such file, a path outside the inbox) are user errors in the
+ * payload; a caller without the ADMIN role is refused outright.
+ */
+export class ImportAdmin {
+  constructor(
+    private readonly deps: { dataSource: DataSource; queues: Queues; config: Config; logger: Logger },
+    private readonly principal: Principal | undefined,
+  ) {}
+
+  private assertAdmin(): void {
+    if (!this.principal) throw new AuthenticationRequiredError();
+    if (this.principal.role !== Role.ADMIN) {
+      throw new GraphQLError('Only an ADMIN may start imports and extracts', { extensions: { code: 'FORBIDDEN' } });
+    }
+  }
+
+  /** Resolves a path relative to the inbox, refusing anything that escapes it (`..`, absolute paths, symlinks out). */
+  private async inboxFile(path: string): Promise<string | UserError> {
+    const field = ['input', 'path'];
+    const inbox = await realpath(this.deps.config.inboxDir).catch(() => undefined);
+    if (!inbox) return { code: 'INBOX_MISSING', field, message: `the inbox ${this.deps.config.inboxDir} does not exist` };
+    const real = await realpath(resolve(inbox, path)).catch(() => undefined);
+    if (!real) return { code: 'FILE_NOT_FOUND', field, message: `no file "${path}" in the inbox` };
+    const inside = relative(inbox, real);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      return { code: 'OUTSIDE_INBOX', field, message: 'only files inside the inbox can be imported' };
+    }
+    return real;
+  }
+
+  async startImport(input: { path: string; force: boolean; dryRun: boolean }): Promise<ImportStartOutcome> {
+    this.assertAdmin();
+    const file = await this.inboxFile(input.path);
+    if (typeof file !== 'string') return { userErrors: [file] };
+    const { dataSource, queues, config, logger } = this.deps;
+    if (input.dryRun) {
+      // Nothing is written, so the caller gets the answer now instead of a job to poll.
+      const report = await importFile(dataSource, { path: file, source: 'file', dryRun: true, force: input.force, fallbackZone: config.defaultTimeZone, logger });
+      return { report, userErrors: [] };
+    }
+    const job = await enqueueImport(queues.imports, { path: file, source: 'file', force: input.force, inbox: true });
+    return { jobId: job.id, userErrors: [] };
+  }
+
+  async startExtract(input: { since?: Date }): Promise<ImportStartOutcome> {
+    this.assertAdmin();
+    if (input.since && Number.isNaN(input.since.getTime())) {
+      return { userErrors: [{ code: 'INVALID_DATE', field: ['input', 'since'], message: 'since is not a valid date-time' }] };
+    }
+    const job = await this.deps.queues['ods-extract'].add(ODS_EXTRACT, input.since ? { since: input.since.toISOString() } : {});
+    return { jobId: job.id, userErrors: [] };
+  }
+}
