@@ -263,7 +263,7 @@ export class XmlTokenizer implements XmlPosition {
   private resolveReferences(s: string): string {
     return s.replace(/&([^;&<]*)(;?)/g, (whole, name: string, semicolon: string) => {
       if (!semicolon) this.malformed(`"&" not starting a reference: ${whole.slice(0, 20)}`);
-      if (name in PREDEFINED && Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name];
+      if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name];
       const code = /^#x([0-9a-fA-F]{1,6})$/.test(name) ? parseInt(name.slice(2), 16) : /^#([0-9]{1,7})$/.test(name) ? parseInt(name.slice(1), 10) : NaN;
       if (Number.isNaN(code)) this.malformed(`reference to an undeclared entity &${name.slice(0, 20)}; (no DTD, so only the predefined ones exist)`);
       const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
