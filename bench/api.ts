@@ -24,7 +24,8 @@ import { ensureIntervalPartitions } from '../src/services/partitions';
  *       with that customer's own token, against `usage-portal api` in its own process
  * at the same concurrency. Prints requests/s and p50/p99 latency of each, and c/a and c/b. Asserts nothing.
  *
- *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15]
+ *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15] [--cpu-prof DIR]
+ * --cpu-prof writes a V8 CPU profile of the API process into DIR (NODE_OPTIONS may not carry --cpu-prof).
  * Uses BENCH_DATABASE_URL (a server URL) when set, else an embedded PostgreSQL in the temp folder.
  */
 
@@ -33,6 +34,7 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replac
 const USAGE_POINTS = Number(args.get('usage-points') ?? 1000);
 const CONNECTIONS = Number(args.get('connections') ?? 16);
 const SECONDS = Number(args.get('seconds') ?? 15);
+const CPU_PROF_DIR = args.get('cpu-prof');
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Sydney'];
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 const log = (message: string) => process.stderr.write(`[bench/api] ${message}\n`);
@@ -141,7 +143,8 @@ function pgbench(url: string, name: string, script: string, work: string): Figur
 }
 
 async function startApi(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'cli.js'), 'api'], {
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'cli.js'), 'api'], {
     // NODE_ENV=production as deployed: graphql-js skips its development-only checks, introspection is off.
     env: {
       ...process.env,

@@ -4,16 +4,23 @@ export type Resolution = 'INTERVAL' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'YEAR'
 export type CalendarResolution = Exclude<Resolution, 'INTERVAL'>;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Nominal length of a period, for range limits and cost estimates (never for bucket edges). */
 export const NOMINAL_MS: Record<Resolution, number> = {
   INTERVAL: 15 * 60_000,
   HOUR: HOUR_MS,
-  DAY: 24 * HOUR_MS,
+  DAY: DAY_MS,
   WEEK: 7 * 24 * HOUR_MS,
   MONTH: 30.44 * 24 * HOUR_MS,
   YEAR: 365.25 * 24 * HOUR_MS,
 };
+
+// Wall-clock midnight `days` after the local date of t, as Date.UTC of the local fields: the per-bucket step of DAY
+// edges, without the Date object the other resolutions need for their calendar fields.
+function localMidnight(clock: ZoneClock, t: number, days: number): number {
+  return (Math.floor((t + clock.offset(t)) / DAY_MS) + days) * DAY_MS;
+}
 
 // Start of the local period containing t. Hours are floored by arithmetic on the offset in force at t, so the two
 // 01:00–02:00 hours of a fall-back night stay apart; days and longer start at the first instant showing local
@@ -23,13 +30,12 @@ function periodStart(clock: ZoneClock, t: number, resolution: CalendarResolution
     const wall = t + clock.offset(t);
     return t - (((wall % HOUR_MS) + HOUR_MS) % HOUR_MS);
   }
+  if (resolution === 'DAY') return clock.instant(localMidnight(clock, t, 0));
   const local = clock.local(t);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth();
   const d = local.getUTCDate();
   switch (resolution) {
-    case 'DAY':
-      return clock.instant(Date.UTC(y, m, d));
     case 'WEEK':
       // ISO weeks start on Monday.
       return clock.instant(Date.UTC(y, m, d - ((local.getUTCDay() + 6) % 7)));
@@ -45,13 +51,12 @@ function nextPeriodStart(clock: ZoneClock, start: number, resolution: CalendarRe
     const next = periodStart(clock, start + HOUR_MS, 'HOUR');
     return next > start ? next : start + HOUR_MS;
   }
+  if (resolution === 'DAY') return clock.instant(localMidnight(clock, start, 1));
   const local = clock.local(start);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth();
   const d = local.getUTCDate();
   switch (resolution) {
-    case 'DAY':
-      return clock.instant(Date.UTC(y, m, d + 1));
     case 'WEEK':
       return clock.instant(Date.UTC(y, m, d + 7));
     case 'MONTH':

@@ -175,7 +175,7 @@ export class UsageService {
   private async sumFromRollups(series: ChosenSeries, clock: ZoneClock, edges: number[], resolution: CalendarResolution, sums: Accumulator[]): Promise<void> {
     const from = edges[0];
     const to = edges[edges.length - 1];
-    const dayEdges = periodEdges(clock, from, to, 'DAY');
+    const dayEdges = resolution === 'DAY' ? edges : periodEdges(clock, from, to, 'DAY');
     const isDayStart = (t: number) => clock.dayStart(clock.localDate(t)) === t;
     const fullFrom = isDayStart(from) ? from : (dayEdges[1] ?? to);
     const fullTo = isDayStart(to) ? to : dayEdges[dayEdges.length - 2];

@@ -108,12 +108,13 @@ export class ZoneClock {
    * time does not exist, and the answer is the transition: a day that starts in a gap starts when the clock jumps.
    */
   instant(wall: number): number {
-    let best: number | undefined;
-    for (const { offset } of this.segments) {
-      const t = wall - offset;
-      if (this.offset(t) === offset && (best === undefined || t < best)) best = t;
+    // Segment i shows `wall` iff wall - offset falls within it (the first segment reaches back, the last forward):
+    // a range check per segment instead of a binary search, since periodEdges calls this once per bucket.
+    const last = this.segments.length - 1;
+    for (let i = 0; i <= last; i += 1) {
+      const t = wall - this.segments[i].offset;
+      if ((i === 0 || t >= this.segments[i].start) && (i === last || t < this.segments[i + 1].start)) return t;
     }
-    if (best !== undefined) return best;
     for (let i = 1; i < this.segments.length; i += 1) {
       const { start, offset } = this.segments[i];
       if (start > wall - offset && start <= wall - this.segments[i - 1].offset) return start;
