@@ -2,7 +2,7 @@ import { Completeness } from '../schema/completeness.type';
 import { DayCompleteness } from '../schema/day-completeness.type';
 import { MeterReading } from '../schema/meter-reading.type';
 import type { Unit } from '../schema/unit.enum';
-import { UsageBucket } from '../schema/usage-bucket.type';
+import type { UsageBucket } from '../schema/usage-bucket.type';
 import { UsageSeries } from '../schema/usage-series.type';
 import type { UsageSeries as SeriesResult } from '../services/usage/usage.service';
 import { ZoneClock } from '../services/usage/zone-clock';
@@ -18,9 +18,9 @@ export function toUsageSeries(result: SeriesResult): UsageSeries {
     readings: result.readings,
     expected: result.expected,
     estimated: result.estimated,
-    buckets: result.buckets.map(({ start, end, value, cost, readings, expected, estimated }) =>
-      Object.assign(new UsageBucket(), { start, end, value, cost, readings, expected, estimated }),
-    ),
+    // UsageBucket fields use graphql-js's default resolver (see build-schema.ts), which reads the service's buckets
+    // as they are: copying a year of them into UsageBucket instances would only add garbage.
+    buckets: result.buckets satisfies UsageBucket[],
     meterReading: MeterReading.from(result.series.meterReading),
   });
 }
@@ -39,8 +39,8 @@ export function toCompleteness(days: SeriesResult, dataThrough: Date | null): Co
         received: bucket.readings,
         estimated: bucket.estimated,
         missing: bucket.expected === null ? null : Math.max(0, bucket.expected - bucket.readings),
-        firstReading: bucket.firstStart,
-        lastReadingEnd: bucket.lastEnd,
+        firstReading: bucket.firstStart === null ? null : new Date(bucket.firstStart),
+        lastReadingEnd: bucket.lastEnd === null ? null : new Date(bucket.lastEnd),
       }),
     ),
     expected: days.expected,

@@ -21,8 +21,9 @@ export interface UsageBucket {
   readings: number;
   expected: number | null;
   estimated: number;
-  firstStart: Date | null;
-  lastEnd: Date | null;
+  /** Epoch ms, only completeness() shows them: no Date objects for the usage() buckets that never serialize them. */
+  firstStart: number | null;
+  lastEnd: number | null;
 }
 
 export interface UsageSeries {
@@ -130,8 +131,8 @@ export class UsageService {
         readings: sum.readings,
         expected,
         estimated: sum.estimated,
-        firstStart: sum.firstStart === null ? null : new Date(sum.firstStart),
-        lastEnd: sum.lastEnd === null ? null : new Date(sum.lastEnd),
+        firstStart: sum.firstStart,
+        lastEnd: sum.lastEnd,
       };
     });
     return {
