@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { CollectedFeed, collectImport, importEspiAtomFile, writeCollectedCustomerFeed, writeCollectedUsageFeed } from '../../src/espi';
 import { samplePath, schemaDir } from './support';
 
@@ -20,6 +20,7 @@ const USAGE_SAMPLES = [
 ];
 
 const out = mkdtempSync(join(tmpdir(), 'espi-round-trip-'));
+after(() => rmSync(out, { recursive: true, force: true }));
 const options = { baseUrl: 'https://portal.example/DataCustodian/espi/1_1/resource', generatedAt: 1_700_000_000, zoneYear: 2012 };
 
 /** Strict, offline, whole-feed validation; CI installs Debian's libxml2-utils, so a missing xmllint is a failure. */
