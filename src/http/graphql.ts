@@ -44,17 +44,6 @@ const noStore: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-// What Apollo's cache-control plugin answered for our schema, which sets no cache hints: answers are per caller.
-const noStore: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
-      },
-    };
-  },
-};
-
 const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
@@ -106,10 +95,6 @@ export async function createGraphQLMiddleware(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
-      // Its willResolveField hook makes Apollo wrap every field resolver, thousands of calls per usage query, only to
-      // compute hints the schema never sets.
-      ApolloServerPluginCacheControlDisabled(),
-      noStore,
       // Its willResolveField hook makes Apollo wrap every field resolver, thousands of calls per usage query, only to
       // compute hints the schema never sets.
       ApolloServerPluginCacheControlDisabled(),
