@@ -43,6 +43,8 @@ function wantsHtml(req: Request): boolean {
 export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every response body for an ETag; GraphQL answers are per caller and marked no-store anyway.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const server = createServer(app);
   const { middleware, apollo } = await createGraphQLMiddleware({
