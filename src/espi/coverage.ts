@@ -4,38 +4,21 @@
  *
  * The ranges sit in a treap (a randomised balanced search tree) keyed by start, kept as parallel arrays: every add
  * is O(log n) whatever the order readings come in, where a sorted array needed O(n) to insert into its middle and
- * made series with many gaps quadratic. The linker keeps one coverage per block until the end of the file and most
- * blocks are one unbroken range, so a single range is held in two numbers and the tree is made for a second one.
+ * made series with many gaps quadratic. A block's single unbroken range is kept by `PendingBlocks` itself, which
+ * makes a coverage only for a block's second range.
  */
 export class Coverage {
-  private soleStart = NaN;
-  private soleEnd = NaN;
-  private starts: number[] = EMPTY;
-  private ends: number[] = EMPTY;
-  private left: number[] = EMPTY;
-  private right: number[] = EMPTY;
-  private priority: number[] = EMPTY;
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly priority: number[] = [];
   private root = NIL;
   /** xorshift32 state: priorities only need to look random, and a fixed seed keeps runs reproducible. */
   private seed = 0x9e3779b9;
 
   /** Adds [start, end); returns false, leaving the coverage unchanged, when it overlaps what is already covered. */
   add(start: number, end: number): boolean {
-    if (this.starts === EMPTY) {
-      if (Number.isNaN(this.soleStart)) {
-        this.soleStart = start;
-        this.soleEnd = end;
-        return true;
-      }
-      if (start < this.soleEnd && end > this.soleStart) return false;
-      if (start === this.soleEnd) this.soleEnd = end;
-      else if (end === this.soleStart) this.soleStart = start;
-      else {
-        this.growTree();
-        this.insert(start, end);
-      }
-      return true;
-    }
     const before = this.floor(start);
     const after = this.ceilingAbove(start);
     if (before !== NIL && this.ends[before] > start) return false;
@@ -50,7 +33,7 @@ export class Coverage {
 
   /** Merges another coverage in; false (and nothing merged) if any of its ranges overlaps this one. */
   addAll(other: Coverage): boolean {
-    const [starts, ends] = other.ranges();
+    const { starts, ends } = other;
     for (let i = 0; i < starts.length; i++) {
       if (this.overlaps(starts[i], ends[i])) return false;
     }
@@ -59,16 +42,10 @@ export class Coverage {
   }
 
   get rangeCount(): number {
-    return this.ranges()[0].length;
-  }
-
-  private ranges(): [number[], number[]] {
-    if (this.starts !== EMPTY) return [this.starts, this.ends];
-    return Number.isNaN(this.soleStart) ? [EMPTY, EMPTY] : [[this.soleStart], [this.soleEnd]];
+    return this.starts.length;
   }
 
   private overlaps(start: number, end: number): boolean {
-    if (this.starts === EMPTY) return start < this.soleEnd && end > this.soleStart;
     const before = this.floor(start);
     const after = this.ceilingAbove(start);
     return (before !== NIL && this.ends[before] > start) || (after !== NIL && this.starts[after] < end);
@@ -96,16 +73,6 @@ export class Coverage {
       } else n = this.right[n];
     }
     return found;
-  }
-
-  /** The sole range becomes the tree's first node. */
-  private growTree() {
-    this.starts = [this.soleStart];
-    this.ends = [this.soleEnd];
-    this.left = [NIL];
-    this.right = [NIL];
-    this.priority = [this.nextPriority()];
-    this.root = 0;
   }
 
   private nextPriority(): number {
@@ -155,5 +122,3 @@ export class Coverage {
 }
 
 const NIL = -1;
-/** Stands for "no tree yet", shared by every coverage; never written to (growTree replaces it). */
-const EMPTY: number[] = [];

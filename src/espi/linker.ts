@@ -1,5 +1,6 @@
 import { Coverage } from './coverage';
 import { Diagnostic, EspiFileError } from './diagnostics';
+import { COST, PendingBlocks, VALUE } from './pending-blocks';
 import { collectionOf, normalizeHref, parentOf } from './hrefs';
 import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
@@ -90,27 +91,16 @@ export type ImportEvent =
   | { type: 'diagnostic'; diagnostic: Diagnostic }
   | { type: 'linked'; feed: LinkedFeed };
 
-interface BlockState {
-  info: BlockInfo;
-  coverage: Coverage;
-  /** Reading count per duration (bounded): compared with intervalLength once the reading type is known. */
-  /** Distinct durations (at most 32) and their counts; arrays rather than a Map because every block keeps one. */
-  durations: number[];
-  durationCounts: number[];
-  valueSmall: number;
-  valueBig: bigint;
-  costSmall: number;
-  costBig: bigint;
-  firstStart?: number;
-  lastEnd?: number;
-  previous?: IntervalReading;
+/** The first entry seen under a self href, and every distinct content seen under it (none for blocks). */
+interface SelfLink {
+  kind: string;
+  entry: EntryInfo;
+  contents?: Map<string, EntryInfo>;
 }
-
-const SPILL = 2 ** 52;
 
 /**
  * Links the reader's records into usage points, meter readings and their blocks. Readings pass through at once
- * (after per-block checks), so memory holds only the small entities and one coverage per block; ownership of
+ * (after per-block checks), so memory holds only the small entities and a row of numbers per block (`PendingBlocks`); ownership of
  * the blocks is decided at the end, when every entry has been seen, and delivered in the final `linked` event.
  */
 export async function* linkEspi(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ImportEvent> {
@@ -148,9 +138,15 @@ class LinkState {
   private readonly ltps: Rec<'LocalTimeParameters'>[] = [];
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
   private readonly customers: CustomerRecord[] = [];
-  private readonly blocks = new Map<number, BlockState>();
-  /** Per self href: the first entry's kind and every distinct content seen under it. */
-  private readonly selfLinks = new Map<string, { kind: string; entry: EntryInfo; contents: Map<string, EntryInfo> }>();
+  private readonly blocks = new PendingBlocks();
+  /**
+   * The last accepted reading and its block, for the neighbour-overlap rule. One pair suffices: the readers finish
+   * a block's readings before the next block's begin.
+   */
+  private previous: IntervalReading | undefined;
+  private previousOrdinal = -1;
+  /** Per self href its first entry; a block's is its BlockInfo, so the commonest entry costs no object here. */
+  private readonly selfLinks = new Map<string, SelfLink | BlockInfo>();
   private readonly diagnostics: Diagnostic[] = [];
   private pending: Diagnostic[] = [];
   private readonly perCode = new Map<string, number>();
@@ -195,7 +191,8 @@ class LinkState {
         return void this.customers.push(r);
       case 'IntervalBlock':
         // Its readings are all in: the last one, kept for the neighbour-overlap rule, is not needed any more.
-        this.blockState(r.block).previous = undefined;
+        this.blocks.register(r.block);
+        if (this.previousOrdinal === r.block.ordinal) this.previous = undefined;
         return;
     }
   }
@@ -212,18 +209,19 @@ class LinkState {
     if (!self || r.type === 'UsagePoint' || r.type === 'MeterReading') return false;
     const kind = r.type === 'CustomerEntity' ? r.kind : r.type;
     const content = r.type === 'IntervalBlock' ? undefined : JSON.stringify({ ...r, entry: undefined });
-    const earlier = this.selfLinks.get(self);
-    if (!earlier) {
-      this.selfLinks.set(self, { kind, entry: r.entry, contents: new Map(content === undefined ? [] : [[content, r.entry]]) });
+    const first = this.selfLinks.get(self);
+    if (!first) {
+      this.selfLinks.set(self, r.type === 'IntervalBlock' ? r.block : { kind, entry: r.entry, contents: content === undefined ? undefined : new Map([[content, r.entry]]) });
       return false;
     }
+    const earlier: SelfLink = 'ordinal' in first ? { kind: 'IntervalBlock', entry: first.entry } : first;
     if (earlier.entry === r.entry) return false;
-    const same = content === undefined || earlier.kind !== kind ? undefined : earlier.contents.get(content);
+    const same = content === undefined || earlier.kind !== kind ? undefined : earlier.contents?.get(content);
     if (same) {
       this.duplicate(kind, self, r.entry, same);
       return true;
     }
-    if (content !== undefined && earlier.kind === kind) earlier.contents.set(content, r.entry);
+    if (content !== undefined && earlier.kind === kind) earlier.contents?.set(content, r.entry);
     this.report({
       severity: 'warning',
       code: 'self-link-collision',
@@ -234,24 +232,16 @@ class LinkState {
     return false;
   }
 
-  private blockState(info: BlockInfo): BlockState {
-    let b = this.blocks.get(info.ordinal);
-    if (!b) {
-      b = { info, coverage: new Coverage(), durations: [], durationCounts: [], valueSmall: 0, valueBig: 0n, costSmall: 0, costBig: 0n };
-      this.blocks.set(info.ordinal, b);
-    }
-    return b;
-  }
-
   /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
   checkReadings(info: BlockInfo, readings: IntervalReading[]): IntervalReading[] {
-    const b = this.blockState(info);
+    this.blocks.register(info);
+    const o = info.ordinal;
     let kept = readings;
     for (let i = 0; i < readings.length; i++) {
       const r = readings[i];
       const end = r.start + r.duration;
       // A zero-length reading still occupies its start second, so two of them at one instant are caught.
-      if (!b.coverage.add(r.start, Math.max(end, r.start + 1)) && !this.overlapsOnlyNeighbour(b, r, info)) {
+      if (!this.blocks.cover(o, r.start, Math.max(end, r.start + 1)) && !this.overlapsOnlyNeighbour(r, info)) {
         if (kept === readings) kept = readings.slice(0, i);
         this.report({
           severity: 'error',
@@ -263,33 +253,9 @@ class LinkState {
         continue;
       }
       if (kept !== readings) kept.push(r);
-      b.previous = r;
-      if (r.value !== undefined) {
-        b.valueSmall += r.value;
-        if (b.valueSmall > SPILL || b.valueSmall < -SPILL) {
-          b.valueBig += BigInt(b.valueSmall);
-          b.valueSmall = 0;
-        }
-      }
-      if (r.cost !== undefined) {
-        b.costSmall += r.cost;
-        if (b.costSmall > SPILL || b.costSmall < -SPILL) {
-          b.costBig += BigInt(b.costSmall);
-          b.costSmall = 0;
-        }
-      }
-      if (b.firstStart === undefined || r.start < b.firstStart) b.firstStart = r.start;
-      if (b.lastEnd === undefined || end > b.lastEnd) b.lastEnd = end;
-      const known = b.durations.indexOf(r.duration);
-      if (known >= 0) b.durationCounts[known]++;
-      else if (b.durations.length === 0) {
-        // Literals of one slot: a push onto an empty array reserves seventeen, in every block held to the end.
-        b.durations = [r.duration];
-        b.durationCounts = [1];
-      } else if (b.durations.length < 32) {
-        b.durations.push(r.duration);
-        b.durationCounts.push(1);
-      }
+      this.previous = r;
+      this.previousOrdinal = o;
+      this.blocks.count(o, r.start, end, r.duration, r.value, r.cost);
     }
     return kept;
   }
@@ -299,14 +265,14 @@ class LinkState {
    * into its neighbour. A reading that only overlaps the reading before it in the file, with a different start,
    * is kept with a warning; its non-overlapping part joins the coverage. Identical starts stay errors.
    */
-  private overlapsOnlyNeighbour(b: BlockState, r: IntervalReading, info: BlockInfo): boolean {
-    const p = b.previous;
+  private overlapsOnlyNeighbour(r: IntervalReading, info: BlockInfo): boolean {
+    const p = this.previousOrdinal === info.ordinal ? this.previous : undefined;
     if (!p || p.start === r.start) return false;
     const end = r.start + r.duration;
     const pEnd = p.start + p.duration;
     const clipped: [number, number] | undefined =
       r.start > p.start && r.start < pEnd && end > pEnd ? [pEnd, end] : r.start < p.start && end > p.start ? [r.start, p.start] : undefined;
-    if (!clipped || !b.coverage.add(clipped[0], clipped[1])) return false;
+    if (!clipped || !this.blocks.cover(info.ordinal, clipped[0], clipped[1])) return false;
     this.report({
       severity: 'warning',
       code: 'reading-overlap',
@@ -558,44 +524,46 @@ class LinkState {
   private linkBlocks(meterReadings: Candidate<LinkedMeterReading>[]): Map<number, LinkedMeterReading> {
     const owner = new Map<number, LinkedMeterReading>();
     const coverage = new Map<LinkedMeterReading, Coverage>();
-    for (const b of [...this.blocks.values()].sort((x, y) => x.info.ordinal - y.info.ordinal)) {
-      const mr = this.findParent(b.info.entry, meterReadings, 'IntervalBlock', ['IntervalBlock'], true);
-      const name = b.info.entry.self ?? b.info.entry.id ?? `IntervalBlock#${b.info.ordinal}`;
+    for (const info of this.blocks.blocks()) {
+      const o = info.ordinal;
+      const mr = this.findParent(info.entry, meterReadings, 'IntervalBlock', ['IntervalBlock'], true);
+      const name = info.entry.self ?? info.entry.id ?? `IntervalBlock#${o}`;
       if (!mr || !mr.linked) {
-        if (!mr) this.unlinked('IntervalBlock', b.info.entry, 'meter reading', b.info.readingCount);
-        else this.rejectBlock(b, 'block-owner-rejected', `its MeterReading was rejected`);
+        if (!mr) this.unlinked('IntervalBlock', info.entry, 'meter reading', info.readingCount);
+        else this.rejectBlock(info, 'block-owner-rejected', `its MeterReading was rejected`);
         continue;
       }
       const linked = mr.linked;
-      if (b.info.readingCount > 0 && linked.readingType.uom === undefined) {
-        this.rejectBlock(b, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
+      if (info.readingCount > 0 && linked.readingType.uom === undefined) {
+        this.rejectBlock(info, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
         continue;
       }
       let seen = coverage.get(linked);
       if (!seen) coverage.set(linked, (seen = new Coverage()));
-      if (!seen.addAll(b.coverage)) {
-        this.rejectBlock(b, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
+      if (!this.blocks.coverInto(o, seen)) {
+        this.rejectBlock(info, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
         continue;
       }
-      this.checkIntervalLength(b, linked, name);
-      owner.set(b.info.ordinal, linked);
-      linked.blocks.push(b.info);
-      linked.readingCount += b.info.readingCount;
-      linked.valueTotal += b.valueBig + BigInt(b.valueSmall);
-      linked.costTotal += b.costBig + BigInt(b.costSmall);
-      if (b.firstStart !== undefined && (linked.firstStart === undefined || b.firstStart < linked.firstStart)) linked.firstStart = b.firstStart;
-      if (b.lastEnd !== undefined && (linked.lastEnd === undefined || b.lastEnd > linked.lastEnd)) linked.lastEnd = b.lastEnd;
+      this.checkIntervalLength(info, linked, name);
+      owner.set(o, linked);
+      linked.blocks.push(info);
+      linked.readingCount += info.readingCount;
+      linked.valueTotal += this.blocks.total(o, VALUE);
+      linked.costTotal += this.blocks.total(o, COST);
+      const firstStart = this.blocks.firstStart(o);
+      const lastEnd = this.blocks.lastEnd(o);
+      if (firstStart !== undefined && (linked.firstStart === undefined || firstStart < linked.firstStart)) linked.firstStart = firstStart;
+      if (lastEnd !== undefined && (linked.lastEnd === undefined || lastEnd > linked.lastEnd)) linked.lastEnd = lastEnd;
     }
     return owner;
   }
 
-  private checkIntervalLength(b: BlockState, mr: LinkedMeterReading, name: string) {
+  private checkIntervalLength(info: BlockInfo, mr: LinkedMeterReading, name: string) {
     const expected = mr.readingType.intervalLength;
     if (expected === undefined) return;
     const dst = mr.usagePoint.localTimeParameters?.dstOffset ?? 3600;
     const off: string[] = [];
-    for (const [i, duration] of b.durations.entries()) {
-      const count = b.durationCounts[i];
+    for (const [duration, count] of this.blocks.durations(info.ordinal)) {
       // Local days and months are an hour short or long across a DST change: that is not a disagreement.
       if (duration !== expected && Math.abs(duration - expected) !== dst) off.push(`${count}× ${duration} s`);
     }
@@ -604,19 +572,19 @@ class LinkState {
         severity: 'warning',
         code: 'interval-length-mismatch',
         message: `ReadingType intervalLength is ${expected} s but readings last ${off.join(', ')}`,
-        line: b.info.line,
+        line: info.line,
         entity: name,
       });
     }
   }
 
-  private rejectBlock(b: BlockState, code: string, why: string) {
+  private rejectBlock(info: BlockInfo, code: string, why: string) {
     this.report({
       severity: 'error',
       code,
-      message: `IntervalBlock rejected with its ${b.info.readingCount} readings: ${why}`,
-      line: b.info.line,
-      entity: b.info.entry.self ?? b.info.entry.id ?? `IntervalBlock#${b.info.ordinal}`,
+      message: `IntervalBlock rejected with its ${info.readingCount} readings: ${why}`,
+      line: info.line,
+      entity: info.entry.self ?? info.entry.id ?? `IntervalBlock#${info.ordinal}`,
     });
   }
 
