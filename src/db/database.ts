@@ -19,6 +19,9 @@ export interface PortalDatabase {
 /** Creates the database in that server if it does not exist; returns its URL. */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new Client({ connectionString: serverUrl });
+  // A connection lost mid-query (the server stopping under a shutdown) also rejects that query, which the caller
+  // handles; without a listener the same error emitted as an event would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

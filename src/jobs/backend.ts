@@ -37,6 +37,7 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
     async prepare() {
       // runMigrations wants a dedicated client (it holds an advisory lock for the duration).
       const client = new Client({ connectionString: databaseUrl });
+      client.on('error', () => undefined);
       await client.connect();
       try {
         await runMigrations(client, BULLMQ_PG_SCHEMA);

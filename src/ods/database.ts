@@ -31,6 +31,9 @@ async function assertDemoTarget(client: Client): Promise<void> {
 
 async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, application_name: 'usage-portal-seed-demo' });
+  // A connection lost mid-query (the server stopping under a shutdown) also rejects that query, which the caller
+  // handles; without a listener the same error emitted as an event would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await run(client);

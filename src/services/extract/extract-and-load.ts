@@ -68,6 +68,9 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
   const { logger } = options;
   const from = await readWatermark(dataSource);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
+  // A connection lost mid-query (the server stopping under a shutdown) also rejects that query, which the caller
+  // handles; without a listener the same error emitted as an event would crash the process.
+  ods.on('error', () => undefined);
   await ods.connect();
   let manifest: ExtractManifest | undefined;
   try {
