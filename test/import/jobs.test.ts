@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { loadConfig } from '../../src/config';
 import { enqueueImport } from '../../src/jobs/import-queue';
 import { INBOX_SCAN } from '../../src/jobs/schedules';
@@ -12,18 +12,12 @@ import { startSystem, type RunningSystem } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { feedXml } from './feed';
 import { waitFor } from './support';
+import { describeOnEachQueueBackend } from '../support/queue-backends';
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
 const START = Date.UTC(2024, 0, 1, 5) / 1000;
 
 
-for (const backend of backends) {
-  describe(`import jobs on the ${backend.kind} backend`, { timeout: 240_000 }, () => {
-    if (backend.kind === 'redis' && !redisUrl) {
-      it('is skipped: no Redis for this run (TEST_REDIS_URL unset)', (t) => t.skip('no redis-server on PATH and REDIS_URL unset'));
-      return;
-    }
+describeOnEachQueueBackend('import jobs', { timeout: 240_000 }, (backend) => {
     const systems: RunningSystem[] = [];
     let db: TestDatabase | undefined;
     after(async () => {
@@ -108,5 +102,4 @@ for (const backend of backends) {
         await first.queues.imports.resume();
       }
     });
-  });
-}
+});

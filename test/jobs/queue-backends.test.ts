@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +9,8 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { describeOnEachQueueBackend } from '../support/queue-backends';
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -23,12 +22,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-for (const backend of backends) {
-  describe(`job system on the ${backend.kind} backend`, { timeout: 180_000 }, () => {
-    if (backend.kind === 'redis' && !redisUrl) {
-      it('is skipped: no Redis for this run (TEST_REDIS_URL unset)', (t) => t.skip('no redis-server on PATH and REDIS_URL unset'));
-      return;
-    }
+describeOnEachQueueBackend('job system', { timeout: 180_000 }, (backend) => {
     const systems: RunningSystem[] = [];
     let db: TestDatabase | undefined;
     after(async () => {
@@ -79,5 +73,4 @@ for (const backend of backends) {
       const ready = await fetch(`${systems[1].http?.url}/readyz`);
       assert.equal(ready.status, 200);
     });
-  });
-}
+});

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { ODS_EXTRACT } from '../../src/jobs/schedules';
@@ -11,16 +11,10 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { seedDemoOds } from '../../src/ods/generator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { describeOnEachQueueBackend } from '../support/queue-backends';
 
-const redisUrl = process.env.TEST_REDIS_URL;
-const backends: { kind: 'postgres' | 'redis'; redisUrl?: string }[] = [{ kind: 'postgres' }, { kind: 'redis', redisUrl }];
 
-for (const backend of backends) {
-  describe(`ODS extract job on the ${backend.kind} backend`, { timeout: 180_000 }, () => {
-    if (backend.kind === 'redis' && !redisUrl) {
-      it('is skipped: no Redis for this run (TEST_REDIS_URL unset)', (t) => t.skip('no redis-server on PATH and REDIS_URL unset'));
-      return;
-    }
+describeOnEachQueueBackend('ODS extract job', { timeout: 180_000 }, (backend) => {
     let system: RunningSystem | undefined;
     const dbs: TestDatabase[] = [];
     after(async () => {
@@ -74,5 +68,4 @@ for (const backend of backends) {
       const [{ n }] = (await system.database.dataSource.query('SELECT count(*)::int AS n FROM interval_reading')) as { n: number }[];
       assert.equal(n, readings);
     });
-  });
-}
+});
