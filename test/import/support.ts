@@ -1,31 +1,14 @@
-import { createDataSource } from '../../src/db/data-source';
-import { runMigrations } from '../../src/db/migrate';
-import { createLogger } from '../../src/logger';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createLogger } from '../../src/logger';
+import { openTestDataSource, type TestDataSource } from '../support/database';
 
 export const logger = createLogger('silent');
 
-export interface PortalTestDatabase {
-  db: TestDatabase;
-  dataSource: DataSource;
-  close(): Promise<void>;
-}
+export type PortalTestDatabase = TestDataSource;
 
 /** A fresh, migrated portal database in the test server. */
-export async function openPortalTestDatabase(prefix = 'import'): Promise<PortalTestDatabase> {
-  const db = await createTestDatabase(prefix);
-  const dataSource = createDataSource(db.url, { poolSize: 4 });
-  await dataSource.initialize();
-  await runMigrations(dataSource, logger);
-  return {
-    db,
-    dataSource,
-    async close() {
-      await dataSource.destroy();
-      await db.drop();
-    },
-  };
+export function openPortalTestDatabase(prefix = 'import'): Promise<PortalTestDatabase> {
+  return openTestDataSource(prefix, { migrate: true });
 }
 
 const TABLES = [

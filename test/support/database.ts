@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
+import { runMigrations } from '../../src/db/migrate';
+import { createLogger } from '../../src/logger';
 
 // scripts/test.mjs starts one PostgreSQL server for the run (embedded, or the one TEST_DATABASE_URL names) and each
 // test creates its own database in it, so test files can run in parallel without seeing each other's rows.
@@ -37,6 +41,31 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+export interface TestDataSource {
+  db: TestDatabase;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database opened with the product's own DataSource configuration (so tests exercise what runs in
+ * production), migrated unless the test is about the migrations themselves.
+ */
+export async function openTestDataSource(prefix: string, { migrate }: { migrate: boolean }): Promise<TestDataSource> {
+  const db = await createTestDatabase(prefix);
+  const dataSource = createDataSource(db.url, { poolSize: 4 });
+  await dataSource.initialize();
+  if (migrate) await runMigrations(dataSource, createLogger('silent'));
+  return {
+    db,
+    dataSource,
+    async close() {
+      await dataSource.destroy();
+      await db.drop();
     },
   };
 }
