@@ -57,7 +57,7 @@ export interface TestDataSource {
  */
 export async function openTestDataSource(prefix: string, { migrate }: { migrate: boolean }): Promise<TestDataSource> {
   const db = await createTestDatabase(prefix);
-  const dataSource = createDataSource(db.url, { poolSize: 4 });
+  const dataSource = createDataSource(db.url);
   await dataSource.initialize();
   if (migrate) await runMigrations(dataSource, createLogger('silent'));
   return {

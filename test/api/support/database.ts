@@ -1,10 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../../src/db/data-source';
-import { runMigrations } from '../../../src/db/migrate';
-import { createLogger } from '../../../src/logger';
 import { Role, type Principal } from '../../../src/auth/roles';
 import { RequestServices } from '../../../src/services/request-services';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { openTestDataSource, type TestDatabase } from '../../support/database';
 
 export interface ApiDatabase {
   database: TestDatabase;
@@ -14,18 +11,8 @@ export interface ApiDatabase {
 
 /** A fresh migrated database of its own for one test file. */
 export async function openApiDatabase(prefix: string): Promise<ApiDatabase> {
-  const database = await createTestDatabase(prefix);
-  const db = createDataSource(database.url);
-  await db.initialize();
-  await runMigrations(db, createLogger('silent'));
-  return {
-    database,
-    db,
-    async close() {
-      await db.destroy();
-      await database.drop();
-    },
-  };
+  const { db, dataSource, close } = await openTestDataSource(prefix, { migrate: true });
+  return { database: db, db: dataSource, close };
 }
 
 export const CSR: Principal = { subject: 'csr-1', role: Role.CSR };
