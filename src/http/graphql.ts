@@ -117,7 +117,7 @@ export async function createGraphQLMiddleware(options: {
           logger: req.log,
           principal,
           clientAddress: req.ip ?? 'unknown',
-          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log }),
+          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }),
         };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;

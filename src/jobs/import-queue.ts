@@ -11,6 +11,10 @@ export interface ImportJobData {
   fallbackZone?: string;
   /** The file sits in the inbox: move it to loaded/ or rejected/ once decided. */
   inbox?: boolean;
+  /** Where a rejected inbox file went, so that a retry can put it back once fixed there. */
+  rejectedTo?: string;
+  /** The API request that asked for the load, so the logs lead from the request to the job and its batch. */
+  requestId?: string;
 }
 
 /**

@@ -32,7 +32,8 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSourc
   }
   if (result.status === 'rejected') {
     const movedTo = inbox ? await moveToRejected(path, result.errors) : undefined;
-    logger.warn({ file: path, movedTo, errors: result.errors.slice(0, 5) }, 'file rejected');
+    if (movedTo) await job.updateData({ ...job.data, rejectedTo: movedTo });
+    logger.warn({ file: path, batchId: result.batchId, movedTo, errors: result.errors.slice(0, 5) }, 'file rejected');
     throw new UnrecoverableError(`${path} rejected: ${result.errors[0] ?? 'no reason given'}`);
   }
   const movedTo = inbox ? await moveToLoaded(path) : undefined;

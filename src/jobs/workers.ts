@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PortalMetrics } from '../metrics/portal-metrics';
 import type { QueueBackend } from './backend';
-import type { QueueName, Queues } from './queues';
+import { QUEUE_METRICS_MINUTES, type QueueName, type Queues } from './queues';
 
 export interface JobDeps {
   dataSource: DataSource;
@@ -35,10 +35,12 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
       async (job: Job) => {
         const handler = byName[job.name];
         if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
-        const logger = deps.logger.child({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+        const { requestId } = (job.data ?? {}) as { requestId?: string };
+        const logger = deps.logger.child({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...(requestId ? { requestId } : {}) });
         return handler(job, { ...deps, logger });
       },
-      { connection: backend.connection as never, prefix: backend.prefix, concurrency: 1, autorun: true },
+      // metrics: BullMQ's per-minute completed/failed counts, which the ops API reads as throughput and failure rate.
+      { connection: backend.connection as never, prefix: backend.prefix, concurrency: 1, autorun: true, metrics: { maxDataPoints: QUEUE_METRICS_MINUTES } },
     );
     worker.on('completed', (job) => observeDuration(metrics, queue, job, 'completed'));
     worker.on('failed', (job, error) => {

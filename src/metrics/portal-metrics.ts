@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
-import type { Queues } from '../jobs/queues';
+import { countJobs, type Queues } from '../jobs/queues';
 
 /** One registry per running system, so tests that start several systems in one process do not share series. */
 export interface PortalMetrics {
@@ -56,9 +57,7 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
     async collect() {
       await Promise.all(
         Object.entries(queues).map(async ([name, queue]) => {
-          // No arguments: every state the backend knows, including `paused` (how the PostgreSQL backend reports
-          // the waiting jobs of a paused queue).
-          const counts = await queue.getJobCounts();
+          const counts = await countJobs(queue);
           for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
         }),
       );
@@ -73,6 +72,7 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
       await Promise.all(Object.entries(queues).map(async ([name, queue]) => this.set({ queue: name }, (await queue.isPaused()) ? 1 : 0)));
     },
   });
+  registerImportCollectors(metrics.registry, queues, dataSource);
   // TypeORM's postgres driver keeps its pg.Pool on `master`; its counters are what pool exhaustion looks like.
   const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   new Gauge({

@@ -4,6 +4,7 @@ import type { RequestServices } from '../services/request-services';
 import type { GraphQLContext } from '../schema/context';
 import { Customer } from '../schema/customer.type';
 import { CustomerAccount } from '../schema/customer-account.type';
+import { ImportBatch } from '../schema/import-batch.type';
 import { IntervalReading } from '../schema/interval-reading.type';
 import { Meter } from '../schema/meter.type';
 import { MeterReading } from '../schema/meter-reading.type';
@@ -14,7 +15,7 @@ import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -41,6 +42,9 @@ async function loadNode({ directory, usage }: RequestServices, id: string): Prom
       return map(directory.summary(key, second), UsageSummary.from);
     case 'IntervalReading':
       return map(usage.interval(key, second, new Date(Number(third) * 1000)), (found) => IntervalReading.from(found.reading, found.series.readingType));
+    case 'ImportBatch':
+      // Operational, not customer data: OPS and ADMIN only; for the other roles it does not exist.
+      return ops.visible ? map(ops.importBatch(key), ImportBatch.from) : null;
   }
 }
 

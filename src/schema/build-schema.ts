@@ -5,8 +5,11 @@ import { buildSchema } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
 import { ImportAdminResolver } from '../resolvers/import-admin.resolver';
+import { ImportBatchResolver } from '../resolvers/import-batch.resolver';
 import { MeterReadingResolver } from '../resolvers/meter-reading.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
+import { OpsAdminResolver } from '../resolvers/ops-admin.resolver';
+import { JobQueueResolver, JobResolver } from '../resolvers/ops.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
@@ -20,6 +23,10 @@ export const resolvers = [
   MeterReadingResolver,
   UsageSummaryResolver,
   ImportAdminResolver,
+  JobQueueResolver,
+  JobResolver,
+  ImportBatchResolver,
+  OpsAdminResolver,
 ] as const;
 
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They

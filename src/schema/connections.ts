@@ -1,7 +1,9 @@
 import { ConnectionOf } from './connection';
 import { Customer } from './customer.type';
 import { CustomerAccount } from './customer-account.type';
+import { ImportBatch } from './import-batch.type';
 import { IntervalReading } from './interval-reading.type';
+import { Job } from './job.type';
 import { MeterReading } from './meter-reading.type';
 import { UsagePoint } from './usage-point.type';
 import { UsageSummary } from './usage-summary.type';
@@ -13,3 +15,5 @@ export const UsagePointConnection = ConnectionOf(UsagePoint, 'UsagePoint');
 export const MeterReadingConnection = ConnectionOf(MeterReading, 'MeterReading');
 export const IntervalReadingConnection = ConnectionOf(IntervalReading, 'IntervalReading');
 export const UsageSummaryConnection = ConnectionOf(UsageSummary, 'UsageSummary');
+export const JobConnection = ConnectionOf(Job, 'Job');
+export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');

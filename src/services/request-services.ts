@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
+import { OpsService } from './ops/ops.service';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -14,12 +15,13 @@ import { UsageService } from './usage/usage.service';
  */
 export class RequestServices {
   private cached?: { directory: Directory; usage: UsageService };
+  private opsService?: OpsService;
 
   constructor(
     private readonly db: DataSource,
     private readonly principal: Principal | undefined,
-    /** Only for the admin mutations; read-only users of the services (reports, tests) have no queues. */
-    private readonly jobs?: { queues: Queues; config: Config; logger: Logger },
+    /** Only for the ops API and the admin mutations; read-only users of the services (reports, tests) have no queues. */
+    private readonly jobs?: { queues: Queues; config: Config; logger: Logger; requestId?: string },
   ) {}
 
   private get bound() {
@@ -38,8 +40,16 @@ export class RequestServices {
     return this.bound.usage;
   }
 
-  get imports(): ImportAdmin {
+  private get withJobs() {
     if (!this.jobs) throw new Error('these request services were created without job access');
-    return new ImportAdmin({ dataSource: this.db, ...this.jobs }, this.principal);
+    return { dataSource: this.db, ...this.jobs };
+  }
+
+  get imports(): ImportAdmin {
+    return new ImportAdmin(this.withJobs, this.principal);
+  }
+
+  get ops(): OpsService {
+    return (this.opsService ??= new OpsService(this.withJobs, this.principal));
   }
 }

@@ -10,7 +10,8 @@ export type NodeType =
   | 'ReadingType'
   | 'MeterReading'
   | 'IntervalReading'
-  | 'UsageSummary';
+  | 'UsageSummary'
+  | 'ImportBatch';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -24,6 +25,7 @@ const KEY_COUNTS: Record<NodeType, number> = {
   IntervalReading: 3,
   // usage point, summary
   UsageSummary: 2,
+  ImportBatch: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

@@ -31,7 +31,7 @@ export interface ImportStartOutcome {
  */
 export class ImportAdmin {
   constructor(
-    private readonly deps: { dataSource: DataSource; queues: Queues; config: Config; logger: Logger },
+    private readonly deps: { dataSource: DataSource; queues: Queues; config: Config; logger: Logger; requestId?: string },
     private readonly principal: Principal | undefined,
   ) {}
 
@@ -66,7 +66,8 @@ export class ImportAdmin {
       const report = await importFile(dataSource, { path: file, source: 'file', dryRun: true, force: input.force, fallbackZone: config.defaultTimeZone, logger });
       return { report, userErrors: [] };
     }
-    const job = await enqueueImport(queues.imports, { path: file, source: 'file', force: input.force, inbox: true });
+    const job = await enqueueImport(queues.imports, { path: file, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
+    logger.info({ jobId: job.id, file: input.path }, 'import queued');
     return { jobId: job.id, userErrors: [] };
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 // Inbox bookkeeping: a file leaves the inbox once it is decided, to loaded/ or to rejected/ with its reason beside
@@ -37,4 +37,15 @@ export async function moveToRejected(path: string, reasons: string[]): Promise<s
 
 export async function wasMovedToLoaded(path: string): Promise<boolean> {
   return exists(join(dirname(path), 'loaded', basename(path)));
+}
+
+/**
+ * Puts a rejected file back where it was found, for a retry after it was fixed in rejected/. False when there is
+ * nothing to restore (the file is already back, or gone from rejected/).
+ */
+export async function restoreRejected(path: string, rejectedTo: string): Promise<boolean> {
+  if ((await exists(path)) || !(await exists(rejectedTo))) return false;
+  await rename(rejectedTo, path);
+  await rm(`${rejectedTo}.reason.txt`, { force: true });
+  return true;
 }

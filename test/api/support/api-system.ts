@@ -17,6 +17,16 @@ export interface GraphQLResponse {
   extensions?: Record<string, unknown>;
 }
 
+/** One GraphQL request to `url` (the /graphql endpoint), with a bearer token when given. */
+export async function postGraphQL(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+}
+
 export interface ApiSystem {
   system: RunningSystem;
   token(role: Role, customerId?: string, subject?: string): Promise<string>;
@@ -39,14 +49,7 @@ export async function startApiSystem(): Promise<ApiSystem> {
   return {
     system,
     token: (role, customerId, subject) => mintToken(config, { role, customerId, subject, ttlSeconds: 600 }),
-    async query(query, variables = {}, token) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
-    },
+    query: (query, variables = {}, token) => postGraphQL(url, query, variables, token),
     async stop() {
       await system.stop();
       await database.drop();

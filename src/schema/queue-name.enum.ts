@@ -1,0 +1,18 @@
+import { registerEnumType } from 'type-graphql';
+
+// GraphQL names for the BullMQ queues; the values are the queue names in BullMQ (and in /metrics labels).
+export enum QueueNameValue {
+  IMPORTS = 'imports',
+  ODS_EXTRACT = 'ods-extract',
+  MAINTENANCE = 'maintenance',
+}
+
+registerEnumType(QueueNameValue, {
+  name: 'QueueName',
+  description: 'The job queues, one per concern, so that each can be paused and scaled on its own.',
+  valuesConfig: {
+    IMPORTS: { description: 'File loads (import-file jobs) and the inbox scan.' },
+    ODS_EXTRACT: { description: 'The ODS extract-and-load.' },
+    MAINTENANCE: { description: 'Database maintenance (reading partitions).' },
+  },
+});

@@ -1,0 +1,62 @@
+import type { DataSource } from 'typeorm';
+import type { ImportSource, ImportStatus } from '../../entities';
+import type { QueueName } from '../../jobs/queues';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import type { ImportBatchRecord } from './records';
+
+export interface ImportBatchFilter {
+  status?: ImportStatus | null;
+  source?: ImportSource | null;
+  /** Batches created at or after `from` and before `to`. */
+  from?: Date | null;
+  to?: Date | null;
+}
+
+const COLUMNS = `id::text AS id, source, file_name AS "fileName", checksum, forced, status, job_id AS "jobId",
+  usage_points AS "usagePoints", meter_readings AS "meterReadings", readings, inserted, updated, unchanged, rejected,
+  warnings, errors, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+// import_batch holds file names, counts and diagnostics, no customer data: it can be shown to OPS as it is.
+const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({ ...row, warnings: row.warnings.map(String), errors: row.errors.map(String) });
+
+/** Newest first (by id), keyset-paginated. */
+export async function importBatchPage(db: DataSource, request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
+  const { limit, afterKey } = keyset(request, ['importBatches']);
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (request.status) add('status = ?', request.status);
+  if (request.source) add('source = ?', request.source);
+  if (request.from) add('created_at >= ?', request.from);
+  if (request.to) add('created_at < ?', request.to);
+  if (afterKey) add('id < ?::bigint', afterKey);
+  params.push(limit + 1);
+  const rows = (await db.query(
+    `SELECT ${COLUMNS} FROM import_batch ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  )) as ImportBatchRecord[];
+  return toPage(rows.map(asRecord), limit, (row) => row.id);
+}
+
+export async function importBatch(db: DataSource, id: string): Promise<ImportBatchRecord | null> {
+  const rows = (await db.query(`SELECT ${COLUMNS} FROM import_batch WHERE id = $1`, [id])) as ImportBatchRecord[];
+  return rows[0] ? asRecord(rows[0]) : null;
+}
+
+// Job ids are per queue: the extract's loads record the ods-extract job (source 'ods'), the others an imports job.
+export const queueOfBatch = (source: ImportSource): QueueName => (source === 'ods' ? 'ods-extract' : 'imports');
+
+const BATCHES_PER_JOB = 100;
+
+/** The batches a job wrote (one for an import, one per file for an extract), newest first. */
+export async function importBatchesOfJob(db: DataSource, queue: QueueName, jobId: string): Promise<ImportBatchRecord[]> {
+  if (queue === 'maintenance') return [];
+  const rows = (await db.query(
+    `SELECT ${COLUMNS} FROM import_batch WHERE job_id = $1 AND (source = 'ods') = $2 ORDER BY id DESC LIMIT ${BATCHES_PER_JOB}`,
+    [jobId, queue === 'ods-extract'],
+  )) as ImportBatchRecord[];
+  return rows.map(asRecord);
+}

@@ -1,0 +1,159 @@
+import type { Job } from 'bullmq';
+import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { Role, type Principal } from '../../auth/roles';
+import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, type Queues } from '../../jobs/queues';
+import type { Logger } from '../../logger';
+import { AuthenticationRequiredError, BadUserInputError } from '../errors';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import { importBatch, importBatchesOfJob, importBatchPage, queueOfBatch, type ImportBatchFilter } from './import-batches';
+import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type JobOutcome } from './queue-control';
+import { asJobType, jobCounts, jobRecord, schedulers, throughput } from './queue-state';
+import { readPostgresAnchor } from './postgres-metrics';
+import type { ImportBatchRecord, JobCountsRecord, JobRecord, SchedulerRecord, ThroughputRecord } from './records';
+
+const JOB_PAGE_MAX = 100;
+
+/**
+ * Queues, schedulers and import batches for the ops API. OPS and ADMIN read; only ADMIN changes anything (retry,
+ * cancel, pause, resume, run a scheduler now) or sees stack traces. Nothing here reads customer tables.
+ */
+export class OpsService {
+  constructor(
+    private readonly deps: { dataSource: DataSource; queues: Queues; logger: Logger },
+    private readonly principal: Principal | undefined,
+  ) {}
+
+  private assertStaff(): void {
+    if (!this.principal) throw new AuthenticationRequiredError();
+    if (this.principal.role !== Role.OPS && this.principal.role !== Role.ADMIN) {
+      throw new GraphQLError('Only OPS and ADMIN may read queues and imports', { extensions: { code: 'FORBIDDEN' } });
+    }
+  }
+
+  private assertAdmin(): void {
+    if (!this.principal) throw new AuthenticationRequiredError();
+    if (this.principal.role !== Role.ADMIN) {
+      throw new GraphQLError('Only an ADMIN may change queues and jobs', { extensions: { code: 'FORBIDDEN' } });
+    }
+  }
+
+  private get withStack(): boolean {
+    return this.principal?.role === Role.ADMIN;
+  }
+
+  /** For node(id:): other roles get null, as for any object they may not see. */
+  get visible(): boolean {
+    if (!this.principal) throw new AuthenticationRequiredError();
+    return this.principal.role === Role.OPS || this.principal.role === Role.ADMIN;
+  }
+
+  queueNames(): readonly QueueName[] {
+    this.assertStaff();
+    return QUEUE_NAMES;
+  }
+
+  queue(name: QueueName): QueueName {
+    this.assertStaff();
+    return name;
+  }
+
+  async paused(queue: QueueName): Promise<boolean> {
+    this.assertStaff();
+    return this.deps.queues[queue].isPaused();
+  }
+
+  async counts(queue: QueueName): Promise<JobCountsRecord> {
+    this.assertStaff();
+    return jobCounts(this.deps.queues[queue]);
+  }
+
+  async throughput(queue: QueueName, minutes: number): Promise<ThroughputRecord> {
+    this.assertStaff();
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > QUEUE_METRICS_MINUTES) {
+      throw new BadUserInputError(`minutes must be between 1 and ${QUEUE_METRICS_MINUTES}`, ['throughput', 'minutes']);
+    }
+    return throughput(this.deps.queues[queue], minutes, (name, kind) => readPostgresAnchor(this.deps.dataSource, name, kind));
+  }
+
+  async schedulers(queue: QueueName): Promise<SchedulerRecord[]> {
+    this.assertStaff();
+    return schedulers(queue, this.deps.queues[queue], this.withStack);
+  }
+
+  /** A page of the jobs in one state, in BullMQ's order (newest first); cursors are positions in that list. */
+  async jobPage(queue: QueueName, state: JobStateName, request: PageRequest): Promise<Page<JobRecord>> {
+    this.assertStaff();
+    const { limit, afterKey } = keyset(request, ['jobs'], JOB_PAGE_MAX);
+    const offset = afterKey === null ? 0 : Number(afterKey) + 1;
+    const jobs = (await this.deps.queues[queue].getJobs([asJobType(state)], offset, offset + limit)).filter(Boolean) as Job[];
+    const page = toPage(
+      jobs.map((job, i) => ({ job, position: offset + i })),
+      limit,
+      (row) => String(row.position),
+    );
+    return { ...page, items: page.items.map(({ job }) => jobRecord(queue, job, state, this.withStack)) };
+  }
+
+  async job(queue: QueueName, id: string): Promise<JobRecord | null> {
+    this.assertStaff();
+    const job = await this.deps.queues[queue].getJob(id);
+    if (!job) return null;
+    const state = await job.getState();
+    return jobRecord(queue, job, state === 'unknown' ? null : (state as JobStateName), this.withStack);
+  }
+
+  async importBatchPage(request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
+    this.assertStaff();
+    if (request.from && request.to && request.from >= request.to) throw new BadUserInputError('from must be before to', ['importBatches', 'to']);
+    return importBatchPage(this.deps.dataSource, request);
+  }
+
+  /** `id` null (a global id of another type) finds nothing. */
+  async importBatch(id: string | null): Promise<ImportBatchRecord | null> {
+    this.assertStaff();
+    return id ? importBatch(this.deps.dataSource, id) : null;
+  }
+
+  async importBatchesOfJob(queue: QueueName, jobId: string): Promise<ImportBatchRecord[]> {
+    this.assertStaff();
+    return importBatchesOfJob(this.deps.dataSource, queue, jobId);
+  }
+
+  /** The job that loads (or loaded) a batch, for its live progress; null for CLI loads and expired jobs. */
+  async jobOfBatch(batch: ImportBatchRecord): Promise<JobRecord | null> {
+    return batch.jobId ? this.job(queueOfBatch(batch.source), batch.jobId) : null;
+  }
+
+  private async control(action: string, target: Record<string, unknown>, run: () => Promise<JobOutcome>): Promise<JobOutcome> {
+    this.assertAdmin();
+    const outcome = await run();
+    if (outcome.userErrors.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
+    return outcome;
+  }
+
+  retryJob(queue: QueueName, jobId: string): Promise<JobOutcome> {
+    return this.control('job retried', { queue, jobId }, () => retryJob(this.deps.queues[queue], jobId));
+  }
+
+  cancelJob(queue: QueueName, jobId: string): Promise<JobOutcome> {
+    return this.control('job cancelled', { queue, jobId }, () => cancelJob(this.deps.queues[queue], jobId));
+  }
+
+  pauseQueue(queue: QueueName): Promise<JobOutcome> {
+    return this.control('queue paused', { queue }, () => pauseQueue(this.deps.queues[queue]));
+  }
+
+  resumeQueue(queue: QueueName): Promise<JobOutcome> {
+    return this.control('queue resumed', { queue }, () => resumeQueue(this.deps.queues[queue]));
+  }
+
+  runScheduler(queue: QueueName, scheduler: string): Promise<JobOutcome> {
+    return this.control('scheduler run now', { queue, scheduler }, () => runScheduler(this.deps.queues[queue], scheduler));
+  }
+
+  /** The job after a mutation, as the caller may see it. */
+  jobAfter(queue: QueueName, outcome: JobOutcome): Promise<JobRecord | null> {
+    return outcome.jobId ? this.job(queue, outcome.jobId) : Promise.resolve(null);
+  }
+}
