@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Role } from '../../src/auth/roles';
 import { PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
+import { createLogger } from '../../src/logger';
+import { advanceWatermark } from '../../src/services/extract/watermark';
+import { importFile } from '../../src/services/import/import-file';
+import { feedXml } from '../import/feed';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 describe('/metrics', { timeout: 120_000 }, () => {
@@ -14,6 +21,13 @@ describe('/metrics', { timeout: 120_000 }, () => {
 
   async function scrape(token?: string) {
     return fetch(`${t.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  }
+
+  /** Parsed series of one scrape: the value of `name` with exactly `labels`, or undefined when absent. */
+  async function sample(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+    const families = parsePrometheusTextFormat(await (await scrape(await t.token(Role.OPS))).text());
+    const found = families.find((f) => f.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+    return found && 'value' in found ? Number(found.value) : undefined;
   }
 
   it('is for OPS and ADMIN only', async () => {
@@ -69,5 +83,30 @@ describe('/metrics', { timeout: 120_000 }, () => {
     const total = family('usage_portal_db_pool_connections').metrics.find((m) => m.labels?.state === 'total');
     assert.ok(Number(total?.value) >= 1);
     assert.ok(families.some((f) => f.name === 'usage_portal_process_cpu_seconds_total'));
+  });
+
+  it('counts readings loaded and rejected by source, import batches, and the last extract success', async () => {
+    const { dataSource } = t.system.database;
+    assert.equal(await sample('usage_portal_readings_loaded_total', { source: 'upload' }), undefined);
+    assert.equal(await sample('usage_portal_last_extract_success_timestamp_seconds'), 0);
+    // 48 readings, one of them without a value: loaded with 47, one rejected.
+    const xml = feedXml({ usagePoints: [1], start: Date.UTC(2024, 0, 1) / 1000, count: 48, value: (_u, n) => n + 1 }).replace('<value>1</value>', '');
+    const path = join(mkdtempSync(join(tmpdir(), 'metrics-')), 'upload.xml');
+    writeFileSync(path, xml);
+    const result = await importFile(dataSource, { path, source: 'upload', logger: createLogger('silent') });
+    assert.deepEqual([result.status, result.readings, result.rejected], ['loaded', 47, 1]);
+    assert.equal(await sample('usage_portal_readings_loaded_total', { source: 'upload' }), 47);
+    assert.equal(await sample('usage_portal_readings_rejected_total', { source: 'upload' }), 1);
+    assert.equal(await sample('usage_portal_import_batches', { source: 'upload', status: 'loaded' }), 1);
+    // A rejected file leaves the reading counters alone and shows as a rejected batch.
+    writeFileSync(path, xml.slice(0, xml.length / 2));
+    assert.equal((await importFile(dataSource, { path, source: 'upload', logger: createLogger('silent') })).status, 'rejected');
+    assert.equal(await sample('usage_portal_readings_loaded_total', { source: 'upload' }), 47);
+    assert.equal(await sample('usage_portal_import_batches', { source: 'upload', status: 'rejected' }), 1);
+
+    const before = Date.now() / 1000;
+    await advanceWatermark(dataSource, '42');
+    const at = (await sample('usage_portal_last_extract_success_timestamp_seconds')) ?? 0;
+    assert.ok(at >= Math.floor(before) && at <= Date.now() / 1000 + 1, String(at));
   });
 });
