@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Role } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { startSystem, type ProcessRole, type RunningSystem } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -17,7 +17,7 @@ export interface TestSystem {
 }
 
 /** A whole system on its own fresh database, listening on a free port, with a key to mint tokens for it. */
-export async function startTestSystem(role: ProcessRole = 'serve', env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(role: ProcessRole = 'serve', env: Record<string, string> = {}, logger: Logger = createLogger('warn')): Promise<TestSystem> {
   const db: TestDatabase = await createTestDatabase('system');
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -27,7 +27,7 @@ export async function startTestSystem(role: ProcessRole = 'serve', env: Record<s
     JWT_SECRET: 'a-test-secret-that-is-long-enough-for-hs256',
     ...env,
   });
-  const system = await startSystem(role, config, createLogger('warn'));
+  const system = await startSystem(role, config, logger);
   return {
     system,
     config,

@@ -92,6 +92,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   let batchId: string | null = null;
+  // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
+  // the caller: one import can be followed from the request through the job to the batch.
+  let log = logger;
   try {
     await runner.startTransaction();
     // Held until commit: the same file is never loaded twice at once, whichever process or queue asks.
@@ -106,6 +109,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     if (!options.dryRun) {
       batchId = await startBatch(dataSource, { source: options.source, fileName: basename(path), checksum, forced: !!loadedIn, jobId: options.jobId });
       result.batchId = batchId;
+      log = logger.child({ batchId });
+      log.info({ file: path, checksum, forced: !!loadedIn }, 'load started');
     }
 
     await createStaging(client);
@@ -156,13 +161,14 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     await runner.commitTransaction();
     lap('commit');
     timings.total = Date.now() - started;
-    logger.info({ file: path, batchId, ...counts, spans: counts.spans.length, timings }, 'file loaded');
+    log.info({ file: path, ...counts, spans: counts.spans.length, timings }, 'file loaded');
     return result;
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     if (batchId) {
+      log.warn({ file: path, err: error }, 'load failed and rolled back');
       await closeBatch(dataSource, batchId, 'failed', { warnings: result.warnings, errors: [(error as Error).message] }).catch((e) =>
-        logger.warn({ err: e, batchId }, 'could not mark the batch failed; the next attempt resumes it'),
+        log.warn({ err: e }, 'could not mark the batch failed; the next attempt resumes it'),
       );
     }
     throw error;
