@@ -1,5 +1,6 @@
 import type { ImportSource, ImportStatus } from '../../entities';
 import type { JobStateName, QueueName } from '../../jobs/queues';
+import type { ImportResult } from '../import/types';
 
 // What the ops service hands to the GraphQL layer: plain records, free of BullMQ objects and of customer data.
 
@@ -67,7 +68,9 @@ export interface SchedulerRecord {
   lastRun: JobRecord | null;
 }
 
-export interface ImportBatchRecord {
+/** An import_batch row; the counts, warnings and errors are those of the load's result. */
+export interface ImportBatchRecord
+  extends Pick<ImportResult, 'usagePoints' | 'meterReadings' | 'readings' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'warnings' | 'errors'> {
   id: string;
   source: ImportSource;
   fileName: string | null;
@@ -75,15 +78,6 @@ export interface ImportBatchRecord {
   forced: boolean;
   status: ImportStatus;
   jobId: string | null;
-  usagePoints: number;
-  meterReadings: number;
-  readings: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  warnings: string[];
-  errors: string[];
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
