@@ -123,8 +123,12 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     assert.deepEqual((await data(PAUSE, {}, admin)).queuePause, { queue: { name: 'IMPORTS', paused: true }, userErrors: [] });
     writeFileSync(join(inbox, 'paused.xml'), feedXml({ usagePoints: [2], start: START, count: 48, value: () => 7 }));
     const id = await enqueue('paused.xml');
-    // Long enough for an idle worker to have taken it, were the queue running (it does so in milliseconds).
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Meanwhile the workers keep working (a maintenance run completes), and an idle worker takes a job of a running
+    // queue in milliseconds: seconds later, the paused queue's job has still not started.
+    const RUN = `mutation { jobSchedulerRun(input: { queue: MAINTENANCE, scheduler: "partition-maintenance" }) { job { jobId } } }`;
+    const maintenance = (await data(RUN, {}, admin)).jobSchedulerRun.job.jobId;
+    await waitFor('the maintenance run', async () => (await data(`{ job(queue: MAINTENANCE, id: "${maintenance}") { state } }`, {}, ops)).job.state === 'COMPLETED');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     const waiting = await jobIn(id, ['WAITING', 'PAUSED']);
     assert.ok(waiting, 'the job waits in the paused queue');
     assert.equal(waiting.processedAt, null);
@@ -233,6 +237,8 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
       assert.equal((await gql(query)).errors?.[0].extensions?.code, 'UNAUTHENTICATED', query);
     }
     assert.equal((await data('query($id: ID!) { node(id: $id) { id } }', { id: batchId }, asCustomer)).node, null);
+    for (const mutation of [PAUSE, RESUME]) assert.equal((await gql(mutation, {}, asCustomer)).errors?.[0].extensions?.code, 'FORBIDDEN');
+    assert.equal((await gql(RETRY, { id: '1' }, asCustomer)).errors?.[0].extensions?.code, 'FORBIDDEN');
     assert.equal((await gql('{ queues { name } }', {}, await t.token(Role.CSR))).errors?.[0].extensions?.code, 'FORBIDDEN');
   });
 });

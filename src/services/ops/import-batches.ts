@@ -51,12 +51,22 @@ export const queueOfBatch = (source: ImportSource): QueueName => (source === 'od
 
 const BATCHES_PER_JOB = 100;
 
-/** The batches a job wrote (one for an import, one per file for an extract), newest first. */
-export async function importBatchesOfJob(db: DataSource, queue: QueueName, jobId: string): Promise<ImportBatchRecord[]> {
-  if (queue === 'maintenance') return [];
+/** Key of a job across queues, for the batches loader. */
+export const jobKey = (queue: QueueName, jobId: string) => `${queue}|${jobId}`;
+
+/**
+ * The batches of many jobs in one statement (one batch for an import, one per file for an extract), newest first,
+ * each row keyed by `jobKey` of its job.
+ */
+export async function importBatchesOfJobs(db: DataSource, keys: string[]): Promise<(ImportBatchRecord & { parentKey: string })[]> {
+  const jobIds = keys.map((key) => key.slice(key.indexOf('|') + 1));
   const rows = (await db.query(
-    `SELECT ${COLUMNS} FROM import_batch WHERE job_id = $1 AND (source = 'ods') = $2 ORDER BY id DESC LIMIT ${BATCHES_PER_JOB}`,
-    [jobId, queue === 'ods-extract'],
-  )) as ImportBatchRecord[];
-  return rows.map(asRecord);
+    `SELECT * FROM (
+       SELECT ${COLUMNS}, (CASE WHEN source = 'ods' THEN 'ods-extract' ELSE 'imports' END) || '|' || job_id AS "parentKey",
+              row_number() OVER (PARTITION BY source = 'ods', job_id ORDER BY id DESC) AS rn
+         FROM import_batch WHERE job_id = ANY($1::text[])
+     ) b WHERE rn <= ${BATCHES_PER_JOB} AND "parentKey" = ANY($2::text[]) ORDER BY id::bigint DESC`,
+    [jobIds, keys],
+  )) as (ImportBatchRecord & { parentKey: string; rn?: unknown })[];
+  return rows.map(({ rn: _rank, ...row }) => ({ ...asRecord(row), parentKey: row.parentKey }));
 }

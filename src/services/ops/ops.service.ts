@@ -6,7 +6,8 @@ import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, 
 import type { Logger } from '../../logger';
 import { AuthenticationRequiredError, BadUserInputError } from '../errors';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import { importBatch, importBatchesOfJob, importBatchPage, queueOfBatch, type ImportBatchFilter } from './import-batches';
+import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
+import { byParentLoader } from '../loaders';
 import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type JobOutcome } from './queue-control';
 import { asJobType, jobCounts, jobRecord, schedulers, throughput } from './queue-state';
 import { readPostgresAnchor } from './postgres-metrics';
@@ -115,9 +116,12 @@ export class OpsService {
     return id ? importBatch(this.deps.dataSource, id) : null;
   }
 
+  // Per request (the service is), so a page of jobs asks for its batches in one statement.
+  private readonly batchesOfJobs = byParentLoader<ImportBatchRecord>((keys) => importBatchesOfJobs(this.deps.dataSource, keys));
+
   async importBatchesOfJob(queue: QueueName, jobId: string): Promise<ImportBatchRecord[]> {
     this.assertStaff();
-    return importBatchesOfJob(this.deps.dataSource, queue, jobId);
+    return queue === 'maintenance' ? [] : this.batchesOfJobs.load(jobKey(queue, jobId));
   }
 
   /** The job that loads (or loaded) a batch, for its live progress; null for CLI loads and expired jobs. */
