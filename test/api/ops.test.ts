@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { toGlobalId } from '../../src/services/access/global-id';
+import { checksumLockKey } from '../../src/services/import/batch';
+import { sha256File } from '../../src/services/import/checksum';
 import { feedXml } from '../import/feed';
 import { waitFor } from '../import/support';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
@@ -165,6 +167,33 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     }
   });
 
+  it('shows a running load with its progress, and does not interrupt it on cancel', async () => {
+    const path = join(inbox, 'held.xml');
+    writeFileSync(path, feedXml({ usagePoints: [4], start: START, count: 30, value: () => 5 }));
+    // The load takes this file's advisory lock first thing in its transaction: held here, the job stays running.
+    const holder = t.system.database.dataSource.createQueryRunner();
+    await holder.connect();
+    const key = checksumLockKey(await sha256File(path));
+    await holder.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    let id: string;
+    try {
+      id = await enqueue('held.xml');
+      // Progress is reported as the load goes; the first report comes before the lock.
+      const running = await waitFor('the load to start and report', async () => {
+        const job = await jobIn(id, ['ACTIVE']);
+        return job?.progress?.phase ? job : undefined;
+      });
+      assert.equal(running.processedAt !== null, true);
+      assert.deepEqual([running.progress.phase, running.progress.bytesTotal], ['checksum', statSync(path).size]);
+      assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel.userErrors.map((e: Data) => e.code), ['JOB_ACTIVE']);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      await holder.release();
+    }
+    const done = await waitFor('the load to finish', () => jobIn(id, ['COMPLETED']));
+    assert.deepEqual(done.importBatches.map((b: Data) => [b.fileName, b.status, b.readings]), [['held.xml', 'LOADED', 30]]);
+  });
+
   it('lists Job Schedulers with pattern, next run and last outcome, and runs one now', async () => {
     const schedulersOf = async (name: string) => (await data(`query($name: QueueName!) { queue(name: $name) { schedulers { id jobName pattern timeZone nextRunAt lastRun { jobId state finishedAt } } } }`, { name }, ops)).queue.schedulers;
     // The startup run of partition maintenance is that scheduler's last run.
@@ -198,9 +227,9 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
 
     const batches = async (args: string) => (await data(`{ importBatches(first: 1${args}) { edges { node { fileName status } } pageInfo { hasNextPage endCursor } } }`, {}, ops)).importBatches;
     const newest = await batches('');
-    assert.equal(newest.edges[0].node.fileName, 'paused.xml');
+    assert.equal(newest.edges[0].node.fileName, 'held.xml');
     const older = await batches(`, after: "${newest.pageInfo.endCursor}"`);
-    assert.equal(older.edges[0].node.fileName, 'broken.xml');
+    assert.equal(older.edges[0].node.fileName, 'paused.xml');
     assert.equal((await batches(', status: LOADED, source: ODS')).edges.length, 0);
     assert.equal((await batches(`, from: "${new Date(Date.now() + 60_000).toISOString()}"`)).edges.length, 0);
     assert.equal((await batches(`, to: "${new Date().toISOString()}", status: LOADED`)).edges.length, 1);
@@ -222,7 +251,7 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     assert.equal(customer.customer.name, null);
 
     const batchId = (await data('{ importBatches(first: 1) { edges { node { id } } } }', {}, ops)).importBatches.edges[0].node.id;
-    assert.equal((await data('query($id: ID!) { node(id: $id) { ... on ImportBatch { fileName } } }', { id: batchId }, ops)).node.fileName, 'paused.xml');
+    assert.equal((await data('query($id: ID!) { node(id: $id) { ... on ImportBatch { fileName } } }', { id: batchId }, ops)).node.fileName, 'held.xml');
     const asCustomer = await t.token(Role.CUSTOMER, toGlobalId('Customer', household.customerId));
     for (const query of [
       '{ queues { name } }',
