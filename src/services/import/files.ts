@@ -40,12 +40,11 @@ export async function wasMovedToLoaded(path: string): Promise<boolean> {
 }
 
 /**
- * Puts a rejected file back where it was found, for a retry after it was fixed in rejected/. False when there is
- * nothing to restore (the file is already back, or gone from rejected/).
+ * Puts a rejected file back where it was found, for a retry after it was fixed in rejected/. A file already back in
+ * its place (put there by hand) is left as it is.
  */
-export async function restoreRejected(path: string, rejectedTo: string): Promise<boolean> {
-  if ((await exists(path)) || !(await exists(rejectedTo))) return false;
+export async function restoreRejected(path: string, rejectedTo: string): Promise<void> {
+  if ((await exists(path)) || !(await exists(rejectedTo))) return;
   await rename(rejectedTo, path);
   await rm(`${rejectedTo}.reason.txt`, { force: true });
-  return true;
 }
