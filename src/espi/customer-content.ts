@@ -14,21 +14,21 @@ function el(name: string, content: Text | XmlElement[]): XmlElement | undefined 
 
 const tree = (...children: (XmlElement | undefined)[]): XmlElement[] => children.filter((c): c is XmlElement => c !== undefined);
 
+/** Contact details sit in the customer's Organisation (OrganisationRole), as customer.xsd orders them. */
 export function customerContent(c: { kind: Text; status: Text; name: Text; email: Text; phone: Text }): XmlElement {
   return {
     name: 'Customer',
     children: tree(
+      el('name', c.name),
+      el('Organisation', tree(el('phone1', tree(el('localNumber', c.phone))), el('electronicAddress', tree(el('email1', c.email))))),
       el('kind', c.kind),
       el('status', tree(el('value', c.status))),
-      el('name', c.name),
-      el('electronicAddress', tree(el('email1', c.email))),
-      el('phone1', tree(el('localNumber', c.phone))),
     ),
   };
 }
 
-export function customerAccountContent(a: { billingCycle: Text; accountNumber: Text }): XmlElement {
-  return { name: 'CustomerAccount', children: tree(el('billingCycle', a.billingCycle), el('accountId', a.accountNumber)) };
+export function customerAccountContent(a: { name?: Text; billingCycle: Text; accountNumber: Text }): XmlElement {
+  return { name: 'CustomerAccount', children: tree(el('name', a.name), el('billingCycle', a.billingCycle), el('accountId', a.accountNumber)) };
 }
 
 export function serviceLocationContent(l: { streetAddress: Text; city: Text; stateOrProvince: Text; postalCode: Text; country: Text; usagePointHrefs: string[] }): XmlElement {

@@ -27,7 +27,7 @@ function contentOf(row: EntityRow, usagePointHrefs: string[]): XmlElement {
     case 'Customer':
       return customerContent({ kind: f.kind, status: f.status, name: f.name, email: f.email, phone: f.phone });
     case 'CustomerAccount':
-      return customerAccountContent({ billingCycle: f.billing_cycle, accountNumber: f.account_number });
+      return customerAccountContent({ name: f.name, billingCycle: f.billing_cycle, accountNumber: f.account_number });
     case 'ServiceLocation':
       return serviceLocationContent({ streetAddress: f.street_address, city: f.city, stateOrProvince: f.state_or_province, postalCode: f.postal_code, country: f.country, usagePointHrefs });
     default:
@@ -58,7 +58,7 @@ export async function writeCustomerFeed(db: DataSource, request: CustomerExportR
            FROM customer c WHERE c.id IN (SELECT customer_id FROM a)
          UNION ALL
          SELECT 'CustomerAccount', a.external_id, a.account_number, 1, a.external_id,
-                json_build_object('billing_cycle', a.billing_cycle, 'account_number', a.account_number), NULL
+                json_build_object('name', a.name, 'billing_cycle', a.billing_cycle, 'account_number', a.account_number), NULL
            FROM a
          UNION ALL
          SELECT 'ServiceLocation', l.external_id, NULL, 2, min(a.external_id),

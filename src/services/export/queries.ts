@@ -70,7 +70,14 @@ function readingTypeOf(row: Record<string, string | number | null>): ReadingType
   return out as ReadingTypeFields;
 }
 
-/** The usage point's series, optionally only one, ordered by what they measure. */
+// Delivered, received, net, then the rest: the order a customer reads a solar home's file in.
+const FLOW_ORDER = [1, 19, 4];
+const flowRank = (rt: ReadingTypeFields) => {
+  const i = FLOW_ORDER.indexOf(rt.flowDirection ?? 1);
+  return i < 0 ? FLOW_ORDER.length : i;
+};
+
+/** The usage point's series, optionally only one, ordered by flow and then by what they measure. */
 export async function seriesRows(client: PoolClient, usagePointId: string, onlyMeterReading?: string): Promise<SeriesRow[]> {
   const { rows } = await client.query<Record<string, string | number | null>>(
     `SELECT m.id::text AS meter_reading_id, t.* FROM meter_reading m JOIN reading_type t ON t.id = m.reading_type_id
@@ -82,7 +89,7 @@ export async function seriesRows(client: PoolClient, usagePointId: string, onlyM
       const readingType = readingTypeOf(row);
       return { id: String(row.meter_reading_id), readingType, signature: readingTypeSignature(readingType) };
     })
-    .sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+    .sort((a, b) => flowRank(a.readingType) - flowRank(b.readingType) || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
 }
 
 export interface RangeFilter {
