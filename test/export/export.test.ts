@@ -119,6 +119,19 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
     xmllintValidate(first, 'espi.xsd');
   });
 
+  it('keyset pages of any size give the same files', async () => {
+    const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas');
+    for (const [write, name] of [
+      [writeUsageFeed, 'xml'],
+      [writeGreenButtonCsv, 'csv'],
+    ] as const) {
+      const whole = await toFile(join(dir, `whole.${name}`), (out) => write(original.dataSource, { usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
+      const paged = await toFile(join(dir, `paged.${name}`), (out) => write(original.dataSource, { usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT, pageRows: 7 }, out));
+      assert.ok(count(whole, /\n/g) > 1000);
+      assert.equal(readFileSync(paged, 'utf8'), readFileSync(whole, 'utf8'));
+    }
+  });
+
   it('Green Button CSV: a section per flow direction, local date, start and end with offsets, usage, unit, cost and quality', async () => {
     const [solar] = await usagePointIds(original.dataSource, 'Solar home');
     const file = await toFile(join(dir, 'solar.csv'), (out) => writeGreenButtonCsv(original.dataSource, { usagePointIds: [solar], ...YEAR }, out));

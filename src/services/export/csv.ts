@@ -47,7 +47,7 @@ export async function writeGreenButtonCsv(db: DataSource, request: UsageExportRe
             line(flow ? FLOW_TITLE[flow] : `Flow direction ${rt.flowDirection}`, ...(rt.intervalLength ? [`${rt.intervalLength} s intervals`] : []), ...(currency ? [`cost in ${currency}`] : [])) +
             line('Date', 'Start', 'End', 'Usage', 'Unit', 'Cost', 'Quality'),
         );
-        for await (const page of readingPages(client, up.id, series.id, request, true)) {
+        for await (const page of readingPages(client, up.id, series.id, request, true, request.pageRows)) {
           let rows = '';
           for (const r of page) {
             const quality = r.qualities ? qualitiesOf(qualityMask(r.qualities)).join(';') : '';

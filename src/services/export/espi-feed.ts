@@ -23,6 +23,8 @@ export interface UsageExportRequest extends RangeFilter {
   /** Page of local days of interval blocks (start-index / max-results of the IntervalBlock resource). */
   dayPage?: { offset: number; limit: number };
   title?: string;
+  /** Rows per keyset page (default PAGE_ROWS): memory per export is about one page. */
+  pageRows?: number;
 }
 
 export interface ExportStats {
@@ -122,7 +124,7 @@ async function writeBlocks(client: PoolClient, writer: EspiUsageFeedWriter, mr: 
     stats.readings += day.length;
     day = [];
   };
-  for await (const page of readingPages(client, upId, mrId, range)) {
+  for await (const page of readingPages(client, upId, mrId, range, false, request.pageRows)) {
     for (const reading of page) {
       if (day.length && reading.day !== day[0].day) await flush();
       day.push(reading);

@@ -109,7 +109,7 @@ export interface ExportReading extends Omit<IntervalReading, 'line'> {
   localEnd?: string;
 }
 
-const PAGE_ROWS = 8192;
+export const PAGE_ROWS = 8192;
 
 /** Bits of the quality mask back to ESPI QualityOfReading codes, lowest first. */
 function qualityCodes(mask: number): number[] | undefined {
@@ -123,41 +123,49 @@ function qualityCodes(mask: number): number[] | undefined {
  * The series' readings in time order, in keyset pages of the primary key, so memory holds one page whatever the
  * range. Local dates are those of the transaction's `TimeZone` (see `useZone`).
  */
-export async function* readingPages(client: PoolClient, usagePointId: string, meterReadingId: string, range: RangeFilter, withLocalTimes = false): AsyncGenerator<ExportReading[]> {
+export async function* readingPages(
+  client: PoolClient,
+  usagePointId: string,
+  meterReadingId: string,
+  range: RangeFilter,
+  withLocalTimes = false,
+  pageRows = PAGE_ROWS,
+): AsyncGenerator<ExportReading[]> {
   const local = withLocalTimes
     ? `, to_char(start, 'YYYY-MM-DD"T"HH24:MI:SSOF'), to_char(start + duration * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SSOF')`
     : '';
-  let after: Date | null = null;
+  // The cursor is the last start in epoch seconds: starts are whole seconds, and no row then costs a Date.
+  let after: string | null = null;
   for (;;) {
     const { rows } = await client.query<unknown[]>({
-      text: `SELECT start, extract(epoch FROM start)::bigint::text, duration, value::text, cost::text, quality, tou, cpp, consumption_tier,
+      text: `SELECT extract(epoch FROM start)::bigint::text, duration, value::text, cost::text, quality, tou, cpp, consumption_tier,
                     to_char(start, 'YYYY-MM-DD')${local}
                FROM interval_reading
               WHERE usage_point_id = $1 AND meter_reading_id = $2
                 AND start >= coalesce($3::timestamptz, '-infinity') AND start < coalesce($4::timestamptz, 'infinity')
-                AND start > coalesce($5::timestamptz, '-infinity')
+                AND start > coalesce(to_timestamp($5::bigint), '-infinity')
                 AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at < $7)
-              ORDER BY start LIMIT ${PAGE_ROWS}`,
+              ORDER BY start LIMIT ${Math.max(1, Math.floor(pageRows))}`,
       values: [usagePointId, meterReadingId, range.from ?? null, range.to ?? null, after, range.updatedMin ?? null, range.updatedMax ?? null],
       rowMode: 'array',
     });
     if (rows.length === 0) return;
     yield rows.map((r) => {
-      const reading: ExportReading = { start: Number(r[1]), duration: r[2] as number, value: Number(r[3]), day: r[9] as string };
-      if (r[4] !== null) reading.cost = Number(r[4]);
-      const qualities = qualityCodes(r[5] as number);
+      const reading: ExportReading = { start: Number(r[0]), duration: r[1] as number, value: Number(r[2]), day: r[8] as string };
+      if (r[3] !== null) reading.cost = Number(r[3]);
+      const qualities = qualityCodes(r[4] as number);
       if (qualities) reading.qualities = qualities;
-      if (r[6] !== null) reading.tou = r[6] as number;
-      if (r[7] !== null) reading.cpp = r[7] as number;
-      if (r[8] !== null) reading.consumptionTier = r[8] as number;
+      if (r[5] !== null) reading.tou = r[5] as number;
+      if (r[6] !== null) reading.cpp = r[6] as number;
+      if (r[7] !== null) reading.consumptionTier = r[7] as number;
       if (withLocalTimes) {
-        reading.localStart = r[10] as string;
-        reading.localEnd = r[11] as string;
+        reading.localStart = r[9] as string;
+        reading.localEnd = r[10] as string;
       }
       return reading;
     });
-    if (rows.length < PAGE_ROWS) return;
-    after = rows[rows.length - 1][0] as Date;
+    if (rows.length < pageRows) return;
+    after = rows[rows.length - 1][0] as string;
   }
 }
 
