@@ -5,14 +5,12 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import 'reflect-metadata';
 import { Client } from 'pg';
-import pino from 'pino';
 import { createDataSource } from '../src/db/data-source';
 import { writeGreenButtonCsv } from '../src/services/export/csv';
 import { writeUsageFeed, type UsageExportRequest } from '../src/services/export/espi-feed';
-import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
 import { toGlobalId } from '../src/services/access/global-id';
 import { generateEspiFeed } from './espi-parse-generate';
-import { createDatabase, psql, timed, type Timed } from './support';
+import { benchServer, createDatabase, psql, timed, type Timed } from './support';
 
 /**
  * Download My Data against the floor, for one usage point with a year (or --years N) of quarter-hours: (a) psql
@@ -40,13 +38,9 @@ function median(runs: Timed[]): { seconds: number; maxRssMb: number } {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-export-'));
-  let embedded: PostgresServer | undefined;
+  const server = await benchServer(work);
   try {
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
-      serverUrl = embedded.serverUrl;
-    }
+    const { serverUrl } = server;
     const xml = join(work, 'feed.xml');
     await generateEspiFeed(xml, READINGS, READINGS);
     const url = await createDatabase(serverUrl, 'bench_export');
@@ -101,7 +95,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await embedded?.stop();
+    await server.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
 import { generateEspiFeed } from './espi-parse-generate';
-import { createDatabase, psql, timed } from './support';
+import { benchServer, createDatabase, psql, timed } from './support';
 
 /**
  * The load path against the floor: (a) psql \copy of the readings as CSV into an empty copy of interval_reading,
@@ -25,13 +23,9 @@ const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-U
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  let embedded: PostgresServer | undefined;
+  const server = await benchServer(work);
   try {
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
-      serverUrl = embedded.serverUrl;
-    }
+    const { serverUrl } = server;
     const xml = join(work, 'feed.xml');
     const csv = join(work, 'readings.csv');
     await generateEspiFeed(xml, READINGS, PER_USAGE_POINT);
@@ -64,7 +58,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await embedded?.stop();
+    await server.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 
 // Helpers the benchmarks share: a timed child process with its peak RSS, a fresh database, psql.
 
@@ -41,3 +44,11 @@ export function psql(url: string, command: string): Timed {
   return timed('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', command], {});
 }
 
+
+/** The server BENCH_DATABASE_URL names, else an embedded PostgreSQL in `work`; `stop` stops only what it started. */
+export async function benchServer(work: string): Promise<{ serverUrl: string; stop(): Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { serverUrl: given, stop: async () => undefined };
+  const embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+  return { serverUrl: embedded.serverUrl, stop: () => embedded.stop() };
+}
