@@ -67,6 +67,17 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     assert.match(await response.text(), /^Name,Neighbour\r\n/);
   });
 
+  it('OPS reads usage but may not download the customer feed (personal data)', async () => {
+    const ops = await api.token(Role.OPS);
+    const usage = await download(ops, { usagePointIds: [ids.Gas], format: 'ESPI_XML' });
+    assert.deepEqual(usage.userErrors, []);
+    const customer = await download(ops, { usagePointIds: [ids.Gas], format: 'CUSTOMER_XML' });
+    assert.deepEqual(customer.userErrors.map((e) => e.field), [['input', 'format']]);
+    const csr = await download(await api.token(Role.CSR), { usagePointIds: [ids.Gas], format: 'CUSTOMER_XML' });
+    const text = await (await fetch(`${base}${csr.url}`)).text();
+    assert.match(text, /<name>Ada Lovelace<\/name>/);
+  });
+
   it('a signed URL cannot be altered to reach another usage point, and an expired one is refused', async () => {
     const issued = await download(bo, { usagePointIds: [ids.Neighbour] });
     const token = (issued.url as string).split('/').pop() as string;
@@ -118,6 +129,10 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     // Local days from 03-09: skip one (03-09), then 03-10 (the 23-hour day) and 03-11.
     assert.deepEqual(days, ['2024-03-10T05:00:00.000Z', '2024-03-11T04:00:00.000Z']);
     assert.equal((await rest(`/MeterReading/${mr}/IntervalBlock?max-results=0`, ada)).status, 400);
+    const later = await (await rest(`/MeterReading/${mr}/IntervalBlock?updated-min=2100-01-01T00:00:00Z`, ada)).text();
+    assert.doesNotMatch(later, /<IntervalBlock /, 'nothing was written after 2100');
+    const since = await (await rest(`/MeterReading/${mr}/IntervalBlock?updated-min=2000-01-01T00:00:00Z&published-max=2024-03-09T05:00:00Z`, ada)).text();
+    assert.equal((since.match(/<IntervalBlock /g) ?? []).length, 1);
 
     const batch = await rest(`/Batch/RetailCustomer/${toGlobalId('Customer', (await db.query(`SELECT id FROM customer WHERE name = 'Bo Diddley'`))[0].id)}/UsagePoint`, bo);
     assert.equal(batch.status, 200);
