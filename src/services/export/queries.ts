@@ -120,7 +120,7 @@ function qualityCodes(mask: number): number[] | undefined {
 }
 
 /**
- * The series' readings in time order, in keyset pages of the primary key, so memory holds one page whatever the
+ * The series' readings in time order, in keyset pages of the primary key, so memory holds two pages whatever the
  * range. Local dates are those of the transaction's `TimeZone` (see `useZone`).
  */
 export async function* readingPages(
@@ -134,10 +134,10 @@ export async function* readingPages(
   const local = withLocalTimes
     ? `, to_char(start, 'YYYY-MM-DD"T"HH24:MI:SSOF'), to_char(start + duration * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SSOF')`
     : '';
+  const limit = Math.max(1, Math.floor(pageRows));
   // The cursor is the last start in epoch seconds: starts are whole seconds, and no row then costs a Date.
-  let after: string | null = null;
-  for (;;) {
-    const { rows } = await client.query<unknown[]>({
+  const fetchPage = (after: string | null) =>
+    client.query<unknown[]>({
       text: `SELECT extract(epoch FROM start)::bigint::text, duration, value::text, cost::text, quality, tou, cpp, consumption_tier,
                     to_char(start, 'YYYY-MM-DD')${local}
                FROM interval_reading
@@ -145,27 +145,36 @@ export async function* readingPages(
                 AND start >= coalesce($3::timestamptz, '-infinity') AND start < coalesce($4::timestamptz, 'infinity')
                 AND start > coalesce(to_timestamp($5::bigint), '-infinity')
                 AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at < $7)
-              ORDER BY start LIMIT ${Math.max(1, Math.floor(pageRows))}`,
+              ORDER BY start LIMIT ${limit}`,
       values: [usagePointId, meterReadingId, range.from ?? null, range.to ?? null, after, range.updatedMin ?? null, range.updatedMax ?? null],
       rowMode: 'array',
     });
-    if (rows.length === 0) return;
-    yield rows.map((r) => {
-      const reading: ExportReading = { start: Number(r[0]), duration: r[1] as number, value: Number(r[2]), day: r[8] as string };
-      if (r[3] !== null) reading.cost = Number(r[3]);
-      const qualities = qualityCodes(r[4] as number);
-      if (qualities) reading.qualities = qualities;
-      if (r[5] !== null) reading.tou = r[5] as number;
-      if (r[6] !== null) reading.cpp = r[6] as number;
-      if (r[7] !== null) reading.consumptionTier = r[7] as number;
-      if (withLocalTimes) {
-        reading.localStart = r[9] as string;
-        reading.localEnd = r[10] as string;
-      }
-      return reading;
-    });
-    if (rows.length < pageRows) return;
-    after = rows[rows.length - 1][0] as string;
+  const toReading = (r: unknown[]): ExportReading => {
+    const reading: ExportReading = { start: Number(r[0]), duration: r[1] as number, value: Number(r[2]), day: r[8] as string };
+    if (r[3] !== null) reading.cost = Number(r[3]);
+    const qualities = qualityCodes(r[4] as number);
+    if (qualities) reading.qualities = qualities;
+    if (r[5] !== null) reading.tou = r[5] as number;
+    if (r[6] !== null) reading.cpp = r[6] as number;
+    if (r[7] !== null) reading.consumptionTier = r[7] as number;
+    if (withLocalTimes) {
+      reading.localStart = r[9] as string;
+      reading.localEnd = r[10] as string;
+    }
+    return reading;
+  };
+  // The next page is asked for before this one is handed out: the database reads it while the writer formats and
+  // the client drains this one. Two pages in memory at most.
+  let pending: Promise<{ rows: unknown[][] }> | undefined = fetchPage(null);
+  try {
+    while (pending) {
+      const { rows }: { rows: unknown[][] } = await pending;
+      pending = rows.length === limit ? fetchPage(rows[rows.length - 1][0] as string) : undefined;
+      if (rows.length > 0) yield rows.map(toReading);
+    }
+  } finally {
+    // A consumer that stops early (a client that went away) must not leave a rejected query unobserved.
+    await pending?.catch(() => undefined);
   }
 }
 
