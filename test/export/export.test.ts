@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { writeCustomerFeed } from '../../src/services/export/customer-feed';
 import { writeGreenButtonCsv } from '../../src/services/export/csv';
@@ -130,6 +131,27 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       assert.ok(count(whole, /\n/g) > 1000);
       assert.equal(readFileSync(paged, 'utf8'), readFileSync(whole, 'utf8'));
     }
+  });
+
+  it('a destination that goes away mid-export (a client that disconnects) ends the export instead of hanging it', { timeout: 60_000 }, async () => {
+    const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
+    for (const write of [writeUsageFeed, writeGreenButtonCsv]) {
+      // Accepts one chunk and never finishes writing it, so the next write is refused; then it is destroyed.
+      let chunks = 0;
+      const out = new Writable({
+        highWaterMark: 1,
+        write(_chunk, _encoding, _callback) {
+          if (++chunks === 1) setImmediate(() => out.destroy());
+        },
+      });
+      await assert.rejects(write(original.dataSource, { usagePointIds: all, ...YEAR }, out), /closed before/);
+      assert.equal(chunks, 1);
+    }
+    // The snapshot's connection went back to the pool: nothing of ours is left in a transaction.
+    const open = (await original.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    )) as { n: number }[];
+    assert.equal(open[0].n, 0);
   });
 
   it('Green Button CSV: a section per flow direction, local date, start and end with offsets, usage, unit, cost and quality', async () => {

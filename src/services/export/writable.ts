@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { drained } from '../../espi/atom-writer';
 
 /** Text gathered before each write, like the ESPI writer's buffer: few syscalls, one buffer of memory. */
 const FLUSH_AT = 256 * 1024;
@@ -19,6 +19,7 @@ export class BufferedText {
     if (!this.buffer) return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (this.out.destroyed) throw new Error('the destination was closed before the export was complete');
+    if (!this.out.write(chunk)) await drained(this.out);
   }
 }
