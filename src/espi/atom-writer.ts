@@ -1,5 +1,27 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+
+/**
+ * Resolves on 'drain'; rejects when the destination errors or is closed first. A destroyed stream (an HTTP client
+ * that went away) emits neither 'drain' nor, once destroyed, 'error' for later writes: waiting on 'drain' alone
+ * would hang the writer, and whatever it holds (a database connection) with it.
+ */
+export function drained(out: Writable): Promise<void> {
+  if (out.destroyed) return Promise.reject(new Error('the destination was closed before the output was complete'));
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      out.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the destination was closed before the output was complete'));
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+    out.on('error', settle);
+  });
+}
 
 /** `&`, `<`, `>` and quotes escaped: enough for text and double-quoted attribute values. */
 export function escapeXml(s: string): string {
@@ -64,6 +86,7 @@ export class AtomFeedWriter {
     if (this.buffer.length < FLUSH_AT && !force) return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (this.out.destroyed) throw new Error('the destination was closed before the feed was complete');
+    if (!this.out.write(chunk)) await drained(this.out);
   }
 }

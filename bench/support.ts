@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+
+// Helpers the benchmarks share: a timed child process with its peak RSS, a fresh database, psql.
+
+export interface Timed {
+  seconds: number;
+  maxRssMb: number;
+  stdout: string;
+}
+
+/** Runs a command under GNU time for its peak RSS; fails loudly rather than report a figure for a failed run. */
+export function timed(command: string, argv: string[], env: Record<string, string>): Timed {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', command, ...argv], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 << 20,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
+  const rss = /maxrss=(\d+)/.exec(r.stderr);
+  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+}
+
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function psql(url: string, command: string): Timed {
+  return timed('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', command], {});
+}
+
+
+/** The server BENCH_DATABASE_URL names, else an embedded PostgreSQL in `work`; `stop` stops only what it started. */
+export async function benchServer(work: string): Promise<{ serverUrl: string; stop(): Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { serverUrl: given, stop: async () => undefined };
+  const embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+  return { serverUrl: embedded.serverUrl, stop: () => embedded.stop() };
+}
