@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
 import type { PortalMetrics } from '../metrics/portal-metrics';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
+import { cimEndpoint } from './cim';
 import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { createGraphQLMiddleware } from './graphql';
@@ -69,6 +70,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', express.json({ limit: '1mb' }), middleware);
+  app.post('/cim', cimEndpoint(options));
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

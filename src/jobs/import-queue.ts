@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { CimEnvelope } from '../cim';
 import type { ImportSource } from '../entities';
 import { sha256File } from '../services/import/checksum';
 
@@ -11,6 +12,11 @@ export interface ImportJobData {
   fallbackZone?: string;
   /** The file sits in the inbox: move it to loaded/ or rejected/ once decided. */
   inbox?: boolean;
+  /**
+   * A message received on /cim, spooled to `path`: the file is deleted once the load is decided, and the outcome is
+   * posted to `replyAddress` when the sender asked for an asynchronous reply.
+   */
+  cim?: { request: Pick<CimEnvelope, 'header' | 'soap'>; replyAddress?: string };
 }
 
 /**
