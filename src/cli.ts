@@ -6,6 +6,7 @@ import { createLogger } from './logger';
 import { StartupError } from './startup-error';
 import { migrate, runServer, token, type CommandContext } from './cli/commands';
 import { importCommand } from './cli/import';
+import { exportCommand } from './cli/export';
 import { extractCommand } from './cli/extract';
 import { createOutput } from './cli/output';
 import { seedDemoCommand } from './cli/seed-demo';
@@ -23,6 +24,8 @@ commands:
   token --role ROLE [--customer ID] [--subject SUB] [--ttl 1h]
                         mint a signed access token for local use (ROLE: CUSTOMER, CSR, ADMIN, OPS)
   extract [--since ISO] run the ODS extract, delivery and load now and wait (--since: re-extract reads received since)
+  export (--usage-point ID... | --customer ID) --from ISO --to ISO [--format espi|csv|customer] [--out FILE]
+                        Green Button Download My Data: ESPI XML, CSV or the customer feed, for [from, to)
   seed-demo [--customers N] [--days D]
                         (re)generate the demo ODS (default 300 customers, 365 days)
 
@@ -36,6 +39,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   import: importCommand,
   token,
   extract: extractCommand,
+  export: exportCommand,
   'seed-demo': seedDemoCommand,
 };
 
@@ -52,6 +56,11 @@ function parseOptions() {
       since: { type: 'string' },
       customers: { type: 'string' },
       days: { type: 'string' },
+      'usage-point': { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
     },

@@ -14,7 +14,7 @@ export interface CommandContext {
   config: Config;
   logger: Logger;
   out: Output;
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 

@@ -3,6 +3,7 @@ import { AtomFeedWriter, escapeXml } from './atom-writer';
 import type { CollectedFeed } from './import';
 import { CustomerKindName, XmlElement } from './records';
 import type { FeedWriterOptions } from './usage-writer';
+import { collectionOf } from './hrefs';
 import { uuidV5 } from './uuid';
 
 const CUSTOMER_NS = 'http://naesb.org/espi/customer';
@@ -12,6 +13,8 @@ export interface CustomerEntityRecord {
   kind: CustomerKindName;
   /** Natural key: names the entry's id and href. */
   key: string;
+  /** Its self href when it already has one (the href it was loaded by); default: one under the feed's root. */
+  self?: string;
   content: XmlElement;
   title?: string;
 }
@@ -40,9 +43,9 @@ export class EspiCustomerFeedWriter {
 
   async entity(record: CustomerEntityRecord): Promise<{ self: string }> {
     const id = uuidV5(`${record.kind}|${record.key}`);
-    const self = `${this.root}/${record.kind}/${id}`;
+    const self = record.self ?? `${this.root}/${record.kind}/${id}`;
     const content = `      <${record.kind} xmlns="${CUSTOMER_NS}">${record.content.children.map(elementXml).join('')}</${record.kind}>\n`;
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: `${this.root}/${record.kind}`, related: [], title: record.title ?? '', content });
+    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: record.title ?? '', content });
     return { self };
   }
 

@@ -21,5 +21,6 @@ export { localTimeParametersFor } from './ltp-encode';
 export { uuidV5 } from './uuid';
 export { EspiCustomerFeedWriter, writeCollectedCustomerFeed } from './customer-writer';
 export type { CustomerEntityRecord } from './customer-writer';
+export { customerAccountContent, customerContent, meterContent, serviceLocationContent } from './customer-content';
 export { importGreenButtonCsv, readGreenButtonCsv } from './csv-reader';
 export type { CsvImportOptions, CsvOptions } from './csv-reader';

@@ -25,6 +25,11 @@ const ESPI_NS = 'http://naesb.org/espi';
 export interface UsagePointRecord {
   /** Natural key: names the entry's id and hrefs, so the same usage point always gets the same ones. */
   key: string;
+  /**
+   * Its self href when it already has one (the href it was loaded by): a re-export names the same usage point, so
+   * loading it back where it came from finds the same rows. Default: one under the feed's subscription.
+   */
+  self?: string;
   title?: string;
   serviceKind?: number;
   status?: number;
@@ -48,6 +53,8 @@ export interface IntervalBlockRecord {
 
 export interface UsageSummaryRecord {
   type: 'UsageSummary' | 'ElectricPowerUsageSummary';
+  /** Its self href when it already has one; default: one under its usage point, from the billing period. */
+  self?: string;
   fields: UsageSummaryFields;
 }
 
@@ -108,10 +115,9 @@ export class EspiUsageFeedWriter {
       this.writtenLtp.add(ltpKey);
       await this.atom.entry({ id: `urn:uuid:${uuidV5(ltpKey)}`, self: ltpSelf, up: collectionOf(ltpSelf), related: [], title: 'LocalTimeParameters', content: localTimeParametersXml(ltp) });
     }
-    const id = uuidV5(`usage-point|${up.key}`);
-    const self = `${this.root}/UsagePoint/${id}`;
+    const { self } = this.usagePointRef(up);
     await this.atom.entry({
-      id: `urn:uuid:${id}`,
+      id: `urn:uuid:${uuidV5(`usage-point|${up.key}`)}`,
       self,
       up: collectionOf(self),
       related: [`${self}/MeterReading`, `${self}/UsageSummary`, ltpSelf],
@@ -121,9 +127,19 @@ export class EspiUsageFeedWriter {
     return { self };
   }
 
+  /** The href `usagePoint` gives this usage point, without writing it: for a feed of its children alone. */
+  usagePointRef(up: Pick<UsagePointRecord, 'key' | 'self'>): UsagePointRef {
+    return { self: up.self ?? `${this.root}/UsagePoint/${uuidV5(`usage-point|${up.key}`)}` };
+  }
+
+  /** The href `meterReading` gives this meter reading, without writing it: for a feed of its blocks alone. */
+  meterReadingRef(up: UsagePointRef, key: string): MeterReadingRef {
+    return { self: `${up.self}/MeterReading/${uuidV5(`meter-reading|${key}`)}`, key };
+  }
+
   async meterReading(up: UsagePointRef, mr: MeterReadingRecord): Promise<MeterReadingRef> {
     const id = uuidV5(`meter-reading|${mr.key}`);
-    const self = `${up.self}/MeterReading/${id}`;
+    const { self } = this.meterReadingRef(up, mr.key);
     const typeSelf = this.readingTypeSelf(mr.key);
     await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [`${self}/IntervalBlock`, typeSelf], title: '', content: `      <MeterReading xmlns="${ESPI_NS}"/>\n` });
     await this.readingType(mr.key, mr.readingType);
@@ -152,7 +168,7 @@ export class EspiUsageFeedWriter {
     const f = summary.fields;
     const key = `${summary.type}|${up.self}|${f.billingPeriod?.start ?? ''}|${f.statusTimeStamp ?? ''}`;
     const id = uuidV5(key);
-    const self = `${up.self}/${summary.type}/${id}`;
+    const self = summary.self ?? `${up.self}/${summary.type}/${id}`;
     await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: usageSummaryXml(summary, this.options.generatedAt) });
   }
 

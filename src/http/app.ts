@@ -9,8 +9,12 @@ import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
 import type { PortalMetrics } from '../metrics/portal-metrics';
+import { resolveUrlSigningKey } from '../auth/signing-key';
+import { DOWNLOAD_PATH } from '../services/export/download';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { cimEndpoint } from './cim';
+import { downloadRoutes } from './download';
+import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { createGraphQLMiddleware } from './graphql';
@@ -71,6 +75,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', express.json({ limit: '1mb' }), middleware);
   app.post('/cim', cimEndpoint(options));
+  app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config)));
+  app.use(ESPI_REST_PATH, espiRestRoutes(options.dataSource, options.verifier));
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

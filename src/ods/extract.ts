@@ -1,7 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientBase } from 'pg';
-import { EspiCustomerFeedWriter, EspiUsageFeedWriter, uuidV5, type MeterReadingRef, type UsagePointRef, type XmlElement } from '../espi';
+import {
+  customerAccountContent,
+  customerContent,
+  EspiCustomerFeedWriter,
+  EspiUsageFeedWriter,
+  meterContent,
+  serviceLocationContent,
+  uuidV5,
+  type MeterReadingRef,
+  type UsagePointRef,
+} from '../espi';
 import type { Logger } from '../logger';
 import { AtomicFile } from './atomic-file';
 import {
@@ -253,10 +263,6 @@ async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints:
   await files.commit();
 }
 
-const el = (name: string, content?: string | null | XmlElement[]): XmlElement | undefined =>
-  content === undefined || content === null ? undefined : typeof content === 'string' ? { name, text: content, children: [] } : { name, children: content };
-const tree = (...children: (XmlElement | undefined)[]): XmlElement[] => children.filter((c): c is XmlElement => c !== undefined);
-
 /**
  * One customer feed per customer: the loader attaches an account to "the file's only Customer" and a location to
  * the only account when the hrefs do not nest (the writer's are flat), so one customer per file keeps that exact.
@@ -274,7 +280,7 @@ async function writeCustomerFeed(c: CustomerEntitiesRow, files: FileSeries): Pro
     kind: 'Customer',
     key: `ods|customer|${c.customer_id}`,
     title: c.name,
-    content: { name: 'Customer', children: tree(el('kind', c.kind), el('status', tree(el('value', c.status))), el('name', c.name), el('electronicAddress', tree(el('email1', c.email))), el('phone1', tree(el('localNumber', c.phone)))) },
+    content: customerContent(c),
   });
   stats.customers++;
   for (const a of c.accounts) {
@@ -282,24 +288,27 @@ async function writeCustomerFeed(c: CustomerEntitiesRow, files: FileSeries): Pro
       kind: 'CustomerAccount',
       key: `ods|account|${a.account_id}`,
       title: a.account_number,
-      content: { name: 'CustomerAccount', children: tree(el('billingCycle', a.billing_cycle), el('accountId', a.account_number)) },
+      content: customerAccountContent({ billingCycle: a.billing_cycle, accountNumber: a.account_number }),
     });
     for (const l of a.locations) {
-      const address = tree(
-        el('streetDetail', tree(el('addressGeneral', l.street_address))),
-        el('townDetail', tree(el('code', l.postal_code), el('name', l.city), el('stateOrProvince', l.state), el('country', l.country))),
-      );
       await writer.entity({
         kind: 'ServiceLocation',
         key: `ods|location|${l.location_id}`,
-        content: { name: 'ServiceLocation', children: tree(el('mainAddress', address), el('UsagePoints', l.usage_points.map((u) => ({ name: 'UsagePoint', text: usagePointHref(u.usage_point_id), children: [] })))) },
+        content: serviceLocationContent({
+          streetAddress: l.street_address,
+          city: l.city,
+          stateOrProvince: l.state,
+          postalCode: l.postal_code,
+          country: l.country,
+          usagePointHrefs: l.usage_points.map((u) => usagePointHref(u.usage_point_id)),
+        }),
       });
       for (const u of l.usage_points) {
         await writer.entity({
           kind: 'Meter',
           key: `ods|meter|${u.meter_id}`,
           title: u.serial_number,
-          content: { name: 'Meter', children: tree(el('serialNumber', u.serial_number), el('formNumber', u.form_number), el('intervalLength', String(u.interval_length))) },
+          content: meterContent({ serialNumber: u.serial_number, formNumber: u.form_number, intervalLength: u.interval_length }),
         });
       }
     }

@@ -4,6 +4,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
+import { DownloadResolver } from '../resolvers/download.resolver';
 import { ImportAdminResolver } from '../resolvers/import-admin.resolver';
 import { MeterReadingResolver } from '../resolvers/meter-reading.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
@@ -20,6 +21,7 @@ export const resolvers = [
   MeterReadingResolver,
   UsageSummaryResolver,
   ImportAdminResolver,
+  DownloadResolver,
 ] as const;
 
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They

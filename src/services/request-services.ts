@@ -3,9 +3,11 @@ import type { Principal } from '../auth/roles';
 import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
+import { resolveUrlSigningKey } from '../auth/signing-key';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
+import { issueDownload, type DownloadRequest } from './export/download';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -36,6 +38,13 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */
+  get downloads() {
+    const jobs = this.jobs;
+    if (!jobs) throw new Error('these request services were created without the configuration');
+    return { issue: (request: DownloadRequest, field: readonly string[]) => issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request, field) };
   }
 
   get imports(): ImportAdmin {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { after, test } from 'node:test';
 import { CollectedFeed, collectImport, importEspiAtomFile, writeCollectedCustomerFeed, writeCollectedUsageFeed } from '../../src/espi';
-import { samplePath, schemaDir } from './support';
-import { XMLLINT, XMLLINT_MISSING } from '../support/xmllint';
+import { samplePath } from './support';
+import { XMLLINT_MISSING, xmllint, xmllintValidate } from '../support/xmllint';
 
 const USAGE_SAMPLES = [
   '15MinLP_15Days.xml',
@@ -24,20 +23,6 @@ const out = mkdtempSync(join(tmpdir(), 'espi-round-trip-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 const options = { baseUrl: 'https://portal.example/DataCustodian/espi/1_1/resource', generatedAt: 1_700_000_000, zoneYear: 2012 };
 
-/** Strict, offline, whole-feed validation (the callers skip where xmllint is absent, except in CI). */
-function xmllintValidate(file: string, schema: string): void {
-  const r = xmllint(file, schema);
-  assert.equal(r.status, 0, `${file} does not validate against ${schema}:\n${r.stderr.split('\n').slice(0, 8).join('\n')}`);
-}
-
-function xmllint(file: string, schema: string) {
-  const r = spawnSync(XMLLINT, ['--nonet', '--noout', '--schema', join(schemaDir, schema), file], {
-    encoding: 'utf8',
-    env: { ...process.env, XML_CATALOG_FILES: join(schemaDir, 'catalog.xml') },
-  });
-  if (r.error) assert.fail(`xmllint is required for this test (Debian package libxml2-utils): ${r.error.message}`);
-  return r;
-}
 
 async function read(file: string, fallbackZone = 'America/New_York') {
   return collectImport(importEspiAtomFile(file, { fallbackZone }));

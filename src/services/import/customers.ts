@@ -55,8 +55,9 @@ export async function upsertCustomers(client: PoolClient, feed: LinkedFeed, sour
         kind: text(c.content, 'kind'),
         status: text(c.content, 'status', 'value'),
         name: text(c.content, 'name'),
-        email: text(c.content, 'electronicAddress', 'email1'),
-        phone: text(c.content, 'phone1', 'localNumber'),
+        // customer.xsd puts contact details in the Organisation; some custodians write them on the Customer itself.
+        email: text(c.content, 'Organisation', 'electronicAddress', 'email1') ?? text(c.content, 'electronicAddress', 'email1'),
+        phone: text(c.content, 'Organisation', 'phone1', 'localNumber') ?? text(c.content, 'phone1', 'localNumber'),
       }),
     );
   }

@@ -1,0 +1,122 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
+import { AccessScope } from '../services/access/access-scope';
+import { idOf } from '../services/access/global-id';
+import { exportOf } from '../services/export/download';
+import type { UsageExportRequest } from '../services/export/espi-feed';
+import { resolveExportTargets, visibleUsagePoints } from '../services/export/targets';
+import { authenticate } from './graphql';
+import { streamExport } from './export-stream';
+
+export const ESPI_REST_PATH = '/espi/1_1/resource';
+const MAX_RESULTS_LIMIT = 10_000;
+
+class RestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function instant(req: Request, name: string): Date | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  const d = typeof raw === 'string' && /^\d{4}-\d\d-\d\dT/.test(raw) ? new Date(raw) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw new RestError(400, `${name} must be an xs:dateTime, e.g. 2024-01-01T00:00:00Z`);
+  return d;
+}
+
+function positive(req: Request, name: string, fallback: number | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new RestError(400, `${name} must be an integer from 1 to ${max}`);
+  return Number(raw);
+}
+
+/**
+ * The ESPI query parameters: published-min/max bound the usage data's time ([min, max)), updated-min/max when
+ * the portal last wrote it, and start-index (1-based) / max-results page the resource's collection.
+ */
+function filters(req: Request): { range: Pick<UsageExportRequest, 'from' | 'to' | 'updatedMin' | 'updatedMax'>; page?: { offset: number; limit: number } } {
+  const range = { from: instant(req, 'published-min'), to: instant(req, 'published-max'), updatedMin: instant(req, 'updated-min'), updatedMax: instant(req, 'updated-max') };
+  if (range.from && range.to && range.from >= range.to) throw new RestError(400, 'published-min must be before published-max');
+  if (range.updatedMin && range.updatedMax && range.updatedMin >= range.updatedMax) throw new RestError(400, 'updated-min must be before updated-max');
+  const start = positive(req, 'start-index', 1) as number;
+  const max = positive(req, 'max-results', undefined, MAX_RESULTS_LIMIT);
+  return { range, page: max === undefined && start === 1 ? undefined : { offset: start - 1, limit: max ?? MAX_RESULTS_LIMIT } };
+}
+
+/** Not visible and not there answer alike: 404. */
+async function targets(db: DataSource, scope: AccessScope, target: Parameters<typeof resolveExportTargets>[2]): Promise<string[]> {
+  try {
+    return await resolveExportTargets(db, scope, target, []);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') throw new RestError(404, 'no such resource');
+    throw error;
+  }
+}
+
+/**
+ * Read-only ESPI REST resources (Atom feeds valid against espi.xsd), with the GraphQL API's bearer tokens and
+ * authorisation: a CUSTOMER reaches only its own customer's usage points. Ids are the GraphQL global ids.
+ */
+export function espiRestRoutes(db: DataSource, verifier: TokenVerifier): Router {
+  const router = express.Router();
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = await authenticate(req, verifier);
+      if (!principal) return res.status(401).set('www-authenticate', 'Bearer').json({ error: 'authentication required', requestId: req.id });
+      res.locals.scope = AccessScope.of(principal);
+      next();
+    } catch (error) {
+      if (error instanceof AuthenticationError) return res.status(401).set('www-authenticate', 'Bearer').json({ error: error.message, requestId: req.id });
+      next(error);
+    }
+  });
+  const origin = (req: Request) => `${req.protocol}://${req.get('host')}${ESPI_REST_PATH}`;
+  const feed = (build: (req: Request, scope: AccessScope) => Promise<UsageExportRequest>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const request = await build(req, res.locals.scope as AccessScope);
+      await streamExport(req, res, exportOf(db, 'espi', { ...request, baseUrl: origin(req) }), 'inline');
+    } catch (error) {
+      if (error instanceof RestError) return res.status(error.status).json({ error: error.message, requestId: req.id });
+      next(error);
+    }
+  };
+
+  router.get(
+    '/Batch/RetailCustomer/:customerId/UsagePoint',
+    feed(async (req, scope) => {
+      const { range, page } = filters(req);
+      const all = await targets(db, scope, { customerId: String(req.params.customerId) });
+      return { ...range, usagePointIds: page ? all.slice(page.offset, page.offset + page.limit) : all };
+    }),
+  );
+  router.get(
+    '/UsagePoint/:usagePointId',
+    feed(async (req, scope) => ({ ...filters(req).range, usagePointIds: await targets(db, scope, { usagePointIds: [String(req.params.usagePointId)] }), parts: { usagePoints: true, meterReadings: false, intervalBlocks: false, summaries: false } })),
+  );
+  router.get(
+    '/UsagePoint/:usagePointId/MeterReading',
+    feed(async (req, scope) => {
+      const { range, page } = filters(req);
+      const usagePointIds = await targets(db, scope, { usagePointIds: [String(req.params.usagePointId)] });
+      return { ...range, usagePointIds, seriesPage: page, parts: { usagePoints: false, meterReadings: true, intervalBlocks: false, summaries: false } };
+    }),
+  );
+  router.get(
+    '/MeterReading/:meterReadingId/IntervalBlock',
+    feed(async (req, scope) => {
+      const { range, page } = filters(req);
+      const id = idOf(String(req.params.meterReadingId), 'MeterReading');
+      const rows = id ? ((await db.query(`SELECT usage_point_id::text AS up FROM meter_reading WHERE id = $1`, [id])) as { up: string }[]) : [];
+      if (rows.length === 0 || (await visibleUsagePoints(db, scope, [rows[0].up])).length === 0) throw new RestError(404, 'no such resource');
+      return { ...range, usagePointIds: [rows[0].up], meterReadingId: id as string, dayPage: page, parts: { usagePoints: false, meterReadings: false, intervalBlocks: true, summaries: false } };
+    }),
+  );
+  return router;
+}
