@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import pino from 'pino';
-import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
 import { generateEspiFeed } from './espi-parse-generate';
+import { createDatabase, timed, withBenchServer, type Timed } from './timed';
 
 /**
  * The load path against the floor: (a) psql \copy of the readings as CSV into an empty copy of interval_reading,
@@ -22,40 +18,6 @@ const READINGS = Number(args.get('readings') ?? 3_000_000);
 const PER_USAGE_POINT = Number(args.get('per-usage-point') ?? 3_000);
 const cli = join(__dirname, '..', 'src', 'cli.js');
 
-interface Timed {
-  seconds: number;
-  maxRssMb: number;
-  stdout: string;
-}
-
-/** Runs a command under GNU time for its peak RSS; fails loudly rather than report a figure for a failed run. */
-function timed(command: string, argv: string[], env: Record<string, string>): Timed {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', command, ...argv], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 64 << 20,
-  });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
-  const rss = /maxrss=(\d+)/.exec(r.stderr);
-  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 function psql(url: string, command: string): Timed {
   return timed('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', command], {});
 }
@@ -63,14 +25,7 @@ function psql(url: string, command: string): Timed {
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-US')} readings/s`;
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  let embedded: PostgresServer | undefined;
-  try {
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
-      serverUrl = embedded.serverUrl;
-    }
+  await withBenchServer('load', async (work, serverUrl) => {
     const xml = join(work, 'feed.xml');
     const csv = join(work, 'readings.csv');
     await generateEspiFeed(xml, READINGS, PER_USAGE_POINT);
@@ -102,10 +57,7 @@ async function main(): Promise<void> {
       `b/a = ${(a.seconds / b.seconds).toFixed(2)} (target >= 0.5)   c faster than b by ${(b.seconds / c.seconds).toFixed(2)}x (target >= 2)   peak RSS ${Math.max(b.maxRssMb, c.maxRssMb).toFixed(0)} MB (target < 512)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await embedded?.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import pino from 'pino';
+import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
+
+// What the process benchmarks share: a server, a command timed in its own process (so its peak RSS is its own), and a
+// fresh database on the benchmark's server.
+
+export interface Timed {
+  seconds: number;
+  maxRssMb: number;
+  stdout: string;
+}
+
+/** Runs a command under GNU time for its peak RSS; fails loudly rather than report a figure for a failed run. */
+export function timed(command: string, argv: string[], env: Record<string, string>): Timed {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', command, ...argv], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 << 20,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
+  const rss = /maxrss=(\d+)/.exec(r.stderr);
+  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+}
+
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+
+/**
+ * Runs `body` with a scratch folder and a PostgreSQL server URL: BENCH_DATABASE_URL when set, else an embedded server
+ * in the scratch folder. Both are gone afterwards.
+ */
+export async function withBenchServer<T>(name: string, body: (work: string, serverUrl: string) => Promise<T>): Promise<T> {
+  const work = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  let embedded: PostgresServer | undefined;
+  try {
+    let serverUrl = process.env.BENCH_DATABASE_URL;
+    if (!serverUrl) {
+      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+      serverUrl = embedded.serverUrl;
+    }
+    return await body(work, serverUrl);
+  } finally {
+    await embedded?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
