@@ -129,11 +129,11 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
   });
 
   // The async push above wrote its own values: 0.25 again, 0.126 and 0.15.
-  it('an asynchronous get posts every page to ReplyAddress, all but the last saying more replies follow', async () => {
+  it('an asynchronous get by meter posts every page to ReplyAddress, all but the last saying more replies follow', async () => {
     const rx = await receiver(0);
     servers.push(rx.server);
-    const [{ external_id: up }] = await db().query(`SELECT external_id FROM usage_point`);
-    const ack = await readReply((await cimPost(t.url, getRequest({ usagePoints: [up], pageSize: 1, replyAddress: rx.url, correlationId: 'async-get' }), token)).text);
+    // Asked by the meter: the first push recorded which usage point it is installed at.
+    const ack = await readReply((await cimPost(t.url, getRequest({ meters: [METER], pageSize: 1, replyAddress: rx.url, correlationId: 'async-get' }), token)).text);
     assert.equal(ack.summary.envelope.reply?.errors?.[0].code, '0.3');
     const bodies = await waitFor('three pages', () => rx.bodies.length >= 3 && rx.bodies, 60_000);
     const pages = await Promise.all(bodies.map(readReply));
