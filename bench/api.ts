@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +9,12 @@ import pino from 'pino';
 import { Role } from '../src/auth/roles';
 import { mintToken } from '../src/auth/tokens';
 import { createDataSource } from '../src/db/data-source';
-import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
 import { runMigrations } from '../src/db/migrate';
 import { ESTIMATED_QUALITY_MASK } from '../src/entities';
 import { toGlobalId } from '../src/services/access/global-id';
 import { formatScaled } from '../src/services/usage/decimal';
 import { ensureIntervalPartitions } from '../src/services/partitions';
+import { createDatabase, withBenchServer } from './support';
 
 /**
  * The usage API against the database doing the same work, in one run on the same data:
@@ -53,18 +53,6 @@ function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
-}
-
-async function createDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_api_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** N customers, each with one usage point (zones in turn) and a year of 15-minute Wh readings, plus rollups. */
@@ -220,55 +208,48 @@ async function graphqlBench(url: string, apiUrl: string): Promise<Figures> {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'bench-api-'));
-  let embedded: PostgresServer | undefined;
   let api: ChildProcess | undefined;
-  try {
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
-      serverUrl = embedded.serverUrl;
-    }
-    const url = await createDatabase(serverUrl);
-    await load(url);
-    const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
-    const a = pgbench(
-      url,
-      '(a) SQL local-day aggregation of the readings',
-      `\\set up random(1, ${USAGE_POINTS})
+  await withBenchServer('api', async (work, serverUrl) => {
+    try {
+      const url = await createDatabase(serverUrl, `bench_api_${process.pid}`);
+      await load(url);
+      const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
+      const a = pgbench(
+        url,
+        '(a) SQL local-day aggregation of the readings',
+        `\\set up random(1, ${USAGE_POINTS})
 SELECT (r.start AT TIME ZONE u.time_zone)::date AS day, sum(r.value) AS value, sum(r.cost) AS cost, count(*) AS readings,
   count(*) FILTER (WHERE r.quality & ${ESTIMATED_QUALITY_MASK} <> 0) AS estimated
 FROM usage_point u JOIN interval_reading r ON r.usage_point_id = u.id AND r.meter_reading_id = u.id
 WHERE u.id = :up AND r.start >= ${year('u.time_zone')} AND r.start < ${year('u.time_zone')} + interval '1 year'
 GROUP BY 1 ORDER BY 1;
 `,
-      work,
-    );
-    const b = pgbench(
-      url,
-      '(b) SQL 365 precomputed daily rows',
-      `\\set up random(1, ${USAGE_POINTS})
+        work,
+      );
+      const b = pgbench(
+        url,
+        '(b) SQL 365 precomputed daily rows',
+        `\\set up random(1, ${USAGE_POINTS})
 SELECT local_date, value_sum, cost_sum, readings, estimated, expected FROM usage_daily
 WHERE usage_point_id = :up AND meter_reading_id = :up AND local_date >= '2024-01-01' AND local_date < '2025-01-01' ORDER BY local_date;
 `,
-      work,
-    );
-    const port = await freePort();
-    api = await startApi(url, port);
-    const c = await graphqlBench(url, `http://127.0.0.1:${port}`);
-    process.stdout.write(`usage API, ${USAGE_POINTS} usage points × one year of 15-minute readings, ${CONNECTIONS} concurrent clients, ${SECONDS} s each\n`);
-    for (const f of [a, b, c]) {
-      process.stdout.write(`  ${f.name.padEnd(48)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms\n`);
+        work,
+      );
+      const port = await freePort();
+      api = await startApi(url, port);
+      const c = await graphqlBench(url, `http://127.0.0.1:${port}`);
+      process.stdout.write(`usage API, ${USAGE_POINTS} usage points × one year of 15-minute readings, ${CONNECTIONS} concurrent clients, ${SECONDS} s each\n`);
+      for (const f of [a, b, c]) {
+        process.stdout.write(`  ${f.name.padEnd(48)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms\n`);
+      }
+      process.stdout.write(`  c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)\n`);
+    } finally {
+      if (api && api.exitCode === null) {
+        api.kill('SIGTERM');
+        await new Promise((r) => api?.once('exit', r));
+      }
     }
-    process.stdout.write(`  c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)\n`);
-  } finally {
-    if (api && api.exitCode === null) {
-      api.kill('SIGTERM');
-      await new Promise((r) => api?.once('exit', r));
-    }
-    await embedded?.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error) => {

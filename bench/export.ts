@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
@@ -10,7 +10,7 @@ import { writeGreenButtonCsv } from '../src/services/export/csv';
 import { writeUsageFeed, type UsageExportRequest } from '../src/services/export/espi-feed';
 import { toGlobalId } from '../src/services/access/global-id';
 import { generateEspiFeed } from './espi-parse-generate';
-import { benchServer, createDatabase, psql, timed, type Timed } from './support';
+import { createDatabase, psql, timed, withBenchServer, type Timed } from './support';
 
 /**
  * Download My Data against the floor, for one usage point with a year (or --years N) of quarter-hours: (a) psql
@@ -37,10 +37,7 @@ function median(runs: Timed[]): { seconds: number; maxRssMb: number } {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'bench-export-'));
-  const server = await benchServer(work);
-  try {
-    const { serverUrl } = server;
+  await withBenchServer('export', async (work, serverUrl) => {
     const xml = join(work, 'feed.xml');
     await generateEspiFeed(xml, READINGS, READINGS);
     const url = await createDatabase(serverUrl, 'bench_export');
@@ -94,10 +91,7 @@ async function main(): Promise<void> {
       `e/a = ${(inProcess.espi / ma.seconds).toFixed(2)}   f/a = ${(inProcess.csv / ma.seconds).toFixed(2)}   b/a = ${(mb.seconds / ma.seconds).toFixed(2)}   c/a = ${(mc.seconds / ma.seconds).toFixed(2)}   (b − d) = ${(mb.seconds - md.seconds).toFixed(2)} s for the year   peak RSS b − d = ${(mb.maxRssMb - md.maxRssMb).toFixed(0)} MB`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await server.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Medians of --runs calls of each export function in this process, writing to /dev/null. */

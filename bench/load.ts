@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateEspiFeed } from './espi-parse-generate';
-import { benchServer, createDatabase, psql, timed } from './support';
+import { createDatabase, psql, timed, withBenchServer } from './support';
 
 /**
  * The load path against the floor: (a) psql \copy of the readings as CSV into an empty copy of interval_reading,
@@ -22,10 +21,7 @@ const cli = join(__dirname, '..', 'src', 'cli.js');
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-US')} readings/s`;
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  const server = await benchServer(work);
-  try {
-    const { serverUrl } = server;
+  await withBenchServer('load', async (work, serverUrl) => {
     const xml = join(work, 'feed.xml');
     const csv = join(work, 'readings.csv');
     await generateEspiFeed(xml, READINGS, PER_USAGE_POINT);
@@ -57,10 +53,7 @@ async function main(): Promise<void> {
       `b/a = ${(a.seconds / b.seconds).toFixed(2)} (target >= 0.5)   c faster than b by ${(b.seconds / c.seconds).toFixed(2)}x (target >= 2)   peak RSS ${Math.max(b.maxRssMb, c.maxRssMb).toFixed(0)} MB (target < 512)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await server.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-postgres';
 
 // Helpers the benchmarks share: a timed child process with its peak RSS, a fresh database, psql.
 
@@ -44,11 +46,22 @@ export function psql(url: string, command: string): Timed {
   return timed('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', command], {});
 }
 
-
-/** The server BENCH_DATABASE_URL names, else an embedded PostgreSQL in `work`; `stop` stops only what it started. */
-export async function benchServer(work: string): Promise<{ serverUrl: string; stop(): Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given) return { serverUrl: given, stop: async () => undefined };
-  const embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
-  return { serverUrl: embedded.serverUrl, stop: () => embedded.stop() };
+/**
+ * Runs `body` with a scratch folder and a PostgreSQL server URL: BENCH_DATABASE_URL when set, else an embedded server
+ * in the scratch folder. Both are gone afterwards.
+ */
+export async function withBenchServer<T>(name: string, body: (work: string, serverUrl: string) => Promise<T>): Promise<T> {
+  const work = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  let embedded: PostgresServer | undefined;
+  try {
+    let serverUrl = process.env.BENCH_DATABASE_URL;
+    if (!serverUrl) {
+      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+      serverUrl = embedded.serverUrl;
+    }
+    return await body(work, serverUrl);
+  } finally {
+    await embedded?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -20,7 +20,7 @@ commands:
   worker                job workers and schedulers only
   migrate               apply database migrations
   import <file>... [--dry-run] [--force]
-                        load ESPI XML or Green Button CSV files and wait (--force reloads a file already loaded)
+                        load ESPI XML, Green Button CSV or CIM MeterReadings files and wait (--force reloads a file already loaded)
   token --role ROLE [--customer ID] [--subject SUB] [--ttl 1h]
                         mint a signed access token for local use (ROLE: CUSTOMER, CSR, ADMIN, OPS)
   extract [--since ISO] run the ODS extract, delivery and load now and wait (--since: re-extract reads received since)

@@ -34,9 +34,37 @@ export function parseDateTime(text: string): ParsedDateTime | undefined {
   };
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** Local seconds from 0001-01-01 to 10000-01-01: what fits `YYYY-MM-DDThh:mm:ss`. */
+const FIRST_LOCAL = -62135596800;
+const LAST_LOCAL = 253402300800;
+
+/**
+ * `YYYY-MM-DDThh:mm:ss` of whole local seconds by integer arithmetic (days to civil date as in H. Hinnant's
+ * `civil_from_days`): a large reply writes one per reading, and a Date plus toISOString per reading was a third of the
+ * writer's time.
+ */
+function localText(t: number): string {
+  const days = Math.floor(t / 86400);
+  const sod = t - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(sod / 3600);
+  const mm = Math.floor((sod % 3600) / 60);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}T${pad2(hh)}:${pad2(mm)}:${pad2(sod % 60)}`;
+}
+
 /** `2017-07-02T00:15:00+03:00`, or `…Z` for offset 0. */
 export function formatDateTime(epoch: number, offsetMinutes = 0): string {
-  const local = new Date((epoch + offsetMinutes * 60) * 1000).toISOString().slice(0, 19);
+  const t = epoch + offsetMinutes * 60;
+  const local = Number.isInteger(t) && t >= FIRST_LOCAL && t < LAST_LOCAL ? localText(t) : new Date(t * 1000).toISOString().slice(0, 19);
   if (offsetMinutes === 0) return `${local}Z`;
   const abs = Math.abs(offsetMinutes);
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');

@@ -9,7 +9,24 @@ const ID_KINDS = new Set(['name', 'uuid', 'transaction', 'other']);
 const LEVELS = new Set<string>(['INFORM', 'WARNING', 'FATAL', 'CATASTROPHIC']);
 const RESULTS = new Set<string>(['OK', 'PARTIAL', 'FAILED']);
 
+/**
+ * A Header we refuse still names the message we refuse: the error carries its MessageID/CorrelationID (and Noun)
+ * so the FAILED reply is correlated, with `verb` set to 'reply' as a placeholder that no reply reads.
+ */
 export function decodeHeader(node: XmlNode): CimHeader {
+  try {
+    return decodeValidHeader(node);
+  } catch (error) {
+    const messageId = textOf(node, 'MessageID');
+    const correlationId = textOf(node, 'CorrelationID');
+    if (error instanceof CimMessageError && !error.header && (messageId || correlationId)) {
+      error.header = dropUndefined({ verb: 'reply' as Verb, noun: textOf(node, 'Noun') ?? 'MeterReadings', messageId, correlationId });
+    }
+    throw error;
+  }
+}
+
+function decodeValidHeader(node: XmlNode): CimHeader {
   const verbText = textOf(node, 'Verb');
   if (verbText === undefined) throw new CimMessageError('verb-missing', '1.5', 'the Header has no Verb', node.line);
   if (!(VERBS as readonly string[]).includes(verbText)) {

@@ -1,3 +1,4 @@
+import { CimMessage } from './cim-message.entity';
 import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
@@ -15,6 +16,7 @@ import { UsageSummary } from './usage-summary.entity';
 import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
 
 export {
+  CimMessage,
   Customer,
   CustomerAccount,
   ExtractWatermark,
@@ -50,4 +52,5 @@ export const entities = [
   UsageSummary,
   UsageSummaryLineItem,
   ExtractWatermark,
+  CimMessage,
 ];

@@ -12,6 +12,7 @@ import type { PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
+import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
@@ -73,6 +74,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', express.json({ limit: '1mb' }), middleware);
+  app.post('/cim', cimEndpoint(options));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config)));
   app.use(ESPI_REST_PATH, espiRestRoutes(options.dataSource, options.verifier));
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));

@@ -1,3 +1,4 @@
+import { CIM_REPLY, cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
 import { importJob } from './import.job';
 import { IMPORT_FILE } from './import-queue';
@@ -10,4 +11,5 @@ export const jobHandlers: JobHandlers = {
   imports: { [IMPORT_FILE]: importJob, [INBOX_SCAN]: inboxScanJob },
   'ods-extract': { [ODS_EXTRACT]: extractJob },
   maintenance: { [PARTITION_MAINTENANCE]: partitionMaintenanceJob },
+  'cim-replies': { [CIM_REPLY]: cimReplyJob },
 };

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { CimEnvelope } from '../cim';
 import type { ImportSource } from '../entities';
 import { sha256File } from '../services/import/checksum';
 
@@ -15,6 +16,11 @@ export interface ImportJobData {
   rejectedTo?: string;
   /** The API request that asked for the load, so the logs lead from the request to the job and its batch. */
   requestId?: string;
+  /**
+   * A message received on /cim, spooled to `path`: the file is deleted once the load is decided, and the outcome is
+   * posted to `replyAddress` when the sender asked for an asynchronous reply.
+   */
+  cim?: { request: Pick<CimEnvelope, 'header' | 'soap'>; replyAddress?: string };
 }
 
 /**

@@ -1,7 +1,12 @@
+import { rm } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { responseTo, loadReply } from '../services/cim/replies';
 import { importFile } from '../services/import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../services/import/files';
+import { enqueueCimReply } from './cim-reply.job';
 import type { ImportJobData } from './import-queue';
+import type { ImportResult } from '../services/import/types';
+import type { JobDeps } from './workers';
 import type { JobHandler } from './workers';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -11,7 +16,8 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  * reason; anything else (PostgreSQL restarting, a lost connection) is thrown as is, and BullMQ retries it with
  * exponential backoff: the load is one transaction, so a retry starts from a clean slate.
  */
-export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSource, config, logger }) => {
+export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
+  const { dataSource, config, logger } = deps;
   const { path, source, force, fallbackZone, inbox } = job.data;
   let result;
   try {
@@ -30,6 +36,7 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSourc
     if (isMissing(error)) throw new UnrecoverableError(`${path}: no such file`);
     throw error;
   }
+  if (job.data.cim) await settleCimMessage(job.data, result, deps);
   if (result.status === 'rejected') {
     const movedTo = inbox ? await moveToRejected(path, result.errors) : undefined;
     if (movedTo) await job.updateData({ ...job.data, rejectedTo: movedTo });
@@ -39,3 +46,13 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, { dataSourc
   const movedTo = inbox ? await moveToLoaded(path) : undefined;
   return { ...result, movedTo };
 };
+
+/** The sender of a /cim push hears the outcome when it asked for an async reply; the spooled body is not needed any more. */
+async function settleCimMessage(data: ImportJobData, result: ImportResult, { queues }: JobDeps): Promise<void> {
+  const { request, replyAddress } = data.cim as NonNullable<ImportJobData['cim']>;
+  if (replyAddress) {
+    if (!queues) throw new Error('the import job needs the queues to post an asynchronous CIM reply');
+    await enqueueCimReply(queues, { kind: 'message', address: replyAddress, message: responseTo(request, loadReply(result)) });
+  }
+  await rm(data.path, { force: true });
+}

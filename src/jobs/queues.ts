@@ -2,7 +2,7 @@ import type { JobsOptions, JobType, Queue } from 'bullmq';
 import type { QueueBackend } from './backend';
 
 /** One queue per concern, so ops can pause imports without stopping partition maintenance, and scale them apart. */
-export const QUEUE_NAMES = ['imports', 'ods-extract', 'maintenance'] as const;
+export const QUEUE_NAMES = ['imports', 'ods-extract', 'maintenance', 'cim-replies'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -2,6 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeReadingTypeMrid, encodeReadingTypeMrid, espiQualityOf, formatDateTime, intervalPeriodOf, intervalStart, parseDateTime, scaleDecimal } from '../../src/cim';
 
+test('formatDateTime agrees with Date over leap days, century years, the epoch and the range ends', () => {
+  const reference = (epoch: number, offset: number) => new Date((epoch + offset * 60) * 1000).toISOString().slice(0, 19);
+  const instants = [0, -1, 951782400, 951868799, 4107542400, 4107628800, -62135596800, 253402300799, 1709164800, 1709251199];
+  // A pseudo-random walk (fixed seed) over 1700–2300 at quarter-hour steps and odd seconds.
+  for (let x = 12345, i = 0; i < 5000; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    instants.push(-8520336000 + (x % 19000000) * 1000 + (x % 997));
+  }
+  for (const epoch of instants) {
+    for (const offset of [0, 180, -270, 840, -720]) {
+      const local = epoch + offset * 60;
+      if (local < -62135596800 || local >= 253402300800) continue;
+      assert.equal(formatDateTime(epoch, offset).slice(0, 19), reference(epoch, offset), `${epoch} at ${offset}`);
+    }
+  }
+});
+
 test('decimal values scale exactly, never through a float', () => {
   assert.deepEqual(scaleDecimal('0.1', 3), { value: 100 });
   // 0.1 + 0.2 style trouble: as floats 1.005 × 1000 is 1004.9999999999999.

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { samplePath } from '../espi/support';
+import { cimFixtures } from '../cim/support';
 
 const SAMPLE = samplePath('15MinLP_15Days.xml') as string;
 
@@ -17,6 +18,13 @@ describe('usage-portal import', { timeout: 120_000 }, () => {
     env = { DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'import-cli-')) };
   });
   after(async () => db?.drop());
+
+  it('loads a CIM MeterReadings message as it loads ESPI', async () => {
+    const run = await runCli(['import', join(cimFixtures, 'created-meter-readings.xml'), '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const [file] = JSON.parse(run.stdout).files;
+    assert.deepEqual([file.status, file.usagePoints, file.meterReadings, file.readings, file.inserted, file.rejected], ['loaded', 1, 1, 3, 3, 1]);
+  });
 
   it('loads a file and prints the contract JSON; the second run is a no-op', async () => {
     const first = await runCli(['import', SAMPLE, '--json'], env);

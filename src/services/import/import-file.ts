@@ -3,14 +3,16 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { UnknownObject } from '../../cim';
 import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
 import { ensureIntervalPartitions } from '../partitions';
 import { checksumLockKey, closeBatch, findLoaded, finishBatch, startBatch } from './batch';
 import { sha256File } from './checksum';
+import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
 import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
 import { setBlockOwners, upsertReadings } from './readings';
-import { externalIdOf, upsertSeries } from './series';
+import { externalIdOf, lockUsagePoints, upsertSeries } from './series';
 import { createStaging, StagingWriter } from './staging';
 import { upsertSummaries } from './summaries';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
@@ -46,17 +48,8 @@ async function* counted(path: string, onBytes: (n: number) => void): AsyncGenera
   }
 }
 
-/** XML (ESPI Atom) or not (Green Button CSV), told by the first non-blank character. */
-async function sniffXml(path: string): Promise<boolean> {
-  for await (const chunk of createReadStream(path, { start: 0, end: 1023 })) {
-    const text = (chunk as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-    return text.startsWith('<');
-  }
-  return true; // empty: the reader reports xml-empty
-}
-
 /**
- * Loads one ESPI file into the portal database: stream-parse into a staging table, link, then one set-based upsert,
+ * Loads one ESPI, Green Button CSV or CIM MeterReadings file into the portal database: stream-parse into a staging table, link, then one set-based upsert,
  * revisions, rollups and the batch row, all in one transaction. A crash or a fault rolls the whole file back and the
  * retry starts over; the same bytes loaded twice are a no-op unless forced.
  */
@@ -114,37 +107,36 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     }
 
     await createStaging(client);
-    const format = (await sniffXml(path)) ? 'espi-atom' : 'green-button-csv';
+    const format = await sniffFormat(path);
     const staged = await stage(client, path, { sourceSystem, fallbackZone, format, progress, report });
     lap('parse');
-    const feed = staged.feed;
-    for (const d of feed?.diagnostics ?? []) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
-    if (feed.fileRejected) {
+    for (const d of staged.diagnostics) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
+    const reject = async (reason?: string) => {
+      if (reason) result.errors.unshift(reason);
       await runner.rollbackTransaction();
       result.status = 'rejected';
       if (batchId) await closeBatch(dataSource, batchId, 'rejected', result);
       return result;
-    }
+    };
+    if (staged.refusal !== undefined) return await reject(staged.refusal || undefined);
 
     progress.phase = 'write';
     report(true);
     // Partitions first, in their own short transactions: attaching one locks meter_reading against writers, so it
     // must not wait inside a load that already wrote there, and must not hold its lock for the whole load.
-    const range = readingRange(feed);
-    if (range) await ensureIntervalPartitions(dataSource, range.from, range.to);
-    await lockUsagePoints(client, feed, sourceSystem);
-    const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);
-    result.warnings.push(...series.warnings);
-    await setBlockOwners(
-      client,
-      [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) })),
-    );
+    if (staged.range) await ensureIntervalPartitions(dataSource, staged.range.from, staged.range.to);
+    const linked = await staged.link(client);
+    result.warnings.push(...linked.warnings);
+    if (linked.refusal) return await reject(linked.refusal);
+    if (linked.unknown?.length) {
+      result.unknown = linked.unknown;
+      result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
+    }
     const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction');
     lap('upsert');
-    result.warnings.push(...(await upsertSummaries(client, feed.summaries, series.usagePointIds, batchId)));
-    result.warnings.push(...(await upsertCustomers(client, feed, sourceSystem)));
-    result.usagePoints = feed.usagePoints.length;
-    result.meterReadings = feed.meterReadings.length;
+    result.warnings.push(...(await linked.afterReadings(batchId)));
+    result.usagePoints = linked.usagePoints;
+    result.meterReadings = linked.meterReadings;
     result.readings = counts.staged - counts.dropped;
     result.inserted = counts.inserted;
     result.updated = counts.updated;
@@ -179,53 +171,120 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   }
 }
 
+type FileFormat = 'espi-atom' | 'green-button-csv' | 'cim';
+
 interface StageContext {
   sourceSystem: string;
   fallbackZone: string;
-  /** XML is read as ESPI Atom; anything else as Green Button CSV, whose local times are in fallbackZone. */
-  format: 'espi-atom' | 'green-button-csv';
+  format: FileFormat;
   progress: ImportProgress;
   report: () => void;
 }
 
-/** Parses the file into import_staging as it streams; resolves with the linked feed (which blocks to keep). */
-async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<{ feed: LinkedFeed; withoutValue: number }> {
-  const { progress, report } = ctx;
-  progress.phase = 'parse';
+interface Linked {
+  usagePoints: number;
+  meterReadings: number;
+  warnings: string[];
+  /** The message cannot be loaded after all (nothing of it is). */
+  refusal?: string;
+  unknown?: UnknownObject[];
+  /** What the format adds once the readings are in (ESPI summaries and customers). */
+  afterReadings(batchId: string | null): Promise<string[]>;
+}
+
+/** A file parsed into import_staging, and how to give its blocks their owners inside the load transaction. */
+interface Staged {
+  diagnostics: Diagnostic[];
+  /** Set when the whole file is rejected: the reason, or '' when the diagnostics say it. */
+  refusal?: string;
+  range?: { from: Date; to: Date };
+  withoutValue: number;
+  link(client: PoolClient): Promise<Linked>;
+}
+
+/** ESPI Atom and CIM are XML, told apart by their root element; anything else is read as a Green Button CSV. */
+async function sniffFormat(path: string): Promise<FileFormat> {
+  for await (const chunk of createReadStream(path, { start: 0, end: 4095 })) {
+    const text = (chunk as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    if (!text.startsWith('<')) return 'green-button-csv';
+    const root = /<(?:[\w.-]+:)?([\w.-]+)/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1] ?? '';
+    return /^(Envelope|(Request|Response|Event|Fault)?Message)$|MeterReadings/.test(root) ? 'cim' : 'espi-atom';
+  }
+  return 'espi-atom'; // empty: the reader reports xml-empty
+}
+
+/** Parses the file into import_staging as it streams. */
+async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<Staged> {
+  ctx.progress.phase = 'parse';
   const writer = new StagingWriter(client);
-  const bytes = counted(path, (n) => (progress.bytes += n));
-  let feed: LinkedFeed | undefined;
+  const bytes = counted(path, (n) => (ctx.progress.bytes += n));
+  let staged: Omit<Staged, 'withoutValue'>;
   try {
-    const events =
-      ctx.format === 'espi-atom'
-        ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
-        : importGreenButtonCsv(bytes, { source: ctx.sourceSystem, zone: ctx.fallbackZone });
-    for await (const event of events) {
-      if (event.type === 'readings') {
-        await writer.write(event.block.ordinal, event.readings);
-        progress.readings += event.readings.length;
-        report();
-      } else if (event.type === 'linked') {
-        feed = event.feed;
-      }
+    if (ctx.format === 'cim') {
+      const cim = await stageCim(bytes, writer, (n) => {
+        ctx.progress.readings += n;
+        ctx.report();
+      });
+      staged = {
+        diagnostics: cim.diagnostics,
+        refusal: cim.refusal,
+        range: cim.from <= cim.to ? { from: new Date(cim.from * 1000), to: new Date(cim.to * 1000) } : undefined,
+        async link(c) {
+          const linked = await linkCim(c, cim, ctx.sourceSystem, ctx.fallbackZone);
+          return { ...linked, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
+        },
+      };
+    } else {
+      const feed = await stageEspi(bytes, writer, ctx);
+      staged = {
+        diagnostics: feed.diagnostics,
+        refusal: feed.fileRejected ? '' : undefined,
+        range: readingRange(feed),
+        link: (c) => linkEspi(c, feed, ctx),
+      };
     }
   } finally {
     await writer.end();
   }
-  if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
-  return { feed, withoutValue: writer.withoutValue };
+  return { ...staged, withoutValue: writer.withoutValue };
 }
 
-/**
- * Per-usage-point locks, taken in one sorted pass: two loads sharing usage points queue behind each other instead of
- * deadlocking on their rows, and loads of unrelated usage points run in parallel.
- */
-async function lockUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSystem: string): Promise<void> {
-  const keys = feed.usagePoints.map((up) => `${sourceSystem}|${externalIdOf(up, sourceSystem)}`);
-  await client.query(
-    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 1764300000) AS k FROM unnest($1::text[]) x ORDER BY 1) s`,
-    [keys],
+async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext): Promise<LinkedFeed> {
+  const events =
+    ctx.format === 'espi-atom'
+      ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
+      : importGreenButtonCsv(bytes, { source: ctx.sourceSystem, zone: ctx.fallbackZone });
+  let feed: LinkedFeed | undefined;
+  for await (const event of events) {
+    if (event.type === 'readings') {
+      await writer.write(event.block.ordinal, event.readings);
+      ctx.progress.readings += event.readings.length;
+      ctx.report();
+    } else if (event.type === 'linked') {
+      feed = event.feed;
+    }
+  }
+  if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
+  return feed;
+}
+
+async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {
+  const { sourceSystem, fallbackZone } = ctx;
+  await lockUsagePoints(client, sourceSystem, feed.usagePoints.map((up) => externalIdOf(up, sourceSystem)));
+  const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);
+  await setBlockOwners(
+    client,
+    [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) })),
   );
+  return {
+    usagePoints: feed.usagePoints.length,
+    meterReadings: feed.meterReadings.length,
+    warnings: series.warnings,
+    afterReadings: async (batchId) => [
+      ...(await upsertSummaries(client, feed.summaries, series.usagePointIds, batchId)),
+      ...(await upsertCustomers(client, feed, sourceSystem)),
+    ],
+  };
 }
 
 /** The UTC range the file's readings cover, for the partitions they need. */

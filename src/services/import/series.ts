@@ -112,38 +112,67 @@ async function readingTypeId(client: PoolClient, values: (number | null)[]): Pro
   return rows[0].id;
 }
 
-export async function upsertSeries(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string): Promise<SeriesIds> {
-  const warnings: string[] = [];
-  const usagePointIds = await upsertUsagePoints(client, feed, sourceSystem, fallbackZone, warnings);
+/** The reading_type row of these fields, created when new; `cache` spares the statements for a type already seen. */
+export async function readingTypeIdOf(client: PoolClient, fields: ReadingTypeFields, cache: Map<string, string>): Promise<string> {
+  const values = READING_TYPE_COLUMNS.map(([, get]) => get(fields) ?? null);
+  const signature = JSON.stringify(values);
+  let typeId = cache.get(signature);
+  if (!typeId) cache.set(signature, (typeId = await readingTypeId(client, values)));
+  return typeId;
+}
 
-  const typeIds = new Map<string, string>();
-  const series = [];
-  for (const mr of feed.meterReadings) {
-    const values = READING_TYPE_COLUMNS.map(([, get]) => get(mr.readingType) ?? null);
-    const signature = JSON.stringify(values);
-    let typeId = typeIds.get(signature);
-    if (!typeId) typeIds.set(signature, (typeId = await readingTypeId(client, values)));
-    series.push({ mr, usagePointId: usagePointIds.get(mr.usagePoint) as string, typeId });
-  }
-  series.sort((a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)));
-  const meterReadingIds = new Map<LinkedMeterReading, { usagePointId: string; meterReadingId: string }>();
-  if (series.length === 0) return { usagePointIds, meterReadingIds, warnings };
+export interface SeriesRow {
+  usagePointId: string;
+  typeId: string;
+  /** The meter reading's id in its source (an ESPI self href), if it has one. */
+  externalId?: string;
+}
+
+/** meter_reading ids of (usage point, reading type) pairs, created when new; keyed `usagePointId:typeId`. */
+export async function meterReadingIdsOf(client: PoolClient, rows: SeriesRow[]): Promise<Map<string, string>> {
+  // Sorted so that two loads sharing series take their row locks in the same order.
+  const series = [...rows].sort((a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)));
+  if (series.length === 0) return new Map();
   const ups = series.map((s) => s.usagePointId);
   const types = series.map((s) => s.typeId);
   await client.query(
     `INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id)
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
      ON CONFLICT ON CONSTRAINT uq_meter_reading_reading_type DO NOTHING`,
-    [ups, types, series.map((s) => s.mr.href ?? null)],
+    [ups, types, series.map((s) => s.externalId ?? null)],
   );
-  const { rows } = await client.query<{ id: string; usage_point_id: string; reading_type_id: string }>(
+  const { rows: found } = await client.query<{ id: string; usage_point_id: string; reading_type_id: string }>(
     `SELECT m.id, m.usage_point_id, m.reading_type_id FROM meter_reading m
        JOIN unnest($1::bigint[], $2::bigint[]) AS k (usage_point_id, reading_type_id) USING (usage_point_id, reading_type_id)`,
     [ups, types],
   );
-  const byPair = new Map(rows.map((r) => [`${r.usage_point_id}:${r.reading_type_id}`, r.id]));
+  return new Map(found.map((r) => [`${r.usage_point_id}:${r.reading_type_id}`, r.id]));
+}
+
+export async function upsertSeries(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string): Promise<SeriesIds> {
+  const warnings: string[] = [];
+  const usagePointIds = await upsertUsagePoints(client, feed, sourceSystem, fallbackZone, warnings);
+  const typeIds = new Map<string, string>();
+  const series = [];
+  for (const mr of feed.meterReadings) {
+    const typeId = await readingTypeIdOf(client, mr.readingType, typeIds);
+    series.push({ mr, usagePointId: usagePointIds.get(mr.usagePoint) as string, typeId, externalId: mr.href });
+  }
+  const byPair = await meterReadingIdsOf(client, series);
+  const meterReadingIds = new Map<LinkedMeterReading, { usagePointId: string; meterReadingId: string }>();
   for (const s of series) {
     meterReadingIds.set(s.mr, { usagePointId: s.usagePointId, meterReadingId: byPair.get(`${s.usagePointId}:${s.typeId}`) as string });
   }
   return { usagePointIds, meterReadingIds, warnings };
+}
+
+/**
+ * Per-usage-point locks, taken in one sorted pass: two loads sharing usage points queue behind each other instead of
+ * deadlocking on their rows, and loads of unrelated usage points run in parallel.
+ */
+export async function lockUsagePoints(client: PoolClient, sourceSystem: string, externalIds: string[]): Promise<void> {
+  await client.query(
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 1764300000) AS k FROM unnest($1::text[]) x ORDER BY 1) s`,
+    [externalIds.map((id) => `${sourceSystem}|${id}`)],
+  );
 }

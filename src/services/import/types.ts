@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import type { UnknownObject } from '../../cim';
 import type { ImportSource } from '../../entities';
 
 export interface ImportProgress {
@@ -43,6 +44,8 @@ export interface ImportResult {
   rejected: number;
   warnings: string[];
   errors: string[];
+  /** CIM objects the message names that the portal does not know (their readings were not loaded): the PARTIAL reply's Errors. */
+  unknown?: UnknownObject[];
   /** Milliseconds per phase. */
   timings: Record<string, number>;
 }

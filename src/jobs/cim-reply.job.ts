@@ -1,0 +1,61 @@
+import type { Job } from 'bullmq';
+import { writeCimMessage, type CimEnvelope, type OutgoingMessage } from '../cim';
+import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
+import { answerGet, GetRefusal } from '../services/cim/meter-readings-get';
+import { refusalReply, responseTo } from '../services/cim/replies';
+import { postMessage } from '../services/cim/reply-post';
+import type { Queues } from './queues';
+import type { JobHandler } from './workers';
+
+export const CIM_REPLY = 'cim-reply';
+
+/**
+ * An asynchronous reply (Header AsyncReplyFlag true) to post to the request's ReplyAddress: a ready message (the
+ * outcome of a push), or the pages of a get, answered from the database when the job runs.
+ */
+export type CimReplyJobData =
+  | { kind: 'message'; address: string; message: OutgoingMessage }
+  | { kind: 'get'; address: string; envelope: CimEnvelope; pageReadings?: number; cursor?: string; pages?: number };
+
+export function enqueueCimReply(queues: Queues, data: CimReplyJobData) {
+  return queues['cim-replies'].add(CIM_REPLY, data);
+}
+
+/** The request with the continuation of the page to answer next. */
+function atPage(envelope: CimEnvelope, cursor: string | undefined): CimEnvelope {
+  if (!cursor) return envelope;
+  const request = envelope.request ?? {};
+  const ids = [...(request.ids ?? []).filter((id) => id.idType !== 'continuation'), { value: cursor, idType: 'continuation' }];
+  return { ...envelope, request: { ...request, ids } };
+}
+
+/**
+ * Posts the reply; a receiver that is down or answers non-2xx fails the attempt and BullMQ retries with backoff. A get
+ * saves the continuation of its next page after each page posted, so a retry resumes where the receiver stopped
+ * taking them instead of sending the first pages again.
+ */
+export const cimReplyJob: JobHandler = async (job: Job<CimReplyJobData>, { dataSource, logger }) => {
+  const data = job.data;
+  if (data.kind === 'message') {
+    await postMessage(data.address, writeCimMessage(data.message), data.message.soap);
+    return { pages: 1 };
+  }
+  let { cursor, pages = 0 } = data;
+  for (;;) {
+    const envelope = atPage(data.envelope, cursor);
+    let message: OutgoingMessage;
+    let next: string | undefined;
+    try {
+      ({ message, next } = await answerGet(dataSource, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, pageReadings: data.pageReadings }));
+    } catch (error) {
+      if (!(error instanceof GetRefusal)) throw error;
+      message = responseTo(envelope, refusalReply(error));
+    }
+    await postMessage(data.address, writeCimMessage(message), message.soap);
+    pages++;
+    logger.info({ address: data.address, pages, more: !!next }, 'CIM reply page posted');
+    if (!next) return { pages };
+    cursor = next;
+    await job.updateData({ ...data, cursor, pages });
+  }
+};

@@ -1,0 +1,67 @@
+import { rm } from 'node:fs/promises';
+import type { Job, Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { CimEnvelope } from '../../cim';
+import { enqueueImport, type ImportJobData } from '../../jobs/import-queue';
+
+export interface PushRegistration {
+  job: Job<ImportJobData>;
+  /** True when this MessageID was received before: nothing was enqueued, `job` is the first message's load. */
+  duplicate: boolean;
+}
+
+/**
+ * Enqueues the load of a pushed message spooled at `path`, once per (sender, MessageID): a resend finds the first
+ * message's job and enqueues nothing. The register row and the job are made together: a failed enqueue leaves no row,
+ * and a concurrent resend waits on the row's unique key until this one is committed. Messages without a MessageID
+ * are deduplicated by their bytes only (the import job's checksum).
+ */
+export async function registerPush(
+  db: DataSource,
+  queue: Queue,
+  args: { path: string; checksum: string; envelope: CimEnvelope; sender: string; replyAddress?: string },
+): Promise<PushRegistration | undefined> {
+  const { envelope, path, checksum } = args;
+  const data: ImportJobData = { path, source: 'cim', cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress } };
+  const messageId = envelope.header?.messageId;
+  const enqueue = async () => {
+    const job = (await enqueueImport(queue, data, checksum)) as Job<ImportJobData>;
+    // Deduplicated onto a job already waiting for the same bytes: that job has its own copy.
+    if (job.data.path !== path) await rm(path, { force: true });
+    return job;
+  };
+  if (!messageId) return { job: await enqueue(), duplicate: false };
+  return db.transaction(async (tx) => {
+    const inserted = (await tx.query(
+      `INSERT INTO cim_message (sender, message_id, verb, checksum) VALUES ($1, $2, $3, $4)
+       ON CONFLICT ON CONSTRAINT uq_cim_message_sender_message DO NOTHING RETURNING id`,
+      [args.sender, messageId, envelope.header?.verb, checksum],
+    )) as { id: string }[];
+    if (!inserted.length) {
+      await rm(path, { force: true });
+      const [first] = (await tx.query(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId])) as { job_id: string | null }[];
+      const job = first?.job_id ? ((await queue.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
+      return job ? { job, duplicate: true } : undefined;
+    }
+    const job = await enqueue();
+    await tx.query(`UPDATE cim_message SET job_id = $2 WHERE id = $1`, [inserted[0].id, job.id]);
+    return { job, duplicate: false };
+  });
+}
+
+export type JobOutcome = { state: 'completed'; value: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
+
+/** Waits (polling, so it works on both queue backends and across processes) until the job is decided or time is up. */
+export async function waitForJob(queue: Queue, jobId: string, timeoutMs: number): Promise<JobOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const job = await queue.getJob(jobId);
+    if (job) {
+      const state = await job.getState();
+      if (state === 'completed') return { state, value: job.returnvalue };
+      if (state === 'failed') return { state, reason: job.failedReason };
+    }
+    if (Date.now() + delay > deadline) return { state: 'pending' };
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
