@@ -123,8 +123,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
 
     progress.phase = 'write';
     report(true);
-    // Partitions first, in their own short transactions: attaching one locks meter_reading against writers, so it
-    // must not wait inside a load that already wrote there, and must not hold its lock for the whole load.
+    // Partitions first, in their own short transactions: attaching one takes SHARE UPDATE EXCLUSIVE on
+    // interval_reading, which other loads' attaches wait for, so it must not be held for the whole load.
     const range = readingRange(feed);
     if (range) await ensureIntervalPartitions(dataSource, range.from, range.to);
     await lockUsagePoints(client, feed, sourceSystem);
