@@ -12,6 +12,7 @@ import type { PortalMetrics } from '../metrics/portal-metrics';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
+import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware } from './graphql';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
@@ -64,6 +65,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/metrics', opsOnly, async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
+  app.put(INBOX_UPLOAD_PATH, requireRoles(options.verifier, [Role.ADMIN]), inboxUpload(options));
   app.use('/admin', adminSessionRoutes(options.verifier, options.production));
   app.use(QUEUE_DASHBOARD_PATH, opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
