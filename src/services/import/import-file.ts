@@ -11,7 +11,7 @@ import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
 import { setBlockOwners, upsertReadings } from './readings';
 import { externalIdOf, upsertSeries } from './series';
-import { createStaging, StagingWriter } from './staging';
+import { createStaging, StagingWriter, type StagedBlock } from './staging';
 import { upsertSummaries } from './summaries';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
 
@@ -93,7 +93,11 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   let batchId: string | null = null;
   try {
+    await sizeSessionForLoad(client);
     await runner.startTransaction();
+    // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
+    // 4 MB they spill to temporary files in many batches.
+    await client.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
     // Held until commit: the same file is never loaded twice at once, whichever process or queue asks.
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(checksum)]);
     const loadedIn = await findLoaded(client, checksum);
@@ -130,11 +134,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     await lockUsagePoints(client, feed, sourceSystem);
     const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);
     result.warnings.push(...series.warnings);
-    await setBlockOwners(
-      client,
-      [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) })),
-    );
-    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction');
+    const owners = [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) }));
+    await setBlockOwners(client, owners);
+    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', owners, staged.blocks);
     lap('upsert');
     result.warnings.push(...(await upsertSummaries(client, feed.summaries, series.usagePointIds, batchId)));
     result.warnings.push(...(await upsertCustomers(client, feed, sourceSystem)));
@@ -173,6 +175,19 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   }
 }
 
+const LOAD_WORK_MEM = '256MB';
+const LOAD_TEMP_BUFFERS = '256MB';
+
+/**
+ * The staging table is a temporary table, so it lives in the session's local buffers, 8 MB by default: a large file
+ * then goes to disk and back. temp_buffers can only change before the session first touches a temporary table, so
+ * this is a session setting made before the load's transaction; a pooled session that already used temporary tables
+ * at another size keeps it (the load is slower, not wrong).
+ */
+async function sizeSessionForLoad(client: PoolClient): Promise<void> {
+  await client.query(`SET temp_buffers = '${LOAD_TEMP_BUFFERS}'`).catch(() => undefined);
+}
+
 interface StageContext {
   sourceSystem: string;
   fallbackZone: string;
@@ -183,7 +198,7 @@ interface StageContext {
 }
 
 /** Parses the file into import_staging as it streams; resolves with the linked feed (which blocks to keep). */
-async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<{ feed: LinkedFeed; withoutValue: number }> {
+async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<{ feed: LinkedFeed; withoutValue: number; blocks: Map<number, StagedBlock> }> {
   const { progress, report } = ctx;
   progress.phase = 'parse';
   const writer = new StagingWriter(client);
@@ -207,7 +222,7 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
     await writer.end();
   }
   if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
-  return { feed, withoutValue: writer.withoutValue };
+  return { feed, withoutValue: writer.withoutValue, blocks: writer.blocks };
 }
 
 /**
