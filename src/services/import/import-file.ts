@@ -16,6 +16,7 @@ import { upsertSummaries } from './summaries';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
 
 const PROGRESS_INTERVAL_MS = 250;
+const LOAD_WORK_MEM = '256MB';
 export const DEFAULT_SOURCE_SYSTEM = 'espi';
 
 const describe = (d: Diagnostic) => `${d.code}: ${d.message}${d.line ? ` (line ${d.line})` : ''}`;
@@ -93,7 +94,6 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   let batchId: string | null = null;
   try {
-    await sizeSessionForLoad(client);
     await runner.startTransaction();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
     // 4 MB they spill to temporary files in many batches.
@@ -173,19 +173,6 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     report(true);
     await runner.release();
   }
-}
-
-const LOAD_WORK_MEM = '256MB';
-const LOAD_TEMP_BUFFERS = '256MB';
-
-/**
- * The staging table is a temporary table, so it lives in the session's local buffers, 8 MB by default: a large file
- * then goes to disk and back. temp_buffers can only change before the session first touches a temporary table, so
- * this is a session setting made before the load's transaction; a pooled session that already used temporary tables
- * at another size keeps it (the load is slower, not wrong).
- */
-async function sizeSessionForLoad(client: PoolClient): Promise<void> {
-  await client.query(`SET temp_buffers = '${LOAD_TEMP_BUFFERS}'`).catch(() => undefined);
 }
 
 interface StageContext {
