@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config';
 import { enqueueImport } from '../jobs/import-queue';
 import type { Queues } from '../jobs/queues';
-import { checkUploadName, receiveIntoInbox, UploadError } from '../services/import/upload';
+import { checkUploadName, receiveIntoInbox, tooLarge, UploadError } from '../services/import/upload';
 
 export const INBOX_UPLOAD_PATH = '/admin/inbox/:name';
 
@@ -21,7 +21,7 @@ export function inboxUpload(deps: { config: Config; queues: Queues }): RequestHa
       checkUploadName(name);
       // Refused before a byte is read when the client says up front that it is too large.
       const declared = Number(req.header('content-length'));
-      if (declared > uploadMaxBytes) throw new UploadError(413, `the upload is larger than the limit of ${uploadMaxBytes} bytes (UPLOAD_MAX_BYTES)`);
+      if (declared > uploadMaxBytes) throw tooLarge(uploadMaxBytes);
       const upload = await receiveIntoInbox(req, inboxDir, name, uploadMaxBytes);
       const job = flag(req.query.import ?? 'true')
         ? await enqueueImport(deps.queues.imports, { path: upload.path, source: 'upload', force: flag(req.query.force), inbox: true }, upload.sha256)

@@ -14,6 +14,8 @@ export class UploadError extends Error {
   }
 }
 
+export const tooLarge = (maxBytes: number) => new UploadError(413, `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`);
+
 // A plain file name: no separators, no leading dot (hidden, and "." / ".."), nothing the inbox scan treats as a file
 // still being written. The upload then names exactly one entry directly inside the inbox.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -48,7 +50,7 @@ export async function receiveIntoInbox(body: AsyncIterable<Buffer>, inboxDir: st
     try {
       for await (const chunk of body) {
         bytes += chunk.length;
-        if (bytes > maxBytes) throw new UploadError(413, `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`);
+        if (bytes > maxBytes) throw tooLarge(maxBytes);
         hash.update(chunk);
         await file.write(chunk);
       }
