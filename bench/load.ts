@@ -34,10 +34,10 @@ async function main(): Promise<void> {
     timed(process.execPath, [cli, 'migrate'], env);
 
     const b = timed(process.execPath, [cli, 'import', xml, '--json'], env);
-    const [loaded] = (JSON.parse(b.stdout) as { files: { readings: number; inserted: number; status: string }[] }).files;
+    const [loaded] = (JSON.parse(b.stdout) as { files: { readings: number; inserted: number; status: string; timings: object }[] }).files;
     if (loaded.status !== 'loaded' || loaded.inserted !== READINGS) throw new Error(`import loaded ${JSON.stringify(loaded)}`);
     const c = timed(process.execPath, [cli, 'import', xml, '--force', '--json'], env);
-    const [again] = (JSON.parse(c.stdout) as { files: { unchanged: number }[] }).files;
+    const [again] = (JSON.parse(c.stdout) as { files: { unchanged: number; timings: object }[] }).files;
     if (again.unchanged !== READINGS) throw new Error(`forced re-import: ${c.stdout}`);
 
     // The floor: the very rows the import stored, as CSV, into an empty copy of the table with its primary key.
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       `(a) psql \\copy CSV into an empty table:   ${a.seconds.toFixed(1)} s  ${rate(READINGS, a.seconds)}`,
       `(b) usage-portal import into an empty db: ${b.seconds.toFixed(1)} s  ${rate(READINGS, b.seconds)}  peak RSS ${b.maxRssMb.toFixed(0)} MB`,
       `(c) usage-portal import --force (same):   ${c.seconds.toFixed(1)} s  ${rate(READINGS, c.seconds)}  peak RSS ${c.maxRssMb.toFixed(0)} MB`,
+      `phases (ms): (b) ${JSON.stringify(loaded.timings)}  (c) ${JSON.stringify(again.timings)}`,
       `b/a = ${(a.seconds / b.seconds).toFixed(2)} (target >= 0.5)   c faster than b by ${(b.seconds / c.seconds).toFixed(2)}x (target >= 2)   peak RSS ${Math.max(b.maxRssMb, c.maxRssMb).toFixed(0)} MB (target < 512)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -29,6 +29,8 @@ export interface Config {
   odsDatabaseUrl?: string;
   inboxDir: string;
   outboxDir: string;
+  /** Largest body `PUT /admin/inbox/:name` accepts. */
+  uploadMaxBytes: number;
   extractCron: string;
   inboxScanCron: string;
   partitionCron: string;
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     odsDatabaseUrl: url(env, 'ODS_DATABASE_URL', POSTGRES),
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),
     outboxDir: resolve(nonEmpty(env, 'OUTBOX_DIR') ?? resolve(dataDir, 'outbox')),
+    uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),

@@ -8,10 +8,10 @@ import type { CommandContext } from './commands';
 import { progressBar } from './import-progress';
 import { UsageError } from './usage-error';
 
-/** The CLI contract's fields (DESIGN.md), plus the batch id and the count of readings dropped. */
+/** The CLI contract's fields (DESIGN.md), plus the batch id, the count of readings dropped and the phases' ms. */
 function contract(r: ImportResult) {
-  const { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors } = r;
-  return { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors };
+  const { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors, timings } = r;
+  return { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors, timings };
 }
 
 function summary(r: ImportResult): string {

@@ -1,14 +1,11 @@
-import { Check, Column, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { MeterReading } from './meter-reading.entity';
+import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { MeterReadingKey } from './meter-reading-key';
 
 // Partitioned BY RANGE (start) by month in the migration; partitions come from src/services/partitions.ts. TypeORM
-// sees the partitioned parent as an ordinary table, which is all it needs to compare columns and keys.
+// sees the partitioned parent as an ordinary table, which is all it needs to compare columns and keys. No foreign key
+// to meter_reading: checked per row it dominated the load; triggers on meter_reading and the loader's FOR KEY SHARE
+// lock keep the references whole (migrations/1764500000000-IntervalReadingWithoutForeignKey.ts).
 @Entity('interval_reading')
-@ForeignKey(() => MeterReading, ['usagePointId', 'meterReadingId'], ['usagePointId', 'id'], {
-  name: 'fk_interval_reading_meter_reading',
-  onDelete: 'CASCADE',
-})
 @Check('ck_interval_reading_duration', 'duration > 0')
 export class IntervalReading extends MeterReadingKey {
   @PrimaryColumn({ type: 'timestamptz' })

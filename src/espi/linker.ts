@@ -148,6 +148,9 @@ class LinkState {
   /** Per self href its first entry; a block's is its BlockInfo, so the commonest entry costs no object here. */
   private readonly selfLinks = new Map<string, SelfLink | BlockInfo>();
   private readonly diagnostics: Diagnostic[] = [];
+  // Candidates by href, per candidate list: a file's thousands of blocks each look up their meter reading, and a
+  // scan of the list per block made linking quadratic in the number of series.
+  private readonly hrefIndex = new WeakMap<Candidate<unknown>[], { size: number; byHref: Map<string, Candidate<unknown>[]> }>();
   private pending: Diagnostic[] = [];
   private readonly perCode = new Map<string, number>();
   private errorCount = 0;
@@ -604,7 +607,7 @@ class LinkState {
   ): Candidate<T> | undefined {
     const up = child.up && normalizeHref(child.up);
     const self = child.self && normalizeHref(child.self);
-    const bySelf = (href: string | undefined) => (href ? parents.filter((p) => p.href === href) : []);
+    const bySelf = (href: string | undefined) => (href ? this.candidatesAt(parents, href) : []);
     const rules: (() => Candidate<T>[])[] = [
       () => bySelf(up),
       () => collections.flatMap((c) => bySelf(up && parentOf(up, c))),
@@ -630,6 +633,17 @@ class LinkState {
     // Only a child that names no parent at all may fall to the single candidate; a wrong `up` is an error.
     if (parents.length === 1 && !child.up) return parents[0];
     return undefined;
+  }
+
+  private candidatesAt<T>(parents: Candidate<T>[], href: string): Candidate<T>[] {
+    let index = this.hrefIndex.get(parents);
+    if (!index || index.size !== parents.length) {
+      const byHref = new Map<string, Candidate<unknown>[]>();
+      for (const p of parents) if (p.href !== undefined) byHref.set(p.href, [...(byHref.get(p.href) ?? []), p]);
+      index = { size: parents.length, byHref };
+      this.hrefIndex.set(parents, index);
+    }
+    return (index.byHref.get(href) ?? []) as Candidate<T>[];
   }
 
   private unlinked(kind: string, entry: EntryInfo, what: string, readings?: number) {

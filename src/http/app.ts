@@ -17,6 +17,7 @@ import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
+import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware } from './graphql';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
@@ -69,6 +70,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/metrics', opsOnly, async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
+  app.put(INBOX_UPLOAD_PATH, requireRoles(options.verifier, [Role.ADMIN]), inboxUpload(options));
   app.use('/admin', adminSessionRoutes(options.verifier, options.production));
   app.use(QUEUE_DASHBOARD_PATH, opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());

@@ -1,12 +1,12 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isInProgressName } from '../services/import/files';
 import { enqueueImport } from './import-queue';
 import type { JobHandler } from './workers';
 
-// A file still being written must not be loaded half-way: writers that follow the convention write `name.part` (or
-// a dotfile) and rename; for the others, a file modified in the last few seconds is left for the next scan.
+// Writers that do not follow the write-then-rename convention (isInProgressName): a file modified in the last few
+// seconds is left for the next scan.
 export const INBOX_SETTLE_MS = 5_000;
-const IN_PROGRESS = /^\.|\.(part|tmp|partial|filepart)$/i;
 
 /** Enqueues one import per complete file in the inbox; the import job moves each file out once it is decided. */
 export const inboxScanJob: JobHandler = async (_job, { config, queues, logger }) => {
@@ -15,7 +15,7 @@ export const inboxScanJob: JobHandler = async (_job, { config, queues, logger })
   const enqueued: string[] = [];
   const settling: string[] = [];
   for (const entry of await readdir(config.inboxDir, { withFileTypes: true })) {
-    if (!entry.isFile() || IN_PROGRESS.test(entry.name)) continue;
+    if (!entry.isFile() || isInProgressName(entry.name)) continue;
     const path = join(config.inboxDir, entry.name);
     try {
       if (Date.now() - (await stat(path)).mtimeMs < INBOX_SETTLE_MS) {

@@ -54,7 +54,7 @@ export async function ensureIntervalPartitions(db: DataSource | EntityManager, f
       // Created standalone and then attached: ATTACH PARTITION takes only a SHARE UPDATE EXCLUSIVE lock on the parent,
       // so readers and the loader keep going, where CREATE TABLE … PARTITION OF would take ACCESS EXCLUSIVE and queue
       // every query behind it. LIKE copies the NOT NULL and CHECK constraints that ATTACH requires; the primary key
-      // index and the foreign key are cloned from the parent on attach. fillfactor leaves room on each page so a
+      // index is cloned from the parent on attach. fillfactor leaves room on each page so a
       // corrected value is a HOT update (no indexed column changes) that does not touch the primary key index.
       await tx.query(
         `CREATE TABLE ${name} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (fillfactor = 90)`,

@@ -145,16 +145,81 @@ test('the loader upsert inserts, skips unchanged and updates changed rows on the
   assert.deepEqual({ value, cost }, { value: '500', cost: null });
 });
 
-test('deleting a meter reading cascades into the partitions', async () => {
-  const { dataSource } = schema;
-  const other = await seedSeries(dataSource, 'up-cascade');
+// interval_reading has no foreign key to meter_reading (migration 1764500000000): triggers on meter_reading keep
+// the references whole, and these tests are what shows it.
+async function seedReading(dataSource: DataSource, externalId: string): Promise<SeededSeries> {
+  const seeded = await seedSeries(dataSource, externalId);
   await dataSource.query(
     `INSERT INTO interval_reading (usage_point_id, meter_reading_id, start, duration, value) VALUES ($1, $2, $3, 900, 1)`,
-    [other.usagePointId, other.meterReadingId, '2024-03-05T00:00:00Z'],
+    [seeded.usagePointId, seeded.meterReadingId, '2024-03-05T00:00:00Z'],
   );
-  await dataSource.query(`DELETE FROM meter_reading WHERE id = $1`, [other.meterReadingId]);
-  const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM interval_reading WHERE usage_point_id = $1`, [
-    other.usagePointId,
-  ]);
-  assert.equal(n, 0);
+  return seeded;
+}
+
+const readingsOf = async (dataSource: DataSource, s: SeededSeries): Promise<number> => {
+  const [{ n }] = await dataSource.query(
+    `SELECT count(*)::int AS n FROM interval_reading WHERE usage_point_id = $1 AND meter_reading_id = $2`,
+    [s.usagePointId, s.meterReadingId],
+  );
+  return n;
+};
+
+test('deleting a meter reading deletes its readings in the partitions, and only those', async () => {
+  const { dataSource } = schema;
+  const doomed = await seedReading(dataSource, 'up-cascade');
+  const kept = await seedReading(dataSource, 'up-kept');
+  await dataSource.query(`DELETE FROM meter_reading WHERE id = $1`, [doomed.meterReadingId]);
+  assert.equal(await readingsOf(dataSource, doomed), 0);
+  assert.equal(await readingsOf(dataSource, kept), 1);
+});
+
+test('deleting a usage point deletes the readings of its meter readings', async () => {
+  const { dataSource } = schema;
+  const doomed = await seedReading(dataSource, 'up-cascade-2');
+  await dataSource.query(`DELETE FROM usage_point WHERE id = $1`, [doomed.usagePointId]);
+  assert.equal(await readingsOf(dataSource, doomed), 0);
+});
+
+test('a meter reading with readings cannot move to another usage point', async () => {
+  const { dataSource } = schema;
+  const moving = await seedReading(dataSource, 'up-move');
+  const [{ id: otherUsagePoint }] = await dataSource.query(
+    `INSERT INTO usage_point (source_system, external_id, service_category_kind) VALUES ('test', 'up-move-to', 0) RETURNING id`,
+  );
+  await assert.rejects(
+    dataSource.query(`UPDATE meter_reading SET usage_point_id = $1 WHERE id = $2`, [otherUsagePoint, moving.meterReadingId]),
+    /has interval readings and cannot move/,
+  );
+  assert.equal(await readingsOf(dataSource, moving), 1);
+});
+
+test('the loader\'s FOR KEY SHARE lock makes a delete of its meter reading wait for the load to commit', async () => {
+  const { dataSource } = schema;
+  const series = await seedSeries(dataSource, 'up-locked');
+  const load = dataSource.createQueryRunner();
+  await load.connect();
+  try {
+    await load.startTransaction();
+    await load.query(`SELECT id FROM meter_reading WHERE id = $1 FOR KEY SHARE`, [series.meterReadingId]);
+    let deleted = false;
+    const deleting = dataSource.query(`DELETE FROM meter_reading WHERE id = $1`, [series.meterReadingId]).then(() => (deleted = true));
+    // The delete is observed waiting on the load's lock before the load writes its reading.
+    for (;;) {
+      const [{ waiting }] = await dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM meter_reading%'`,
+      );
+      if (waiting > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await load.query(
+      `INSERT INTO interval_reading (usage_point_id, meter_reading_id, start, duration, value) VALUES ($1, $2, $3, 900, 1)`,
+      [series.usagePointId, series.meterReadingId, '2024-03-05T00:00:00Z'],
+    );
+    assert.equal(deleted, false);
+    await load.commitTransaction();
+    await deleting;
+    assert.equal(await readingsOf(dataSource, series), 0);
+  } finally {
+    await load.release();
+  }
 });

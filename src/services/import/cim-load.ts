@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { CimMessageError, readCimMessage, type ByteSource, type CimEnvelope, type CimMeterReading, type CimObjectRef, type UnknownObject } from '../../cim';
 import type { Diagnostic } from '../../espi';
-import { setBlockOwners } from './readings';
+import { setBlockOwners, type BlockOwner } from './readings';
 import { lockUsagePoints, meterReadingIdsOf, readingTypeIdOf } from './series';
 import type { StagingWriter } from './staging';
 
@@ -34,6 +34,7 @@ export interface LinkedCim {
   meterReadings: number;
   unknown: UnknownObject[];
   warnings: string[];
+  owners: BlockOwner[];
 }
 
 /** Reads the message, staging its readings as they stream; the meter readings (small: no readings) are kept. */
@@ -86,7 +87,7 @@ function serviceKindOf(commodity: number | undefined): number {
  * accepted IntervalBlock's readings belong to. Runs inside the load transaction.
  */
 export async function linkCim(client: PoolClient, staged: StagedCim, sourceSystem: string, fallbackZone: string): Promise<LinkedCim> {
-  const linked: LinkedCim = { usagePoints: 0, meterReadings: 0, unknown: [], warnings: [] };
+  const linked: LinkedCim = { usagePoints: 0, meterReadings: 0, unknown: [], warnings: [], owners: [] };
   const meterOnly = [...new Set(staged.meterReadings.filter((mr) => !keyOf(mr.usagePoint) && keyOf(mr.meter)).map((mr) => keyOf(mr.meter) as string))];
   const { rows: meterRows } = await client.query<{ external_id: string; usage_point: string }>(
     `SELECT m.external_id, u.external_id AS usage_point FROM meter m JOIN usage_point u ON u.id = m.usage_point_id
@@ -158,10 +159,8 @@ export async function linkCim(client: PoolClient, staged: StagedCim, sourceSyste
   }
   const series = await meterReadingIdsOf(client, blocks);
   linked.meterReadings = series.size;
-  await setBlockOwners(
-    client,
-    blocks.map((b) => ({ block: b.block, usagePointId: b.usagePointId, meterReadingId: series.get(`${b.usagePointId}:${b.typeId}`) as string })),
-  );
+  linked.owners = blocks.map((b) => ({ block: b.block, usagePointId: b.usagePointId, meterReadingId: series.get(`${b.usagePointId}:${b.typeId}`) as string }));
+  await setBlockOwners(client, linked.owners);
   if (staged.registers) {
     linked.warnings.push(`${staged.registers} register reading(s) (MeterReading/Readings) not stored: the portal keeps interval data only`);
   }

@@ -4,6 +4,12 @@ import { basename, dirname, join } from 'node:path';
 // Inbox bookkeeping: a file leaves the inbox once it is decided, to loaded/ or to rejected/ with its reason beside
 // it, so the next scan never offers it again. A name already taken there gets a timestamp, never overwriting history.
 
+// A file still being written must not be loaded half-way: writers that follow the convention write `name.part` (or
+// a dotfile) and rename.
+const IN_PROGRESS = /^\.|\.(part|tmp|partial|filepart)$/i;
+
+export const isInProgressName = (name: string): boolean => IN_PROGRESS.test(name);
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,

@@ -11,13 +11,14 @@ import { sha256File } from './checksum';
 import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
 import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
-import { setBlockOwners, upsertReadings } from './readings';
+import { setBlockOwners, upsertReadings, type BlockOwner } from './readings';
 import { externalIdOf, lockUsagePoints, upsertSeries } from './series';
-import { createStaging, StagingWriter } from './staging';
+import { createStaging, StagingWriter, type StagedBlock } from './staging';
 import { upsertSummaries } from './summaries';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
 
 const PROGRESS_INTERVAL_MS = 250;
+const LOAD_WORK_MEM = '256MB';
 export const DEFAULT_SOURCE_SYSTEM = 'espi';
 
 const describe = (d: Diagnostic) => `${d.code}: ${d.message}${d.line ? ` (line ${d.line})` : ''}`;
@@ -90,6 +91,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   let log = logger;
   try {
     await runner.startTransaction();
+    // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
+    // 4 MB they spill to temporary files in many batches.
+    await client.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
     // Held until commit: the same file is never loaded twice at once, whichever process or queue asks.
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(checksum)]);
     const loadedIn = await findLoaded(client, checksum);
@@ -132,7 +136,7 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       result.unknown = linked.unknown;
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
     }
-    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction');
+    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, staged.blocks);
     lap('upsert');
     result.warnings.push(...(await linked.afterReadings(batchId)));
     result.usagePoints = linked.usagePoints;
@@ -185,6 +189,8 @@ interface Linked {
   usagePoints: number;
   meterReadings: number;
   warnings: string[];
+  /** Which usage point and meter reading each staged block's readings belong to (import_block_owner holds them too). */
+  owners: BlockOwner[];
   /** The message cannot be loaded after all (nothing of it is). */
   refusal?: string;
   unknown?: UnknownObject[];
@@ -199,6 +205,8 @@ interface Staged {
   refusal?: string;
   range?: { from: Date; to: Date };
   withoutValue: number;
+  /** Per-block counts and bounds kept while staging, so the upsert need not scan import_staging for them. */
+  blocks: Map<number, StagedBlock>;
   link(client: PoolClient): Promise<Linked>;
 }
 
@@ -218,7 +226,7 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
   ctx.progress.phase = 'parse';
   const writer = new StagingWriter(client);
   const bytes = counted(path, (n) => (ctx.progress.bytes += n));
-  let staged: Omit<Staged, 'withoutValue'>;
+  let staged: Omit<Staged, 'withoutValue' | 'blocks'>;
   try {
     if (ctx.format === 'cim') {
       const cim = await stageCim(bytes, writer, (n) => {
@@ -246,7 +254,7 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
   } finally {
     await writer.end();
   }
-  return { ...staged, withoutValue: writer.withoutValue };
+  return { ...staged, withoutValue: writer.withoutValue, blocks: writer.blocks };
 }
 
 async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext): Promise<LinkedFeed> {
@@ -272,14 +280,13 @@ async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext)
   const { sourceSystem, fallbackZone } = ctx;
   await lockUsagePoints(client, sourceSystem, feed.usagePoints.map((up) => externalIdOf(up, sourceSystem)));
   const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);
-  await setBlockOwners(
-    client,
-    [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) })),
-  );
+  const owners = [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) }));
+  await setBlockOwners(client, owners);
   return {
     usagePoints: feed.usagePoints.length,
     meterReadings: feed.meterReadings.length,
     warnings: series.warnings,
+    owners,
     afterReadings: async (batchId) => [
       ...(await upsertSummaries(client, feed.summaries, series.usagePointIds, batchId)),
       ...(await upsertCustomers(client, feed, sourceSystem)),

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import type { StagedBlock } from './staging';
 
 export interface SeriesSpan {
   usagePointId: string;
@@ -26,7 +27,13 @@ const SOURCE = `SELECT o.usage_point_id, o.meter_reading_id, to_timestamp(s.star
 const SPANS = `SELECT usage_point_id, meter_reading_id, extract(epoch FROM min(start))::bigint AS lo,
                       extract(epoch FROM max(start))::bigint AS hi, count(*) AS n FROM written GROUP BY 1, 2`;
 
-export async function setBlockOwners(client: PoolClient, owners: { block: number; usagePointId: string; meterReadingId: string }[]) {
+export interface BlockOwner {
+  block: number;
+  usagePointId: string;
+  meterReadingId: string;
+}
+
+export async function setBlockOwners(client: PoolClient, owners: BlockOwner[]) {
   await client.query(`INSERT INTO import_block_owner SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [
     owners.map((o) => o.block),
     owners.map((o) => o.usagePointId),
@@ -37,11 +44,43 @@ export async function setBlockOwners(client: PoolClient, owners: { block: number
 interface SpanRow {
   usage_point_id: string;
   meter_reading_id: string;
-  lo: string;
-  hi: string;
-  n: string;
+  lo: string | number;
+  hi: string | number;
+  n: string | number;
   updated?: string;
   revisions?: string;
+}
+
+/**
+ * The staged figures, from what the writer counted per block: a first load needs no scan of the staging table to
+ * count, bound or span its readings.
+ */
+function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
+  const ownerOf = new Map(owners.map((o) => [o.block, o]));
+  let staged = 0;
+  let dropped = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const spans = new Map<string, SpanRow & { lo: number; hi: number; n: number }>();
+  for (const [block, b] of blocks) {
+    staged += b.readings;
+    lo = Math.min(lo, b.first);
+    hi = Math.max(hi, b.last);
+    const owner = ownerOf.get(block);
+    if (!owner) {
+      dropped += b.readings;
+      continue;
+    }
+    const span = spans.get(owner.meterReadingId);
+    if (!span) {
+      spans.set(owner.meterReadingId, { usage_point_id: owner.usagePointId, meter_reading_id: owner.meterReadingId, lo: b.first, hi: b.last, n: b.readings });
+    } else {
+      span.lo = Math.min(span.lo, b.first);
+      span.hi = Math.max(span.hi, b.last);
+      span.n += b.readings;
+    }
+  }
+  return { staged, dropped, lo, hi, spans: [...spans.values()] };
 }
 
 /**
@@ -49,16 +88,17 @@ interface SpanRow {
  * tariff fields are unchanged are not rewritten (the IS DISTINCT FROM guard), so a re-import of the same data writes
  * nothing; a changed row writes an interval_revision with its old and new values.
  */
-export async function upsertReadings(client: PoolClient, batchId: string | null, reason: string): Promise<UpsertCounts> {
-  await client.query('ANALYZE import_staging');
-  const {
-    rows: [{ staged, dropped, lo, hi }],
-  } = await client.query<{ staged: string; dropped: string; lo: string | null; hi: string | null }>(
-    `SELECT count(*) AS staged, count(*) FILTER (WHERE o.block IS NULL) AS dropped, min(s.start) AS lo, max(s.start) AS hi
-       FROM import_staging s LEFT JOIN import_block_owner o USING (block)`,
-  );
+export async function upsertReadings(
+  client: PoolClient,
+  batchId: string | null,
+  reason: string,
+  owners: BlockOwner[],
+  blocks: Map<number, StagedBlock>,
+): Promise<UpsertCounts> {
+  const { staged, dropped, lo, hi, spans } = stagedFigures(owners, blocks);
   // A series with no stored reading yet (a first load) takes a plain INSERT: no conflict handling, no old values to
-  // look up. The per-usage-point locks held by the caller keep another load from adding rows in between.
+  // look up, nothing returned (every staged reading of an owned block is written, so the spans are the staged ones).
+  // The per-usage-point locks held by the caller keep another load from adding rows in between.
   const {
     rows: [{ any }],
   } = await client.query<{ any: boolean }>(
@@ -67,13 +107,10 @@ export async function upsertReadings(client: PoolClient, batchId: string | null,
   );
   let rows: SpanRow[];
   if (!any) {
-    ({ rows } = await client.query<SpanRow>(
-      `WITH written AS (INSERT INTO interval_reading (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM (${SOURCE}) src
-                        RETURNING usage_point_id, meter_reading_id, start)
-       ${SPANS}`,
-      [batchId],
-    ));
+    await client.query(`INSERT INTO interval_reading (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM (${SOURCE}) src`, [batchId]);
+    rows = spans;
   } else {
+    await client.query('ANALYZE import_staging');
     // What differs from what is stored, found with one join: a forced reload of unchanged data ends here, having
     // written nothing. The start bounds let PostgreSQL skip the partitions the file does not cover.
     await client.query(
@@ -126,8 +163,8 @@ export async function upsertReadings(client: PoolClient, batchId: string | null,
     revisions += Number(r.revisions ?? 0);
   }
   return {
-    staged: Number(staged),
-    dropped: Number(dropped),
+    staged,
+    dropped,
     inserted: written - updated,
     updated,
     revisions,

@@ -141,9 +141,12 @@ export async function meterReadingIdsOf(client: PoolClient, rows: SeriesRow[]): 
      ON CONFLICT ON CONSTRAINT uq_meter_reading_reading_type DO NOTHING`,
     [ups, types, series.map((s) => s.externalId ?? null)],
   );
+  // FOR KEY SHARE until commit: interval_reading has no foreign key (it cost most of a load), so this lock, once per
+  // series, is what keeps a meter reading from being deleted under readings the load is writing.
   const { rows: found } = await client.query<{ id: string; usage_point_id: string; reading_type_id: string }>(
     `SELECT m.id, m.usage_point_id, m.reading_type_id FROM meter_reading m
-       JOIN unnest($1::bigint[], $2::bigint[]) AS k (usage_point_id, reading_type_id) USING (usage_point_id, reading_type_id)`,
+       JOIN unnest($1::bigint[], $2::bigint[]) AS k (usage_point_id, reading_type_id) USING (usage_point_id, reading_type_id)
+       FOR KEY SHARE OF m`,
     [ups, types],
   );
   return new Map(found.map((r) => [`${r.usage_point_id}:${r.reading_type_id}`, r.id]));

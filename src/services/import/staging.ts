@@ -31,9 +31,17 @@ export async function createStaging(client: PoolClient): Promise<void> {
 const NULL = '\\N';
 const opt = (v: number | undefined) => (v === undefined ? NULL : String(v));
 
+/** What was staged of one block: the loader's counts and rollup spans come from these, not from a scan of the table. */
+export interface StagedBlock {
+  readings: number;
+  /** Epoch seconds of the block's first and last reading start. */
+  first: number;
+  last: number;
+}
+
 /**
  * One COPY stream for the whole file, fed as the parser yields batches; write() waits when PostgreSQL falls behind,
- * so memory stays bounded whatever the file size.
+ * so memory stays bounded whatever the file size (a few numbers per block are kept).
  */
 export class StagingWriter {
   private readonly stream;
@@ -41,6 +49,7 @@ export class StagingWriter {
   staged = 0;
   /** Readings without a value: interval_reading.value is NOT NULL, so they are counted as rejected. */
   withoutValue = 0;
+  readonly blocks = new Map<number, StagedBlock>();
 
   constructor(client: PoolClient) {
     this.stream = client.query(copyFrom(`COPY import_staging FROM STDIN`));
@@ -54,6 +63,7 @@ export class StagingWriter {
 
   async write(block: number, readings: IntervalReading[]): Promise<void> {
     let text = '';
+    let stats = this.blocks.get(block);
     for (const r of readings) {
       if (r.value === undefined) {
         this.withoutValue++;
@@ -62,6 +72,10 @@ export class StagingWriter {
       const quality = r.qualities?.length ? qualityMask(r.qualities) : 0;
       text += `${block}\t${r.start}\t${r.duration}\t${r.value}\t${opt(r.cost)}\t${quality}\t${opt(r.tou)}\t${opt(r.cpp)}\t${opt(r.consumptionTier)}\n`;
       this.staged++;
+      if (!stats) this.blocks.set(block, (stats = { readings: 0, first: r.start, last: r.start }));
+      stats.readings++;
+      if (r.start < stats.first) stats.first = r.start;
+      if (r.start > stats.last) stats.last = r.start;
     }
     if (text && !this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), this.done]);
   }
