@@ -31,6 +31,8 @@ export interface Config {
   outboxDir: string;
   /** Largest body `PUT /admin/inbox/:name` accepts. */
   uploadMaxBytes: number;
+  /** Where asynchronous CIM replies may be posted: a ReplyAddress must sit under one of these (none: refused). */
+  cimReplyUrls: URL[];
   extractCron: string;
   inboxScanCron: string;
   partitionCron: string;
@@ -72,6 +74,11 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
     throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
   }
   return raw;
+}
+
+function urlList(env: Env, name: string, protocols: readonly string[]): URL[] {
+  const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  return entries.map((entry) => new URL(url({ [name]: entry }, name, protocols) as string));
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -142,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),
     outboxDir: resolve(nonEmpty(env, 'OUTBOX_DIR') ?? resolve(dataDir, 'outbox')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    cimReplyUrls: urlList(env, 'CIM_REPLY_URLS', ['http:', 'https:']),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),

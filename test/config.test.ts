@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     assert.equal(errorFor({ MIGRATE_ON_START: 'maybe' }).variable, 'MIGRATE_ON_START');
     assert.equal(errorFor({ DEFAULT_TIME_ZONE: 'Mars/Olympus_Mons' }).variable, 'DEFAULT_TIME_ZONE');
     assert.match(errorFor({ PORT: '-1' }).message, /^PORT: /);
+    assert.equal(errorFor({ CIM_REPLY_URLS: 'https://esb.example/cim,ftp://files.example/' }).variable, 'CIM_REPLY_URLS');
+  });
+
+  it('reads CIM_REPLY_URLS as a list, and none by default', () => {
+    assert.deepEqual(loadConfig({}).cimReplyUrls, []);
+    const { cimReplyUrls } = loadConfig({ CIM_REPLY_URLS: ' https://esb.example/cim/replies , http://mdm.local:8080/' });
+    assert.deepEqual(cimReplyUrls.map(String), ['https://esb.example/cim/replies', 'http://mdm.local:8080/']);
   });
 
   it('requires a token key in production', () => {

@@ -42,10 +42,15 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
   let t: TestSystem;
   let token: string;
   let inbox: string;
-  const servers: Server[] = [];
+  // Receivers first: the portal posts replies only under CIM_REPLY_URLS, which must name them.
+  let pushReceiver: Awaited<ReturnType<typeof receiver>>;
+  let getReceiver: Awaited<ReturnType<typeof receiver>>;
   before(async () => {
+    pushReceiver = await receiver(1);
+    getReceiver = await receiver(0);
     inbox = mkdtempSync(join(tmpdir(), 'cim-push-'));
     t = await startTestSystem('serve', {
+      CIM_REPLY_URLS: `${pushReceiver.url},${getReceiver.url}`,
       ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
       QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
       INBOX_DIR: inbox,
@@ -54,7 +59,7 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
     token = await t.token(Role.OPS);
   });
   after(async () => {
-    for (const s of servers) s.close();
+    for (const rx of [pushReceiver, getReceiver]) rx?.server.close();
     await t?.stop();
   });
   const db = () => t.system.database.dataSource;
@@ -112,8 +117,7 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
   });
 
   it('AsyncReplyFlag: acknowledged at once, the outcome posted to ReplyAddress by a job that retries', async () => {
-    const rx = await receiver(1);
-    servers.push(rx.server);
+    const rx = pushReceiver;
     const message = CREATED.replace(MESSAGE_ID, 'async-1')
       .replace('<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>', `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag><msg:ReplyAddress>${rx.url}</msg:ReplyAddress>`)
       .replace('<m:value>0.125</m:value>', '<m:value>0.126</m:value>');
@@ -128,10 +132,25 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
     validateSent(body);
   });
 
+  it('a ReplyAddress outside CIM_REPLY_URLS is refused: FAILED 1.8, nothing queued, nothing posted', async () => {
+    const elsewhere = `${new URL(pushReceiver.url).origin}/elsewhere`;
+    const before = { posted: pushReceiver.bodies.length, batches: await count('import_batch') };
+    const message = CREATED.replace(MESSAGE_ID, 'async-elsewhere').replace(
+      '<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>',
+      `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag><msg:ReplyAddress>${elsewhere}</msg:ReplyAddress>`,
+    );
+    const res = await cimPost(t.url, message, token);
+    const { summary } = await readReply(res.text);
+    assert.equal(summary.envelope.reply?.result, 'FAILED');
+    assert.equal(summary.envelope.reply?.errors?.[0].code, '1.8');
+    assert.match(summary.envelope.reply?.errors?.[0].details ?? '', /CIM_REPLY_URLS/);
+    validateSent(res.text);
+    assert.deepEqual({ posted: pushReceiver.bodies.length, batches: await count('import_batch') }, before);
+  });
+
   // The async push above wrote its own values: 0.25 again, 0.126 and 0.15.
   it('an asynchronous get by meter posts every page to ReplyAddress, all but the last saying more replies follow', async () => {
-    const rx = await receiver(0);
-    servers.push(rx.server);
+    const rx = getReceiver;
     // Asked by the meter: the first push recorded which usage point it is installed at.
     const ack = await readReply((await cimPost(t.url, getRequest({ meters: [METER], pageSize: 1, replyAddress: rx.url, correlationId: 'async-get' }), token)).text);
     assert.equal(ack.summary.envelope.reply?.errors?.[0].code, '0.3');

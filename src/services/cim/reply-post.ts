@@ -8,8 +8,18 @@ export function cimContentType(soap: '1.1' | '1.2' | undefined): string {
   return soap === '1.2' ? 'application/soap+xml; charset=utf-8' : soap === '1.1' ? 'text/xml; charset=utf-8' : 'application/xml; charset=utf-8';
 }
 
-/** A ReplyAddress we post to: http(s) only, so a request cannot make the portal talk to anything else. */
-export function replyUrl(address: string | undefined): URL | undefined {
+/**
+ * A ReplyAddress we may post to: http(s), under one of the configured URLs (same origin, path below it). A sender
+ * could otherwise make the portal post to any host its network reaches, internal services included.
+ */
+export function replyUrl(address: string | undefined, allowed: readonly URL[]): URL | undefined {
+  const url = httpUrl(address);
+  if (!url) return undefined;
+  const under = (base: URL) => url.origin === base.origin && (url.pathname === base.pathname || url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`));
+  return allowed.some(under) ? url : undefined;
+}
+
+function httpUrl(address: string | undefined): URL | undefined {
   if (!address) return undefined;
   try {
     const url = new URL(address);
@@ -24,7 +34,7 @@ export function replyUrl(address: string | undefined): URL | undefined {
  * when the receiver answered 2xx. Anything else rejects, so the job retries with backoff.
  */
 export async function postMessage(address: string, chunks: AsyncIterable<string>, soap: '1.1' | '1.2' | undefined, timeoutMs = 60_000): Promise<number> {
-  const url = replyUrl(address);
+  const url = httpUrl(address);
   if (!url) throw new Error(`ReplyAddress ${address} is not an http(s) URL`);
   const headers: Record<string, string> = { 'content-type': cimContentType(soap) };
   if (soap === '1.1') headers.soapaction = '""';

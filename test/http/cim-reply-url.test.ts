@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replyUrl } from '../../src/services/cim/reply-post';
+
+describe('ReplyAddress allow-list (CIM_REPLY_URLS)', () => {
+  const allowed = [new URL('https://esb.example/cim/replies'), new URL('http://mdm.local:8080/')];
+  const ok = (address: string) => replyUrl(address, allowed)?.href;
+
+  it('takes addresses at or below an allowed URL on the same origin', () => {
+    assert.equal(ok('https://esb.example/cim/replies'), 'https://esb.example/cim/replies');
+    assert.equal(ok('https://esb.example/cim/replies/42?x=1'), 'https://esb.example/cim/replies/42?x=1');
+    assert.equal(ok('http://mdm.local:8080/anything'), 'http://mdm.local:8080/anything');
+  });
+
+  it('refuses look-alike paths, other origins, other schemes and no allow-list', () => {
+    for (const address of [
+      'https://esb.example/cim/replies-evil',
+      'https://esb.example/cim',
+      'http://esb.example/cim/replies',
+      'https://esb.example.attacker.test/cim/replies',
+      'https://esb.example:8443/cim/replies',
+      'http://mdm.local:8081/',
+      'http://169.254.169.254/latest/meta-data/',
+      'file:///etc/passwd',
+      'not a url',
+      '',
+    ]) {
+      assert.equal(ok(address), undefined, address);
+    }
+    assert.equal(replyUrl('https://esb.example/cim/replies', []), undefined);
+  });
+});
