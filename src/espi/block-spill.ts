@@ -41,15 +41,13 @@ export class BlockSpill {
   private fd: number | undefined;
   count = 0;
   bytes = 0;
+  /** Rows went to the temporary file (it stays true once the file is removed). */
+  onDisk = false;
 
   constructor(
     private readonly memoryBytes: number,
     private readonly tempDir = tmpdir(),
   ) {}
-
-  get onDisk(): boolean {
-    return this.fd !== undefined;
-  }
 
   write(b: SpilledBlock) {
     const e = b.entry;
@@ -97,6 +95,7 @@ export class BlockSpill {
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(this.tempDir, 'espi-blocks-'));
       this.fd = openSync(join(this.dir, 'blocks.bin'), 'w+');
+      this.onDisk = true;
       for (const k of this.kept.splice(0)) writeAll(this.fd, k);
       this.keptBytes = 0;
     }

@@ -370,6 +370,8 @@ class LinkState {
     const usagePoints = new Parents(this.linkUsagePoints());
     const meterReadings = new Parents(this.linkMeterReadings(usagePoints));
     const blockOwner = this.linkBlocks(meterReadings);
+    // The rows are read: the temporary file goes now, not when the consumer finishes with the feed.
+    this.spill.close();
     const summaries = this.summaries.map((s) => ({
       type: s.type,
       usagePoint: this.findParent(s.entry, usagePoints, s.type, ['UsageSummary', 'ElectricPowerUsageSummary'], false)?.linked,
