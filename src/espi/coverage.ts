@@ -31,21 +31,27 @@ export class Coverage {
     return true;
   }
 
-  /** Merges another coverage in; false (and nothing merged) if any of its ranges overlaps this one. */
-  addAll(other: Coverage): boolean {
-    const { starts, ends } = other;
-    for (let i = 0; i < starts.length; i++) {
-      if (this.overlaps(starts[i], ends[i])) return false;
+  /** Adds flat [start, end) pairs; false (and nothing added) if any of them overlaps what is covered. */
+  addRanges(flat: number[]): boolean {
+    for (let i = 0; i < flat.length; i += 2) {
+      if (this.overlaps(flat[i], flat[i + 1])) return false;
     }
-    for (let i = 0; i < starts.length; i++) this.add(starts[i], ends[i]);
+    for (let i = 0; i < flat.length; i += 2) this.add(flat[i], flat[i + 1]);
     return true;
+  }
+
+  /** The covered ranges as flat [start, end) pairs, in no particular order. */
+  flat(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.starts.length; i++) out.push(this.starts[i], this.ends[i]);
+    return out;
   }
 
   get rangeCount(): number {
     return this.starts.length;
   }
 
-  private overlaps(start: number, end: number): boolean {
+  overlaps(start: number, end: number): boolean {
     const before = this.floor(start);
     const after = this.ceilingAbove(start);
     return (before !== NIL && this.ends[before] > start) || (after !== NIL && this.starts[after] < end);

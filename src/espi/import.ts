@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readEspiAtom, ReaderOptions } from './atom-reader';
 import { ImportEvent, LinkedFeed, LinkedMeterReading, LinkOptions, linkEspi } from './linker';
-import { IntervalReading } from './records';
+import { BlockInfo, IntervalReading } from './records';
 import { ByteSource } from './xml-stream';
 
 export type ImportOptions = LinkOptions & ReaderOptions;
@@ -19,6 +19,8 @@ export interface CollectedFeed {
   feed: LinkedFeed;
   /** Accepted readings per meter reading, in file order. */
   readings: Map<LinkedMeterReading, IntervalReading[]>;
+  /** Accepted blocks per meter reading, in file order. */
+  blocks: Map<LinkedMeterReading, BlockInfo[]>;
   /** Accepted readings per accepted block ordinal, in file order. */
   blockReadings: Map<number, IntervalReading[]>;
 }
@@ -29,16 +31,25 @@ export interface CollectedFeed {
  */
 export async function collectImport(events: AsyncIterable<ImportEvent>): Promise<CollectedFeed> {
   const byBlock = new Map<number, IntervalReading[]>();
+  const infos: BlockInfo[] = [];
   for await (const ev of events) {
     if (ev.type === 'readings') {
       const list = byBlock.get(ev.block.ordinal);
       if (list) for (const r of ev.readings) list.push(r);
       else byBlock.set(ev.block.ordinal, [...ev.readings]);
+    } else if (ev.type === 'block') {
+      infos.push(ev.block);
     } else if (ev.type === 'linked') {
+      const owner = ev.feed.blockOwner;
+      const blocks = new Map<LinkedMeterReading, BlockInfo[]>(ev.feed.meterReadings.map((mr) => [mr, []]));
+      for (const info of infos) {
+        const mr = owner.get(info.ordinal);
+        if (mr) blocks.get(mr)!.push(info);
+      }
       const readings = new Map<LinkedMeterReading, IntervalReading[]>();
-      for (const mr of ev.feed.meterReadings) readings.set(mr, mr.blocks.flatMap((b) => byBlock.get(b.ordinal) ?? []));
-      for (const ordinal of byBlock.keys()) if (!ev.feed.blockOwner.has(ordinal)) byBlock.delete(ordinal);
-      return { feed: ev.feed, readings, blockReadings: byBlock };
+      for (const [mr, list] of blocks) readings.set(mr, list.flatMap((b) => byBlock.get(b.ordinal) ?? []));
+      for (const ordinal of byBlock.keys()) if (!owner.has(ordinal)) byBlock.delete(ordinal);
+      return { feed: ev.feed, readings, blocks, blockReadings: byBlock };
     }
   }
   throw new Error('import ended without its linked feed');

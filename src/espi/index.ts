@@ -1,7 +1,8 @@
 export { readEspiAtom, ATOM_NS, ESPI_NS, CUSTOMER_NS } from './atom-reader';
 export type { ReaderEvent, ReaderOptions } from './atom-reader';
 export { linkEspi } from './linker';
-export type { ImportEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, CustomerRecord } from './linker';
+export type { ImportEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, CustomerRecord, PendingStats } from './linker';
+export { BlockOwners } from './block-owners';
 export { importEspiAtom, importEspiAtomFile, collectImport } from './import';
 export type { ImportOptions, CollectedFeed } from './import';
 export type { Diagnostic, Severity } from './diagnostics';

@@ -1,6 +1,9 @@
+import { BlockHrefs } from './block-hrefs';
+import { BlockOwners } from './block-owners';
+import { BlockSpill, SpilledBlock } from './block-spill';
 import { Coverage } from './coverage';
 import { Diagnostic, EspiFileError } from './diagnostics';
-import { COST, PendingBlocks, VALUE } from './pending-blocks';
+import { PendingBlocks } from './pending-blocks';
 import { collectionOf, normalizeHref, parentOf } from './hrefs';
 import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
@@ -19,7 +22,14 @@ export interface LinkOptions {
   zoneConfigured?: boolean;
   /** Diagnostics kept per code; the rest are counted. */
   maxDiagnosticsPerCode?: number;
+  /** Finished blocks kept in memory until their owners are decided; beyond this they go to a temporary file. */
+  spillMemoryBytes?: number;
+  /** Where that file goes (default: the OS temp folder). */
+  tempDir?: string;
 }
+
+/** Blocks finished before the end of the file wait as compact rows, in memory up to 1 MiB and then on disk. */
+const SPILL_MEMORY_BYTES = 1 << 20;
 
 export interface LinkedUsagePoint {
   key: string;
@@ -42,8 +52,8 @@ export interface LinkedMeterReading {
   readingType: ReadingTypeFields;
   readingTypeHref?: string;
   flow: Flow;
-  /** Accepted blocks, in file order. */
-  blocks: BlockInfo[];
+  /** Accepted blocks (which ones: `LinkedFeed.blockOwner`; the blocks themselves: the `block` events). */
+  blockCount: number;
   readingCount: number;
   /** Sum of raw values (× 10^powerOfTenMultiplier in the unit); bigint because a long series can pass 2^53. */
   valueTotal: bigint;
@@ -77,7 +87,9 @@ export interface LinkedFeed {
   /** Reading types no meter reading refers to (a ReadingType collection feed, for instance). */
   unusedReadingTypes: Extract<EspiRecord, { type: 'ReadingType' }>[];
   /** Owner of each accepted block, by block ordinal; a block absent here was rejected and its readings must be dropped. */
-  blockOwner: Map<number, LinkedMeterReading>;
+  blockOwner: BlockOwners<LinkedMeterReading>;
+  /** What the linker held for the blocks: bounded in memory whatever the file size. */
+  pending: PendingStats;
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
@@ -85,48 +97,71 @@ export interface LinkedFeed {
   fileRejected: boolean;
 }
 
-/** Events of an import: readings as parsed (keyed by block), diagnostics as found, and the linked feed last. */
+export interface PendingStats {
+  /** Blocks that waited for the end of the file as rows, and their bytes. */
+  spilledBlocks: number;
+  spilledBytes: number;
+  /** The rows went past `spillMemoryBytes` into a temporary file (removed since). */
+  spilledToDisk: boolean;
+  /** Most blocks whose readings were streaming at once. */
+  peakOpenBlocks: number;
+  /** Ranges and hrefs held for the repeated-self-link check of blocks. */
+  blockHrefsHeld: number;
+}
+
+/**
+ * Events of an import: readings as parsed (keyed by block), each block once its entry has closed, diagnostics as
+ * found, and the linked feed last.
+ */
 export type ImportEvent =
   | { type: 'readings'; block: BlockInfo; readings: IntervalReading[] }
+  | { type: 'block'; block: BlockInfo }
   | { type: 'diagnostic'; diagnostic: Diagnostic }
   | { type: 'linked'; feed: LinkedFeed };
 
-/** The first entry seen under a self href, and every distinct content seen under it (none for blocks). */
+/** The first entry seen under a self href, and every distinct content seen under it. */
 interface SelfLink {
   kind: string;
   entry: EntryInfo;
-  contents?: Map<string, EntryInfo>;
+  contents: Map<string, EntryInfo>;
 }
 
 /**
  * Links the reader's records into usage points, meter readings and their blocks. Readings pass through at once
- * (after per-block checks), so memory holds only the small entities and a row of numbers per block (`PendingBlocks`); ownership of
- * the blocks is decided at the end, when every entry has been seen, and delivered in the final `linked` event.
+ * (after per-block checks). Ownership of the blocks is decided at the end, when every entry has been seen (an
+ * owner may come after its blocks, or name them only through its `related` links), and delivered in the final
+ * `linked` event; until then a finished block waits as a compact row in a `BlockSpill`, in memory for small files
+ * and in a temporary file beyond, so memory holds only the small entities and the blocks still streaming.
  */
 export async function* linkEspi(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ImportEvent> {
   const state = new LinkState(options);
   try {
-    for await (const ev of events) {
-      if (ev.type === 'Readings') {
-        const kept = state.checkReadings(ev.block, ev.readings);
-        if (kept.length > 0) yield { type: 'readings', block: ev.block, readings: kept };
-      } else if (ev.type === 'Diagnostic') {
-        state.report(ev.diagnostic);
-      } else {
-        state.add(ev);
+    try {
+      for await (const ev of events) {
+        if (ev.type === 'Readings') {
+          const kept = state.checkReadings(ev.block, ev.readings);
+          if (kept.length > 0) yield { type: 'readings', block: ev.block, readings: kept };
+        } else if (ev.type === 'Diagnostic') {
+          state.report(ev.diagnostic);
+        } else {
+          state.add(ev);
+          if (ev.type === 'IntervalBlock') yield { type: 'block', block: ev.block };
+        }
+        yield* state.drainDiagnostics();
       }
+    } catch (err) {
+      if (!(err instanceof EspiFileError)) throw err;
+      state.report(err.diagnostic);
       yield* state.drainDiagnostics();
+      yield { type: 'linked', feed: state.rejectedFeed() };
+      return;
     }
-  } catch (err) {
-    if (!(err instanceof EspiFileError)) throw err;
-    state.report(err.diagnostic);
+    const feed = state.link();
     yield* state.drainDiagnostics();
-    yield { type: 'linked', feed: state.rejectedFeed() };
-    return;
+    yield { type: 'linked', feed };
+  } finally {
+    state.close();
   }
-  const feed = state.link();
-  yield* state.drainDiagnostics();
-  yield { type: 'linked', feed };
 }
 
 type Rec<T extends EspiRecord['type']> = Extract<EspiRecord, { type: T }>;
@@ -139,24 +174,31 @@ class LinkState {
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
   private readonly customers: CustomerRecord[] = [];
   private readonly blocks = new PendingBlocks();
+  private readonly spill: BlockSpill;
   /**
    * The last accepted reading and its block, for the neighbour-overlap rule. One pair suffices: the readers finish
    * a block's readings before the next block's begin.
    */
   private previous: IntervalReading | undefined;
   private previousOrdinal = -1;
-  /** Per self href its first entry; a block's is its BlockInfo, so the commonest entry costs no object here. */
-  private readonly selfLinks = new Map<string, SelfLink | BlockInfo>();
+  /** Per self href its first entry, for every kind but blocks, whose hrefs are in `blockHrefs`. */
+  private readonly selfLinks = new Map<string, SelfLink>();
+  private readonly blockHrefs = new BlockHrefs();
+  /** The entry of the last block: several IntervalBlocks in one entry share its self link. */
+  private lastBlockEntry: EntryInfo | undefined;
   private readonly diagnostics: Diagnostic[] = [];
-  // Candidates by href, per candidate list: a file's thousands of blocks each look up their meter reading, and a
-  // scan of the list per block made linking quadratic in the number of series.
-  private readonly hrefIndex = new WeakMap<Candidate<unknown>[], { size: number; byHref: Map<string, Candidate<unknown>[]> }>();
   private pending: Diagnostic[] = [];
   private readonly perCode = new Map<string, number>();
   private errorCount = 0;
   private warningCount = 0;
 
-  constructor(private readonly options: LinkOptions) {}
+  constructor(private readonly options: LinkOptions) {
+    this.spill = new BlockSpill(options.spillMemoryBytes ?? SPILL_MEMORY_BYTES, options.tempDir);
+  }
+
+  close() {
+    this.spill.close();
+  }
 
   report(d: Diagnostic) {
     if (d.severity === 'error') this.errorCount++;
@@ -194,7 +236,7 @@ class LinkState {
         return void this.customers.push(r);
       case 'IntervalBlock':
         // Its readings are all in: the last one, kept for the neighbour-overlap rule, is not needed any more.
-        this.blocks.register(r.block);
+        this.spill.write(this.blocks.close(r.block));
         if (this.previousOrdinal === r.block.ordinal) this.previous = undefined;
         return;
     }
@@ -210,34 +252,43 @@ class LinkState {
   private repeatsSelfLink(r: Exclude<ReaderEvent, { type: 'Readings' | 'Diagnostic' }>): boolean {
     const self = r.entry.self && normalizeHref(r.entry.self);
     if (!self || r.type === 'UsagePoint' || r.type === 'MeterReading') return false;
-    const kind = r.type === 'CustomerEntity' ? r.kind : r.type;
-    const content = r.type === 'IntervalBlock' ? undefined : JSON.stringify({ ...r, entry: undefined });
     const first = this.selfLinks.get(self);
-    if (!first) {
-      this.selfLinks.set(self, r.type === 'IntervalBlock' ? r.block : { kind, entry: r.entry, contents: content === undefined ? undefined : new Map([[content, r.entry]]) });
+    if (first?.entry === r.entry) return false;
+    const kind = r.type === 'CustomerEntity' ? r.kind : r.type;
+    if (r.type === 'IntervalBlock') {
+      const sibling = r.entry === this.lastBlockEntry;
+      this.lastBlockEntry = r.entry;
+      const repeated = !this.blockHrefs.add(self);
+      if (first) this.collision(kind, self, r.entry, `the ${first.kind} at line ${first.entry.line}`);
+      else if (repeated && !sibling) this.collision(kind, self, r.entry, 'an earlier IntervalBlock');
       return false;
     }
-    const earlier: SelfLink = 'ordinal' in first ? { kind: 'IntervalBlock', entry: first.entry } : first;
-    if (earlier.entry === r.entry) return false;
-    const same = content === undefined || earlier.kind !== kind ? undefined : earlier.contents?.get(content);
+    if (!first) {
+      if (this.blockHrefs.has(self) && r.entry !== this.lastBlockEntry) this.collision(kind, self, r.entry, 'an earlier IntervalBlock');
+      else this.selfLinks.set(self, { kind, entry: r.entry, contents: new Map([[this.content(r), r.entry]]) });
+      return false;
+    }
+    const content = this.content(r);
+    const same = first.kind === kind ? first.contents.get(content) : undefined;
     if (same) {
       this.duplicate(kind, self, r.entry, same);
       return true;
     }
-    if (content !== undefined && earlier.kind === kind) earlier.contents?.set(content, r.entry);
-    this.report({
-      severity: 'warning',
-      code: 'self-link-collision',
-      message: `${kind} has the self link of the ${earlier.kind} at line ${earlier.entry.line}${earlier.kind === kind ? ' with other content' : ''}; both kept`,
-      line: r.entry.line,
-      entity: self,
-    });
+    if (first.kind === kind) first.contents.set(content, r.entry);
+    this.collision(kind, self, r.entry, `the ${first.kind} at line ${first.entry.line}${first.kind === kind ? ' with other content' : ''}`);
     return false;
+  }
+
+  private content(r: Exclude<ReaderEvent, { type: 'Readings' | 'Diagnostic' }>): string {
+    return JSON.stringify({ ...r, entry: undefined });
+  }
+
+  private collision(kind: string, self: string, entry: EntryInfo, earlier: string) {
+    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; both kept`, line: entry.line, entity: self });
   }
 
   /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
   checkReadings(info: BlockInfo, readings: IntervalReading[]): IntervalReading[] {
-    this.blocks.register(info);
     const o = info.ordinal;
     let kept = readings;
     for (let i = 0; i < readings.length; i++) {
@@ -300,7 +351,14 @@ class LinkState {
       serviceLocationUsagePoints: [],
       localTimeParameters: [],
       unusedReadingTypes: [],
-      blockOwner: new Map(),
+      blockOwner: new BlockOwners(),
+      pending: {
+        spilledBlocks: this.spill.count,
+        spilledBytes: this.spill.bytes,
+        spilledToDisk: this.spill.onDisk,
+        peakOpenBlocks: this.blocks.peakOpen,
+        blockHrefsHeld: this.blockHrefs.retained,
+      },
       diagnostics: this.diagnostics,
       errorCount: this.errorCount,
       warningCount: this.warningCount,
@@ -309,9 +367,11 @@ class LinkState {
   }
 
   link(): LinkedFeed {
-    const usagePoints = this.linkUsagePoints();
-    const meterReadings = this.linkMeterReadings(usagePoints);
+    const usagePoints = new Parents(this.linkUsagePoints());
+    const meterReadings = new Parents(this.linkMeterReadings(usagePoints));
     const blockOwner = this.linkBlocks(meterReadings);
+    // The rows are read: the temporary file goes now, not when the consumer finishes with the feed.
+    this.spill.close();
     const summaries = this.summaries.map((s) => ({
       type: s.type,
       usagePoint: this.findParent(s.entry, usagePoints, s.type, ['UsageSummary', 'ElectricPowerUsageSummary'], false)?.linked,
@@ -321,12 +381,12 @@ class LinkState {
     for (const s of summaries) {
       if (!s.usagePoint) this.unlinked(s.type, s.entry, 'usage point');
     }
-    const serviceLocationUsagePoints = this.linkServiceLocations(usagePoints);
-    const linkedReadings = uniqueBy(meterReadings.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
+    const serviceLocationUsagePoints = this.linkServiceLocations(usagePoints.list);
+    const linkedReadings = uniqueBy(meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
     const usedTypes = new Set(linkedReadings.map((m) => m.readingTypeHref));
     return {
       ...this.emptyFeed(),
-      usagePoints: usagePoints.flatMap((u) => (u.linked ? [u.linked] : [])),
+      usagePoints: usagePoints.list.flatMap((u) => (u.linked ? [u.linked] : [])),
       meterReadings: linkedReadings,
       summaries,
       customers: this.customers,
@@ -450,7 +510,7 @@ class LinkState {
 
   // --- meter readings and reading types ---------------------------------------------------------------------
 
-  private linkMeterReadings(usagePoints: Candidate<LinkedUsagePoint>[]): Candidate<LinkedMeterReading>[] {
+  private linkMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
     const out: Candidate<LinkedMeterReading>[] = [];
     const seen = new Set<string>();
     const keys = new Map<string, Candidate<LinkedMeterReading>>();
@@ -495,7 +555,7 @@ class LinkState {
         readingType: rt.fields,
         readingTypeHref: rt.entry.self && normalizeHref(rt.entry.self),
         flow: flowOf(rt.fields),
-        blocks: [],
+        blockCount: 0,
         readingCount: 0,
         valueTotal: 0n,
         costTotal: 0n,
@@ -524,49 +584,47 @@ class LinkState {
 
   // --- interval blocks ---------------------------------------------------------------------------------------
 
-  private linkBlocks(meterReadings: Candidate<LinkedMeterReading>[]): Map<number, LinkedMeterReading> {
-    const owner = new Map<number, LinkedMeterReading>();
+  private linkBlocks(meterReadings: Parents<LinkedMeterReading>): BlockOwners<LinkedMeterReading> {
+    const owner = new BlockOwners<LinkedMeterReading>();
     const coverage = new Map<LinkedMeterReading, Coverage>();
-    for (const info of this.blocks.blocks()) {
-      const o = info.ordinal;
-      const mr = this.findParent(info.entry, meterReadings, 'IntervalBlock', ['IntervalBlock'], true);
-      const name = info.entry.self ?? info.entry.id ?? `IntervalBlock#${o}`;
+    for (const block of this.spill.read()) {
+      const mr = this.findParent(block.entry, meterReadings, 'IntervalBlock', ['IntervalBlock'], true);
       if (!mr || !mr.linked) {
-        if (!mr) this.unlinked('IntervalBlock', info.entry, 'meter reading', info.readingCount);
-        else this.rejectBlock(info, 'block-owner-rejected', `its MeterReading was rejected`);
+        if (!mr) this.unlinked('IntervalBlock', block.entry, 'meter reading', block.readingCount);
+        else this.rejectBlock(block, 'block-owner-rejected', `its MeterReading was rejected`);
         continue;
       }
       const linked = mr.linked;
-      if (info.readingCount > 0 && linked.readingType.uom === undefined) {
-        this.rejectBlock(info, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
+      if (block.readingCount > 0 && linked.readingType.uom === undefined) {
+        this.rejectBlock(block, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
         continue;
       }
       let seen = coverage.get(linked);
       if (!seen) coverage.set(linked, (seen = new Coverage()));
-      if (!this.blocks.coverInto(o, seen)) {
-        this.rejectBlock(info, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
+      if (!seen.addRanges(block.ranges)) {
+        this.rejectBlock(block, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
         continue;
       }
-      this.checkIntervalLength(info, linked, name);
-      owner.set(o, linked);
-      linked.blocks.push(info);
-      linked.readingCount += info.readingCount;
-      linked.valueTotal += this.blocks.total(o, VALUE);
-      linked.costTotal += this.blocks.total(o, COST);
-      const firstStart = this.blocks.firstStart(o);
-      const lastEnd = this.blocks.lastEnd(o);
+      this.checkIntervalLength(block, linked);
+      owner.add(block.ordinal, linked);
+      linked.blockCount++;
+      linked.readingCount += block.readingCount;
+      linked.valueTotal += block.valueTotal;
+      linked.costTotal += block.costTotal;
+      const { firstStart, lastEnd } = block;
       if (firstStart !== undefined && (linked.firstStart === undefined || firstStart < linked.firstStart)) linked.firstStart = firstStart;
       if (lastEnd !== undefined && (linked.lastEnd === undefined || lastEnd > linked.lastEnd)) linked.lastEnd = lastEnd;
     }
     return owner;
   }
 
-  private checkIntervalLength(info: BlockInfo, mr: LinkedMeterReading, name: string) {
+  private checkIntervalLength(block: SpilledBlock, mr: LinkedMeterReading) {
     const expected = mr.readingType.intervalLength;
     if (expected === undefined) return;
     const dst = mr.usagePoint.localTimeParameters?.dstOffset ?? 3600;
     const off: string[] = [];
-    for (const [duration, count] of this.blocks.durations(info.ordinal)) {
+    for (let i = 0; i < block.durations.length; i += 2) {
+      const [duration, count] = [block.durations[i], block.durations[i + 1]];
       // Local days and months are an hour short or long across a DST change: that is not a disagreement.
       if (duration !== expected && Math.abs(duration - expected) !== dst) off.push(`${count}× ${duration} s`);
     }
@@ -575,19 +633,19 @@ class LinkState {
         severity: 'warning',
         code: 'interval-length-mismatch',
         message: `ReadingType intervalLength is ${expected} s but readings last ${off.join(', ')}`,
-        line: info.line,
-        entity: name,
+        line: block.line,
+        entity: blockName(block),
       });
     }
   }
 
-  private rejectBlock(info: BlockInfo, code: string, why: string) {
+  private rejectBlock(block: SpilledBlock, code: string, why: string) {
     this.report({
       severity: 'error',
       code,
-      message: `IntervalBlock rejected with its ${info.readingCount} readings: ${why}`,
-      line: info.line,
-      entity: info.entry.self ?? info.entry.id ?? `IntervalBlock#${info.ordinal}`,
+      message: `IntervalBlock rejected with its ${block.readingCount} readings: ${why}`,
+      line: block.line,
+      entity: blockName(block),
     });
   }
 
@@ -598,27 +656,14 @@ class LinkState {
    * the parent's collection; the child's self href sits under the parent; the parent's `related` names the
    * child or its collection; and, with no links at all, the only candidate in the file.
    */
-  private findParent<T>(
-    child: EntryInfo,
-    parents: Candidate<T>[],
-    childKind: string,
-    collections: string[],
-    reportAmbiguity: boolean,
-  ): Candidate<T> | undefined {
+  private findParent<T>(child: EntryInfo, parents: Parents<T>, childKind: string, collections: string[], reportAmbiguity: boolean): Candidate<T> | undefined {
     const up = child.up && normalizeHref(child.up);
     const self = child.self && normalizeHref(child.self);
-    const bySelf = (href: string | undefined) => (href ? this.candidatesAt(parents, href) : []);
     const rules: (() => Candidate<T>[])[] = [
-      () => bySelf(up),
-      () => collections.flatMap((c) => bySelf(up && parentOf(up, c))),
-      () => collections.flatMap((c) => bySelf(self && parentOf(self, c))),
-      () =>
-        parents.filter((p) =>
-          p.entry.related.some((r) => {
-            const h = normalizeHref(r);
-            return h === self || h === up || (self !== undefined && h === collectionOf(self));
-          }),
-        ),
+      () => parents.withHref(up),
+      () => collections.flatMap((c) => parents.withHref(up && parentOf(up, c))),
+      () => collections.flatMap((c) => parents.withHref(self && parentOf(self, c))),
+      () => [...parents.relating(self), ...parents.relating(up), ...parents.relating(self && collectionOf(self))],
     ];
     for (const rule of rules) {
       const found = uniqueBy(rule(), (p) => p);
@@ -631,19 +676,8 @@ class LinkState {
       }
     }
     // Only a child that names no parent at all may fall to the single candidate; a wrong `up` is an error.
-    if (parents.length === 1 && !child.up) return parents[0];
+    if (parents.list.length === 1 && !child.up) return parents.list[0];
     return undefined;
-  }
-
-  private candidatesAt<T>(parents: Candidate<T>[], href: string): Candidate<T>[] {
-    let index = this.hrefIndex.get(parents);
-    if (!index || index.size !== parents.length) {
-      const byHref = new Map<string, Candidate<unknown>[]>();
-      for (const p of parents) if (p.href !== undefined) byHref.set(p.href, [...(byHref.get(p.href) ?? []), p]);
-      index = { size: parents.length, byHref };
-      this.hrefIndex.set(parents, index);
-    }
-    return (index.byHref.get(href) ?? []) as Candidate<T>[];
   }
 
   private unlinked(kind: string, entry: EntryInfo, what: string, readings?: number) {
@@ -672,6 +706,38 @@ interface Candidate<T> {
   href?: string;
   linked?: T;
 }
+
+const NONE: never[] = [];
+
+/** Candidate parents indexed by self href and by each `related` href, so finding a parent costs no scan. */
+class Parents<T> {
+  private readonly bySelf = new Map<string, Candidate<T>[]>();
+  private readonly byRelated = new Map<string, Candidate<T>[]>();
+
+  constructor(readonly list: Candidate<T>[]) {
+    for (const p of list) {
+      if (p.href) push(this.bySelf, p.href, p);
+      for (const r of p.entry.related) push(this.byRelated, normalizeHref(r), p);
+    }
+  }
+
+  withHref(href: string | undefined): Candidate<T>[] {
+    return (href && this.bySelf.get(href)) || NONE;
+  }
+
+  /** Parents whose `related` links name the href. */
+  relating(href: string | undefined): Candidate<T>[] {
+    return (href && this.byRelated.get(href)) || NONE;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const blockName = (b: SpilledBlock) => b.entry.self ?? b.entry.id ?? `IntervalBlock#${b.ordinal}`;
 
 function uniqueBy<T, K>(items: T[], key: (t: T) => K): T[] {
   const seen = new Set<K>();

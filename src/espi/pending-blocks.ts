@@ -1,3 +1,4 @@
+import { SpilledBlock } from './block-spill';
 import { Coverage } from './coverage';
 import { BlockInfo } from './records';
 
@@ -9,8 +10,8 @@ const LAST_END = 3;
 const DURATION = 4;
 const DURATION_COUNT = 5;
 /** Running sums of raw values and costs, exact below 2^52 (SPILL); beyond it they move into `spilled` as bigint. */
-export const VALUE = 6;
-export const COST = 7;
+const VALUE = 6;
+const COST = 7;
 const STRIDE = 8;
 const EMPTY_ROW = [NaN, NaN, NaN, NaN, 0, 0, 0, 0];
 const SPILL = 2 ** 52;
@@ -18,52 +19,48 @@ const SPILL = 2 ** 52;
 const MAX_DURATIONS = 32;
 
 /**
- * What the linker must know about every block until the end of the file, when owners are decided: its coverage,
- * reading durations, value and cost totals and time span. A large file has a block per day and meter reading, so
- * each block is one row of eight numbers in a shared Float64Array (no object, no boxed number per block); the
- * rare block with a gap, a second reading duration or a total past 2^52 keeps the extra in a side map.
+ * What the linker tracks of the blocks whose readings are streaming: coverage, reading durations, value and cost
+ * totals and time span. Only open blocks are here (one, or the blocks of the entry being read when an entry holds
+ * several): a finished block leaves as a `SpilledBlock`. Each open block is one row of eight numbers in a shared
+ * Float64Array, reused once the block closes; the rare block with a gap, a second reading duration or a total past
+ * 2^52 keeps the extra in a side map.
  */
 export class PendingBlocks {
-  /** The readers number blocks 0, 1, 2, … so rows and infos are indexed by ordinal. */
-  private rows = new Float64Array(STRIDE * 1024);
-  private readonly infos: BlockInfo[] = [];
+  private rows = new Float64Array(STRIDE * 4);
+  /** Row of each open block, by ordinal. */
+  private readonly slots = new Map<number, number>();
+  private readonly free: number[] = [0, 1, 2, 3];
   /** A block's coverage once it has a second, separate range. */
   private readonly trees = new Map<number, Coverage>();
   /** Durations after a block's first, with their counts. */
   private readonly moreDurations = new Map<number, { durations: number[]; counts: number[] }>();
   /** Spilled part of a VALUE or COST sum, keyed by its index in `rows`. */
   private readonly spilled = new Map<number, bigint>();
+  /** Most blocks open at once: what this holds, whatever the file size. */
+  peakOpen = 0;
 
-  constructor() {
-    this.reset(0);
-  }
-
-  register(info: BlockInfo) {
-    if (this.infos[info.ordinal]) return;
-    const needed = (info.ordinal + 1) * STRIDE;
-    if (needed > this.rows.length) {
+  /** Opens the block's row unless it is open already; returns the row's offset. */
+  private row(ordinal: number): number {
+    const slot = this.slots.get(ordinal);
+    if (slot !== undefined) return slot * STRIDE;
+    if (this.free.length === 0) {
       const old = this.rows;
-      this.rows = new Float64Array(Math.max(needed, old.length * 2));
+      this.rows = new Float64Array(old.length * 2);
       this.rows.set(old);
-      this.reset(old.length / STRIDE);
+      for (let s = old.length / STRIDE; s < this.rows.length / STRIDE; s++) this.free.push(s);
     }
-    this.infos[info.ordinal] = info;
-  }
-
-  private reset(fromRow: number) {
-    for (let at = fromRow * STRIDE; at < this.rows.length; at += STRIDE) this.rows.set(EMPTY_ROW, at);
-  }
-
-  /** Registered blocks in ordinal order. */
-  *blocks(): Generator<BlockInfo> {
-    for (const info of this.infos) if (info) yield info;
+    const fresh = this.free.pop()!;
+    this.rows.set(EMPTY_ROW, fresh * STRIDE);
+    this.slots.set(ordinal, fresh);
+    this.peakOpen = Math.max(this.peakOpen, this.slots.size);
+    return fresh * STRIDE;
   }
 
   /** Adds [start, end) to the block's coverage; false, leaving it unchanged, when it overlaps what is covered. */
   cover(ordinal: number, start: number, end: number): boolean {
     const tree = this.trees.get(ordinal);
     if (tree) return tree.add(start, end);
-    const at = ordinal * STRIDE;
+    const at = this.row(ordinal);
     const soleStart = this.rows[at + SOLE_START];
     const soleEnd = this.rows[at + SOLE_END];
     if (Number.isNaN(soleStart)) {
@@ -81,17 +78,9 @@ export class PendingBlocks {
     return true;
   }
 
-  /** Merges the block's coverage into a series'; false (and nothing merged) if any of it overlaps. */
-  coverInto(ordinal: number, series: Coverage): boolean {
-    const tree = this.trees.get(ordinal);
-    if (tree) return series.addAll(tree);
-    const at = ordinal * STRIDE;
-    return Number.isNaN(this.rows[at + SOLE_START]) || series.add(this.rows[at + SOLE_START], this.rows[at + SOLE_END]);
-  }
-
-  /** One accepted reading: its span, duration and, where present, value and cost. */
+  /** One accepted reading (already covered): its span, duration and, where present, value and cost. */
   count(ordinal: number, start: number, end: number, duration: number, value: number | undefined, cost: number | undefined) {
-    const at = ordinal * STRIDE;
+    const at = this.row(ordinal);
     if (value !== undefined) this.sum(at + VALUE, value);
     if (cost !== undefined) this.sum(at + COST, cost);
     const first = this.rows[at + FIRST_START];
@@ -124,26 +113,34 @@ export class PendingBlocks {
     } else this.rows[at] = sum;
   }
 
-  /** The exact VALUE or COST total of a block. */
-  total(ordinal: number, field: typeof VALUE | typeof COST): bigint {
-    const at = ordinal * STRIDE + field;
-    return (this.spilled.get(at) ?? 0n) + BigInt(this.rows[at]);
-  }
-
-  firstStart(ordinal: number): number | undefined {
-    return orUndefined(this.rows[ordinal * STRIDE + FIRST_START]);
-  }
-
-  lastEnd(ordinal: number): number | undefined {
-    return orUndefined(this.rows[ordinal * STRIDE + LAST_END]);
-  }
-
-  /** Distinct reading durations with their counts, in the order first seen. */
-  durations(ordinal: number): [duration: number, count: number][] {
-    const at = ordinal * STRIDE;
-    if (this.rows[at + DURATION_COUNT] === 0) return [];
-    const more = this.moreDurations.get(ordinal);
-    return [[this.rows[at + DURATION], this.rows[at + DURATION_COUNT]], ...(more?.durations.map((d, i): [number, number] => [d, more.counts[i]]) ?? [])];
+  /** The finished block's figures (a block without readings has none); its row is freed. */
+  close(info: BlockInfo): SpilledBlock {
+    const o = info.ordinal;
+    const at = this.row(o);
+    const r = this.rows;
+    const tree = this.trees.get(o);
+    const more = this.moreDurations.get(o);
+    const total = (field: number) => (this.spilled.get(at + field) ?? 0n) + BigInt(r[at + field]);
+    const closed: SpilledBlock = {
+      ordinal: o,
+      line: info.line,
+      entry: info.entry,
+      readingCount: info.readingCount,
+      ranges: tree ? tree.flat() : Number.isNaN(r[at + SOLE_START]) ? [] : [r[at + SOLE_START], r[at + SOLE_END]],
+      durations: r[at + DURATION_COUNT] === 0 ? [] : [r[at + DURATION], r[at + DURATION_COUNT]],
+      valueTotal: total(VALUE),
+      costTotal: total(COST),
+      firstStart: orUndefined(r[at + FIRST_START]),
+      lastEnd: orUndefined(r[at + LAST_END]),
+    };
+    more?.durations.forEach((d, i) => closed.durations.push(d, more.counts[i]));
+    this.trees.delete(o);
+    this.moreDurations.delete(o);
+    this.spilled.delete(at + VALUE);
+    this.spilled.delete(at + COST);
+    this.slots.delete(o);
+    this.free.push(at / STRIDE);
+    return closed;
   }
 }
 

@@ -284,13 +284,13 @@ function usageSummaryXml(s: UsageSummaryRecord, generatedAt: number): string {
  * (`EspiCustomerFeedWriter`).
  */
 export async function writeCollectedUsageFeed(out: Writable, collected: CollectedFeed, options: FeedWriterOptions): Promise<void> {
-  const { feed, blockReadings } = collected;
+  const { feed, blocks, blockReadings } = collected;
   const writer = new EspiUsageFeedWriter(out, options);
   for (const up of feed.usagePoints) {
     const upRef = await writer.usagePoint(up);
     for (const mr of feed.meterReadings.filter((m) => m.usagePoint === up)) {
       const mrRef = await writer.meterReading(upRef, mr);
-      for (const block of mr.blocks) await writer.intervalBlock(mrRef, { interval: block.interval, readings: blockReadings.get(block.ordinal) ?? [] });
+      for (const block of blocks.get(mr) ?? []) await writer.intervalBlock(mrRef, { interval: block.interval, readings: blockReadings.get(block.ordinal) ?? [] });
     }
     for (const summary of feed.summaries.filter((s) => s.usagePoint === up)) await writer.usageSummary(upRef, summary);
   }

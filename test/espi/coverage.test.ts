@@ -40,18 +40,19 @@ test('Coverage merges touching ranges in either direction and keeps gaps apart',
   assert.equal(gaps.add(19, 20), true, 'fits the gap');
 });
 
-test('Coverage.addAll refuses a coverage with any overlap and merges nothing then', () => {
+test('Coverage.addRanges refuses ranges with any overlap and merges nothing then', () => {
   const a = new Coverage();
   a.add(0, 10);
   a.add(20, 30);
   const b = new Coverage();
   b.add(40, 50);
   b.add(25, 26);
-  assert.equal(a.addAll(b), false);
+  assert.equal(a.addRanges(b.flat()), false);
   assert.ok(a.add(40, 50), 'nothing of b was merged');
   const c = new Coverage();
   c.add(10, 20);
   c.add(60, 70);
-  assert.ok(a.addAll(c));
+  assert.ok(a.addRanges(c.flat()));
+  assert.deepEqual(a.flat().sort((x, y) => x - y), [0, 20, 20, 30, 40, 50, 60, 70]);
   assert.equal(a.add(15, 16), false);
 });

@@ -30,7 +30,8 @@ test('SCE net-metering CSV: delivered and received kept apart, exact Wh, local t
   // 2022-08-01 00:00 Pacific daylight time is 07:00 UTC; 17 days later, the same.
   assert.equal(iso(delivered.firstStart), '2022-08-01T07:00:00.000Z');
   assert.equal(iso(delivered.lastEnd), '2022-08-18T07:00:00.000Z');
-  assert.equal(delivered.blocks.length, 17);
+  assert.equal(delivered.blockCount, 17);
+  assert.equal(c.blocks.get(delivered)!.length, 17);
 });
 
 test('synthetic CSV across both DST changes: skipped times refused, repeated hour taken in order, third repeat a duplicate', async () => {

@@ -56,7 +56,7 @@ function records(c: CollectedFeed, ltpFromFile: boolean) {
       costTotal: m.costTotal,
       firstStart: m.firstStart,
       lastEnd: m.lastEnd,
-      blocks: m.blocks.map((b) => b.interval),
+      blocks: c.blocks.get(m)!.map((b) => b.interval),
       readings: c.readings.get(m)!.map(({ line: _line, ...r }) => r),
     })),
     summaries: feed.summaries.map((s) => ({ type: s.type, fields: s.fields, usagePoint: feed.usagePoints.indexOf(s.usagePoint!) })),

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectImport, importEspiAtom } from '../../src/espi';
-
-const ATOM = 'http://www.w3.org/2005/Atom';
-const ESPI = 'http://naesb.org/espi';
-
-function entry(self: string, up: string | undefined, related: string[], content: string): string {
-  const links = [`<link rel="self" href="${self}"/>`, up ? `<link rel="up" href="${up}"/>` : '', ...related.map((r) => `<link rel="related" href="${r}"/>`)];
-  return `<entry><id>urn:uuid:${self}</id>${links.join('')}<content>${content}</content></entry>\n`;
-}
-
-function reading(start: string, duration: string, value: string): string {
-  return `<IntervalReading><timePeriod><duration>${duration}</duration><start>${start}</start></timePeriod><value>${value}</value></IntervalReading>`;
-}
+import { ATOM, ESPI, entry, reading } from './support';
 
 function feed(readingType: string, readings: string[], blocks = 1): string {
   const up = '/RetailCustomer/1/UsagePoint/1';
