@@ -5,6 +5,7 @@ export enum QueueNameValue {
   IMPORTS = 'imports',
   ODS_EXTRACT = 'ods-extract',
   MAINTENANCE = 'maintenance',
+  CIM_REPLIES = 'cim-replies',
 }
 
 registerEnumType(QueueNameValue, {
@@ -14,5 +15,6 @@ registerEnumType(QueueNameValue, {
     IMPORTS: { description: 'File loads (import-file jobs) and the inbox scan.' },
     ODS_EXTRACT: { description: 'The ODS extract-and-load.' },
     MAINTENANCE: { description: 'Database maintenance (reading partitions).' },
+    CIM_REPLIES: { description: 'Asynchronous CIM replies posted to a ReplyAddress (cim-reply jobs).' },
   },
 });
