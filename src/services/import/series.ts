@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { LinkedFeed, LinkedMeterReading, LinkedUsagePoint, ReadingTypeFields } from '../../espi';
+import { localTimeParametersFor, type LinkedFeed, type LinkedMeterReading, type LinkedUsagePoint, type ReadingTypeFields } from '../../espi';
 import { ianaZoneFor } from './zone';
 
 // Usage points, reading types and meter readings of a file, upserted by natural key. They are few per file (one per
@@ -38,7 +38,9 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
       zone = fallbackZone;
     }
     if (up.serviceKind === undefined) warnings.push(`usage point ${up.href ?? up.key}: no ServiceCategory kind, stored as electricity (0)`);
-    const ltp = up.localTimeParameters;
+    // A file without LocalTimeParameters gets those of the zone its local days are counted in, as our export writes
+    // them: stored either way, so loading our own export of it back changes nothing.
+    const ltp = up.localTimeParameters ?? localTimeParametersFor(zone, yearsOf(feed, up)[0]);
     return [
       externalIdOf(up, sourceSystem),
       up.serviceKind ?? 0,
