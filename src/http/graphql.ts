@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../schema/context';
 import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
+import { jitGateway } from './jit-executor';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
@@ -85,7 +86,7 @@ export async function createGraphQLMiddleware(options: {
   queryLimits?: QueryLimits;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: options.schema,
+    gateway: jitGateway(options.schema),
     introspection: !options.production,
     // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
     stopOnTerminationSignals: false,
