@@ -24,9 +24,11 @@ import { ensureIntervalPartitions } from '../src/services/partitions';
  *       with that customer's own token, against `usage-portal api` in its own process
  * at the same concurrency. Prints requests/s and p50/p99 latency of each, and c/a and c/b. Asserts nothing.
  *
- *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15] [--cpu-prof DIR]
+ *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15] [--cpu-prof DIR] [--pg-dir DIR]
  * --cpu-prof writes a V8 CPU profile of the API process into DIR (NODE_OPTIONS may not carry --cpu-prof).
- * Uses BENCH_DATABASE_URL (a server URL) when set, else an embedded PostgreSQL in the temp folder.
+ * Uses BENCH_DATABASE_URL (a server URL) when set, else an embedded PostgreSQL in the temp folder, or in --pg-dir,
+ * which is kept. With either, the database bench_api_<usage points> is kept too, and a later run that finds it loaded
+ * only migrates it (loading 1 000 usage points takes ~25 minutes).
  */
 
 const args = new Map<string, string>();
@@ -35,6 +37,8 @@ const USAGE_POINTS = Number(args.get('usage-points') ?? 1000);
 const CONNECTIONS = Number(args.get('connections') ?? 16);
 const SECONDS = Number(args.get('seconds') ?? 15);
 const CPU_PROF_DIR = args.get('cpu-prof');
+const PG_DIR = args.get('pg-dir');
+const KEEP = Boolean(PG_DIR ?? process.env.BENCH_DATABASE_URL);
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Sydney'];
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 const log = (message: string) => process.stderr.write(`[bench/api] ${message}\n`);
@@ -55,23 +59,42 @@ function freePort(): Promise<number> {
   });
 }
 
-async function createDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_api_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+/** The database URL, and whether it already holds the data (a kept database of an earlier run). */
+async function createDatabase(serverUrl: string): Promise<{ url: string; loaded: boolean }> {
+  const name = KEEP ? `bench_api_${USAGE_POINTS}` : `bench_api_${process.pid}`;
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    if (KEEP && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount) {
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      // The monthly rollups are the load's last step: a run stopped before them left an unusable database.
+      const [{ loaded }] = (
+        await db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [USAGE_POINTS]).catch(() => ({ rows: [{ loaded: false }] }))
+      ).rows;
+      await db.end();
+      if (loaded) return { url: url.toString(), loaded: true };
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: url.toString(), loaded: false };
 }
 
 /** N customers, each with one usage point (zones in turn) and a year of 15-minute Wh readings, plus rollups. */
-async function load(url: string): Promise<void> {
+async function load(url: string, loaded: boolean): Promise<void> {
   const db = createDataSource(url);
   await db.initialize();
   await runMigrations(db, pino({ level: 'warn' }));
+  if (loaded) {
+    log(`reusing the loaded database ${new URL(url).pathname.slice(1)}`);
+    await db.destroy();
+    return;
+  }
   const from = new Date('2023-12-31T00:00:00Z');
   const to = new Date('2025-01-02T00:00:00Z');
   await ensureIntervalPartitions(db, from, to);
@@ -226,11 +249,11 @@ async function main(): Promise<void> {
   try {
     let serverUrl = process.env.BENCH_DATABASE_URL;
     if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+      embedded = await startEmbeddedPostgres({ dataDir: PG_DIR ?? join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
       serverUrl = embedded.serverUrl;
     }
-    const url = await createDatabase(serverUrl);
-    await load(url);
+    const { url, loaded } = await createDatabase(serverUrl);
+    await load(url, loaded);
     const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
     const a = pgbench(
       url,
