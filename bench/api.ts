@@ -165,7 +165,7 @@ function pgbench(url: string, name: string, script: string, work: string): Figur
   return { name, rps: tps, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-async function startApi(url: string, port: number): Promise<ChildProcess> {
+async function startApi(url: string, port: number, cacheMb: string): Promise<ChildProcess> {
   const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'cli.js'), 'api'], {
     // NODE_ENV=production as deployed: graphql-js skips its development-only checks, introspection is off.
@@ -177,6 +177,7 @@ async function startApi(url: string, port: number): Promise<ChildProcess> {
       HOST: '127.0.0.1',
       JWT_SECRET,
       LOG_LEVEL: 'warn',
+      USAGE_CACHE_MB: cacheMb,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-data-')),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -195,8 +196,24 @@ async function startApi(url: string, port: number): Promise<ChildProcess> {
 const QUERY = `query($id: ID!, $from: DateTime!, $to: DateTime!) { usagePoint(id: $id) { usage(from: $from, to: $to, resolution: DAY) {
   unit total cost buckets { start end value cost readings expected estimated } } } }`;
 
-async function graphqlBench(url: string, apiUrl: string): Promise<Figures> {
-  const config = { jwt: { secret: JWT_SECRET }, dataDir: tmpdir() };
+const config = { jwt: { secret: JWT_SECRET }, dataDir: tmpdir() };
+
+/** Hits and misses of the API's usage cache so far, from its /metrics. */
+async function cacheLookups(apiUrl: string): Promise<{ hit: number; miss: number }> {
+  const token = await mintToken(config, { role: Role.OPS, ttlSeconds: 600 });
+  const text = await (await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const count = (result: string) => Number(new RegExp(`usage_portal_usage_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss') };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc: what a request costs whatever else runs. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function graphqlBench(url: string, apiUrl: string, name: string, apiPid: number): Promise<Figures & { hitRatio: number; cpuMs: number }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query(
@@ -237,9 +254,15 @@ async function graphqlBench(url: string, apiUrl: string): Promise<Figures> {
       ],
     });
   await run(3);
+  const before = await cacheLookups(apiUrl);
+  const cpuBefore = cpuSeconds(apiPid);
   const result = await run(SECONDS);
+  const cpu = cpuSeconds(apiPid) - cpuBefore;
+  const after = await cacheLookups(apiUrl);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
-  return { name: '(c) GraphQL usage(DAY), one year', rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const hits = after.hit - before.hit;
+  const lookups = hits + after.miss - before.miss;
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, hitRatio: lookups ? hits / lookups : 0, cpuMs: (cpu * 1000) / result.requests.total };
 }
 
 async function main(): Promise<void> {
@@ -276,14 +299,29 @@ WHERE usage_point_id = :up AND meter_reading_id = :up AND local_date >= '2024-01
 `,
       work,
     );
-    const port = await freePort();
-    api = await startApi(url, port);
-    const c = await graphqlBench(url, `http://127.0.0.1:${port}`);
+    // (c) twice, each against a fresh API process: with the usage cache as deployed (its hit ratio over the timed
+    // run, after a 3 s warm-up on random points), and with the cache off (every answer computed).
+    const cs = [];
+    for (const [cacheMb, name] of [
+      ['64', '(c) GraphQL usage(DAY), one year, cache on'],
+      ['0', '(c) GraphQL usage(DAY), one year, cache off'],
+    ] as const) {
+      const port = await freePort();
+      api = await startApi(url, port, cacheMb);
+      cs.push(await graphqlBench(url, `http://127.0.0.1:${port}`, name, api.pid as number));
+      api.kill('SIGTERM');
+      await new Promise((r) => api?.once('exit', r));
+    }
     process.stdout.write(`usage API, ${USAGE_POINTS} usage points × one year of 15-minute readings, ${CONNECTIONS} concurrent clients, ${SECONDS} s each\n`);
-    for (const f of [a, b, c]) {
+    for (const f of [a, b, ...cs]) {
       process.stdout.write(`  ${f.name.padEnd(48)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms\n`);
     }
-    process.stdout.write(`  c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)\n`);
+    for (const c of cs) {
+      const hitRatio = c.name.endsWith('on') ? `   cache hit ratio ${(c.hitRatio * 100).toFixed(1)} %` : '';
+      process.stdout.write(
+        `  ${c.name}: c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)   API CPU ${c.cpuMs.toFixed(2)} ms/request${hitRatio}\n`,
+      );
+    }
   } finally {
     if (api && api.exitCode === null) {
       api.kill('SIGTERM');

@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../schema/context';
 import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
+import type { UsageCache } from '../services/usage/usage-cache';
 import { jitGateway } from './jit-executor';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
@@ -84,6 +85,8 @@ export async function createGraphQLMiddleware(options: {
   /** What admin mutations need to start imports and extracts. */
   jobs: { queues: Queues; config: Config };
   queryLimits?: QueryLimits;
+  /** Shared by every request of the process; none: usage series are computed on every request. */
+  usageCache?: UsageCache;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
@@ -118,7 +121,7 @@ export async function createGraphQLMiddleware(options: {
           logger: req.log,
           principal,
           clientAddress: req.ip ?? 'unknown',
-          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log }),
+          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log }, options.usageCache),
         };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
