@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
@@ -10,6 +9,7 @@ import { NodeResolver } from '../resolvers/node.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { DateTimeScalar } from './date-time.scalar';
 
 export const resolvers = [
   ViewerResolver,
@@ -32,7 +32,7 @@ export async function buildPortalSchema(): Promise<GraphQLSchema> {
     resolvers: [...resolvers],
     // Inputs are checked by the services (with the argument's path in the error), not by class-validator.
     validate: false,
-    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
   const query = schema.getQueryType();
   if (query) query.description = 'Entry points: the signed-in viewer, objects by global id, and paginated lists, all limited to what the caller may see.';
