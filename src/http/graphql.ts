@@ -12,6 +12,7 @@ import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
+import { jitGateway } from './jit-executor';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
@@ -88,7 +89,7 @@ export async function createGraphQLMiddleware(options: {
   usageCache?: UsageCache;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: options.schema,
+    gateway: jitGateway(options.schema),
     introspection: !options.production,
     // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
     stopOnTerminationSignals: false,

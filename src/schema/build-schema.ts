@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
@@ -10,6 +10,7 @@ import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { DateTimeScalar } from './date-time.scalar';
+import { resolveNodeType } from './node.interface';
 
 export const resolvers = [
   ViewerResolver,
@@ -41,6 +42,11 @@ export async function buildPortalSchema(): Promise<GraphQLSchema> {
     if (!isObjectType(type)) throw new Error(`${name} is not an object type of the schema`);
     for (const field of Object.values(type.getFields())) field.resolve = undefined;
   }
+  // type-graphql wraps resolveType in an async function; graphql-jit (src/http/jit-executor.ts) needs the type name
+  // synchronously, as graphql-js also accepts it.
+  const node = schema.getType('Node');
+  if (!isInterfaceType(node)) throw new Error('Node is not an interface of the schema');
+  node.resolveType = resolveNodeType;
   return schema;
 }
 
