@@ -14,7 +14,7 @@ import { ESTIMATED_QUALITY_MASK } from '../src/entities';
 import { toGlobalId } from '../src/services/access/global-id';
 import { formatScaled } from '../src/services/usage/decimal';
 import { ensureIntervalPartitions } from '../src/services/partitions';
-import { createDatabase, withBenchServer } from './support';
+import { withBenchServer } from './support';
 
 /**
  * The usage API against the database doing the same work, in one run on the same data:
@@ -24,9 +24,11 @@ import { createDatabase, withBenchServer } from './support';
  *       with that customer's own token, against `usage-portal api` in its own process
  * at the same concurrency. Prints requests/s and p50/p99 latency of each, and c/a and c/b. Asserts nothing.
  *
- *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15] [--cpu-prof DIR]
+ *   node dist/bench/api.js [--usage-points 1000] [--connections 16] [--seconds 15] [--cpu-prof DIR] [--pg-dir DIR]
  * --cpu-prof writes a V8 CPU profile of the API process into DIR (NODE_OPTIONS may not carry --cpu-prof).
- * Uses BENCH_DATABASE_URL (a server URL) when set, else an embedded PostgreSQL in the temp folder.
+ * Uses BENCH_DATABASE_URL (a server URL) when set, else an embedded PostgreSQL in the temp folder, or in --pg-dir,
+ * which is kept. With either, the database bench_api_<usage points> is kept too, and a later run that finds it loaded
+ * only migrates it (loading 1 000 usage points takes ~25 minutes).
  */
 
 const args = new Map<string, string>();
@@ -35,6 +37,8 @@ const USAGE_POINTS = Number(args.get('usage-points') ?? 1000);
 const CONNECTIONS = Number(args.get('connections') ?? 16);
 const SECONDS = Number(args.get('seconds') ?? 15);
 const CPU_PROF_DIR = args.get('cpu-prof');
+const PG_DIR = args.get('pg-dir');
+const KEEP = Boolean(PG_DIR ?? process.env.BENCH_DATABASE_URL);
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Sydney'];
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 const log = (message: string) => process.stderr.write(`[bench/api] ${message}\n`);
@@ -55,11 +59,42 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The database URL, and whether it already holds the data (a kept database of an earlier run). */
+async function createDatabase(serverUrl: string): Promise<{ url: string; loaded: boolean }> {
+  const name = KEEP ? `bench_api_${USAGE_POINTS}` : `bench_api_${process.pid}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    if (KEEP && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount) {
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      // The monthly rollups are the load's last step: a run stopped before them left an unusable database.
+      const [{ loaded }] = (
+        await db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [USAGE_POINTS]).catch(() => ({ rows: [{ loaded: false }] }))
+      ).rows;
+      await db.end();
+      if (loaded) return { url: url.toString(), loaded: true };
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: url.toString(), loaded: false };
+}
+
 /** N customers, each with one usage point (zones in turn) and a year of 15-minute Wh readings, plus rollups. */
-async function load(url: string): Promise<void> {
+async function load(url: string, loaded: boolean): Promise<void> {
   const db = createDataSource(url);
   await db.initialize();
   await runMigrations(db, pino({ level: 'warn' }));
+  if (loaded) {
+    log(`reusing the loaded database ${new URL(url).pathname.slice(1)}`);
+    await db.destroy();
+    return;
+  }
   const from = new Date('2023-12-31T00:00:00Z');
   const to = new Date('2025-01-02T00:00:00Z');
   await ensureIntervalPartitions(db, from, to);
@@ -130,7 +165,7 @@ function pgbench(url: string, name: string, script: string, work: string): Figur
   return { name, rps: tps, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-async function startApi(url: string, port: number): Promise<ChildProcess> {
+async function startApi(url: string, port: number, cacheMb: string): Promise<ChildProcess> {
   const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'cli.js'), 'api'], {
     // NODE_ENV=production as deployed: graphql-js skips its development-only checks, introspection is off.
@@ -142,6 +177,7 @@ async function startApi(url: string, port: number): Promise<ChildProcess> {
       HOST: '127.0.0.1',
       JWT_SECRET,
       LOG_LEVEL: 'warn',
+      USAGE_CACHE_MB: cacheMb,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-api-data-')),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -160,8 +196,24 @@ async function startApi(url: string, port: number): Promise<ChildProcess> {
 const QUERY = `query($id: ID!, $from: DateTime!, $to: DateTime!) { usagePoint(id: $id) { usage(from: $from, to: $to, resolution: DAY) {
   unit total cost buckets { start end value cost readings expected estimated } } } }`;
 
-async function graphqlBench(url: string, apiUrl: string): Promise<Figures> {
-  const config = { jwt: { secret: JWT_SECRET }, dataDir: tmpdir() };
+const config = { jwt: { secret: JWT_SECRET }, dataDir: tmpdir() };
+
+/** Hits and misses of the API's usage cache so far, from its /metrics. */
+async function cacheLookups(apiUrl: string): Promise<{ hit: number; miss: number }> {
+  const token = await mintToken(config, { role: Role.OPS, ttlSeconds: 600 });
+  const text = await (await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const count = (result: string) => Number(new RegExp(`usage_portal_usage_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss') };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc: what a request costs whatever else runs. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function graphqlBench(url: string, apiUrl: string, name: string, apiPid: number): Promise<Figures & { hitRatio: number; cpuMs: number }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query(
@@ -202,54 +254,84 @@ async function graphqlBench(url: string, apiUrl: string): Promise<Figures> {
       ],
     });
   await run(3);
+  const before = await cacheLookups(apiUrl);
+  const cpuBefore = cpuSeconds(apiPid);
   const result = await run(SECONDS);
+  const cpu = cpuSeconds(apiPid) - cpuBefore;
+  const after = await cacheLookups(apiUrl);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
-  return { name: '(c) GraphQL usage(DAY), one year', rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const hits = after.hit - before.hit;
+  const lookups = hits + after.miss - before.miss;
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, hitRatio: lookups ? hits / lookups : 0, cpuMs: (cpu * 1000) / result.requests.total };
 }
 
-async function main(): Promise<void> {
-  let api: ChildProcess | undefined;
-  await withBenchServer('api', async (work, serverUrl) => {
-    try {
-      const url = await createDatabase(serverUrl, `bench_api_${process.pid}`);
-      await load(url);
-      const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
-      const a = pgbench(
-        url,
-        '(a) SQL local-day aggregation of the readings',
-        `\\set up random(1, ${USAGE_POINTS})
+/** (a), (b) and (c) on the server at `serverUrl`; `onApi` learns each API process, so the caller can stop it. */
+async function measure(work: string, serverUrl: string, onApi: (api: ChildProcess) => ChildProcess): Promise<void> {
+  const { url, loaded } = await createDatabase(serverUrl);
+  await load(url, loaded);
+  const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
+  const a = pgbench(
+    url,
+    '(a) SQL local-day aggregation of the readings',
+    `\\set up random(1, ${USAGE_POINTS})
 SELECT (r.start AT TIME ZONE u.time_zone)::date AS day, sum(r.value) AS value, sum(r.cost) AS cost, count(*) AS readings,
   count(*) FILTER (WHERE r.quality & ${ESTIMATED_QUALITY_MASK} <> 0) AS estimated
 FROM usage_point u JOIN interval_reading r ON r.usage_point_id = u.id AND r.meter_reading_id = u.id
 WHERE u.id = :up AND r.start >= ${year('u.time_zone')} AND r.start < ${year('u.time_zone')} + interval '1 year'
 GROUP BY 1 ORDER BY 1;
 `,
-        work,
-      );
-      const b = pgbench(
-        url,
-        '(b) SQL 365 precomputed daily rows',
-        `\\set up random(1, ${USAGE_POINTS})
+    work,
+  );
+  const b = pgbench(
+    url,
+    '(b) SQL 365 precomputed daily rows',
+    `\\set up random(1, ${USAGE_POINTS})
 SELECT local_date, value_sum, cost_sum, readings, estimated, expected FROM usage_daily
 WHERE usage_point_id = :up AND meter_reading_id = :up AND local_date >= '2024-01-01' AND local_date < '2025-01-01' ORDER BY local_date;
 `,
-        work,
-      );
-      const port = await freePort();
-      api = await startApi(url, port);
-      const c = await graphqlBench(url, `http://127.0.0.1:${port}`);
-      process.stdout.write(`usage API, ${USAGE_POINTS} usage points × one year of 15-minute readings, ${CONNECTIONS} concurrent clients, ${SECONDS} s each\n`);
-      for (const f of [a, b, c]) {
-        process.stdout.write(`  ${f.name.padEnd(48)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms\n`);
+    work,
+  );
+  // (c) twice, each against a fresh API process: with the usage cache as deployed (its hit ratio over the timed
+  // run, after a 3 s warm-up on random points), and with the cache off (every answer computed).
+  const cs = [];
+  for (const [cacheMb, name] of [
+    ['64', '(c) GraphQL usage(DAY), one year, cache on'],
+    ['0', '(c) GraphQL usage(DAY), one year, cache off'],
+  ] as const) {
+    const port = await freePort();
+    const api = onApi(await startApi(url, port, cacheMb));
+    cs.push(await graphqlBench(url, `http://127.0.0.1:${port}`, name, api.pid as number));
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+  }
+  process.stdout.write(`usage API, ${USAGE_POINTS} usage points × one year of 15-minute readings, ${CONNECTIONS} concurrent clients, ${SECONDS} s each\n`);
+  for (const f of [a, b, ...cs]) {
+    process.stdout.write(`  ${f.name.padEnd(48)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms\n`);
+  }
+  for (const c of cs) {
+    const hitRatio = c.name.endsWith('on') ? `   cache hit ratio ${(c.hitRatio * 100).toFixed(1)} %` : '';
+    process.stdout.write(
+      `  ${c.name}: c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)   API CPU ${c.cpuMs.toFixed(2)} ms/request${hitRatio}\n`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  let api: ChildProcess | undefined;
+  await withBenchServer(
+    'api',
+    async (work, serverUrl) => {
+      try {
+        await measure(work, serverUrl, (started) => (api = started));
+      } finally {
+        if (api && api.exitCode === null) {
+          api.kill('SIGTERM');
+          await new Promise((r) => api?.once('exit', r));
+        }
       }
-      process.stdout.write(`  c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 10)   c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.5)   p99(c) = ${c.p99.toFixed(1)} ms (target < 50)\n`);
-    } finally {
-      if (api && api.exitCode === null) {
-        api.kill('SIGTERM');
-        await new Promise((r) => api?.once('exit', r));
-      }
-    }
-  });
+    },
+    PG_DIR,
+  );
 }
 
 main().catch((error) => {

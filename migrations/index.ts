@@ -1,6 +1,13 @@
 import { PortalSchema1764300000000 } from './1764300000000-PortalSchema';
 import { ExtractWatermark1764400000000 } from './1764400000000-ExtractWatermark';
 import { IntervalReadingWithoutForeignKey1764500000000 } from './1764500000000-IntervalReadingWithoutForeignKey';
+import { UsageDataVersion1764600000000 } from './1764600000000-UsageDataVersion';
 import { CimMessage1764900000000 } from './1764900000000-CimMessage';
 
-export const migrations = [PortalSchema1764300000000, ExtractWatermark1764400000000, IntervalReadingWithoutForeignKey1764500000000, CimMessage1764900000000];
+export const migrations = [
+  PortalSchema1764300000000,
+  ExtractWatermark1764400000000,
+  IntervalReadingWithoutForeignKey1764500000000,
+  UsageDataVersion1764600000000,
+  CimMessage1764900000000,
+];

@@ -43,6 +43,8 @@ export interface Config {
   migrateOnStart: boolean;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** Heap an API process may spend on computed usage series; 0 turns the cache off. */
+  usageCacheBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -158,5 +160,6 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
+    usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
   };
 }

@@ -42,6 +42,10 @@ export class UsagePoint extends SourcedRecord {
   @Column({ type: 'text', name: 'time_zone', nullable: true })
   timeZone: string | null;
 
+  // Bumped by the loader with every change to what usage() answers for this point: API caches key on it.
+  @Column({ type: 'bigint', name: 'data_version', default: 0 })
+  dataVersion: string;
+
   // ESPI LocalTimeParameters exactly as received, so the zone resolution can be redone or audited.
   @Column({ type: 'integer', name: 'tz_offset', nullable: true })
   tzOffset: number | null;

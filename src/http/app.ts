@@ -8,9 +8,10 @@ import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
-import type { PortalMetrics } from '../metrics/portal-metrics';
+import { registerUsageCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
+import { UsageCache } from '../services/usage/usage-cache';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
@@ -53,9 +54,12 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const server = createServer(app);
+  const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
+  if (usageCache) registerUsageCacheMetrics(options.metrics, usageCache);
   const { middleware, apollo } = await createGraphQLMiddleware({
     ...options,
     httpServer: server,
+    usageCache,
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queues: options.queues, config: options.config },
   });

@@ -11,6 +11,8 @@ import type { GraphQLContext } from '../schema/context';
 import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
+import type { UsageCache } from '../services/usage/usage-cache';
+import { jitGateway } from './jit-executor';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
@@ -83,9 +85,11 @@ export async function createGraphQLMiddleware(options: {
   /** What admin mutations need to start imports and extracts. */
   jobs: { queues: Queues; config: Config };
   queryLimits?: QueryLimits;
+  /** Shared by every request of the process; none: usage series are computed on every request. */
+  usageCache?: UsageCache;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: options.schema,
+    gateway: jitGateway(options.schema),
     introspection: !options.production,
     // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
     stopOnTerminationSignals: false,
@@ -117,7 +121,7 @@ export async function createGraphQLMiddleware(options: {
           logger: req.log,
           principal,
           clientAddress: req.ip ?? 'unknown',
-          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }),
+          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }, options.usageCache),
         };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;

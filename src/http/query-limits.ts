@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, getVariableValues, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
 
@@ -97,10 +97,13 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS, ca
     async requestDidStart() {
       let report: { requested: number; maximum: number; remaining: number } | undefined;
       return {
-        async didResolveOperation({ request, document, schema, contextValue, operationName }) {
+        async didResolveOperation({ request, document, schema, contextValue, operationName, operation }) {
           const { depth, aliases } = measure(document, operationName);
           if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
           if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
+          // Variables that do not coerce: execution refuses the operation before any resolver runs, with graphql-js's
+          // BAD_USER_INPUT errors. Pricing it would throw the first of them from here, where it became an internal error.
+          if (getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {}).errors) return;
           const requested = getComplexity({
             schema,
             query: document,

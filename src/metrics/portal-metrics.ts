@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
 import { countJobs, type Queues } from '../jobs/queues';
+import type { UsageCache } from '../services/usage/usage-cache';
 
 /** One registry per running system, so tests that start several systems in one process do not share series. */
 export interface PortalMetrics {
@@ -86,6 +87,33 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
       this.set({ state: 'total' }, p.totalCount);
       this.set({ state: 'idle' }, p.idleCount);
       this.set({ state: 'waiting' }, p.waitingCount);
+    },
+  });
+}
+
+/** The usage cache's lookups and size, read at scrape time. */
+export function registerUsageCacheMetrics(metrics: PortalMetrics, cache: UsageCache): void {
+  new Counter({
+    name: 'usage_portal_usage_cache_lookups_total',
+    help: 'Usage series cache lookups by result (hit, miss), in this process.',
+    labelNames: ['result'],
+    registers: [metrics.registry],
+    collect() {
+      const { hits, misses } = cache.stats();
+      this.reset();
+      this.inc({ result: 'hit' }, hits);
+      this.inc({ result: 'miss' }, misses);
+    },
+  });
+  new Gauge({
+    name: 'usage_portal_usage_cache_bytes',
+    help: 'Estimated heap held by cached usage series, and the configured bound.',
+    labelNames: ['kind'],
+    registers: [metrics.registry],
+    collect() {
+      const { bytes, maxBytes } = cache.stats();
+      this.set({ kind: 'used' }, bytes);
+      this.set({ kind: 'max' }, maxBytes);
     },
   });
 }

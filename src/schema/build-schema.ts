@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
@@ -14,6 +13,8 @@ import { JobQueueResolver, JobResolver } from '../resolvers/ops.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { DateTimeScalar } from './date-time.scalar';
+import { resolveNodeType } from './node.interface';
 
 export const resolvers = [
   ViewerResolver,
@@ -41,7 +42,7 @@ export async function buildPortalSchema(): Promise<GraphQLSchema> {
     resolvers: [...resolvers],
     // Inputs are checked by the services (with the argument's path in the error), not by class-validator.
     validate: false,
-    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
   const query = schema.getQueryType();
   if (query) query.description = 'Entry points: the signed-in viewer, objects by global id, and paginated lists, all limited to what the caller may see.';
@@ -50,6 +51,11 @@ export async function buildPortalSchema(): Promise<GraphQLSchema> {
     if (!isObjectType(type)) throw new Error(`${name} is not an object type of the schema`);
     for (const field of Object.values(type.getFields())) field.resolve = undefined;
   }
+  // type-graphql wraps resolveType in an async function; graphql-jit (src/http/jit-executor.ts) needs the type name
+  // synchronously, as graphql-js also accepts it.
+  const node = schema.getType('Node');
+  if (!isInterfaceType(node)) throw new Error('Node is not an interface of the schema');
+  node.resolveType = resolveNodeType;
   return schema;
 }
 

@@ -1,13 +1,13 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { ArgsType, Field, ID } from 'type-graphql';
 import { FlowDirection } from './flow-direction.enum';
 
 @ArgsType()
 export class CompletenessArgs {
-  @Field(() => GraphQLDateTime, { description: 'Start of the range, inclusive.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the range, inclusive.' })
   from: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the range, exclusive (at most about 10 years).' })
+  @Field(() => DateTimeScalar, { description: 'End of the range, exclusive (at most about 10 years).' })
   to: Date;
 
   @Field(() => String, { nullable: true, description: "IANA time zone of the days; the usage point's zone when omitted." })

@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DayCompleteness } from './day-completeness.type';
 import { MeterReading } from './meter-reading.type';
@@ -20,7 +20,7 @@ export class Completeness {
   @Field(() => Int, { description: 'Estimated intervals over the range.' })
   estimated: number;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Data through: end of the latest reading of the series, at any date; null without readings.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Data through: end of the latest reading of the series, at any date; null without readings.' })
   dataThrough: Date | null;
 
   @Field(() => MeterReading, { description: 'The series examined.' })

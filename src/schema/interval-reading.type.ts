@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ESTIMATED_QUALITY_MASK } from '../entities';
 import { toGlobalId } from '../services/access/global-id';
@@ -12,10 +12,10 @@ import { ReadingQuality } from './reading-quality.enum';
 
 @ObjectType({ implements: Node, description: 'One metered interval, as received.' })
 export class IntervalReading extends Node {
-  @Field(() => GraphQLDateTime, { description: 'Start of the interval.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the interval.' })
   start: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the interval (start + duration).' })
+  @Field(() => DateTimeScalar, { description: 'End of the interval (start + duration).' })
   end: Date;
 
   @Field(() => Int, { description: 'Length in seconds.' })

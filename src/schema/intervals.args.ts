@@ -1,13 +1,13 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { FlowDirection } from './flow-direction.enum';
 
 @ArgsType()
 export class IntervalsArgs {
-  @Field(() => GraphQLDateTime, { description: 'Start of the range, inclusive.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the range, inclusive.' })
   from: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the range, exclusive.' })
+  @Field(() => DateTimeScalar, { description: 'End of the range, exclusive.' })
   to: Date;
 
   @Field(() => Int, { description: 'Page size, 1 to 1000.' })

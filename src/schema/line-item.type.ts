@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { LineItemRecord } from '../services/customers/records';
 import { COST_EXPONENT, formatScaled } from '../services/usage/decimal';
@@ -18,7 +18,7 @@ export class LineItem {
   @Field(() => DecimalScalar, { nullable: true, description: 'Unit cost (price per unit of the measurement), when given.' })
   unitCost: string | null;
 
-  @Field(() => GraphQLDateTime, { description: 'When the line item was determined.' })
+  @Field(() => DateTimeScalar, { description: 'When the line item was determined.' })
   dateTime: Date;
 
   @Field(() => String, { nullable: true, description: 'Description for the customer, e.g. "Energy charge tier 1".' })
@@ -27,10 +27,10 @@ export class LineItem {
   @Field(() => Int, { nullable: true, description: 'ESPI ItemKind code (charge, tax, credit…), when given.' })
   itemKind: number | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Start of the period the item covers, when given.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Start of the period the item covers, when given.' })
   periodStart: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'End of the period the item covers, when given.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'End of the period the item covers, when given.' })
   periodEnd: Date | null;
 
   @Field(() => Measurement, { nullable: true, description: 'Quantity the item charges for, when given.' })

@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, ObjectType } from 'type-graphql';
 import { formatScaled } from '../services/usage/decimal';
 import { unitOf, valueExponent } from '../services/usage/reading-codes';
@@ -16,7 +16,7 @@ export class Measurement {
   @Field({ description: 'Symbol of the unit for display.' })
   unitSymbol: string;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the quantity was measured, when given.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the quantity was measured, when given.' })
   timeStamp: Date | null;
 
   /** Null when the raw value is absent. */

@@ -1,13 +1,13 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from './decimal.scalar';
 
 @ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
 export class UsageBucket {
-  @Field(() => GraphQLDateTime, { description: 'Start of the period (clipped to the query range).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the period (clipped to the query range).' })
   start: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the period, exclusive (clipped to the query range).' })
+  @Field(() => DateTimeScalar, { description: 'End of the period, exclusive (clipped to the query range).' })
   end: Date;
 
   @Field(() => DecimalScalar, { description: "Sum of the readings starting in the period, in the series' unit, exact." })

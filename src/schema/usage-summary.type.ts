@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../services/access/global-id';
 import type { UsageSummaryRecord } from '../services/customers/records';
@@ -14,10 +14,10 @@ const money = (raw: string | null) => (raw === null ? null : formatScaled(BigInt
 export class UsageSummary extends Node {
   key: string;
 
-  @Field(() => GraphQLDateTime, { description: 'Start of the billing period.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the billing period.' })
   billingPeriodStart: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the billing period.' })
+  @Field(() => DateTimeScalar, { description: 'End of the billing period.' })
   billingPeriodEnd: Date;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed for the period, in `currency`.' })
@@ -41,7 +41,7 @@ export class UsageSummary extends Node {
   @Field(() => Int, { nullable: true, description: 'ESPI quality of the summary readings, when given.' })
   qualityOfReading: number | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the utility produced the summary.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the utility produced the summary.' })
   statusTimeStamp: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Read cycle as received.' })

@@ -1,14 +1,14 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time.scalar';
 import { ArgsType, Field, ID } from 'type-graphql';
 import { FlowDirection } from './flow-direction.enum';
 import { Resolution } from './resolution.enum';
 
 @ArgsType()
 export class UsageArgs {
-  @Field(() => GraphQLDateTime, { description: 'Start of the range, inclusive (readings starting at or after it).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the range, inclusive (readings starting at or after it).' })
   from: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'End of the range, exclusive.' })
+  @Field(() => DateTimeScalar, { description: 'End of the range, exclusive.' })
   to: Date;
 
   @Field(() => Resolution, { description: 'Bucket size. Ranges are limited per resolution (e.g. 31 days of INTERVAL, 10 years of DAY).' })

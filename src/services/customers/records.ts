@@ -39,6 +39,8 @@ export interface UsagePointRecord {
   description: string | null;
   /** IANA zone of local days and months; null means UTC. */
   timeZone: string | null;
+  /** Changes whenever the loader changes the point's usage data (see UsageCache). */
+  dataVersion: string;
 }
 
 export interface MeterRecord {

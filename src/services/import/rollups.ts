@@ -20,7 +20,7 @@ function onChange(alias: string, period: string): string {
 /**
  * Recomputes usage_daily for every local day of the usage point's zone that a written reading falls in, then
  * usage_monthly for the months of those days (from the daily rows, which cover every reading). Rows whose figures
- * did not change are left alone.
+ * did not change are left alone. Bumps the data version of the usage points.
  */
 export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): Promise<void> {
   if (spans.length === 0) return;
@@ -60,5 +60,8 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
       GROUP BY d.usage_point_id, d.meter_reading_id, month, b.tz, b.interval_length
      ${onChange('mo', 'local_month')}`,
   );
+  // In this transaction, so no API process can read the new figures under the old version (src/services/usage/usage-cache.ts).
+  const usagePoints = [...new Set(spans.map((s) => s.usagePointId))].sort((a, b) => Number(BigInt(a) - BigInt(b)));
+  await client.query('UPDATE usage_point SET data_version = data_version + 1 WHERE id = ANY($1::bigint[])', [usagePoints]);
   await client.query('DROP TABLE import_rollup_span');
 }

@@ -65,7 +65,7 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
        service_category_kind = EXCLUDED.service_category_kind, status = EXCLUDED.status, role_flags = EXCLUDED.role_flags,
        name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, tz_offset = EXCLUDED.tz_offset,
        dst_offset = EXCLUDED.dst_offset, dst_start_rule = EXCLUDED.dst_start_rule, dst_end_rule = EXCLUDED.dst_end_rule,
-       updated_at = now()
+       data_version = u.data_version + 1, updated_at = now()
      WHERE (u.service_category_kind, u.status, u.role_flags, u.name, u.time_zone, u.tz_offset, u.dst_offset,
             u.dst_start_rule, u.dst_end_rule)
        IS DISTINCT FROM (EXCLUDED.service_category_kind, EXCLUDED.status, EXCLUDED.role_flags, EXCLUDED.name,
@@ -137,10 +137,14 @@ export async function meterReadingIdsOf(client: PoolClient, rows: SeriesRow[]): 
   if (series.length === 0) return new Map();
   const ups = series.map((s) => s.usagePointId);
   const types = series.map((s) => s.typeId);
+  // A new series can change which one usage() reads: its usage point's data version moves (usage-cache.ts).
   await client.query(
-    `INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id)
-     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
-     ON CONFLICT ON CONSTRAINT uq_meter_reading_reading_type DO NOTHING`,
+    `WITH added AS (
+       INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
+       ON CONFLICT ON CONSTRAINT uq_meter_reading_reading_type DO NOTHING
+       RETURNING usage_point_id)
+     UPDATE usage_point SET data_version = data_version + 1 WHERE id IN (SELECT usage_point_id FROM added)`,
     [ups, types, series.map((s) => s.externalId ?? null)],
   );
   // FOR KEY SHARE until commit: interval_reading has no foreign key (it cost most of a load), so this lock, once per

@@ -8,6 +8,7 @@ import { COST_EXPONENT, formatScaled } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
 import { chooseSeries, type ChosenSeries } from './series-choice';
+import type { UsageCache } from './usage-cache';
 import { checkRange, checkUsageQuery, MAX_BUCKETS, type UsageQuery } from './usage-query';
 import { ZoneClock } from './zone-clock';
 
@@ -93,12 +94,38 @@ export class UsageService {
   constructor(
     db: DataSource,
     private readonly directory: Directory,
+    /** The process's cache of computed series; none: every answer is computed. */
+    private readonly cache?: UsageCache,
   ) {
     this.aggregates = new AggregateLoaders(db);
   }
 
   async usage(usagePointId: string, query: UsageQuery, field: readonly string[], source: UsageSource = 'auto'): Promise<UsageSeries | null> {
     checkUsageQuery(query, field);
+    // Through the request's scope first, on every request: the cache is consulted only for a point the caller may see.
+    const usagePoint = await this.directory.usagePoint(usagePointId);
+    if (!usagePoint) return null;
+    if (!this.cache) return this.compute(usagePointId, query, source);
+    const key = JSON.stringify([
+      usagePoint.id,
+      usagePoint.dataVersion,
+      usagePoint.timeZone,
+      query.direction ?? 'DELIVERED',
+      query.meterReading ?? null,
+      query.from.getTime(),
+      query.to.getTime(),
+      query.resolution,
+      query.timeZone ?? null,
+      source,
+    ]);
+    const cached = this.cache.get(key);
+    if (cached) return { ...cached, series: { ...cached.series, usagePoint } };
+    const computed = await this.compute(usagePointId, query, source);
+    if (computed) this.cache.set(key, { ...computed, series: { meterReading: computed.series.meterReading, readingType: computed.series.readingType } });
+    return computed;
+  }
+
+  private async compute(usagePointId: string, query: UsageQuery, source: UsageSource): Promise<UsageSeries | null> {
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
     const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
