@@ -1,6 +1,18 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { getVariableValues, isEnumType, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  getNullableType,
+  getVariableValues,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  typeFromAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type VariableDefinitionNode,
+} from 'graphql';
 import type { GraphQLContext } from '../schema/context';
 
 type Gateway = ApolloServerOptionsWithGateway<GraphQLContext>['gateway'];
@@ -19,12 +31,11 @@ const COMPILED_QUERY_LIMIT = 200;
  *
  * Variables are coerced by graphql-js first, as its execute would: graphql-jit's own coercion ignores input-field
  * defaults and words its errors so that Apollo no longer recognizes them as BAD_USER_INPUT. graphql-jit then
- * coerces the already-coerced values again, which returns them unchanged for every input type of this schema
- * (ID, String, Boolean, Int, DateTime from a Date, Decimal strings, enums whose values are their names, checked
- * below, and input objects of those).
+ * coerces the already-coerced values again, which returns them unchanged for the scalars of this schema (ID, String,
+ * Boolean, Int, DateTime from a Date, Decimal strings); enums it reads by name, so their internal values are turned
+ * back into names first (`asNames`).
  */
 export function jitGateway(schema: GraphQLSchema): Gateway {
-  assertEnumValuesAreNames(schema);
   // Keyed by Apollo's hash of the query text; Map iteration order is insertion order, so the first key is the least
   // recently used one.
   const compiled = new Map<string, CompiledQuery>();
@@ -58,7 +69,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
           if (variables.errors) return { errors: variables.errors };
           const query = compile(`${queryHash}\0${operationName ?? ''}`, document, operationName);
           if (!isCompiledQuery(query)) return query;
-          return query.query(undefined, context, variables.coerced);
+          return query.query(undefined, context, asNames(schema, operation.variableDefinitions ?? [], variables.coerced));
         },
       };
     },
@@ -66,14 +77,25 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
   };
 }
 
-/** graphql-jit re-coerces an enum variable by name; that is the identity only when each value is its own name. */
-function assertEnumValuesAreNames(schema: GraphQLSchema): void {
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isEnumType(type)) continue;
-    for (const value of type.getValues()) {
-      if (value.value !== value.name) {
-        throw new Error(`enum ${type.name}.${value.name} has the internal value ${String(value.value)}; jit-executor needs it equal to the name`);
-      }
-    }
+/** Coerced variables with every enum value given by its name again, the form graphql-jit coerces from. */
+function asNames(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[], coerced: Record<string, unknown>) {
+  const out: Record<string, unknown> = { ...coerced };
+  for (const definition of definitions) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (type && name in out) out[name] = enumsAsNames(type, out[name]);
   }
+  return out;
+}
+
+function enumsAsNames(type: GraphQLInputType, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  const nullable = getNullableType(type);
+  if (isEnumType(nullable)) return nullable.serialize(value);
+  if (isListType(nullable)) return Array.isArray(value) ? value.map((item) => enumsAsNames(nullable.ofType, item)) : enumsAsNames(nullable.ofType, value);
+  if (isInputObjectType(nullable)) {
+    const fields = nullable.getFields();
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, fields[key] ? enumsAsNames(fields[key].type, item) : item]));
+  }
+  return value;
 }

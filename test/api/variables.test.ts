@@ -42,6 +42,21 @@ describe('operation variables: every input scalar and enum as inline literals, b
     assert.equal((days.data!.usagePoint as { usage: { buckets: unknown[] } }).usage.buckets.length, 4);
   });
 
+  it('enum variables whose internal values are not their names (QueueName, ImportSource, JobState) answer as the inline literals do', async () => {
+    const ops = await api.token(Role.OPS);
+    const selection = (q: string, s: string, st: string) =>
+      `queue(name: ${q}) { name jobs(state: ${st}, first: 5) { edges { node { jobId } } } } importBatches(first: 5, source: ${s}) { edges { node { source } } }`;
+    const inline = await api.query(`{ ${selection('ODS_EXTRACT', 'CIM', 'FAILED')} }`, {}, ops);
+    assert.equal(inline.errors, undefined, JSON.stringify(inline.errors));
+    assert.equal((inline.data!.queue as { name: string }).name, 'ODS_EXTRACT');
+    const query = `query($q: QueueName!, $s: ImportSource, $st: JobState!) { ${selection('$q', '$s', '$st')} }`;
+    for (let run = 0; run < 2; run++) {
+      const variables = await api.query(query, { q: 'ODS_EXTRACT', s: 'CIM', st: 'FAILED' }, ops);
+      assert.equal(variables.errors, undefined, JSON.stringify(variables.errors));
+      assert.deepEqual(variables.data, inline.data);
+    }
+  });
+
   it('reports an invalid or missing variable as BAD_USER_INPUT with graphql-js’s message, and keeps serving', async () => {
     const query = 'query($id: ID!, $from: DateTime!, $to: DateTime!) { usagePoint(id: $id) { usage(from: $from, to: $to, resolution: DAY) { total } } }';
     const bad = await api.query(query, { id: usagePoint, from: 'yesterday', to: TO }, token);
