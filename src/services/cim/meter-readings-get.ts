@@ -13,6 +13,7 @@ import {
   type UnknownObject,
 } from '../../cim';
 import type { ReadingTypeFields } from '../../espi';
+import { readingTypeOfRow } from '../reading-type-columns';
 import { responseTo } from './replies';
 
 // `get MeterReadings`: the request's usage points and meters are resolved to portal series, and the reply streams
@@ -56,34 +57,6 @@ export interface GetAnswer {
 }
 
 const refKey = (ref: CimObjectRef) => ref.mRID ?? ref.names?.[0]?.name;
-
-// reading_type columns → ESPI fields, the inverse of the loader's mapping (src/services/import/series.ts).
-const TYPE_FIELDS = `t.accumulation_behaviour, t.argument_numerator, t.argument_denominator, t.commodity, t.consumption_tier, t.cpp,
-  t.currency, t.data_qualifier, t.flow_direction, t.interharmonic_numerator, t.interharmonic_denominator, t.interval_length, t.kind,
-  t.measuring_period, t.phase, t.power_of_ten_multiplier, t.time_attribute, t.tou, t.uom`;
-type TypeRow = Record<string, string | number | null>;
-function readingTypeOf(row: TypeRow): ReadingTypeFields {
-  const n = (c: string) => (row[c] === null ? undefined : Number(row[c]));
-  return {
-    accumulationBehaviour: n('accumulation_behaviour'),
-    argument: { numerator: n('argument_numerator'), denominator: n('argument_denominator') },
-    commodity: n('commodity'),
-    consumptionTier: n('consumption_tier'),
-    cpp: n('cpp'),
-    currency: n('currency'),
-    dataQualifier: n('data_qualifier'),
-    flowDirection: n('flow_direction'),
-    interharmonic: { numerator: n('interharmonic_numerator'), denominator: n('interharmonic_denominator') },
-    intervalLength: n('interval_length'),
-    kind: n('kind'),
-    measuringPeriod: n('measuring_period'),
-    phase: n('phase'),
-    powerOfTenMultiplier: n('power_of_ten_multiplier'),
-    timeAttribute: n('time_attribute'),
-    tou: n('tou'),
-    uom: n('uom'),
-  };
-}
 
 /** The mRID a series is published under: the writer scales values by 10^-3, so the multiplier goes up by 3. */
 export const publishedMrid = (rt: ReadingTypeFields) => encodeReadingTypeMrid({ ...rt, powerOfTenMultiplier: (rt.powerOfTenMultiplier ?? 0) + 3 });
@@ -144,18 +117,18 @@ async function plan(db: DataSource, envelope: CimEnvelope, sourceSystem: string)
     });
   }
   const rows = (await db.query(
-    `SELECT m.usage_point_id, m.id AS meter_reading_id, u.external_id, u.name, ${TYPE_FIELDS}
+    `SELECT t.*, m.usage_point_id, m.id AS meter_reading_id, u.external_id, u.name
        FROM meter_reading m JOIN usage_point u ON u.id = m.usage_point_id JOIN reading_type t ON t.id = m.reading_type_id
       WHERE m.usage_point_id = ANY($1::bigint[])
       ORDER BY m.usage_point_id, m.id`,
     [[...new Set(found.map((f) => f.id))]],
-  )) as (TypeRow & { usage_point_id: string; meter_reading_id: string; external_id: string; name: string | null })[];
+  )) as (Record<string, string | number | null> & { usage_point_id: string; meter_reading_id: string; external_id: string; name: string | null })[];
   let series = rows.map(
     (r): Series => ({
       usagePointId: r.usage_point_id,
       meterReadingId: r.meter_reading_id,
       usagePoint: { mRID: r.external_id, ...(r.name ? { names: [{ name: r.name, nameType: 'UsagePointName' }] } : {}) },
-      readingType: readingTypeOf(r),
+      readingType: readingTypeOfRow(r),
     }),
   );
   const wanted = filter?.readingTypes ?? [];

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { readingTypeOfRow } from '../reading-type-columns';
 import { readingTypeSignature, type IntervalReading, type LineItem, type ReadingTypeFields, type SummaryMeasurement, type UsageSummaryFields } from '../../espi';
 
 // What the exports read, in an order that depends only on natural keys (hrefs, reading-type codes, times), never on
@@ -36,40 +37,6 @@ export interface SeriesRow {
   signature: string;
 }
 
-// reading_type columns → espi.xsd ReadingType fields (the loader's mapping, read the other way).
-const SCALAR_FIELDS: [string, keyof ReadingTypeFields][] = [
-  ['accumulation_behaviour', 'accumulationBehaviour'],
-  ['commodity', 'commodity'],
-  ['consumption_tier', 'consumptionTier'],
-  ['currency', 'currency'],
-  ['data_qualifier', 'dataQualifier'],
-  ['default_quality', 'defaultQuality'],
-  ['flow_direction', 'flowDirection'],
-  ['interval_length', 'intervalLength'],
-  ['kind', 'kind'],
-  ['phase', 'phase'],
-  ['power_of_ten_multiplier', 'powerOfTenMultiplier'],
-  ['time_attribute', 'timeAttribute'],
-  ['tou', 'tou'],
-  ['uom', 'uom'],
-  ['cpp', 'cpp'],
-  ['measuring_period', 'measuringPeriod'],
-];
-const RATIO_FIELDS = ['interharmonic', 'argument'] as const;
-
-function readingTypeOf(row: Record<string, string | number | null>): ReadingTypeFields {
-  const out: Record<string, unknown> = {};
-  for (const [column, field] of SCALAR_FIELDS) if (row[column] !== null) out[field] = Number(row[column]);
-  for (const name of RATIO_FIELDS) {
-    const numerator = row[`${name}_numerator`];
-    const denominator = row[`${name}_denominator`];
-    if (numerator !== null || denominator !== null) {
-      out[name] = { ...(numerator !== null ? { numerator: Number(numerator) } : {}), ...(denominator !== null ? { denominator: Number(denominator) } : {}) };
-    }
-  }
-  return out as ReadingTypeFields;
-}
-
 // Delivered, received, net, then the rest: the order a customer reads a solar home's file in.
 const FLOW_ORDER = [1, 19, 4];
 const flowRank = (rt: ReadingTypeFields) => {
@@ -86,7 +53,7 @@ export async function seriesRows(client: PoolClient, usagePointId: string, onlyM
   );
   return rows
     .map((row) => {
-      const readingType = readingTypeOf(row);
+      const readingType = readingTypeOfRow(row);
       return { id: String(row.meter_reading_id), readingType, signature: readingTypeSignature(readingType) };
     })
     .sort((a, b) => flowRank(a.readingType) - flowRank(b.readingType) || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));

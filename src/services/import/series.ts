@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { localTimeParametersFor, type LinkedFeed, type LinkedMeterReading, type LinkedUsagePoint, type ReadingTypeFields } from '../../espi';
+import { READING_TYPE_COLUMNS } from '../reading-type-columns';
 import { ianaZoneFor } from './zone';
 
 // Usage points, reading types and meter readings of a file, upserted by natural key. They are few per file (one per
@@ -80,30 +81,7 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
   return new Map(ups.map((up) => [up, byExternal.get(externalIdOf(up, sourceSystem)) as string]));
 }
 
-// reading_type columns in the order of the unique signature, with where each comes from in the ESPI fields.
-const READING_TYPE_COLUMNS: [string, (rt: ReadingTypeFields) => number | undefined][] = [
-  ['accumulation_behaviour', (rt) => rt.accumulationBehaviour],
-  ['aggregate', () => undefined],
-  ['argument_numerator', (rt) => rt.argument?.numerator],
-  ['argument_denominator', (rt) => rt.argument?.denominator],
-  ['commodity', (rt) => rt.commodity],
-  ['consumption_tier', (rt) => rt.consumptionTier],
-  ['cpp', (rt) => rt.cpp],
-  ['currency', (rt) => rt.currency],
-  ['data_qualifier', (rt) => rt.dataQualifier],
-  ['default_quality', (rt) => rt.defaultQuality],
-  ['flow_direction', (rt) => rt.flowDirection],
-  ['interharmonic_numerator', (rt) => rt.interharmonic?.numerator],
-  ['interharmonic_denominator', (rt) => rt.interharmonic?.denominator],
-  ['interval_length', (rt) => rt.intervalLength],
-  ['kind', (rt) => rt.kind],
-  ['measuring_period', (rt) => rt.measuringPeriod],
-  ['phase', (rt) => rt.phase],
-  ['power_of_ten_multiplier', (rt) => rt.powerOfTenMultiplier],
-  ['time_attribute', (rt) => rt.timeAttribute],
-  ['tou', (rt) => rt.tou],
-  ['uom', (rt) => rt.uom],
-];
+// One statement text per reading-type lookup: every column of the natural key, NULLs matching NULLs.
 const RT_NAMES = READING_TYPE_COLUMNS.map(([c]) => c).join(', ');
 const RT_PARAMS = READING_TYPE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 const RT_MATCH = READING_TYPE_COLUMNS.map(([c], i) => `${c} IS NOT DISTINCT FROM $${i + 1}`).join(' AND ');
