@@ -14,7 +14,7 @@ import { ESTIMATED_QUALITY_MASK } from '../src/entities';
 import { toGlobalId } from '../src/services/access/global-id';
 import { formatScaled } from '../src/services/usage/decimal';
 import { ensureIntervalPartitions } from '../src/services/partitions';
-import { withBenchServer } from './support';
+import { createDatabase, withBenchServer } from './support';
 
 /**
  * The usage API against the database doing the same work, in one run on the same data:
@@ -60,29 +60,22 @@ function freePort(): Promise<number> {
 }
 
 /** The database URL, and whether it already holds the data (a kept database of an earlier run). */
-async function createDatabase(serverUrl: string): Promise<{ url: string; loaded: boolean }> {
+async function benchDatabase(serverUrl: string): Promise<{ url: string; loaded: boolean }> {
   const name = KEEP ? `bench_api_${USAGE_POINTS}` : `bench_api_${process.pid}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    if (KEEP && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount) {
-      const db = new Client({ connectionString: url.toString() });
-      await db.connect();
-      // The monthly rollups are the load's last step: a run stopped before them left an unusable database.
-      const [{ loaded }] = (
-        await db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [USAGE_POINTS]).catch(() => ({ rows: [{ loaded: false }] }))
-      ).rows;
-      await db.end();
-      if (loaded) return { url: url.toString(), loaded: true };
-    }
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
+  if (KEEP) {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = new Client({ connectionString: url.toString() });
+    // The monthly rollups are the load's last step: a run stopped before them left an unusable database.
+    const loaded = await db
+      .connect()
+      .then(() => db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [USAGE_POINTS]))
+      .then((r) => r.rows[0].loaded as boolean)
+      .catch(() => false)
+      .finally(() => db.end().catch(() => undefined));
+    if (loaded) return { url: url.toString(), loaded: true };
   }
-  return { url: url.toString(), loaded: false };
+  return { url: await createDatabase(serverUrl, name), loaded: false };
 }
 
 /** N customers, each with one usage point (zones in turn) and a year of 15-minute Wh readings, plus rollups. */
@@ -267,7 +260,7 @@ async function graphqlBench(url: string, apiUrl: string, name: string, apiPid: n
 
 /** (a), (b) and (c) on the server at `serverUrl`; `onApi` learns each API process, so the caller can stop it. */
 async function measure(work: string, serverUrl: string, onApi: (api: ChildProcess) => ChildProcess): Promise<void> {
-  const { url, loaded } = await createDatabase(serverUrl);
+  const { url, loaded } = await benchDatabase(serverUrl);
   await load(url, loaded);
   const year = (zone: string) => `('2024-01-01'::timestamp AT TIME ZONE ${zone})`;
   const a = pgbench(
