@@ -27,18 +27,39 @@ function toPrincipal(payload: JWTPayload): Principal {
   return { subject: payload.sub, role, customerId: typeof customer === 'string' ? customer : undefined };
 }
 
-export function createTokenVerifier(config: Pick<Config, 'jwt' | 'dataDir'>): TokenVerifier {
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** Verified tokens remembered; an app user keeps one token for many requests. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+/** How long a verification is trusted at most: a key removed from the JWKS stops working within this time. */
+const VERIFIED_TOKEN_TTL_MS = 5 * 60_000;
+
+export function createTokenVerifier(config: Pick<Config, 'jwt' | 'dataDir'>, now: () => number = Date.now): TokenVerifier {
   const secret = resolveHmacSecret(config);
   const jwks: JWTVerifyGetKey | undefined = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
-  const options = { issuer: config.jwt.issuer, audience: config.jwt.audience, clockTolerance: 5 };
+  const options = { issuer: config.jwt.issuer, audience: config.jwt.audience, clockTolerance: CLOCK_TOLERANCE_SECONDS };
+  // A signature check (WebCrypto HMAC, or RSA/EC for a JWKS) was a large part of a cached answer's CPU. A token
+  // string that verified once is the same token until its `exp`: only the clock needs checking again.
+  const verified = new Map<string, { principal: Principal; validUntil: number; expiresAt: number }>();
   return {
     async verify(token) {
+      const at = now();
+      const known = verified.get(token);
+      if (known && at < known.validUntil) return known.principal;
+      if (known) {
+        verified.delete(token);
+        if (at >= known.expiresAt) throw new AuthenticationError('token expired');
+      }
       try {
         // Pinning the algorithms is what refuses `alg: none` and HS/RS confusion.
         const { payload } = jwks
-          ? await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })
-          : await jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'] });
-        return toPrincipal(payload);
+          ? await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS, currentDate: new Date(at) })
+          : await jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'], currentDate: new Date(at) });
+        const principal = toPrincipal(payload);
+        // Tokens without `exp` are accepted as before, but only trusted for the TTL before they are checked again.
+        const expiresAt = payload.exp === undefined ? Infinity : (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000;
+        if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { principal, expiresAt, validUntil: Math.min(expiresAt, at + VERIFIED_TOKEN_TTL_MS) });
+        return principal;
       } catch (error) {
         if (error instanceof AuthenticationError) throw error;
         if (error instanceof errors.JWTExpired) throw new AuthenticationError('token expired');

@@ -49,3 +49,27 @@ describe('access tokens', () => {
     assert.match(await rejection(await sign({ role: 'CUSTOMER' })), /customer/);
   });
 });
+
+describe('verified tokens are remembered until they expire', () => {
+  it('accepts a verified token again without its signature check, and refuses it once its exp has passed', async () => {
+    let clock = Date.now();
+    const remembering = createTokenVerifier(config, () => clock);
+    const token = await mintToken(config, { role: Role.CSR, ttlSeconds: 60 });
+    assert.deepEqual(await remembering.verify(token), { subject: 'local-csr', role: Role.CSR, customerId: undefined });
+    clock += 30_000;
+    assert.equal((await remembering.verify(token)).role, Role.CSR);
+    // Past exp and the clock tolerance: the remembered verification must not outlive the token.
+    clock += 36_000;
+    await assert.rejects(remembering.verify(token), (error: Error) => error instanceof AuthenticationError && error.message === 'token expired');
+    await assert.rejects(remembering.verify(token), (error: Error) => error instanceof AuthenticationError && error.message === 'token expired');
+  });
+
+  it('remembers only tokens that verified', async () => {
+    const remembering = createTokenVerifier(config);
+    const token = await mintToken(config, { role: Role.OPS, ttlSeconds: 3600 });
+    assert.equal((await remembering.verify(token)).role, Role.OPS);
+    const forged = `${token.slice(0, -2)}xx`;
+    await assert.rejects(remembering.verify(forged), (error: Error) => error instanceof AuthenticationError);
+    await assert.rejects(remembering.verify(forged), (error: Error) => error instanceof AuthenticationError);
+  });
+});
