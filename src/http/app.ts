@@ -8,10 +8,12 @@ import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
-import { registerUsageCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
+import { registerCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
 import { UsageCache } from '../services/usage/usage-cache';
+import { AnswerCache } from './answer-cache';
+import { answerLane } from './answer-lane';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
@@ -53,20 +55,30 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   // Express would hash every response body for an ETag; GraphQL answers are per caller and marked no-store anyway.
   app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  const server = createServer(app);
+  // The answer lane, once the GraphQL middleware exists, sees each request before Express (answer-lane.ts).
+  let lane: ReturnType<typeof answerLane> | undefined;
+  const server = createServer((req, res) => (lane ? lane(req, res, () => app(req, res)) : app(req, res)));
   const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
-  if (usageCache) registerUsageCacheMetrics(options.metrics, usageCache);
-  const { middleware, apollo } = await createGraphQLMiddleware({
+  if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
+  const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
+  if (answerCache) registerCacheMetrics(options.metrics, 'answer', 'GraphQL answer', answerCache);
+  const { middleware, apollo, budgets } = await createGraphQLMiddleware({
     ...options,
     httpServer: server,
     usageCache,
+    answerCache,
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queues: options.queues, config: options.config },
   });
+  if (answerCache) {
+    lane = answerLane({ cache: answerCache, budgets, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
+  }
   const opsOnly = requireRoles(options.verifier, [Role.OPS, Role.ADMIN]);
 
   app.use(requestContext(options.logger));
   app.use(httpMetrics(options.metrics));
+  // A body the answer lane read and found malformed: answered as Express's JSON parser answers one.
+  app.use((req: Request & { laneError?: Error }, _res, next) => next(req.laneError));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(options.readiness));
   // Queue names, job counts and pool sizes are operational detail, not for customers or the open internet;

@@ -12,8 +12,10 @@ import type { Config } from '../config';
 import type { Queues } from '../jobs/queues';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
+import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
 import { jitGateway } from './jit-executor';
-import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
+import { CostBuckets, DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
+import type { Principal } from '../auth/roles';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
 const CLIENT_ERROR_CODES = new Set([
@@ -75,6 +77,11 @@ export async function authenticate(req: Request, verifier: TokenVerifier) {
   return verifier.verify(match[1]);
 }
 
+/** Budgets are per principal (all tokens of one subject share one), or per client address without a token. */
+export function budgetKeyOf(principal: Principal | undefined, clientAddress: string): string {
+  return principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`;
+}
+
 export async function createGraphQLMiddleware(options: {
   schema: GraphQLSchema;
   httpServer: Server;
@@ -87,7 +94,10 @@ export async function createGraphQLMiddleware(options: {
   queryLimits?: QueryLimits;
   /** Shared by every request of the process; none: usage series are computed on every request. */
   usageCache?: UsageCache;
-}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
+  /** Shared by every request of the process; none: every answer is executed. */
+  answerCache?: AnswerCache;
+}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext>; budgets: CostBuckets }> {
+  const budgets = new CostBuckets(options.queryLimits ?? DEFAULT_QUERY_LIMITS);
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
     introspection: !options.production,
@@ -95,6 +105,7 @@ export async function createGraphQLMiddleware(options: {
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors,
+    stringifyResult,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
@@ -104,10 +115,8 @@ export async function createGraphQLMiddleware(options: {
       ApolloServerPluginCacheControlDisabled(),
       noStore,
       requestIdInErrors,
-      // Budgets are per principal (all tokens of one subject share one), or per client address without a token.
-      queryLimitsPlugin(options.queryLimits ?? DEFAULT_QUERY_LIMITS, ({ principal, clientAddress }) =>
-        principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`,
-      ),
+      queryLimitsPlugin(budgets.limits, ({ principal, clientAddress }) => budgetKeyOf(principal, clientAddress), budgets),
+      ...(options.answerCache ? [answerCachePlugin(options.answerCache)] : []),
       ...(options.plugins ?? []),
     ],
   });
@@ -129,5 +138,5 @@ export async function createGraphQLMiddleware(options: {
       }
     },
   });
-  return { middleware, apollo };
+  return { middleware, apollo, budgets };
 }

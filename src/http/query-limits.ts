@@ -60,11 +60,12 @@ function measure(document: DocumentNode, operationName: string | null | undefine
   return { depth, aliases };
 }
 
-class CostBuckets {
+/** The per-principal budgets of one API process: the query limits and the answer lane charge the same ones. */
+export class CostBuckets {
   private readonly buckets = new Map<string, { points: number; at: number }>();
   private takes = 0;
 
-  constructor(private readonly limits: QueryLimits) {}
+  constructor(readonly limits: QueryLimits) {}
 
   private refilled(bucket: { points: number; at: number }, now: number): number {
     return Math.min(this.limits.budgetPoints, bucket.points + ((now - bucket.at) / 1000) * this.limits.budgetRefillPerSecond);
@@ -91,8 +92,11 @@ class CostBuckets {
  * Depth, alias and cost limits on every operation, a per-principal budget of cost points, and the cost and remaining
  * budget reported in `extensions.cost` of each response.
  */
-export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS, callerKey: (context: GraphQLContext) => string): ApolloServerPlugin<GraphQLContext> {
-  const budgets = new CostBuckets(limits);
+export function queryLimitsPlugin(
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+  callerKey: (context: GraphQLContext) => string,
+  budgets = new CostBuckets(limits),
+): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       let report: { requested: number; maximum: number; remaining: number } | undefined;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 
@@ -12,17 +13,26 @@ declare module 'express-serve-static-core' {
 // Accept a caller's id (a gateway's or the mobile app's) only if it is short and plain, so it is safe in logs.
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/**
+ * The request's id (the caller's, or a new one), echoed in `x-request-id`, and its logger; the request is logged when
+ * its response has been sent. Works on a plain Node request too: the answer lane serves before Express.
+ */
+export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, path = (req.url ?? '').split('?')[0]): { id: string; log: Logger } {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+  const log = logger.child({ requestId: id });
+  res.setHeader('x-request-id', id);
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+  });
+  return { id, log };
+}
+
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header('x-request-id');
-    req.id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ requestId: req.id });
-    res.setHeader('x-request-id', req.id);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    ({ id: req.id, log: req.log } = beginRequest(logger, req, res, req.path));
     next();
   };
 }

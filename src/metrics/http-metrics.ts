@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { PortalMetrics } from './portal-metrics';
 
@@ -11,13 +12,19 @@ function routeOf(url: string): string {
   return ROUTES.find((route) => path === route || path.startsWith(`${route}/`)) ?? 'other';
 }
 
+/** Times one HTTP request until its response is sent; a plain Node request too (the answer lane). */
+export function timeHttpRequest(metrics: PortalMetrics, req: IncomingMessage, res: ServerResponse, url = req.url ?? ''): void {
+  const end = metrics.httpDuration.startTimer();
+  res.on('finish', () => {
+    const route = res.statusCode === 404 ? 'unmatched' : routeOf(url);
+    end({ method: req.method, route, status: String(res.statusCode) });
+  });
+}
+
 export function httpMetrics(metrics: PortalMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = res.statusCode === 404 ? 'unmatched' : routeOf(req.originalUrl);
-      end({ method: req.method, route, status: String(res.statusCode) });
-    });
+    // Express rewrites req.url inside mounted routers; the original is the one to label.
+    timeHttpRequest(metrics, req, res, req.originalUrl);
     next();
   };
 }
@@ -26,22 +33,31 @@ export function httpMetrics(metrics: PortalMetrics) {
 // client inventing names cannot grow the series without bound.
 const MAX_OPERATION_NAMES = 200;
 
-function operationLabel(seen: Set<string>, name: string): string {
+const operationNamesSeen = new WeakMap<PortalMetrics, Set<string>>();
+
+/** The operation's label, shared by every path that serves operations to one registry. */
+function operationLabel(metrics: PortalMetrics, name: string): string {
+  let seen = operationNamesSeen.get(metrics);
+  if (!seen) operationNamesSeen.set(metrics, (seen = new Set()));
   if (seen.has(name)) return name;
   if (seen.size >= MAX_OPERATION_NAMES || !/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) return 'other';
   seen.add(name);
   return name;
 }
 
+/** A query answered from the answer cache, timed like the ones Apollo runs. */
+export function observeCachedOperation(metrics: PortalMetrics, operationName: string | undefined, seconds: number): void {
+  metrics.graphqlDuration.observe({ operation: operationLabel(metrics, operationName ?? 'anonymous'), type: 'query' }, seconds);
+}
+
 export function graphqlMetrics(metrics: PortalMetrics): ApolloServerPlugin {
-  const seen = new Set<string>();
   return {
     async requestDidStart() {
       const end = metrics.graphqlDuration.startTimer();
       return {
         async willSendResponse({ operationName, operation, request, response }) {
           // A request that fails validation never resolves an operation; the name the client sent still says what it was.
-          const name = operationLabel(seen, operationName ?? request.operationName ?? 'anonymous');
+          const name = operationLabel(metrics, operationName ?? request.operationName ?? 'anonymous');
           end({ operation: name, type: operation?.operation ?? 'unknown' });
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           for (const error of errors ?? []) {

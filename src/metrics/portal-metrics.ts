@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
 import { countJobs, type Queues } from '../jobs/queues';
-import type { UsageCache } from '../services/usage/usage-cache';
+import type { CacheStats } from '../services/byte-lru';
 
 /** One registry per running system, so tests that start several systems in one process do not share series. */
 export interface PortalMetrics {
@@ -92,10 +92,11 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
 }
 
 /** The usage cache's lookups and size, read at scrape time. */
-export function registerUsageCacheMetrics(metrics: PortalMetrics, cache: UsageCache): void {
+/** Lookups and bytes of one of the API's in-process caches (`what`: usage series, GraphQL answers). */
+export function registerCacheMetrics(metrics: PortalMetrics, name: 'usage' | 'answer', what: string, cache: { stats(): CacheStats }): void {
   new Counter({
-    name: 'usage_portal_usage_cache_lookups_total',
-    help: 'Usage series cache lookups by result (hit, miss), in this process.',
+    name: `usage_portal_${name}_cache_lookups_total`,
+    help: `${what} cache lookups by result (hit, miss), in this process.`,
     labelNames: ['result'],
     registers: [metrics.registry],
     collect() {
@@ -106,8 +107,8 @@ export function registerUsageCacheMetrics(metrics: PortalMetrics, cache: UsageCa
     },
   });
   new Gauge({
-    name: 'usage_portal_usage_cache_bytes',
-    help: 'Estimated heap held by cached usage series, and the configured bound.',
+    name: `usage_portal_${name}_cache_bytes`,
+    help: `Estimated heap held by cached ${what.toLowerCase()}, and the configured bound.`,
     labelNames: ['kind'],
     registers: [metrics.registry],
     collect() {

@@ -121,7 +121,7 @@ export class UsageService {
     const cached = this.cache.get(key);
     if (cached) return { ...cached, series: { ...cached.series, usagePoint } };
     const computed = await this.compute(usagePointId, query, source);
-    if (computed) this.cache.set(key, { ...computed, series: { meterReading: computed.series.meterReading, readingType: computed.series.readingType } });
+    if (computed) this.cache.store(key, { ...computed, series: { meterReading: computed.series.meterReading, readingType: computed.series.readingType } });
     return computed;
   }
 
