@@ -30,7 +30,8 @@ export class CachedData {
 export interface Answer {
   /** The usage points the answer was built from, each with the data version it had then (null: not visible). */
   usagePoints: [string, string | null][];
-  json: string;
+  /** The `data` JSON as UTF-8, ready to write: no string to flatten and encode on every answer. */
+  data: Buffer;
   /** What the query limits charged for it: a cached answer costs the caller's budget the same. */
   cost: number;
   /** The operation Apollo ran, for the metrics of the answers served from the cache. */
@@ -48,8 +49,8 @@ export function answerKey(queryHash: string, request: { operationName?: string |
 /** Serialized `data` of GraphQL queries over usage data, per caller, bounded by the bytes of their text. */
 export class AnswerCache extends ByteBoundedLru<Answer> {
   store(key: string, answer: Answer): void {
-    // JS strings of this ASCII JSON take a byte a character; the key and the version list about as much as written.
-    this.set(key, answer, answer.json.length + key.length * 2 + answer.usagePoints.length * 64);
+    // The key (a JS string) and the version list take about as much as written.
+    this.set(key, answer, answer.data.length + key.length * 2 + answer.usagePoints.length * 64);
   }
 }
 
@@ -105,7 +106,7 @@ export function answerCachePlugin(cache: AnswerCache): ApolloServerPlugin<GraphQ
           const json = JSON.stringify(result.data);
           const cost = (result.extensions?.cost as { requested?: number } | undefined)?.requested ?? 0;
           const usagePoints = [...contextValue.services.directory.usagePointsSeen];
-          cache.store(answerKey(queryHash, request, principal), { usagePoints, json, cost, operationName: operationName ?? undefined });
+          cache.store(answerKey(queryHash, request, principal), { usagePoints, data: Buffer.from(json), cost, operationName: operationName ?? undefined });
           // Serialized once: the response sends the same text.
           result.data = new CachedData(json) as never;
         },
