@@ -1,6 +1,33 @@
 import { GraphQLScalarType } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 
+const DAY_MS = 86_400_000;
+// Years 0000–9999: outside them toISOString writes an extended year, which the prefix below does not cover.
+const FIRST_MS = Date.UTC(2000, 0, 1) - 730_485 * DAY_MS; // 0000-01-01T00:00:00Z
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** `YYYY-MM-DDT` by UTC day number; a response names few distinct days, a process a few thousand. */
+const dayPrefixes = new Map<number, string>();
+const DAY_PREFIXES_KEPT = 100_000;
+
+/**
+ * Date#toISOString, about five times faster: a year of DAY buckets writes 732 instants, and toISOString was a tenth
+ * of the CPU of such an answer on the deployment VMs.
+ */
+export function isoString(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= FIRST_MS && ms <= LAST_MS)) return date.toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= DAY_PREFIXES_KEPT) dayPrefixes.clear();
+    dayPrefixes.set(day, (prefix = new Date(day * DAY_MS).toISOString().slice(0, 11)));
+  }
+  const t = ms - day * DAY_MS;
+  return `${prefix}${TWO_DIGITS[Math.floor(t / 3_600_000)]}:${TWO_DIGITS[Math.floor(t / 60_000) % 60]}:${TWO_DIGITS[Math.floor(t / 1000) % 60]}.${THREE_DIGITS[t % 1000]}Z`;
+}
+
 /**
  * graphql-scalars' DateTime (same name, description, input parsing and validation), serialized to its ISO string
  * instead of a Date. A Date left in the result makes JSON.stringify call toJSON on it, which takes V8 off its fast
@@ -9,5 +36,5 @@ import { GraphQLDateTime } from 'graphql-scalars';
  */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   ...GraphQLDateTime.toConfig(),
-  serialize: (value) => (GraphQLDateTime.serialize(value) as Date).toISOString(),
+  serialize: (value) => isoString(GraphQLDateTime.serialize(value) as Date),
 });
