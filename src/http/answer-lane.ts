@@ -127,7 +127,16 @@ export function answerLane(options: LaneOptions) {
       const body = req.body as Body;
       if (Array.isArray(body)) return onward();
       lookUp(req, body).then(
-        (found) => (found ? send(req, res, found, started) : onward()),
+        (found) => {
+          if (!found) return onward();
+          try {
+            send(req, res, found, started);
+          } catch (error) {
+            // Headers may be out already: nothing can go on to Apollo any more.
+            options.logger.error({ err: error }, 'answer lane failed while sending a cached answer');
+            res.destroy();
+          }
+        },
         (error: unknown) => {
           options.logger.error({ err: error }, 'answer lane failed; the request goes on to Apollo');
           onward();
