@@ -30,8 +30,22 @@ type Body = { query?: unknown; operationName?: unknown; variables?: unknown; ext
 
 const DATA_HEAD = Buffer.from('{"data":');
 const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
+const JSON_ANSWER = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_ANSWER = 'application/graphql-response+json; charset=utf-8';
+/**
+ * The `accept` headers the lane answers, with the content type Apollo's negotiation picks for each (the test asks
+ * Apollo first and compares): none and plain JSON, and what Apollo Client 4 and other GraphQL-over-HTTP clients send.
+ */
+const ANSWER_TYPES = new Map<string | undefined, string>([
+  [undefined, JSON_ANSWER],
+  ['*/*', JSON_ANSWER],
+  ['application/json', JSON_ANSWER],
+  ['application/graphql-response+json', GRAPHQL_RESPONSE_ANSWER],
+  ['application/graphql-response+json,application/json;q=0.9', GRAPHQL_RESPONSE_ANSWER],
+  ['application/graphql-response+json, application/json;q=0.9', GRAPHQL_RESPONSE_ANSWER],
+]);
 
-/** What the lane needs to answer on its own; anything else (a persisted query, another media type…) is Apollo's. */
+/** What the lane needs to answer on its own; anything else (a persisted query, another `accept`…) is Apollo's. */
 function laneRequest(req: IncomingMessage): boolean {
   const { headers } = req;
   const length = Number(headers['content-length']);
@@ -39,7 +53,7 @@ function laneRequest(req: IncomingMessage): boolean {
     req.method === 'POST' &&
     req.url === '/graphql' &&
     JSON_TYPE.test(headers['content-type'] ?? '') &&
-    (headers.accept === undefined || headers.accept === '*/*' || headers.accept === 'application/json') &&
+    ANSWER_TYPES.has(headers.accept) &&
     typeof headers.authorization === 'string' &&
     Number.isInteger(length) &&
     length > 0 &&
@@ -64,7 +78,9 @@ export function answerLane(options: LaneOptions) {
 
   /** The cached answer and the budget left after its cost, when the lane can answer the request; else null. */
   async function lookUp(req: IncomingMessage, body: Body): Promise<{ answer: Answer; remaining: number } | null> {
-    if (typeof body.query !== 'string' || body.extensions !== undefined) return null;
+    if (typeof body.query !== 'string') return null;
+    // Extensions such as Apollo Client's `clientLibrary` change nothing; a persisted query is Apollo's to resolve.
+    if (body.extensions != null && (typeof body.extensions !== 'object' || 'persistedQuery' in body.extensions)) return null;
     if (body.operationName != null && typeof body.operationName !== 'string') return null;
     if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -95,7 +111,7 @@ export function answerLane(options: LaneOptions) {
     const tail = `,"extensions":{"cost":${cost}}}\n`;
     res.writeHead(200, {
       'cache-control': 'no-store',
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': ANSWER_TYPES.get(req.headers.accept) as string,
       'content-length': DATA_HEAD.length + answer.data.length + Buffer.byteLength(tail),
     });
     // Writes of one tick leave in one writev (Node corks the socket until the next tick).

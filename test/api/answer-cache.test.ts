@@ -51,10 +51,10 @@ describe('answer cache: cached GraphQL answers, current and per caller', { timeo
   });
   after(() => api?.stop());
 
-  async function ask(usagePoint: string, token: string, query = USAGE, init: { contentType?: string; body?: string } = {}): Promise<Answer> {
+  async function ask(usagePoint: string, token: string, query = USAGE, init: { contentType?: string; body?: string; accept?: string } = {}): Promise<Answer> {
     const response = await fetch(`${api.system.http?.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': init.contentType ?? 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': init.contentType ?? 'application/json', authorization: `Bearer ${token}`, ...(init.accept ? { accept: init.accept } : {}) },
       body: init.body ?? JSON.stringify({ query, operationName: query === USAGE ? 'Usage' : undefined, variables: { id: toGlobalId('UsagePoint', usagePoint) } }),
     });
     const text = await response.text();
@@ -141,6 +141,21 @@ describe('answer cache: cached GraphQL answers, current and per caller', { timeo
     assert.ok(body.requestId);
     const withCharset = await ask(ids[1], tokens[1], USAGE, { contentType: 'application/json; charset=utf-8' });
     assert.equal(withCharset.body.data?.usagePoint?.usage.total, await sqlTotal(ids[1]));
+  });
+
+  it("answers Apollo Client's requests (its accept header and extensions) with the content type Apollo chose", async () => {
+    for (const [i, accept] of ['application/graphql-response+json,application/json;q=0.9', 'application/json', '*/*'].entries()) {
+      // Another document each time (a comment is enough): the first request is Apollo's, the second the lane's.
+      const query = `${USAGE} # ${i}`;
+      const body = JSON.stringify({ query, operationName: 'Usage', variables: { id: toGlobalId('UsagePoint', ids[1]) }, extensions: { clientLibrary: { name: '@apollo/client', version: '4.0.0' } } });
+      const before = await lookups();
+      const first = await ask(ids[1], tokens[1], query, { accept, body });
+      const second = await ask(ids[1], tokens[1], query, { accept, body });
+      assert.deepEqual(await lookups(), { hit: before.hit + 1, miss: before.miss + 1 }, accept);
+      assert.equal(second.headers.get('content-type'), first.headers.get('content-type'), accept);
+      assert.equal(second.headers.get('content-type'), i === 0 ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8');
+      assert.equal(withoutBudget(second.text), withoutBudget(first.text), accept);
+    }
   });
 
   it('names only fields the schema has', async () => {
