@@ -5,7 +5,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // digest is still here (src/services/import/block-digests.ts). Any UPDATE or DELETE of readings removes the digests
 // of the series' blocks around the changed readings (statement triggers with transition tables, so the loader's plain
 // INSERT of a first load pays nothing); a TRUNCATE removes them all; a deleted series takes its rows with it. An
-// INSERT cannot make a digest wrong: a block's starts are all taken while its digest is here.
+// INSERT cannot make a digest wrong: a block's starts are all taken while its digest is here. Dropping a partition
+// fires no trigger: a row records the oids of the partitions its block was written to, and holds only while those
+// same partitions are attached (one dropped and created again has another oid).
 export class IntervalBlockDigest1765000000000 implements MigrationInterface {
   name = 'IntervalBlockDigest1765000000000';
 
@@ -18,6 +20,7 @@ export class IntervalBlockDigest1765000000000 implements MigrationInterface {
         last_start timestamptz NOT NULL,
         readings integer NOT NULL,
         digest bytea NOT NULL,
+        partitions bigint[] NOT NULL,
         batch_id bigint NOT NULL,
         CONSTRAINT pk_interval_block_digest PRIMARY KEY (usage_point_id, meter_reading_id, first_start),
         CONSTRAINT fk_interval_block_digest_meter_reading FOREIGN KEY (usage_point_id, meter_reading_id)

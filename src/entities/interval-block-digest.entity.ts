@@ -30,6 +30,11 @@ export class IntervalBlockDigest {
   @Column({ type: 'bytea' })
   digest: Buffer;
 
+  // Oids of the interval_reading partitions of the block's months when it was written: a partition dropped and
+  // created again empty has another oid, so the digest no longer matches.
+  @Column({ type: 'bigint', array: true })
+  partitions: string[];
+
   // The load that wrote it: a forced reload looks up the digests of the batches with its checksum.
   @Column({ type: 'bigint', name: 'batch_id' })
   batchId: string;

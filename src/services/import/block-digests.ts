@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { intervalPartitionName, monthsCovering } from '../partitions';
 import type { BlockOwner } from './readings';
 import type { StagedBlock } from './staging';
 
@@ -25,37 +26,58 @@ function ownedBlocks(owners: BlockOwner[], blocks: Map<number, StagedBlock>, whi
   return list;
 }
 
-const columns = (list: { owner: BlockOwner; block: StagedBlock }[]) => [
-  list.map((b) => b.owner.block),
-  list.map((b) => b.owner.usagePointId),
-  list.map((b) => b.owner.meterReadingId),
-  list.map((b) => b.block.first),
-  list.map((b) => b.block.last),
-  list.map((b) => b.block.readings),
-  list.map((b) => (b.block.digest as Buffer).toString('hex')),
-];
+/** The oids of interval_reading's partitions by name: what a digest's `partitions` are compared with. */
+async function partitionOids(client: PoolClient): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ name: string; oid: string }>(
+    `SELECT c.relname AS name, c.oid::bigint AS oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'interval_reading'::regclass`,
+  );
+  return new Map(rows.map((r) => [r.name, r.oid]));
+}
+
+async function columns(client: PoolClient, list: { owner: BlockOwner; block: StagedBlock }[]) {
+  const oids = await partitionOids(client);
+  const partitions = new Map<string, string>();
+  const partitionsOf = ({ block }: { block: StagedBlock }) => {
+    const key = `${block.first}:${block.last}`;
+    let found = partitions.get(key);
+    if (found === undefined) {
+      // A missing partition gives 0, which no stored row has.
+      const months = monthsCovering(new Date(block.first * 1000), new Date(block.last * 1000 + 1000));
+      partitions.set(key, (found = `{${months.map((m) => oids.get(intervalPartitionName(m)) ?? '0').join(',')}}`));
+    }
+    return found;
+  };
+  return [
+    list.map((b) => b.owner.block),
+    list.map((b) => b.owner.usagePointId),
+    list.map((b) => b.owner.meterReadingId),
+    list.map((b) => b.block.first),
+    list.map((b) => b.block.last),
+    list.map((b) => b.block.readings),
+    list.map((b) => (b.block.digest as Buffer).toString('hex')),
+    list.map(partitionsOf),
+  ];
+}
 
 /**
  * The skipped blocks that must be staged after all: their owner, known only now, has no digest row of the same
- * range, count and digest, or no stored reading at its first start. Dropping a partition fires no trigger: retention
- * drops the oldest month, which takes the first reading of every block that reaches into it, so the probe catches it
- * (one probe, not two: after a bulk load each costs a heap visit). Runs under the load's usage-point locks, so what
- * it finds holds until commit.
+ * range, count and digest, or its partitions are no longer the ones the readings were written to. Runs under the
+ * load's usage-point locks, so what it finds holds until commit.
  */
 export async function unverifiedSkips(client: PoolClient, owners: BlockOwner[], blocks: Map<number, StagedBlock>): Promise<number[]> {
   const skipped = ownedBlocks(owners, blocks, (b) => b.skipped === true);
   if (skipped.length === 0) return [];
   const { rows } = await client.query<{ block: number }>(
-    `SELECT k.block FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[])
-                          AS k (block, usage_point_id, meter_reading_id, first, last, readings, digest)
+    `SELECT k.block FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[], $8::text[])
+                          AS k (block, usage_point_id, meter_reading_id, first, last, readings, digest, partitions)
       WHERE NOT EXISTS (
               SELECT 1 FROM interval_block_digest d
                WHERE d.usage_point_id = k.usage_point_id AND d.meter_reading_id = k.meter_reading_id
                  AND d.first_start = to_timestamp(k.first) AND d.last_start = to_timestamp(k.last)
-                 AND d.readings = k.readings AND d.digest = decode(k.digest, 'hex'))
-         OR NOT EXISTS (SELECT 1 FROM interval_reading r WHERE r.usage_point_id = k.usage_point_id
-                           AND r.meter_reading_id = k.meter_reading_id AND r.start = to_timestamp(k.first))`,
-    columns(skipped),
+                 AND d.readings = k.readings AND d.digest = decode(k.digest, 'hex')
+                 AND d.partitions = k.partitions::bigint[])`,
+    await columns(client, skipped),
   );
   return rows.map((r) => r.block);
 }
@@ -72,13 +94,17 @@ export async function storeDigests(client: PoolClient, batchId: string, owners: 
   const unique = list.filter((b) => seen.get(key(b)) === 1);
   if (unique.length === 0) return;
   await client.query(
-    `INSERT INTO interval_block_digest AS d (usage_point_id, meter_reading_id, first_start, last_start, readings, digest, batch_id)
-     SELECT usage_point_id, meter_reading_id, to_timestamp(first), to_timestamp(last), readings, decode(digest, 'hex'), $8
-       FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[])
-            AS k (block, usage_point_id, meter_reading_id, first, last, readings, digest)
+    `INSERT INTO interval_block_digest AS d (usage_point_id, meter_reading_id, first_start, last_start, readings, digest,
+                                             partitions, batch_id)
+     SELECT usage_point_id, meter_reading_id, to_timestamp(first), to_timestamp(last), readings, decode(digest, 'hex'),
+            partitions::bigint[], $9
+       FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[], $8::text[])
+            AS k (block, usage_point_id, meter_reading_id, first, last, readings, digest, partitions)
      ON CONFLICT ON CONSTRAINT pk_interval_block_digest DO UPDATE SET
-       last_start = EXCLUDED.last_start, readings = EXCLUDED.readings, digest = EXCLUDED.digest, batch_id = EXCLUDED.batch_id
-     WHERE (d.last_start, d.readings, d.digest) IS DISTINCT FROM (EXCLUDED.last_start, EXCLUDED.readings, EXCLUDED.digest)`,
-    [...columns(unique), batchId],
+       last_start = EXCLUDED.last_start, readings = EXCLUDED.readings, digest = EXCLUDED.digest,
+       partitions = EXCLUDED.partitions, batch_id = EXCLUDED.batch_id
+     WHERE (d.last_start, d.readings, d.digest, d.partitions)
+           IS DISTINCT FROM (EXCLUDED.last_start, EXCLUDED.readings, EXCLUDED.digest, EXCLUDED.partitions)`,
+    [...(await columns(client, unique)), batchId],
   );
 }
