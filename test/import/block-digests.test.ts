@@ -89,4 +89,14 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     assert.deepEqual([result.skippedBlocks, result.inserted], [0, 3 * COUNT]);
     assert.deepEqual(await readingsOf(pdb), expected);
   });
+
+  it('stages a block too large to hold while its digest is computed, and still finds nothing to write', async () => {
+    // 100 000 readings are held at most; this block passes that, so it streams to staging and is compared there.
+    const big = writeFeed(join(dir, 'big.xml'), { usagePoints: [7], start: JAN_31, count: 100_100, value: (_u, n) => n % 1000 });
+    assert.equal((await importFile(pdb.dataSource, { path: big, source: 'cli', logger })).inserted, 100_100);
+    const before = await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']);
+    const result = await importFile(pdb.dataSource, { path: big, source: 'cli', force: true, logger });
+    assert.deepEqual([result.skippedBlocks, result.unchanged, result.inserted, result.updated], [0, 100_100, 0, 0]);
+    assert.deepEqual(await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']), before);
+  });
 });

@@ -84,10 +84,18 @@ export async function unverifiedSkips(client: PoolClient, owners: BlockOwner[], 
 
 /**
  * After the readings are written: one row per owned block, which its readings now match. Two blocks of one series
- * starting at the same instant cannot both have kept a reading there; should they, neither gets a row.
+ * starting at the same instant cannot both have kept a reading there; should they, neither gets a row. With
+ * `exceptSkipped`, skipped blocks are left out: their rows were just verified, and no update (so no trigger) has
+ * touched them since.
  */
-export async function storeDigests(client: PoolClient, batchId: string, owners: BlockOwner[], blocks: Map<number, StagedBlock>): Promise<void> {
-  const list = ownedBlocks(owners, blocks, () => true);
+export async function storeDigests(
+  client: PoolClient,
+  batchId: string,
+  owners: BlockOwner[],
+  blocks: Map<number, StagedBlock>,
+  exceptSkipped: boolean,
+): Promise<void> {
+  const list = ownedBlocks(owners, blocks, (b) => !(exceptSkipped && b.skipped));
   const key = (b: (typeof list)[number]) => `${b.owner.meterReadingId}:${b.block.first}`;
   const seen = new Map<string, number>();
   for (const b of list) seen.set(key(b), (seen.get(key(b)) ?? 0) + 1);

@@ -53,7 +53,8 @@ async function* counted(path: string, onBytes: (n: number) => void): AsyncGenera
 /**
  * Loads one ESPI, Green Button CSV or CIM MeterReadings file into the portal database: stream-parse into a staging table, link, then one set-based upsert,
  * revisions, rollups and the batch row, all in one transaction. A crash or a fault rolls the whole file back and the
- * retry starts over; the same bytes loaded twice are a no-op unless forced.
+ * retry starts over; the same bytes loaded twice are a no-op unless forced, and a forced reload stages only the
+ * blocks whose stored digest does not vouch for them (block-digests.ts).
  */
 export async function importFile(dataSource: DataSource, options: ImportFileOptions): Promise<ImportResult> {
   const { path, logger } = options;
@@ -150,7 +151,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     lap('verify');
     const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, staged.blocks);
     lap('upsert');
-    if (batchId) await storeDigests(client, batchId, linked.owners, staged.blocks);
+    // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
+    if (batchId) await storeDigests(client, batchId, linked.owners, staged.blocks, counts.updated === 0);
     lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
     result.usagePoints = linked.usagePoints;
