@@ -167,7 +167,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       result.status = 'dry-run';
       return result;
     }
-    await refreshRollups(client, counts.spans);
+    const rollups = await refreshRollups(client, counts.spans, counts.firstLoad ? { owners: linked.owners, blocks: staged.blocks } : undefined);
+    if (counts.firstLoad) result.blockRollups = rollups.fromBlocks;
     lap('rollups');
     await finishBatch(client, batchId as string, result);
     await runner.commitTransaction();

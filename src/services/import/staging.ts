@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { IntervalReading } from '../../espi';
-import { qualityMask } from '../../entities';
+import { ESTIMATED_QUALITY_MASK, qualityMask } from '../../entities';
 
 // Readings are staged by block ordinal while the file is parsed: which meter reading owns a block is known only once
 // the whole file has been linked. A temporary table is session-local (no name clash between workers), unlogged and
@@ -42,6 +42,32 @@ export interface StagedBlock {
   digest?: Buffer;
   /** Its digest was among the skippable ones: its readings were not staged (the loader checks it against its owner). */
   skipped?: boolean;
+  /** Sums of the staged readings, so that a first load's daily rollups need not read them back (rollups.ts). */
+  sums: BlockSums;
+}
+
+/** A block's contribution to a local day's rollup, when the whole block lies in that day. */
+export interface BlockSums {
+  value: number;
+  cost: number;
+  /** Readings with a cost: none makes the day's cost_sum null, as SQL's sum() does. */
+  costs: number;
+  estimated: number;
+  /** Latest start + duration. */
+  lastEnd: number;
+  /** Every partial sum stayed a safe integer, so value and cost are exact. */
+  exact: boolean;
+}
+
+function addSums(sums: BlockSums, r: IntervalReading & { value: number }) {
+  sums.value += r.value;
+  if (r.cost !== undefined) {
+    sums.cost += r.cost;
+    sums.costs++;
+  }
+  if (r.qualities?.length && (qualityMask(r.qualities) & ESTIMATED_QUALITY_MASK) !== 0) sums.estimated++;
+  if (r.start + r.duration > sums.lastEnd) sums.lastEnd = r.start + r.duration;
+  if (!Number.isSafeInteger(sums.value) || !Number.isSafeInteger(sums.cost)) sums.exact = false;
 }
 
 /** Readings of the blocks held back while their digest is not known yet; past this, the oldest is staged. */
@@ -120,10 +146,14 @@ export class StagingWriter {
         continue;
       }
       kept++;
-      if (!stats) this.blocks.set(block, (stats = { readings: 0, first: r.start, last: r.start }));
+      if (!stats) {
+        const sums = { value: 0, cost: 0, costs: 0, estimated: 0, lastEnd: -Infinity, exact: true };
+        this.blocks.set(block, (stats = { readings: 0, first: r.start, last: r.start, sums }));
+      }
       stats.readings++;
       if (r.start < stats.first) stats.first = r.start;
       if (r.start > stats.last) stats.last = r.start;
+      addSums(stats.sums, r as IntervalReading & { value: number });
     }
     if (kept === 0) return;
     this.staged += kept;
