@@ -3,6 +3,7 @@ import { ExtractWatermark1764400000000 } from './1764400000000-ExtractWatermark'
 import { IntervalReadingWithoutForeignKey1764500000000 } from './1764500000000-IntervalReadingWithoutForeignKey';
 import { UsageDataVersion1764600000000 } from './1764600000000-UsageDataVersion';
 import { CimMessage1764900000000 } from './1764900000000-CimMessage';
+import { IntervalBlockDigest1765000000000 } from './1765000000000-IntervalBlockDigest';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -10,4 +11,5 @@ export const migrations = [
   IntervalReadingWithoutForeignKey1764500000000,
   UsageDataVersion1764600000000,
   CimMessage1764900000000,
+  IntervalBlockDigest1765000000000,
 ];

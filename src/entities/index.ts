@@ -3,6 +3,7 @@ import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
+import { IntervalBlockDigest } from './interval-block-digest.entity';
 import { IntervalReading } from './interval-reading.entity';
 import { IntervalRevision } from './interval-revision.entity';
 import { Meter } from './meter.entity';
@@ -21,6 +22,7 @@ export {
   CustomerAccount,
   ExtractWatermark,
   ImportBatch,
+  IntervalBlockDigest,
   IntervalReading,
   IntervalRevision,
   Meter,
@@ -47,6 +49,7 @@ export const entities = [
   ImportBatch,
   IntervalReading,
   IntervalRevision,
+  IntervalBlockDigest,
   UsageDaily,
   UsageMonthly,
   UsageSummary,

@@ -6,7 +6,8 @@ import { samplePath } from '../espi/support';
 import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } from './support';
 
 // Every shared sample: what the database holds after a load must equal what the codec reads from the file (whose own
-// figures are checked independently in test/espi/samples.test.ts), and loading it again must write nothing.
+// figures are checked independently in test/espi/samples.test.ts), and loading it again must write nothing (forced:
+// without staging a block).
 const SAMPLES = [
   '15MinLP_15Days.xml',
   '1hrLP_32Days.xml',
@@ -33,7 +34,7 @@ for (const file of SAMPLES) {
     it('loads what the codec reads, with rollups that add up, and a re-import writes nothing', async (t) => {
       if (!path) return t.skip(`${file}: ../shared not present`);
       const { dataSource } = pdb;
-      const { feed, readings } = await collectImport(importEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }));
+      const { feed, readings, blockReadings } = await collectImport(importEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }));
       const expectedCount = [...readings.values()].reduce((n, list) => n + list.length, 0);
       const expectedValue = feed.meterReadings.reduce((s, mr) => s + mr.valueTotal, 0n);
       const expectedCost = feed.meterReadings.reduce((s, mr) => s + mr.costTotal, 0n);
@@ -74,6 +75,9 @@ for (const file of SAMPLES) {
       const forced = await importFile(dataSource, { path, source: 'cli', force: true, fallbackZone: FALLBACK, logger });
       assert.equal(forced.status, 'loaded');
       assert.deepEqual([forced.inserted, forced.updated, forced.unchanged], [0, 0, expectedCount]);
+      // Every accepted block with a reading to store was found unchanged by its digest, so none was staged.
+      const blocksWithReadings = [...blockReadings.values()].filter((list) => list.some((r) => r.value !== undefined)).length;
+      assert.equal(forced.skippedBlocks, blocksWithReadings);
       assert.notEqual(forced.batchId, first.batchId);
       assert.deepEqual(await snapshot(dataSource), before, 'a forced reload of identical data writes no portal row');
       const batches = await dataSource.query(`SELECT status, forced FROM import_batch ORDER BY id`);

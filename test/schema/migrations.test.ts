@@ -16,6 +16,7 @@ const portalTables = [
   'customer_account',
   'extract_watermark',
   'import_batch',
+  'interval_block_digest',
   'interval_reading',
   'interval_revision',
   'meter',

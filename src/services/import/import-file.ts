@@ -7,6 +7,7 @@ import type { UnknownObject } from '../../cim';
 import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
 import { ensureIntervalPartitions } from '../partitions';
 import { checksumLockKey, closeBatch, findLoaded, finishBatch, startBatch } from './batch';
+import { skippableDigests, storeDigests, unverifiedSkips } from './block-digests';
 import { sha256File } from './checksum';
 import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
 import { upsertCustomers } from './customers';
@@ -52,7 +53,8 @@ async function* counted(path: string, onBytes: (n: number) => void): AsyncGenera
 /**
  * Loads one ESPI, Green Button CSV or CIM MeterReadings file into the portal database: stream-parse into a staging table, link, then one set-based upsert,
  * revisions, rollups and the batch row, all in one transaction. A crash or a fault rolls the whole file back and the
- * retry starts over; the same bytes loaded twice are a no-op unless forced.
+ * retry starts over; the same bytes loaded twice are a no-op unless forced, and a forced reload stages only the
+ * blocks whose stored digest does not vouch for them (block-digests.ts).
  */
 export async function importFile(dataSource: DataSource, options: ImportFileOptions): Promise<ImportResult> {
   const { path, logger } = options;
@@ -112,7 +114,10 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
 
     await createStaging(client);
     const format = await sniffFormat(path);
-    const staged = await stage(client, path, { sourceSystem, fallbackZone, format, progress, report });
+    // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
+    const skippable = loadedIn && format !== 'cim' ? await skippableDigests(client, checksum) : new Set<string>();
+    const ctx = { sourceSystem, fallbackZone, format, progress, report, skippable };
+    const staged = await stage(client, path, ctx);
     lap('parse');
     for (const d of staged.diagnostics) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
     const reject = async (reason?: string) => {
@@ -136,8 +141,19 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       result.unknown = linked.unknown;
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
     }
+    lap('link');
+    const unverified = await unverifiedSkips(client, linked.owners, staged.blocks);
+    if (unverified.length) {
+      log.info({ file: path, blocks: unverified.length }, 'skipped blocks not confirmed by their owners: staging them');
+      await restage(client, path, ctx, new Set(unverified), staged.blocks);
+    }
+    if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => staged.blocks.get(o.block)?.skipped).length;
+    lap('verify');
     const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, staged.blocks);
     lap('upsert');
+    // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
+    if (batchId) await storeDigests(client, batchId, linked.owners, staged.blocks, counts.updated === 0);
+    lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
     result.usagePoints = linked.usagePoints;
     result.meterReadings = linked.meterReadings;
@@ -151,7 +167,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       result.status = 'dry-run';
       return result;
     }
-    await refreshRollups(client, counts.spans);
+    const rollups = await refreshRollups(client, counts.spans, counts.firstLoad ? { owners: linked.owners, blocks: staged.blocks } : undefined);
+    if (counts.firstLoad) result.blockRollups = rollups.fromBlocks;
     lap('rollups');
     await finishBatch(client, batchId as string, result);
     await runner.commitTransaction();
@@ -183,6 +200,8 @@ interface StageContext {
   format: FileFormat;
   progress: ImportProgress;
   report: () => void;
+  /** Block digests the writer may leave unstaged (StagingWriter). */
+  skippable: ReadonlySet<string>;
 }
 
 interface Linked {
@@ -224,7 +243,7 @@ async function sniffFormat(path: string): Promise<FileFormat> {
 /** Parses the file into import_staging as it streams. */
 async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<Staged> {
   ctx.progress.phase = 'parse';
-  const writer = new StagingWriter(client);
+  const writer = new StagingWriter(client, ctx.skippable);
   const bytes = counted(path, (n) => (ctx.progress.bytes += n));
   let staged: Omit<Staged, 'withoutValue' | 'blocks'>;
   try {
@@ -257,7 +276,8 @@ async function stage(client: PoolClient, path: string, ctx: StageContext): Promi
   return { ...staged, withoutValue: writer.withoutValue, blocks: writer.blocks };
 }
 
-async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext): Promise<LinkedFeed> {
+/** Streams the file's readings into the writer; with `only`, just those blocks' (a second pass). */
+async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext, only?: Set<number>): Promise<LinkedFeed> {
   const events =
     ctx.format === 'espi-atom'
       ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
@@ -265,15 +285,32 @@ async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ct
   let feed: LinkedFeed | undefined;
   for await (const event of events) {
     if (event.type === 'readings') {
+      if (only && !only.has(event.block.ordinal)) continue;
       await writer.write(event.block.ordinal, event.readings);
       ctx.progress.readings += event.readings.length;
       ctx.report();
+    } else if (event.type === 'block') {
+      await writer.endBlock(event.block.ordinal);
     } else if (event.type === 'linked') {
       feed = event.feed;
     }
   }
   if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
   return feed;
+}
+
+/**
+ * Stages the readings of skipped blocks after all, from a second pass over the file (the same bytes give the same
+ * block ordinals): what the first pass counted of them stands, only their rows were missing.
+ */
+async function restage(client: PoolClient, path: string, ctx: StageContext, blocks: Set<number>, stagedBlocks: Map<number, StagedBlock>) {
+  const writer = new StagingWriter(client);
+  try {
+    await stageEspi(counted(path, () => undefined), writer, { ...ctx, progress: { ...ctx.progress } }, blocks);
+  } finally {
+    await writer.end();
+  }
+  for (const block of blocks) (stagedBlocks.get(block) as StagedBlock).skipped = false;
 }
 
 async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {

@@ -18,6 +18,8 @@ export interface UpsertCounts {
   revisions: number;
   /** Per series, the range of readings written: the rollups are refreshed only there. */
   spans: SeriesSpan[];
+  /** No owned series had a stored reading: the staged blocks are all their readings (rollups may sum the blocks). */
+  firstLoad: boolean;
 }
 
 const COLUMNS = 'usage_point_id, meter_reading_id, start, duration, value, cost, quality, tou, cpp, consumption_tier';
@@ -59,6 +61,7 @@ function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
   const ownerOf = new Map(owners.map((o) => [o.block, o]));
   let staged = 0;
   let dropped = 0;
+  let skipped = false;
   let lo = Infinity;
   let hi = -Infinity;
   const spans = new Map<string, SpanRow & { lo: number; hi: number; n: number }>();
@@ -71,6 +74,7 @@ function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
       dropped += b.readings;
       continue;
     }
+    if (b.skipped) skipped = true;
     const span = spans.get(owner.meterReadingId);
     if (!span) {
       spans.set(owner.meterReadingId, { usage_point_id: owner.usagePointId, meter_reading_id: owner.meterReadingId, lo: b.first, hi: b.last, n: b.readings });
@@ -80,7 +84,7 @@ function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
       span.n += b.readings;
     }
   }
-  return { staged, dropped, lo, hi, spans: [...spans.values()] };
+  return { staged, dropped, skipped, lo, hi, spans: [...spans.values()] };
 }
 
 /**
@@ -95,7 +99,7 @@ export async function upsertReadings(
   owners: BlockOwner[],
   blocks: Map<number, StagedBlock>,
 ): Promise<UpsertCounts> {
-  const { staged, dropped, lo, hi, spans } = stagedFigures(owners, blocks);
+  const { staged, dropped, skipped, lo, hi, spans } = stagedFigures(owners, blocks);
   // A series with no stored reading yet (a first load) takes a plain INSERT: no conflict handling, no old values to
   // look up, nothing returned (every staged reading of an owned block is written, so the spans are the staged ones).
   // The per-usage-point locks held by the caller keep another load from adding rows in between.
@@ -106,7 +110,10 @@ export async function upsertReadings(
         SELECT 1 FROM interval_reading r WHERE r.usage_point_id = o.usage_point_id AND r.meter_reading_id = o.meter_reading_id LIMIT 1) x ON true) AS any`,
   );
   let rows: SpanRow[];
-  if (!any) {
+  // A block is skipped only when its series has readings, so never here; with one, neither the plain INSERT nor
+  // rollups summed from the blocks would be right.
+  const firstLoad = !any && !skipped;
+  if (firstLoad) {
     await client.query(`INSERT INTO interval_reading (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM (${SOURCE}) src`, [batchId]);
     rows = spans;
   } else {
@@ -168,6 +175,7 @@ export async function upsertReadings(
     inserted: written - updated,
     updated,
     revisions,
+    firstLoad,
     spans: rows.map((r) => ({ usagePointId: r.usage_point_id, meterReadingId: r.meter_reading_id, from: Number(r.lo), to: Number(r.hi) })),
   };
 }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { ESTIMATED_QUALITY_MASK } from '../../entities';
+import { dailyFromBlocks, type OwnedBlocks } from './block-rollups';
 import type { SeriesSpan } from './readings';
 
 // Local day d of zone tz spans [d 00:00 local, d+1 00:00 local): 23 or 25 hours around DST changes. A regular series
@@ -20,10 +21,12 @@ function onChange(alias: string, period: string): string {
 /**
  * Recomputes usage_daily for every local day of the usage point's zone that a written reading falls in, then
  * usage_monthly for the months of those days (from the daily rows, which cover every reading). Rows whose figures
- * did not change are left alone. Bumps the data version of the usage points.
+ * did not change are left alone. Bumps the data version of the usage points. With `firstLoad` blocks (their series
+ * had no reading before), the days of the series whose blocks each lie within a day are summed from the blocks
+ * (block-rollups.ts) and only the others read back.
  */
-export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): Promise<void> {
-  if (spans.length === 0) return;
+export async function refreshRollups(client: PoolClient, spans: SeriesSpan[], firstLoad?: OwnedBlocks): Promise<{ fromBlocks: number }> {
+  if (spans.length === 0) return { fromBlocks: 0 };
   await client.query(
     `CREATE TEMP TABLE import_rollup_span ON COMMIT DROP AS
      SELECT k.usage_point_id, k.meter_reading_id, coalesce(u.time_zone, 'UTC') AS tz, rt.interval_length,
@@ -35,7 +38,9 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
        JOIN reading_type rt ON rt.id = m.reading_type_id`,
     [spans.map((s) => s.usagePointId), spans.map((s) => s.meterReadingId), spans.map((s) => s.from), spans.map((s) => s.to)],
   );
-  await client.query(
+  const bySql = firstLoad && (await dailyFromBlocks(client, firstLoad, expected, onChange('d', 'local_date')));
+  if (!bySql || bySql.length) {
+    await client.query(
     `INSERT INTO usage_daily AS d (usage_point_id, meter_reading_id, local_date, value_sum, cost_sum, first_start, last_end,
                                    readings, estimated, expected)
      SELECT r.usage_point_id, r.meter_reading_id, (r.start AT TIME ZONE b.tz)::date AS day, sum(r.value), sum(r.cost),
@@ -45,9 +50,12 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
        FROM import_rollup_span b
        JOIN interval_reading r ON r.usage_point_id = b.usage_point_id AND r.meter_reading_id = b.meter_reading_id
         AND r.start >= b.first_day::timestamp AT TIME ZONE b.tz AND r.start < (b.last_day + 1)::timestamp AT TIME ZONE b.tz
+      ${bySql ? 'WHERE b.meter_reading_id = ANY($1::bigint[])' : ''}
       GROUP BY r.usage_point_id, r.meter_reading_id, day, b.tz, b.interval_length
      ${onChange('d', 'local_date')}`,
-  );
+      bySql ? [bySql] : [],
+    );
+  }
   await client.query(
     `INSERT INTO usage_monthly AS mo (usage_point_id, meter_reading_id, local_month, value_sum, cost_sum, first_start,
                                       last_end, readings, estimated, expected)
@@ -64,4 +72,5 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[]): P
   const usagePoints = [...new Set(spans.map((s) => s.usagePointId))].sort((a, b) => Number(BigInt(a) - BigInt(b)));
   await client.query('UPDATE usage_point SET data_version = data_version + 1 WHERE id = ANY($1::bigint[])', [usagePoints]);
   await client.query('DROP TABLE import_rollup_span');
+  return { fromBlocks: bySql ? spans.length - bySql.length : 0 };
 }

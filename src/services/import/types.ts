@@ -46,6 +46,10 @@ export interface ImportResult {
   errors: string[];
   /** CIM objects the message names that the portal does not know (their readings were not loaded): the PARTIAL reply's Errors. */
   unknown?: UnknownObject[];
+  /** Series of a first load whose daily rollups were summed from the staged blocks instead of read back. */
+  blockRollups?: number;
+  /** Blocks a reload of the same file left unstaged: their stored digest showed the readings already there (counted unchanged). */
+  skippedBlocks?: number;
   /** Milliseconds per phase. */
   timings: Record<string, number>;
 }

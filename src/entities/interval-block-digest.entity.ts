@@ -1,0 +1,41 @@
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { MeterReading } from './meter-reading.entity';
+
+// What the loader wrote of one IntervalBlock into a series, as long as the stored readings at its starts still
+// equal it (triggers on interval_reading delete the row otherwise: migration 1765000000000). A forced reload of the
+// same file skips the blocks found here.
+@Entity('interval_block_digest')
+@ForeignKey(() => MeterReading, ['usagePointId', 'meterReadingId'], ['usagePointId', 'id'], {
+  name: 'fk_interval_block_digest_meter_reading',
+  onDelete: 'CASCADE',
+})
+@Index('ix_interval_block_digest_batch', ['batchId'])
+export class IntervalBlockDigest {
+  @PrimaryColumn({ type: 'bigint', name: 'usage_point_id', primaryKeyConstraintName: 'pk_interval_block_digest' })
+  usagePointId: string;
+
+  @PrimaryColumn({ type: 'bigint', name: 'meter_reading_id', primaryKeyConstraintName: 'pk_interval_block_digest' })
+  meterReadingId: string;
+
+  @PrimaryColumn({ type: 'timestamptz', name: 'first_start', primaryKeyConstraintName: 'pk_interval_block_digest' })
+  firstStart: Date;
+
+  @Column({ type: 'timestamptz', name: 'last_start' })
+  lastStart: Date;
+
+  @Column({ type: 'integer' })
+  readings: number;
+
+  // sha256 of the block's reading tuples as the loader stages them (start, duration, value, cost, quality, tou, cpp, tier).
+  @Column({ type: 'bytea' })
+  digest: Buffer;
+
+  // Oids of the interval_reading partitions of the block's months when it was written: a partition dropped and
+  // created again empty has another oid, so the digest no longer matches.
+  @Column({ type: 'bigint', array: true })
+  partitions: string[];
+
+  // The load that wrote it: a forced reload looks up the digests of the batches with its checksum.
+  @Column({ type: 'bigint', name: 'batch_id' })
+  batchId: string;
+}
