@@ -10,7 +10,7 @@ import type { PortalMetrics } from '../metrics/portal-metrics';
 import { visibleUsagePointVersions } from '../services/customers/usage-point-versions';
 import { AccessScope } from '../services/access/access-scope';
 import { answerKey, isCurrent, type Answer, type AnswerCache } from './answer-cache';
-import { budgetKeyOf } from './graphql';
+import { authenticate, budgetKeyOf } from './graphql';
 import type { CostBuckets } from './query-limits';
 import { beginRequest } from './request-context';
 
@@ -83,15 +83,14 @@ export function answerLane(options: LaneOptions) {
     if (body.extensions != null && (typeof body.extensions !== 'object' || 'persistedQuery' in body.extensions)) return null;
     if (body.operationName != null && typeof body.operationName !== 'string') return null;
     if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) return null;
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) return null;
-    let principal: Principal;
+    let principal: Principal | undefined;
     try {
-      principal = await options.verifier.verify(match[1]);
+      principal = await authenticate(req, options.verifier);
     } catch (error) {
       if (error instanceof AuthenticationError) return null;
       throw error;
     }
+    if (!principal) return null;
     const queryHash = createHash('sha256').update(body.query).digest('hex');
     const request = { operationName: body.operationName as string | null | undefined, variables: body.variables as Record<string, unknown> | null | undefined };
     const answer = cache.peek(answerKey(queryHash, request, principal));

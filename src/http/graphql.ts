@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
@@ -69,8 +69,9 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-export async function authenticate(req: Request, verifier: TokenVerifier) {
-  const header = req.header('authorization');
+/** The principal of the request's bearer token; none without an Authorization header. A plain Node request too. */
+export async function authenticate(req: IncomingMessage, verifier: TokenVerifier) {
+  const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
