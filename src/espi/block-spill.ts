@@ -1,7 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EntryInfo } from './records';
+import { SpillFile } from './spill-file';
 
 /** What the linker needs of a finished block to decide its owner at the end of the file, and nothing more. */
 export interface SpilledBlock {
@@ -21,7 +19,6 @@ export interface SpilledBlock {
   lastEnd?: number;
 }
 
-const CHUNK = 256 * 1024;
 const NONE = 0xffffffff;
 const NO_RELATED: string[] = [];
 
@@ -32,31 +29,27 @@ const NO_RELATED: string[] = [];
  * not grow with the number of blocks. The rows are read back once, in ordinal order, and the file is removed.
  */
 export class BlockSpill {
-  private chunk = Buffer.allocUnsafe(CHUNK);
-  private at = 0;
-  /** Full chunks still in memory (before the file is opened). */
-  private readonly kept: Buffer[] = [];
-  private keptBytes = 0;
-  private dir: string | undefined;
-  private fd: number | undefined;
+  private readonly file: SpillFile;
   count = 0;
   bytes = 0;
-  /** Rows went to the temporary file (it stays true once the file is removed). */
-  onDisk = false;
 
-  constructor(
-    private readonly memoryBytes: number,
-    private readonly tempDir = tmpdir(),
-  ) {}
+  constructor(memoryBytes: number, tempDir?: string) {
+    this.file = new SpillFile(memoryBytes, tempDir, 'espi-blocks-');
+  }
+
+  /** Rows went to the temporary file (it stays true once the file is removed). */
+  get onDisk(): boolean {
+    return this.file.onDisk;
+  }
 
   write(b: SpilledBlock) {
     const e = b.entry;
     const strings = [e.self, e.up, e.id, b.valueTotal.toString(), b.costTotal.toString()];
     let size = 4 + 8 * 6 + 8 + 8 * (b.ranges.length + b.durations.length);
     for (const s of strings) size += 4 + (s === undefined ? 0 : Buffer.byteLength(s));
-    this.reserve(size);
-    const buf = this.chunk;
-    let at = this.at;
+    this.file.reserve(size);
+    const buf = this.file.buf;
+    let at = this.file.at;
     at = buf.writeUInt32LE(size - 4, at);
     for (const x of [b.ordinal, b.line, e.line, b.readingCount, b.firstStart ?? NaN, b.lastEnd ?? NaN]) at = buf.writeDoubleLE(x, at);
     for (const s of strings) {
@@ -71,78 +64,20 @@ export class BlockSpill {
     at = buf.writeUInt32LE(b.durations.length, at);
     for (const x of b.ranges) at = buf.writeDoubleLE(x, at);
     for (const x of b.durations) at = buf.writeDoubleLE(x, at);
-    this.at = at;
+    this.file.at = at;
     this.count++;
     this.bytes += size;
   }
 
-  /** Room for one row in the current chunk: rows never straddle two chunks. */
-  private reserve(size: number) {
-    if (this.at + size <= this.chunk.length) return;
-    this.seal();
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, size));
-    this.at = 0;
-  }
-
-  private seal() {
-    if (this.at === 0) return;
-    const full = this.chunk.subarray(0, this.at);
-    if (this.fd === undefined && this.keptBytes + full.length <= this.memoryBytes) {
-      this.kept.push(full);
-      this.keptBytes += full.length;
-      return;
-    }
-    if (this.fd === undefined) {
-      this.dir = mkdtempSync(join(this.tempDir, 'espi-blocks-'));
-      this.fd = openSync(join(this.dir, 'blocks.bin'), 'w+');
-      this.onDisk = true;
-      for (const k of this.kept.splice(0)) writeAll(this.fd, k);
-      this.keptBytes = 0;
-    }
-    writeAll(this.fd, full);
-  }
-
   /** Every row in write order. Call once, after the last write. */
   *read(): Generator<SpilledBlock> {
-    this.seal();
-    this.at = 0;
-    for (const chunk of this.kept) yield* rows(chunk);
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let held = 0;
-    let position = 0;
-    for (;;) {
-      const n = readSync(fd, buf, held, buf.length - held, position);
-      position += n;
-      held += n;
-      let used = 0;
-      while (held - used >= 4 && held - used >= 4 + buf.readUInt32LE(used)) {
-        const size = 4 + buf.readUInt32LE(used);
-        yield decode(buf, used);
-        used += size;
-      }
-      if (n === 0) return;
-      const rest = held - used;
-      const need = rest >= 4 ? 4 + buf.readUInt32LE(used) : 4;
-      const next = need > buf.length ? Buffer.allocUnsafe(need) : buf;
-      buf.copy(next, 0, used, held);
-      buf = next;
-      held = rest;
-    }
+    for (const chunk of this.file.chunks()) yield* rows(chunk);
   }
 
   /** Closes and deletes the temporary file, if there is one. */
   close() {
-    if (this.fd !== undefined) closeSync(this.fd);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.fd = this.dir = undefined;
-    this.kept.length = 0;
+    this.file.close();
   }
-}
-
-function writeAll(fd: number, data: Buffer) {
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
 }
 
 function* rows(chunk: Buffer): Generator<SpilledBlock> {

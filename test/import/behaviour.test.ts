@@ -98,6 +98,26 @@ describe('importFile', { timeout: 120_000 }, () => {
     assert.match(JSON.stringify(batch.errors), /xml-truncated/);
   });
 
+  it('rejects a reading no column can hold (a tou past smallint, a start past year 294276) with its line, touching nothing', async () => {
+    const tables = ['usage_point', 'interval_reading', 'interval_revision', 'usage_daily', 'usage_monthly'];
+    const before = await snapshot(pdb.dataSource, tables);
+    const whole = readFileSync(file('range.xml', { ...base, usagePoints: [5] }), 'utf8');
+    const cases: [RegExp, string, RegExp][] = [
+      [/<value>/, '<tou>40000</tou><value>', /reading-out-of-range: tou 40000 \(IntervalReading at line \d+\) does not fit the smallint column/],
+      [/<start>\d+</, '<start>9224318016000<', /reading-out-of-range: start 9224318016000 \(IntervalReading at line \d+\) does not fit the timestamptz column/],
+      [/<duration>900</, '<duration>2147483648<', /reading-out-of-range: duration 2147483648 \(IntervalReading at line \d+\) does not fit the integer column/],
+    ];
+    const path = join(dir, 'out-of-range.xml');
+    const middle = whole.indexOf('<IntervalReading>', whole.length / 2);
+    for (const [field, replacement, reason] of cases) {
+      writeFileSync(path, whole.slice(0, middle) + whole.slice(middle).replace(field, replacement));
+      const result = await importFile(pdb.dataSource, { path, source: 'file', logger });
+      assert.equal(result.status, 'rejected', replacement);
+      assert.match(result.errors[0], reason);
+      assert.deepEqual(await snapshot(pdb.dataSource, tables), before);
+    }
+  });
+
   it('rejects a file that is neither ESPI XML nor a Green Button CSV, saying which it is not', async () => {
     const csv = join(dir, 'usage.csv');
     writeFileSync(csv, 'TYPE,DATE,START TIME,END TIME,USAGE\nElectric usage,2024-01-01,00:00,00:14,0.2 kWh\n');

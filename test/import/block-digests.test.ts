@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -90,13 +90,22 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     assert.deepEqual(await readingsOf(pdb), expected);
   });
 
-  it('stages a block too large to hold while its digest is computed, and still finds nothing to write', async () => {
-    // 100 000 readings are held at most; this block passes that, so it streams to staging and is compared there.
+  it('skips a block of any size, its readings waiting in a temporary file meanwhile, which goes with the load', async () => {
+    // Nothing is held in memory while a block's digest is computed: its readings wait in the writer's spill, here on disk.
+    const spill = { spillMemoryBytes: 0, tempDir: join(dir, 'spill') };
+    mkdirSync(spill.tempDir);
     const big = writeFeed(join(dir, 'big.xml'), { usagePoints: [7], start: JAN_31, count: 100_100, value: (_u, n) => n % 1000 });
-    assert.equal((await importFile(pdb.dataSource, { path: big, source: 'cli', logger })).inserted, 100_100);
+    assert.equal((await importFile(pdb.dataSource, { path: big, source: 'cli', logger, ...spill })).inserted, 100_100);
+    const [stored] = await pdb.dataSource.query(
+      `SELECT count(DISTINCT start)::int AS n, sum(value)::int AS sum, min(start) AS first FROM interval_reading r
+         JOIN usage_point u ON u.id = r.usage_point_id WHERE u.external_id LIKE '%/RetailCustomer/7/%'`,
+    );
+    // Values n % 1000 for n = 0 … 100 099, a quarter-hour apart from the feed's start.
+    assert.deepEqual(stored, { n: 100_100, sum: 100 * 499_500 + 4_950, first: new Date(JAN_31 * 1000) });
     const before = await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']);
-    const result = await importFile(pdb.dataSource, { path: big, source: 'cli', force: true, logger });
-    assert.deepEqual([result.skippedBlocks, result.unchanged, result.inserted, result.updated], [0, 100_100, 0, 0]);
+    const result = await importFile(pdb.dataSource, { path: big, source: 'cli', force: true, logger, ...spill });
+    assert.deepEqual([result.skippedBlocks, result.unchanged, result.inserted, result.updated], [1, 100_100, 0, 0]);
+    assert.deepEqual(readdirSync(spill.tempDir), []);
     assert.deepEqual(await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']), before);
   });
 });

@@ -66,8 +66,8 @@ describe('crash safety', { timeout: 600_000 }, () => {
       const started = worker;
       await waitFor('the load to reach the readings upsert', async () => {
         const { rows } = await client.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%INSERT INTO interval_reading%'
-             AND pid <> pg_backend_pid()`,
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+             AND (query LIKE 'COPY interval_reading %' OR query LIKE '%INSERT INTO interval_reading%')`,
         );
         return rows.length > 0;
       }).catch((error: Error) => {

@@ -37,7 +37,7 @@ export interface LinkedCim {
   owners: BlockOwner[];
 }
 
-/** Reads the message, staging its readings as they stream; the meter readings (small: no readings) are kept. */
+/** Reads the message, its readings into the writer as they stream; the meter readings (small: no readings) are kept. */
 export async function stageCim(source: ByteSource, writer: StagingWriter, onReadings: (n: number) => void): Promise<StagedCim> {
   const staged: StagedCim = { meterReadings: [], diagnostics: [], registers: 0, from: Infinity, to: -Infinity };
   try {
@@ -54,7 +54,7 @@ export async function stageCim(source: ByteSource, writer: StagingWriter, onRead
           if (r.start < staged.from) staged.from = r.start;
           if (r.start + r.duration > staged.to) staged.to = r.start + r.duration;
         }
-        await writer.write(event.block.ordinal, event.readings);
+        writer.write(event.block.ordinal, event.readings);
         onReadings(event.readings.length);
       } else if (event.type === 'meterReading') {
         staged.meterReadings.push(event.meterReading);
@@ -173,7 +173,7 @@ export async function linkCim(client: PoolClient, staged: StagedCim, sourceSyste
  */
 export async function duplicateAcrossBlocks(client: PoolClient): Promise<string | undefined> {
   const { rows } = await client.query<{ start: string; n: string }>(
-    `SELECT s.start, count(*) AS n FROM import_staging s JOIN import_block_owner o USING (block)
+    `SELECT extract(epoch FROM s.start)::bigint AS start, count(*) AS n FROM import_staging s JOIN import_block_owner o USING (block)
       GROUP BY o.meter_reading_id, s.start HAVING count(*) > 1 ORDER BY s.start LIMIT 1`,
   );
   if (!rows.length) return undefined;

@@ -14,6 +14,8 @@ import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
 import { setBlockOwners, upsertReadings, type BlockOwner } from './readings';
 import { externalIdOf, lockUsagePoints, upsertSeries } from './series';
+import { copyIntoStaging } from './reading-copy';
+import { StagingRefusal } from './reading-tuple';
 import { createStaging, StagingWriter, type StagedBlock } from './staging';
 import { upsertSummaries } from './summaries';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
@@ -51,10 +53,12 @@ async function* counted(path: string, onBytes: (n: number) => void): AsyncGenera
 }
 
 /**
- * Loads one ESPI, Green Button CSV or CIM MeterReadings file into the portal database: stream-parse into a staging table, link, then one set-based upsert,
- * revisions, rollups and the batch row, all in one transaction. A crash or a fault rolls the whole file back and the
- * retry starts over; the same bytes loaded twice are a no-op unless forced, and a forced reload stages only the
- * blocks whose stored digest does not vouch for them (block-digests.ts).
+ * Loads one ESPI, Green Button CSV or CIM MeterReadings file into the portal database: stream-parse (the readings
+ * wait in the staging writer's spill), link, then one COPY straight into interval_reading on a first load, else a
+ * COPY into a staging table and one set-based upsert; revisions, rollups and the batch row, all in one transaction.
+ * A crash or a fault rolls the whole file back and the retry starts over; the same bytes loaded twice are a no-op
+ * unless forced, and a forced reload stages only the blocks whose stored digest does not vouch for them
+ * (block-digests.ts).
  */
 export async function importFile(dataSource: DataSource, options: ImportFileOptions): Promise<ImportResult> {
   const { path, logger } = options;
@@ -91,6 +95,14 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
   // the caller: one import can be followed from the request through the job to the batch.
   let log = logger;
+  let writer: StagingWriter | undefined;
+  const reject = async (reason?: string) => {
+    if (reason) result.errors.unshift(reason);
+    await runner.rollbackTransaction();
+    result.status = 'rejected';
+    if (batchId) await closeBatch(dataSource, batchId, 'rejected', result);
+    return result;
+  };
   try {
     await runner.startTransaction();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
@@ -116,17 +128,17 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     const format = await sniffFormat(path);
     // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
     const skippable = loadedIn && format !== 'cim' ? await skippableDigests(client, checksum) : new Set<string>();
-    const ctx = { sourceSystem, fallbackZone, format, progress, report, skippable };
-    const staged = await stage(client, path, ctx);
+    const ctx = { sourceSystem, fallbackZone, format, progress, report };
+    writer = new StagingWriter(skippable, options.spillMemoryBytes, options.tempDir);
+    let staged: Staged;
+    try {
+      staged = await stage(client, path, writer, ctx);
+    } catch (error) {
+      if (!(error instanceof StagingRefusal)) throw error;
+      return await reject(error.message);
+    }
     lap('parse');
     for (const d of staged.diagnostics) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
-    const reject = async (reason?: string) => {
-      if (reason) result.errors.unshift(reason);
-      await runner.rollbackTransaction();
-      result.status = 'rejected';
-      if (batchId) await closeBatch(dataSource, batchId, 'rejected', result);
-      return result;
-    };
     if (staged.refusal !== undefined) return await reject(staged.refusal || undefined);
 
     progress.phase = 'write';
@@ -142,17 +154,18 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
     }
     lap('link');
-    const unverified = await unverifiedSkips(client, linked.owners, staged.blocks);
+    const blocks = writer.blocks;
+    const unverified = await unverifiedSkips(client, linked.owners, blocks);
     if (unverified.length) {
       log.info({ file: path, blocks: unverified.length }, 'skipped blocks not confirmed by their owners: staging them');
-      await restage(client, path, ctx, new Set(unverified), staged.blocks);
+      for (const block of unverified) (blocks.get(block) as StagedBlock).skipped = false;
     }
-    if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => staged.blocks.get(o.block)?.skipped).length;
+    if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => blocks.get(o.block)?.skipped).length;
     lap('verify');
-    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, staged.blocks);
+    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, staged.inStagingTable);
     lap('upsert');
     // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
-    if (batchId) await storeDigests(client, batchId, linked.owners, staged.blocks, counts.updated === 0);
+    if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
     lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
     result.usagePoints = linked.usagePoints;
@@ -161,13 +174,13 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     result.inserted = counts.inserted;
     result.updated = counts.updated;
     result.unchanged = result.readings - counts.inserted - counts.updated;
-    result.rejected = counts.dropped + staged.withoutValue;
+    result.rejected = counts.dropped + writer.withoutValue;
     if (options.dryRun) {
       await runner.rollbackTransaction();
       result.status = 'dry-run';
       return result;
     }
-    const rollups = await refreshRollups(client, counts.spans, counts.firstLoad ? { owners: linked.owners, blocks: staged.blocks } : undefined);
+    const rollups = await refreshRollups(client, counts.spans, counts.firstLoad ? { owners: linked.owners, blocks } : undefined);
     if (counts.firstLoad) result.blockRollups = rollups.fromBlocks;
     lap('rollups');
     await finishBatch(client, batchId as string, result);
@@ -186,6 +199,7 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     }
     throw error;
   } finally {
+    writer?.close();
     progress.phase = 'done';
     report(true);
     await runner.release();
@@ -200,8 +214,6 @@ interface StageContext {
   format: FileFormat;
   progress: ImportProgress;
   report: () => void;
-  /** Block digests the writer may leave unstaged (StagingWriter). */
-  skippable: ReadonlySet<string>;
 }
 
 interface Linked {
@@ -217,15 +229,14 @@ interface Linked {
   afterReadings(batchId: string | null): Promise<string[]>;
 }
 
-/** A file parsed into import_staging, and how to give its blocks their owners inside the load transaction. */
+/** A file parsed into the staging writer, and how to give its blocks their owners inside the load transaction. */
 interface Staged {
   diagnostics: Diagnostic[];
   /** Set when the whole file is rejected: the reason, or '' when the diagnostics say it. */
   refusal?: string;
   range?: { from: Date; to: Date };
-  withoutValue: number;
-  /** Per-block counts and bounds kept while staging, so the upsert need not scan import_staging for them. */
-  blocks: Map<number, StagedBlock>;
+  /** The readings were copied into import_staging already (linking needed them there). */
+  inStagingTable: boolean;
   link(client: PoolClient): Promise<Linked>;
 }
 
@@ -240,44 +251,42 @@ async function sniffFormat(path: string): Promise<FileFormat> {
   return 'espi-atom'; // empty: the reader reports xml-empty
 }
 
-/** Parses the file into import_staging as it streams. */
-async function stage(client: PoolClient, path: string, ctx: StageContext): Promise<Staged> {
+/** Parses the file into the writer as it streams; a CIM message's readings go on into import_staging. */
+async function stage(client: PoolClient, path: string, writer: StagingWriter, ctx: StageContext): Promise<Staged> {
   ctx.progress.phase = 'parse';
-  const writer = new StagingWriter(client, ctx.skippable);
   const bytes = counted(path, (n) => (ctx.progress.bytes += n));
-  let staged: Omit<Staged, 'withoutValue' | 'blocks'>;
-  try {
-    if (ctx.format === 'cim') {
-      const cim = await stageCim(bytes, writer, (n) => {
-        ctx.progress.readings += n;
-        ctx.report();
-      });
-      staged = {
-        diagnostics: cim.diagnostics,
-        refusal: cim.refusal,
-        range: cim.from <= cim.to ? { from: new Date(cim.from * 1000), to: new Date(cim.to * 1000) } : undefined,
-        async link(c) {
-          const linked = await linkCim(c, cim, ctx.sourceSystem, ctx.fallbackZone);
-          return { ...linked, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
-        },
-      };
-    } else {
-      const feed = await stageEspi(bytes, writer, ctx);
-      staged = {
-        diagnostics: feed.diagnostics,
-        refusal: feed.fileRejected ? '' : undefined,
-        range: readingRange(feed),
-        link: (c) => linkEspi(c, feed, ctx),
-      };
-    }
-  } finally {
-    await writer.end();
+  if (ctx.format === 'cim') {
+    const cim = await stageCim(bytes, writer, (n) => {
+      ctx.progress.readings += n;
+      ctx.report();
+    });
+    writer.end();
+    // Linking checks the staged readings for two blocks of one series at the same instant (duplicateAcrossBlocks).
+    if (cim.refusal === undefined) await copyIntoStaging(client, writer);
+    return {
+      diagnostics: cim.diagnostics,
+      refusal: cim.refusal,
+      range: cim.from <= cim.to ? { from: new Date(cim.from * 1000), to: new Date(cim.to * 1000) } : undefined,
+      inStagingTable: true,
+      async link(c) {
+        const linked = await linkCim(c, cim, ctx.sourceSystem, ctx.fallbackZone);
+        return { ...linked, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
+      },
+    };
   }
-  return { ...staged, withoutValue: writer.withoutValue, blocks: writer.blocks };
+  const feed = await stageEspi(bytes, writer, ctx);
+  writer.end();
+  return {
+    diagnostics: feed.diagnostics,
+    refusal: feed.fileRejected ? '' : undefined,
+    range: readingRange(feed),
+    inStagingTable: false,
+    link: (c) => linkEspi(c, feed, ctx),
+  };
 }
 
-/** Streams the file's readings into the writer; with `only`, just those blocks' (a second pass). */
-async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext, only?: Set<number>): Promise<LinkedFeed> {
+/** Streams the file's readings into the writer. */
+async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext): Promise<LinkedFeed> {
   const events =
     ctx.format === 'espi-atom'
       ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
@@ -285,32 +294,17 @@ async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ct
   let feed: LinkedFeed | undefined;
   for await (const event of events) {
     if (event.type === 'readings') {
-      if (only && !only.has(event.block.ordinal)) continue;
-      await writer.write(event.block.ordinal, event.readings);
+      writer.write(event.block.ordinal, event.readings);
       ctx.progress.readings += event.readings.length;
       ctx.report();
     } else if (event.type === 'block') {
-      await writer.endBlock(event.block.ordinal);
+      writer.endBlock(event.block.ordinal);
     } else if (event.type === 'linked') {
       feed = event.feed;
     }
   }
   if (!feed) throw new Error(`the ${ctx.format} reader ended without its linked feed`);
   return feed;
-}
-
-/**
- * Stages the readings of skipped blocks after all, from a second pass over the file (the same bytes give the same
- * block ordinals): what the first pass counted of them stands, only their rows were missing.
- */
-async function restage(client: PoolClient, path: string, ctx: StageContext, blocks: Set<number>, stagedBlocks: Map<number, StagedBlock>) {
-  const writer = new StagingWriter(client);
-  try {
-    await stageEspi(counted(path, () => undefined), writer, { ...ctx, progress: { ...ctx.progress } }, blocks);
-  } finally {
-    await writer.end();
-  }
-  for (const block of blocks) (stagedBlocks.get(block) as StagedBlock).skipped = false;
 }
 
 async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { StagedBlock } from './staging';
+import { copyIntoReadings, copyIntoStaging } from './reading-copy';
+import type { StagedBlock, StagingWriter } from './staging';
 
 export interface SeriesSpan {
   usagePointId: string;
@@ -23,7 +24,7 @@ export interface UpsertCounts {
 }
 
 const COLUMNS = 'usage_point_id, meter_reading_id, start, duration, value, cost, quality, tou, cpp, consumption_tier';
-const SOURCE = `SELECT o.usage_point_id, o.meter_reading_id, to_timestamp(s.start) AS start, s.duration, s.value, s.cost,
+const SOURCE = `SELECT o.usage_point_id, o.meter_reading_id, s.start, s.duration, s.value, s.cost,
                        s.quality, s.tou, s.cpp, s.consumption_tier
                   FROM import_staging s JOIN import_block_owner o USING (block)`;
 const SPANS = `SELECT usage_point_id, meter_reading_id, extract(epoch FROM min(start))::bigint AS lo,
@@ -88,19 +89,21 @@ function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
 }
 
 /**
- * Moves the staged readings into interval_reading in one statement. Rows whose value, cost, quality, duration and
- * tariff fields are unchanged are not rewritten (the IS DISTINCT FROM guard), so a re-import of the same data writes
- * nothing; a changed row writes an interval_revision with its old and new values.
+ * Moves the writer's readings into interval_reading. Rows whose value, cost, quality, duration and tariff fields are
+ * unchanged are not rewritten (the IS DISTINCT FROM guard), so a re-import of the same data writes nothing; a
+ * changed row writes an interval_revision with its old and new values. `inStagingTable`: import_staging holds them
+ * already.
  */
 export async function upsertReadings(
   client: PoolClient,
   batchId: string | null,
   reason: string,
   owners: BlockOwner[],
-  blocks: Map<number, StagedBlock>,
+  writer: StagingWriter,
+  inStagingTable: boolean,
 ): Promise<UpsertCounts> {
-  const { staged, dropped, skipped, lo, hi, spans } = stagedFigures(owners, blocks);
-  // A series with no stored reading yet (a first load) takes a plain INSERT: no conflict handling, no old values to
+  const { staged, dropped, skipped, lo, hi, spans } = stagedFigures(owners, writer.blocks);
+  // A series with no stored reading yet (a first load) takes a plain COPY: no conflict handling, no old values to
   // look up, nothing returned (every staged reading of an owned block is written, so the spans are the staged ones).
   // The per-usage-point locks held by the caller keep another load from adding rows in between.
   const {
@@ -114,9 +117,10 @@ export async function upsertReadings(
   // rollups summed from the blocks would be right.
   const firstLoad = !any && !skipped;
   if (firstLoad) {
-    await client.query(`INSERT INTO interval_reading (${COLUMNS}, batch_id) SELECT *, $1::bigint FROM (${SOURCE}) src`, [batchId]);
+    await copyIntoReadings(client, writer, owners, batchId);
     rows = spans;
   } else {
+    if (!inStagingTable) await copyIntoStaging(client, writer);
     await client.query('ANALYZE import_staging');
     // What differs from what is stored, found with one join: a forced reload of unchanged data ends here, having
     // written nothing. The start bounds let PostgreSQL skip the partitions the file does not cover.

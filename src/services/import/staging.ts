@@ -1,18 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
-import { once } from 'node:events';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { IntervalReading } from '../../espi';
 import { ESTIMATED_QUALITY_MASK, qualityMask } from '../../entities';
+import { encodeReading, MAX_READING_BYTES } from './reading-tuple';
+import { SpillFile } from '../../espi/spill-file';
 
-// Readings are staged by block ordinal while the file is parsed: which meter reading owns a block is known only once
-// the whole file has been linked. A temporary table is session-local (no name clash between workers), unlogged and
-// dropped at commit or rollback, so a crash leaves nothing behind.
+// Which meter reading owns a block is known only once the whole file has been linked, so readings wait by block
+// ordinal: in the writer's spill while the file is parsed, then, unless a first load copies them straight into
+// interval_reading, in import_staging. A temporary table is session-local (no name clash between workers), unlogged
+// and dropped at commit or rollback, so a crash leaves nothing behind.
 export async function createStaging(client: PoolClient): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE import_staging (
       block integer NOT NULL,
-      start bigint NOT NULL,
+      start timestamptz NOT NULL,
       duration integer NOT NULL,
       value bigint NOT NULL,
       cost bigint,
@@ -28,9 +29,6 @@ export async function createStaging(client: PoolClient): Promise<void> {
       meter_reading_id bigint NOT NULL
     ) ON COMMIT DROP`);
 }
-
-const NULL = '\\N';
-const opt = (v: number | undefined) => (v === undefined ? NULL : String(v));
 
 /** What was staged of one block: the loader's counts and rollup spans come from these, not from a scan of the table. */
 export interface StagedBlock {
@@ -59,85 +57,55 @@ export interface BlockSums {
   exact: boolean;
 }
 
-function addSums(sums: BlockSums, r: IntervalReading & { value: number }) {
+function addSums(sums: BlockSums, r: IntervalReading & { value: number }, quality: number) {
   sums.value += r.value;
   if (r.cost !== undefined) {
     sums.cost += r.cost;
     sums.costs++;
   }
-  if (r.qualities?.length && (qualityMask(r.qualities) & ESTIMATED_QUALITY_MASK) !== 0) sums.estimated++;
+  if ((quality & ESTIMATED_QUALITY_MASK) !== 0) sums.estimated++;
   if (r.start + r.duration > sums.lastEnd) sums.lastEnd = r.start + r.duration;
   if (!Number.isSafeInteger(sums.value) || !Number.isSafeInteger(sums.cost)) sums.exact = false;
 }
 
-/** Readings of the blocks held back while their digest is not known yet; past this, the oldest is staged. */
-const HELD_READINGS = 100_000;
 
-/** Per reading: start, duration, value, cost, quality, tou, cpp, consumption tier, and which of them were given. */
-const TUPLE_FIELDS = 9;
-let tuples = new Float64Array(TUPLE_FIELDS * 2048);
-
-/**
- * Feeds the staged tuples of these readings (those with a value) to the block's hash, as float64s: exact for every
- * field (all are integers within 2^53), and no text to build for a block that may not be staged.
- */
-function hashTuples(hash: Hash, readings: IntervalReading[]): void {
-  if (tuples.length < readings.length * TUPLE_FIELDS) tuples = new Float64Array(readings.length * TUPLE_FIELDS);
-  let i = 0;
-  for (const r of readings) {
-    if (r.value === undefined) continue;
-    tuples[i++] = r.start;
-    tuples[i++] = r.duration;
-    tuples[i++] = r.value;
-    tuples[i++] = r.cost ?? 0;
-    tuples[i++] = r.qualities?.length ? qualityMask(r.qualities) : 0;
-    tuples[i++] = r.tou ?? 0;
-    tuples[i++] = r.cpp ?? 0;
-    tuples[i++] = r.consumptionTier ?? 0;
-    tuples[i++] = (r.cost === undefined ? 0 : 1) | (r.tou === undefined ? 0 : 2) | (r.cpp === undefined ? 0 : 4) | (r.consumptionTier === undefined ? 0 : 8);
-  }
-  hash.update(new Uint8Array(tuples.buffer, 0, i * 8));
-}
-
-interface OpenBlock {
-  hash: Hash;
-  /** Its readings so far, while it may still be skipped. */
-  held?: IntervalReading[][];
-  heldReadings: number;
-}
+/** Spilled readings kept in memory before they go to a temporary file. */
+const SPILL_MEMORY_BYTES = 16 * 1024 * 1024;
+/** Each batch of a block's readings in the spill: its ordinal and byte length, then the encoded readings. */
+const SEGMENT_HEADER = 8;
+/** Tuples handed to the COPY stream at a time. */
+const OUT_BYTES = 1 << 20;
 
 /**
- * One COPY stream for the whole file, fed as the parser yields batches; write() waits when PostgreSQL falls behind,
- * so memory stays bounded whatever the file size (a few numbers and a digest per block are kept).
+ * Takes the readings as the parser yields them: counts, bounds and sums each block, hashes it (its digest), and
+ * spills its readings already encoded as binary COPY fields, so that once the file is linked they go into
+ * import_staging, or on a first load straight into interval_reading, without another pass over the file.
  *
- * With `skippable` digests (a forced reload: those its checksum's earlier loads stored), a block's readings are held
- * until endBlock() gives its digest; a block whose digest is skippable is not staged at all. What is held is bounded:
- * past HELD_READINGS the oldest held block is staged and no longer skippable.
+ * With `skippable` digests (a forced reload: those its checksum's earlier loads stored), a block whose digest is
+ * one of them is marked skipped: its readings stay in the spill, to be copied only if its owner does not confirm it.
  */
 export class StagingWriter {
-  private readonly stream;
-  private readonly done: Promise<void>;
-  private readonly open = new Map<number, OpenBlock>();
-  private heldReadings = 0;
+  private readonly spill: SpillFile;
+  private readonly open = new Map<number, Hash>();
   staged = 0;
   /** Readings without a value: interval_reading.value is NOT NULL, so they are counted as rejected. */
   withoutValue = 0;
   readonly blocks = new Map<number, StagedBlock>();
 
   constructor(
-    client: PoolClient,
     private readonly skippable: ReadonlySet<string> = new Set(),
+    memoryBytes = SPILL_MEMORY_BYTES,
+    tempDir?: string,
   ) {
-    this.stream = client.query(copyFrom(`COPY import_staging FROM STDIN`));
-    this.done = new Promise((resolve, reject) => {
-      this.stream.on('finish', resolve);
-      this.stream.on('error', reject);
-    });
-    // An error surfaces through `done`; without a listener it would also crash the process.
-    this.done.catch(() => undefined);
+    this.spill = new SpillFile(memoryBytes, tempDir, 'import-readings-');
   }
 
-  async write(block: number, readings: IntervalReading[]): Promise<void> {
+  write(block: number, readings: IntervalReading[]): void {
+    const spill = this.spill;
+    spill.reserve(SEGMENT_HEADER + readings.length * (2 + MAX_READING_BYTES));
+    const buf = spill.buf;
+    const from = spill.at;
+    let at = from + SEGMENT_HEADER;
     let stats = this.blocks.get(block);
     let kept = 0;
     for (const r of readings) {
@@ -153,62 +121,76 @@ export class StagingWriter {
       stats.readings++;
       if (r.start < stats.first) stats.first = r.start;
       if (r.start > stats.last) stats.last = r.start;
-      addSums(stats.sums, r as IntervalReading & { value: number });
+      const quality = r.qualities?.length ? qualityMask(r.qualities) : 0;
+      addSums(stats.sums, r as IntervalReading & { value: number }, quality);
+      const end = encodeReading(buf, at + 2, r as IntervalReading & { value: number }, quality);
+      buf.writeUInt16BE(end - at - 2, at);
+      at = end;
     }
-    if (kept === 0) return;
+    if (at === from + SEGMENT_HEADER) return;
+    buf.writeUInt32LE(block, from);
+    buf.writeUInt32LE(at - from - SEGMENT_HEADER, from + 4);
+    spill.at = at;
     this.staged += kept;
-    let open = this.open.get(block);
-    if (!open) this.open.set(block, (open = { hash: createHash('sha256'), held: this.skippable.size ? [] : undefined, heldReadings: 0 }));
-    hashTuples(open.hash, readings);
-    if (open.held) {
-      open.held.push(readings.slice());
-      open.heldReadings += kept;
-      this.heldReadings += kept;
-      if (this.heldReadings > HELD_READINGS) await this.release();
-      return;
-    }
-    await this.send(block, readings);
+    let hash = this.open.get(block);
+    if (!hash) this.open.set(block, (hash = createHash('sha256')));
+    hash.update(buf.subarray(from + SEGMENT_HEADER, at));
   }
 
-  /** The block is complete: its digest is final, and a held block is staged unless its digest is skippable. */
-  async endBlock(block: number): Promise<void> {
-    const open = this.open.get(block);
-    if (!open) return;
+  /** The block is complete: its digest is final, and it is skipped if the digest is skippable. */
+  endBlock(block: number): void {
+    const hash = this.open.get(block);
+    if (!hash) return;
     this.open.delete(block);
     const stats = this.blocks.get(block) as StagedBlock;
-    stats.digest = open.hash.digest();
-    if (!open.held) return;
-    this.heldReadings -= open.heldReadings;
+    stats.digest = hash.digest();
     if (this.skippable.has(stats.digest.toString('hex'))) stats.skipped = true;
-    else for (const readings of open.held) await this.send(block, readings);
-  }
-
-  /** Stages the held block that came first (Map order), which then streams on without being held. */
-  private async release(): Promise<void> {
-    for (const [block, open] of this.open) {
-      if (!open.held) continue;
-      const held = open.held;
-      this.heldReadings -= open.heldReadings;
-      open.held = undefined;
-      for (const readings of held) await this.send(block, readings);
-      return;
-    }
-  }
-
-  private async send(block: number, readings: IntervalReading[]): Promise<void> {
-    let text = '';
-    for (const r of readings) {
-      if (r.value === undefined) continue;
-      const quality = r.qualities?.length ? qualityMask(r.qualities) : 0;
-      text += `${block}\t${r.start}\t${r.duration}\t${r.value}\t${opt(r.cost)}\t${quality}\t${opt(r.tou)}\t${opt(r.cpp)}\t${opt(r.consumptionTier)}\n`;
-    }
-    if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), this.done]);
   }
 
   /** Blocks never ended (a reader stopped early, or one that has no block events) end here. */
-  async end(): Promise<void> {
-    for (const block of [...this.open.keys()]) await this.endBlock(block);
-    this.stream.end();
-    await this.done;
+  end(): void {
+    for (const block of [...this.open.keys()]) this.endBlock(block);
+  }
+
+  /**
+   * The spilled readings, a batch at a time in file order, of the blocks `prefixOf` gives a tuple prefix (its
+   * field count and leading columns, see reading-tuple.ts): whole binary COPY tuples, each buffer fresh (a stream
+   * may still hold the last). Skipped blocks are left out. Read once.
+   */
+  *tuples(prefixOf: (block: number) => Buffer | undefined): Generator<Buffer> {
+    let out = Buffer.allocUnsafe(OUT_BYTES);
+    for (const chunk of this.spill.chunks()) {
+      let o = 0;
+      for (let at = 0; at < chunk.length; ) {
+        const block = chunk.readUInt32LE(at);
+        const end = at + SEGMENT_HEADER + chunk.readUInt32LE(at + 4);
+        at += SEGMENT_HEADER;
+        const prefix = this.blocks.get(block)?.skipped ? undefined : prefixOf(block);
+        if (!prefix) {
+          at = end;
+          continue;
+        }
+        while (at < end) {
+          const length = chunk.readUInt16BE(at);
+          if (o + prefix.length + length > out.length) {
+            yield out.subarray(0, o);
+            out = Buffer.allocUnsafe(OUT_BYTES);
+            o = 0;
+          }
+          o += prefix.copy(out, o);
+          o += chunk.copy(out, o, at + 2, at + 2 + length);
+          at += 2 + length;
+        }
+      }
+      if (o > 0) {
+        yield out.subarray(0, o);
+        out = Buffer.allocUnsafe(OUT_BYTES);
+      }
+    }
+  }
+
+  /** Deletes the spill's temporary file, if there is one. */
+  close(): void {
+    this.spill.close();
   }
 }

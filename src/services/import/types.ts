@@ -23,6 +23,12 @@ export interface ImportFileOptions {
   /** Natural-key namespace of the file's usage points (a data custodian): the same file from two paths must match. */
   sourceSystem?: string;
   jobId?: string;
+  /**
+   * Bytes of parsed readings kept in memory until linking decides their owners (default 16 MiB); the rest wait in
+   * a temporary file under `tempDir` (default the OS's), removed when the load ends.
+   */
+  spillMemoryBytes?: number;
+  tempDir?: string;
   logger: Logger;
   onProgress?: (progress: ImportProgress) => void;
 }
