@@ -184,7 +184,7 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
         return job?.progress?.phase ? job : undefined;
       });
       assert.equal(running.processedAt !== null, true);
-      assert.deepEqual([running.progress.phase, running.progress.bytesTotal], ['checksum', statSync(path).size]);
+      assert.deepEqual([running.progress.phase, running.progress.bytesTotal], ['parse', statSync(path).size]);
       assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel.userErrors.map((e: Data) => e.code), ['JOB_ACTIVE']);
     } finally {
       await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);

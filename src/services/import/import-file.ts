@@ -8,7 +8,7 @@ import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed 
 import { ensureIntervalPartitions } from '../partitions';
 import { checksumLockKey, closeBatch, findLoaded, finishBatch, startBatch } from './batch';
 import { skippableDigests, storeDigests, unverifiedSkips } from './block-digests';
-import { sha256File } from './checksum';
+import { sha256FileOffThread } from './checksum';
 import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
 import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
@@ -45,8 +45,12 @@ function emptyResult(path: string, checksum: string): ImportResult {
   };
 }
 
-async function* counted(path: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+/** The load stopped before the file was parsed (it was loaded already, or a fault ended it). */
+class ParseAbandoned extends Error {}
+
+async function* counted(path: string, onBytes: (n: number) => void, signal: AbortSignal): AsyncGenerator<Buffer> {
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    if (signal.aborted) throw new ParseAbandoned('parse abandoned');
     onBytes((chunk as Buffer).length);
     yield chunk as Buffer;
   }
@@ -74,7 +78,7 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   };
 
   const total = (await stat(path)).size;
-  const progress: ImportProgress = { readings: 0, bytes: 0, total, phase: 'checksum' };
+  const progress: ImportProgress = { readings: 0, bytes: 0, total, phase: 'parse' };
   let lastReport = 0;
   const report = (force = false) => {
     if (!options.onProgress || (!force && Date.now() - lastReport < PROGRESS_INTERVAL_MS)) return;
@@ -82,20 +86,29 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     options.onProgress({ ...progress });
   };
   report(true);
-  const checksum = await sha256File(path);
-  lap('checksum');
-  const result = emptyResult(path, checksum);
+  const result = emptyResult(path, '');
   result.timings = timings;
 
+  // The parse writes nothing to the database, so it starts at once, while another core computes the checksum that
+  // says whether the file is new; a file already loaded stops the parse at its next chunk.
+  const hashing = sha256FileOffThread(path).then((checksum) => {
+    timings.checksum = Date.now() - started;
+    return checksum;
+  });
+  const format = await sniffFormat(path);
+  const abandon = new AbortController();
+  const writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
+  const parsing = stage(path, writer, { sourceSystem, fallbackZone, format, progress, report, signal: abandon.signal });
+  // Awaited below, or abandoned; a failure meanwhile must not go unhandled.
+  parsing.catch(() => undefined);
+
   const runner = dataSource.createQueryRunner();
-  await runner.connect();
   // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
-  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  let client: PoolClient | undefined;
   let batchId: string | null = null;
   // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
   // the caller: one import can be followed from the request through the job to the batch.
   let log = logger;
-  let writer: StagingWriter | undefined;
   const reject = async (reason?: string) => {
     if (reason) result.errors.unshift(reason);
     await runner.rollbackTransaction();
@@ -104,6 +117,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     return result;
   };
   try {
+    const checksum = (result.checksum = await hashing);
+    await runner.connect();
+    client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     await runner.startTransaction();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
     // 4 MB they spill to temporary files in many batches.
@@ -123,16 +139,13 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       log = logger.child({ batchId });
       log.info({ file: path, checksum, forced: !!loadedIn }, 'load started');
     }
-
     await createStaging(client);
-    const format = await sniffFormat(path);
     // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
     const skippable = loadedIn && format !== 'cim' ? await skippableDigests(client, checksum) : new Set<string>();
-    const ctx = { sourceSystem, fallbackZone, format, progress, report };
-    writer = new StagingWriter(skippable, options.spillMemoryBytes, options.tempDir);
+
     let staged: Staged;
     try {
-      staged = await stage(client, path, writer, ctx);
+      staged = await parsing;
     } catch (error) {
       if (!(error instanceof StagingRefusal)) throw error;
       return await reject(error.message);
@@ -140,6 +153,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     lap('parse');
     for (const d of staged.diagnostics) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
     if (staged.refusal !== undefined) return await reject(staged.refusal || undefined);
+    writer.skip(skippable);
+    // Linking a CIM message checks its staged readings for two blocks of one series at one instant.
+    if (format === 'cim') await copyIntoStaging(client, writer);
 
     progress.phase = 'write';
     report(true);
@@ -162,7 +178,7 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     }
     if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => blocks.get(o.block)?.skipped).length;
     lap('verify');
-    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, staged.inStagingTable);
+    const counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, format === 'cim');
     lap('upsert');
     // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
     if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
@@ -199,7 +215,9 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     }
     throw error;
   } finally {
-    writer?.close();
+    abandon.abort();
+    await parsing.catch(() => undefined);
+    writer.close();
     progress.phase = 'done';
     report(true);
     await runner.release();
@@ -214,6 +232,8 @@ interface StageContext {
   format: FileFormat;
   progress: ImportProgress;
   report: () => void;
+  /** Stops the parse at its next chunk. */
+  signal: AbortSignal;
 }
 
 interface Linked {
@@ -235,8 +255,6 @@ interface Staged {
   /** Set when the whole file is rejected: the reason, or '' when the diagnostics say it. */
   refusal?: string;
   range?: { from: Date; to: Date };
-  /** The readings were copied into import_staging already (linking needed them there). */
-  inStagingTable: boolean;
   link(client: PoolClient): Promise<Linked>;
 }
 
@@ -251,23 +269,19 @@ async function sniffFormat(path: string): Promise<FileFormat> {
   return 'espi-atom'; // empty: the reader reports xml-empty
 }
 
-/** Parses the file into the writer as it streams; a CIM message's readings go on into import_staging. */
-async function stage(client: PoolClient, path: string, writer: StagingWriter, ctx: StageContext): Promise<Staged> {
-  ctx.progress.phase = 'parse';
-  const bytes = counted(path, (n) => (ctx.progress.bytes += n));
+/** Parses the file into the writer as it streams. */
+async function stage(path: string, writer: StagingWriter, ctx: StageContext): Promise<Staged> {
+  const bytes = counted(path, (n) => (ctx.progress.bytes += n), ctx.signal);
   if (ctx.format === 'cim') {
     const cim = await stageCim(bytes, writer, (n) => {
       ctx.progress.readings += n;
       ctx.report();
     });
     writer.end();
-    // Linking checks the staged readings for two blocks of one series at the same instant (duplicateAcrossBlocks).
-    if (cim.refusal === undefined) await copyIntoStaging(client, writer);
     return {
       diagnostics: cim.diagnostics,
       refusal: cim.refusal,
       range: cim.from <= cim.to ? { from: new Date(cim.from * 1000), to: new Date(cim.to * 1000) } : undefined,
-      inStagingTable: true,
       async link(c) {
         const linked = await linkCim(c, cim, ctx.sourceSystem, ctx.fallbackZone);
         return { ...linked, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
@@ -280,7 +294,6 @@ async function stage(client: PoolClient, path: string, writer: StagingWriter, ct
     diagnostics: feed.diagnostics,
     refusal: feed.fileRejected ? '' : undefined,
     range: readingRange(feed),
-    inStagingTable: false,
     link: (c) => linkEspi(c, feed, ctx),
   };
 }

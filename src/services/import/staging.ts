@@ -79,10 +79,8 @@ const OUT_BYTES = 1 << 20;
 /**
  * Takes the readings as the parser yields them: counts, bounds and sums each block, hashes it (its digest), and
  * spills its readings already encoded as binary COPY fields, so that once the file is linked they go into
- * import_staging, or on a first load straight into interval_reading, without another pass over the file.
- *
- * With `skippable` digests (a forced reload: those its checksum's earlier loads stored), a block whose digest is
- * one of them is marked skipped: its readings stay in the spill, to be copied only if its owner does not confirm it.
+ * import_staging, or on a first load straight into interval_reading, without another pass over the file. A block
+ * marked skipped (skip()) stays in the spill, to be copied only if its owner does not confirm it.
  */
 export class StagingWriter {
   private readonly spill: SpillFile;
@@ -92,11 +90,7 @@ export class StagingWriter {
   withoutValue = 0;
   readonly blocks = new Map<number, StagedBlock>();
 
-  constructor(
-    private readonly skippable: ReadonlySet<string> = new Set(),
-    memoryBytes = SPILL_MEMORY_BYTES,
-    tempDir?: string,
-  ) {
+  constructor(memoryBytes = SPILL_MEMORY_BYTES, tempDir?: string) {
     this.spill = new SpillFile(memoryBytes, tempDir, 'import-readings-');
   }
 
@@ -137,14 +131,18 @@ export class StagingWriter {
     hash.update(buf.subarray(from + SEGMENT_HEADER, at));
   }
 
-  /** The block is complete: its digest is final, and it is skipped if the digest is skippable. */
+  /** The block is complete: its digest is final. */
   endBlock(block: number): void {
     const hash = this.open.get(block);
     if (!hash) return;
     this.open.delete(block);
-    const stats = this.blocks.get(block) as StagedBlock;
-    stats.digest = hash.digest();
-    if (this.skippable.has(stats.digest.toString('hex'))) stats.skipped = true;
+    (this.blocks.get(block) as StagedBlock).digest = hash.digest();
+  }
+
+  /** Marks skipped the blocks whose digest is one of these (a forced reload: those its checksum's earlier loads stored). */
+  skip(digests: ReadonlySet<string>): void {
+    if (digests.size === 0) return;
+    for (const block of this.blocks.values()) if (block.digest && digests.has(block.digest.toString('hex'))) block.skipped = true;
   }
 
   /** Blocks never ended (a reader stopped early, or one that has no block events) end here. */

@@ -8,7 +8,7 @@ export interface ImportProgress {
   /** Bytes of the file read so far, and its size. */
   bytes: number;
   total: number;
-  phase: 'checksum' | 'parse' | 'write' | 'done';
+  phase: 'parse' | 'write' | 'done';
 }
 
 export interface ImportFileOptions {
