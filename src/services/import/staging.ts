@@ -98,6 +98,7 @@ export class StagingWriter {
     const spill = this.spill;
     spill.reserve(SEGMENT_HEADER + readings.length * (2 + MAX_READING_BYTES));
     const buf = spill.buf;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const from = spill.at;
     let at = from + SEGMENT_HEADER;
     let stats = this.blocks.get(block);
@@ -117,8 +118,8 @@ export class StagingWriter {
       if (r.start > stats.last) stats.last = r.start;
       const quality = r.qualities?.length ? qualityMask(r.qualities) : 0;
       addSums(stats.sums, r as IntervalReading & { value: number }, quality);
-      const end = encodeReading(buf, at + 2, r as IntervalReading & { value: number }, quality);
-      buf.writeUInt16BE(end - at - 2, at);
+      const end = encodeReading(view, at + 2, r as IntervalReading & { value: number }, quality);
+      view.setUint16(at, end - at - 2);
       at = end;
     }
     if (at === from + SEGMENT_HEADER) return;
