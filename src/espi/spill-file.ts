@@ -19,7 +19,6 @@ export class SpillFile {
   private keptBytes = 0;
   /** Length of each chunk written to the file, in order. */
   private readonly filed: number[] = [];
-  private dir: string | undefined;
   private fd: number | undefined;
   /** Bytes sealed into chunks so far. */
   bytes = 0;
@@ -50,8 +49,11 @@ export class SpillFile {
       return;
     }
     if (this.fd === undefined) {
-      this.dir = mkdtempSync(join(this.tempDir, this.prefix));
-      this.fd = openSync(join(this.dir, 'spill.bin'), 'w+');
+      // Unlinked as soon as it is open: the descriptor keeps it readable, and its space goes back to the system
+      // when the descriptor closes, however this process ends (a killed worker leaves no file behind).
+      const dir = mkdtempSync(join(this.tempDir, this.prefix));
+      this.fd = openSync(join(dir, 'spill.bin'), 'w+');
+      rmSync(dir, { recursive: true, force: true });
       this.onDisk = true;
       for (const k of this.kept.splice(0)) this.file(k);
       this.keptBytes = 0;
@@ -88,11 +90,10 @@ export class SpillFile {
     }
   }
 
-  /** Closes and deletes the temporary file, if there is one, and lets go of what is in memory. */
+  /** Closes the temporary file, if there is one (which frees its space), and lets go of what is in memory. */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.fd = this.dir = undefined;
+    this.fd = undefined;
     this.kept.length = 0;
     this.filed.length = 0;
   }

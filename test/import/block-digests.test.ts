@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importFile } from '../../src/services/import/import-file';
+import type { ImportProgress } from '../../src/services/import/types';
+import { openFilesUnder } from '../support/open-files';
 import { writeFeed, type FeedSpec } from './feed';
 import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } from './support';
 
@@ -90,12 +92,21 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     assert.deepEqual(await readingsOf(pdb), expected);
   });
 
-  it('skips a block of any size, its readings waiting in a temporary file meanwhile, which goes with the load', async () => {
+  it('skips a block of any size, its readings waiting meanwhile in a temporary file that no crash can leave behind', async () => {
     // Nothing is held in memory while a block's digest is computed: its readings wait in the writer's spill, here on disk.
-    const spill = { spillMemoryBytes: 0, tempDir: join(dir, 'spill') };
-    mkdirSync(spill.tempDir);
+    const tempDir = join(dir, 'spill');
+    mkdirSync(tempDir);
+    const openSpills = () => openFilesUnder(tempDir);
+    const seen: string[][] = [];
+    // Reported once the file is parsed and linking begins: the spill holds every reading then.
+    const onProgress = (p: ImportProgress) => void (p.phase === 'write' && seen.push(openSpills()));
+    const spill = { spillMemoryBytes: 0, tempDir, onProgress };
     const big = writeFeed(join(dir, 'big.xml'), { usagePoints: [7], start: JAN_31, count: 100_100, value: (_u, n) => n % 1000 });
     assert.equal((await importFile(pdb.dataSource, { path: big, source: 'cli', logger, ...spill })).inserted, 100_100);
+    // On disk, and unlinked from the start: a killed process leaves nothing in the temp folder.
+    assert.equal(seen.length, 1);
+    assert.match(seen[0].join(), /^\/import-readings-\w+\/spill\.bin \(deleted\)$/);
+    assert.deepEqual([readdirSync(tempDir), openSpills()], [[], []]);
     const [stored] = await pdb.dataSource.query(
       `SELECT count(DISTINCT start)::int AS n, sum(value)::int AS sum, min(start) AS first FROM interval_reading r
          JOIN usage_point u ON u.id = r.usage_point_id WHERE u.external_id LIKE '%/RetailCustomer/7/%'`,
@@ -105,7 +116,7 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     const before = await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']);
     const result = await importFile(pdb.dataSource, { path: big, source: 'cli', force: true, logger, ...spill });
     assert.deepEqual([result.skippedBlocks, result.unchanged, result.inserted, result.updated], [1, 100_100, 0, 0]);
-    assert.deepEqual(readdirSync(spill.tempDir), []);
+    assert.deepEqual([readdirSync(tempDir), openSpills()], [[], []]);
     assert.deepEqual(await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily']), before);
   });
 });
