@@ -4,6 +4,7 @@ import { IntervalReadingWithoutForeignKey1764500000000 } from './1764500000000-I
 import { UsageDataVersion1764600000000 } from './1764600000000-UsageDataVersion';
 import { CimMessage1764900000000 } from './1764900000000-CimMessage';
 import { IntervalBlockDigest1765000000000 } from './1765000000000-IntervalBlockDigest';
+import { IntervalBlockDigestWithoutForeignKey1765200000000 } from './1765200000000-IntervalBlockDigestWithoutForeignKey';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -12,4 +13,5 @@ export const migrations = [
   UsageDataVersion1764600000000,
   CimMessage1764900000000,
   IntervalBlockDigest1765000000000,
+  IntervalBlockDigestWithoutForeignKey1765200000000,
 ];

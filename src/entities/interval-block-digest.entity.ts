@@ -1,14 +1,10 @@
-import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { MeterReading } from './meter-reading.entity';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 // What the loader wrote of one IntervalBlock into a series, as long as the stored readings at its starts still
 // equal it (triggers on interval_reading delete the row otherwise: migration 1765000000000). A forced reload of the
-// same file skips the blocks found here.
+// same file skips the blocks found here. No foreign key to meter_reading: a row goes with its readings, which go with
+// their series (migration 1765200000000 says why).
 @Entity('interval_block_digest')
-@ForeignKey(() => MeterReading, ['usagePointId', 'meterReadingId'], ['usagePointId', 'id'], {
-  name: 'fk_interval_block_digest_meter_reading',
-  onDelete: 'CASCADE',
-})
 @Index('ix_interval_block_digest_batch', ['batchId'])
 export class IntervalBlockDigest {
   @PrimaryColumn({ type: 'bigint', name: 'usage_point_id', primaryKeyConstraintName: 'pk_interval_block_digest' })
@@ -26,7 +22,7 @@ export class IntervalBlockDigest {
   @Column({ type: 'integer' })
   readings: number;
 
-  // sha256 of the block's reading tuples as the loader stages them (start, duration, value, cost, quality, tou, cpp, tier).
+  // sha256 of the block's readings as the loader encodes them for COPY (start, duration, value, cost, quality, tou, cpp, tier).
   @Column({ type: 'bytea' })
   digest: Buffer;
 
