@@ -185,12 +185,12 @@ class AtomReader implements XmlHandler {
   onElement(bytes: Buffer, start: number, scope: XmlElementScope): number {
     // IntervalReading > timePeriod > start is three levels below the block.
     if (!this.tryPlainReadings || this.level !== this.blockLevel || scope.depthLeft < 3) return -1;
-    const reading: IntervalReading = { start: NaN, duration: NaN, line: 0 };
-    const end = this.scanner.scan(bytes, start, scope.parentPrefix, reading);
+    const end = this.scanner.scan(bytes, start, scope.parentPrefix);
     if (end < 0) {
       if (end === READING_NOT_PLAIN) this.tryPlainReadings = false;
       return -1;
     }
+    const reading = this.scanner.reading;
     reading.line = scope.line;
     scope.tookLineBreaks(this.scanner.lineBreaks);
     this.reading = reading;

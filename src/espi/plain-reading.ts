@@ -1,3 +1,4 @@
+import { DigitTemplate } from './digit-template';
 import { isInt48, scanIntegerBytes } from './numbers';
 import { IntervalReading } from './records';
 
@@ -14,6 +15,8 @@ import { IntervalReading } from './records';
  * elements) is declined and left to the tokenizer, which then accepts or refuses it and reports its
  * diagnostics as always: so this accepts only what the tokenizer accepts, and fills the reading as the reader's
  * general path does (fields assigned in document order, a repeated field's last value kept, qualities in order).
+ * A reading taken becomes the template for the next (`DigitTemplate`): one with the same bytes around bare-digit
+ * numbers has the same structure, so it is read by comparing bytes rather than by walking its tags again.
  */
 
 /** The reading runs past the end of the buffer: the tokenizer takes it (and waits for the next chunk). */
@@ -69,6 +72,8 @@ const TEXT = new Uint8Array(256);
 for (const b of ' \t\n\r0123456789+-') TEXT[b.charCodeAt(0)] = 1;
 
 export class PlainReadingScanner {
+  /** The last reading taken. */
+  reading: IntervalReading = { start: NaN, duration: NaN, line: 0 };
   /** Line breaks (LF, CRLF or a lone CR, one each) in the last reading taken. */
   lineBreaks = 0;
   private prefixText = '';
@@ -76,17 +81,48 @@ export class PlainReadingScanner {
   private prefix: Buffer = Buffer.alloc(0);
   /** The element code of the last start tag read. */
   private element = NONE;
+  private readonly template = new DigitTemplate();
+  /** The field of each of the template's numbers. */
+  private templateFields: number[] = [];
+  // Where the numbers' texts stand in the reading being scanned, and their fields: the next template.
+  private readonly textFrom: number[] = [];
+  private readonly textTo: number[] = [];
+  private readonly textFields: number[] = [];
 
   /**
-   * Fills `reading` from the element whose start tag begins at `bytes[start]`, whose parent's name carries
-   * `prefix` (so that prefix is bound), and returns the offset after its end tag, or READING_INCOMPLETE,
-   * READING_NOT_PLAIN or NOT_A_READING, leaving `reading` half filled (the caller drops it).
+   * Reads the element whose start tag begins at `bytes[start]`, whose parent's name carries `prefix` (so that
+   * prefix is bound), into `this.reading` and returns the offset after its end tag, or READING_INCOMPLETE,
+   * READING_NOT_PLAIN or NOT_A_READING.
    */
-  scan(bytes: Buffer, start: number, prefix: string, reading: IntervalReading): number {
+  scan(bytes: Buffer, start: number, prefix: string): number {
     if (prefix !== this.prefixText) {
       this.prefixText = prefix;
       this.prefix = Buffer.from(prefix ? `${prefix}:` : '', 'utf8');
+      // The template's names carry the old prefix, which need not be bound here.
+      this.template.clear();
     }
+    const end = this.template.match(bytes, start);
+    if (end >= 0) {
+      const reading: IntervalReading = { start: NaN, duration: NaN, line: 0 };
+      const numbers = this.template.numbers;
+      const fields = this.templateFields;
+      for (let k = 0; k < numbers.length; k++) assign(reading, fields[k], numbers[k]);
+      this.reading = reading;
+      this.lineBreaks = this.template.skeletonLineBreaks;
+      return end;
+    }
+    this.reading = { start: NaN, duration: NaN, line: 0 };
+    this.textFrom.length = this.textTo.length = this.textFields.length = 0;
+    const scanned = this.walk(bytes, start, this.reading);
+    if (scanned >= 0) {
+      this.template.set(bytes, start, scanned, this.textFrom, this.textTo);
+      this.templateFields = [...this.textFields];
+    }
+    return scanned;
+  }
+
+  /** The reading tag by tag. */
+  private walk(bytes: Buffer, start: number, reading: IntervalReading): number {
     this.lineBreaks = 0;
     let i = this.startTag(bytes, start);
     if (i === READING_INCOMPLETE) return i;
@@ -145,34 +181,12 @@ export class PlainReadingScanner {
     }
     // NaN (no digits, a stray sign, whitespace inside) fails this too: the general path reports it.
     if (!isInt48(n)) return READING_NOT_PLAIN;
+    this.textFrom.push(from);
+    this.textTo.push(i);
+    this.textFields.push(element);
     i = this.endTag(bytes, i, element);
     if (i < 0) return i;
-    switch (element) {
-      case COST:
-        reading.cost = n;
-        break;
-      case VALUE:
-        reading.value = n;
-        break;
-      case TOU:
-        reading.tou = n;
-        break;
-      case CPP:
-        reading.cpp = n;
-        break;
-      case TIER:
-        reading.consumptionTier = n;
-        break;
-      case DURATION:
-        reading.duration = n;
-        break;
-      case START:
-        reading.start = n;
-        break;
-      case QUALITY:
-        (reading.qualities ??= []).push(n);
-        break;
-    }
+    assign(reading, element, n);
     return i;
   }
 
@@ -221,6 +235,35 @@ export class PlainReadingScanner {
     if (i + prefix.length >= bytes.length) return READING_INCOMPLETE;
     for (let k = 0; k < prefix.length; k++) if (bytes[i + k] !== prefix[k]) return READING_NOT_PLAIN;
     return i + prefix.length;
+  }
+}
+
+function assign(reading: IntervalReading, field: number, n: number) {
+  switch (field) {
+    case COST:
+      reading.cost = n;
+      break;
+    case VALUE:
+      reading.value = n;
+      break;
+    case TOU:
+      reading.tou = n;
+      break;
+    case CPP:
+      reading.cpp = n;
+      break;
+    case TIER:
+      reading.consumptionTier = n;
+      break;
+    case DURATION:
+      reading.duration = n;
+      break;
+    case START:
+      reading.start = n;
+      break;
+    case QUALITY:
+      (reading.qualities ??= []).push(n);
+      break;
   }
 }
 
