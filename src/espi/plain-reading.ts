@@ -64,6 +64,11 @@ for (const [code, name] of [
 ] as const) {
   NAMES[code] = Buffer.from(name, 'latin1');
 }
+/** Where each element may stand (NONE: not inside a reading). */
+const PARENT = new Uint8Array(NAMES.length);
+for (const element of [COST, VALUE, TOU, CPP, TIER, TIME_PERIOD, READING_QUALITY]) PARENT[element] = INTERVAL_READING;
+PARENT[DURATION] = PARENT[START] = TIME_PERIOD;
+PARENT[QUALITY] = READING_QUALITY;
 /** 'IntervalReading' and 'consumptionTier' with their `>`. */
 const LONGEST_NAME = 16;
 
@@ -124,36 +129,24 @@ export class PlainReadingScanner {
   /** The reading tag by tag. */
   private walk(bytes: Buffer, start: number, reading: IntervalReading): number {
     this.lineBreaks = 0;
-    let i = this.startTag(bytes, start);
+    const i = this.startTag(bytes, start);
     if (i === READING_INCOMPLETE) return i;
     const first = this.element;
     if (i < 0 || first !== INTERVAL_READING) return NOT_A_READING;
-    for (;;) {
-      i = this.space(bytes, i);
-      if (i < 0) return i;
-      if (bytes[i + 1] === SLASH) return this.endTag(bytes, i, INTERVAL_READING);
-      i = this.startTag(bytes, i);
-      if (i < 0) return i;
-      const element = this.element;
-      if (element === TIME_PERIOD) i = this.group(bytes, i, TIME_PERIOD, DURATION, START, reading);
-      else if (element === READING_QUALITY) i = this.group(bytes, i, READING_QUALITY, QUALITY, QUALITY, reading);
-      else if (element >= COST && element <= TIER) i = this.field(bytes, i, element, reading);
-      else return READING_NOT_PLAIN;
-      if (i < 0) return i;
-    }
+    return this.children(bytes, i, INTERVAL_READING, reading);
   }
 
-  /** The children of timePeriod or ReadingQuality, from after its start tag to after its end tag. */
-  private group(bytes: Buffer, i: number, group: number, first: number, second: number, reading: IntervalReading): number {
+  /** The children of `parent`, from after its start tag to after its end tag. */
+  private children(bytes: Buffer, i: number, parent: number, reading: IntervalReading): number {
     for (;;) {
       i = this.space(bytes, i);
       if (i < 0) return i;
-      if (bytes[i + 1] === SLASH) return this.endTag(bytes, i, group);
+      if (bytes[i + 1] === SLASH) return this.endTag(bytes, i, parent);
       i = this.startTag(bytes, i);
       if (i < 0) return i;
       const element = this.element;
-      if (element !== first && element !== second) return READING_NOT_PLAIN;
-      i = this.field(bytes, i, element, reading);
+      if (PARENT[element] !== parent) return READING_NOT_PLAIN;
+      i = element === TIME_PERIOD || element === READING_QUALITY ? this.children(bytes, i, element, reading) : this.field(bytes, i, element, reading);
       if (i < 0) return i;
     }
   }

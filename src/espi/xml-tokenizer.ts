@@ -14,6 +14,10 @@ import { scanInteger, scanIntegerBytes } from './numbers';
  * attributes, `<` in attribute values, `]]>` and control characters in text, `--` in comments, content outside
  * the single root, a misplaced XML declaration, and bytes that are not UTF-8. Not checked: the Unicode ranges of
  * non-ASCII name characters (any non-ASCII byte is accepted in a name) and U+FFFE/U+FFFF.
+ *
+ * A handler may take whole elements of a shape it knows straight from the bytes (`XmlHandler.onElement`), where
+ * a dozen tokens and handler calls per element would cost more than the element's content: the ESPI reader does
+ * so for plain IntervalReadings (`plain-reading.ts`), and a differential test holds it to this tokenizer.
  */
 
 export interface XmlLimits {
