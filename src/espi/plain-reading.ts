@@ -5,14 +5,14 @@ import { IntervalReading } from './records';
 /**
  * Reads a whole `<IntervalReading>` straight from the bytes when it has the plain shape custodians write by the
  * million: start and end tags with no attributes and no space before `>`, every name under the enclosing
- * block's prefix, only whitespace between elements, and fields holding one Int48 integer each:
+ * block's prefix, only whitespace and comments between elements, and fields holding one Int48 integer each:
  *
  *   <IntervalReading> [cost|value|tou|cpp|consumptionTier] [timePeriod: duration|start] [ReadingQuality: quality] </IntervalReading>
  *
  * (children in any order and number). Going through the tokenizer, such a reading costs a dozen tag and text
- * tokens and as many handler calls; here it is one pass over its bytes. Anything else (a comment, an attribute,
- * a reference, an unknown or self-closing element, a number that is not an Int48 integer, text between
- * elements) is declined and left to the tokenizer, which then accepts or refuses it and reports its
+ * tokens and as many handler calls; here it is one pass over its bytes. Anything else (a comment inside a number,
+ * an attribute, a reference, CDATA, an unknown or self-closing element, a number that is not an Int48 integer,
+ * text between elements) is declined and left to the tokenizer, which then accepts or refuses it and reports its
  * diagnostics as always: so this accepts only what the tokenizer accepts, and fills the reading as the reader's
  * general path does (fields assigned in document order, a repeated field's last value kept, qualities in order).
  * A reading taken becomes the template for the next (`DigitTemplate`): one with the same bytes around bare-digit
@@ -33,6 +33,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
+const BANG = 0x21;
+const DASH = 0x2d;
 
 // Element codes.
 const NONE = 0;
@@ -183,7 +185,7 @@ export class PlainReadingScanner {
     return i;
   }
 
-  /** Whitespace up to the next `<`; anything else there is text the general path handles. */
+  /** Whitespace and comments up to the next tag; anything else there is text the general path handles. */
   private space(bytes: Buffer, i: number): number {
     const len = bytes.length;
     let lineBreaks = 0;
@@ -191,11 +193,40 @@ export class PlainReadingScanner {
       const b = bytes[i];
       if (b === SPACE) continue;
       if (b === LT) {
-        this.lineBreaks += lineBreaks;
-        return i;
-      }
-      if (b === LF || (b === CR && bytes[i + 1] !== LF)) lineBreaks++;
+        if (bytes[i + 1] !== BANG) {
+          this.lineBreaks += lineBreaks;
+          return i;
+        }
+        const end = this.comment(bytes, i);
+        if (end < 0) return end;
+        i = end - 1;
+      } else if (b === LF || (b === CR && bytes[i + 1] !== LF)) lineBreaks++;
       else if (b !== CR && b !== TAB) return READING_NOT_PLAIN;
+    }
+    return READING_INCOMPLETE;
+  }
+
+  /**
+   * The comment at `i` (`<!` seen), as the tokenizer reads one: it ends at the first `--`, which must be followed
+   * by `>`, and holds no control character but whitespace. Returns the offset after it. Custodians annotate
+   * readings with comments (`<!-- 1/1/2013 5:00:00 AM -->`, in the Green Button Alliance's samples).
+   */
+  private comment(bytes: Buffer, i: number): number {
+    const len = bytes.length;
+    if (i + 3 >= len) return READING_INCOMPLETE;
+    if (bytes[i + 2] !== DASH || bytes[i + 3] !== DASH) return READING_NOT_PLAIN;
+    let lineBreaks = 0;
+    for (let j = i + 4; j + 2 < len; j++) {
+      const b = bytes[j];
+      if (b === DASH && bytes[j + 1] === DASH) {
+        if (bytes[j + 2] !== GT) return READING_NOT_PLAIN;
+        this.lineBreaks += lineBreaks;
+        return j + 3;
+      }
+      if (b < SPACE) {
+        if (b === LF || (b === CR && bytes[j + 1] !== LF)) lineBreaks++;
+        else if (b !== CR && b !== TAB) return READING_NOT_PLAIN;
+      }
     }
     return READING_INCOMPLETE;
   }

@@ -66,7 +66,7 @@ function random(seed: number) {
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)] };
 }
 
-const WHITESPACE = ['', ' ', '\n', '\n        ', '\r\n          ', '\t', '\r', '  \n\t '];
+const WHITESPACE = ['', ' ', '\n', '\n        ', '\r\n          ', '\t', '\r', '  \n\t ', '\n  <!-- note -->\n  ', '<!---->', '<!--->x-->', '<!-- a\r\nb\rc -->'];
 const NUMBERS = ['0', '900', '1704085200', '-5', '+7', '-0', '007', ' 42 ', '\n13\r\n', '140737488355327', '-140737488355328'];
 /** Text a field may hold that the fast path must leave to the tokenizer, or that the tokenizer refuses. */
 const ODD_NUMBERS = [
@@ -118,6 +118,8 @@ function randomReading(rnd: ReturnType<typeof random>, p: string, odd: boolean, 
   if (shape.next() < 0.95) period.push(leaf('duration', rnd.pick(['900', '3600', '86400', '-900', '0'])));
   if (shape.next() < 0.95) period.push(leaf('start', String(1704085200 + rnd.int(100000))));
   if (shape.next() < 0.5) period.reverse();
+  // As in the Green Button Alliance's samples: a comment naming the reading's local time, different every time.
+  if (shape.next() < 0.2) period.push(`<!-- ${rnd.int(100000)}/1/2013 5:00:00 AM -->`);
   parts.push(`<${p}timePeriod>${ws()}${period.join(ws())}${ws()}</${p}timePeriod>`);
   if (shape.next() < 0.9) parts.push(leaf('value'));
   if (shape.next() < 0.2) parts.push(`<${p}ReadingQuality>${ws()}${leaf('quality', rnd.pick(['7', '8', '17']))}${ws()}</${p}ReadingQuality>`);
@@ -137,7 +139,7 @@ function randomReading(rnd: ReturnType<typeof random>, p: string, odd: boolean, 
     const at = rnd.int(parts.length + 1);
     switch (rnd.int(22)) {
       case 0:
-        parts.splice(at, 0, '<!-- a comment -->');
+        parts.splice(at, 0, rnd.pick(['<!-- a comment -->', '<!-- a -- b -->', '<!-- \u0001 -->', '<!-- unterminated', '<!-- x --->', '<!- x ->', '<!--', '<!-- é -->', '<![CDATA[]]>', '<!DOCTYPE x>']));
         break;
       case 1:
         parts.splice(at, 0, '<?pi inside?>');
@@ -259,17 +261,21 @@ test('the scanner takes a plain reading whole, and declines every other shape', 
   assert.equal(scanner.scan(prefixed, 0, 'espi'), prefixed.length);
   assert.equal(scanner.scan(prefixed, 0, ''), NOT_A_READING, "not under the block's prefix");
 
-  const declined = (xml: string) => scanner.scan(Buffer.from(xml), 0, '');
-  assert.equal(declined('<IntervalReading><value>5</value></IntervalRead'), READING_INCOMPLETE);
-  assert.equal(declined('<IntervalReading><value>5</va'), READING_INCOMPLETE);
-  assert.equal(declined('<IntervalReading><value>&#53;</value></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading><value>140737488355328</value></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading><!-- c --><value>5</value></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading><value >5</value></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading><foo>5</foo></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading><timePeriod><value>5</value></timePeriod></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(declined('<IntervalReading a="1"><value>5</value></IntervalReading>'), NOT_A_READING);
-  assert.equal(declined('<interval><start>5</start></interval>'), NOT_A_READING);
+  const scanned = (xml: string) => scanner.scan(Buffer.from(xml), 0, '');
+  assert.equal(scanned('<IntervalReading><value>5</value></IntervalRead'), READING_INCOMPLETE);
+  assert.equal(scanned('<IntervalReading><value>5</va'), READING_INCOMPLETE);
+  assert.equal(scanned('<IntervalReading><value>&#53;</value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><value>140737488355328</value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><!-- c\n --><value>5</value></IntervalReading>'), 62, 'a comment between fields is taken');
+  assert.equal(scanned('<IntervalReading><value>5<!-- c --></value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><!-- a -- b --><value>5</value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><!-- \u0001 --><value>5</value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><!-- c -'), READING_INCOMPLETE);
+  assert.equal(scanned('<IntervalReading><value >5</value></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><foo>5</foo></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading><timePeriod><value>5</value></timePeriod></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(scanned('<IntervalReading a="1"><value>5</value></IntervalReading>'), NOT_A_READING);
+  assert.equal(scanned('<interval><start>5</start></interval>'), NOT_A_READING);
 });
 
 test('fast and general paths agree on every sample and fixture, whatever the chunk boundaries', async () => {
@@ -314,6 +320,45 @@ test('fast and general paths agree on mutated feeds: odd shapes, bad numbers, ma
     const xml = randomFeed(seed);
     await assertSame(`seed ${seed}`, Buffer.from(xml), seed % 25 === 0 ? CHUNKINGS_SMALL : [[1 << 30], [1 + (seed % 7)], [1 + (seed % 97), 3]], { batchSize: 1 + (seed % 5) });
   }
+});
+
+/** What may stand between elements in a reading, for the fast path to take or decline as the tokenizer would. */
+const BETWEEN = [
+  '<!-- note -->',
+  '<!---->',
+  '<!--->x-->',
+  '<!-- a -- b -->',
+  '<!-- x --->',
+  '<!-- \u0001 -->',
+  '<!-- \r\n\t é -->',
+  '<!- x ->',
+  '<!--',
+  '<![CDATA[ ]]>',
+  '<!DOCTYPE x>',
+  '<?pi x?>',
+  'text',
+  '&amp;',
+  '\u0002',
+  '<foo/>',
+  '<value a="1">5</value>',
+  '<value >5</value>',
+  '<value>5</value >',
+  '<value/>',
+  '</value>',
+  '<value>5</cost>',
+];
+
+test('fast and general paths agree on each odd shape, in a block of plain readings, wherever it stands', async () => {
+  const plain = (n: number, inPeriod = '', inReading = '', valueText = String(n)) =>
+    `<IntervalReading>\n  <cost>${n * 3}</cost>${inReading}\n  <timePeriod>\n    <duration>900</duration>${inPeriod}\n    <start>${n * 900}</start>\n  </timePeriod>\n  <value>${valueText}</value>\n</IntervalReading>\n`;
+  const feed = (odd: string) =>
+    `<feed xmlns="${ATOM}"><entry><content>\n<IntervalBlock xmlns="${ESPI}">\n${plain(1)}${plain(2)}${odd}${plain(4)}${plain(5)}</IntervalBlock></content></entry></feed>\n`;
+  const cases = [
+    ...BETWEEN.flatMap((f) => [plain(3, f), plain(3, '', f)]),
+    ...ODD_NUMBERS.map((text) => plain(3, '', '', text)),
+    ...NUMBERS.map((text) => plain(3, '', '', text)),
+  ];
+  for (const odd of cases) await assertSame(JSON.stringify(odd), Buffer.from(feed(odd)), [[1 << 30], [1], [7], [64]]);
 });
 
 test('fast and general paths agree on truncated feeds and at the depth and token limits', async () => {
