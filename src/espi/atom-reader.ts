@@ -11,9 +11,10 @@ import {
   usagePointFields,
 } from './entity-fields';
 import { isInt48, scanInteger } from './numbers';
+import { PlainReadingScanner, READING_NOT_PLAIN } from './plain-reading';
 import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, IntervalReading, XmlElement } from './records';
 import { ByteSource, driveXml } from './xml-stream';
-import { DEFAULT_XML_LIMITS, XmlAttributes, XmlHandler, XmlLimits, XmlPosition, XmlText } from './xml-tokenizer';
+import { DEFAULT_XML_LIMITS, XmlAttributes, XmlElementScope, XmlHandler, XmlLimits, XmlPosition, XmlText } from './xml-tokenizer';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 export const ESPI_NS = 'http://naesb.org/espi';
@@ -27,6 +28,11 @@ export interface ReaderOptions {
   batchSize?: number;
   /** Elements in one entity's content (readings excepted): bounds memory per entry. */
   maxEntityElements?: number;
+  /**
+   * Read plain IntervalReadings straight from the bytes (`plain-reading.ts`; default true). false sends every one
+   * through the tokenizer: the reference the differential test holds the fast path to.
+   */
+  plainReadings?: boolean;
 }
 
 const CUSTOMER_KINDS: ReadonlySet<string> = new Set<CustomerKindName>([
@@ -76,7 +82,7 @@ const FRACTIONAL_TEXT = /^\s*[+-]?\d*\.\d+\s*$/;
  * out and reported, with their line, as error diagnostics.
  */
 export function readEspiAtom(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReaderEvent> {
-  const reader = new AtomReader(options.batchSize ?? 2048, options.maxEntityElements ?? 100_000);
+  const reader = new AtomReader(options.batchSize ?? 2048, options.maxEntityElements ?? 100_000, options.plainReadings ?? true);
   return driveXml(source, reader, () => reader.drain(), options.limits ?? DEFAULT_XML_LIMITS);
 }
 
@@ -108,10 +114,14 @@ class AtomReader implements XmlHandler {
   private reading: IntervalReading | undefined;
   private readingProblem: Diagnostic | undefined;
   private batch: IntervalReading[] = [];
+  /** Whether to try the fast path on the current block's readings: one that is not plain makes the rest unlikely. */
+  private tryPlainReadings = false;
+  private readonly scanner = new PlainReadingScanner();
 
   constructor(
     private readonly batchSize: number,
     private readonly maxEntityElements: number,
+    private readonly plainReadings: boolean,
   ) {}
 
   drain(): ReaderEvent[] {
@@ -166,6 +176,29 @@ class AtomReader implements XmlHandler {
     }
     this.text = '';
     this.number = undefined;
+  }
+
+  /**
+   * A plain reading directly under the block, in one piece, taken straight from the bytes: the same reading,
+   * line and checks as its open, text and close events would give (`closeInBlock`, `endReading`).
+   */
+  onElement(bytes: Buffer, start: number, scope: XmlElementScope): number {
+    // IntervalReading > timePeriod > start is three levels below the block.
+    if (!this.tryPlainReadings || this.level !== this.blockLevel || scope.depthLeft < 3) return -1;
+    const end = this.scanner.scan(bytes, start, scope.parentPrefix);
+    if (end < 0) {
+      if (end === READING_NOT_PLAIN) this.tryPlainReadings = false;
+      return -1;
+    }
+    const reading = this.scanner.reading;
+    reading.line = scope.line;
+    scope.tookLineBreaks(this.scanner.lineBreaks);
+    this.reading = reading;
+    this.readingProblem = undefined;
+    this.endReading(reading);
+    this.text = '';
+    this.number = undefined;
+    return end;
   }
 
   onText(run: XmlText): void {
@@ -246,6 +279,7 @@ class AtomReader implements XmlHandler {
       this.block = { ordinal: this.blockCount++, entry: this.entry!, readingCount: 0, line };
       this.blockLevel = level;
       this.intervalStart = this.intervalDuration = undefined;
+      this.tryPlainReadings = this.plainReadings;
       return;
     }
     if (uri !== ESPI_NS && uri !== CUSTOMER_NS) this.unknown(`{${uri}}${local}`, line);
@@ -445,6 +479,7 @@ class AtomReader implements XmlHandler {
     this.flushBatch();
     const block = this.block!;
     this.block = undefined;
+    this.tryPlainReadings = false;
     this.entryRecords.push({ type: 'IntervalBlock', entry: block.entry, block });
   }
 }

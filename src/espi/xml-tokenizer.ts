@@ -14,6 +14,10 @@ import { scanInteger, scanIntegerBytes } from './numbers';
  * attributes, `<` in attribute values, `]]>` and control characters in text, `--` in comments, content outside
  * the single root, a misplaced XML declaration, and bytes that are not UTF-8. Not checked: the Unicode ranges of
  * non-ASCII name characters (any non-ASCII byte is accepted in a name) and U+FFFE/U+FFFF.
+ *
+ * A handler may take whole elements of a shape it knows straight from the bytes (`XmlHandler.onElement`), where
+ * a dozen tokens and handler calls per element would cost more than the element's content: the ESPI reader does
+ * so for plain IntervalReadings (`plain-reading.ts`), and a differential test holds it to this tokenizer.
  */
 
 export interface XmlLimits {
@@ -42,11 +46,29 @@ export interface XmlText {
   integer(): number;
 }
 
+/** What a handler taking a whole element (`XmlHandler.onElement`) needs to know of where it stands. */
+export interface XmlElementScope extends XmlPosition {
+  /** The prefix of the parent element's name ('' for none): names written with it are bound. */
+  readonly parentPrefix: string;
+  /** Levels of elements that may still nest here before `maxDepth` is exceeded. */
+  readonly depthLeft: number;
+  /** The line breaks (LF, CRLF or lone CR, one each) in the element taken, so they are not counted again. */
+  tookLineBreaks(count: number): void;
+}
+
 export interface XmlHandler {
   onOpen(uri: string, local: string, attributes: XmlAttributes | undefined, at: XmlPosition): void;
   onClose(uri: string, local: string, at: XmlPosition): void;
   /** Text and CDATA; whitespace-only text is insignificant in ESPI and is not reported. */
   onText(text: XmlText): void;
+  /**
+   * A fast path for elements the handler knows by heart, offered at every start tag below the root:
+   * `bytes[start]` is its `<`. The handler may take the whole element, when it ends within `bytes`, and return
+   * the offset after its end tag, having left itself exactly as the element's events would have. It must take
+   * only what the tokenizer accepts (no references, comments, CDATA, attributes, control characters, names it
+   * cannot prove bound, nesting past `depthLeft`...). -1 leaves the element to the tokenizer, as usual.
+   */
+  onElement?(bytes: Buffer, start: number, scope: XmlElementScope): number;
 }
 
 interface QName {
@@ -107,7 +129,7 @@ class TextRun implements XmlText {
   }
 }
 
-export class XmlTokenizer implements XmlPosition {
+export class XmlTokenizer implements XmlElementScope {
   private buf: Buffer = EMPTY;
   private pos = 0;
   /** Absolute offset of buf[0] in the document. */
@@ -130,6 +152,8 @@ export class XmlTokenizer implements XmlPosition {
   private readonly textRun = new TextRun(this, EMPTY, 0, 0, 0);
   /** The last token was a start tag: a text run right after it may be the element's whole content. */
   private afterStartTag = false;
+  /** Line breaks in the element `onElement` is taking, when the handler counted them; else -1. */
+  private takenLineBreaks = -1;
 
   constructor(
     private readonly handler: XmlHandler,
@@ -148,6 +172,18 @@ export class XmlTokenizer implements XmlPosition {
     this.lines = lines;
     this.linesCountedTo = this.base + to;
     return lines;
+  }
+
+  get parentPrefix(): string {
+    return this.openNames[this.openNames.length - 1].prefix;
+  }
+
+  get depthLeft(): number {
+    return this.limits.maxDepth - this.depth;
+  }
+
+  tookLineBreaks(count: number): void {
+    this.takenLineBreaks = count;
   }
 
   write(chunk: Uint8Array): void {
@@ -305,6 +341,10 @@ export class XmlTokenizer implements XmlPosition {
   }
 
   private openTag(p: number): number {
+    if (this.depth > 0 && this.handler.onElement) {
+      const end = this.takenElement(p);
+      if (end >= 0) return end;
+    }
     const buf = this.buf;
     const len = buf.length;
     const nameEnd = this.nameEnd(p + 1);
@@ -365,6 +405,20 @@ export class XmlTokenizer implements XmlPosition {
     if (selfClosing) this.finish();
     else this.afterStartTag = true;
     return i;
+  }
+
+  /** Offers the element at p to the handler; its offset after the element when taken, else -1. */
+  private takenElement(p: number): number {
+    this.takenLineBreaks = -1;
+    const end = this.handler.onElement!(this.buf, p, this);
+    if (end < 0) return -1;
+    // With lines counted up to p (the handler asked for the element's line), its count carries them past the end;
+    // otherwise the line getter walks the element's bytes when next asked.
+    if (this.takenLineBreaks >= 0 && this.linesCountedTo === this.base + p) {
+      this.lines += this.takenLineBreaks;
+      this.linesCountedTo = this.base + end;
+    }
+    return end;
   }
 
   private start(name: QName, attributes: Map<string, string> | undefined) {
