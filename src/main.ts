@@ -56,7 +56,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues }, metrics);
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
-      await registerSchedules(queues, config);
+      await registerSchedules(queues, config, logger);
       startDemoOds(config, database.url, logger, queues);
     }
 

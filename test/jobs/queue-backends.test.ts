@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
-import { PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
+import { INBOX_SCAN, PARTITION_MAINTENANCE, registerSchedules } from '../../src/jobs/schedules';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 
@@ -72,5 +72,19 @@ describeOnEachQueueBackend('job system', { timeout: 180_000 }, (backend) => {
 
       const ready = await fetch(`${systems[1].http?.url}/readyz`);
       assert.equal(ready.status, 200);
+
+      // A worker killed as a scheduler's iteration ran leaves that job behind under the id the next start's upsert
+      // computes: the start must go on, with the scheduler as configured.
+      const [iteration] = (await first.queues.imports.getDelayed()).filter((job) => job.repeatJobKey === INBOX_SCAN);
+      assert.ok(iteration, 'the inbox scan has its next iteration waiting');
+      await first.queues.imports.pause();
+      try {
+        await iteration.promote();
+        await registerSchedules(first.queues, config, logger);
+      } finally {
+        await first.queues.imports.resume();
+      }
+      const scan = await first.queues.imports.getJobScheduler(INBOX_SCAN);
+      assert.equal(scan?.pattern, config.inboxScanCron);
     });
 });
