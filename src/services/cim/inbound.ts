@@ -55,11 +55,11 @@ export type JobOutcome = { state: 'completed'; value: unknown } | { state: 'fail
 export async function waitForJob(queue: Queue, jobId: string, timeoutMs: number): Promise<JobOutcome> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const job = await queue.getJob(jobId);
-    if (job) {
-      const state = await job.getState();
-      if (state === 'completed') return { state, value: job.returnvalue };
-      if (state === 'failed') return { state, reason: job.failedReason };
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') {
+      // Read after its state: a job read before could have finished in between, and lack its outcome.
+      const job = await queue.getJob(jobId);
+      if (job) return state === 'completed' ? { state, value: job.returnvalue } : { state, reason: job.failedReason };
     }
     if (Date.now() + delay > deadline) return { state: 'pending' };
     await new Promise((resolve) => setTimeout(resolve, delay));
