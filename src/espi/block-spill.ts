@@ -26,7 +26,7 @@ const NO_RELATED: string[] = [];
  * Finished blocks waiting for the end of the file, where their owners are decided (an owner may come after its
  * blocks, or be named only by a parent's `related` link). Each is one compact binary row: the first
  * `memoryBytes` stay in memory (every small file), the rest go to a temporary file, so the linker's memory does
- * not grow with the number of blocks. The rows are read back once, in ordinal order, and the file is removed.
+ * not grow with the number of blocks. The rows are read back once, in ordinal order, and the file is closed.
  */
 export class BlockSpill {
   private readonly file: SpillFile;
@@ -74,7 +74,7 @@ export class BlockSpill {
     for (const chunk of this.file.chunks()) yield* rows(chunk);
   }
 
-  /** Closes and deletes the temporary file, if there is one. */
+  /** Closes the temporary file, if there is one (unlinked since it was opened, so that frees it). */
   close() {
     this.file.close();
   }

@@ -20,8 +20,6 @@ export class SpillFile {
   /** Length of each chunk written to the file, in order. */
   private readonly filed: number[] = [];
   private fd: number | undefined;
-  /** Bytes sealed into chunks so far. */
-  bytes = 0;
   /** Chunks went to the temporary file (it stays true once the file is removed). */
   onDisk = false;
 
@@ -42,7 +40,6 @@ export class SpillFile {
   private seal() {
     if (this.at === 0) return;
     const full = this.buf.subarray(0, this.at);
-    this.bytes += full.length;
     if (this.fd === undefined && this.keptBytes + full.length <= this.memoryBytes) {
       this.kept.push(full);
       this.keptBytes += full.length;

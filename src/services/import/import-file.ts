@@ -89,13 +89,13 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   const result = emptyResult(path, '');
   result.timings = timings;
 
+  const format = await sniffFormat(path);
   // The parse writes nothing to the database, so it starts at once, while another core computes the checksum that
   // says whether the file is new; a file already loaded stops the parse at its next chunk.
   const hashing = sha256FileOffThread(path).then((checksum) => {
     timings.checksum = Date.now() - started;
     return checksum;
   });
-  const format = await sniffFormat(path);
   const abandon = new AbortController();
   const writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
   const parsing = stage(path, writer, { sourceSystem, fallbackZone, format, progress, report, signal: abandon.signal });
@@ -103,8 +103,6 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   parsing.catch(() => undefined);
 
   const runner = dataSource.createQueryRunner();
-  // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
-  let client: PoolClient | undefined;
   let batchId: string | null = null;
   // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
   // the caller: one import can be followed from the request through the job to the batch.
@@ -119,7 +117,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
   try {
     const checksum = (result.checksum = await hashing);
     await runner.connect();
-    client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
+    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     await runner.startTransaction();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
     // 4 MB they spill to temporary files in many batches.

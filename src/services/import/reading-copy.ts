@@ -43,14 +43,7 @@ export async function copyIntoStaging(client: PoolClient, writer: StagingWriter)
  * nothing needs comparing, pays for one COPY and no staging at all.
  */
 export async function copyIntoReadings(client: PoolClient, writer: StagingWriter, owners: BlockOwner[], batchId: string | null): Promise<void> {
-  const prefixes = new Map<number, Buffer>();
-  const bySeries = new Map<string, Buffer>();
-  for (const o of owners) {
-    const series = `${o.usagePointId}:${o.meterReadingId}`;
-    let prefix = bySeries.get(series);
-    if (!prefix) bySeries.set(series, (prefix = tuplePrefix([o.usagePointId, o.meterReadingId, batchId])));
-    prefixes.set(o.block, prefix);
-  }
+  const prefixes = new Map(owners.map((o) => [o.block, tuplePrefix([o.usagePointId, o.meterReadingId, batchId])]));
   const target = `interval_reading (usage_point_id, meter_reading_id, batch_id, ${READING_COLUMNS})`;
   await copyBinary(client, target, writer.tuples((block) => prefixes.get(block)));
 }

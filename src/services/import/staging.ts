@@ -68,7 +68,6 @@ function addSums(sums: BlockSums, r: IntervalReading & { value: number }, qualit
   if (!Number.isSafeInteger(sums.value) || !Number.isSafeInteger(sums.cost)) sums.exact = false;
 }
 
-
 /** Spilled readings kept in memory before they go to a temporary file. */
 const SPILL_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Each batch of a block's readings in the spill: its ordinal and byte length, then the encoded readings. */
@@ -85,7 +84,6 @@ const OUT_BYTES = 1 << 20;
 export class StagingWriter {
   private readonly spill: SpillFile;
   private readonly open = new Map<number, Hash>();
-  staged = 0;
   /** Readings without a value: interval_reading.value is NOT NULL, so they are counted as rejected. */
   withoutValue = 0;
   readonly blocks = new Map<number, StagedBlock>();
@@ -102,13 +100,11 @@ export class StagingWriter {
     const from = spill.at;
     let at = from + SEGMENT_HEADER;
     let stats = this.blocks.get(block);
-    let kept = 0;
     for (const r of readings) {
       if (r.value === undefined) {
         this.withoutValue++;
         continue;
       }
-      kept++;
       if (!stats) {
         const sums = { value: 0, cost: 0, costs: 0, estimated: 0, lastEnd: -Infinity, exact: true };
         this.blocks.set(block, (stats = { readings: 0, first: r.start, last: r.start, sums }));
@@ -126,7 +122,6 @@ export class StagingWriter {
     buf.writeUInt32LE(block, from);
     buf.writeUInt32LE(at - from - SEGMENT_HEADER, from + 4);
     spill.at = at;
-    this.staged += kept;
     let hash = this.open.get(block);
     if (!hash) this.open.set(block, (hash = createHash('sha256')));
     hash.update(buf.subarray(from + SEGMENT_HEADER, at));
@@ -154,7 +149,8 @@ export class StagingWriter {
   /**
    * The spilled readings, a batch at a time in file order, of the blocks `prefixOf` gives a tuple prefix (its
    * field count and leading columns, see reading-tuple.ts): whole binary COPY tuples, each buffer fresh (a stream
-   * may still hold the last). Skipped blocks are left out. Read once.
+   * may still hold the last). Skipped blocks are left out. May be read again (a CIM message's first load reads it
+   * into import_staging, then into interval_reading).
    */
   *tuples(prefixOf: (block: number) => Buffer | undefined): Generator<Buffer> {
     let out = Buffer.allocUnsafe(OUT_BYTES);
