@@ -190,7 +190,7 @@ async function startApi(url: string, port: number, cacheMb: string): Promise<Chi
 const QUERY = `query($id: ID!, $from: DateTime!, $to: DateTime!) { usagePoint(id: $id) { usage(from: $from, to: $to, resolution: DAY) {
   unit total cost buckets { start end value cost readings expected estimated } } } }`;
 
-const config = { jwt: { secret: JWT_SECRET }, dataDir: tmpdir() };
+const config = { jwt: { secret: JWT_SECRET, maxTtlSeconds: 3600 }, dataDir: tmpdir() };
 
 /** Hits and misses of the API's answer cache so far, from its /metrics. */
 async function cacheLookups(apiUrl: string): Promise<{ hit: number; miss: number }> {

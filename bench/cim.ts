@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeCimMessage, type CimEnvelope } from '../src/cim';
 import { createDataSource } from '../src/db/data-source';
+import { Role } from '../src/auth/roles';
+import { AccessScope } from '../src/services/access/access-scope';
 import { answerGet } from '../src/services/cim/meter-readings-get';
 import { writeUsageFeed } from '../src/services/export/espi-feed';
 import { DEFAULT_SOURCE_SYSTEM } from '../src/services/import/import-file';
@@ -41,6 +43,7 @@ async function child(format: string, url: string, usagePoints: number, out: stri
     const file = createWriteStream(out);
     const t0 = process.hrtime.bigint();
     let readings = 0;
+    const scope = AccessScope.of({ subject: 'bench', role: Role.ADMIN });
     if (format === 'cim') {
       const envelope: CimEnvelope = {
         kind: 'request',
@@ -48,14 +51,14 @@ async function child(format: string, url: string, usagePoints: number, out: stri
         header: { verb: 'get', noun: 'MeterReadings', messageId: 'bench' },
         request: { getMeterReadings: { usagePoints: ups.map((u) => ({ mRID: u.external_id })), endDevices: [], readingTypes: [], periods: [{ start: FROM, end: TO }] } },
       };
-      const { message, next } = await answerGet(db, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, pageReadings: 1_000_000 });
+      const { message, next } = await answerGet(db, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope, pageReadings: 1_000_000 });
       if (next) throw new Error('the reply was paged: raise pageReadings');
       for await (const chunk of writeCimMessage(message)) {
         for (let i = chunk.indexOf('<IntervalReadings>'); i >= 0; i = chunk.indexOf('<IntervalReadings>', i + 1)) readings++;
         if (!file.write(chunk)) await once(file, 'drain');
       }
     } else {
-      readings = (await writeUsageFeed(db, { usagePointIds: ups.map((u) => u.id), from: new Date(FROM * 1000), to: new Date(TO * 1000) }, file)).readings;
+      readings = (await writeUsageFeed(db, { scope, usagePointIds: ups.map((u) => u.id), from: new Date(FROM * 1000), to: new Date(TO * 1000) }, file)).readings;
     }
     file.end();
     await finished(file);

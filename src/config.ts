@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { durationSeconds } from './duration';
 
 // Thrown for any invalid environment variable; the CLI prints its message as one line and exits non-zero.
 export class ConfigError extends Error {
@@ -25,7 +26,16 @@ export interface Config {
   /** Unset means: BullMQ on its PostgreSQL backend in the portal database. */
   redisUrl?: string;
   queuePrefix: string;
-  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  jwt: {
+    secret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    /** Longest lifetime a token may have (exp - iat, or exp - now without iat): longer ones are refused. */
+    maxTtlSeconds: number;
+  };
+  /** Absolute http(s) URL, no trailing slash, under which clients reach this API: ESPI hrefs start here. */
+  publicBaseUrl: string;
   odsDatabaseUrl?: string;
   inboxDir: string;
   outboxDir: string;
@@ -103,6 +113,23 @@ function cron(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function duration(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  const seconds = durationSeconds(raw);
+  if (seconds === undefined) throw new ConfigError(name, `expected a positive duration such as 3600, 30m, 24h or 7d, got "${raw}"`);
+  return seconds;
+}
+
+// Links the API writes (ESPI hrefs) must not follow a Host header a client chose.
+function publicBaseUrl(env: Env, name: string, fallback: string): string {
+  const raw = url(env, name, ['http:', 'https:']) ?? fallback;
+  const parsed = new URL(raw);
+  if (parsed.search || parsed.hash || raw.includes('?') || raw.includes('#')) throw new ConfigError(name, 'must not have a query or a fragment');
+  if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials');
+  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+}
+
 const POSTGRES = ['postgres:', 'postgresql:'];
 
 function timeZone(env: Env, name: string, fallback: string): string {
@@ -127,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: url(env, 'JWT_JWKS_URL', ['https:', 'http:']),
     issuer: nonEmpty(env, 'JWT_ISSUER'),
     audience: nonEmpty(env, 'JWT_AUDIENCE'),
+    maxTtlSeconds: duration(env, 'JWT_MAX_TTL', 24 * 3600),
   };
   if (jwt.secret !== undefined && Buffer.byteLength(jwt.secret) < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes for HS256');
@@ -139,10 +167,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z0-9_{}-]+$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
   }
+  const port = integer(env, 'PORT', 4000, 0, 65535);
   return {
     production,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
-    port: integer(env, 'PORT', 4000, 0, 65535),
+    port,
+    publicBaseUrl: publicBaseUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`),
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),

@@ -44,6 +44,21 @@ describe('loadConfig', () => {
     assert.deepEqual(cimReplyUrls.map(String), ['https://esb.example/cim/replies', 'http://mdm.local:8080/']);
   });
 
+  it('reads JWT_MAX_TTL as a duration (24 h by default)', () => {
+    assert.equal(loadConfig({}).jwt.maxTtlSeconds, 86_400);
+    assert.equal(loadConfig({ JWT_MAX_TTL: '30m' }).jwt.maxTtlSeconds, 1800);
+    assert.equal(loadConfig({ JWT_MAX_TTL: '7200' }).jwt.maxTtlSeconds, 7200);
+    for (const bad of ['0', 'forever', '-1h', '1y']) assert.equal(errorFor({ JWT_MAX_TTL: bad }).variable, 'JWT_MAX_TTL');
+  });
+
+  it('reads PUBLIC_BASE_URL as an absolute http(s) URL without query or fragment (localhost and PORT by default)', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080');
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://portal.example.com/api/' }).publicBaseUrl, 'https://portal.example.com/api');
+    for (const bad of ['portal.example.com', 'ftp://portal.example.com', 'https://portal.example.com/?x=1', 'https://portal.example.com/#top', 'https://u:p@portal.example.com']) {
+      assert.equal(errorFor({ PUBLIC_BASE_URL: bad }).variable, 'PUBLIC_BASE_URL', bad);
+    }
+  });
+
   it('requires a token key in production', () => {
     assert.equal(errorFor({ NODE_ENV: 'production' }).variable, 'JWT_SECRET');
     const config = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json' });

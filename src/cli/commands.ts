@@ -68,6 +68,9 @@ export async function token({ config, out, options }: CommandContext): Promise<v
   const customerId = typeof options.customer === 'string' ? options.customer : undefined;
   if (role === Role.CUSTOMER && !customerId) throw new UsageError('--customer <GraphQL id> is required with --role CUSTOMER');
   const ttlSeconds = parseDuration(typeof options.ttl === 'string' ? options.ttl : '1h');
+  if (ttlSeconds > config.jwt.maxTtlSeconds) {
+    throw new UsageError(`--ttl ${String(options.ttl)} is longer than JWT_MAX_TTL (${config.jwt.maxTtlSeconds} s): the API would refuse the token`);
+  }
   const subject = typeof options.subject === 'string' ? options.subject : undefined;
   const jwt = await mintToken(config, { role, customerId, subject, ttlSeconds });
   out.result({ token: jwt }, jwt);

@@ -45,7 +45,7 @@ export async function exportCommand({ config, logger, out, options }: CommandCon
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const exp = exportOf(database.dataSource, format, { usagePointIds: ids, from, to });
+    const exp = exportOf(database.dataSource, format, { usagePointIds: ids, from, to, scope });
     if (!outPath) {
       await exp.write(process.stdout);
       return;

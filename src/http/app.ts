@@ -22,6 +22,9 @@ import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware } from './graphql';
+import { flatCharge } from './budgets';
+import { sendJsonError } from './json-error';
+import { CostBuckets, DEFAULT_QUERY_LIMITS } from './query-limits';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
 import { requestContext } from './request-context';
@@ -62,8 +65,11 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
   const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
   if (answerCache) registerCacheMetrics(options.metrics, 'answer', 'GraphQL answer', answerCache);
-  const { middleware, apollo, budgets } = await createGraphQLMiddleware({
+  // One budget per principal, charged by every entry point that reads data or serves pages.
+  const budgets = new CostBuckets(DEFAULT_QUERY_LIMITS);
+  const { middleware, apollo } = await createGraphQLMiddleware({
     ...options,
+    budgets,
     httpServer: server,
     usageCache,
     answerCache,
@@ -73,7 +79,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   if (answerCache) {
     lane = answerLane({ cache: answerCache, budgets, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
   }
-  const opsOnly = requireRoles(options.verifier, [Role.OPS, Role.ADMIN]);
+  const opsOnly = [requireRoles(options.verifier, [Role.OPS, Role.ADMIN]), flatCharge(budgets)];
 
   app.use(requestContext(options.logger));
   app.use(httpMetrics(options.metrics));
@@ -83,23 +89,23 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/readyz', readinessHandler(options.readiness));
   // Queue names, job counts and pool sizes are operational detail, not for customers or the open internet;
   // Prometheus scrapes with a bearer token (an OPS token in its scrape config).
-  app.get('/metrics', opsOnly, async (_req, res) => {
+  app.get('/metrics', ...opsOnly, async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.put(INBOX_UPLOAD_PATH, requireRoles(options.verifier, [Role.ADMIN]), inboxUpload(options));
+  app.put(INBOX_UPLOAD_PATH, requireRoles(options.verifier, [Role.ADMIN]), flatCharge(budgets), inboxUpload(options));
   app.use('/admin', adminSessionRoutes(options.verifier, options.production));
-  app.use(QUEUE_DASHBOARD_PATH, opsOnly, queueDashboard(options.queues));
+  app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', express.json({ limit: '1mb' }), middleware);
-  app.post('/cim', cimEndpoint(options));
-  app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config)));
-  app.use(ESPI_REST_PATH, espiRestRoutes(options.dataSource, options.verifier));
-  app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+  app.post('/cim', cimEndpoint({ ...options, budgets }));
+  app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
+  app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));
+  app.use((req, res) => sendJsonError(req, res, 404, 'NOT_FOUND', 'not found'));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');
-    res.status(status).json({ error: status === 500 ? 'internal server error' : error.message, requestId: req.id });
+    sendJsonError(req, res, status, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status === 500 ? 'internal server error' : error.message);
   });
 
   await new Promise<void>((resolve, reject) => {

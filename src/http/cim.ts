@@ -13,13 +13,16 @@ import { CimMessageError, failureMessage, readCimMessage, replyFailed, writeCimM
 import type { Config } from '../config';
 import { enqueueCimReply } from '../jobs/cim-reply.job';
 import type { Queues } from '../jobs/queues';
+import { AccessScope } from '../services/access/access-scope';
 import { registerPush, waitForJob } from '../services/cim/inbound';
-import { answerGet, GetRefusal } from '../services/cim/meter-readings-get';
+import { answerGet, getCost, GetRefusal, type GetOptions } from '../services/cim/meter-readings-get';
 import { acknowledgement, loadReply, ownHeader, refusalReply, responseTo } from '../services/cim/replies';
 import { cimContentType, replyUrl } from '../services/cim/reply-post';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import type { ImportResult } from '../services/import/types';
+import { charge } from './budgets';
 import { authenticate } from './graphql';
+import type { CostBuckets } from './query-limits';
 
 // POST /cim: IEC 61968-100 messages with a 61968-9 MeterReadings payload, in a SOAP 1.1 or 1.2 envelope or bare.
 // Every answer is a 61968-100 message in the caller's binding, echoing its CorrelationID (or MessageID): HTTP 200 for
@@ -37,12 +40,16 @@ export const MAX_CIM_BODY = 256 * 1024 * 1024;
 const MAX_ANONYMOUS_BODY = 1024 * 1024;
 /** How long a synchronous push waits for its load before answering with an acknowledgment instead. */
 const SYNC_WAIT_MS = 30_000;
+/** What a push costs in budget points: its load is a queued job, the budget only has to stop a flood of them. */
+const PUSH_COST = 100;
 
 export interface CimEndpointOptions {
   verifier: TokenVerifier;
   dataSource: DataSource;
   queues: Queues;
   config: Config;
+  /** The per-principal budgets GraphQL charges too. */
+  budgets: CostBuckets;
 }
 
 class TooLarge extends Error {}
@@ -108,7 +115,7 @@ async function principalOf(req: Request, verifier: TokenVerifier): Promise<Princ
 }
 
 export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
-  const { verifier, dataSource, queues, config } = options;
+  const { verifier, dataSource, queues, config, budgets } = options;
   const spoolDir = join(config.inboxDir, '.cim');
   return async (req, res) => {
     const binding = bindingOf(req);
@@ -134,6 +141,12 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       if (!isGet && !isPush) {
         return await reply(200, replyFailed({ replyCode: '2.9', message: `${envelope.rootName} with Verb ${verb} is not handled here: send get, create or change requests, or created or changed events` }));
       }
+      const getOptions: GetOptions = { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope: AccessScope.of(principal) };
+      const retryAfter = charge(budgets, principal, req.ip, isGet ? await getCost(dataSource, envelope, getOptions) : PUSH_COST);
+      if (retryAfter !== undefined) {
+        res.set('retry-after', String(retryAfter));
+        return await reply(429, replyFailed({ replyCode: '7.7', message: `RATE_LIMITED: the budget of this token is used up; retry in ${retryAfter} s` }));
+      }
       const asyncAddress = envelope.header?.asyncReplyFlag ? envelope.header.replyAddress : undefined;
       if (asyncAddress !== undefined && !replyUrl(asyncAddress, config.cimReplyUrls)) {
         return await reply(200, replyFailed({ replyCode: '1.8', message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)` }));
@@ -142,10 +155,10 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
         await rm(spooled.path, { force: true });
         spooled = undefined;
         if (asyncAddress) {
-          const job = await enqueueCimReply(queues, { kind: 'get', address: asyncAddress, envelope });
+          const job = await enqueueCimReply(queues, { kind: 'get', address: asyncAddress, envelope, principal });
           return await reply(200, acknowledgement(job.id, `the readings will be posted to ${asyncAddress}`));
         }
-        return await answer(res, dataSource, envelope);
+        return await answer(res, dataSource, envelope, getOptions);
       }
       const registered = await registerPush(dataSource, queues.imports, {
         ...spooled,
@@ -173,9 +186,9 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
 }
 
 /** A synchronous get: the ResponseMessage streams from the database as it is written. */
-async function answer(res: Response, dataSource: DataSource, envelope: CimEnvelope): Promise<void> {
+async function answer(res: Response, dataSource: DataSource, envelope: CimEnvelope, options: GetOptions): Promise<void> {
   try {
-    const { message } = await answerGet(dataSource, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM });
+    const { message } = await answerGet(dataSource, envelope, options);
     await send(res, 200, message);
   } catch (error) {
     if (!(error instanceof GetRefusal)) throw error;

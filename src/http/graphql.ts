@@ -14,7 +14,7 @@ import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
 import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
 import { jitGateway } from './jit-executor';
-import { CostBuckets, DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './query-limits';
+import { queryLimitsPlugin, type CostBuckets } from './query-limits';
 import type { Principal } from '../auth/roles';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
@@ -92,13 +92,14 @@ export async function createGraphQLMiddleware(options: {
   dataSource: DataSource;
   /** What admin mutations need to start imports and extracts. */
   jobs: { queues: Queues; config: Config };
-  queryLimits?: QueryLimits;
+  /** The per-principal budgets, shared with every other entry point (app.ts). */
+  budgets: CostBuckets;
   /** Shared by every request of the process; none: usage series are computed on every request. */
   usageCache?: UsageCache;
   /** Shared by every request of the process; none: every answer is executed. */
   answerCache?: AnswerCache;
-}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext>; budgets: CostBuckets }> {
-  const budgets = new CostBuckets(options.queryLimits ?? DEFAULT_QUERY_LIMITS);
+}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
+  const { budgets } = options;
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
     introspection: !options.production,
@@ -139,5 +140,5 @@ export async function createGraphQLMiddleware(options: {
       }
     },
   });
-  return { middleware, apollo, budgets };
+  return { middleware, apollo };
 }

@@ -86,6 +86,13 @@ export class CostBuckets {
     this.buckets.set(key, { points: points - cost, at: now });
     return Math.floor(points - cost);
   }
+
+  /** Whole seconds until the caller's bucket holds `cost` points again (at least 1): a 429's Retry-After. */
+  retryAfterSeconds(key: string, cost: number, now = Date.now()): number {
+    const bucket = this.buckets.get(key);
+    const points = bucket ? this.refilled(bucket, now) : this.limits.budgetPoints;
+    return Math.max(1, Math.ceil((Math.min(cost, this.limits.budgetPoints) - points) / this.limits.budgetRefillPerSecond));
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq';
+import { Role, type Principal } from '../auth/roles';
 import { writeCimMessage, type CimEnvelope, type OutgoingMessage } from '../cim';
+import { AccessScope } from '../services/access/access-scope';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import { answerGet, GetRefusal } from '../services/cim/meter-readings-get';
 import { refusalReply, responseTo } from '../services/cim/replies';
@@ -15,7 +17,7 @@ export const CIM_REPLY = 'cim-reply';
  */
 export type CimReplyJobData =
   | { kind: 'message'; address: string; message: OutgoingMessage }
-  | { kind: 'get'; address: string; envelope: CimEnvelope; pageReadings?: number; cursor?: string; pages?: number };
+  | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
 
 export function enqueueCimReply(queues: Queues, data: CimReplyJobData) {
   return queues['cim-replies'].add(CIM_REPLY, data);
@@ -41,12 +43,14 @@ export const cimReplyJob: JobHandler = async (job: Job<CimReplyJobData>, { dataS
     return { pages: 1 };
   }
   let { cursor, pages = 0 } = data;
+  // The reply shows what the requester may see; a job queued without its requester, what the least entitled may.
+  const scope = AccessScope.of(data.principal ?? { subject: 'cim-reply', role: Role.OPS });
   for (;;) {
     const envelope = atPage(data.envelope, cursor);
     let message: OutgoingMessage;
     let next: string | undefined;
     try {
-      ({ message, next } = await answerGet(dataSource, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, pageReadings: data.pageReadings }));
+      ({ message, next } = await answerGet(dataSource, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope, pageReadings: data.pageReadings }));
     } catch (error) {
       if (!(error instanceof GetRefusal)) throw error;
       message = responseTo(envelope, refusalReply(error));

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { Role } from '../../src/auth/roles';
+import { AccessScope } from '../../src/services/access/access-scope';
 import { writeCustomerFeed } from '../../src/services/export/customer-feed';
 import { writeGreenButtonCsv } from '../../src/services/export/csv';
 import { writeUsageFeed } from '../../src/services/export/espi-feed';
@@ -14,6 +16,8 @@ import { count, load, toFile, workDir, writeSyntheticCustomerFeed, writeSyntheti
 const dir = workDir();
 const GENERATED_AT = Date.UTC(2025, 0, 2) / 1000;
 const YEAR = { from: new Date('2024-01-01T05:00:00Z'), to: new Date('2025-01-01T05:00:00Z') };
+
+const FULL_ACCESS = AccessScope.of({ subject: 'test', role: Role.ADMIN });
 
 async function usagePointIds(db: PortalTestDatabase['dataSource'], ...titles: string[]): Promise<string[]> {
   const rows = (await db.query(`SELECT id::text FROM usage_point WHERE name = ANY($1) ORDER BY external_id`, [titles])) as { id: string }[];
@@ -39,7 +43,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('solar (delivered and received) across both DST changes: one block per local day, 92 and 100 quarter-hours, valid espi.xsd', async (t) => {
     const [solar] = await usagePointIds(original.dataSource, 'Solar home');
-    const file = await toFile(join(dir, 'solar.xml'), (out) => writeUsageFeed(original.dataSource, { usagePointIds: [solar], ...YEAR, generatedAt: GENERATED_AT }, out));
+    const file = await toFile(join(dir, 'solar.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR, generatedAt: GENERATED_AT }, out));
     const text = readFileSync(file, 'utf8');
     assert.equal(count(file, /<MeterReading /g), 2);
     assert.match(text, /<flowDirection>1<\/flowDirection>/);
@@ -59,16 +63,16 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('gas, an empty range and a whole customer validate as whole feeds (espi.xsd, customer.xsd)', async (t) => {
     const [gas] = await usagePointIds(original.dataSource, 'Gas');
-    const gasFile = await toFile(join(dir, 'gas.xml'), (out) => writeUsageFeed(original.dataSource, { usagePointIds: [gas], ...YEAR }, out));
+    const gasFile = await toFile(join(dir, 'gas.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [gas], ...YEAR }, out));
     assert.match(readFileSync(gasFile, 'utf8'), /<uom>169<\/uom>/);
     assert.equal(count(gasFile, /<IntervalReading>/g), 9 * 24 - 1 + 1);
     const empty = await toFile(join(dir, 'empty.xml'), (out) =>
-      writeUsageFeed(original.dataSource, { usagePointIds: [gas], from: new Date('2023-01-01T00:00:00Z'), to: new Date('2023-02-01T00:00:00Z') }, out),
+      writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [gas], from: new Date('2023-01-01T00:00:00Z'), to: new Date('2023-02-01T00:00:00Z') }, out),
     );
     assert.equal(count(empty, /<IntervalBlock /g), 0);
     assert.equal(count(empty, /<UsagePoint /g), 1);
     const ada = await usagePointIds(original.dataSource, 'Solar home', 'Gas');
-    const customers = await toFile(join(dir, 'customer-feed.xml'), (out) => writeCustomerFeed(original.dataSource, { usagePointIds: ada }, out));
+    const customers = await toFile(join(dir, 'customer-feed.xml'), (out) => writeCustomerFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: ada }, out));
     const text = readFileSync(customers, 'utf8');
     assert.match(text, /Ada Lovelace/);
     assert.doesNotMatch(text, /Bo Diddley/);
@@ -79,8 +83,8 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('round trip: export → load into an empty database → export gives the same bytes; loading it back where it came from writes nothing', async () => {
     const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    const first = await toFile(join(dir, 'first.xml'), (out) => writeUsageFeed(original.dataSource, { usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
-    const firstCustomers = await toFile(join(dir, 'first-customers.xml'), (out) => writeCustomerFeed(original.dataSource, { usagePointIds: all, generatedAt: GENERATED_AT }, out));
+    const first = await toFile(join(dir, 'first.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
+    const firstCustomers = await toFile(join(dir, 'first-customers.xml'), (out) => writeCustomerFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, generatedAt: GENERATED_AT }, out));
     const before = await snapshot(original.dataSource);
     await load(original.dataSource, first);
     await load(original.dataSource, firstCustomers);
@@ -89,8 +93,8 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
     await load(copy.dataSource, first);
     await load(copy.dataSource, firstCustomers);
     const copied = await usagePointIds(copy.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    const second = await toFile(join(dir, 'second.xml'), (out) => writeUsageFeed(copy.dataSource, { usagePointIds: copied, ...YEAR, generatedAt: GENERATED_AT }, out));
-    const secondCustomers = await toFile(join(dir, 'second-customers.xml'), (out) => writeCustomerFeed(copy.dataSource, { usagePointIds: copied, generatedAt: GENERATED_AT }, out));
+    const second = await toFile(join(dir, 'second.xml'), (out) => writeUsageFeed(copy.dataSource, { scope: FULL_ACCESS, usagePointIds: copied, ...YEAR, generatedAt: GENERATED_AT }, out));
+    const secondCustomers = await toFile(join(dir, 'second-customers.xml'), (out) => writeCustomerFeed(copy.dataSource, { scope: FULL_ACCESS, usagePointIds: copied, generatedAt: GENERATED_AT }, out));
     assert.equal(readFileSync(second, 'utf8'), readFileSync(first, 'utf8'));
     assert.equal(readFileSync(secondCustomers, 'utf8'), readFileSync(firstCustomers, 'utf8'));
   });
@@ -105,7 +109,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       ['Solar home', 'Gas', 'Neighbour'],
     ])) as { id: string }[];
     const range = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2030-01-01T00:00:00Z') };
-    const first = await toFile(join(dir, 'sample-1.xml'), (out) => writeUsageFeed(original.dataSource, { usagePointIds: [id], ...range, generatedAt: GENERATED_AT }, out));
+    const first = await toFile(join(dir, 'sample-1.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT }, out));
     const identity = `SELECT external_id, name, service_category_kind, status, time_zone, tz_offset, dst_offset, dst_start_rule, dst_end_rule, updated_at FROM usage_point WHERE id = ${Number(id)}`;
     const [up] = (await original.dataSource.query(identity)) as Record<string, unknown>[];
     const tables = ['interval_reading', 'interval_revision', 'usage_daily', 'usage_monthly', 'usage_summary', 'usage_summary_line_item', 'meter_reading', 'reading_type', 'customer'];
@@ -113,7 +117,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
     await load(original.dataSource, first);
     assert.deepEqual(await snapshot(original.dataSource, tables), before);
     assert.deepEqual(await original.dataSource.query(identity), [up]);
-    const again = await toFile(join(dir, 'sample-2.xml'), (out) => writeUsageFeed(original.dataSource, { usagePointIds: [id], ...range, generatedAt: GENERATED_AT + 60 }, out));
+    const again = await toFile(join(dir, 'sample-2.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT + 60 }, out));
     const strip = (f: string) => readFileSync(f, 'utf8').replace(/<(published|updated)>[^<]*</g, '<$1><');
     assert.equal(strip(again), strip(first));
     if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
@@ -126,8 +130,8 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       [writeUsageFeed, 'xml'],
       [writeGreenButtonCsv, 'csv'],
     ] as const) {
-      const whole = await toFile(join(dir, `whole.${name}`), (out) => write(original.dataSource, { usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
-      const paged = await toFile(join(dir, `paged.${name}`), (out) => write(original.dataSource, { usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT, pageRows: 7 }, out));
+      const whole = await toFile(join(dir, `whole.${name}`), (out) => write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
+      const paged = await toFile(join(dir, `paged.${name}`), (out) => write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT, pageRows: 7 }, out));
       assert.ok(count(whole, /\n/g) > 1000);
       assert.equal(readFileSync(paged, 'utf8'), readFileSync(whole, 'utf8'));
     }
@@ -144,7 +148,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
           if (++chunks === 1) setImmediate(() => out.destroy());
         },
       });
-      await assert.rejects(write(original.dataSource, { usagePointIds: all, ...YEAR }, out), /closed before/);
+      await assert.rejects(write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out), /closed before/);
       assert.equal(chunks, 1);
     }
     // The snapshot's connection went back to the pool: nothing of ours is left in a transaction.
@@ -156,7 +160,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('Green Button CSV: a section per flow direction, local date, start and end with offsets, usage, unit, cost and quality', async () => {
     const [solar] = await usagePointIds(original.dataSource, 'Solar home');
-    const file = await toFile(join(dir, 'solar.csv'), (out) => writeGreenButtonCsv(original.dataSource, { usagePointIds: [solar], ...YEAR }, out));
+    const file = await toFile(join(dir, 'solar.csv'), (out) => writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR }, out));
     const lines = readFileSync(file, 'utf8').split('\r\n');
     assert.deepEqual(
       lines.filter((l) => /^(Energy|Net)/.test(l)).map((l) => l.split(',')[0]),

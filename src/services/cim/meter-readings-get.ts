@@ -13,6 +13,9 @@ import {
   type UnknownObject,
 } from '../../cim';
 import type { ReadingTypeFields } from '../../espi';
+import type { AccessScope } from '../access/access-scope';
+import { personalDataFor } from '../customers/redaction';
+import { readCost } from '../export/cost';
 import { readingTypeOfRow } from '../reading-type-columns';
 import { responseTo } from './replies';
 
@@ -46,6 +49,8 @@ interface Series {
 
 export interface GetOptions {
   sourceSystem: string;
+  /** Who asked: what the reply may show of personal data (OPS: no usage point names). */
+  scope: AccessScope;
   /** Readings per reply; a request's Option `pageSize` may lower it. */
   pageReadings?: number;
 }
@@ -85,7 +90,7 @@ interface Plan {
   to: number;
 }
 
-async function plan(db: DataSource, envelope: CimEnvelope, sourceSystem: string): Promise<Plan> {
+async function plan(db: DataSource, envelope: CimEnvelope, { sourceSystem, scope }: GetOptions): Promise<Plan> {
   const request = envelope.request ?? {};
   const filter = request.getMeterReadings;
   const period = filter?.periods.find((p) => p.start !== undefined || p.end !== undefined);
@@ -123,14 +128,15 @@ async function plan(db: DataSource, envelope: CimEnvelope, sourceSystem: string)
       ORDER BY m.usage_point_id, m.id`,
     [[...new Set(found.map((f) => f.id))]],
   )) as (Record<string, string | number | null> & { usage_point_id: string; meter_reading_id: string; external_id: string; name: string | null })[];
-  let series = rows.map(
-    (r): Series => ({
+  let series = rows.map((r): Series => {
+    const { name } = personalDataFor(scope, 'usagePoint', { name: r.name });
+    return {
       usagePointId: r.usage_point_id,
       meterReadingId: r.meter_reading_id,
-      usagePoint: { mRID: r.external_id, ...(r.name ? { names: [{ name: r.name, nameType: 'UsagePointName' }] } : {}) },
+      usagePoint: { mRID: r.external_id, ...(name ? { names: [{ name, nameType: 'UsagePointName' }] } : {}) },
       readingType: readingTypeOfRow(r),
-    }),
-  );
+    };
+  });
   const wanted = filter?.readingTypes ?? [];
   if (wanted.length) {
     const published = new Set(series.map((s) => publishedMrid(s.readingType)));
@@ -244,7 +250,7 @@ async function* meterReadingsOf(db: DataSource, spans: Span[]): AsyncGenerator<O
  * result goes on. Throws GetRefusal for a request it cannot answer.
  */
 export async function answerGet(db: DataSource, envelope: CimEnvelope, options: GetOptions): Promise<GetAnswer> {
-  const p = await plan(db, envelope, options.sourceSystem);
+  const p = await plan(db, envelope, options);
   if (p.series.length === 0 && p.unknown.length) throw new GetRefusal(p.unknown[0].objectType === 'ReadingType' ? '2.6' : '2.12', 'none of the requested objects is known here', p.unknown);
   const cursor = readCursor(envelope);
   const { spans, next } = await cut(db, p, cursor, pageSizeOf(envelope, options.pageReadings ?? DEFAULT_PAGE_READINGS));
@@ -257,3 +263,19 @@ export async function answerGet(db: DataSource, envelope: CimEnvelope, options: 
   return { message, next: next && writeCursor(next) };
 }
 
+
+/**
+ * The budget points a get costs (`readCost` of its usage points over its period), known before it is answered. A get
+ * refused as a whole reads no readings: it costs what naming nothing does.
+ */
+export async function getCost(db: DataSource, envelope: CimEnvelope, options: GetOptions): Promise<number> {
+  let p: Plan;
+  try {
+    p = await plan(db, envelope, options);
+  } catch (error) {
+    if (error instanceof GetRefusal) return 0;
+    throw error;
+  }
+  const usagePointIds = [...new Set(p.series.map((s) => s.usagePointId))];
+  return readCost(db, { usagePointIds, from: new Date(p.from * 1000), to: new Date(p.to * 1000), readings: true });
+}

@@ -25,7 +25,7 @@ export async function writeGreenButtonCsv(db: DataSource, request: UsageExportRe
   const text = new BufferedText(out);
   const stats: ExportStats = { usagePoints: 0, meterReadings: 0, intervalBlocks: 0, readings: 0, summaries: 0 };
   await withSnapshot(db, async (client) => {
-    for (const up of await usagePointRows(client, request.usagePointIds)) {
+    for (const up of await usagePointRows(client, request.usagePointIds, request.scope)) {
       await useZone(client, up.timeZone);
       const record = usagePointRecord(up, baseUrl);
       if (stats.usagePoints++ > 0) await text.push('\r\n');

@@ -20,7 +20,22 @@ export class DownloadLinkError extends Error {
   override name = 'DownloadLinkError';
 }
 
+/** A link this installation signed whose time is up (410, not 403). */
+export class DownloadLinkExpired extends DownloadLinkError {
+  override name = 'DownloadLinkExpired';
+}
+
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest();
+
+/**
+ * The bytes of a base64url text, only when that text is their one canonical encoding. Node's decoder ignores the
+ * spare low bits of the last character, so several texts decode to the same bytes: comparing
+ * bytes alone would let an altered URL through; comparing texts alone would not be constant-time on the MAC.
+ */
+function canonicalBytes(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
 
 /**
  * `<payload>.<mac>`, both base64url: the payload (usage points, range, format, expiry, subject, role, customer) is
@@ -46,8 +61,9 @@ export function verifyDownload(key: Buffer, token: string, now = Date.now() / 10
   const match = /^([A-Za-z0-9_-]{1,4096})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw new DownloadLinkError('not a download link');
   const expected = sign(key, match[1]);
-  const given = Buffer.from(match[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DownloadLinkError('the download link was altered or not issued here');
+  const given = canonicalBytes(match[2]);
+  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DownloadLinkError('the download link was altered or not issued here');
+  // The MAC covers the payload's text itself, so that text is exactly what was signed.
   const b = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as Record<string, unknown>;
   if (
     !Array.isArray(b.u) ||
@@ -61,7 +77,7 @@ export function verifyDownload(key: Buffer, token: string, now = Date.now() / 10
   ) {
     throw new DownloadLinkError('not a download link');
   }
-  if (b.e <= now) throw new DownloadLinkError('the download link has expired');
+  if (b.e <= now) throw new DownloadLinkExpired('the download link has expired');
   return {
     usagePointIds: b.u as string[],
     from: new Date(b.f),

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/roles';
 import { AccessScope } from '../access/access-scope';
 import { BadUserInputError } from '../errors';
+import { readCost } from './cost';
 import { writeCustomerFeed } from './customer-feed';
 import { writeGreenButtonCsv } from './csv';
 import { DownloadLinkError, signDownload, verifyDownload, type ExportFormat } from './download-link';
@@ -67,18 +68,27 @@ export async function issueDownload(db: DataSource, key: Buffer, principal: Prin
   const usagePointIds = await resolveExportTargets(db, scope, request, field);
   const expiresAt = Math.floor(Date.now() / 1000) + DOWNLOAD_TTL_SECONDS;
   const token = signDownload(key, { usagePointIds, from: request.from, to: request.to, format: request.format, expiresAt, principal: principal as Principal });
-  const { fileName } = exportOf(db, request.format, { usagePointIds, from: request.from, to: request.to });
+  const { fileName } = exportOf(db, request.format, { usagePointIds, from: request.from, to: request.to, scope });
   return { url: `${DOWNLOAD_PATH}/${token}`, expiresAt: new Date(expiresAt * 1000), fileName };
 }
 
+export interface OpenedDownload {
+  export: Export;
+  /** Whose budget the download is charged to. */
+  principal: Principal;
+  /** What it costs in budget points (see `readCost`). */
+  cost: number;
+}
+
 /**
- * Download My Data, step two: the export a signed token grants. The grant's principal is checked again, so a
- * usage point that changed hands since the URL was issued is not served.
+ * Download My Data, step two: the export a signed token grants, read as its holder may read it. The grant's principal
+ * is checked again, so a usage point that changed hands since the URL was issued is not served.
  */
-export async function openDownload(db: DataSource, key: Buffer, token: string): Promise<Export> {
+export async function openDownload(db: DataSource, key: Buffer, token: string): Promise<OpenedDownload> {
   const grant = verifyDownload(key, token);
   const scope = AccessScope.of(grant.principal);
   const visible = await visibleUsagePoints(db, scope, grant.usagePointIds);
   if (visible.length !== grant.usagePointIds.length) throw new DownloadLinkError('the download link names usage points its holder may no longer read');
-  return exportOf(db, grant.format, { usagePointIds: grant.usagePointIds, from: grant.from, to: grant.to });
+  const request = { usagePointIds: grant.usagePointIds, from: grant.from, to: grant.to, scope };
+  return { export: exportOf(db, grant.format, request), principal: grant.principal, cost: await readCost(db, { ...request, readings: grant.format !== 'customer' }) };
 }

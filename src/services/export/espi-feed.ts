@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { AccessScope } from '../access/access-scope';
 import { EspiUsageFeedWriter, uuidV5, type LtpFields, type MeterReadingRef, type UsagePointRecord, type UsagePointRef } from '../../espi';
 import { dayPage, readingPages, seriesRows, summaryRows, useZone, usagePointRows, type ExportReading, type RangeFilter, type UsagePointRow } from './queries';
 import { withSnapshot } from './snapshot';
@@ -11,6 +12,8 @@ export const DEFAULT_EXPORT_BASE_URL = 'https://usage-portal.invalid/espi/1_1/re
 export interface UsageExportRequest extends RangeFilter {
   /** Database ids of the usage points, already authorised (see `resolveExportTargets`). */
   usagePointIds: readonly string[];
+  /** Who the export is for: what it may show of personal data (OPS: no usage point names). */
+  scope: AccessScope;
   baseUrl?: string;
   /** Epoch seconds written as published/updated: the only bytes that differ between two exports of the same data. */
   generatedAt?: number;
@@ -84,7 +87,7 @@ export async function writeUsageFeed(db: DataSource, request: UsageExportRequest
   const generatedAt = request.generatedAt ?? Math.floor(Date.now() / 1000);
   const parts = { usagePoints: true, meterReadings: true, intervalBlocks: true, summaries: true, ...request.parts };
   return withSnapshot(db, async (client) => {
-    const ups = await usagePointRows(client, request.usagePointIds);
+    const ups = await usagePointRows(client, request.usagePointIds, request.scope);
     const writer = new EspiUsageFeedWriter(out, { baseUrl, feedKey: feedKey(ups, request), generatedAt, zoneYear: zoneYear(request, generatedAt), title: request.title });
     const stats = emptyStats();
     for (const up of ups) {

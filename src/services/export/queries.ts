@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import type { AccessScope } from '../access/access-scope';
+import { personalDataFor } from '../customers/redaction';
 import { readingTypeOfRow } from '../reading-type-columns';
 import { readingTypeSignature, type IntervalReading, type LineItem, type ReadingTypeFields, type SummaryMeasurement, type UsageSummaryFields } from '../../espi';
 
@@ -19,7 +21,8 @@ export interface UsagePointRow {
   dstEndRule: string | null;
 }
 
-export async function usagePointRows(client: PoolClient, ids: readonly string[]): Promise<UsagePointRow[]> {
+/** The usage points every export writes, their names as the scope may see them (OPS: none). */
+export async function usagePointRows(client: PoolClient, ids: readonly string[], scope: AccessScope): Promise<UsagePointRow[]> {
   const { rows } = await client.query<UsagePointRow>(
     `SELECT id::text, external_id AS "externalId", name, service_category_kind AS "serviceKind", status, role_flags AS "roleFlags",
             coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
@@ -27,7 +30,7 @@ export async function usagePointRows(client: PoolClient, ids: readonly string[])
        FROM usage_point WHERE id = ANY($1::bigint[]) ORDER BY external_id`,
     [ids],
   );
-  return rows;
+  return rows.map((row) => personalDataFor(scope, 'usagePoint', row));
 }
 
 export interface SeriesRow {

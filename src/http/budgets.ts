@@ -1,0 +1,34 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Principal } from '../auth/roles';
+import { budgetKeyOf } from './graphql';
+import { sendJsonError } from './json-error';
+import type { CostBuckets } from './query-limits';
+
+// One budget per principal, the GraphQL one: every entry point that reads data charges it, so a caller refused on
+// GraphQL cannot go on through ESPI REST, downloads or /cim, and the other way round.
+
+/** What a request to /metrics or an admin page costs: next to nothing, but not free. */
+export const FLAT_REQUEST_COST = 5;
+
+/** Takes `cost` from the principal's budget; the seconds to wait when it is short, else undefined. */
+export function charge(budgets: CostBuckets, principal: Principal, clientAddress: string | undefined, cost: number): number | undefined {
+  const key = budgetKeyOf(principal, clientAddress ?? 'unknown');
+  // A read larger than the whole budget takes all of it rather than never being served.
+  const points = Math.min(cost, budgets.limits.budgetPoints);
+  return budgets.take(key, points) === null ? budgets.retryAfterSeconds(key, points) : undefined;
+}
+
+/** The 429 of the JSON entry points. */
+export function sendRateLimited(req: Request, res: Response, retryAfter: number): void {
+  res.set('retry-after', String(retryAfter));
+  sendJsonError(req, res, 429, 'RATE_LIMITED', `rate limit: the budget of this token is used up; retry in ${retryAfter} s`);
+}
+
+/** Charges the flat cost to the principal `requireRoles` let in. */
+export function flatCharge(budgets: CostBuckets): RequestHandler {
+  return (req, res, next) => {
+    const retryAfter = charge(budgets, req.principal as Principal, req.ip, FLAT_REQUEST_COST);
+    if (retryAfter === undefined) return next();
+    sendRateLimited(req, res, retryAfter);
+  };
+}
