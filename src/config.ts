@@ -34,6 +34,8 @@ export interface Config {
     /** Longest lifetime a token may have (exp - iat, or exp - now without iat): longer ones are refused. */
     maxTtlSeconds: number;
   };
+  /** Each principal's budget of cost points, shared by every entry point, and how fast it refills. */
+  budget: { points: number; refillPerSecond: number };
   /** Absolute http(s) URL, no trailing slash, under which clients reach this API: ESPI hrefs start here. */
   publicBaseUrl: string;
   odsDatabaseUrl?: string;
@@ -173,6 +175,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     port,
     publicBaseUrl: publicBaseUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`),
+    // A year of daily usage for a usage point costs about 400 points: the budget lets one app user refresh a dashboard
+    // many times a minute, not scrape the database.
+    budget: { points: integer(env, 'BUDGET_POINTS', 50_000, 100, 100_000_000), refillPerSecond: integer(env, 'BUDGET_REFILL_PER_SECOND', 500, 1, 10_000_000) },
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),

@@ -66,7 +66,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
   if (answerCache) registerCacheMetrics(options.metrics, 'answer', 'GraphQL answer', answerCache);
   // One budget per principal, charged by every entry point that reads data or serves pages.
-  const budgets = new CostBuckets(DEFAULT_QUERY_LIMITS);
+  const { budget } = options.config;
+  const budgets = new CostBuckets({ ...DEFAULT_QUERY_LIMITS, budgetPoints: budget.points, budgetRefillPerSecond: budget.refillPerSecond });
   const { middleware, apollo } = await createGraphQLMiddleware({
     ...options,
     budgets,

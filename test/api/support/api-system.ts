@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../src/auth/roles';
 import { mintToken } from '../../../src/auth/tokens';
-import { loadConfig } from '../../../src/config';
+import { loadConfig, type Config } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
 import { startSystem, type RunningSystem } from '../../../src/main';
 import { createTestDatabase } from '../../support/database';
@@ -29,13 +29,14 @@ export async function postGraphQL(url: string, query: string, variables: Record<
 
 export interface ApiSystem {
   system: RunningSystem;
+  config: Config;
   token(role: Role, customerId?: string, subject?: string): Promise<string>;
   query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
   stop(): Promise<void>;
 }
 
-/** The API process (`usage-portal api`) on a fresh migrated database, listening on a free port. */
-export async function startApiSystem(): Promise<ApiSystem> {
+/** The API process (`usage-portal api`) on a fresh migrated database, listening on a free port; `env` adds settings. */
+export async function startApiSystem(env: Record<string, string> = {}): Promise<ApiSystem> {
   const database = await createTestDatabase('api_http');
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -43,11 +44,13 @@ export async function startApiSystem(): Promise<ApiSystem> {
     HOST: '127.0.0.1',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'api-')),
     JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
   });
   const system = await startSystem('api', config, createLogger('warn'));
   const url = `${system.http?.url}/graphql`;
   return {
     system,
+    config,
     token: (role, customerId, subject) => mintToken(config, { role, customerId, subject, ttlSeconds: 600 }),
     query: (query, variables = {}, token) => postGraphQL(url, query, variables, token),
     async stop() {
