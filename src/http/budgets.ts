@@ -7,14 +7,14 @@ import type { CostBuckets } from './query-limits';
 // One budget per principal, the GraphQL one: every entry point that reads data charges it, so a caller refused on
 // GraphQL cannot go on through ESPI REST, downloads or /cim, and the other way round.
 
-/** What a request to /metrics or an admin page costs: next to nothing, but not free. */
-export const FLAT_REQUEST_COST = 5;
+/** What a request to /metrics or an admin page costs, and any request at least: next to nothing, but not free. */
+const FLAT_REQUEST_COST = 5;
 
 /** Takes `cost` from the principal's budget; the seconds to wait when it is short, else undefined. */
 export function charge(budgets: CostBuckets, principal: Principal, clientAddress: string | undefined, cost: number): number | undefined {
   const key = budgetKeyOf(principal, clientAddress ?? 'unknown');
   // A read larger than the whole budget takes all of it rather than never being served.
-  const points = Math.min(cost, budgets.limits.budgetPoints);
+  const points = Math.min(Math.max(cost, FLAT_REQUEST_COST), budgets.limits.budgetPoints);
   return budgets.take(key, points) === null ? budgets.retryAfterSeconds(key, points) : undefined;
 }
 
