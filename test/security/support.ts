@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Role } from '../../src/auth/roles';
+import type { Logger } from '../../src/logger';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { startApiSystem, type ApiSystem } from '../api/support/api-system';
 import { load, workDir, writeSyntheticCustomerFeed, writeSyntheticUsageFeed } from '../export/support';
@@ -31,10 +32,11 @@ export interface SecuritySystem {
 
 /**
  * The API process with two customers: Ada (a solar home, and a gas meter whose name is its service address, as
- * utilities often write it) and Bo (a neighbour's meter). `env` adds settings (budgets, PUBLIC_BASE_URL).
+ * utilities often write it) and Bo (a neighbour's meter). `env` adds settings (budgets, PUBLIC_BASE_URL); `logger` is the
+ * process's.
  */
-export async function startSecuritySystem(env: Record<string, string> = {}): Promise<SecuritySystem> {
-  const api = await startApiSystem(env);
+export async function startSecuritySystem(env: Record<string, string> = {}, logger?: Logger): Promise<SecuritySystem> {
+  const api = await startApiSystem(env, logger);
   const db = api.system.database.dataSource;
   const dir = workDir();
   await writeSyntheticUsageFeed(join(dir, 'usage.xml'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '../../../src/auth/roles';
 import { mintToken } from '../../../src/auth/tokens';
 import { loadConfig, type Config } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
+import { createLogger, type Logger } from '../../../src/logger';
 import { startSystem, type RunningSystem } from '../../../src/main';
 import { createTestDatabase } from '../../support/database';
 
@@ -36,7 +36,7 @@ export interface ApiSystem {
 }
 
 /** The API process (`usage-portal api`) on a fresh migrated database, listening on a free port; `env` adds settings. */
-export async function startApiSystem(env: Record<string, string> = {}): Promise<ApiSystem> {
+export async function startApiSystem(env: Record<string, string> = {}, logger: Logger = createLogger('warn')): Promise<ApiSystem> {
   const database = await createTestDatabase('api_http');
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -46,7 +46,7 @@ export async function startApiSystem(env: Record<string, string> = {}): Promise<
     JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });
-  const system = await startSystem('api', config, createLogger('warn'));
+  const system = await startSystem('api', config, logger);
   const url = `${system.http?.url}/graphql`;
   return {
     system,
