@@ -102,7 +102,7 @@ export function espiRestRoutes({ db, verifier, budgets, publicBaseUrl }: EspiRes
     try {
       const scope = res.locals.scope as AccessScope;
       const request = { ...(await build(req, scope)), scope, baseUrl };
-      // Priced by what it will stream, before it streams: a page of days costs at most that page.
+      // Priced by what the range holds for these usage points (and series), before a byte streams.
       const cost = await readCost(db, { ...request, readings: request.parts?.intervalBlocks !== false });
       const retryAfter = charge(budgets, res.locals.principal as Principal, req.ip, cost);
       if (retryAfter !== undefined) return sendRateLimited(req, res, retryAfter);
