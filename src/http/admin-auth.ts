@@ -47,10 +47,10 @@ export function requireRoles(verifier: TokenVerifier, roles: readonly Role[]): R
       if (req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html') {
         return res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
       }
-      return res.status(401).json({ error: 'authentication required', requestId: req.id });
+      return res.status(401).json({ error: 'authentication required', code: 'UNAUTHENTICATED', requestId: req.id });
     }
     if (!roles.includes(principal.role)) {
-      return res.status(403).json({ error: `role ${principal.role} may not use this page`, requestId: req.id });
+      return res.status(403).json({ error: `role ${principal.role} may not use this page`, code: 'FORBIDDEN', requestId: req.id });
     }
     req.principal = principal;
     next();

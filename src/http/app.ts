@@ -95,7 +95,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.post('/cim', cimEndpoint(options));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config)));
   app.use(ESPI_REST_PATH, espiRestRoutes(options.dataSource, options.verifier));
-  app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+  app.use((_req, res) => res.status(404).json({ error: 'not found', code: 'NOT_FOUND' }));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');
