@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { MAX_CIM_BODY, MAX_UNPRIVILEGED_BODY } from '../../src/http/cim';
 import { countJobs } from '../../src/jobs/queues';
-import { cimSpoolDir, SPOOL_ORPHAN_AGE_MS, sweepOrphanedSpool } from '../../src/services/cim/spool';
 import { cimFixtures } from '../cim/support';
 import { getRequest } from '../http/cim-support';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';
@@ -182,32 +181,6 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
       const answer = await post(`xml=${encodeURIComponent(CREATED)}`, undefined, { 'content-type': type, cookie: 'usage_portal_admin=x' });
       assertRefused(answer, 401, box, type);
-    }
-  });
-
-  it('at start, spool files no request or job owns are swept; a young file and a queued load’s file are kept', async () => {
-    const spool = cimSpoolDir(t.config.inboxDir);
-    mkdirSync(spool, { recursive: true });
-    const old = new Date(Date.now() - SPOOL_ORPHAN_AGE_MS - 60_000);
-    const orphan = join(spool, 'orphan.xml');
-    const young = join(spool, 'young.xml');
-    const queued = join(spool, 'queued.xml');
-    for (const path of [orphan, young, queued]) writeFileSync(path, CREATED);
-    for (const path of [orphan, queued]) utimesSync(path, old, old);
-    // Delayed: the load stays queued while the sweep looks.
-    const job = await t.system.queues.imports.add('import-file', { path: queued, source: 'cim' }, { delay: 3600_000 });
-    try {
-      assert.deepEqual(await sweepOrphanedSpool(t.config.inboxDir, t.system.queues.imports), [orphan]);
-      assert.deepEqual(readdirSync(spool).sort(), ['queued.xml', 'young.xml']);
-    } finally {
-      await job.remove();
-    }
-    // The same at a start: an API process sharing this inbox (its queue has no job) sweeps the old files.
-    const other = await startTestSystem('api', box.env);
-    try {
-      assert.deepEqual(readdirSync(spool).sort(), ['young.xml']);
-    } finally {
-      await other.stop();
     }
   });
 });
