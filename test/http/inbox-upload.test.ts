@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,6 +39,18 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
   after(() => t?.stop());
 
   const at = (name: string, query = '') => `${t.url}/admin/inbox/${name}${query}`;
+  async function importStart(path: string, dryRun = false) {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin },
+      body: JSON.stringify({
+        query: 'mutation($path: String!, $dryRun: Boolean!) { usageImportStart(input: { path: $path, dryRun: $dryRun }) { jobId dryRun { status } userErrors { code } } }',
+        variables: { path, dryRun },
+      }),
+    });
+    type Payload = { jobId: string; dryRun: { status: string } | null; userErrors: { code: string }[] };
+    return ((await response.json()) as { data: { usageImportStart: Payload } }).data.usageImportStart;
+  }
   const readings = async () => Number((await t.system.database.dataSource.query('SELECT count(*) AS n FROM interval_reading'))[0].n);
 
   it('never replaces a file already there', async () => {
@@ -78,12 +90,10 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
     assert.deepEqual((await t.system.queues.imports.getJob(scan.id ?? ''))?.returnvalue, { enqueued: [], settling: [] });
     assert.deepEqual(readdirSync(join(inbox, 'held')), ['kept.xml']);
 
-    const response = await fetch(`${t.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...admin },
-      body: JSON.stringify({ query: 'mutation($path: String!) { usageImportStart(input: { path: $path }) { jobId userErrors { code } } }', variables: { path: 'held/kept.xml' } }),
-    });
-    const { data } = (await response.json()) as { data: { usageImportStart: { jobId: string; userErrors: unknown[] } } };
+    const dryRun = await importStart('held/kept.xml', true);
+    assert.equal(dryRun.dryRun?.status, 'dry-run', 'a dry run reads it in place');
+    assert.deepEqual(readdirSync(join(inbox, 'held')), ['kept.xml']);
+    const data = { usageImportStart: await importStart('held/kept.xml') };
     assert.deepEqual(data.usageImportStart.userErrors, []);
     const job = await t.system.queues.imports.getJob(data.usageImportStart.jobId);
     await waitFor('the load', async () => (await job?.isCompleted()) || (await job?.isFailed()), 60_000);
@@ -93,5 +103,13 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
     assert.equal((done?.returnvalue as { status: string }).status, 'loaded');
     assert.deepEqual(readdirSync(join(inbox, 'held')), []);
     assert.deepEqual(readFileSync(join(inbox, 'loaded', 'kept.xml')), SAMPLE);
+  });
+
+  it('a held file whose name the inbox already has stays held: usageImportStart answers NAME_TAKEN', async () => {
+    assert.equal((await put(at('twice.xml', '?import=false'), SAMPLE, admin)).status, 201);
+    writeFileSync(join(inbox, 'twice.xml'), '<other/>');
+    assert.deepEqual((await importStart('held/twice.xml')).userErrors, [{ code: 'NAME_TAKEN' }]);
+    assert.deepEqual(readFileSync(join(inbox, 'held', 'twice.xml')), SAMPLE);
+    assert.equal(readFileSync(join(inbox, 'twice.xml'), 'utf8'), '<other/>');
   });
 });
