@@ -170,6 +170,8 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       if (outcome.state === 'failed') return await reply(200, replyFailed({ replyCode: '1.8', message: outcome.reason.replace(/^\S+ rejected: /, '') }));
       return await reply(200, acknowledgement(job.id, 'accepted and queued; the load has not finished yet'));
     } catch (error) {
+      // The caller went away mid-body: nobody to answer, and not our fault (no 500 to alert on).
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' && !req.complete) return void req.log.warn({ err: error }, 'CIM request interrupted');
       req.log.error({ err: error }, 'CIM request failed');
       if (res.headersSent) return void res.destroy();
       await reply(500, replyFailed({ replyCode: '5.3', message: `an internal error occurred (request id ${req.id})` })).catch(() => res.destroy());

@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../src/http/admin-auth';
 import { countJobs } from '../../src/jobs/queues';
 import { rawRequest, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { assertRefused, sandbox } from './support';
+import { assertAnswered, sandbox } from './support';
 
 // What a page on another site can make a browser send without a preflight: a GET, or a POST whose body is a form or
 // plain text, with the browser's cookies but never an Authorization header. None of it may act.
@@ -35,7 +35,7 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
       for (const auth of [{}, bearer]) {
         for (const body of [JSON.stringify({ query: MUTATION }), `query=${encodeURIComponent(MUTATION)}`]) {
           const answer = await rawRequest(`${t.url}/graphql`, { body, headers: { 'content-type': type, ...auth } });
-          assertRefused(answer, 400, box, type);
+          assertAnswered(answer, 400, box, type);
           assert.equal(errorCode(answer), 'BAD_REQUEST', type);
           assert.match(answer.text, /Cross-Site Request Forgery/, type);
         }
@@ -47,10 +47,10 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
   it('a mutation in a GET is refused: 400 as a simple request, 405 even with the preflight header', async () => {
     const url = `${t.url}/graphql?query=${encodeURIComponent(MUTATION)}`;
     const simple = await rawRequest(url, { method: 'GET', headers: bearer });
-    assertRefused(simple, 400, box, 'GET');
+    assertAnswered(simple, 400, box, 'GET');
     assert.equal(errorCode(simple), 'BAD_REQUEST');
     const preflighted = await rawRequest(url, { method: 'GET', headers: { ...bearer, 'apollo-require-preflight': 'true' } });
-    assertRefused(preflighted, 405, box, 'GET with apollo-require-preflight');
+    assertAnswered(preflighted, 405, box, 'GET with apollo-require-preflight');
     assert.equal(errorCode(preflighted), 'BAD_REQUEST');
     assert.match(preflighted.text, /only support query operations/);
     await nothingQueued();
@@ -87,7 +87,7 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
     const viaCookie = await rawRequest(`${t.url}/graphql`, { body: JSON.stringify({ query: MUTATION }), headers: { 'content-type': 'application/json', cookie } });
     assert.equal(errorCode(viaCookie), 'UNAUTHENTICATED', viaCookie.text);
     const cim = await rawRequest(`${t.url}/cim`, { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
-    assertRefused(cim, 401, box, '/cim with the cookie');
+    assertAnswered(cim, 401, box, '/cim with the cookie');
     await nothingQueued();
   });
 });

@@ -6,7 +6,7 @@ import { Role } from '../../src/auth/roles';
 import { countJobs } from '../../src/jobs/queues';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { assertRefused, sandbox } from './support';
+import { assertAnswered, cutOffMidBody, sandbox } from './support';
 
 const LIMIT = 64 * 1024;
 const BODY = Buffer.from('<feed xmlns="http://www.w3.org/2005/Atom"/>\n');
@@ -40,7 +40,7 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
     for (const [what, headers, status, code] of cases) {
       for (const query of ['', '?import=false']) {
         const answer = await put(`usage.xml${query}`, BODY, headers);
-        assertRefused(answer, status, box, `${what}${query}`);
+        assertAnswered(answer, status, box, `${what}${query}`);
         assert.equal(codeOf(answer), code, what);
       }
     }
@@ -75,14 +75,14 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
     for (const name of names) {
       for (const query of ['', '?import=false']) {
         const answer = await put(`${name}${query}`, BODY, admin);
-        assertRefused(answer, 400, box, `${name}${query}`);
+        assertAnswered(answer, 400, box, `${name}${query}`);
         assert.equal(codeOf(answer), 'INVALID_NAME', name);
       }
     }
     // The router resolves a ".." segment, encoded or not, itself: these never reach the upload.
     for (const name of ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e']) {
       const answer = await put(name, BODY, admin);
-      assertRefused(answer, 404, box, name);
+      assertAnswered(answer, 404, box, name);
       assert.equal(codeOf(answer), 'NOT_FOUND', name);
     }
   });
@@ -91,14 +91,20 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
     const chunk = Buffer.alloc(8 * 1024, 'x');
     for (const query of ['', '?import=false']) {
       const declared = await put(`big.xml${query}`, Buffer.alloc(LIMIT + 1, 'x'), admin);
-      assertRefused(declared, 413, box, `declared${query}`);
+      assertAnswered(declared, 413, box, `declared${query}`);
       assert.equal(codeOf(declared), 'UPLOAD_TOO_LARGE');
       const streamed = await put(`big.xml${query}`, repeated(chunk, LIMIT / chunk.length + 4), admin);
-      assertRefused(streamed, 413, box, `streamed${query}`);
+      assertAnswered(streamed, 413, box, `streamed${query}`);
       assert.equal(codeOf(streamed), 'UPLOAD_TOO_LARGE');
       const empty = await put(`empty.xml${query}`, Buffer.alloc(0), admin);
-      assertRefused(empty, 400, box, `empty${query}`);
+      assertAnswered(empty, 400, box, `empty${query}`);
       assert.equal(codeOf(empty), 'EMPTY_UPLOAD');
+    }
+  });
+
+  it('an upload cut off mid-way leaves no partial file', async () => {
+    for (const query of ['', '?import=false']) {
+      await cutOffMidBody(`${t.url}/admin/inbox/cut.xml${query}`, 'PUT', { 'content-type': 'application/octet-stream', ...admin }, Buffer.alloc(16 * 1024, 'x'), box);
     }
   });
 
@@ -106,7 +112,7 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
     assert.equal((await put('kept.xml?import=false', BODY, admin)).status, 201);
     box.started();
     const again = await put('kept.xml?import=false', Buffer.from('<other/>'), admin);
-    assertRefused(again, 409, box, 'taken');
+    assertAnswered(again, 409, box, 'taken');
     assert.equal(codeOf(again), 'NAME_TAKEN');
     assert.deepEqual(readFileSync(join(box.inbox, 'held', 'kept.xml')), BODY);
     assert.deepEqual(readdirSync(join(box.inbox, 'held')), ['kept.xml']);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { waitFor } from '../import/support';
 import type { RawAnswer } from '../support/raw-request';
 
 /** Every hostile request is answered within this: seconds, not the minutes an expanding or hanging request takes. */
@@ -45,11 +46,21 @@ export function sandbox(): Sandbox {
   };
 }
 
-/** A refusal: the status, within the time bound, and nothing left on disk. */
-export function assertRefused(answer: RawAnswer, status: number, box: Sandbox, what: string): void {
+/** An answer: its status, within the time bound, and nothing left on disk once it has arrived. */
+export function assertAnswered(answer: RawAnswer, status: number, box: Sandbox, what: string): void {
   assert.equal(answer.status, status, `${what}: ${answer.text.slice(0, 300)}`);
   assert.ok(answer.ms < TIME_BOUND_MS, `${what}: answered in ${answer.ms} ms`);
   assert.deepEqual(box.leftovers(), [], `${what}: nothing left on disk`);
+}
+
+/** A client that sends part of a body, waits until the server has written something, and goes away: nothing may stay. */
+export async function cutOffMidBody(url: string, method: string, headers: Record<string, string>, part: Buffer, box: Sandbox): Promise<void> {
+  const req = request(url, { method, headers });
+  req.on('error', () => undefined);
+  req.write(part);
+  await waitFor('the body to reach the disk', () => box.leftovers().length > 0, TIME_BOUND_MS);
+  req.destroy();
+  await waitFor('what it wrote to be removed', () => box.leftovers().length === 0, TIME_BOUND_MS);
 }
 
 /** A loopback HTTP server that records every request it gets, to show that none was made. */
