@@ -3,6 +3,7 @@ import express from 'express';
 import { Role, type Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { authenticate } from './graphql';
+import { sendJsonError } from './json-error';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -47,10 +48,10 @@ export function requireRoles(verifier: TokenVerifier, roles: readonly Role[]): R
       if (req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html') {
         return res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
       }
-      return res.status(401).json({ error: 'authentication required', code: 'UNAUTHENTICATED', requestId: req.id });
+      return sendJsonError(req, res, 401, 'UNAUTHENTICATED', 'authentication required');
     }
     if (!roles.includes(principal.role)) {
-      return res.status(403).json({ error: `role ${principal.role} may not use this page`, code: 'FORBIDDEN', requestId: req.id });
+      return sendJsonError(req, res, 403, 'FORBIDDEN', `role ${principal.role} may not use this page`);
     }
     req.principal = principal;
     next();

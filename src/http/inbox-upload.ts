@@ -5,6 +5,7 @@ import { enqueueImport } from '../jobs/import-queue';
 import type { Queues } from '../jobs/queues';
 import { heldDir } from '../services/import/files';
 import { checkUploadName, receiveIntoInbox, tooLarge, UploadError } from '../services/import/upload';
+import { sendJsonError } from './json-error';
 
 export const INBOX_UPLOAD_PATH = '/admin/inbox/:name';
 
@@ -37,7 +38,8 @@ export function inboxUpload(deps: { config: Config; queues: Queues }): RequestHa
       if (req.destroyed && !(error instanceof UploadError)) return req.log.warn({ err: error, name }, 'inbox upload interrupted');
       if (!(error instanceof UploadError)) return next(error);
       // The rest of a refused body is not read: the connection closes rather than carry it.
-      res.set('connection', 'close').status(error.status).json({ error: error.message, code: error.code, requestId: req.id });
+      res.set('connection', 'close');
+      sendJsonError(req, res, error.status, error.code, error.message);
     }
   };
 }

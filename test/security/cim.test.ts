@@ -9,7 +9,7 @@ import { cimFixtures } from '../cim/support';
 import { getRequest } from '../http/cim-support';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { assertAnswered, cutOffMidBody, listener, sandbox, TIME_BOUND_MS, type Listener } from './support';
+import { assertAnswered, cutOffMidBody, listener, sandbox, TIME_BOUND_MS, type Listener } from './sandbox';
 
 const CREATED = readFileSync(join(cimFixtures, 'created-meter-readings.xml'), 'utf8');
 const MSG = 'http://iec.ch/TC57/2011/schema/message';

@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../src/http/admin-auth';
 import { countJobs } from '../../src/jobs/queues';
 import { rawRequest, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { assertAnswered, sandbox } from './support';
+import { assertAnswered, sandbox } from './sandbox';
 
 // What a page on another site can make a browser send without a preflight: a GET, or a POST whose body is a form or
 // plain text, with the browser's cookies but never an Authorization header. None of it may act.

@@ -6,7 +6,7 @@ import { Role } from '../../src/auth/roles';
 import { countJobs } from '../../src/jobs/queues';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { assertAnswered, cutOffMidBody, sandbox } from './support';
+import { assertAnswered, cutOffMidBody, sandbox } from './sandbox';
 
 const LIMIT = 64 * 1024;
 const BODY = Buffer.from('<feed xmlns="http://www.w3.org/2005/Atom"/>\n');
