@@ -22,7 +22,6 @@ import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware } from './graphql';
-import { sendJsonError } from './json-error';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
 import { requestContext } from './request-context';
@@ -96,7 +95,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.post('/cim', cimEndpoint(options));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config)));
   app.use(ESPI_REST_PATH, espiRestRoutes(options.dataSource, options.verifier));
-  app.use((req, res) => sendJsonError(req, res, 404, 'NOT_FOUND', 'not found'));
+  app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');

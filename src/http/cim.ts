@@ -139,9 +139,9 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       if (!isGet && !isPush) {
         return await reply(200, replyFailed({ replyCode: '2.9', message: `${envelope.rootName} with Verb ${verb} is not handled here: send get, create or change requests, or created or changed events` }));
       }
+      const asyncAddress = envelope.header?.asyncReplyFlag ? envelope.header.replyAddress : undefined;
       // A flag without an address asks for an asynchronous reply all the same: refused, never answered synchronously.
-      const asyncAddress = envelope.header?.asyncReplyFlag ? (envelope.header.replyAddress ?? '') : undefined;
-      if (asyncAddress !== undefined && !replyUrl(asyncAddress, config.cimReplyUrls)) {
+      if (envelope.header?.asyncReplyFlag && !replyUrl(asyncAddress, config.cimReplyUrls)) {
         return await reply(200, replyFailed({ replyCode: '1.8', message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)` }));
       }
       if (isGet) {

@@ -79,12 +79,8 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
         assert.equal(codeOf(answer), 'INVALID_NAME', name);
       }
     }
-    // The router resolves a ".." segment, encoded or not, itself: these never reach the upload.
-    for (const name of ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e']) {
-      const answer = await put(name, BODY, admin);
-      assertAnswered(answer, 404, box, name);
-      assert.equal(codeOf(answer), 'NOT_FOUND', name);
-    }
+    // The router resolves a ".." segment, encoded or not, itself: these never reach the upload (the app's 404).
+    for (const name of ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e']) assertAnswered(await put(name, BODY, admin), 404, box, name);
   });
 
   it('over UPLOAD_MAX_BYTES: 413 UPLOAD_TOO_LARGE, declared or streamed, and no partial file', async () => {
