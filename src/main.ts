@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
 import { buildPortalSchema } from './schema/build-schema';
+import { sweepOrphanedSpool } from './services/cim/spool';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
 export type ProcessRole = 'serve' | 'api' | 'worker';
@@ -62,6 +63,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
+      await sweepCimSpool(config, queues, logger);
       http = await startHttpServer(
         {
           schema: await buildPortalSchema(),
@@ -88,6 +90,16 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** /cim bodies left by a process killed between spooling and queuing them; a failed sweep does not stop the start. */
+async function sweepCimSpool(config: Config, queues: Queues, logger: Logger): Promise<void> {
+  try {
+    const removed = await sweepOrphanedSpool(config.inboxDir, queues.imports);
+    if (removed.length) logger.warn({ removed }, 'removed orphaned CIM spool files');
+  } catch (error) {
+    logger.warn({ err: error }, 'CIM spool not swept; the next start tries again');
   }
 }
 

@@ -1,10 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { Role, type Principal } from '../auth/roles';
@@ -18,6 +13,7 @@ import { registerPush, waitForJob } from '../services/cim/inbound';
 import { answerGet, getCost, GetRefusal, type GetOptions } from '../services/cim/meter-readings-get';
 import { acknowledgement, loadReply, ownHeader, refusalReply, responseTo } from '../services/cim/replies';
 import { cimContentType, replyUrl } from '../services/cim/reply-post';
+import { BodyTooLarge, cimSpoolDir, SpooledBody } from '../services/cim/spool';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import type { ImportResult } from '../services/import/types';
 import { charge } from './budgets';
@@ -36,8 +32,11 @@ export const CIM_GET_ROLES: readonly Role[] = [Role.ADMIN, Role.OPS, Role.CSR];
 
 const PUSH_VERBS = new Set(['create', 'change', 'created', 'changed']);
 export const MAX_CIM_BODY = 256 * 1024 * 1024;
-/** Without a valid token, only this much is read: enough for a Header to echo, too little to be worth sending. */
-const MAX_ANONYMOUS_BODY = 1024 * 1024;
+/**
+ * A caller who may not push (no valid token, a get-only or no CIM role) has only this much read, in memory like a
+ * GraphQL request and never to disk: enough for a get or a Header to echo, too little to be worth sending.
+ */
+export const MAX_UNPRIVILEGED_BODY = 1024 * 1024;
 /** How long a synchronous push waits for its load before answering with an acknowledgment instead. */
 const SYNC_WAIT_MS = 30_000;
 /** What a push costs in budget points: its load is a queued job, the budget only has to stop a flood of them. */
@@ -52,8 +51,6 @@ export interface CimEndpointOptions {
   budgets: CostBuckets;
 }
 
-class TooLarge extends Error {}
-
 /** The binding a caller speaks, from its Content-Type, for answers to bodies we could not read. */
 function bindingOf(req: Request): '1.1' | '1.2' | undefined {
   const type = req.header('content-type') ?? '';
@@ -61,32 +58,28 @@ function bindingOf(req: Request): '1.1' | '1.2' | undefined {
   return req.header('soapaction') !== undefined ? '1.1' : undefined;
 }
 
-/** Streams the body to a spool file while hashing it; the load job reads it from there (it may run elsewhere). */
-async function spool(req: Request, dir: string, limit: number): Promise<{ path: string; checksum: string }> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${randomUUID()}.xml`);
-  const hash = createHash('sha256');
+/** A small body, whole, in memory (see MAX_UNPRIVILEGED_BODY). */
+async function readSmall(req: Request): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      if (size > limit) return done(new TooLarge(`the message is larger than ${limit} bytes`));
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  try {
-    await pipeline(req, meter, createWriteStream(path));
-  } catch (error) {
-    await rm(path, { force: true });
-    throw error;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_UNPRIVILEGED_BODY) throw new BodyTooLarge(MAX_UNPRIVILEGED_BODY);
+    chunks.push(chunk);
   }
-  return { path, checksum: hash.digest('hex') };
+  return chunks;
 }
 
-/** The envelope only: the reader stops after the Header/Request/Reply, the payload is the load job's. */
-async function envelopeOf(path: string): Promise<CimEnvelope> {
-  const events = readCimMessage(createReadStream(path));
+/**
+ * The envelope only: the reader stops after the Header/Request/Reply, the payload is the load job's. A caller who may
+ * push has the body spooled first (the load job reads it from there); anyone else's is read in memory.
+ */
+async function envelopeOf(req: Request, spool: SpooledBody | undefined): Promise<CimEnvelope> {
+  // Refused before a byte is read when the client says up front that it is too large.
+  const limit = spool ? MAX_CIM_BODY : MAX_UNPRIVILEGED_BODY;
+  if (Number(req.header('content-length')) > limit) throw new BodyTooLarge(limit);
+  if (spool) await spool.receive(req, MAX_CIM_BODY);
+  const events = readCimMessage(spool ? createReadStream(spool.path) : await readSmall(req));
   try {
     for await (const event of events) if (event.type === 'envelope') return event.envelope;
   } finally {
@@ -116,26 +109,38 @@ async function principalOf(req: Request, verifier: TokenVerifier): Promise<Princ
 
 export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
   const { verifier, dataSource, queues, config, budgets } = options;
-  const spoolDir = join(config.inboxDir, '.cim');
+  const spoolDir = cimSpoolDir(config.inboxDir);
   return async (req, res) => {
     const binding = bindingOf(req);
-    let spooled: { path: string; checksum: string } | undefined;
+    let spooled: SpooledBody | undefined;
     let envelope: CimEnvelope | undefined;
-    const reply = (status: number, body: CimReply) => send(res, status, responseTo(envelope ?? { soap: binding }, body, envelope?.soap ?? binding));
+    // A body no import job adopted is removed before any answer: a caller who has its answer finds nothing left.
+    const answerWith = async (status: number, message: OutgoingMessage) => {
+      await spooled?.dispose();
+      await send(res, status, message);
+    };
+    const reply = (status: number, body: CimReply) => answerWith(status, responseTo(envelope ?? { soap: binding }, body, envelope?.soap ?? binding));
+    const unauthenticated = () => reply(401, replyFailed({ replyCode: '7.7', message: 'a valid bearer token is required' }));
     try {
       const principal = await principalOf(req, verifier);
       try {
-        spooled = await spool(req, spoolDir, principal ? MAX_CIM_BODY : MAX_ANONYMOUS_BODY);
-        envelope = await envelopeOf(spooled.path);
+        if (principal && CIM_PUSH_ROLES.includes(principal.role)) spooled = new SpooledBody(spoolDir);
+        envelope = await envelopeOf(req, spooled);
       } catch (error) {
-        if (error instanceof TooLarge) return await reply(principal ? 413 : 401, replyFailed({ replyCode: principal ? '3.1' : '7.7', message: principal ? error.message : 'a bearer token is required' }));
+        // The rest of a refused body is not read: the connection closes rather than carry it.
+        if (error instanceof BodyTooLarge) {
+          res.set('connection', 'close');
+          return await (principal ? reply(413, replyFailed({ replyCode: '3.1', message: error.message })) : unauthenticated());
+        }
         if (!(error instanceof CimMessageError)) throw error;
-        return await send(res, 400, { ...failureMessage(error, ownHeader()), soap: binding });
+        // Without a token the body is read only to echo its Header: an unreadable one is still a missing token.
+        if (!principal) return await unauthenticated();
+        return await answerWith(400, { ...failureMessage(error, ownHeader()), soap: binding });
       }
       const verb = envelope.header?.verb ?? '';
       const isGet = verb === 'get' && envelope.kind === 'request';
       const isPush = PUSH_VERBS.has(verb) && (envelope.kind === 'request' || envelope.kind === 'event');
-      if (!principal) return await reply(401, replyFailed({ replyCode: '7.7', message: 'a valid bearer token is required' }));
+      if (!principal) return await unauthenticated();
       const roles = isGet ? CIM_GET_ROLES : CIM_PUSH_ROLES;
       if (!roles.includes(principal.role)) return await reply(403, replyFailed({ replyCode: '7.7', message: `role ${principal.role} may not ${isGet ? 'get' : 'push'} MeterReadings` }));
       if (!isGet && !isPush) {
@@ -148,25 +153,26 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
         return await reply(429, replyFailed({ replyCode: '7.7', message: `RATE_LIMITED: the budget of this token is used up; retry in ${retryAfter} s` }));
       }
       const asyncAddress = envelope.header?.asyncReplyFlag ? envelope.header.replyAddress : undefined;
-      if (asyncAddress !== undefined && !replyUrl(asyncAddress, config.cimReplyUrls)) {
+      // A flag without an address asks for an asynchronous reply all the same: refused, never answered synchronously.
+      if (envelope.header?.asyncReplyFlag && !replyUrl(asyncAddress, config.cimReplyUrls)) {
         return await reply(200, replyFailed({ replyCode: '1.8', message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)` }));
       }
       if (isGet) {
-        await rm(spooled.path, { force: true });
-        spooled = undefined;
+        // Not needed for a get, which may stream for long.
+        await spooled?.dispose();
         if (asyncAddress) {
           const job = await enqueueCimReply(queues, { kind: 'get', address: asyncAddress, envelope, principal });
           return await reply(200, acknowledgement(job.id, `the readings will be posted to ${asyncAddress}`));
         }
         return await answer(res, dataSource, envelope, getOptions);
       }
+      if (!spooled) throw new Error('a push from a role that may push has its body spooled');
       const registered = await registerPush(dataSource, queues.imports, {
-        ...spooled,
+        body: spooled,
         envelope,
         sender: envelope.header?.source ?? principal.subject,
         replyAddress: asyncAddress,
       });
-      spooled = undefined; // the load job's now
       if (!registered) return await reply(200, acknowledgement(undefined, 'this MessageID was received and processed before; nothing was done again'));
       const { job, duplicate } = registered;
       if (asyncAddress) {
@@ -177,10 +183,14 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       if (outcome.state === 'failed') return await reply(200, replyFailed({ replyCode: '1.8', message: outcome.reason.replace(/^\S+ rejected: /, '') }));
       return await reply(200, acknowledgement(job.id, 'accepted and queued; the load has not finished yet'));
     } catch (error) {
+      // The caller went away mid-body: nobody to answer, and not our fault (no 500 to alert on).
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' && !req.complete) return void req.log.warn({ err: error }, 'CIM request interrupted');
       req.log.error({ err: error }, 'CIM request failed');
-      if (spooled) await rm(spooled.path, { force: true }).catch(() => undefined);
       if (res.headersSent) return void res.destroy();
       await reply(500, replyFailed({ replyCode: '5.3', message: `an internal error occurred (request id ${req.id})` })).catch(() => res.destroy());
+    } finally {
+      // Also when no answer could be sent.
+      await spooled?.dispose().catch((error) => req.log.error({ err: error, path: spooled?.path }, 'CIM spool file not removed'));
     }
   };
 }

@@ -12,7 +12,7 @@ describe('ReplyAddress allow-list (CIM_REPLY_URLS)', () => {
     assert.equal(ok('http://mdm.local:8080/anything'), 'http://mdm.local:8080/anything');
   });
 
-  it('refuses look-alike paths, other origins, other schemes and no allow-list', () => {
+  it('refuses look-alike paths, paths that leave it (also encoded), credentials, other origins, other schemes and no allow-list', () => {
     for (const address of [
       'https://esb.example/cim/replies-evil',
       'https://esb.example/cim',
@@ -20,6 +20,13 @@ describe('ReplyAddress allow-list (CIM_REPLY_URLS)', () => {
       'https://esb.example.attacker.test/cim/replies',
       'https://esb.example:8443/cim/replies',
       'http://mdm.local:8081/',
+      'https://esb.example/cim/replies/../admin',
+      'https://esb.example/cim/replies/..%2Fadmin',
+      'https://esb.example/cim/replies/%2e%2e%2fadmin',
+      'https://esb.example/cim/replies/..%5cadmin',
+      'https://esb.example/cim/replies/%252e%252e/admin',
+      'https://user:secret@esb.example/cim/replies',
+      'https://esb.example@evil.example/cim/replies',
       'http://169.254.169.254/latest/meta-data/',
       'file:///etc/passwd',
       'not a url',

@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { Role, type Principal } from '../../auth/roles';
@@ -9,6 +9,7 @@ import type { Queues } from '../../jobs/queues';
 import { ODS_EXTRACT } from '../../jobs/schedules';
 import type { Logger } from '../../logger';
 import { AuthenticationRequiredError } from '../errors';
+import { heldDir, releaseHeld } from '../import/files';
 import { importFile } from '../import/import-file';
 import type { ImportResult } from '../import/types';
 
@@ -56,6 +57,14 @@ export class ImportAdmin {
     return real;
   }
 
+  /** A held upload (`PUT ?import=false`) enters the inbox when its load is asked for; any other file is loaded where it is. */
+  private async released(file: string): Promise<string | UserError> {
+    const inbox = await realpath(this.deps.config.inboxDir);
+    if (dirname(file) !== heldDir(inbox)) return file;
+    const released = await releaseHeld(file, inbox);
+    return released ?? { code: 'NAME_TAKEN', field: ['input', 'path'], message: `the inbox already has a file named ${basename(file)}` };
+  }
+
   async startImport(input: { path: string; force: boolean; dryRun: boolean }): Promise<ImportStartOutcome> {
     this.assertAdmin();
     const file = await this.inboxFile(input.path);
@@ -66,7 +75,9 @@ export class ImportAdmin {
       const report = await importFile(dataSource, { path: file, source: 'file', dryRun: true, force: input.force, fallbackZone: config.defaultTimeZone, logger });
       return { report, userErrors: [] };
     }
-    const job = await enqueueImport(queues.imports, { path: file, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
+    const path = await this.released(file);
+    if (typeof path !== 'string') return { userErrors: [path] };
+    const job = await enqueueImport(queues.imports, { path, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
     logger.info({ jobId: job.id, file: input.path }, 'import queued');
     return { jobId: job.id, userErrors: [] };
   }

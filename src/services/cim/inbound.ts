@@ -1,8 +1,8 @@
-import { rm } from 'node:fs/promises';
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { CimEnvelope } from '../../cim';
 import { enqueueImport, type ImportJobData } from '../../jobs/import-queue';
+import type { SpooledBody } from './spool';
 
 export interface PushRegistration {
   job: Job<ImportJobData>;
@@ -11,23 +11,24 @@ export interface PushRegistration {
 }
 
 /**
- * Enqueues the load of a pushed message spooled at `path`, once per (sender, MessageID): a resend finds the first
+ * Enqueues the load of a pushed message spooled in `body`, once per (sender, MessageID): a resend finds the first
  * message's job and enqueues nothing. The register row and the job are made together: a failed enqueue leaves no row,
  * and a concurrent resend waits on the row's unique key until this one is committed. Messages without a MessageID
- * are deduplicated by their bytes only (the import job's checksum).
+ * are deduplicated by their bytes only (the import job's checksum). The body is adopted by the job that names it;
+ * otherwise (a resend, bytes already waiting in another job) it stays the caller's to dispose of.
  */
 export async function registerPush(
   db: DataSource,
   queue: Queue,
-  args: { path: string; checksum: string; envelope: CimEnvelope; sender: string; replyAddress?: string },
+  args: { body: SpooledBody; envelope: CimEnvelope; sender: string; replyAddress?: string },
 ): Promise<PushRegistration | undefined> {
-  const { envelope, path, checksum } = args;
-  const data: ImportJobData = { path, source: 'cim', cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress } };
+  const { envelope, body } = args;
+  const data: ImportJobData = { path: body.path, source: 'cim', cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress } };
   const messageId = envelope.header?.messageId;
   const enqueue = async () => {
-    const job = (await enqueueImport(queue, data, checksum)) as Job<ImportJobData>;
-    // Deduplicated onto a job already waiting for the same bytes: that job has its own copy.
-    if (job.data.path !== path) await rm(path, { force: true });
+    const job = (await enqueueImport(queue, data, body.checksum)) as Job<ImportJobData>;
+    // Deduplicated onto a job already waiting for the same bytes, the body is not taken: that job has its own copy.
+    if (job.data.path === body.path) body.adopt();
     return job;
   };
   if (!messageId) return { job: await enqueue(), duplicate: false };
@@ -35,10 +36,9 @@ export async function registerPush(
     const inserted = (await tx.query(
       `INSERT INTO cim_message (sender, message_id, verb, checksum) VALUES ($1, $2, $3, $4)
        ON CONFLICT ON CONSTRAINT uq_cim_message_sender_message DO NOTHING RETURNING id`,
-      [args.sender, messageId, envelope.header?.verb, checksum],
+      [args.sender, messageId, envelope.header?.verb, body.checksum],
     )) as { id: string }[];
     if (!inserted.length) {
-      await rm(path, { force: true });
       const [first] = (await tx.query(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId])) as { job_id: string | null }[];
       const job = first?.job_id ? ((await queue.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
       return job ? { job, duplicate: true } : undefined;

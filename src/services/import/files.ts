@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 // Inbox bookkeeping: a file leaves the inbox once it is decided, to loaded/ or to rejected/ with its reason beside
@@ -9,6 +9,28 @@ import { basename, dirname, join } from 'node:path';
 const IN_PROGRESS = /^\.|\.(part|tmp|partial|filepart)$/i;
 
 export const isInProgressName = (name: string): boolean => IN_PROGRESS.test(name);
+
+/** The inbox's own folders: a file by one of these names would keep them from being made. */
+export const INBOX_FOLDERS: readonly string[] = ['loaded', 'rejected', 'held'];
+
+/**
+ * Uploads stored with `?import=false` wait in `held/`, a folder the inbox scan does not look into (it takes only the
+ * inbox's own files), until an admin starts their load; only then do they enter the inbox.
+ */
+export const heldDir = (inboxDir: string): string => join(inboxDir, 'held');
+
+/** Moves a held file into the inbox under its own name, never over a file already there (then: undefined). */
+export async function releaseHeld(path: string, inboxDir: string): Promise<string | undefined> {
+  const target = join(inboxDir, basename(path));
+  try {
+    await link(path, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  }
+  await unlink(path);
+  return target;
+}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(

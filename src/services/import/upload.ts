@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInProgressName } from './files';
+import { INBOX_FOLDERS, isInProgressName } from './files';
 
-/** A refused upload: the HTTP status and a message for the client. Nothing of it is left in the inbox. */
+/** A refused upload: the HTTP status, a code and a message for the client. Nothing of it is left in the inbox. */
 export class UploadError extends Error {
   constructor(
     readonly status: number,
+    readonly code: 'INVALID_NAME' | 'EMPTY_UPLOAD' | 'NAME_TAKEN' | 'UPLOAD_TOO_LARGE',
     message: string,
   ) {
     super(message);
@@ -14,15 +15,15 @@ export class UploadError extends Error {
   }
 }
 
-export const tooLarge = (maxBytes: number) => new UploadError(413, `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`);
+export const tooLarge = (maxBytes: number) => new UploadError(413, 'UPLOAD_TOO_LARGE', `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`);
 
 // A plain file name: no separators, no leading dot (hidden, and "." / ".."), nothing the inbox scan treats as a file
-// still being written. The upload then names exactly one entry directly inside the inbox.
+// still being written, not one of the inbox's folders. The upload then names exactly one entry directly inside the inbox.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export function checkUploadName(name: string): void {
-  if (!NAME.test(name) || isInProgressName(name)) {
-    throw new UploadError(400, 'the file name must be 1-200 letters, digits, ".", "_" or "-", start with a letter or digit, and not end in .part or .tmp');
+  if (!NAME.test(name) || isInProgressName(name) || INBOX_FOLDERS.includes(name)) {
+    throw new UploadError(400, 'INVALID_NAME', `the file name must be 1-200 letters, digits, ".", "_" or "-", start with a letter or digit, not end in .part or .tmp, and not be ${INBOX_FOLDERS.join(', ')}`);
   }
 }
 
@@ -54,13 +55,13 @@ export async function receiveIntoInbox(body: AsyncIterable<Buffer>, inboxDir: st
         hash.update(chunk);
         await file.write(chunk);
       }
-      if (bytes === 0) throw new UploadError(400, 'the upload is empty');
+      if (bytes === 0) throw new UploadError(400, 'EMPTY_UPLOAD', 'the upload is empty');
       await file.sync();
     } finally {
       await file.close();
     }
     await link(partial, target).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EEXIST' ? new UploadError(409, `the inbox already has a file named ${name}`) : error;
+      throw error.code === 'EEXIST' ? new UploadError(409, 'NAME_TAKEN', `the inbox already has a file named ${name}`) : error;
     });
     await syncDirectory(inboxDir);
   } finally {

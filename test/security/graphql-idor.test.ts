@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { Role } from '../../src/auth/roles';
 import { toGlobalId } from '../../src/services/access/global-id';
-import { startApiSystem, TEST_JWT_SECRET, type ApiSystem, type GraphQLResponse } from './support/api-system';
-import { seedHousehold, seedMeterReading, seedReadings, seedReadingType, seedSummary, seedUsagePoint } from './support/seed';
+import { startApiSystem, TEST_JWT_SECRET, type ApiSystem, type GraphQLResponse } from '../api/support/api-system';
+import { seedHousehold, seedMeterReading, seedReadings, seedReadingType, seedSummary, seedUsagePoint } from '../api/support/seed';
 
 interface Ids {
   customer: string;
@@ -41,6 +41,14 @@ const PATHS: Path[] = [
       serviceLocation { streetAddress } } }`,
     reveal: (d) => d.usagePoint,
   },
+  ...(['usagePoint', 'customer'] as const).map(
+    (id): Path => ({
+      name: `usagePointDownload(${id})`,
+      id,
+      query: `mutation($id: ID!) { usagePointDownload(input: { ${id === 'customer' ? 'customerId: $id' : 'usagePointIds: [$id]'}, ${RANGE} }) { url } }`,
+      reveal: (d) => (d.usagePointDownload as { url: string | null }).url,
+    }),
+  ),
   {
     name: 'customers(first:)',
     query: '{ customers(first: 100) { edges { node { id } } } }',
