@@ -37,6 +37,15 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/**
+ * graphql-js's "Did you mean …?" names fields, types and enum values. Apollo's hideSchemaDetailsFromClientErrors takes
+ * it out of validation errors only; variables are coerced after validation (graphql-js's words, Apollo's
+ * BAD_USER_INPUT), so in production every message goes through the same rule.
+ */
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return { ...formatted, message: formatted.message.replace(/ ?Did you mean(.+?)\?$/, '') };
+}
+
 // What Apollo's cache-control plugin answered for our schema, which sets no cache hints: answers are per caller.
 const noStore: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
@@ -103,10 +112,14 @@ export async function createGraphQLMiddleware(options: {
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
     introspection: !options.production,
+    // Without introspection, "Did you mean …?" in validation errors would still spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: options.production,
+    // Parsing stops past the limit (GRAPHQL_PARSE_FAILED), so validation's work has a bound too.
+    parseOptions: { maxTokens: budgets.limits.maxTokens },
     // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskInternalErrors,
+    formatError: options.production ? (formatted) => withoutSuggestions(maskInternalErrors(formatted)) : maskInternalErrors,
     stringifyResult,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),

@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import {
+  execute,
   getNullableType,
   getVariableValues,
   isEnumType,
@@ -11,6 +12,7 @@ import {
   type ExecutionResult,
   type GraphQLInputType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import type { GraphQLContext } from '../schema/context';
@@ -45,7 +47,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
       compiled.delete(key);
     } else {
       const result = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
-      // Validation already passed, so a failure here is an operation name that matches nothing: report it as graphql-js would.
+      // Validated, and the operation exists (see the executor): errors here would be graphql-jit's own, reported as such.
       if (!isCompiledQuery(result)) return result;
       query = result;
       if (compiled.size >= COMPILED_QUERY_LIMIT) compiled.delete(compiled.keys().next().value as string);
@@ -62,6 +64,9 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
       return {
         async executor({ document, operation, queryHash, request, context }): Promise<ExecutionResult> {
           const operationName = request.operationName ?? undefined;
+          // Typed as always there, but absent when the operation name matches nothing: graphql-js's execute then
+          // answers why without running anything, and Apollo turns that into its 400 OPERATION_RESOLUTION_FAILURE.
+          if (!(operation as OperationDefinitionNode | undefined)) return execute({ schema, document, operationName });
           // Same coercion, same error cap and same errors as graphql-js's execute (Apollo maps them to BAD_USER_INPUT).
           const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, {
             maxErrors: 50,

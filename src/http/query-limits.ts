@@ -1,13 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, getVariableValues, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, getVariableValues } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
+import { operationSize } from './operation-size';
+import { checkPageSizes } from './page-sizes';
 
 export interface QueryLimits {
   /** Most cost points one operation may have (see src/schema/complexity.ts for the per-field costs). */
   maxCost: number;
   maxDepth: number;
   maxAliases: number;
+  /** Most fields, fragment spreads and inline fragments one operation may have, fragments expanded. */
+  maxSelections: number;
+  /** Most tokens a document may have: parsing stops there, and validation only ever sees documents this small. */
+  maxTokens: number;
   /** Per-principal budget: a bucket of cost points that refills continuously. */
   budgetPoints: number;
   budgetRefillPerSecond: number;
@@ -15,49 +21,20 @@ export interface QueryLimits {
 
 // A year of daily usage for a usage point costs about 400 points; a page of 100 usage points with a month of days
 // each about 4 500. The budget lets one app user refresh a dashboard many times a minute, not scrape the database.
+// The largest queries the portal's clients send have a few hundred selections and a few hundred tokens (GraphiQL's
+// introspection query 180).
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxCost: 10_000,
   maxDepth: 16,
   maxAliases: 30,
+  maxSelections: 2_000,
+  maxTokens: 5_000,
   budgetPoints: 50_000,
   budgetRefillPerSecond: 500,
 };
 
 function limitError(message: string, code: string, status: number, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status }, ...extensions } });
-}
-
-/** Depth of the deepest field of the operation (fragments expanded), and the number of aliases met on the way. */
-function measure(document: DocumentNode, operationName: string | null | undefined): { depth: number; aliases: number } {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  let aliases = 0;
-  const walk = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
-    if (!set) return depth;
-    let deepest = depth;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.alias) aliases += 1;
-        deepest = Math.max(deepest, walk(selection.selectionSet, depth + 1, seen));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, walk(selection.selectionSet, depth, seen));
-      } else if (!seen.has(selection.name.value)) {
-        // A fragment spread inside itself is invalid anyway; `seen` only stops the walk from looping before validation.
-        const fragment = fragments.get(selection.name.value);
-        deepest = Math.max(deepest, walk(fragment?.selectionSet, depth, new Set([...seen, selection.name.value])));
-      }
-    }
-    return deepest;
-  };
-  let depth = 0;
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    if (operationName && definition.name?.value !== operationName) continue;
-    depth = Math.max(depth, walk(definition.selectionSet, 0, new Set()));
-  }
-  return { depth, aliases };
 }
 
 /** The per-principal budgets of one API process: the query limits and the answer lane charge the same ones. */
@@ -108,19 +85,30 @@ export function queryLimitsPlugin(
     async requestDidStart() {
       let report: { requested: number; maximum: number; remaining: number } | undefined;
       return {
-        async didResolveOperation({ request, document, schema, contextValue, operationName, operation }) {
-          const { depth, aliases } = measure(document, operationName);
+        async didResolveOperation({ request, document, schema, contextValue, operation }) {
+          // No operation: execution answers why (unknown operation name), as graphql-js does, and runs nothing.
+          if (!operation) return;
+          // First, in time linear in the document: what follows (variables, pricing, execution) grows with the
+          // operation fragments expanded.
+          const { depth, aliases, selections } = operationSize(document, operation);
           if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
           if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
+          if (selections > limits.maxSelections) {
+            throw limitError(`query selects ${selections} fields and fragments (fragments expanded), more than ${limits.maxSelections}`, 'QUERY_TOO_COMPLEX', 400);
+          }
           // Variables that do not coerce: execution refuses the operation before any resolver runs, with graphql-js's
           // BAD_USER_INPUT errors. Pricing it would throw the first of them from here, where it became an internal error.
-          if (getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {}).errors) return;
+          const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (variables.errors) return;
+          checkPageSizes(schema, document, operation, variables.coerced);
           const requested = getComplexity({
             schema,
             query: document,
-            operationName: operationName ?? undefined,
+            operationName: operation.name?.value,
             variables: request.variables ?? {},
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            // Its own node limit throws an error without a code; the selection limit above comes first.
+            maxQueryNodes: limits.maxSelections + 1,
           });
           if (requested > limits.maxCost) {
             throw limitError(`query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`, 'QUERY_TOO_COMPLEX', 400, {

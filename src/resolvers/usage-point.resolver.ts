@@ -1,7 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idOf } from '../services/access/global-id';
 import { MAX_INTERVAL_PAGE } from '../services/usage/usage.service';
-import { completenessCost, pageCost, usageCost } from '../schema/complexity';
+import { completenessCost, maxPageSize, pageCost, usageCost } from '../schema/complexity';
 import { Completeness } from '../schema/completeness.type';
 import { CompletenessArgs } from '../schema/completeness.args';
 import { connectionFrom, type ConnectionShape } from '../schema/connection';
@@ -76,6 +76,7 @@ export class UsagePointResolver {
     complexity: pageCost,
     description: `Raw readings of a series over [from, to), in time order, ${MAX_INTERVAL_PAGE} at most per page. Null when the usage point has no series in that direction.`,
   })
+  @Extensions(maxPageSize(MAX_INTERVAL_PAGE))
   async intervals(@Root() usagePoint: UsagePoint, @Args(() => IntervalsArgs) args: IntervalsArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<IntervalReading> | null> {
     const result = await services.usage.intervals(usagePoint.key, args, ['intervals']);
     return result && connectionFrom(result.page, (record) => IntervalReading.from(record, result.series.readingType));

@@ -1,3 +1,4 @@
+import { isBigintKey } from './access/global-id';
 import { BadUserInputError } from './errors';
 
 /** Largest `first` a connection accepts; the cost limit keeps nested pages in check as well. */
@@ -26,15 +27,24 @@ export function encodeCursor(key: string): string {
   return Buffer.from(`k:${key}`).toString('base64url');
 }
 
-export function keyset(request: PageRequest, field: readonly string[], max = MAX_PAGE_SIZE): Keyset {
-  if (!Number.isInteger(request.first) || request.first < 1 || request.first > max) {
-    throw new BadUserInputError(`first must be between 1 and ${max}`, [...field, 'first']);
+/** Refuses a `first` that is not a page size from 1 to `max` (`status`: see BadUserInputError). */
+export function checkPageSize(first: unknown, field: readonly string[], max: number, status?: number): void {
+  if (!Number.isInteger(first) || (first as number) < 1 || (first as number) > max) {
+    throw new BadUserInputError(`first must be between 1 and ${max}`, [...field, 'first'], status);
   }
+}
+
+export function notACursor(field: readonly string[]): BadUserInputError {
+  return new BadUserInputError('after is not a cursor returned by this connection', [...field, 'after']);
+}
+
+export function keyset(request: PageRequest, field: readonly string[], max = MAX_PAGE_SIZE): Keyset {
+  checkPageSize(request.first, field, max);
   if (request.after == null) return { limit: request.first, afterKey: null };
   const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(request.after) ? Buffer.from(request.after, 'base64url').toString('utf8') : '';
-  const match = /^k:(-?\d{1,19})$/.exec(decoded);
-  if (!match) throw new BadUserInputError('after is not a cursor returned by this connection', [...field, 'after']);
-  return { limit: request.first, afterKey: match[1] };
+  const key = decoded.startsWith('k:') ? decoded.slice(2) : '';
+  if (!isBigintKey(key)) throw notACursor(field);
+  return { limit: request.first, afterKey: key };
 }
 
 /** Rows fetched with LIMIT limit + 1: the extra row only says that there is a next page. */

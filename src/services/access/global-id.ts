@@ -37,15 +37,25 @@ export interface DecodedId {
   keys: string[];
 }
 
-// Keys must look like bigint ids so that a forged id can never reach SQL as anything but a number.
-const KEY = /^-?\d{1,19}$/;
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/**
+ * Whether `key` is a decimal integer a PostgreSQL bigint holds: keys decoded from ids and cursors reach SQL as
+ * bigints, where anything else (a forged id, 9223372036854775808) would fail the statement instead of finding nothing.
+ */
+export function isBigintKey(key: string): boolean {
+  if (!/^-?\d{1,19}$/.test(key)) return false;
+  const value = BigInt(key);
+  return value >= BIGINT_MIN && value <= BIGINT_MAX;
+}
 
 /** The type and keys of a global id, or null for anything that is not one of ours. */
 export function fromGlobalId(id: string): DecodedId | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) return null;
   const [type, ...keys] = Buffer.from(id, 'base64url').toString('utf8').split(':');
   if (!Object.hasOwn(KEY_COUNTS, type)) return null;
-  if (keys.length !== KEY_COUNTS[type as NodeType] || !keys.every((key) => KEY.test(key))) return null;
+  if (keys.length !== KEY_COUNTS[type as NodeType] || !keys.every(isBigintKey)) return null;
   return { type: type as NodeType, keys };
 }
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ESTIMATED_QUALITY_MASK } from '../../entities';
 import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
-import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
 import { AggregateLoaders, type RawRequest, type ReadingRow, type Sums } from './aggregates';
 import { COST_EXPONENT, formatScaled } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
@@ -241,14 +241,19 @@ export class UsageService {
   ): Promise<{ series: ChosenSeries; page: Page<IntervalRecord> } | null> {
     checkRange(query.from, query.to, field);
     const { limit, afterKey } = keyset(query, field, MAX_INTERVAL_PAGE);
+    // The key of an interval cursor is the start of the last reading, in epoch milliseconds.
+    const after = afterKey === null ? null : new Date(Number(afterKey));
+    if (after && Number.isNaN(after.getTime())) throw notACursor(field);
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
-    const rows = await this.readIntervals(usagePointId, series.meterReading.id, query.from, query.to, afterKey === null ? null : new Date(Number(afterKey)), limit + 1);
+    const rows = await this.readIntervals(usagePointId, series.meterReading.id, query.from, query.to, after, limit + 1);
     return { series, page: toPage(rows, limit, (row) => String(row.start.getTime())) };
   }
 
   /** A visible reading by its key (for node(id:)). */
   async interval(usagePointId: string, meterReadingId: string, start: Date): Promise<{ series: ChosenSeries; reading: IntervalRecord } | null> {
+    // An id whose start no Date can hold (a forged one) names no reading.
+    if (Number.isNaN(start.getTime())) return null;
     const meterReading = await this.directory.meterReading(meterReadingId);
     if (!meterReading || meterReading.usagePointId !== usagePointId) return null;
     const [usagePoint, readingType] = await Promise.all([this.directory.usagePoint(usagePointId), this.directory.readingType(meterReading.readingTypeId)]);

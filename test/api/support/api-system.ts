@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../src/auth/roles';
@@ -6,7 +6,7 @@ import { mintToken } from '../../../src/auth/tokens';
 import { loadConfig, type Config } from '../../../src/config';
 import { createLogger, type Logger } from '../../../src/logger';
 import { startSystem, type RunningSystem } from '../../../src/main';
-import { createTestDatabase } from '../../support/database';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
 
 export const TEST_JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 
@@ -35,14 +35,18 @@ export interface ApiSystem {
   stop(): Promise<void>;
 }
 
-/** The API process (`usage-portal api`) on a fresh migrated database, listening on a free port; `env` adds settings. */
-export async function startApiSystem(env: Record<string, string> = {}, logger: Logger = createLogger('warn')): Promise<ApiSystem> {
-  const database = await createTestDatabase('api_http');
+/**
+ * The API process (`usage-portal api`) on a fresh migrated database, listening on a free port; `env` adds settings,
+ * and a `database` given is used (and left in place) instead of a fresh one.
+ */
+export async function startApiSystem(env: Record<string, string> = {}, logger: Logger = createLogger('warn'), shared?: TestDatabase): Promise<ApiSystem> {
+  const database = shared ?? (await createTestDatabase('api_http'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'api-'));
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: '0',
     HOST: '127.0.0.1',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'api-')),
+    DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });
@@ -55,7 +59,8 @@ export async function startApiSystem(env: Record<string, string> = {}, logger: L
     query: (query, variables = {}, token) => postGraphQL(url, query, variables, token),
     async stop() {
       await system.stop();
-      await database.drop();
+      if (!shared) await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
