@@ -40,10 +40,11 @@ export interface Answer {
 
 /**
  * An answer is the same for the same document, operation and variables asked by the same kind of caller (role and
- * customer); the operation name is the one the client sent, which is all a request read before Apollo knows.
+ * customer); the operation name is the one the client sent, which is all a request read before Apollo knows. No name
+ * and an empty one differ: Apollo runs the only operation for the first and finds none for the second.
  */
 export function answerKey(queryHash: string, request: { operationName?: string | null; variables?: Record<string, unknown> | null }, principal: Principal): string {
-  return `${queryHash}\0${request.operationName ?? ''}\0${principal.role}:${principal.customerId ?? ''}\0${JSON.stringify(request.variables ?? {})}`;
+  return `${queryHash}\0${JSON.stringify(request.operationName ?? null)}\0${principal.role}:${principal.customerId ?? ''}\0${JSON.stringify(request.variables ?? {})}`;
 }
 
 /** Serialized `data` of GraphQL queries over usage data, per caller, bounded by the bytes of their text. */

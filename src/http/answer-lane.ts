@@ -14,11 +14,13 @@ import { authenticate, budgetKeyOf } from './graphql';
 import type { CostBuckets } from './query-limits';
 import { beginRequest } from './request-context';
 
-/** Larger bodies are never a cached usage query; they go to Express, whose JSON parser takes up to 1 MB. */
-const LANE_MAX_BODY = 64 * 1024;
+/** A body parser middleware (express.json) run on the plain Node request. */
+export type LaneParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 interface LaneOptions {
   cache: AnswerCache;
+  /** The JSON body parser of the GraphQL route, so that a body is read, decoded and refused exactly as there. */
+  parseBody: LaneParser;
   budgets: CostBuckets;
   verifier: TokenVerifier;
   dataSource: DataSource;
@@ -26,10 +28,9 @@ interface LaneOptions {
   logger: Logger;
 }
 
-type Body = { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown };
+type Body = { query: string; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: Record<string, unknown> | null };
 
 const DATA_HEAD = Buffer.from('{"data":');
-const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
 const JSON_ANSWER = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_ANSWER = 'application/graphql-response+json; charset=utf-8';
 /**
@@ -45,19 +46,26 @@ const ANSWER_TYPES = new Map<string | undefined, string>([
   ['application/graphql-response+json, application/json;q=0.9', GRAPHQL_RESPONSE_ANSWER],
 ]);
 
-/** What the lane needs to answer on its own; anything else (a persisted query, another `accept`…) is Apollo's. */
+/** What the lane needs to answer on its own; anything else (another `accept`, no token…) is Apollo's. */
 function laneRequest(req: IncomingMessage): boolean {
-  const { headers } = req;
-  const length = Number(headers['content-length']);
+  return req.method === 'POST' && req.url === '/graphql' && ANSWER_TYPES.has(req.headers.accept) && typeof req.headers.authorization === 'string';
+}
+
+/** An object as Apollo accepts one for `variables` and `extensions`: not an array, not null. */
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Whether the body is a request the lane knows Apollo would run as it stands: a query string, and an operation name,
+ * variables and extensions each absent, null or of the type Apollo requires. Apollo answers everything else its
+ * own way (a 400, a persisted query…), so the lane passes it on.
+ */
+function plainQuery(body: unknown): body is Body {
+  if (!isRecord(body) || typeof body.query !== 'string') return false;
+  const absent = (value: unknown) => value === undefined || value === null;
   return (
-    req.method === 'POST' &&
-    req.url === '/graphql' &&
-    JSON_TYPE.test(headers['content-type'] ?? '') &&
-    ANSWER_TYPES.has(headers.accept) &&
-    typeof headers.authorization === 'string' &&
-    Number.isInteger(length) &&
-    length > 0 &&
-    length <= LANE_MAX_BODY
+    (absent(body.operationName) || typeof body.operationName === 'string') &&
+    (absent(body.variables) || isRecord(body.variables)) &&
+    (absent(body.extensions) || (isRecord(body.extensions) && !('persistedQuery' in body.extensions)))
   );
 }
 
@@ -67,9 +75,10 @@ function laneRequest(req: IncomingMessage): boolean {
  * is the bytes Apollo sent for the same document, operation, variables and caller kind, and the lane keeps what
  * Apollo would do around it: the bearer token is verified, the caller's budget is charged the answer's cost (and
  * `extensions.cost` reports it), the usage points are read through the caller's scope and must still have the data
- * versions the answer was built from, and the request is logged, counted and timed. Whatever it cannot answer goes
- * on to Express with the body it read (`req.body`, which Express's JSON parser then leaves alone), including every
- * error case, so errors keep one shape.
+ * versions the answer was built from, and the request is logged, counted and timed. The body is read by the
+ * GraphQL route's own JSON parser (same decoding, same errors); whatever the lane cannot answer goes on to Express
+ * with that body (`req.body`, which the parser then leaves alone) or that parser's error, so Apollo and the error
+ * handler answer it exactly as they would without the lane.
  */
 export function answerLane(options: LaneOptions) {
   const { cache, budgets } = options;
@@ -78,11 +87,6 @@ export function answerLane(options: LaneOptions) {
 
   /** The cached answer and the budget left after its cost, when the lane can answer the request; else null. */
   async function lookUp(req: IncomingMessage, body: Body): Promise<{ answer: Answer; remaining: number } | null> {
-    if (typeof body.query !== 'string') return null;
-    // Extensions such as Apollo Client's `clientLibrary` change nothing; a persisted query is Apollo's to resolve.
-    if (body.extensions != null && (typeof body.extensions !== 'object' || 'persistedQuery' in body.extensions)) return null;
-    if (body.operationName != null && typeof body.operationName !== 'string') return null;
-    if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) return null;
     let principal: Principal | undefined;
     try {
       principal = await authenticate(req, options.verifier);
@@ -92,8 +96,7 @@ export function answerLane(options: LaneOptions) {
     }
     if (!principal) return null;
     const queryHash = createHash('sha256').update(body.query).digest('hex');
-    const request = { operationName: body.operationName as string | null | undefined, variables: body.variables as Record<string, unknown> | null | undefined };
-    const answer = cache.peek(answerKey(queryHash, request, principal));
+    const answer = cache.peek(answerKey(queryHash, body, principal));
     // Through the caller's scope: a point that moved to another customer, or was deleted, is absent now.
     const current = answer && isCurrent(answer, await visibleUsagePointVersions(pool, AccessScope.of(principal), answer.usagePoints.map(([id]) => id)));
     cache.recordLookup(Boolean(current));
@@ -120,28 +123,16 @@ export function answerLane(options: LaneOptions) {
     observeCachedOperation(options.metrics, answer.operationName, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
-  return (req: IncomingMessage & { body?: unknown; laneError?: Error }, res: ServerResponse, onward: () => void): void => {
+  return (req: IncomingMessage & { body?: unknown; laneError?: unknown }, res: ServerResponse, onward: () => void): void => {
     if (!laneRequest(req)) return onward();
     const started = process.hrtime.bigint();
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('error', (error) => {
-      req.laneError = Object.assign(error, { status: 400 });
-      onward();
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        // As Express's strict JSON parser: an object or an array (a batch, which Apollo refuses), nothing else.
-        if (!/^[\s]*[{[]/.test(text)) throw new SyntaxError('request body must be a JSON object');
-        req.body = JSON.parse(text);
-      } catch (error) {
-        req.laneError = Object.assign(error as Error, { status: 400, type: 'entity.parse.failed' });
+    options.parseBody(req, res, (error) => {
+      if (error) {
+        req.laneError = error;
         return onward();
       }
-      const body = req.body as Body;
-      if (Array.isArray(body)) return onward();
-      lookUp(req, body).then(
+      if (!plainQuery(req.body)) return onward();
+      lookUp(req, req.body).then(
         (found) => {
           if (!found) return onward();
           try {

@@ -13,7 +13,7 @@ import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
 import { UsageCache } from '../services/usage/usage-cache';
 import { AnswerCache } from './answer-cache';
-import { answerLane } from './answer-lane';
+import { answerLane, type LaneParser } from './answer-lane';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
@@ -77,15 +77,17 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queues: options.queues, config: options.config },
   });
+  // One parser for GraphQL bodies, wherever they are read: the lane's requests and the others decode alike.
+  const graphqlJson = express.json({ limit: '1mb' });
   if (answerCache) {
-    lane = answerLane({ cache: answerCache, budgets, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
+    lane = answerLane({ cache: answerCache, budgets, parseBody: graphqlJson as LaneParser, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
   }
   const opsOnly = [requireRoles(options.verifier, [Role.OPS, Role.ADMIN]), flatCharge(budgets)];
 
   app.use(requestContext(options.logger));
   app.use(httpMetrics(options.metrics));
-  // A body the answer lane read and found malformed: answered as Express's JSON parser answers one.
-  app.use((req: Request & { laneError?: Error }, _res, next) => next(req.laneError));
+  // The error of the JSON parser the answer lane ran: answered as on the GraphQL route.
+  app.use((req: Request & { laneError?: unknown }, _res, next) => next(req.laneError));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(options.readiness));
   // Queue names, job counts and pool sizes are operational detail, not for customers or the open internet;
@@ -98,7 +100,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
-  app.use('/graphql', express.json({ limit: '1mb' }), middleware);
+  app.use('/graphql', graphqlJson, middleware);
   app.post('/cim', cimEndpoint({ ...options, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
   app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));
