@@ -3,7 +3,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
@@ -76,6 +76,18 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
       },
     };
   },
+};
+
+const BODY_ERROR_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+/**
+ * A GraphQL body the JSON parser refused (not JSON, too large, an unknown charset or content encoding): answered in
+ * GraphQL's error shape with a code, like the bodies Apollo itself refuses, rather than the generic HTTP error.
+ */
+export const graphqlBodyErrors: ErrorRequestHandler = (error: { status?: number; message?: string }, req, res, next) => {
+  const code = error.status === undefined ? undefined : BODY_ERROR_CODES[error.status];
+  if (!code) return next(error);
+  res.status(error.status as number).json({ errors: [{ message: error.message, extensions: { code, requestId: req.id } }] });
 };
 
 /** The principal of the request's bearer token; none without an Authorization header. A plain Node request too. */

@@ -136,9 +136,10 @@ describe('answer cache: cached GraphQL answers, current and per caller', { timeo
   it('answers malformed bodies and other content types as before', async () => {
     const broken = await fetch(`${api.system.http?.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` }, body: '{"query": ' });
     assert.equal(broken.status, 400);
-    const body = (await broken.json()) as { error: string; requestId: string };
-    assert.match(body.error, /JSON/);
-    assert.ok(body.requestId);
+    const [error] = ((await broken.json()) as { errors: { message: string; extensions: { code: string; requestId: string } }[] }).errors;
+    assert.match(error.message, /JSON/);
+    assert.equal(error.extensions.code, 'BAD_REQUEST');
+    assert.ok(error.extensions.requestId);
     const withCharset = await ask(ids[1], tokens[1], USAGE, { contentType: 'application/json; charset=utf-8' });
     assert.equal(withCharset.body.data?.usagePoint?.usage.total, await sqlTotal(ids[1]));
   });

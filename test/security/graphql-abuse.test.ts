@@ -238,6 +238,37 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
     });
   });
 
+  it('answers every request a client gets wrong at the GraphQL edge with a 4xx and a code', async () => {
+    const usage = JSON.stringify({ query: `{ usagePoint(id: "${usagePoint}") { id } }` });
+    const requests: { name: string; init: RequestInit; code: string }[] = [
+      { name: 'not JSON', init: { method: 'POST', body: '{"query": ' }, code: 'BAD_REQUEST' },
+      { name: 'JSON null', init: { method: 'POST', body: 'null' }, code: 'BAD_REQUEST' },
+      { name: 'an empty body', init: { method: 'POST', body: '' }, code: 'BAD_REQUEST' },
+      { name: 'over 1 MB', init: { method: 'POST', body: JSON.stringify({ query: `{ viewer { role } } #${'x'.repeat(1_100_000)}` }) }, code: 'PAYLOAD_TOO_LARGE' },
+      { name: 'an unknown charset', init: { method: 'POST', body: usage, headers: { 'content-type': 'application/json; charset=klingon' } }, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      { name: 'an unknown content encoding', init: { method: 'POST', body: usage, headers: { 'content-encoding': 'compress' } }, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      { name: 'a gzip header on a plain body', init: { method: 'POST', body: usage, headers: { 'content-encoding': 'gzip' } }, code: 'BAD_REQUEST' },
+      { name: 'text/plain (CSRF)', init: { method: 'POST', body: usage, headers: { 'content-type': 'text/plain' } }, code: 'BAD_REQUEST' },
+      { name: 'a batch', init: { method: 'POST', body: `[${usage}]` }, code: 'BAD_REQUEST' },
+      { name: 'no query', init: { method: 'POST', body: '{"variables": {}}' }, code: 'BAD_REQUEST' },
+      { name: 'GET without a query', init: { method: 'GET' }, code: 'BAD_REQUEST' },
+      { name: 'a syntax error', init: { method: 'POST', body: '{"query": "{ viewer { role }"}' }, code: 'GRAPHQL_PARSE_FAILED' },
+      { name: 'an unknown field', init: { method: 'POST', body: '{"query": "{ nope }"}' }, code: 'GRAPHQL_VALIDATION_FAILED' },
+      { name: 'a variable of the wrong type', init: { method: 'POST', body: JSON.stringify({ query: 'query ($n: Int!) { customers(first: $n) { edges { node { id } } } }', variables: { n: 'ten' } }) }, code: 'BAD_USER_INPUT' },
+      { name: 'a mutation over GET', init: { method: 'GET' }, code: 'BAD_REQUEST' },
+    ];
+    for (const { name, init, code } of requests) {
+      const url = name === 'a mutation over GET' ? `${graphqlUrl}?query=${encodeURIComponent('mutation { queuePause(input: { queue: IMPORTS }) { userErrors { code } } }')}` : graphqlUrl;
+      for (const token of [admin, undefined]) {
+        const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', accept: 'application/json', 'apollo-require-preflight': name === 'text/plain (CSRF)' ? '' : 'yes', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
+        const body = (await response.json()) as Answer['body'];
+        assertClientError({ status: response.status, ms: 0, body }, code, `${name}${token ? '' : ', no token'}`);
+      }
+    }
+    const badToken = await post({ query: '{ viewer { role } }' }, 'not-a-token');
+    assertClientError(badToken, 'UNAUTHENTICATED', 'a bad token');
+  });
+
   describe('F9: production errors do not spell out the schema', () => {
     let production: ApiSystem;
     before(async () => {
