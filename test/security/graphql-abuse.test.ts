@@ -207,6 +207,9 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       const cases: [string, string[]][] = [
         [`customers(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } }`, ['customers', 'after']],
         [`importBatches(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } }`, ['importBatches', 'after']],
+        // Job cursors are positions in BullMQ's list: from 0 up to what a JS number counts exactly.
+        [`queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('9223372036854775807')}") { edges { node { jobId } } } }`, ['jobs', 'after']],
+        [`queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('-5')}") { edges { node { jobId } } } }`, ['jobs', 'after']],
         [`usagePoint(id: "${usagePoint}") { meterReadings(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } } }`, ['meterReadings', 'after']],
         [
           `usagePoint(id: "${usagePoint}") { intervals(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", first: 1, after: "${cursorOf('9223372036854775807')}") { edges { node { value } } } }`,

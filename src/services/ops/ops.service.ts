@@ -5,7 +5,7 @@ import { Role, type Principal } from '../../auth/roles';
 import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, type Queues } from '../../jobs/queues';
 import type { Logger } from '../../logger';
 import { AuthenticationRequiredError, BadUserInputError } from '../errors';
-import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
 import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
 import { byParentLoader } from '../loaders';
 import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type JobOutcome } from './queue-control';
@@ -86,7 +86,10 @@ export class OpsService {
   async jobPage(queue: QueueName, state: JobStateName, request: PageRequest): Promise<Page<JobRecord>> {
     this.assertStaff();
     const { limit, afterKey } = keyset(request, ['jobs'], JOB_PAGE_MAX);
-    const offset = afterKey === null ? 0 : Number(afterKey) + 1;
+    // The key is a position in BullMQ's list; a negative one would count from its end, a huge one fail in Redis.
+    const last = afterKey === null ? -1 : Number(afterKey);
+    if (afterKey !== null && !(Number.isSafeInteger(last) && last >= 0)) throw notACursor(['jobs']);
+    const offset = last + 1;
     const jobs = (await this.deps.queues[queue].getJobs([asJobType(state)], offset, offset + limit)).filter(Boolean) as Job[];
     const page = toPage(
       jobs.map((job, i) => ({ job, position: offset + i })),
