@@ -102,10 +102,12 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       assert.ok(aliases.ms < 1_000 && deep.ms < 1_000);
     });
 
-    it("bounds validation: same-named fields up to the token limit are refused within a second (graphql-js's merge budget)", async () => {
+    it("bounds validation: same-named fields up to the token limit are refused (graphql-js's merge budget)", async () => {
       const answer = await post({ query: `{ ${'viewer { role } '.repeat(DEFAULT_QUERY_LIMITS.maxTokens / 4 - 1)} }` });
       assertClientError(answer, 'GRAPHQL_VALIDATION_FAILED', 'overlap');
-      assert.ok(answer.ms < 1_000, `answered in ${Math.round(answer.ms)} ms`);
+      // About a quarter of a second of CPU on a quiet machine, validation's worst case: a bound, if not a small one
+      // (several seconds when the suite shares the two cores).
+      assert.ok(answer.ms < 5_000, `answered in ${Math.round(answer.ms)} ms`);
     });
 
     it('stops parsing past the token limit', async () => {
