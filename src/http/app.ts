@@ -22,6 +22,7 @@ import { StartupError } from '../startup-error';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware, graphqlBodyErrors } from './graphql';
+import { documentGuard } from './document-guard';
 import { flatCharge } from './budgets';
 import { sendJsonError } from './json-error';
 import { CostBuckets, DEFAULT_QUERY_LIMITS } from './query-limits';
@@ -100,7 +101,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
-  app.use('/graphql', graphqlJson, middleware, graphqlBodyErrors);
+  app.use('/graphql', graphqlJson, documentGuard(budgets.limits), middleware, graphqlBodyErrors);
   app.post('/cim', cimEndpoint({ ...options, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
   app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));

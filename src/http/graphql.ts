@@ -81,11 +81,12 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
 const BODY_ERROR_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /**
- * A GraphQL body the JSON parser refused (not JSON, too large, an unknown charset or content encoding): answered in
- * GraphQL's error shape with a code, like the bodies Apollo itself refuses, rather than the generic HTTP error.
+ * A GraphQL body the JSON parser refused (not JSON, too large, an unknown charset or content encoding), or a document
+ * the guard refused: answered in GraphQL's error shape with a code, like the bodies Apollo itself refuses, rather than
+ * the generic HTTP error.
  */
-export const graphqlBodyErrors: ErrorRequestHandler = (error: { status?: number; message?: string }, req, res, next) => {
-  const code = error.status === undefined ? undefined : BODY_ERROR_CODES[error.status];
+export const graphqlBodyErrors: ErrorRequestHandler = (error: { status?: number; message?: string; graphqlCode?: string }, req, res, next) => {
+  const code = error.graphqlCode ?? (error.status === undefined ? undefined : BODY_ERROR_CODES[error.status]);
   if (!code) return next(error);
   res.status(error.status as number).json({ errors: [{ message: error.message, extensions: { code, requestId: req.id } }] });
 };

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getVariableValues } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
@@ -14,6 +14,8 @@ export interface QueryLimits {
   maxSelections: number;
   /** Most tokens a document may have: parsing stops there, and validation only ever sees documents this small. */
   maxTokens: number;
+  /** Most fields one selection set may give the same response name, fragments collected (see mostRepeatedResponseName). */
+  maxSameNameFields: number;
   /** Per-principal budget: a bucket of cost points that refills continuously. */
   budgetPoints: number;
   budgetRefillPerSecond: number;
@@ -29,6 +31,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxAliases: 30,
   maxSelections: 2_000,
   maxTokens: 5_000,
+  maxSameNameFields: 30,
   budgetPoints: 50_000,
   budgetRefillPerSecond: 500,
 };
@@ -115,10 +118,16 @@ export function queryLimitsPlugin(
               cost: { requested, maximum: limits.maxCost },
             });
           }
-          const remaining = budgets.take(callerKey(contextValue), requested);
+          const caller = callerKey(contextValue);
+          const remaining = budgets.take(caller, requested);
           if (remaining === null) {
-            throw limitError('rate limit: the query budget of this token is used up; retry in a moment', 'RATE_LIMITED', 429, {
-              cost: { requested, maximum: limits.maxCost, remaining: 0 },
+            const retryAfter = budgets.retryAfterSeconds(caller, requested);
+            throw new GraphQLError(`rate limit: the query budget of this token is used up; retry in ${retryAfter} s`, {
+              extensions: {
+                code: 'RATE_LIMITED',
+                http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+                cost: { requested, maximum: limits.maxCost, remaining: 0 },
+              },
             });
           }
           report = { requested, maximum: limits.maxCost, remaining };

@@ -9,7 +9,7 @@ import type { GraphQLContext } from '../../src/schema/context';
 import { RequestServices } from '../../src/services/request-services';
 import { CSR, openApiDatabase, type ApiDatabase } from './support/database';
 
-const LIMITS: QueryLimits = { maxCost: 2_000, maxDepth: 8, maxAliases: 3, maxSelections: 200, maxTokens: 5_000, budgetPoints: 1_000, budgetRefillPerSecond: 0 };
+const LIMITS: QueryLimits = { maxCost: 2_000, maxDepth: 8, maxAliases: 3, maxSelections: 200, maxTokens: 5_000, maxSameNameFields: 30, budgetPoints: 1_000, budgetRefillPerSecond: 0 };
 
 interface Result {
   status?: number;

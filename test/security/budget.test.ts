@@ -29,6 +29,7 @@ describe('one budget per principal, charged by every entry point', { timeout: 30
         const r = await graphql(token, query);
         if (r.status === 429) {
           assert.equal(r.errors?.[0].extensions?.code, 'RATE_LIMITED');
+          assert.match(r.retryAfter ?? '', /^[1-9]\d*$/);
           break;
         }
         assert.equal(r.errors, undefined, JSON.stringify(r.errors));

@@ -15,6 +15,8 @@ export interface GraphQLResponse {
   data?: Record<string, unknown> | null;
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
   extensions?: Record<string, unknown>;
+  /** The Retry-After header of a 429. */
+  retryAfter?: string;
 }
 
 /** One GraphQL request to `url` (the /graphql endpoint), with a bearer token when given. */
@@ -24,7 +26,8 @@ export async function postGraphQL(url: string, query: string, variables: Record<
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+  const retryAfter = response.headers.get('retry-after') ?? undefined;
+  return { status: response.status, retryAfter, ...((await response.json()) as Omit<GraphQLResponse, 'status' | 'retryAfter'>) };
 }
 
 export interface ApiSystem {
