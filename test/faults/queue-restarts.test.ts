@@ -206,16 +206,24 @@ describe('PostgreSQL restarted under a serve process on the PostgreSQL queue bac
     assert.equal(values.length, READINGS);
     await deliver(inbox, 'feed.xml', (path) => writeFileSync(path, readFileSync(source)));
 
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await waitFor('the import to be under way', async () => {
-        const { rows } = await client.query(`SELECT progress FROM bullmq.job WHERE queue = 'imports' AND name = 'import-file' AND state = 'active'`);
-        return (rows[0]?.progress?.readings ?? 0) > READINGS / 4;
-      });
-    } finally {
-      await client.end();
-    }
+    const jobOf = async (sql: string, params: unknown[] = []) => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows[0];
+      } finally {
+        await client.end();
+      }
+    };
+    // Stopped while the readings are being written (the load's transaction is open): the worst moment.
+    const { id } = await waitFor('the load to reach the readings upsert', async () => {
+      const row = await jobOf(
+        `SELECT j.id FROM bullmq.job j, pg_stat_activity a
+          WHERE j.queue = 'imports' AND j.name = 'import-file' AND j.state = 'active' AND a.state = 'active' AND a.pid <> pg_backend_pid()
+            AND (a.query LIKE 'COPY interval_reading %' OR a.query LIKE '%INSERT INTO interval_reading%')`,
+      );
+      return row;
+    });
 
     await pg.stop();
     const down = await readyz(url);
@@ -226,6 +234,9 @@ describe('PostgreSQL restarted under a serve process on the PostgreSQL queue bac
     await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
     await waitFor('the file loaded', () => existsSync(join(inbox, 'loaded', 'feed.xml')));
     assert.equal(serve.child.exitCode, null, `serve kept running; stderr:\n${serve.stderr().slice(-3000)}`);
+    // The restart hit the load: that attempt ended, and another one (or the next scan's job) loaded the file.
+    const interrupted = await jobOf(`SELECT state, attempts_started, stalled_count FROM bullmq.job WHERE queue = 'imports' AND id = $1`, [id]);
+    assert.ok(interrupted.state === 'failed' || interrupted.attempts_started > 1, JSON.stringify(interrupted));
     const totals = await readingTotals(databaseUrl);
     assert.deepEqual(totals, { n: READINGS, distinct: READINGS, sum: values.reduce((a, b) => a + b, 0n).toString() });
   });

@@ -16,9 +16,12 @@ export interface RedisServer {
   kill(): Promise<void>;
 }
 
-/** A redis-server of the test's own on a loopback port, without persistence (the case the README warns about). */
-export async function startRedisServer(port: number, dir: string): Promise<RedisServer> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+/**
+ * A redis-server of the test's own on a loopback port, without persistence (the case the README warns about) unless
+ * `settings` (later arguments win) say otherwise.
+ */
+export async function startRedisServer(port: number, dir: string, settings: string[] = []): Promise<RedisServer> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...settings], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
