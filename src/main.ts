@@ -6,6 +6,7 @@ import { startHttpServer, type RunningHttpServer } from './http/app';
 import { createQueueBackend, type QueueBackend } from './jobs/backend';
 import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues, type Queues } from './jobs/queues';
+import { assertSchedulersPresent, keepSchedules } from './jobs/schedule-keeper';
 import { ODS_EXTRACT, registerSchedules } from './jobs/schedules';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
@@ -47,10 +48,12 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     const backend = createQueueBackend(config, database.url);
     await backend.prepare();
     teardown.push({ name: 'queue backend', run: () => backend.close() });
+    const problems = await backend.requirementProblems();
+    if (problems.length > 0) logger.warn({ problems }, 'the queue backend is not configured as the README (Redis) asks: it may lose jobs');
     const queues = openQueues(backend);
     teardown.push({ name: 'queues', run: () => closeQueues(queues) });
     const metrics = createPortalMetrics();
-    registerStateCollectors(metrics, queues, database.dataSource);
+    registerStateCollectors(metrics, queues, database.dataSource, config);
 
     let workers: RunningWorkers | undefined;
     if (role !== 'api') {
@@ -58,6 +61,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config, logger);
+      const keeper = keepSchedules(queues, backend, config, logger);
+      teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
       startDemoOds(config, database.url, logger, queues);
     }
 
@@ -74,6 +79,9 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
           readiness: {
             database: async () => void (await database.dataSource.query('SELECT 1')),
             queue: () => backend.ping(),
+            // Only where this process keeps the schedules: an `api` process serves its requests without them, and
+            // a lost schedule must not take it out of the load balancer (the metric reports it there).
+            ...(workers ? { schedulers: () => assertSchedulersPresent(queues, config) } : {}),
           },
           queues,
           metrics,

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { Config } from '../config';
 import { describeConnectionError } from '../db/connection-errors';
 import { StartupError } from '../startup-error';
+import { redisRequirementProblems } from './redis-requirements';
 
 export type QueueBackendKind = 'postgres' | 'redis';
 
@@ -19,6 +20,10 @@ export interface QueueBackend {
   /** Creates BullMQ's own schema on PostgreSQL; checks that Redis answers. */
   prepare(): Promise<void>;
   ping(): Promise<void>;
+  /** Settings of the backend that put the queue's state at risk (see redis-requirements.ts); none on PostgreSQL. */
+  requirementProblems(): Promise<string[]>;
+  /** Calls `listener` each time the backend is reachable again after a lost connection; returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,15 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
       } finally {
         await client.end().catch(() => undefined);
       }
+    },
+    // The queue lives in the portal database: its durability is the database's.
+    async requirementProblems() {
+      return [];
+    },
+    // The pool reconnects per query and the schedulers are rows that outlive a server restart; the periodic check
+    // covers a restored backup.
+    onReconnect() {
+      return () => undefined;
     },
     async close() {},
   };
@@ -92,6 +106,14 @@ function redisBackend(redisUrl: string, prefix: string): QueueBackend {
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer PING within 3s')), 3000)),
       ]);
       if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+    },
+    requirementProblems() {
+      return redisRequirementProblems(connection());
+    },
+    onReconnect(listener) {
+      const client = connection();
+      client.on('ready', listener);
+      return () => void client.off('ready', listener);
     },
     async close() {
       await shared?.quit().catch(() => shared?.disconnect());

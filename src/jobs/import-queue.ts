@@ -23,11 +23,14 @@ export interface ImportJobData {
   cim?: { request: Pick<CimEnvelope, 'header' | 'soap'>; replyAddress?: string };
 }
 
+/** Shared by every job for the same bytes: see enqueueImport, and superseded-failures.ts. */
+export const importDeduplicationId = (checksum: string) => `import:${checksum}`;
+
 /**
  * Enqueues the load of one file. The deduplication id is the file's sha256: while a job for these bytes is waiting
  * or running, asking again (a second scan, a second click) returns that job instead of a new one.
  */
 export async function enqueueImport(queue: Queue, data: ImportJobData, checksum?: string) {
   const id = checksum ?? (await sha256File(data.path));
-  return queue.add(IMPORT_FILE, data, { deduplication: { id: `import:${id}` } });
+  return queue.add(IMPORT_FILE, data, { deduplication: { id: importDeduplicationId(id) } });
 }

@@ -5,6 +5,7 @@ import { importFile } from '../services/import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../services/import/files';
 import { enqueueCimReply } from './cim-reply.job';
 import type { ImportJobData } from './import-queue';
+import { removeSupersededFailures } from './superseded-failures';
 import type { ImportResult } from '../services/import/types';
 import type { JobDeps } from './workers';
 import type { JobHandler } from './workers';
@@ -44,6 +45,8 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
     throw new UnrecoverableError(`${path} rejected: ${result.errors[0] ?? 'no reason given'}`);
   }
   const movedTo = inbox ? await moveToLoaded(path) : undefined;
+  // The load has committed: tidying the failed list must not fail (and so retry) it.
+  if (deps.queues) await removeSupersededFailures(deps.queues.imports, job, result.checksum, logger).catch((error) => logger.warn({ err: error }, 'superseded failed jobs not removed'));
   return { ...result, movedTo };
 };
 

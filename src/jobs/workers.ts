@@ -27,6 +27,20 @@ function observeDuration(metrics: PortalMetrics, queue: string, job: Job | undef
   metrics.jobDuration.observe({ queue, job: job.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
 }
 
+/**
+ * How fast a job whose worker died (SIGKILL, OOM, a lost host) runs again. The lock is renewed every
+ * lockDuration / 2 for as long as the job runs, whatever its file size, so a long load keeps it; a dead worker's
+ * lock lapses within LOCK_DURATION_MS, and the next stalled check (every STALLED_INTERVAL_MS, in every live worker,
+ * and at a worker's start) hands the job to another worker: within 15 s instead of BullMQ's 30 s + 30 s. A shorter
+ * lock would take a job from a live worker whose event loop a large file keeps busy for a few seconds (the load is
+ * one transaction, so a job taken twice only costs work). MAX_STALLED_COUNT lets a job survive two kills in a row (a
+ * node drained twice during one long load); a third means the job itself kills its worker (out of memory on one
+ * file) and it fails for good rather than taking every worker down in turn.
+ */
+const LOCK_DURATION_MS = 10_000;
+const STALLED_INTERVAL_MS = 5_000;
+const MAX_STALLED_COUNT = 2;
+
 export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps, metrics: PortalMetrics): RunningWorkers {
   const workers: Worker[] = [];
   for (const [queue, byName] of Object.entries(handlers) as [QueueName, Record<string, JobHandler>][]) {
@@ -40,7 +54,16 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
         return handler(job, { ...deps, logger });
       },
       // metrics: BullMQ's per-minute completed/failed counts, which the ops API reads as throughput and failure rate.
-      { connection: backend.connection as never, prefix: backend.prefix, concurrency: 1, autorun: true, metrics: { maxDataPoints: QUEUE_METRICS_MINUTES } },
+      {
+        connection: backend.connection as never,
+        prefix: backend.prefix,
+        concurrency: 1,
+        autorun: true,
+        metrics: { maxDataPoints: QUEUE_METRICS_MINUTES },
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
+        maxStalledCount: MAX_STALLED_COUNT,
+      },
     );
     worker.on('completed', (job) => observeDuration(metrics, queue, job, 'completed'));
     worker.on('failed', (job, error) => {

@@ -1,7 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
 import { countJobs, type Queues } from '../jobs/queues';
+import { expectedSchedulers, missingSchedulers } from '../jobs/schedules';
 import type { CacheStats } from '../services/byte-lru';
 
 /** One registry per running system, so tests that start several systems in one process do not share series. */
@@ -49,7 +51,7 @@ export function createPortalMetrics(): PortalMetrics {
 }
 
 /** Gauges read at scrape time, so /metrics shows the queues and the pool as they are now. */
-export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, dataSource: DataSource): void {
+export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, dataSource: DataSource, config: Config): void {
   new Gauge({
     name: 'usage_portal_queue_jobs',
     help: 'Jobs in each queue by state.',
@@ -71,6 +73,18 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
     registers: [metrics.registry],
     async collect() {
       await Promise.all(Object.entries(queues).map(async ([name, queue]) => this.set({ queue: name }, (await queue.isPaused()) ? 1 : 0)));
+    },
+  });
+  new Gauge({
+    name: 'usage_portal_job_schedulers_missing',
+    help: '1 when a Job Scheduler this configuration expects is missing from the queue backend (workers register it again within a minute).',
+    labelNames: ['queue', 'scheduler'],
+    registers: [metrics.registry],
+    async collect() {
+      const missing = await missingSchedulers(queues, config);
+      for (const { queue, id } of expectedSchedulers(config)) {
+        this.set({ queue, scheduler: id }, missing.some((m) => m.queue === queue && m.id === id) ? 1 : 0);
+      }
     },
   });
   registerImportCollectors(metrics.registry, queues, dataSource);

@@ -32,7 +32,7 @@ describe('usage-portal serve on the embedded defaults', { timeout: 600_000 }, ()
     const ready = await fetch(`${url}/readyz`);
     const body = await ready.text();
     assert.equal(ready.status, 200, body);
-    assert.deepEqual(JSON.parse(body), { status: 'ready', checks: { database: 'ok', queue: 'ok' } });
+    assert.deepEqual(JSON.parse(body), { status: 'ready', checks: { database: 'ok', queue: 'ok', schedulers: 'ok' } });
     return { cli, url };
   }
 
