@@ -1,12 +1,14 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import type { Delivery } from '../../ods/delivery';
 import { extractToOutbox, type ExtractManifest } from '../../ods/extract';
 import { importFile } from '../import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
 import type { ImportProgress, ImportResult } from '../import/types';
-import { advanceWatermark, readWatermark } from './watermark';
+import { finishRun, reclaimDeadRuns, registerRun } from './runs';
+import { readWatermark } from './watermark';
 
 export interface ExtractRunOptions {
   odsUrl: string;
@@ -40,6 +42,21 @@ export interface ExtractRunResult {
 
 export class ExtractLoadError extends Error {
   override name = 'ExtractLoadError';
+  readonly code = 'FILE_REJECTED';
+}
+
+/** The run failed: the cause's message and code, and what it had loaded (the CLI prints it beside the error). */
+export class ExtractRunError extends Error {
+  override name = 'ExtractRunError';
+  readonly code?: string;
+
+  constructor(
+    cause: unknown,
+    readonly partial: ExtractRunResult,
+  ) {
+    super((cause as Error).message, { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
 }
 
 /**
@@ -66,6 +83,7 @@ const EXTRACT_LOCK = 'usage-portal ods extract';
 
 async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
   const { logger } = options;
+  await reclaimDeadRuns(dataSource, options.outboxDir, options.delivery, logger);
   const from = await readWatermark(dataSource);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
   // A connection lost mid-query (the server stopping under a shutdown) also rejects that query, which the caller
@@ -91,15 +109,33 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
     return { files: [], watermark: { from, to: from }, manifest: null };
   }
 
+  // Known by checksum before any file reaches the inbox: whoever loads one later can tell how old it is.
+  await registerRun(dataSource, manifest);
   const results: ImportResult[] = [];
+  const manifestPath = `${options.outboxDir}/${manifest.id}.manifest.json`;
+  try {
+    await deliverAndLoad(dataSource, manifest, options, results);
+    faultPoint('extract:before-watermark');
+    const to = await finishRun(dataSource, manifest.id, manifest.watermark.to);
+    logger.info({ manifest: manifest.id, files: results.length, readings: manifest.totals.readings, watermark: { from, to } }, 'ODS extract loaded');
+    return { files: results, watermark: { from, to }, manifest: manifestPath };
+  } catch (error) {
+    throw new ExtractRunError(error, { files: results, watermark: { from, to: from }, manifest: manifestPath });
+  }
+}
+
+/** One file at a time, in the manifest's order: each is delivered just before its load. */
+async function deliverAndLoad(dataSource: DataSource, manifest: ExtractManifest, options: ExtractRunOptions, results: ImportResult[]): Promise<void> {
   const readingsTotal = manifest.totals.readings;
   let readingsDone = 0;
   for (const file of manifest.files) {
     const path = await options.delivery.deliver(`${options.outboxDir}/${file.name}`);
+    faultPoint('extract:after-delivery');
     const report = (p?: ImportProgress) =>
       options.onProgress?.({ phase: 'load', files: results.length, filesTotal: manifest.files.length, readings: readingsDone + (p?.readings ?? 0), readingsTotal, file: file.name, load: p });
     const result = await loadDelivered(dataSource, path, options, report);
     results.push(result);
+    faultPoint('extract:after-load');
     readingsDone += file.readings;
     report();
     if (result.status === 'rejected') {
@@ -107,9 +143,6 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
       throw new ExtractLoadError(`${file.name} rejected by the loader: ${result.errors[0] ?? 'no reason given'}`);
     }
   }
-  const to = await advanceWatermark(dataSource, manifest.watermark.to);
-  logger.info({ manifest: manifest.id, files: results.length, readings: readingsTotal, watermark: { from, to } }, 'ODS extract loaded');
-  return { files: results, watermark: { from, to }, manifest: `${options.outboxDir}/${manifest.id}.manifest.json` };
 }
 
 async function loadDelivered(dataSource: DataSource, path: string, options: ExtractRunOptions, report: (p: ImportProgress) => void): Promise<ImportResult> {
@@ -121,7 +154,8 @@ async function loadDelivered(dataSource: DataSource, path: string, options: Extr
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await wasMovedToLoaded(path))) return alreadyLoaded(path);
     throw error;
   }
-  if (result.status === 'rejected') await moveToRejected(path, result.errors);
+  // The rejection is the run's error; a full disk refusing the reason file must not take its place.
+  if (result.status === 'rejected') await moveToRejected(path, result.errors).catch((error) => options.logger.warn({ file: path, err: error }, 'could not move the rejected file'));
   else await moveToLoaded(path).catch(async (error) => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
   });
