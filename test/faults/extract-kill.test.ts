@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FaultScene, onlyJson } from './support';
 
@@ -37,6 +39,26 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
       await scene.assertPortalEqualsOds();
     });
   }
+
+  it('a run that fails after its first load prints one --json object with what it loaded, and is reclaimed', async () => {
+    const scene = await FaultScene.open('half_failed');
+    scenes.push(scene);
+    // A file where loaded/ should be: the first load commits, then moving its file there fails.
+    mkdirSync(scene.inboxDir, { recursive: true });
+    writeFileSync(join(scene.inboxDir, 'loaded'), '');
+    const run = await scene.cli(['extract', '--json']);
+    assert.equal(run.code, 1, run.stderr);
+    const output = onlyJson(run) as { error: { code: string }; files: { status: string }[]; watermark: { from: string; to: string } };
+    assert.match(output.error.code, /^E[A-Z]+$/);
+    assert.deepEqual(output.files.map((f) => f.status), ['loaded']);
+    assert.deepEqual(output.watermark, { from: '0', to: '0' });
+
+    rmSync(join(scene.inboxDir, 'loaded'));
+    await scene.correct();
+    await scene.extract();
+    await scene.assertPortalEqualsOds();
+    await scene.assertNothingLeftBehind();
+  });
 
   it('an unexpected error (the ODS unreachable) still prints one --json object, with its code', async () => {
     const scene = await FaultScene.open('unreachable');

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
+import { PartialFailure } from '../../partial-failure';
 import type { Delivery } from '../../ods/delivery';
 import { extractToOutbox, type ExtractManifest } from '../../ods/extract';
 import { importFile } from '../import/import-file';
@@ -43,20 +44,6 @@ export interface ExtractRunResult {
 export class ExtractLoadError extends Error {
   override name = 'ExtractLoadError';
   readonly code = 'FILE_REJECTED';
-}
-
-/** The run failed: the cause's message and code, and what it had loaded (the CLI prints it beside the error). */
-export class ExtractRunError extends Error {
-  override name = 'ExtractRunError';
-  readonly code?: string;
-
-  constructor(
-    cause: unknown,
-    readonly partial: ExtractRunResult,
-  ) {
-    super((cause as Error).message, { cause });
-    this.code = (cause as NodeJS.ErrnoException).code;
-  }
 }
 
 /**
@@ -120,7 +107,7 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
     logger.info({ manifest: manifest.id, files: results.length, readings: manifest.totals.readings, watermark: { from, to } }, 'ODS extract loaded');
     return { files: results, watermark: { from, to }, manifest: manifestPath };
   } catch (error) {
-    throw new ExtractRunError(error, { files: results, watermark: { from, to: from }, manifest: manifestPath });
+    throw new PartialFailure(error, { files: results, watermark: { from, to: from }, manifest: manifestPath });
   }
 }
 
@@ -133,8 +120,7 @@ async function deliverAndLoad(dataSource: DataSource, manifest: ExtractManifest,
     faultPoint('extract:after-delivery');
     const report = (p?: ImportProgress) =>
       options.onProgress?.({ phase: 'load', files: results.length, filesTotal: manifest.files.length, readings: readingsDone + (p?.readings ?? 0), readingsTotal, file: file.name, load: p });
-    const result = await loadDelivered(dataSource, path, options, report);
-    results.push(result);
+    const result = await loadDelivered(dataSource, path, options, report, results);
     faultPoint('extract:after-load');
     readingsDone += file.readings;
     report();
@@ -145,15 +131,19 @@ async function deliverAndLoad(dataSource: DataSource, manifest: ExtractManifest,
   }
 }
 
-async function loadDelivered(dataSource: DataSource, path: string, options: ExtractRunOptions, report: (p: ImportProgress) => void): Promise<ImportResult> {
+/** Loads the file, adds its result to `results` (before moving the file: a failed move must not hide a committed load), then moves it. */
+async function loadDelivered(dataSource: DataSource, path: string, options: ExtractRunOptions, report: (p: ImportProgress) => void, results: ImportResult[]): Promise<ImportResult> {
   let result: ImportResult;
   try {
     result = await importFile(dataSource, { path, source: 'ods', jobId: options.jobId, logger: options.logger, onProgress: report });
   } catch (error) {
     // The inbox scan's import job loaded and moved it first: the same bytes are in, which is all this run needs.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await wasMovedToLoaded(path))) return alreadyLoaded(path);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
+    result = alreadyLoaded(path);
+    results.push(result);
+    return result;
   }
+  results.push(result);
   // The rejection is the run's error; a full disk refusing the reason file must not take its place.
   if (result.status === 'rejected') await moveToRejected(path, result.errors).catch((error) => options.logger.warn({ file: path, err: error }, 'could not move the rejected file'));
   else await moveToLoaded(path).catch(async (error) => {
