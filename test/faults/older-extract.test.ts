@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startCli, type CliProcess } from '../support/cli-process';
+import { waitFor } from '../import/support';
 import { FaultScene, onlyJson } from './support';
 
 interface FileResult {
@@ -16,7 +18,10 @@ interface FileResult {
 // would) so that the later load happens whatever the next run reclaims.
 describe('a file of an older extract run never reverts newer data', { timeout: 300_000 }, () => {
   const scenes: FaultScene[] = [];
+  let worker: CliProcess | undefined;
   after(async () => {
+    worker?.child.kill('SIGTERM');
+    await worker?.exited();
     for (const scene of scenes) await scene.close();
   });
 
@@ -64,6 +69,25 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
     // A re-extract of everything puts the ODS's values back.
     await scene.cli(['extract', '--json', '--since', '2000-01-01T00:00:00Z']);
     await scene.assertPortalEqualsOds();
+  });
+
+  it('dropped in the inbox: the scan refuses it, and it moves to rejected/ with its reason', async () => {
+    const scene = await FaultScene.open('r1_scan');
+    scenes.push(scene);
+    const leftover = await killedRunLeftover(scene);
+    await scene.correct(96);
+    await scene.extract();
+    const dropped = join(scene.inboxDir, 'leftover.xml');
+    copyFileSync(leftover, dropped);
+    // The scan skips files modified in the last seconds (a writer may still be at them).
+    utimesSync(dropped, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    worker = startCli(['worker', '--json'], scene.env({ INBOX_SCAN_CRON: '*/1 * * * * *' }));
+    await worker.firstJson();
+    const reason = join(scene.inboxDir, 'rejected', 'leftover.xml.reason.txt');
+    await waitFor('the scan to reject the file', () => existsSync(reason), 60_000);
+    assert.match(readFileSync(reason, 'utf8'), /^superseded: /);
+    await scene.assertPortalEqualsOds();
+    await scene.assertNothingLeftBehind();
   });
 
   it('while a later run is half loaded: refused, as its usage points hold newer data', async () => {
