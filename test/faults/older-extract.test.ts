@@ -90,6 +90,32 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
     await scene.assertNothingLeftBehind();
   });
 
+  it('a customer feed of a dead run, loaded once the next run has begun: refused, the run being abandoned', async () => {
+    const scene = await FaultScene.open('r1_customer');
+    scenes.push(scene);
+    // Killed after delivering its usage file and its first customer feed.
+    await scene.extract('extract:after-delivery:2');
+    const [customerFeed] = readdirSync(scene.inboxDir).filter((f) => f.endsWith('-customer-0002.xml'));
+    assert.ok(customerFeed);
+    const aside = join(scene.dir, 'leftover-customer.xml');
+    copyFileSync(join(scene.inboxDir, customerFeed), aside);
+    await scene.odsClient.query(`UPDATE ods.customer SET name = name || ' (renamed)'`);
+    // The next run reclaims the dead one and loads its usage file, then dies: no customer feed of its own is in yet.
+    await scene.extract('extract:after-load');
+
+    const refused = await importOnce(scene, aside);
+    assert.equal(refused.status, 'rejected');
+    assert.match(refused.errors[0], /^superseded: .* that run was abandoned/);
+    await scene.extract();
+    const names = async (query: (sql: string) => Promise<{ rows: { name: string }[] }>, sql: string) => (await query(sql)).rows.map((r) => r.name).sort();
+    assert.deepEqual(
+      await names((sql) => scene.portalClient.query(sql), 'SELECT name FROM customer'),
+      await names((sql) => scene.odsClient.query(sql), 'SELECT name FROM ods.customer'),
+    );
+    await scene.assertPortalEqualsOds();
+    await scene.assertNothingLeftBehind();
+  });
+
   it('while a later run is half loaded: refused, as its usage points hold newer data', async () => {
     const scene = await FaultScene.open('r1_half');
     scenes.push(scene);

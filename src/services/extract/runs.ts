@@ -36,9 +36,11 @@ const OUTBOX_LEFTOVER = /^ods-.*\.(xml|xml\.part|manifest\.json\.part)$/;
 
 /**
  * Called with the extract lock held, before the run extracts: removes what dead runs left in the outbox (files never
- * delivered, `.part`s), removes their delivered files not yet loaded from the inbox (this run re-extracts their range:
- * the watermark did not move), marks their `running` batches failed and the runs abandoned. A load of such a file in
- * flight (the inbox scan's) is waited for through its checksum lock. Returns the ids of the runs reclaimed.
+ * delivered, `.part`s), marks the runs abandoned (the loader refuses their files from then on), removes their
+ * delivered files not yet loaded from the inbox (this run re-extracts their range: the watermark did not move) and
+ * marks their `running` batches failed. A load of such a file in flight (the inbox scan's) is waited for through its
+ * checksum lock, so it has committed or given up before this run loads anything. Returns the ids of the runs
+ * reclaimed.
  */
 export async function reclaimDeadRuns(dataSource: DataSource, outboxDir: string, delivery: Delivery, logger: Logger): Promise<string[]> {
   const leftovers = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) => OUTBOX_LEFTOVER.test(name));
@@ -46,6 +48,8 @@ export async function reclaimDeadRuns(dataSource: DataSource, outboxDir: string,
   const dead = (await dataSource.query(`SELECT id FROM extract_run WHERE status = 'running' ORDER BY started_at`)) as { id: string }[];
   for (const { id } of dead) {
     const reason = `abandoned: extract run ${id} did not finish; a later run extracts its range again`;
+    // First: from now on the loader refuses the run's files, so none can start loading once its file is withdrawn.
+    await dataSource.query(`UPDATE extract_run SET status = 'abandoned', reason = $2, finished_at = clock_timestamp() WHERE id = $1`, [id, reason]);
     const deliveries = (await dataSource.query(
       `SELECT d.sha256, d.file_name AS name, EXISTS (SELECT 1 FROM import_batch b WHERE b.checksum = d.sha256 AND b.status = 'running') AS running
          FROM extract_delivery d WHERE d.run_id = $1`,
@@ -65,7 +69,6 @@ export async function reclaimDeadRuns(dataSource: DataSource, outboxDir: string,
       });
       if (present) removed.push(d.name);
     }
-    await dataSource.query(`UPDATE extract_run SET status = 'abandoned', reason = $2, finished_at = clock_timestamp() WHERE id = $1`, [id, reason]);
     logger.warn({ run: id, removedFromInbox: removed }, 'ODS extract: reclaimed a run that did not finish');
   }
   if (leftovers.length) logger.warn({ files: leftovers }, 'ODS extract: removed undelivered files of an earlier run from the outbox');
