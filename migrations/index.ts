@@ -5,6 +5,7 @@ import { UsageDataVersion1764600000000 } from './1764600000000-UsageDataVersion'
 import { CimMessage1764900000000 } from './1764900000000-CimMessage';
 import { IntervalBlockDigest1765000000000 } from './1765000000000-IntervalBlockDigest';
 import { IntervalBlockDigestWithoutForeignKey1765200000000 } from './1765200000000-IntervalBlockDigestWithoutForeignKey';
+import { ExtractRuns1765300000000 } from './1765300000000-ExtractRuns';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -14,4 +15,5 @@ export const migrations = [
   CimMessage1764900000000,
   IntervalBlockDigest1765000000000,
   IntervalBlockDigestWithoutForeignKey1765200000000,
+  ExtractRuns1765300000000,
 ];

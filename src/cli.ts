@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { StartupError } from './startup-error';
 import type { CommandContext } from './cli/commands';
-import { createOutput } from './cli/output';
+import { createOutput, failureOf, type Output } from './cli/output';
 import { UsageError } from './cli/usage-error';
 
 const USAGE = `usage: usage-portal <command> [options] [--json]
@@ -65,6 +65,15 @@ function parseOptions() {
   });
 }
 
+// Before the options are parsed (a parse error), --json is looked for as the parser would find it.
+let out: Output = createOutput(process.argv.slice(2).includes('--json'));
+
+/** Anything not caught on the way: one JSON object still, with the stack on stderr. */
+function unexpected(error: unknown): never {
+  const failure = failureOf(error);
+  out.fail({ ...failure, detail: `unexpected error: ${failure.detail ?? failure.message}` });
+}
+
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -74,27 +83,29 @@ async function main(): Promise<void> {
   }
 
   const { values, positionals } = parsed;
-  const out = createOutput(values.json ?? false);
+  out = createOutput(values.json ?? false);
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(command || values.help ? 0 : 2);
   }
   const run = COMMANDS[command];
-  if (!run) out.fail(`unknown command "${command}"\n${USAGE}`, 2);
+  if (!run) out.fail({ message: `unknown command "${command}"\n${USAGE}`, code: 'USAGE' }, 2);
   try {
     const config = loadConfig();
     const logger = createLogger(config.logLevel, { role: command });
     await run({ config, logger, out, options: values, positionals: rest });
   } catch (error) {
-    if (error instanceof UsageError) out.fail(error.message, 2);
-    if (error instanceof ConfigError || error instanceof StartupError) out.fail(error.message);
+    if (error instanceof ConfigError) out.fail({ message: error.message, code: 'CONFIG' });
+    if (error instanceof StartupError) out.fail({ message: error.message, code: 'STARTUP' });
     throw error;
   }
 }
 
-main().catch((error: Error) => {
-  if (error instanceof UsageError) createOutput(process.argv.includes('--json')).fail(error.message, 2);
-  process.stderr.write(`usage-portal: unexpected error: ${error.stack ?? error.message}\n`);
-  process.exit(1);
+// An error event nobody listened for, or a rejection nobody awaited, ends the command the same way.
+process.on('uncaughtException', unexpected);
+process.on('unhandledRejection', unexpected);
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) out.fail({ message: error.message, code: 'USAGE' }, 2);
+  unexpected(error);
 });

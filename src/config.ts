@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { durationSeconds } from './duration';
+import { parseKillAt } from './fault-points';
 
 // Thrown for any invalid environment variable; the CLI prints its message as one line and exits non-zero.
 export class ConfigError extends Error {
@@ -144,6 +145,18 @@ function timeZone(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** The fault suite's hook (src/fault-points.ts) is read where it fires; here it is only checked. */
+function checkKillAt(env: Env, production: boolean): void {
+  const value = nonEmpty(env, 'USAGE_PORTAL_KILL_AT');
+  if (value === undefined) return;
+  if (production) throw new ConfigError('USAGE_PORTAL_KILL_AT', 'a test hook that kills the process: refused with NODE_ENV=production');
+  try {
+    parseKillAt(value);
+  } catch (error) {
+    throw new ConfigError('USAGE_PORTAL_KILL_AT', (error as Error).message);
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(nonEmpty(env, 'DATA_DIR') ?? '.data');
   const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
@@ -165,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !jwt.secret && !jwt.jwksUrl) {
     throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL in production');
   }
+  checkKillAt(env, production);
   const queuePrefix = nonEmpty(env, 'QUEUE_PREFIX') ?? 'usage-portal';
   if (!/^[A-Za-z0-9_{}-]+$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');

@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     assert.equal(errorFor({ CIM_REPLY_URLS: 'https://esb.example/cim,ftp://files.example/' }).variable, 'CIM_REPLY_URLS');
   });
 
+  it('checks the fault suite hook, and refuses it in production', () => {
+    assert.doesNotThrow(() => loadConfig({ USAGE_PORTAL_KILL_AT: 'extract:after-load:2' }));
+    assert.equal(errorFor({ USAGE_PORTAL_KILL_AT: 'extract:after-load:0' }).variable, 'USAGE_PORTAL_KILL_AT');
+    assert.equal(errorFor({ USAGE_PORTAL_KILL_AT: 'kill me' }).variable, 'USAGE_PORTAL_KILL_AT');
+    const production = errorFor({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), USAGE_PORTAL_KILL_AT: 'import:mid-copy' });
+    assert.equal(production.variable, 'USAGE_PORTAL_KILL_AT');
+  });
+
   it('reads CIM_REPLY_URLS as a list, and none by default', () => {
     assert.deepEqual(loadConfig({}).cimReplyUrls, []);
     const { cimReplyUrls } = loadConfig({ CIM_REPLY_URLS: ' https://esb.example/cim/replies , http://mdm.local:8080/' });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openPortalDatabase } from '../db/database';
+import { PartialFailure } from '../partial-failure';
 import { assertMigrated, runMigrations } from '../db/migrate';
 import { importFile } from '../services/import/import-file';
 import type { ImportResult } from '../services/import/types';
@@ -46,6 +47,9 @@ export async function importCommand({ config, logger, out, options, positionals 
         fallbackZone: config.defaultTimeZone,
         logger,
         onProgress: (p) => bar.update(path, p),
+      }).catch((error: unknown) => {
+        // The files loaded before the fault stay loaded: say which.
+        throw new PartialFailure(error, { files: results.map(contract) });
       });
       bar.done();
       results.push(result);

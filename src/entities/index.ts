@@ -1,6 +1,8 @@
 import { CimMessage } from './cim-message.entity';
 import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
+import { ExtractDelivery } from './extract-delivery.entity';
+import { ExtractRun } from './extract-run.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
 import { IntervalBlockDigest } from './interval-block-digest.entity';
@@ -20,6 +22,8 @@ export {
   CimMessage,
   Customer,
   CustomerAccount,
+  ExtractDelivery,
+  ExtractRun,
   ExtractWatermark,
   ImportBatch,
   IntervalBlockDigest,
@@ -36,6 +40,7 @@ export {
   UsageSummaryLineItem,
 };
 export type { ImportSource, ImportStatus } from './import-batch.entity';
+export type { ExtractRunStatus } from './extract-run.entity';
 export { ESTIMATED_QUALITY_CODES, ESTIMATED_QUALITY_MASK, qualityMask } from './interval-reading.entity';
 
 export const entities = [
@@ -55,5 +60,7 @@ export const entities = [
   UsageSummary,
   UsageSummaryLineItem,
   ExtractWatermark,
+  ExtractRun,
+  ExtractDelivery,
   CimMessage,
 ];

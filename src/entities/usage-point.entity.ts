@@ -46,6 +46,11 @@ export class UsagePoint extends SourcedRecord {
   @Column({ type: 'bigint', name: 'data_version', default: 0 })
   dataVersion: string;
 
+  // The highest ODS change_seq of an extract loaded for this usage point, raised in the load's transaction: a file of
+  // an older extract run is refused (migrations/1765300000000-ExtractRuns.ts).
+  @Column({ type: 'bigint', name: 'extract_seq', nullable: true })
+  extractSeq: string | null;
+
   // ESPI LocalTimeParameters exactly as received, so the zone resolution can be redone or audited.
   @Column({ type: 'integer', name: 'tz_offset', nullable: true })
   tzOffset: number | null;

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { syncDirectory } from './atomic-file';
 
@@ -9,6 +9,10 @@ import { syncDirectory } from './atomic-file';
 export interface Delivery {
   /** Delivers the file and returns where the loader will find it. */
   deliver(path: string): Promise<string>;
+  /** Whether a file of that name, or a partial delivery of it, waits at the destination. */
+  holds(name: string): Promise<boolean>;
+  /** Removes a delivered file and any partial delivery of it: a dead extract run's file, never to be loaded. */
+  withdraw(name: string): Promise<void>;
 }
 
 /**
@@ -26,13 +30,32 @@ export class DirectoryDelivery implements Delivery {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       const part = `${target}.part`;
-      await copyFile(path, part);
-      const handle = await open(part, 'r+');
-      await handle.sync().finally(() => handle.close());
-      await rename(part, target);
+      try {
+        await copyFile(path, part);
+        const handle = await open(part, 'r+');
+        await handle.sync().finally(() => handle.close());
+        await rename(part, target);
+      } catch (copyError) {
+        await rm(part, { force: true });
+        throw copyError;
+      }
       await rm(path);
     }
     await syncDirectory(this.inboxDir);
     return target;
+  }
+
+  private pathsOf(name: string): string[] {
+    const target = join(this.inboxDir, name);
+    return [target, `${target}.part`];
+  }
+
+  async holds(name: string): Promise<boolean> {
+    const found = await Promise.all(this.pathsOf(name).map((path) => stat(path).then(() => true, () => false)));
+    return found.includes(true);
+  }
+
+  async withdraw(name: string): Promise<void> {
+    await Promise.all(this.pathsOf(name).map((path) => rm(path, { force: true })));
   }
 }

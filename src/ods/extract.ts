@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientBase } from 'pg';
 import {
@@ -12,6 +12,7 @@ import {
   type MeterReadingRef,
   type UsagePointRef,
 } from '../espi';
+import { faultPoint } from '../fault-points';
 import type { Logger } from '../logger';
 import { AtomicFile } from './atomic-file';
 import {
@@ -96,40 +97,47 @@ export async function extractToOutbox(ods: ClientBase, options: ExtractOptions):
       return undefined;
     }
     const createdAt = new Date();
-    const id = `ods-${createdAt.toISOString().replace(/[-:]|\.\d+/g, '')}-${range.after}-${range.upTo}`;
+    const id = `ods-${createdAt.toISOString().replace(/[-:.]/g, '')}-${range.after}-${range.upTo}`;
     const files = new FileSeries(options, id, createdAt);
+    let manifest: ExtractManifest;
     try {
       await writeUsageFeeds(ods, range, usagePoints, channels, files);
       await writeCustomerFeeds(ods, customers, files);
+      manifest = manifestOf(id, createdAt, range, options.since, files.done);
+      const manifestFile = await AtomicFile.create(join(options.outboxDir, `${id}.manifest.json`));
+      manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
+      await manifestFile.commit();
     } catch (error) {
+      // A full disk shows up in the writer as "the destination was closed": the file's own error says why.
+      const cause = files.failure ?? error;
       await files.discard();
-      throw error;
+      throw cause;
     }
     await ods.query('COMMIT');
-    const manifest: ExtractManifest = {
-      id,
-      createdAt: createdAt.toISOString(),
-      watermark: { from: range.after, to: range.upTo },
-      since: options.since?.toISOString() ?? null,
-      files: files.done,
-      totals: {
-        files: files.done.length,
-        bytes: sum(files.done, 'bytes'),
-        usagePoints: sum(files.done, 'usagePoints'),
-        meterReadings: sum(files.done, 'meterReadings'),
-        readings: sum(files.done, 'readings'),
-        customers: sum(files.done, 'customers'),
-      },
-    };
-    const manifestFile = await AtomicFile.create(join(options.outboxDir, `${id}.manifest.json`));
-    manifestFile.end(`${JSON.stringify(manifest, null, 2)}\n`);
-    await manifestFile.commit();
     options.logger.info({ manifest: id, ...manifest.totals, watermark: manifest.watermark }, 'ODS extract written to the outbox');
     return manifest;
   } catch (error) {
     await ods.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+function manifestOf(id: string, createdAt: Date, range: ChangeRange, since: Date | undefined, files: ExtractedFile[]): ExtractManifest {
+  return {
+    id,
+    createdAt: createdAt.toISOString(),
+    watermark: { from: range.after, to: range.upTo },
+    since: since?.toISOString() ?? null,
+    files,
+    totals: {
+      files: files.length,
+      bytes: sum(files, 'bytes'),
+      usagePoints: sum(files, 'usagePoints'),
+      meterReadings: sum(files, 'meterReadings'),
+      readings: sum(files, 'readings'),
+      customers: sum(files, 'customers'),
+    },
+  };
 }
 
 const sum = (files: ExtractedFile[], key: 'bytes' | 'usagePoints' | 'meterReadings' | 'readings' | 'customers') => files.reduce((n, f) => n + f[key], 0);
@@ -169,12 +177,19 @@ class FileSeries {
     this.current = undefined;
     const committed = await file.commit();
     this.done.push({ ...stats, bytes: committed.bytes, sha256: committed.sha256 });
+    faultPoint('extract:after-file-written');
     this.options.onProgress?.({ readings: sum(this.done, 'readings'), files: this.done.length });
   }
 
+  get failure(): Error | undefined {
+    return this.current?.file.failure;
+  }
+
+  /** The extract failed: its files will never be delivered, complete or not. */
   async discard(): Promise<void> {
     await this.current?.file.discard();
     this.current = undefined;
+    await Promise.all(this.done.map((f) => rm(join(this.options.outboxDir, f.name), { force: true })));
   }
 }
 

@@ -58,6 +58,6 @@ describe('usage-portal import', { timeout: 120_000 }, () => {
 
     const missing = await runCli(['import', '/nonexistent/file.xml', '--json'], env);
     assert.equal(missing.code, 2);
-    assert.match(JSON.parse(missing.stdout).error, /no such file/);
+    assert.deepEqual(JSON.parse(missing.stdout), { error: { message: 'no such file: /nonexistent/file.xml', code: 'USAGE' } });
   });
 });

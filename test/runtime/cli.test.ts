@@ -23,7 +23,7 @@ describe('the usage-portal command line', () => {
   it('wrong arguments exit with code 2 and say what is wrong', async () => {
     const badRole = await runCli(['token', '--role', 'ROOT', '--json'], { DATA_DIR: dataDir });
     assert.equal(badRole.code, 2);
-    assert.deepEqual(JSON.parse(badRole.stdout), { error: '--role must be one of CUSTOMER, CSR, ADMIN, OPS' });
+    assert.deepEqual(JSON.parse(badRole.stdout), { error: { message: '--role must be one of CUSTOMER, CSR, ADMIN, OPS', code: 'USAGE' } });
     const noCustomer = await runCli(['token', '--role', 'CUSTOMER'], { DATA_DIR: dataDir });
     assert.equal(noCustomer.code, 2);
     assert.match(noCustomer.stderr, /--customer <GraphQL id> is required/);

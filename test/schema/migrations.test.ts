@@ -14,6 +14,8 @@ const portalTables = [
   'cim_message',
   'customer',
   'customer_account',
+  'extract_delivery',
+  'extract_run',
   'extract_watermark',
   'import_batch',
   'interval_block_digest',

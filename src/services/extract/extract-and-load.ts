@@ -1,12 +1,15 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
+import { PartialFailure } from '../../partial-failure';
 import type { Delivery } from '../../ods/delivery';
 import { extractToOutbox, type ExtractManifest } from '../../ods/extract';
 import { importFile } from '../import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
 import type { ImportProgress, ImportResult } from '../import/types';
-import { advanceWatermark, readWatermark } from './watermark';
+import { finishRun, reclaimDeadRuns, registerRun } from './runs';
+import { readWatermark } from './watermark';
 
 export interface ExtractRunOptions {
   odsUrl: string;
@@ -40,6 +43,7 @@ export interface ExtractRunResult {
 
 export class ExtractLoadError extends Error {
   override name = 'ExtractLoadError';
+  readonly code = 'FILE_REJECTED';
 }
 
 /**
@@ -66,6 +70,7 @@ const EXTRACT_LOCK = 'usage-portal ods extract';
 
 async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
   const { logger } = options;
+  await reclaimDeadRuns(dataSource, options.outboxDir, options.delivery, logger);
   const from = await readWatermark(dataSource);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
   // A connection lost mid-query (the server stopping under a shutdown) also rejects that query, which the caller
@@ -91,15 +96,32 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
     return { files: [], watermark: { from, to: from }, manifest: null };
   }
 
+  // Known by checksum before any file reaches the inbox: whoever loads one later can tell how old it is.
+  await registerRun(dataSource, manifest);
   const results: ImportResult[] = [];
+  const manifestPath = `${options.outboxDir}/${manifest.id}.manifest.json`;
+  try {
+    await deliverAndLoad(dataSource, manifest, options, results);
+    faultPoint('extract:before-watermark');
+    const to = await finishRun(dataSource, manifest.id, manifest.watermark.to);
+    logger.info({ manifest: manifest.id, files: results.length, readings: manifest.totals.readings, watermark: { from, to } }, 'ODS extract loaded');
+    return { files: results, watermark: { from, to }, manifest: manifestPath };
+  } catch (error) {
+    throw new PartialFailure(error, { files: results, watermark: { from, to: from }, manifest: manifestPath });
+  }
+}
+
+/** One file at a time, in the manifest's order: each is delivered just before its load. */
+async function deliverAndLoad(dataSource: DataSource, manifest: ExtractManifest, options: ExtractRunOptions, results: ImportResult[]): Promise<void> {
   const readingsTotal = manifest.totals.readings;
   let readingsDone = 0;
   for (const file of manifest.files) {
     const path = await options.delivery.deliver(`${options.outboxDir}/${file.name}`);
+    faultPoint('extract:after-delivery');
     const report = (p?: ImportProgress) =>
       options.onProgress?.({ phase: 'load', files: results.length, filesTotal: manifest.files.length, readings: readingsDone + (p?.readings ?? 0), readingsTotal, file: file.name, load: p });
-    const result = await loadDelivered(dataSource, path, options, report);
-    results.push(result);
+    const result = await loadDelivered(dataSource, path, options, report, results);
+    faultPoint('extract:after-load');
     readingsDone += file.readings;
     report();
     if (result.status === 'rejected') {
@@ -107,21 +129,23 @@ async function extractAndLoadLocked(dataSource: DataSource, options: ExtractRunO
       throw new ExtractLoadError(`${file.name} rejected by the loader: ${result.errors[0] ?? 'no reason given'}`);
     }
   }
-  const to = await advanceWatermark(dataSource, manifest.watermark.to);
-  logger.info({ manifest: manifest.id, files: results.length, readings: readingsTotal, watermark: { from, to } }, 'ODS extract loaded');
-  return { files: results, watermark: { from, to }, manifest: `${options.outboxDir}/${manifest.id}.manifest.json` };
 }
 
-async function loadDelivered(dataSource: DataSource, path: string, options: ExtractRunOptions, report: (p: ImportProgress) => void): Promise<ImportResult> {
+/** Loads the file, adds its result to `results` (before moving the file: a failed move must not hide a committed load), then moves it. */
+async function loadDelivered(dataSource: DataSource, path: string, options: ExtractRunOptions, report: (p: ImportProgress) => void, results: ImportResult[]): Promise<ImportResult> {
   let result: ImportResult;
   try {
     result = await importFile(dataSource, { path, source: 'ods', jobId: options.jobId, logger: options.logger, onProgress: report });
   } catch (error) {
     // The inbox scan's import job loaded and moved it first: the same bytes are in, which is all this run needs.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await wasMovedToLoaded(path))) return alreadyLoaded(path);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
+    result = alreadyLoaded(path);
+    results.push(result);
+    return result;
   }
-  if (result.status === 'rejected') await moveToRejected(path, result.errors);
+  results.push(result);
+  // The rejection is the run's error; a full disk refusing the reason file must not take its place.
+  if (result.status === 'rejected') await moveToRejected(path, result.errors).catch((error) => options.logger.warn({ file: path, err: error }, 'could not move the rejected file'));
   else await moveToLoaded(path).catch(async (error) => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
   });

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export const ODS_SOURCE = 'ods';
 
@@ -8,7 +8,7 @@ export async function readWatermark(dataSource: DataSource, source = ODS_SOURCE)
 }
 
 /** Never moves back: a `--since` re-extract of an older range must not make the next run repeat everything after it. */
-export async function advanceWatermark(dataSource: DataSource, changeSeq: string, source = ODS_SOURCE): Promise<string> {
+export async function advanceWatermark(dataSource: DataSource | EntityManager, changeSeq: string, source = ODS_SOURCE): Promise<string> {
   const rows = (await dataSource.query(
     `INSERT INTO extract_watermark AS w (source, change_seq) VALUES ($1, $2)
      ON CONFLICT (source) DO UPDATE SET change_seq = greatest(w.change_seq, EXCLUDED.change_seq), updated_at = now()

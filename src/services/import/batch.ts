@@ -31,7 +31,7 @@ export async function startBatch(
     )) as { id: string }[];
     if (resumed) {
       await tx.query(
-        `UPDATE import_batch SET status = 'running', started_at = now(), finished_at = NULL, source = $2, file_name = $3,
+        `UPDATE import_batch SET status = 'running', started_at = clock_timestamp(), finished_at = NULL, source = $2, file_name = $3,
                 forced = $4, job_id = $5, errors = '[]'
           WHERE id = $1`,
         [resumed.id, args.source, args.fileName, args.forced, args.jobId ?? null],
@@ -40,7 +40,7 @@ export async function startBatch(
     }
     const [{ id }] = (await tx.query(
       `INSERT INTO import_batch (source, file_name, checksum, forced, status, job_id, started_at)
-       VALUES ($1, $2, $3, $4, 'running', $5, now()) RETURNING id`,
+       VALUES ($1, $2, $3, $4, 'running', $5, clock_timestamp()) RETURNING id`,
       [args.source, args.fileName, args.checksum, args.forced, args.jobId ?? null],
     )) as { id: string }[];
     return id;
@@ -49,19 +49,26 @@ export async function startBatch(
 
 const counts = (r: ImportResult) => [r.usagePoints, r.meterReadings, r.readings, r.inserted, r.updated, r.unchanged, r.rejected];
 
-/** Inside the load transaction: the batch becomes 'loaded' exactly when its readings commit. */
-export async function finishBatch(client: PoolClient, id: string, result: ImportResult): Promise<void> {
+// Times are clock_timestamp(), not now(): the load transaction starts before its batch row does, so its now() could
+// put finished_at before started_at.
+
+/**
+ * Inside the load transaction: the batch becomes 'loaded' exactly when its readings commit. `forced` marks a load
+ * that --force let overwrite newer data (its warnings say which).
+ */
+export async function finishBatch(client: PoolClient, id: string, result: ImportResult, { forced }: { forced: boolean }): Promise<void> {
   await client.query(
     `UPDATE import_batch SET status = 'loaded', usage_points = $2, meter_readings = $3, readings = $4, inserted = $5,
-            updated = $6, unchanged = $7, rejected = $8, warnings = $9, errors = $10, finished_at = now()
+            updated = $6, unchanged = $7, rejected = $8, warnings = $9, errors = $10, forced = forced OR $11,
+            finished_at = clock_timestamp()
       WHERE id = $1`,
-    [id, ...counts(result), JSON.stringify(result.warnings), JSON.stringify(result.errors)],
+    [id, ...counts(result), JSON.stringify(result.warnings), JSON.stringify(result.errors), forced],
   );
 }
 
 /** After a rollback: 'rejected' (the file is bad) or 'failed' (a fault; the job retries and resumes this row). */
 export async function closeBatch(db: DataSource, id: string, status: 'rejected' | 'failed', result: Pick<ImportResult, 'warnings' | 'errors'>) {
-  await db.query(`UPDATE import_batch SET status = $2, warnings = $3, errors = $4, finished_at = now() WHERE id = $1`, [
+  await db.query(`UPDATE import_batch SET status = $2, warnings = $3, errors = $4, finished_at = clock_timestamp() WHERE id = $1`, [
     id,
     status,
     JSON.stringify(result.warnings),

@@ -5,11 +5,13 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { UnknownObject } from '../../cim';
 import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
+import { faultPoint } from '../../fault-points';
 import { ensureIntervalPartitions } from '../partitions';
 import { checksumLockKey, closeBatch, findLoaded, finishBatch, startBatch } from './batch';
 import { skippableDigests, storeDigests, unverifiedSkips } from './block-digests';
 import { sha256FileOffThread } from './checksum';
 import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
+import { extractOriginOf, recordExtractSeq, supersededBy } from './extract-origin';
 import { upsertCustomers } from './customers';
 import { refreshRollups } from './rollups';
 import { setBlockOwners, upsertReadings, type BlockOwner } from './readings';
@@ -150,6 +152,7 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
       return await reject(error.message);
     }
     lap('parse');
+    faultPoint('import:after-parse');
     for (const d of staged.diagnostics) (d.severity === 'error' ? result.errors : result.warnings).push(describe(d));
     if (staged.refusal !== undefined) return await reject(staged.refusal || undefined);
     writer.skip(skippable);
@@ -164,6 +167,12 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     const linked = await staged.link(client);
     result.warnings.push(...linked.warnings);
     if (linked.refusal) return await reject(linked.refusal);
+    // A file of an older extract run than what is loaded would write old values back as corrections.
+    const origin = await extractOriginOf(client, checksum);
+    const superseded = origin && (await supersededBy(client, origin, linked.usagePointIds));
+    if (superseded && !options.force) return await reject(superseded);
+    if (superseded) result.warnings.push(`forced-over-newer: ${superseded}; loaded because of --force`);
+    if (origin) await recordExtractSeq(client, origin, linked.usagePointIds);
     if (linked.unknown?.length) {
       result.unknown = linked.unknown;
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
@@ -198,7 +207,8 @@ export async function importFile(dataSource: DataSource, options: ImportFileOpti
     const rollups = await refreshRollups(client, counts.spans, counts.firstLoad ? { owners: linked.owners, blocks } : undefined);
     if (counts.firstLoad) result.blockRollups = rollups.fromBlocks;
     lap('rollups');
-    await finishBatch(client, batchId as string, result);
+    await finishBatch(client, batchId as string, result, { forced: !!superseded });
+    faultPoint('import:before-commit');
     await runner.commitTransaction();
     lap('commit');
     timings.total = Date.now() - started;
@@ -241,6 +251,8 @@ interface Linked {
   warnings: string[];
   /** Which usage point and meter reading each staged block's readings belong to (import_block_owner holds them too). */
   owners: BlockOwner[];
+  /** The usage points the file writes to, locked for this load. */
+  usagePointIds: string[];
   /** The message cannot be loaded after all (nothing of it is). */
   refusal?: string;
   unknown?: UnknownObject[];
@@ -283,7 +295,8 @@ async function stage(path: string, writer: StagingWriter, ctx: StageContext): Pr
       range: cim.from <= cim.to ? { from: new Date(cim.from * 1000), to: new Date(cim.to * 1000) } : undefined,
       async link(c) {
         const linked = await linkCim(c, cim, ctx.sourceSystem, ctx.fallbackZone);
-        return { ...linked, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
+        const usagePointIds = [...new Set(linked.owners.map((o) => o.usagePointId))];
+        return { ...linked, usagePointIds, refusal: await duplicateAcrossBlocks(c), afterReadings: async () => [] };
       },
     };
   }
@@ -330,6 +343,7 @@ async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext)
     meterReadings: feed.meterReadings.length,
     warnings: series.warnings,
     owners,
+    usagePointIds: [...series.usagePointIds.values()],
     afterReadings: async (batchId) => [
       ...(await upsertSummaries(client, feed.summaries, series.usagePointIds, batchId)),
       ...(await upsertCustomers(client, feed, sourceSystem)),

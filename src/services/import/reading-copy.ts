@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { faultPoint } from '../../fault-points';
 import type { BlockOwner } from './readings';
 import { COPY_SIGNATURE, COPY_TRAILER, tuplePrefix } from './reading-tuple';
 import type { StagingWriter } from './staging';
@@ -18,7 +19,11 @@ async function copyBinary(client: PoolClient, target: string, tuples: Iterable<B
   done.catch(() => undefined);
   try {
     stream.write(COPY_SIGNATURE);
-    for (const buf of tuples) if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), done]);
+    for (const buf of tuples) {
+      if (stream.write(buf)) continue;
+      faultPoint('import:mid-copy');
+      await Promise.race([once(stream, 'drain'), done]);
+    }
     stream.end(COPY_TRAILER);
   } catch (error) {
     stream.destroy(error as Error);
