@@ -87,6 +87,24 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     );
   });
 
+  it('a forged continuation is answered as an application outcome, never a fault: positions beyond any time or id', async () => {
+    const from = Date.UTC(2012, 2, 5) / 1000;
+    const to = Date.UTC(2012, 2, 6) / 1000;
+    const huge = '9999999999999999999';
+    const request = (continuation?: string) => getRequest({ usagePoints: [usagePoint], from, to, pageSize: 25, continuation, correlationId: 'forged' });
+    const first = await readReply((await cimPost(t.url, request(), token)).text);
+    const given = first.summary.envelope.reply?.ids?.find((id) => id.idType === 'continuation')?.value;
+    assert.ok(given, 'the first page has a continuation');
+    const [u, m] = Buffer.from(given, 'base64url').toString('utf8').split('/');
+    const forged = [`${u}/${m}/${huge}`, `${huge}/${huge}/0`, `${u}/${m}/0`].map((c) => Buffer.from(c).toString('base64url'));
+    for (const continuation of forged) {
+      const res = await cimPost(t.url, request(continuation), token);
+      assert.equal(res.status, 200, `${continuation}: ${res.text.slice(0, 300)}`);
+      const { summary } = await readReply(res.text);
+      assert.notEqual(summary.envelope.reply?.result, undefined);
+    }
+  });
+
   it('unknown usage points and meters: PARTIAL with one Error per unknown id; nothing known: FAILED', async () => {
     const res = await cimPost(t.url, getRequest({ usagePoints: [usagePoint, 'no-such-up'], meters: ['no-such-meter'], from: 1330578000, to: 1330581600 }), token);
     const { summary, readings } = await readReply(res.text);

@@ -32,7 +32,7 @@ describe('the usage-portal command line', () => {
     assert.match(badTtl.stderr, /invalid duration "forever"/);
     const tooLong = await runCli(['token', '--role', 'CSR', '--ttl', '2d', '--json'], { DATA_DIR: dataDir, JWT_MAX_TTL: '24h' });
     assert.equal(tooLong.code, 2);
-    assert.match(JSON.parse(tooLong.stdout).error, /--ttl 2d is longer than JWT_MAX_TTL \(86400 s\)/);
+    assert.match(JSON.parse(tooLong.stdout).error.message, /--ttl 2d is longer than JWT_MAX_TTL \(86400 s\)/);
     const withinLonger = await runCli(['token', '--role', 'CSR', '--ttl', '2d'], { DATA_DIR: dataDir, JWT_MAX_TTL: '7d' });
     assert.equal(withinLonger.code, 0, withinLonger.stderr);
     const unknown = await runCli(['frobnicate'], { DATA_DIR: dataDir });

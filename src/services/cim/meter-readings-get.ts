@@ -181,7 +181,8 @@ async function cut(db: DataSource, p: Plan, cursor: Cursor | undefined, pageSize
   const after = (s: Series) => !cursor || BigInt(s.usagePointId) > BigInt(cursor.u) || (s.usagePointId === cursor.u && BigInt(s.meterReadingId) >= BigInt(cursor.m));
   const spans = p.series
     .filter(after)
-    .map((series) => ({ series, from: cursor && series.usagePointId === cursor.u && series.meterReadingId === cursor.m ? Math.max(p.from, cursor.s) : p.from, to: p.to }));
+    // A continuation is the caller's text: its position is kept inside the asked range, whatever it says.
+    .map((series) => ({ series, from: cursor && series.usagePointId === cursor.u && series.meterReadingId === cursor.m ? Math.min(Math.max(p.from, cursor.s), p.to) : p.from, to: p.to }));
   if (spans.length === 0) return { spans };
   const counts = (await db.query(
     `SELECT (SELECT count(*) FROM interval_reading r WHERE r.usage_point_id = k.u AND r.meter_reading_id = k.m
