@@ -114,10 +114,13 @@ function formats(usagePoint, series) {
   const zone = usagePoint.timeZone;
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const money = series?.currency ? new Intl.NumberFormat(locale, { style: 'currency', currency: series.currency }) : null;
+  // Decimal strings go to Intl as they are: it formats them exactly, without a float in between.
+  const value = (decimal) => `${number.format(decimal)} ${series?.unitSymbol ?? ''}`.trim();
+  const moneyOf = (decimal) => (decimal == null ? '—' : money ? money.format(decimal) : number.format(decimal));
   return {
-    // Decimal strings go to Intl as they are: it formats them exactly, without a float in between.
-    value: (decimal) => `${number.format(decimal)} ${series?.unitSymbol ?? ''}`.trim(),
-    money: (decimal) => (decimal == null ? '—' : money ? money.format(decimal) : number.format(decimal)),
+    value,
+    money: moneyOf,
+    valueAndCost: (item) => (item.cost == null ? value(item.value) : `${value(item.value)}, ${moneyOf(item.cost)}`),
     day: new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric' }),
     shortDay: new Intl.DateTimeFormat(locale, { timeZone: zone, month: 'numeric', day: 'numeric' }),
     time: new Intl.DateTimeFormat(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit' }),
@@ -302,7 +305,7 @@ function drawUsage(usagePoint, data) {
   const bars = buckets.map((b) => {
     const kind = bucketKind(b);
     const note = KIND_NOTES[kind];
-    return { ...b, kind, title: `${f.day.format(new Date(b.start))}: ${f.value(b.value)}, ${f.money(b.cost)}${note ? ` (${note})` : ''}` };
+    return { ...b, kind, title: `${f.day.format(new Date(b.start))}: ${f.valueAndCost(b)}${note ? ` (${note})` : ''}` };
   });
   // Which series the chart shows, for scripts that wait on it (the browser test).
   $('chart').dataset.series = `${usagePoint.id} ${state.direction}`;
@@ -354,7 +357,7 @@ async function showDay(index) {
   document.querySelectorAll('#chart .bar.selected').forEach((bar) => bar.classList.remove('selected'));
   document.querySelector(`#chart .bar[data-index="${index}"]`)?.classList.add('selected');
   $('day').hidden = false;
-  $('day-title').textContent = `${f.day.format(new Date(bucket.start))}: ${f.value(bucket.value)}, ${f.money(bucket.cost)}`;
+  $('day-title').textContent = `${f.day.format(new Date(bucket.start))}: ${f.valueAndCost(bucket)}`;
   $('day-chart').replaceChildren();
   $('day-meta').textContent = 'Loading intervals…';
   try {
@@ -364,7 +367,7 @@ async function showDay(index) {
       ...node,
       readings: 1,
       kind: node.estimated ? 'estimated' : 'measured',
-      title: `${f.time.format(new Date(node.start))}–${f.time.format(new Date(node.end))}: ${f.value(node.value)}${node.cost != null ? `, ${f.money(node.cost)}` : ''}${node.estimated ? ' (estimated)' : ''}`,
+      title: `${f.time.format(new Date(node.start))}–${f.time.format(new Date(node.end))}: ${f.valueAndCost(node)}${node.estimated ? ' (estimated)' : ''}`,
     }));
     const perHour = Math.max(1, Math.round(intervals.length / 24));
     $('day-chart').replaceChildren(

@@ -112,6 +112,8 @@ describe('the demo customer page in headless Chromium', { timeout: 180_000 }, ()
     // The token stayed in the script: not in the address, a cookie or storage.
     assert.equal(new URL(page.url()).search, '');
     assert.deepEqual(await page.evaluate('[document.cookie, localStorage.length, sessionStorage.length]'), ['', 0, 0]);
+    await page.locator(`${CHART} rect.bar`).nth(25).click();
+    await page.waitForSelector('#day-chart svg[role="img"] rect.bar');
     const screenshot = join(artifactsDir, 'demo-desktop.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     assert.ok(existsSync(screenshot));

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { decodeJwt } from 'jose';
 import { ODS_CUSTOMER_PATH } from '../../src/ods/extract';
 import { fromGlobalId, toGlobalId } from '../../src/services/access/global-id';
 import { startApiSystem, type ApiSystem } from '../api/support/api-system';
+import { load, workDir, writeSyntheticCustomerFeed, writeSyntheticUsageFeed } from '../export/support';
 import { startDemoSystem, type DemoSystem } from '../support/demo-system';
 import { rawRequest, type RawAnswer } from '../support/raw-request';
 import { assertAnswered, sandbox } from './sandbox';
@@ -41,7 +43,14 @@ describe('demo page on: POST /demo/session', { timeout: 180_000 }, () => {
   let demo: DemoSystem;
   const session = (headers: Record<string, string> = JSON_TYPE, body = '{}') => rawRequest(`${demo.base}/demo/session`, { headers, body });
   before(async () => {
-    demo = await startDemoSystem({ ...box.env, DEMO_PAGE: 'true' });
+    // Real-looking customers loaded before the demo's: Ada's solar home and gas meter would be the richest pick.
+    demo = await startDemoSystem({ ...box.env, DEMO_PAGE: 'true' }, async (db) => {
+      const dir = workDir();
+      await writeSyntheticUsageFeed(join(dir, 'usage.xml'));
+      await writeSyntheticCustomerFeed(join(dir, 'customers.xml'));
+      await load(db, join(dir, 'usage.xml'));
+      await load(db, join(dir, 'customers.xml'));
+    });
     box.started();
   });
   after(() => demo?.stop());
@@ -84,7 +93,7 @@ describe('demo page on: POST /demo/session', { timeout: 180_000 }, () => {
     const customerDbId = fromGlobalId(claims.customer as string)?.keys[0] as string;
     const db = demo.api.system.database.dataSource;
     const [mine] = (await db.query(`SELECT external_id FROM customer WHERE id = $1`, [customerDbId])) as { external_id: string }[];
-    assert.ok(mine.external_id.startsWith(ODS_CUSTOMER_PATH), 'a customer the demo ODS extract loaded');
+    assert.ok(mine.external_id.startsWith(ODS_CUSTOMER_PATH), `a customer the demo ODS extract loaded, not ${mine.external_id}`);
 
     const viewer = await demo.api.query('{ viewer { role customer { id } } customers(first: 100) { edges { node { id } } } }', {}, token);
     assert.deepEqual(viewer.data, { viewer: { role: 'CUSTOMER', customer: { id: claims.customer } }, customers: { edges: [{ node: { id: claims.customer } }] } });
