@@ -60,6 +60,8 @@ export interface Config {
   usageCacheBytes: number;
   /** Heap an API process may spend on serialized GraphQL answers over usage data; 0 turns the cache off. */
   answerCacheBytes: number;
+  /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
+  demoPage: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -184,6 +186,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
   }
   const port = integer(env, 'PORT', 4000, 0, 65535);
+  const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
+  // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
+  const demoPage = boolean(env, 'DEMO_PAGE', !databaseUrl && !odsDatabaseUrl && !jwt.jwksUrl);
+  if (demoPage && jwt.jwksUrl) throw new ConfigError('DEMO_PAGE', 'the demo page signs its own tokens, which JWT_JWKS_URL does not accept: turn one off');
   return {
     production,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
@@ -198,7 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     queuePrefix,
     jwt,
-    odsDatabaseUrl: url(env, 'ODS_DATABASE_URL', POSTGRES),
+    odsDatabaseUrl,
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),
     outboxDir: resolve(nonEmpty(env, 'OUTBOX_DIR') ?? resolve(dataDir, 'outbox')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
@@ -213,5 +219,6 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
     usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     answerCacheBytes: integer(env, 'ANSWER_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
+    demoPage,
   };
 }

@@ -67,6 +67,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('serves the demo page by default only over the generated demo ODS, and never with a JWKS', () => {
+    assert.equal(loadConfig({}).demoPage, true);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db/portal' }).demoPage, false);
+    assert.equal(loadConfig({ ODS_DATABASE_URL: 'postgres://db/ods' }).demoPage, false);
+    assert.equal(loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json' }).demoPage, false);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db/portal', DEMO_PAGE: 'true' }).demoPage, true);
+    assert.equal(loadConfig({ DEMO_PAGE: 'false' }).demoPage, false);
+    assert.equal(errorFor({ DEMO_PAGE: 'maybe' }).variable, 'DEMO_PAGE');
+    assert.equal(errorFor({ DEMO_PAGE: 'true', JWT_JWKS_URL: 'https://idp.example/jwks.json' }).variable, 'DEMO_PAGE');
+  });
+
   it('requires a token key in production', () => {
     assert.equal(errorFor({ NODE_ENV: 'production' }).variable, 'JWT_SECRET');
     const config = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json' });

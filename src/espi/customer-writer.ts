@@ -24,6 +24,11 @@ export interface CustomerEntityRecord {
  * in the order they are given, so they validate when the records came from a valid source or were built in
  * customer.xsd sequence order.
  */
+/** The RetailCustomer href every entity of a feed key sits under: the same key always gives the same root. */
+export function customerFeedRoot(baseUrl: string, feedKey: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/RetailCustomer/${uuidV5(`retail-customer|${feedKey}`)}`;
+}
+
 export class EspiCustomerFeedWriter {
   private readonly atom: AtomFeedWriter;
   private readonly root: string;
@@ -32,7 +37,7 @@ export class EspiCustomerFeedWriter {
     out: Writable,
     options: FeedWriterOptions,
   ) {
-    this.root = `${options.baseUrl.replace(/\/+$/, '')}/RetailCustomer/${uuidV5(`retail-customer|${options.feedKey}`)}`;
+    this.root = customerFeedRoot(options.baseUrl, options.feedKey);
     this.atom = new AtomFeedWriter(out, {
       id: `urn:uuid:${uuidV5(`customer-feed|${options.feedKey}`)}`,
       title: options.title ?? 'Green Button Customer Feed',

@@ -20,7 +20,8 @@ export { EspiUsageFeedWriter, EspiWriteError, writeCollectedUsageFeed } from './
 export type { FeedWriterOptions, IntervalBlockRecord, MeterReadingRecord, MeterReadingRef, UsagePointRecord, UsagePointRef, UsageSummaryRecord } from './usage-writer';
 export { localTimeParametersFor } from './ltp-encode';
 export { uuidV5 } from './uuid';
-export { EspiCustomerFeedWriter, writeCollectedCustomerFeed } from './customer-writer';
+export { normalizeHref } from './hrefs';
+export { customerFeedRoot, EspiCustomerFeedWriter, writeCollectedCustomerFeed } from './customer-writer';
 export type { CustomerEntityRecord } from './customer-writer';
 export { customerAccountContent, customerContent, meterContent, serviceLocationContent } from './customer-content';
 export { importGreenButtonCsv, readGreenButtonCsv } from './csv-reader';

@@ -19,6 +19,7 @@ import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
+import { DEMO_PAGE_PATH, demoPageRoutes } from './demo-page';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
 import { createGraphQLMiddleware, graphqlBodyErrors } from './graphql';
@@ -102,6 +103,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', graphqlJson, documentGuard(budgets.limits), middleware, graphqlBodyErrors);
+  if (options.config.demoPage) app.use(DEMO_PAGE_PATH, demoPageRoutes({ ...options, budgets }));
   app.post('/cim', cimEndpoint({ ...options, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
   app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));

@@ -11,7 +11,7 @@ import type { CostBuckets } from './query-limits';
 const FLAT_REQUEST_COST = 5;
 
 /** Takes `cost` from the principal's budget; the seconds to wait when it is short, else undefined. */
-export function charge(budgets: CostBuckets, principal: Principal, clientAddress: string | undefined, cost: number): number | undefined {
+export function charge(budgets: CostBuckets, principal: Principal | undefined, clientAddress: string | undefined, cost: number): number | undefined {
   const key = budgetKeyOf(principal, clientAddress ?? 'unknown');
   // A read larger than the whole budget takes all of it rather than never being served.
   const points = Math.min(Math.max(cost, FLAT_REQUEST_COST), budgets.limits.budgetPoints);

@@ -42,6 +42,14 @@ async function withClient<T>(url: string, run: (client: Client) => Promise<T>): 
   }
 }
 
+/** Whether the ODS at `url` holds data the demo generator made (and nothing else): its customers are fictitious. */
+export async function isGeneratedDemoOds(url: string): Promise<boolean> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ demo: boolean }>(`SELECT to_regclass('ods.demo_seed') IS NOT NULL AS demo`);
+    return rows[0].demo;
+  });
+}
+
 /** (Re)generates the demo ODS at `url`; with `ifMissing`, only when it was never seeded (undefined then). */
 export async function seedDemo(url: string, options: Partial<SeedOptions>): Promise<SeedResult | undefined> {
   return withClient(url, async (client) => {

@@ -4,7 +4,9 @@ import type { ClientBase } from 'pg';
 import {
   customerAccountContent,
   customerContent,
+  customerFeedRoot,
   EspiCustomerFeedWriter,
+  normalizeHref,
   EspiUsageFeedWriter,
   meterContent,
   serviceLocationContent,
@@ -33,6 +35,8 @@ import {
 export const ODS_BASE_URL = 'https://ods.usage-portal.invalid/espi/1_1/resource';
 // One feed key for every file: the writers derive the subscription and retail-customer hrefs from it.
 const FEED_KEY = 'ods';
+/** Loaded customers keep their href's path as external id: the extract's customers are the ones under this one. */
+export const ODS_CUSTOMER_PATH = `${normalizeHref(customerFeedRoot(ODS_BASE_URL, FEED_KEY))}/Customer/`;
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_USAGE_POINTS_PER_FILE = 100;
 

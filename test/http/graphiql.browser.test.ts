@@ -8,14 +8,11 @@ import { Role } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
-import { artifactsDir, chromiumAvailable, CHROMIUM, launchChromium } from '../support/browser';
+import { artifactsDir, launchChromium, skippedWithoutChromium } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('GraphiQL in headless Chromium', { timeout: 180_000 }, () => {
-  if (!chromiumAvailable()) {
-    it('is skipped: no Chromium', (t) => t.skip(`${CHROMIUM} not found (Debian package chromium); CI installs it`));
-    return;
-  }
+  if (skippedWithoutChromium()) return;
   let db: TestDatabase;
   let system: RunningSystem;
   let config: Config;
