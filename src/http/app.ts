@@ -5,8 +5,9 @@ import type { DataSource } from 'typeorm';
 import { Role } from '../auth/roles';
 import type { TokenVerifier } from '../auth/tokens';
 import type { Config } from '../config';
-import type { Queues } from '../jobs/queues';
+import { bullQueueAccess } from '../jobs/queue-access';
 import type { Logger } from '../logger';
+import type { Queues } from '../queue/queues';
 import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
 import { registerCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
@@ -68,6 +69,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
   if (answerCache) registerCacheMetrics(options.metrics, 'answer', 'GraphQL answer', answerCache);
   // One budget per principal, charged by every entry point that reads data or serves pages.
+  // The composition root of the services' queue access: they see the QueueAccess, never the job processors.
+  const queueAccess = bullQueueAccess(options.queues);
   const { budget } = options.config;
   const budgets = new CostBuckets({ ...DEFAULT_QUERY_LIMITS, budgetPoints: budget.points, budgetRefillPerSecond: budget.refillPerSecond });
   const { middleware, apollo } = await createGraphQLMiddleware({
@@ -77,7 +80,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     usageCache,
     answerCache,
     plugins: [graphqlMetrics(options.metrics)],
-    jobs: { queues: options.queues, config: options.config },
+    jobs: { queueAccess, config: options.config },
   });
   // One parser for GraphQL bodies, wherever they are read: the lane's requests and the others decode alike.
   const graphqlJson = express.json({ limit: '1mb' });
@@ -104,7 +107,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
   app.use('/graphql', graphqlJson, documentGuard(budgets.limits), middleware, graphqlBodyErrors);
   if (options.config.demoPage) app.use(DEMO_PAGE_PATH, demoPageRoutes({ ...options, budgets }));
-  app.post('/cim', cimEndpoint({ ...options, budgets }));
+  app.post('/cim', cimEndpoint({ ...options, queueAccess, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
   app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));
   app.use((req, res) => sendJsonError(req, res, 404, 'NOT_FOUND', 'not found'));

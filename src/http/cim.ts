@@ -7,7 +7,7 @@ import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { CimMessageError, failureMessage, readCimMessage, replyFailed, writeCimMessage, type CimEnvelope, type CimReply, type OutgoingMessage } from '../cim';
 import type { Config } from '../config';
 import { enqueueCimReply } from '../jobs/cim-reply.job';
-import type { Queues } from '../jobs/queues';
+import type { QueueAccess } from '../queue/queue-access';
 import { AccessScope } from '../services/access/access-scope';
 import { registerPush, waitForJob } from '../services/cim/inbound';
 import { answerGet, getCost, GetRefusal, type GetOptions } from '../services/cim/meter-readings-get';
@@ -45,7 +45,7 @@ const PUSH_COST = 100;
 export interface CimEndpointOptions {
   verifier: TokenVerifier;
   dataSource: DataSource;
-  queues: Queues;
+  queueAccess: QueueAccess;
   config: Config;
   /** The per-principal budgets GraphQL charges too. */
   budgets: CostBuckets;
@@ -108,7 +108,8 @@ async function principalOf(req: Request, verifier: TokenVerifier): Promise<Princ
 }
 
 export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
-  const { verifier, dataSource, queues, config, budgets } = options;
+  const { verifier, dataSource, queueAccess, config, budgets } = options;
+  const { queues } = queueAccess;
   const spoolDir = cimSpoolDir(config.inboxDir);
   return async (req, res) => {
     const binding = bindingOf(req);
@@ -167,7 +168,7 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
         return await answer(res, dataSource, envelope, getOptions);
       }
       if (!spooled) throw new Error('a push from a role that may push has its body spooled');
-      const registered = await registerPush(dataSource, queues.imports, {
+      const registered = await registerPush(dataSource, queueAccess, {
         body: spooled,
         envelope,
         sender: envelope.header?.source ?? principal.subject,

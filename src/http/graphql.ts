@@ -9,7 +9,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import type { GraphQLContext } from '../schema/context';
 import type { Config } from '../config';
-import type { Queues } from '../jobs/queues';
+import type { QueueAccess } from '../queue/queue-access';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
 import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
@@ -113,7 +113,7 @@ export async function createGraphQLMiddleware(options: {
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   dataSource: DataSource;
   /** What admin mutations need to start imports and extracts. */
-  jobs: { queues: Queues; config: Config };
+  jobs: { queueAccess: QueueAccess; config: Config };
   /** The per-principal budgets, shared with every other entry point (app.ts). */
   budgets: CostBuckets;
   /** Shared by every request of the process; none: usage series are computed on every request. */

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config';
 import { enqueueImport } from '../jobs/import-queue';
-import type { Queues } from '../jobs/queues';
+import type { Queues } from '../queue/queues';
 import { heldDir } from '../services/import/files';
 import { checkUploadName, receiveIntoInbox, tooLarge, UploadError } from '../services/import/upload';
 import { sendJsonError } from './json-error';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RequestHandler } from 'express';
 import { Role } from '../auth/roles';
-import type { Queues } from '../jobs/queues';
+import type { Queues } from '../queue/queues';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 

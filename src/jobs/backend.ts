@@ -3,6 +3,7 @@ import IORedis, { type Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { Config } from '../config';
 import { describeConnectionError } from '../db/connection-errors';
+import { BULLMQ_PG_SCHEMA } from '../queue/queues';
 import { StartupError } from '../startup-error';
 import { redisRequirementProblems } from './redis-requirements';
 
@@ -26,8 +27,6 @@ export interface QueueBackend {
   onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
-
-export const BULLMQ_PG_SCHEMA = 'bullmq';
 
 function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
   const bound = withBackend(createPostgresBackend);

@@ -1,23 +1,14 @@
 import type { Job } from 'bullmq';
-import { Role, type Principal } from '../auth/roles';
+import { Role } from '../auth/roles';
 import { writeCimMessage, type CimEnvelope, type OutgoingMessage } from '../cim';
 import { AccessScope } from '../services/access/access-scope';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import { answerGet, GetRefusal } from '../services/cim/meter-readings-get';
 import { refusalReply, responseTo } from '../services/cim/replies';
 import { postMessage } from '../services/cim/reply-post';
-import type { Queues } from './queues';
+import { CIM_REPLY, type CimReplyJobData } from '../queue/job-data';
+import type { Queues } from '../queue/queues';
 import type { JobHandler } from './workers';
-
-export const CIM_REPLY = 'cim-reply';
-
-/**
- * An asynchronous reply (Header AsyncReplyFlag true) to post to the request's ReplyAddress: a ready message (the
- * outcome of a push), or the pages of a get, answered from the database when the job runs.
- */
-export type CimReplyJobData =
-  | { kind: 'message'; address: string; message: OutgoingMessage }
-  | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
 
 export function enqueueCimReply(queues: Queues, data: CimReplyJobData) {
   return queues['cim-replies'].add(CIM_REPLY, data);

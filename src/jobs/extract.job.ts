@@ -1,12 +1,8 @@
 import { odsUrlFor } from '../ods/database';
+import type { ExtractJobData } from '../queue/job-data';
 import { DirectoryDelivery } from '../ods/delivery';
 import { extractAndLoad } from '../services/extract/extract-and-load';
 import type { JobHandler } from './workers';
-
-export interface ExtractJobData {
-  /** ISO date-time: re-extract reads received since then. */
-  since?: string;
-}
 
 /**
  * The scheduled (or requested) ODS extract-and-load. Faults are thrown as they are (an ODS or portal connection lost,

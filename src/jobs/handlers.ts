@@ -1,10 +1,9 @@
-import { CIM_REPLY, cimReplyJob } from './cim-reply.job';
+import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
 import { importJob } from './import.job';
-import { IMPORT_FILE } from './import-queue';
 import { inboxScanJob } from './inbox-scan.job';
 import { partitionMaintenanceJob } from './partition-maintenance.job';
-import { INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from './schedules';
 import type { JobHandlers } from './workers';
 
 export const jobHandlers: JobHandlers = {

@@ -4,7 +4,7 @@ import { responseTo, loadReply } from '../services/cim/replies';
 import { importFile } from '../services/import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../services/import/files';
 import { enqueueCimReply } from './cim-reply.job';
-import type { ImportJobData } from './import-queue';
+import type { ImportJobData } from '../queue/job-data';
 import { removeSupersededFailures } from './superseded-failures';
 import type { ImportResult } from '../services/import/types';
 import type { JobDeps } from './workers';

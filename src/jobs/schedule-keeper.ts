@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { QueueBackend } from './backend';
-import type { Queues } from './queues';
+import type { Queues } from '../queue/queues';
 import { missingSchedulers, schedulerName, upsertScheduler } from './schedules';
 
 /**

@@ -2,11 +2,8 @@ import { ErrorCode, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
-import type { QueueName, Queues } from './queues';
-
-export const PARTITION_MAINTENANCE = 'partition-maintenance';
-export const INBOX_SCAN = 'inbox-scan';
-export const ODS_EXTRACT = 'ods-extract';
+import { INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import type { QueueName, Queues } from '../queue/queues';
 
 /** One Job Scheduler as this configuration wants it. */
 export interface ExpectedScheduler {

@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from '../logger';
-import { importDeduplicationId } from './import-queue';
+import { importDeduplicationId } from '../queue/job-data';
 
 const PAGE = 200;
 

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PortalMetrics } from '../metrics/portal-metrics';
 import type { QueueBackend } from './backend';
-import { QUEUE_METRICS_MINUTES, type QueueName, type Queues } from './queues';
+import { QUEUE_METRICS_MINUTES, type QueueName, type Queues } from '../queue/queues';
 
 export interface JobDeps {
   dataSource: DataSource;

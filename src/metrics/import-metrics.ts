@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { Queues } from '../jobs/queues';
+import type { Queues } from '../queue/queues';
 import { ODS_SOURCE } from '../services/extract/watermark';
 
 // Read from the database and the queue at scrape time, not counted in the process that loads: with `api` and `worker`

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { countJobs, type Queues } from '../jobs/queues';
+import { countJobs, type Queues } from '../queue/queues';
 import { expectedSchedulers, missingSchedulers } from '../jobs/schedules';
 import type { CacheStats } from '../services/byte-lru';
 

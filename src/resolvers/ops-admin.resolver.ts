@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { QueueName } from '../jobs/queues';
+import type { QueueName } from '../queue/queues';
 import type { JobOutcome } from '../services/ops/queue-control';
 import type { GraphQLContext } from '../schema/context';
 import { ImportJobCancelInput, ImportJobRetryInput, JobSchedulerRunInput } from '../schema/job-control.input';

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/roles';
 import type { Config } from '../config';
-import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
+import type { QueueAccess } from '../queue/queue-access';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
@@ -24,7 +24,7 @@ export class RequestServices {
     private readonly db: DataSource,
     private readonly principal: Principal | undefined,
     /** Only for the ops API and the admin mutations; read-only users of the services (reports, tests) have no queues. */
-    private readonly jobs?: { queues: Queues; config: Config; logger: Logger; requestId?: string },
+    private readonly jobs?: { queueAccess: QueueAccess; config: Config; logger: Logger; requestId?: string },
     /** The process-wide cache of computed usage series, if any. */
     private readonly usageCache?: UsageCache,
   ) {}
@@ -54,7 +54,7 @@ export class RequestServices {
 
   private get withJobs() {
     if (!this.jobs) throw new Error('these request services were created without job access');
-    return { dataSource: this.db, ...this.jobs };
+    return { dataSource: this.db, queues: this.jobs.queueAccess.queues, ...this.jobs };
   }
 
   get imports(): ImportAdmin {

@@ -12,7 +12,7 @@ import { Role } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { startEmbeddedPostgres, type PostgresServer } from '../../src/db/embedded-postgres';
-import { INBOX_SCAN, PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
+import { INBOX_SCAN, PARTITION_MAINTENANCE } from '../../src/queue/job-data';
 import { createLogger } from '../../src/logger';
 import { feedXml } from '../import/feed';
 import { waitFor } from '../import/support';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { generateEspiFeed } from '../../bench/espi-parse-generate';
 import { createQueueBackend } from '../../src/jobs/backend';
-import { IMPORT_FILE } from '../../src/jobs/import-queue';
+import { IMPORT_FILE } from '../../src/queue/job-data';
 import { closeQueues, openQueues } from '../../src/jobs/queues';
 import { waitFor } from '../import/support';
 import { startCli, type CliProcess } from '../support/cli-process';

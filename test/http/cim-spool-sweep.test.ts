@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { IMPORT_FILE } from '../../src/jobs/import-queue';
+import { IMPORT_FILE } from '../../src/queue/job-data';
 import { cimSpoolDir, SPOOL_ORPHAN_AGE_MS, sweepOrphanedSpool } from '../../src/services/cim/spool';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 import { startTestSystem, type TestSystem } from '../support/system';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
-import { INBOX_SCAN } from '../../src/jobs/schedules';
+import { INBOX_SCAN } from '../../src/queue/job-data';
 import { waitFor } from '../import/support';
 import { fixturesDir } from '../support/paths';
 import { rawRequest } from '../support/raw-request';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Role } from '../../src/auth/roles';
-import { PARTITION_MAINTENANCE } from '../../src/jobs/schedules';
+import { PARTITION_MAINTENANCE } from '../../src/queue/job-data';
 import { createLogger } from '../../src/logger';
 import { advanceWatermark } from '../../src/services/extract/watermark';
 import { importFile } from '../../src/services/import/import-file';

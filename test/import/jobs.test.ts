@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { loadConfig } from '../../src/config';
 import { enqueueImport } from '../../src/jobs/import-queue';
-import { INBOX_SCAN } from '../../src/jobs/schedules';
+import { INBOX_SCAN } from '../../src/queue/job-data';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
-import { INBOX_SCAN, PARTITION_MAINTENANCE, registerSchedules } from '../../src/jobs/schedules';
+import { registerSchedules } from '../../src/jobs/schedules';
+import { INBOX_SCAN, PARTITION_MAINTENANCE } from '../../src/queue/job-data';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 

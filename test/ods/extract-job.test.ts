@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
-import { ODS_EXTRACT } from '../../src/jobs/schedules';
+import { ODS_EXTRACT } from '../../src/queue/job-data';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { seedDemoOds } from '../../src/ods/generator';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { MAX_CIM_BODY, MAX_UNPRIVILEGED_BODY } from '../../src/http/cim';
-import { countJobs } from '../../src/jobs/queues';
+import { countJobs } from '../../src/queue/queues';
 import { cimFixtures } from '../cim/support';
 import { getRequest } from '../http/cim-support';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { SESSION_COOKIE } from '../../src/http/admin-auth';
-import { countJobs } from '../../src/jobs/queues';
+import { countJobs } from '../../src/queue/queues';
 import { rawRequest, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { assertAnswered, sandbox } from './sandbox';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
-import { countJobs } from '../../src/jobs/queues';
+import { countJobs } from '../../src/queue/queues';
 import { rawRequest, repeated, type RawAnswer } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { assertAnswered, cutOffMidBody, sandbox } from './sandbox';

@@ -4,10 +4,8 @@ import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { Role, type Principal } from '../../auth/roles';
 import type { Config } from '../../config';
-import { enqueueImport } from '../../jobs/import-queue';
-import type { Queues } from '../../jobs/queues';
-import { ODS_EXTRACT } from '../../jobs/schedules';
 import type { Logger } from '../../logger';
+import type { QueueAccess } from '../../queue/queue-access';
 import { AuthenticationRequiredError } from '../errors';
 import { heldDir, releaseHeld } from '../import/files';
 import { importFile } from '../import/import-file';
@@ -32,7 +30,7 @@ export interface ImportStartOutcome {
  */
 export class ImportAdmin {
   constructor(
-    private readonly deps: { dataSource: DataSource; queues: Queues; config: Config; logger: Logger; requestId?: string },
+    private readonly deps: { dataSource: DataSource; queueAccess: QueueAccess; config: Config; logger: Logger; requestId?: string },
     private readonly principal: Principal | undefined,
   ) {}
 
@@ -69,7 +67,7 @@ export class ImportAdmin {
     this.assertAdmin();
     const file = await this.inboxFile(input.path);
     if (typeof file !== 'string') return { userErrors: [file] };
-    const { dataSource, queues, config, logger } = this.deps;
+    const { dataSource, queueAccess, config, logger } = this.deps;
     if (input.dryRun) {
       // Nothing is written, so the caller gets the answer now instead of a job to poll.
       const report = await importFile(dataSource, { path: file, source: 'file', dryRun: true, force: input.force, fallbackZone: config.defaultTimeZone, logger });
@@ -77,7 +75,7 @@ export class ImportAdmin {
     }
     const path = await this.released(file);
     if (typeof path !== 'string') return { userErrors: [path] };
-    const job = await enqueueImport(queues.imports, { path, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
+    const job = await queueAccess.enqueueImport({ path, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
     logger.info({ jobId: job.id, file: input.path }, 'import queued');
     return { jobId: job.id, userErrors: [] };
   }
@@ -87,7 +85,7 @@ export class ImportAdmin {
     if (input.since && Number.isNaN(input.since.getTime())) {
       return { userErrors: [{ code: 'INVALID_DATE', field: ['input', 'since'], message: 'since is not a valid date-time' }] };
     }
-    const job = await this.deps.queues['ods-extract'].add(ODS_EXTRACT, input.since ? { since: input.since.toISOString() } : {});
+    const job = await this.deps.queueAccess.enqueueExtract(input.since ? { since: input.since.toISOString() } : {});
     return { jobId: job.id, userErrors: [] };
   }
 }

@@ -1,7 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { CimEnvelope } from '../../cim';
-import { enqueueImport, type ImportJobData } from '../../jobs/import-queue';
+import type { ImportJobData } from '../../queue/job-data';
+import type { QueueAccess } from '../../queue/queue-access';
 import type { SpooledBody } from './spool';
 
 export interface PushRegistration {
@@ -19,14 +20,14 @@ export interface PushRegistration {
  */
 export async function registerPush(
   db: DataSource,
-  queue: Queue,
+  queueAccess: QueueAccess,
   args: { body: SpooledBody; envelope: CimEnvelope; sender: string; replyAddress?: string },
 ): Promise<PushRegistration | undefined> {
   const { envelope, body } = args;
   const data: ImportJobData = { path: body.path, source: 'cim', cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress } };
   const messageId = envelope.header?.messageId;
   const enqueue = async () => {
-    const job = (await enqueueImport(queue, data, body.checksum)) as Job<ImportJobData>;
+    const job = await queueAccess.enqueueImport(data, body.checksum);
     // Deduplicated onto a job already waiting for the same bytes, the body is not taken: that job has its own copy.
     if (job.data.path === body.path) body.adopt();
     return job;
@@ -40,7 +41,7 @@ export async function registerPush(
     )) as { id: string }[];
     if (!inserted.length) {
       const [first] = (await tx.query(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId])) as { job_id: string | null }[];
-      const job = first?.job_id ? ((await queue.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
+      const job = first?.job_id ? ((await queueAccess.queues.imports.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
       return job ? { job, duplicate: true } : undefined;
     }
     const job = await enqueue();

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Job, Queue } from 'bullmq';
-import { JOB_STATES } from '../../jobs/queues';
+import { JOB_STATES } from '../../queue/queues';
 import { asJobType } from '../ops/queue-state';
 
 /** Where /cim pushes wait for their load: inside the inbox (the load job may run in another process), hidden from its scan. */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ImportSource, ImportStatus } from '../../entities';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName } from '../../queue/queues';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import type { ImportBatchRecord } from './records';
 

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { Role, type Principal } from '../../auth/roles';
-import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, type Queues } from '../../jobs/queues';
+import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, type Queues } from '../../queue/queues';
 import type { Logger } from '../../logger';
 import { AuthenticationRequiredError, BadUserInputError } from '../errors';
 import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';

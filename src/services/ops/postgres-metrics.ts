@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { BULLMQ_PG_SCHEMA } from '../../jobs/backend';
+import { BULLMQ_PG_SCHEMA } from '../../queue/queues';
 import type { MetricsAnchor } from './queue-state';
 
 /**

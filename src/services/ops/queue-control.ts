@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { ImportJobData } from '../../jobs/import-queue';
+import type { ImportJobData } from '../../queue/job-data';
 import type { UserError } from '../admin/import-admin.service';
 import { restoreRejected } from '../import/files';
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Job, JobType, Queue } from 'bullmq';
-import { countJobs, type JobStateName, type QueueName } from '../../jobs/queues';
+import { countJobs, type JobStateName, type QueueName } from '../../queue/queues';
 import type { JobCountsRecord, JobProgressRecord, JobRecord, SchedulerRecord, ThroughputRecord } from './records';
 import { failureRate, finishedWithin, minuteOf, type MinuteSeries } from './throughput';
 

@@ -1,5 +1,5 @@
 import type { ImportSource, ImportStatus } from '../../entities';
-import type { JobStateName, QueueName } from '../../jobs/queues';
+import type { JobStateName, QueueName } from '../../queue/queues';
 import type { ImportResult } from '../import/types';
 
 // What the ops service hands to the GraphQL layer: plain records, free of BullMQ objects and of customer data.

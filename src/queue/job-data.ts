@@ -1,0 +1,44 @@
+import type { Principal } from '../auth/roles';
+import type { CimEnvelope, OutgoingMessage } from '../cim';
+import type { ImportSource } from '../entities';
+
+// The names of the jobs, one per handler (src/jobs/handlers.ts), and the data each carries.
+export const IMPORT_FILE = 'import-file';
+export const INBOX_SCAN = 'inbox-scan';
+export const ODS_EXTRACT = 'ods-extract';
+export const PARTITION_MAINTENANCE = 'partition-maintenance';
+export const CIM_REPLY = 'cim-reply';
+
+export interface ImportJobData {
+  path: string;
+  source: ImportSource;
+  force?: boolean;
+  fallbackZone?: string;
+  /** The file sits in the inbox: move it to loaded/ or rejected/ once decided. */
+  inbox?: boolean;
+  /** Where a rejected inbox file went, so that a retry can put it back once fixed there. */
+  rejectedTo?: string;
+  /** The API request that asked for the load, so the logs lead from the request to the job and its batch. */
+  requestId?: string;
+  /**
+   * A message received on /cim, spooled to `path`: the file is deleted once the load is decided, and the outcome is
+   * posted to `replyAddress` when the sender asked for an asynchronous reply.
+   */
+  cim?: { request: Pick<CimEnvelope, 'header' | 'soap'>; replyAddress?: string };
+}
+
+/** Shared by every job for the same bytes: see enqueueImport, and superseded-failures.ts. */
+export const importDeduplicationId = (checksum: string) => `import:${checksum}`;
+
+export interface ExtractJobData {
+  /** ISO date-time: re-extract reads received since then. */
+  since?: string;
+}
+
+/**
+ * An asynchronous reply (Header AsyncReplyFlag true) to post to the request's ReplyAddress: a ready message (the
+ * outcome of a push), or the pages of a get, answered from the database when the job runs.
+ */
+export type CimReplyJobData =
+  | { kind: 'message'; address: string; message: OutgoingMessage }
+  | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
