@@ -11,21 +11,32 @@ import { startEmbeddedPostgres, type PostgresServer } from '../src/db/embedded-p
 export interface Timed {
   seconds: number;
   maxRssMb: number;
+  /** user + system CPU of the process and the children it waited for. */
+  cpuSeconds: number;
   stdout: string;
+  stderr: string;
+}
+
+/** GNU time's report, appended to the command's stderr. */
+export const TIME_FORMAT = 'maxrss=%M cpu=%U+%S';
+
+export function timeReport(stderr: string): { maxRssMb: number; cpuSeconds: number } {
+  const rss = /maxrss=(\d+)/.exec(stderr);
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
+  return { maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
 }
 
 /** Runs a command under GNU time for its peak RSS; fails loudly rather than report a figure for a failed run. */
 export function timed(command: string, argv: string[], env: Record<string, string>): Timed {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', command, ...argv], {
+  const r = spawnSync('/usr/bin/time', ['-f', TIME_FORMAT, command, ...argv], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 64 << 20,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
-  const rss = /maxrss=(\d+)/.exec(r.stderr);
-  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+  return { seconds, ...timeReport(r.stderr), stdout: r.stdout, stderr: r.stderr };
 }
 
 export async function createDatabase(serverUrl: string, name: string): Promise<string> {
