@@ -33,6 +33,9 @@ const FLOOR_SELECT = `SELECT c.usage_point_id, r.channel_id, r.start, r.value, r
 interface Extracted extends Timed {
   /** ms per stage, summed over the files; `ods` is from the process's start to the outbox written (start-up included). */
   stages: Record<string, number>;
+  /** Every key of the files' `timings`, summed over the files (ms). */
+  phases: Record<string, number>;
+  files: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -79,7 +82,9 @@ async function extract(serverUrl: string, work: string, odsUrl: string, stage: s
     copy: sum('upsert'),
     rollups: sum('rollups'),
   };
-  return { ...r, stages, stdout: String(await count(url, 'SELECT count(*) AS n FROM interval_reading')) };
+  const phases: Record<string, number> = {};
+  for (const key of new Set(files.flatMap((f) => Object.keys(f.timings)))) phases[key] = sum(key);
+  return { ...r, stages, phases, files: files.length, stdout: String(await count(url, 'SELECT count(*) AS n FROM interval_reading')) };
 }
 
 async function shared(serverUrl: string, work: string, odsUrl: string, backend: 'postgres' | 'redis', redisUrl?: string): Promise<SharedRun & { stored: number }> {
@@ -155,6 +160,7 @@ function report(readings: number, runs: Run[]): string {
   else lines.push('(c) two workers, Redis backend: skipped (no redis-server)');
   lines.push(
     `(b) stages, wall ms: ${stageMs((r) => r.b)} (ods = start-up + ODS read + XML write; parse = parse + link; copy = the import's upsert)`,
+    `(b) ${runs[0].b.files} files; their timings summed, ms: ${Object.keys(runs[0].b.phases).map((key) => `${key} ${median(runs.map((r) => r.b.phases[key]))}`).join(', ')}`,
     `(b) CPU-s per million readings by stage (the process's user+sys split by the stages' wall time; PostgreSQL's own CPU not included): ${stageCpu((r) => r.b)}`,
   );
   if (runs[0].base) lines.push(`baseline (b) CPU-s per million readings by stage: ${stageCpu((r) => r.base!)}`);
