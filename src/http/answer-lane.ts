@@ -10,7 +10,8 @@ import type { PortalMetrics } from '../metrics/portal-metrics';
 import { visibleUsagePointVersions } from '../services/customers/usage-point-versions';
 import { AccessScope } from '../services/access/access-scope';
 import { answerKey, isCurrent, type Answer, type AnswerCache } from './answer-cache';
-import { authenticate, budgetKeyOf } from './graphql';
+import { budgetKeyOf } from './budgets';
+import { authenticate } from './graphql';
 import type { CostBuckets } from './query-limits';
 import { beginRequest } from './request-context';
 

@@ -1,11 +1,15 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Principal } from '../auth/roles';
-import { budgetKeyOf } from './graphql';
 import { sendJsonError } from './json-error';
 import type { CostBuckets } from './query-limits';
 
 // One budget per principal, the GraphQL one: every entry point that reads data charges it, so a caller refused on
 // GraphQL cannot go on through ESPI REST, downloads or /cim, and the other way round.
+
+/** Budgets are per principal (all tokens of one subject share one), or per client address without a token. */
+export function budgetKeyOf(principal: Principal | undefined, clientAddress: string): string {
+  return principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`;
+}
 
 /** What a request to /metrics or an admin page costs, and any request at least: next to nothing, but not free. */
 const FLAT_REQUEST_COST = 5;

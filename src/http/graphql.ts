@@ -13,9 +13,9 @@ import type { QueueAccess } from '../queue/queue-access';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
 import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
+import { budgetKeyOf } from './budgets';
 import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
-import type { Principal } from '../auth/roles';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
 const CLIENT_ERROR_CODES = new Set([
@@ -98,11 +98,6 @@ export async function authenticate(req: IncomingMessage, verifier: TokenVerifier
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
   return verifier.verify(match[1]);
-}
-
-/** Budgets are per principal (all tokens of one subject share one), or per client address without a token. */
-export function budgetKeyOf(principal: Principal | undefined, clientAddress: string): string {
-  return principal ? `${principal.role}:${principal.subject}:${principal.customerId ?? ''}` : `address:${clientAddress}`;
 }
 
 export async function createGraphQLMiddleware(options: {

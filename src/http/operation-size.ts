@@ -10,6 +10,15 @@ export interface OperationSize {
   selections: number;
 }
 
+/** The document's fragment definitions by name: what every walk over the operation looks spreads up in. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
 const NOTHING: OperationSize = { depth: 0, aliases: 0, selections: 0 };
 
 /**
@@ -19,10 +28,7 @@ const NOTHING: OperationSize = { depth: 0, aliases: 0, selections: 0 };
  * comparison with a limit needs.
  */
 export function operationSize(document: DocumentNode, operation: OperationDefinitionNode): OperationSize {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const measured = new Map<string, OperationSize>();
   const ofFragment = (name: string): OperationSize => {
     const known = measured.get(name);
@@ -54,10 +60,7 @@ export function operationSize(document: DocumentNode, operation: OperationDefini
  * of validation; this count, taken right after parsing, costs one walk with each fragment collected once.
  */
 export function mostRepeatedResponseName(document: DocumentNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const collected = new Map<string, Map<string, number>>();
   let most = 0;
   const add = (into: Map<string, number>, name: string, count: number) => {

@@ -5,7 +5,6 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -13,6 +12,7 @@ import {
 } from 'graphql';
 import { maxPageSizeOf } from '../schema/complexity';
 import { checkPageSize } from '../services/pagination';
+import { fragmentsOf } from './operation-size';
 
 /**
  * Refuses the operation when any field's `first` is not a page size that field serves (BAD_USER_INPUT, HTTP 400),
@@ -21,10 +21,7 @@ import { checkPageSize } from '../services/pagination';
  * Each fragment is visited once: its type condition fixes the fields it names.
  */
 export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): void {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const visited = new Set<string>();
   const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | null | undefined): void => {
     if (!set || !(isObjectType(parent) || isInterfaceType(parent))) return;

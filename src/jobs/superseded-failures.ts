@@ -1,8 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from '../logger';
 import { importDeduplicationId } from '../queue/job-data';
-
-const PAGE = 200;
+import { jobsIn } from '../queue/queues';
 
 /**
  * Once a file's bytes are loaded, the failed import jobs for the same bytes are no longer a problem: a job killed
@@ -13,10 +12,8 @@ const PAGE = 200;
 export async function removeSupersededFailures(queue: Queue, loaded: Job, checksum: string, logger: Logger): Promise<void> {
   const deduplicationId = importDeduplicationId(checksum);
   const superseded: Job[] = [];
-  for (let start = 0; ; start += PAGE) {
-    const page = await queue.getFailed(start, start + PAGE - 1);
-    superseded.push(...page.filter((failed) => failed.deduplicationId === deduplicationId && failed.id !== loaded.id));
-    if (page.length < PAGE) break;
+  for await (const failed of jobsIn(queue, ['failed'])) {
+    if (failed.deduplicationId === deduplicationId && failed.id !== loaded.id) superseded.push(failed);
   }
   for (const failed of superseded) await failed.remove();
   if (superseded.length > 0) {

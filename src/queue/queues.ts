@@ -1,4 +1,4 @@
-import type { JobType, Queue } from 'bullmq';
+import type { Job, JobType, Queue } from 'bullmq';
 
 /** One queue per concern, so ops can pause imports without stopping partition maintenance, and scale them apart. */
 export const QUEUE_NAMES = ['imports', 'ods-extract', 'maintenance', 'cim-replies'] as const;
@@ -22,3 +22,12 @@ export const QUEUE_METRICS_MINUTES = 24 * 60;
 
 /** The PostgreSQL schema of the BullMQ tables when the queues run on PostgreSQL. */
 export const BULLMQ_PG_SCHEMA = 'bullmq';
+
+/** Every job of `queue` in `states`, read a page at a time (a failed list can hold thousands). */
+export async function* jobsIn<T = unknown>(queue: Queue, states: JobType[], pageSize = 500): AsyncGenerator<Job<T>> {
+  for (let start = 0; ; start += pageSize) {
+    const page = (await queue.getJobs(states, start, start + pageSize - 1)).filter(Boolean) as Job<T>[];
+    yield* page;
+    if (page.length < pageSize) return;
+  }
+}

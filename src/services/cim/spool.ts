@@ -3,8 +3,8 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Job, Queue } from 'bullmq';
-import { JOB_STATES } from '../../queue/queues';
+import type { Queue } from 'bullmq';
+import { JOB_STATES, jobsIn } from '../../queue/queues';
 import { asJobType } from '../ops/queue-state';
 
 /** Where /cim pushes wait for their load: inside the inbox (the load job may run in another process), hidden from its scan. */
@@ -79,15 +79,11 @@ export const SPOOL_ORPHAN_AGE_MS = 60 * 60 * 1000;
 
 // Every state in which a job may still read its file: waiting or running, and failed (a retry loads it again).
 const HOLDING_STATES = JOB_STATES.filter((state) => state !== 'completed').map(asJobType);
-const PAGE = 1000;
 
 async function pathsOfJobs(queue: Queue): Promise<Set<string>> {
   const paths = new Set<string>();
-  for (let start = 0; ; start += PAGE) {
-    const jobs = (await queue.getJobs(HOLDING_STATES, start, start + PAGE - 1)).filter(Boolean) as Job<{ path?: string }>[];
-    for (const job of jobs) if (job.data?.path) paths.add(job.data.path);
-    if (jobs.length < PAGE) return paths;
-  }
+  for await (const job of jobsIn<{ path?: string }>(queue, HOLDING_STATES)) if (job.data?.path) paths.add(job.data.path);
+  return paths;
 }
 
 /**
