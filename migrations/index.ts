@@ -6,6 +6,7 @@ import { CimMessage1764900000000 } from './1764900000000-CimMessage';
 import { IntervalBlockDigest1765000000000 } from './1765000000000-IntervalBlockDigest';
 import { IntervalBlockDigestWithoutForeignKey1765200000000 } from './1765200000000-IntervalBlockDigestWithoutForeignKey';
 import { ExtractRuns1765300000000 } from './1765300000000-ExtractRuns';
+import { ExtractShards1765400000000 } from './1765400000000-ExtractShards';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -16,4 +17,5 @@ export const migrations = [
   IntervalBlockDigest1765000000000,
   IntervalBlockDigestWithoutForeignKey1765200000000,
   ExtractRuns1765300000000,
+  ExtractShards1765400000000,
 ];

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { durationSeconds } from './duration';
 import { parseKillAt } from './fault-points';
+import { MAX_SHARDS } from './ods/extract-plan';
 
 // Thrown for any invalid environment variable; the CLI prints its message as one line and exits non-zero.
 export class ConfigError extends Error {
@@ -47,6 +48,8 @@ export interface Config {
   /** Where asynchronous CIM replies may be posted: a ReplyAddress must sit under one of these (none: refused). */
   cimReplyUrls: URL[];
   extractCron: string;
+  /** Shards (child jobs) per extract run; undefined: one per SHARD_READINGS readings of the run. */
+  extractShards?: number;
   inboxScanCron: string;
   partitionCron: string;
   /** Months of interval_reading partitions kept ready ahead of the current month. */
@@ -210,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     cimReplyUrls: urlList(env, 'CIM_REPLY_URLS', ['http:', 'https:']),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
+    extractShards: nonEmpty(env, 'EXTRACT_SHARDS') === undefined || nonEmpty(env, 'EXTRACT_SHARDS') === 'auto' ? undefined : integer(env, 'EXTRACT_SHARDS', 1, 1, MAX_SHARDS),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),
     partitionMonthsAhead: integer(env, 'PARTITION_MONTHS_AHEAD', 3, 1, 60),

@@ -59,7 +59,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
 
     let workers: RunningWorkers | undefined;
     if (role !== 'api') {
-      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues }, metrics);
+      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues, backend }, metrics);
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config, logger);

@@ -15,4 +15,26 @@ export class ExtractDelivery {
 
   @Column({ type: 'text', name: 'file_name' })
   fileName: string;
+
+  // What the file holds, for the run's manifest; null for files of runs before shards.
+  @Column({ type: 'integer', nullable: true })
+  shard: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  kind: 'usage' | 'customer' | null;
+
+  @Column({ type: 'bigint', default: 0 })
+  bytes: string;
+
+  @Column({ type: 'integer', name: 'usage_points', default: 0 })
+  usagePoints: number;
+
+  @Column({ type: 'integer', name: 'meter_readings', default: 0 })
+  meterReadings: number;
+
+  @Column({ type: 'integer', default: 0 })
+  readings: number;
+
+  @Column({ type: 'integer', default: 0 })
+  customers: number;
 }

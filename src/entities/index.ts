@@ -3,6 +3,7 @@ import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
 import { ExtractDelivery } from './extract-delivery.entity';
 import { ExtractRun } from './extract-run.entity';
+import { ExtractShard } from './extract-shard.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
 import { IntervalBlockDigest } from './interval-block-digest.entity';
@@ -24,6 +25,7 @@ export {
   CustomerAccount,
   ExtractDelivery,
   ExtractRun,
+  ExtractShard,
   ExtractWatermark,
   ImportBatch,
   IntervalBlockDigest,
@@ -41,6 +43,7 @@ export {
 };
 export type { ImportSource, ImportStatus } from './import-batch.entity';
 export type { ExtractRunStatus } from './extract-run.entity';
+export type { ExtractShardStatus } from './extract-shard.entity';
 export { ESTIMATED_QUALITY_CODES, ESTIMATED_QUALITY_MASK, qualityMask } from './interval-reading.entity';
 
 export const entities = [
@@ -61,6 +64,7 @@ export const entities = [
   UsageSummaryLineItem,
   ExtractWatermark,
   ExtractRun,
+  ExtractShard,
   ExtractDelivery,
   CimMessage,
 ];

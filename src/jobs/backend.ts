@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, withBackend } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, withBackend } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { Config } from '../config';
@@ -16,6 +16,7 @@ export interface QueueBackend {
   Queue: typeof Queue;
   Worker: typeof Worker;
   QueueEvents: typeof QueueEvents;
+  FlowProducer: typeof FlowProducer;
   /** Passed as `connection` to every Queue, Worker and QueueEvents. */
   connection: unknown;
   /** Creates BullMQ's own schema on PostgreSQL; checks that Redis answers. */
@@ -37,6 +38,7 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
     Queue: bound.Queue as unknown as typeof Queue,
     Worker: bound.Worker as unknown as typeof Worker,
     QueueEvents: bound.QueueEvents as unknown as typeof QueueEvents,
+    FlowProducer: bound.FlowProducer as unknown as typeof FlowProducer,
     connection,
     async prepare() {
       // runMigrations wants a dedicated client (it holds an advisory lock for the duration).
@@ -82,6 +84,7 @@ function redisBackend(redisUrl: string, prefix: string): QueueBackend {
     Queue,
     Worker,
     QueueEvents,
+    FlowProducer,
     get connection() {
       return connection();
     },

@@ -1,28 +1,30 @@
 import { odsUrlFor } from '../ods/database';
-import type { ExtractJobData } from '../queue/job-data';
-import { DirectoryDelivery } from '../ods/delivery';
-import { extractAndLoad } from '../services/extract/extract-and-load';
+import { extractRunJobId, type ExtractJobData } from '../queue/job-data';
+import { claimRun } from '../services/extract/claim';
+import { addRunFlow, jobAlive } from './extract-flow';
 import type { JobHandler } from './workers';
 
 /**
- * The scheduled (or requested) ODS extract-and-load. Faults are thrown as they are (an ODS or portal connection lost,
- * the demo ODS still being seeded): BullMQ retries with exponential backoff, and as the watermark only advances after
- * the loads committed, a retry re-extracts the same range.
+ * The scheduled (or requested) ODS extract-and-load: plans a run, or takes up an unfinished one whose owner is gone,
+ * and adds it as a flow whose shards any worker takes. Done once the flow is added; the run's parent job
+ * (extract-run.job.ts) finishes the run. Faults (the ODS unreachable, the demo ODS still being seeded) are thrown:
+ * BullMQ retries with backoff, and nothing is recorded before the plan is complete.
  */
-export const extractJob: JobHandler = async (job, { dataSource, config, logger }) => {
+export const extractJob: JobHandler = async (job, { dataSource, config, logger, queues, backend }) => {
   const odsUrl = odsUrlFor(config, (dataSource.options as { url: string }).url);
   if (!odsUrl) return { skipped: 'no ODS: ODS_DATABASE_URL is unset and DATABASE_URL names an external server' };
   const { since } = job.data as ExtractJobData;
-  const result = await extractAndLoad(dataSource, {
+  const queue = queues['ods-extract'];
+  const claim = await claimRun(dataSource, {
     odsUrl,
-    outboxDir: config.outboxDir,
-    delivery: new DirectoryDelivery(config.inboxDir),
     since: since ? new Date(since) : undefined,
-    jobId: job.id,
+    shards: config.extractShards,
     logger,
-    onProgress: (p) => void job.updateProgress({ phase: p.phase, files: p.files, filesTotal: p.filesTotal, readings: p.readings, readingsTotal: p.readingsTotal }).catch(() => undefined),
+    ownerId: extractRunJobId,
+    ownerAlive: (id) => jobAlive(queue, id),
   });
-  // The per-file details stay in import_batch; the job keeps the totals.
-  const total = (key: 'readings' | 'inserted' | 'updated' | 'unchanged') => result.files.reduce((n, f) => n + f[key], 0);
-  return { manifest: result.manifest, watermark: result.watermark, files: result.files.length, readings: total('readings'), inserted: total('inserted'), updated: total('updated'), unchanged: total('unchanged') };
+  if (claim.kind === 'nothing-changed') return { watermark: { from: claim.watermark, to: claim.watermark }, shards: 0 };
+  if (claim.kind === 'busy') return { skipped: `extract run ${claim.run.id} is in progress`, run: claim.run.id, runJob: claim.run.jobId };
+  await addRunFlow(backend, claim.run, claim.shards);
+  return { run: claim.run.id, runJob: claim.run.jobId, round: claim.run.round, shards: claim.shards.length, resumed: claim.resumed };
 };

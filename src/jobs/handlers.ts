@@ -1,6 +1,8 @@
-import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE } from '../queue/job-data';
 import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
+import { extractRunJob } from './extract-run.job';
+import { extractShardJob } from './extract-shard.job';
 import { importJob } from './import.job';
 import { inboxScanJob } from './inbox-scan.job';
 import { partitionMaintenanceJob } from './partition-maintenance.job';
@@ -8,7 +10,7 @@ import type { JobHandlers } from './workers';
 
 export const jobHandlers: JobHandlers = {
   imports: { [IMPORT_FILE]: importJob, [INBOX_SCAN]: inboxScanJob },
-  'ods-extract': { [ODS_EXTRACT]: extractJob },
+  'ods-extract': { [ODS_EXTRACT]: extractJob, [ODS_EXTRACT_RUN]: extractRunJob, [ODS_EXTRACT_SHARD]: extractShardJob },
   maintenance: { [PARTITION_MAINTENANCE]: partitionMaintenanceJob },
   'cim-replies': { [CIM_REPLY]: cimReplyJob },
 };

@@ -46,7 +46,7 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
   }
   const movedTo = inbox ? await moveToLoaded(path) : undefined;
   // The load has committed: tidying the failed list must not fail (and so retry) it.
-  if (deps.queues) await removeSupersededFailures(deps.queues.imports, job, result.checksum, logger).catch((error) => logger.warn({ err: error }, 'superseded failed jobs not removed'));
+  await removeSupersededFailures(deps.queues.imports, job, result.checksum, logger).catch((error) => logger.warn({ err: error }, 'superseded failed jobs not removed'));
   return { ...result, movedTo };
 };
 
@@ -54,7 +54,6 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
 async function settleCimMessage(data: ImportJobData, result: ImportResult, { queues }: JobDeps): Promise<void> {
   const { request, replyAddress } = data.cim as NonNullable<ImportJobData['cim']>;
   if (replyAddress) {
-    if (!queues) throw new Error('the import job needs the queues to post an asynchronous CIM reply');
     await enqueueCimReply(queues, { kind: 'message', address: replyAddress, message: responseTo(request, loadReply(result)) });
   }
   await rm(data.path, { force: true });

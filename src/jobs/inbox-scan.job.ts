@@ -10,7 +10,6 @@ export const INBOX_SETTLE_MS = 5_000;
 
 /** Enqueues one import per complete file in the inbox; the import job moves each file out once it is decided. */
 export const inboxScanJob: JobHandler = async (_job, { config, queues, logger }) => {
-  if (!queues) throw new Error('the inbox scan needs the queues');
   await mkdir(config.inboxDir, { recursive: true });
   const enqueued: string[] = [];
   const settling: string[] = [];

@@ -10,11 +10,13 @@ export interface JobDeps {
   dataSource: DataSource;
   config: Config;
   logger: Logger;
-  /** For jobs that enqueue others (the inbox scan enqueues one import per file). */
-  queues?: Queues;
+  /** For jobs that enqueue others (the inbox scan enqueues one import per file, the extract its run's flow). */
+  queues: Queues;
+  backend: QueueBackend;
 }
 
-export type JobHandler = (job: Job, deps: JobDeps) => Promise<unknown>;
+/** `token` is the worker's lock on the job: a flow's parent needs it to wait for children it adds. */
+export type JobHandler = (job: Job, deps: JobDeps, token?: string) => Promise<unknown>;
 export type JobHandlers = Partial<Record<QueueName, Record<string, JobHandler>>>;
 
 export interface RunningWorkers {
@@ -46,12 +48,12 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
   for (const [queue, byName] of Object.entries(handlers) as [QueueName, Record<string, JobHandler>][]) {
     const worker = new backend.Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const handler = byName[job.name];
         if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
         const { requestId } = (job.data ?? {}) as { requestId?: string };
         const logger = deps.logger.child({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...(requestId ? { requestId } : {}) });
-        return handler(job, { ...deps, logger });
+        return handler(job, { ...deps, logger }, token);
       },
       // metrics: BullMQ's per-minute completed/failed counts, which the ops API reads as throughput and failure rate.
       {

@@ -58,15 +58,22 @@ const changed = (alias: string) => `(${alias}.change_seq > $1::bigint AND ${alia
 const readChanged = `(CASE WHEN $3::timestamptz IS NULL THEN ${changed('r')} ELSE r.received_at >= $3 AND r.change_seq <= $2::bigint END)`;
 const params = (range: ChangeRange) => [range.after, range.upTo, range.since ?? null];
 
-/** Channels with changed reads, plus channels that changed themselves. */
-export async function changedChannels(client: ClientBase, range: ChangeRange): Promise<ChannelRow[]> {
-  const { rows } = await client.query<ChannelRow>(
-    `SELECT c.* FROM ods.channel c
-      WHERE c.channel_id IN (SELECT DISTINCT r.channel_id FROM ods.interval_read r WHERE ${readChanged})
-         OR ($3::timestamptz IS NULL AND ${changed('c')})
+/** Channels with changed reads (with how many: the plan balances its shards by them), plus channels that changed themselves. */
+export async function changedChannels(client: ClientBase, range: ChangeRange): Promise<(ChannelRow & { readings: number })[]> {
+  const { rows } = await client.query<ChannelRow & { readings: number }>(
+    `SELECT c.*, coalesce(n.readings, 0)::int AS readings
+       FROM ods.channel c
+       LEFT JOIN (SELECT r.channel_id, count(*) AS readings FROM ods.interval_read r WHERE ${readChanged} GROUP BY r.channel_id) n USING (channel_id)
+      WHERE n.channel_id IS NOT NULL OR ($3::timestamptz IS NULL AND ${changed('c')})
       ORDER BY c.usage_point_id, c.channel_id`,
     params(range),
   );
+  return rows;
+}
+
+/** A shard's channels, as its plan listed them. */
+export async function channelsByIds(client: ClientBase, channelIds: string[]): Promise<ChannelRow[]> {
+  const { rows } = await client.query<ChannelRow>(`SELECT c.* FROM ods.channel c WHERE c.channel_id = ANY($1::bigint[]) ORDER BY c.usage_point_id, c.channel_id`, [channelIds]);
   return rows;
 }
 
@@ -78,6 +85,18 @@ export async function usagePointsInScope(client: ClientBase, range: ChangeRange,
       WHERE u.usage_point_id = ANY($4::bigint[]) OR ($3::timestamptz IS NULL AND (${changed('u')} OR ${changed('l')}))
       ORDER BY u.usage_point_id`,
     [...params(range), channelUsagePoints],
+  );
+  return rows;
+}
+
+/** A shard's usage points, in its order: by customer, so each customer is complete as early as it can be. */
+export async function usagePointsByIds(client: ClientBase, usagePointIds: string[]): Promise<UsagePointRow[]> {
+  const { rows } = await client.query<UsagePointRow>(
+    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone
+       FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
+      WHERE u.usage_point_id = ANY($1::bigint[])
+      ORDER BY a.customer_id, u.usage_point_id`,
+    [usagePointIds],
   );
   return rows;
 }
@@ -101,9 +120,9 @@ export async function customersInScope(client: ClientBase, range: ChangeRange, u
 }
 
 /**
- * Streams the changed reads of some channels, ordered by usage point, channel and start, with the local day of the
- * usage point's zone (the IntervalBlock boundary), through a server-side cursor: memory stays one page whatever the
- * range. Runs inside the caller's transaction.
+ * Streams the changed reads of some channels, channel by channel in the order given, each by start, with the local
+ * day of the usage point's zone (the IntervalBlock boundary), through a server-side cursor: memory stays one page
+ * whatever the range. Runs inside the caller's transaction.
  */
 export async function* changedReads(client: ClientBase, range: ChangeRange, channels: ChannelRow[], zones: Map<string, string>, pageSize = 20_000): AsyncGenerator<ReadRow[]> {
   const cursor = `ods_reads_${Date.now()}`;
@@ -111,10 +130,10 @@ export async function* changedReads(client: ClientBase, range: ChangeRange, chan
     `DECLARE ${cursor} NO SCROLL CURSOR FOR
      SELECT ch.usage_point_id::text, r.channel_id::text, extract(epoch FROM r.start)::int AS start,
             (r.start AT TIME ZONE ch.zone)::date::text AS local_day, r.value::text, r.cost::text, r.quality
-       FROM unnest($4::bigint[], $5::bigint[], $6::text[]) ch(channel_id, usage_point_id, zone)
+       FROM unnest($4::bigint[], $5::bigint[], $6::text[]) WITH ORDINALITY ch(channel_id, usage_point_id, zone, ord)
        JOIN ods.interval_read r USING (channel_id)
       WHERE ${readChanged}
-      ORDER BY ch.usage_point_id, r.channel_id, r.start`,
+      ORDER BY ch.ord, r.start`,
     [...params(range), channels.map((c) => c.channel_id), channels.map((c) => c.usage_point_id), channels.map((c) => zones.get(c.usage_point_id))],
   );
   try {

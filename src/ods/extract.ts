@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientBase } from 'pg';
 import {
@@ -15,15 +15,13 @@ import {
   type UsagePointRef,
 } from '../espi';
 import { faultPoint } from '../fault-points';
-import type { Logger } from '../logger';
 import { AtomicFile } from './atomic-file';
+import type { ShardPlan } from './extract-plan';
 import {
-  changedChannels,
   changedReads,
+  channelsByIds,
   customerEntities,
-  customersInScope,
-  highestChange,
-  usagePointsInScope,
+  usagePointsByIds,
   type ChangeRange,
   type ChannelRow,
   type CustomerEntitiesRow,
@@ -39,6 +37,9 @@ const FEED_KEY = 'ods';
 export const ODS_CUSTOMER_PATH = `${normalizeHref(customerFeedRoot(ODS_BASE_URL, FEED_KEY))}/Customer/`;
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_USAGE_POINTS_PER_FILE = 100;
+// Small enough that the first customers are in within seconds and loading keeps pace with writing; large enough that
+// a file's fixed cost (its transaction, batch row and rollup refresh) stays small beside its readings.
+export const DEFAULT_MAX_READINGS_PER_FILE = 250_000;
 
 const SERVICE_KIND = { electricity: 0, gas: 1, water: 2 } as const;
 
@@ -53,26 +54,33 @@ export interface ExtractedFile {
   customers: number;
 }
 
+/** A run's record in the outbox, written when the run is loaded: every file of every shard, in load order per shard. */
 export interface ExtractManifest {
   id: string;
   createdAt: string;
   /** change_seq range: (from, to]. */
   watermark: { from: string; to: string };
   since: string | null;
-  /** In load order: usage feeds first, then customer feeds (a service location links usage points already loaded). */
-  files: ExtractedFile[];
+  shards: number;
+  files: (ExtractedFile & { shard: number })[];
   totals: { files: number; bytes: number; usagePoints: number; meterReadings: number; readings: number; customers: number };
 }
 
-export interface ExtractOptions {
+export interface ShardExtractOptions {
   outboxDir: string;
-  /** The portal's watermark: reads with a higher change_seq are extracted. */
-  after: string;
-  since?: Date;
+  /** The run: its id names the files, its creation time dates their feeds (a retried shard writes the same bytes). */
+  runId: string;
+  createdAt: Date;
+  range: ChangeRange;
+  shard: Pick<ShardPlan, 'index' | 'customerIds' | 'usagePointIds' | 'channelIds'>;
   maxFileBytes?: number;
   maxUsagePointsPerFile?: number;
-  logger: Logger;
-  onProgress?: (progress: { readings: number; files: number }) => void;
+  maxReadingsPerFile?: number;
+  /**
+   * Called with each file once committed, in load order: a usage feed, then the feeds of the customers it completed.
+   * The shard waits for it before writing on, so it sets how far writing may run ahead of loading.
+   */
+  onFile: (file: ExtractedFile) => Promise<void>;
 }
 
 /** The key the usage feed writer names a usage point by; the customer feed's service locations refer to it. */
@@ -82,56 +90,47 @@ export function usagePointHref(id: string): string {
   return `${ODS_BASE_URL}/Subscription/${uuidV5(`subscription|${FEED_KEY}`)}/UsagePoint/${uuidV5(`usage-point|${usagePointKey(id)}`)}`;
 }
 
+/** The outbox names of one shard's files start with this: a retry removes what a dead attempt left. */
+export const shardFilePrefix = (runId: string, shard: number) => `${runId}-s${String(shard).padStart(4, '0')}-`;
+
 /**
- * Step 1.1: writes what changed in the ODS since the watermark as ESPI usage feeds (split by usage point, bounded in
- * size) and per-customer customer feeds into the outbox, each atomically, then the manifest. Reads one consistent
- * snapshot (REPEATABLE READ), so the watermark range it reports is exactly what the files hold. Returns undefined
- * when nothing changed: no files, no manifest.
+ * Step 1.1 for one shard of a run: writes the shard's usage points as ESPI usage feeds (bounded in usage points,
+ * readings and bytes; a usage point is never split) and each customer's customer feed as soon as the usage feeds of
+ * all its usage points are written, each file atomically, handing each to `onFile`. Reads one consistent snapshot of
+ * the ODS (REPEATABLE READ) limited to the run's change_seq range, so a read changed after the plan was made waits
+ * for the next run, which takes its latest version.
  */
-export async function extractToOutbox(ods: ClientBase, options: ExtractOptions): Promise<ExtractManifest | undefined> {
+export async function extractShard(ods: ClientBase, options: ShardExtractOptions): Promise<ExtractedFile[]> {
   await mkdir(options.outboxDir, { recursive: true });
   await ods.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const files = new FileSeries(options);
   try {
-    const range: ChangeRange = { after: options.after, upTo: await highestChange(ods), since: options.since };
-    const channels = await changedChannels(ods, range);
-    const usagePoints = await usagePointsInScope(ods, range, [...new Set(channels.map((c) => c.usage_point_id))]);
-    const customers = await customersInScope(ods, range, [...new Set(usagePoints.map((u) => u.customer_id))]);
-    if (usagePoints.length === 0 && customers.length === 0) {
-      await ods.query('COMMIT');
-      return undefined;
-    }
-    const createdAt = new Date();
-    const id = `ods-${createdAt.toISOString().replace(/[-:.]/g, '')}-${range.after}-${range.upTo}`;
-    const files = new FileSeries(options, id, createdAt);
-    let manifest: ExtractManifest;
-    try {
-      await writeUsageFeeds(ods, range, usagePoints, channels, files);
-      await writeCustomerFeeds(ods, customers, files);
-      manifest = manifestOf(id, createdAt, range, options.since, files.done);
-      const manifestFile = await AtomicFile.create(join(options.outboxDir, `${id}.manifest.json`));
-      manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
-      await manifestFile.commit();
-    } catch (error) {
-      // A full disk shows up in the writer as "the destination was closed": the file's own error says why.
-      const cause = files.failure ?? error;
-      await files.discard();
-      throw cause;
-    }
+    const usagePoints = await usagePointsByIds(ods, options.shard.usagePointIds);
+    const channels = await channelsByIds(ods, options.shard.channelIds);
+    const customers = new CustomerCompletion(ods, options.shard.customerIds, usagePoints, files);
+    // Customers with no usage point in scope (only their own rows changed) link usage points loaded by earlier runs.
+    await customers.writeCompleted();
+    await writeUsageFeeds(ods, options.range, usagePoints, channels, files, customers);
     await ods.query('COMMIT');
-    options.logger.info({ manifest: id, ...manifest.totals, watermark: manifest.watermark }, 'ODS extract written to the outbox');
-    return manifest;
+    return files.done;
   } catch (error) {
     await ods.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    // A full disk shows up in the writer as "the destination was closed": the file's own error says why.
+    const cause = files.failure ?? error;
+    await files.discard();
+    throw cause;
   }
 }
 
-function manifestOf(id: string, createdAt: Date, range: ChangeRange, since: Date | undefined, files: ExtractedFile[]): ExtractManifest {
+const sum = (files: ExtractedFile[], key: 'bytes' | 'usagePoints' | 'meterReadings' | 'readings' | 'customers') => files.reduce((n, f) => n + f[key], 0);
+
+export function manifestOf(plan: { id: string; createdAt: Date; range: ChangeRange; shards: number }, files: ExtractManifest['files']): ExtractManifest {
   return {
-    id,
-    createdAt: createdAt.toISOString(),
-    watermark: { from: range.after, to: range.upTo },
-    since: since?.toISOString() ?? null,
+    id: plan.id,
+    createdAt: plan.createdAt.toISOString(),
+    watermark: { from: plan.range.after, to: plan.range.upTo },
+    since: plan.range.since?.toISOString() ?? null,
+    shards: plan.shards,
     files,
     totals: {
       files: files.length,
@@ -144,35 +143,46 @@ function manifestOf(id: string, createdAt: Date, range: ChangeRange, since: Date
   };
 }
 
-const sum = (files: ExtractedFile[], key: 'bytes' | 'usagePoints' | 'meterReadings' | 'readings' | 'customers') => files.reduce((n, f) => n + f[key], 0);
+/** Writes the run's manifest into the outbox, atomically: the record of what the run delivered. */
+export async function writeManifest(outboxDir: string, manifest: ExtractManifest): Promise<string> {
+  await mkdir(outboxDir, { recursive: true });
+  const file = await AtomicFile.create(join(outboxDir, `${manifest.id}.manifest.json`));
+  file.write(`${JSON.stringify(manifest, null, 2)}\n`);
+  return (await file.commit()).path;
+}
 
-/** The outbox files of one extract: numbered, one open at a time, each committed atomically when full. */
+/** The outbox files of one shard: numbered, one open at a time, each committed atomically when full. */
 class FileSeries {
   readonly done: ExtractedFile[] = [];
   private current?: { file: AtomicFile; stats: ExtractedFile };
   private sequence = 0;
 
-  constructor(
-    private readonly options: ExtractOptions,
-    private readonly id: string,
-    private readonly createdAt: Date,
-  ) {}
+  constructor(private readonly options: ShardExtractOptions) {}
 
   get generatedAt(): number {
-    return Math.floor(this.createdAt.getTime() / 1000);
+    return Math.floor(this.options.createdAt.getTime() / 1000);
   }
 
-  async open(kind: ExtractedFile['kind']): Promise<{ file: AtomicFile; stats: ExtractedFile }> {
-    const name = `${this.id}-${kind}-${String(++this.sequence).padStart(4, '0')}.xml`;
+  get stats(): ExtractedFile {
+    return (this.current as { stats: ExtractedFile }).stats;
+  }
+
+  async open(kind: ExtractedFile['kind']): Promise<AtomicFile> {
+    const name = `${shardFilePrefix(this.options.runId, this.options.shard.index)}${String(++this.sequence).padStart(5, '0')}-${kind}.xml`;
     const file = await AtomicFile.create(join(this.options.outboxDir, name));
     this.current = { file, stats: { name, kind, bytes: 0, sha256: '', usagePoints: 0, meterReadings: 0, readings: 0, customers: 0 } };
-    return this.current;
+    return file;
   }
 
-  /** A new usage feed is due: the current one holds enough usage points or bytes (a usage point is never split). */
+  /** A new usage feed is due: the current one holds enough usage points, readings or bytes. */
   full(): boolean {
-    const max = this.options.maxUsagePointsPerFile ?? DEFAULT_MAX_USAGE_POINTS_PER_FILE;
-    return !this.current || this.current.stats.usagePoints >= max || this.current.file.size >= (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    if (!this.current) return true;
+    const { stats, file } = this.current;
+    return (
+      stats.usagePoints >= (this.options.maxUsagePointsPerFile ?? DEFAULT_MAX_USAGE_POINTS_PER_FILE) ||
+      stats.readings >= (this.options.maxReadingsPerFile ?? DEFAULT_MAX_READINGS_PER_FILE) ||
+      file.size >= (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)
+    );
   }
 
   async commit(): Promise<void> {
@@ -180,20 +190,58 @@ class FileSeries {
     const { file, stats } = this.current;
     this.current = undefined;
     const committed = await file.commit();
-    this.done.push({ ...stats, bytes: committed.bytes, sha256: committed.sha256 });
+    const done = { ...stats, bytes: committed.bytes, sha256: committed.sha256 };
+    this.done.push(done);
     faultPoint('extract:after-file-written');
-    this.options.onProgress?.({ readings: sum(this.done, 'readings'), files: this.done.length });
+    await this.options.onFile(done);
   }
 
   get failure(): Error | undefined {
     return this.current?.file.failure;
   }
 
-  /** The extract failed: its files will never be delivered, complete or not. */
+  /** The extract failed: the file being written is never delivered. Those handed on are the caller's. */
   async discard(): Promise<void> {
     await this.current?.file.discard();
     this.current = undefined;
-    await Promise.all(this.done.map((f) => rm(join(this.options.outboxDir, f.name), { force: true })));
+  }
+}
+
+/**
+ * Which customers have every usage point of the shard written: their customer feed may follow, since the loader
+ * loads files in the order they are handed on.
+ */
+class CustomerCompletion {
+  private readonly remaining = new Map<string, number>();
+  private readonly pending: string[] = [];
+  private readonly customerOf: Map<string, string>;
+
+  constructor(
+    private readonly ods: ClientBase,
+    customerIds: string[],
+    usagePoints: UsagePointRow[],
+    private readonly files: FileSeries,
+  ) {
+    for (const id of customerIds) this.remaining.set(id, 0);
+    for (const u of usagePoints) this.remaining.set(u.customer_id, (this.remaining.get(u.customer_id) ?? 0) + 1);
+    this.customerOf = new Map(usagePoints.map((u) => [u.usage_point_id, u.customer_id]));
+    for (const [id, n] of this.remaining) if (n === 0) this.pending.push(id);
+  }
+
+  /** The usage points' feed is committed. */
+  written(usagePointIds: string[]): void {
+    for (const id of usagePointIds) {
+      const customer = this.customerOf.get(id) as string;
+      const left = (this.remaining.get(customer) as number) - 1;
+      this.remaining.set(customer, left);
+      if (left === 0) this.pending.push(customer);
+    }
+  }
+
+  async writeCompleted(): Promise<void> {
+    while (this.pending.length) {
+      for (const customer of await customerEntities(this.ods, this.pending.splice(0, 500))) await writeCustomerFeed(customer, this.files);
+    }
   }
 }
 
@@ -210,12 +258,18 @@ function readingTypeOf(c: ChannelRow) {
   };
 }
 
-/** IntervalBlocks hold one local day of one channel: the usual ESPI grouping, and bounded in size. */
-async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints: UsagePointRow[], channels: ChannelRow[], files: FileSeries): Promise<void> {
+/**
+ * IntervalBlocks hold one local day of one channel: the usual ESPI grouping, and bounded in size. Usage points are
+ * written in the shard's order; after each usage feed, the customers it completed.
+ */
+async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints: UsagePointRow[], channels: ChannelRow[], files: FileSeries, customers: CustomerCompletion): Promise<void> {
   const zones = new Map(usagePoints.map((u) => [u.usage_point_id, u.time_zone]));
+  const position = new Map(usagePoints.map((u, i) => [u.usage_point_id, i]));
   const channelById = new Map(channels.map((c) => [c.channel_id, c]));
+  // Channels in the usage points' order: the reads arrive usage point by usage point.
+  const ordered = [...channels].sort((x, y) => (position.get(x.usage_point_id) as number) - (position.get(y.usage_point_id) as number));
   let writer: EspiUsageFeedWriter | undefined;
-  let stats: ExtractedFile | undefined;
+  let inFile: string[] = [];
   let upRef: UsagePointRef | undefined;
   let mrRef: MeterReadingRef | undefined;
   let block: ReadRow[] = [];
@@ -233,31 +287,37 @@ async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints:
     }));
     const first = block[0].start;
     await writer?.intervalBlock(mrRef, { interval: { start: first, duration: block[block.length - 1].start + duration - first }, readings });
-    (stats as ExtractedFile).readings += readings.length;
+    files.stats.readings += readings.length;
     block = [];
+  };
+  const commitFile = async () => {
+    if (!writer) return;
+    await writer.end();
+    await files.commit();
+    customers.written(inFile);
+    await customers.writeCompleted();
+    writer = undefined;
+    inFile = [];
   };
   const startUsagePoint = async (up: UsagePointRow) => {
     await flushBlock();
     mrRef = undefined;
-    if (files.full()) {
-      await writer?.end();
-      await files.commit();
-      const opened = await files.open('usage');
-      stats = opened.stats;
-      writer = new EspiUsageFeedWriter(opened.file, { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS usage extract', generatedAt: files.generatedAt });
+    if (!writer || files.full()) {
+      await commitFile();
+      writer = new EspiUsageFeedWriter(await files.open('usage'), { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS usage extract', generatedAt: files.generatedAt });
     }
-    upRef = await (writer as EspiUsageFeedWriter).usagePoint({ key: usagePointKey(up.usage_point_id), title: up.name, serviceKind: SERVICE_KIND[up.kind], zone: { name: up.time_zone } });
-    (stats as ExtractedFile).usagePoints++;
+    upRef = await writer.usagePoint({ key: usagePointKey(up.usage_point_id), title: up.name, serviceKind: SERVICE_KIND[up.kind], zone: { name: up.time_zone } });
+    files.stats.usagePoints++;
+    inFile.push(up.usage_point_id);
   };
-  // Usage points in scope without changed reads (a renamed one) are written on their own, in id order.
+  // Usage points in scope without changed reads (a renamed one) are written in their place in the order.
   const writeUpTo = async (usagePointId: string | undefined) => {
-    while (next < usagePoints.length && (usagePointId === undefined || BigInt(usagePoints[next].usage_point_id) <= BigInt(usagePointId))) {
-      await startUsagePoint(usagePoints[next++]);
-    }
+    const until = usagePointId === undefined ? usagePoints.length - 1 : (position.get(usagePointId) as number);
+    while (next <= until) await startUsagePoint(usagePoints[next++]);
   };
 
   let current: { up?: string; channel?: string; day?: string } = {};
-  for await (const page of changedReads(ods, range, channels, zones)) {
+  for await (const page of changedReads(ods, range, ordered, zones)) {
     for (const r of page) {
       if (r.usage_point_id !== current.up) {
         await writeUpTo(r.usage_point_id);
@@ -266,7 +326,7 @@ async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints:
       if (r.channel_id !== current.channel) {
         await flushBlock();
         mrRef = await (writer as EspiUsageFeedWriter).meterReading(upRef as UsagePointRef, { key: `ods|channel|${r.channel_id}`, readingType: readingTypeOf(channelById.get(r.channel_id) as ChannelRow) });
-        (stats as ExtractedFile).meterReadings++;
+        files.stats.meterReadings++;
         current.channel = r.channel_id;
         current.day = r.local_day;
       } else if (r.local_day !== current.day) {
@@ -278,30 +338,22 @@ async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints:
   }
   await writeUpTo(undefined);
   await flushBlock();
-  await writer?.end();
-  await files.commit();
+  await commitFile();
 }
 
 /**
  * One customer feed per customer: the loader attaches an account to "the file's only Customer" and a location to
  * the only account when the hrefs do not nest (the writer's are flat), so one customer per file keeps that exact.
  */
-async function writeCustomerFeeds(ods: ClientBase, customerIds: string[], files: FileSeries): Promise<void> {
-  for (let i = 0; i < customerIds.length; i += 500) {
-    for (const customer of await customerEntities(ods, customerIds.slice(i, i + 500))) await writeCustomerFeed(customer, files);
-  }
-}
-
 async function writeCustomerFeed(c: CustomerEntitiesRow, files: FileSeries): Promise<void> {
-  const { file, stats } = await files.open('customer');
-  const writer = new EspiCustomerFeedWriter(file, { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS customer extract', generatedAt: files.generatedAt });
+  const writer = new EspiCustomerFeedWriter(await files.open('customer'), { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS customer extract', generatedAt: files.generatedAt });
   await writer.entity({
     kind: 'Customer',
     key: `ods|customer|${c.customer_id}`,
     title: c.name,
     content: customerContent(c),
   });
-  stats.customers++;
+  files.stats.customers++;
   for (const a of c.accounts) {
     await writer.entity({
       kind: 'CustomerAccount',

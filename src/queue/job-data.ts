@@ -6,6 +6,8 @@ import type { ImportSource } from '../entities';
 export const IMPORT_FILE = 'import-file';
 export const INBOX_SCAN = 'inbox-scan';
 export const ODS_EXTRACT = 'ods-extract';
+export const ODS_EXTRACT_RUN = 'ods-extract-run';
+export const ODS_EXTRACT_SHARD = 'ods-extract-shard';
 export const PARTITION_MAINTENANCE = 'partition-maintenance';
 export const CIM_REPLY = 'cim-reply';
 
@@ -30,9 +32,53 @@ export interface ImportJobData {
 /** Shared by every job for the same bytes: see enqueueImport, and superseded-failures.ts. */
 export const importDeduplicationId = (checksum: string) => `import:${checksum}`;
 
+/** Starts a run (or takes up an unfinished one): plans it, then adds the run's flow. */
 export interface ExtractJobData {
   /** ISO date-time: re-extract reads received since then. */
   since?: string;
+}
+
+/** The flow's parent: finishes the run once its shards are done. */
+export interface ExtractRunJobData {
+  runId: string;
+  /** The round in which this job failed the run: retried, it takes the run up again in the next round. */
+  failedRound?: number;
+}
+
+/** A file's outcome as the CLI contract prints it (the import command's per-file object). */
+export interface FileOutcome {
+  file: string;
+  status: string;
+  usagePoints: number;
+  meterReadings: number;
+  readings: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  warnings: string[];
+  errors: string[];
+}
+
+export interface ExtractShardJobData {
+  runId: string;
+  shard: number;
+}
+
+// Ids that name the run, its round and shard: a round's jobs are found again after a restart, and a job of an older
+// round is told apart from the current one.
+export const extractRunJobId = (runId: string, round: number) => `${runId}-r${round}`;
+export const extractShardJobId = (runId: string, shard: number, round: number) => `${runId}-s${shard}-r${round}`;
+
+/** The run parent's progress: its children's, summed. */
+export interface ExtractRunProgress {
+  phase: 'extract' | 'finish';
+  run: string;
+  shards: number;
+  shardsLoaded: number;
+  shardsFailed: number;
+  files: number;
+  readings: number;
+  readingsTotal: number;
 }
 
 /**

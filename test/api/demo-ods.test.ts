@@ -6,10 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { Role } from '../../src/auth/roles';
 import { createLogger } from '../../src/logger';
-import { DirectoryDelivery } from '../../src/ods/delivery';
 import { seedDemoOds } from '../../src/ods/generator';
 import { toGlobalId } from '../../src/services/access/global-id';
-import { extractAndLoad } from '../../src/services/extract/extract-and-load';
+import { runExtract } from '../support/extract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { openApiDatabase, servicesFor, type ApiDatabase } from './support/database';
 import { checkEverySeries } from './support/series-check';
@@ -29,7 +28,7 @@ describe('usage() over the demo ODS, extracted and loaded', { timeout: 600_000 }
     await ods.end();
     const logger = createLogger('silent');
     const inbox = mkdtempSync(join(tmpdir(), 'api-ods-inbox-'));
-    await extractAndLoad(api.db, { odsUrl: odsDb.url, outboxDir: mkdtempSync(join(tmpdir(), 'api-ods-outbox-')), delivery: new DirectoryDelivery(inbox), logger });
+    await runExtract(api.db, { odsUrl: odsDb.url, outboxDir: mkdtempSync(join(tmpdir(), 'api-ods-outbox-')), inboxDir: inbox, logger });
   });
   after(async () => {
     await odsDb?.drop();

@@ -7,13 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { normalizeHref } from '../../src/espi/hrefs';
 import { ESTIMATED_QUALITY_MASK } from '../../src/entities';
-import { DirectoryDelivery } from '../../src/ods/delivery';
 import { usagePointHref } from '../../src/ods/extract';
 import { seedDemoOds } from '../../src/ods/generator';
-import { extractAndLoad, type ExtractRunResult } from '../../src/services/extract/extract-and-load';
+import type { ExtractNowResult } from '../../src/jobs/extract-now';
 import { readWatermark } from '../../src/services/extract/watermark';
 import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } from '../import/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { runExtract } from '../support/extract';
 
 // 14 customers over ten days that cross the end of daylight time (3 November 2024 in every US zone but Phoenix).
 const SEED = { customers: 14, days: 10, end: new Date('2024-11-08T00:00:00Z') };
@@ -22,7 +22,7 @@ interface Totals {
   [key: string]: { readings: number; value: string; cost: string; estimated: number };
 }
 
-const sumOf = (r: ExtractRunResult, key: 'readings' | 'inserted' | 'updated' | 'unchanged') => r.files.reduce((n, f) => n + f[key], 0);
+const sumOf = (r: ExtractNowResult, key: 'readings' | 'inserted' | 'updated' | 'unchanged') => r.files.reduce((n, f) => n + f[key], 0);
 
 describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
   let portal: PortalTestDatabase;
@@ -30,8 +30,9 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
   let ods: Client;
   const outboxDir = mkdtempSync(join(tmpdir(), 'ods-outbox-'));
   const inboxDir = mkdtempSync(join(tmpdir(), 'ods-inbox-'));
-  const run = () => extractAndLoad(portal.dataSource, { odsUrl: odsDb.url, outboxDir, delivery: new DirectoryDelivery(inboxDir), logger, maxUsagePointsPerFile: 5 });
-  let first: ExtractRunResult;
+  // Three shards, and files of a few usage points: several files per shard, customer feeds between usage feeds.
+  const run = () => runExtract(portal.dataSource, { odsUrl: odsDb.url, outboxDir, inboxDir, logger, env: { EXTRACT_SHARDS: '3' } });
+  let first: ExtractNowResult;
 
   before(async () => {
     portal = await openPortalTestDatabase('ods_portal');

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '../../src/logger';
-import { DirectoryDelivery } from '../../src/ods/delivery';
 import { seedDemoOds } from '../../src/ods/generator';
-import { extractAndLoad } from '../../src/services/extract/extract-and-load';
 import { startApiSystem, type ApiSystem } from '../api/support/api-system';
 import { createTestDatabase, type TestDatabase } from './database';
+import { runExtract } from './extract';
 
 export interface DemoSystem {
   api: ApiSystem;
@@ -34,12 +33,7 @@ export async function startDemoSystem(env: Record<string, string>, beforeExtract
   const api = await startApiSystem({ ODS_DATABASE_URL: ods.url, ...env });
   const dir = mkdtempSync(join(tmpdir(), 'demo-system-'));
   await beforeExtract?.(api.system.database.dataSource);
-  await extractAndLoad(api.system.database.dataSource, {
-    odsUrl: ods.url,
-    outboxDir: join(dir, 'outbox'),
-    delivery: new DirectoryDelivery(join(dir, 'inbox')),
-    logger: createLogger('silent'),
-  });
+  await runExtract(api.system.database.dataSource, { odsUrl: ods.url, outboxDir: join(dir, 'outbox'), inboxDir: join(dir, 'inbox'), logger: createLogger('silent') });
   return {
     api,
     base: api.system.http?.url as string,

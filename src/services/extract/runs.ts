@@ -1,29 +1,172 @@
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../../logger';
-import type { Delivery } from '../../ods/delivery';
-import type { ExtractManifest } from '../../ods/extract';
-import { checksumLockKey } from '../import/batch';
+import type { ExtractedFile, ExtractManifest } from '../../ods/extract';
+import type { ExtractPlan } from '../../ods/extract-plan';
 import { advanceWatermark, ODS_SOURCE } from './watermark';
 
-// An extract run's life in extract_run: registered with the checksum of each of its files before the first reaches
-// the inbox, 'loaded' in the transaction that advances the watermark. Runs are serialised by the extract lock, so a
-// run still 'running' when the next one holds the lock is dead (killed, or failed half-way): the next run reclaims it.
+// An extract run's life in extract_run and extract_shard: created with its plan, owned by one parent job of the
+// queue at a time; each shard loaded or failed by its child job; 'loaded' in the transaction that advances the
+// watermark once every shard is. A run whose owner is gone (killed, failed) is taken up by the next owner, which
+// re-runs only the shards not loaded.
 
-export async function registerRun(dataSource: DataSource, manifest: ExtractManifest): Promise<void> {
-  await dataSource.transaction(async (tx) => {
-    await tx.query(`INSERT INTO extract_run (id, source, seq_from, seq_to) VALUES ($1, $2, $3, $4)`, [manifest.id, ODS_SOURCE, manifest.watermark.from, manifest.watermark.to]);
-    // Bytes identical to a dead run's file (same data, written in the same second) belong to the newer run.
-    await tx.query(
-      `INSERT INTO extract_delivery (sha256, run_id, file_name) SELECT f.sha256, $1, f.name FROM unnest($2::text[], $3::text[]) AS f(sha256, name)
-       ON CONFLICT (sha256) DO UPDATE SET run_id = EXCLUDED.run_id, file_name = EXCLUDED.file_name`,
-      [manifest.id, manifest.files.map((f) => f.sha256), manifest.files.map((f) => f.name)],
-    );
+export interface RunRow {
+  id: string;
+  seqFrom: string;
+  seqTo: string;
+  since: Date | null;
+  /** The plan's time: it dates the run's feeds, so a retried shard writes the same bytes. */
+  startedAt: Date;
+  shards: number;
+  readings: string;
+  jobId: string | null;
+  round: number;
+  status: string;
+  reason: string | null;
+}
+
+export interface ShardRow {
+  runId: string;
+  shard: number;
+  customerIds: string[];
+  usagePointIds: string[];
+  channelIds: string[];
+  readings: string;
+  status: string;
+  attempts: number;
+  reason: string | null;
+}
+
+const RUN_COLUMNS = `id, seq_from::text AS "seqFrom", seq_to::text AS "seqTo", since, started_at AS "startedAt", shards, readings::text,
+  job_id AS "jobId", round, status, reason`;
+
+export async function createRun(dataSource: DataSource, plan: ExtractPlan, jobId: string): Promise<RunRow> {
+  return dataSource.transaction(async (tx) => {
+    const [run] = (await tx.query(
+      `INSERT INTO extract_run (id, source, seq_from, seq_to, since, started_at, shards, readings, job_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       RETURNING ${RUN_COLUMNS}`,
+      [plan.id, ODS_SOURCE, plan.range.after, plan.range.upTo, plan.range.since ?? null, plan.createdAt, plan.shards.length, plan.readings, jobId],
+    )) as RunRow[];
+    for (const s of plan.shards) {
+      await tx.query(
+        `INSERT INTO extract_shard (run_id, shard, customer_ids, usage_point_ids, channel_ids, readings) VALUES ($1, $2, $3::bigint[], $4::bigint[], $5::bigint[], $6)`,
+        [plan.id, s.index, s.customerIds, s.usagePointIds, s.channelIds, s.readings],
+      );
+    }
+    return run;
   });
 }
 
-/** Every file is loaded: the run is done and the watermark advances, together. */
+/** The run not yet loaded, if any: runs are serialised (see claimRun in the parent job), so there is at most one. */
+export async function unfinishedRun(dataSource: DataSource): Promise<RunRow | undefined> {
+  const rows = (await dataSource.query(`SELECT ${RUN_COLUMNS} FROM extract_run WHERE status IN ('running', 'failed') AND shards > 0 ORDER BY started_at LIMIT 1`)) as RunRow[];
+  return rows[0];
+}
+
+export async function runById(dataSource: DataSource, runId: string): Promise<RunRow | undefined> {
+  const rows = (await dataSource.query(`SELECT ${RUN_COLUMNS} FROM extract_run WHERE id = $1`, [runId])) as RunRow[];
+  return rows[0];
+}
+
+/** A new owner takes the run up for another round: its shards not loaded are to be run again. */
+export async function takeOver(dataSource: DataSource, runId: string, jobId: string, round: number): Promise<RunRow> {
+  return dataSource.transaction(async (tx) => {
+    await tx.query(`UPDATE extract_shard SET status = 'pending' WHERE run_id = $1 AND status = 'failed'`, [runId]);
+    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+    const [rows] = (await tx.query(`UPDATE extract_run SET job_id = $2, round = $3, status = 'running', reason = NULL, finished_at = NULL WHERE id = $1 RETURNING ${RUN_COLUMNS}`, [
+      runId,
+      jobId,
+      round,
+    ])) as [RunRow[], number];
+    return rows[0];
+  });
+}
+
+/**
+ * Runs written by the extract before it had shards, never finished: their files are refused from now on (the loader
+ * treats an abandoned run's file as superseded), and this run extracts their range again.
+ */
+export async function abandonRunsWithoutShards(dataSource: DataSource): Promise<void> {
+  await dataSource.query(
+    `UPDATE extract_run SET status = 'abandoned', reason = 'abandoned: the run did not finish; a later run extracts its range again', finished_at = clock_timestamp()
+      WHERE status = 'running' AND shards = 0`,
+  );
+}
+
+export async function shardsNotLoaded(dataSource: DataSource, runId: string): Promise<ShardRow[]> {
+  return (await dataSource.query(
+    `SELECT run_id AS "runId", shard, customer_ids::text[] AS "customerIds", usage_point_ids::text[] AS "usagePointIds", channel_ids::text[] AS "channelIds",
+            readings::text, status, attempts, reason
+       FROM extract_shard WHERE run_id = $1 AND status <> 'loaded' ORDER BY shard`,
+    [runId],
+  )) as ShardRow[];
+}
+
+export async function shardOf(dataSource: DataSource, runId: string, shard: number): Promise<ShardRow | undefined> {
+  return (await shardsNotLoaded(dataSource, runId)).find((s) => s.shard === shard);
+}
+
+/** A new attempt at the shard starts from nothing: what it loaded before counts again as its files pass. */
+export async function startShardAttempt(dataSource: DataSource, runId: string, shard: number): Promise<void> {
+  await dataSource.query(
+    `UPDATE extract_shard SET attempts = attempts + 1, files = 0, readings_loaded = 0, reason = NULL, started_at = clock_timestamp() WHERE run_id = $1 AND shard = $2`,
+    [runId, shard],
+  );
+}
+
+/** Known by checksum before it reaches the inbox: whoever loads it later can tell which run it comes from. */
+export async function registerDelivery(dataSource: DataSource, runId: string, shard: number, file: ExtractedFile): Promise<void> {
+  // Bytes identical to a dead run's file (same data, planned in the same second) belong to the newer run.
+  await dataSource.query(
+    `INSERT INTO extract_delivery (sha256, run_id, file_name, shard, kind, bytes, usage_points, meter_readings, readings, customers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (sha256) DO UPDATE SET run_id = EXCLUDED.run_id, file_name = EXCLUDED.file_name, shard = EXCLUDED.shard, kind = EXCLUDED.kind, bytes = EXCLUDED.bytes,
+       usage_points = EXCLUDED.usage_points, meter_readings = EXCLUDED.meter_readings, readings = EXCLUDED.readings, customers = EXCLUDED.customers`,
+    [file.sha256, runId, file.name, shard, file.kind, file.bytes, file.usagePoints, file.meterReadings, file.readings, file.customers],
+  );
+}
+
+export async function fileLoaded(dataSource: DataSource, runId: string, shard: number, readings: number): Promise<void> {
+  await dataSource.query(`UPDATE extract_shard SET files = files + 1, readings_loaded = readings_loaded + $3 WHERE run_id = $1 AND shard = $2`, [runId, shard, readings]);
+}
+
+export async function finishShard(dataSource: DataSource, runId: string, shard: number, outcome: { status: 'loaded' } | { status: 'failed'; reason: string }): Promise<void> {
+  await dataSource.query(`UPDATE extract_shard SET status = $3, reason = $4, finished_at = clock_timestamp() WHERE run_id = $1 AND shard = $2`, [
+    runId,
+    shard,
+    outcome.status,
+    outcome.status === 'failed' ? outcome.reason : null,
+  ]);
+}
+
+export interface RunProgress {
+  shards: number;
+  shardsLoaded: number;
+  shardsFailed: number;
+  files: number;
+  readings: number;
+  readingsTotal: number;
+}
+
+export async function runProgress(dataSource: DataSource, runId: string): Promise<RunProgress> {
+  const [row] = (await dataSource.query(
+    `SELECT count(*)::int AS shards, count(*) FILTER (WHERE status = 'loaded')::int AS "shardsLoaded", count(*) FILTER (WHERE status = 'failed')::int AS "shardsFailed",
+            coalesce(sum(files), 0)::int AS files, coalesce(sum(readings_loaded), 0)::float8 AS readings, coalesce(sum(readings), 0)::float8 AS "readingsTotal"
+       FROM extract_shard WHERE run_id = $1`,
+    [runId],
+  )) as RunProgress[];
+  return row;
+}
+
+/** Every file the run delivered, in shard and load order: the run's manifest. */
+export async function deliveredFiles(dataSource: DataSource, runId: string): Promise<ExtractManifest['files']> {
+  const rows = (await dataSource.query(
+    `SELECT file_name AS name, kind, bytes::float8 AS bytes, sha256, usage_points AS "usagePoints", meter_readings AS "meterReadings", readings, customers, shard
+       FROM extract_delivery WHERE run_id = $1 ORDER BY shard, file_name`,
+    [runId],
+  )) as ExtractManifest['files'];
+  return rows;
+}
+
+/** Every shard is loaded: the run is done and the watermark advances, together. */
 export async function finishRun(dataSource: DataSource, runId: string, seqTo: string): Promise<string> {
   return dataSource.transaction(async (tx) => {
     await tx.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
@@ -31,46 +174,6 @@ export async function finishRun(dataSource: DataSource, runId: string, seqTo: st
   });
 }
 
-// What the extract writes to the outbox; finished manifests stay as the record of each run.
-const OUTBOX_LEFTOVER = /^ods-.*\.(xml|xml\.part|manifest\.json\.part)$/;
-
-/**
- * Called with the extract lock held, before the run extracts: removes what dead runs left in the outbox (files never
- * delivered, `.part`s), marks the runs abandoned (the loader refuses their files from then on), removes their
- * delivered files not yet loaded from the inbox (this run re-extracts their range: the watermark did not move) and
- * marks their `running` batches failed. A load of such a file in flight (the inbox scan's) is waited for through its
- * checksum lock, so it has committed or given up before this run loads anything. Returns the ids of the runs
- * reclaimed.
- */
-export async function reclaimDeadRuns(dataSource: DataSource, outboxDir: string, delivery: Delivery, logger: Logger): Promise<string[]> {
-  const leftovers = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) => OUTBOX_LEFTOVER.test(name));
-  await Promise.all(leftovers.map((name) => rm(join(outboxDir, name), { force: true })));
-  const dead = (await dataSource.query(`SELECT id FROM extract_run WHERE status = 'running' ORDER BY started_at`)) as { id: string }[];
-  for (const { id } of dead) {
-    const reason = `abandoned: extract run ${id} did not finish; a later run extracts its range again`;
-    // First: from now on the loader refuses the run's files, so none can start loading once its file is withdrawn.
-    await dataSource.query(`UPDATE extract_run SET status = 'abandoned', reason = $2, finished_at = clock_timestamp() WHERE id = $1`, [id, reason]);
-    const deliveries = (await dataSource.query(
-      `SELECT d.sha256, d.file_name AS name, EXISTS (SELECT 1 FROM import_batch b WHERE b.checksum = d.sha256 AND b.status = 'running') AS running
-         FROM extract_delivery d WHERE d.run_id = $1`,
-      [id],
-    )) as { sha256: string; name: string; running: boolean }[];
-    const removed: string[] = [];
-    for (const d of deliveries) {
-      const present = await delivery.holds(d.name);
-      if (!present && !d.running) continue;
-      await dataSource.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(d.sha256)]);
-        await delivery.withdraw(d.name);
-        await tx.query(
-          `UPDATE import_batch SET status = 'failed', errors = errors || $2::jsonb, finished_at = clock_timestamp() WHERE checksum = $1 AND status = 'running'`,
-          [d.sha256, JSON.stringify([reason])],
-        );
-      });
-      if (present) removed.push(d.name);
-    }
-    logger.warn({ run: id, removedFromInbox: removed }, 'ODS extract: reclaimed a run that did not finish');
-  }
-  if (leftovers.length) logger.warn({ files: leftovers }, 'ODS extract: removed undelivered files of an earlier run from the outbox');
-  return dead.map((r) => r.id);
+export async function failRun(dataSource: DataSource, runId: string, reason: string): Promise<void> {
+  await dataSource.query(`UPDATE extract_run SET status = 'failed', reason = $2, finished_at = clock_timestamp() WHERE id = $1`, [runId, reason]);
 }

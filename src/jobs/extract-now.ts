@@ -1,0 +1,73 @@
+import type { Job, Queue } from 'bullmq';
+import type { PortalMetrics } from '../metrics/portal-metrics';
+import { ODS_EXTRACT, type ExtractRunProgress, type FileOutcome } from '../queue/job-data';
+import { PartialFailure } from '../partial-failure';
+import { jobHandlers } from './handlers';
+import { startWorkers, type JobDeps } from './workers';
+
+export interface ExtractNowResult {
+  run: string | null;
+  files: FileOutcome[];
+  watermark: { from: string; to: string };
+  manifest: string | null;
+  shards: number;
+}
+
+const POLL_MS = 250;
+
+/**
+ * `usage-portal extract`: one whole run, now, waiting for it. This process works the run's jobs itself (beside any
+ * running workers, which take shards too): it enqueues the extract, follows the run's parent until it is done, and
+ * goes on while the extract only took up an unfinished run or found one in progress, so the changes made until
+ * now are in when it returns.
+ */
+export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options: { since?: Date; onProgress?: (p: ExtractRunProgress) => void }): Promise<ExtractNowResult> {
+  const queue = deps.queues['ods-extract'];
+  const workers = startWorkers(deps.backend, { 'ods-extract': jobHandlers['ods-extract'] }, deps, metrics);
+  const files: FileOutcome[] = [];
+  let watermark: { from: string; to: string } | undefined;
+  try {
+    for (;;) {
+      const planner = await queue.add(ODS_EXTRACT, options.since ? { since: options.since.toISOString() } : {});
+      const planned = (await finished(queue, planner.id as string)) as { run?: string; runJob?: string; resumed?: boolean; skipped?: string; watermark?: { from: string; to: string } };
+      if (!planned.runJob) {
+        const at = planned.watermark?.to ?? watermark?.to ?? '0';
+        return { run: null, files, watermark: { from: watermark?.from ?? at, to: at }, manifest: null, shards: 0 };
+      }
+      const runJob = await queue.getJob(planned.runJob);
+      if (!runJob) continue;
+      let outcome: { manifest: string; watermark: { from: string; to: string }; shards: number } | undefined;
+      try {
+        outcome = (await finished(queue, runJob.id as string, options.onProgress)) as typeof outcome;
+      } finally {
+        files.push(...(await filesOf(runJob)));
+      }
+      if (!outcome?.watermark) continue;
+      watermark = { from: watermark?.from ?? outcome.watermark.from, to: outcome.watermark.to };
+      if (!planned.resumed && !planned.skipped) return { run: planned.run ?? null, files, watermark, manifest: outcome.manifest, shards: outcome.shards };
+    }
+  } catch (error) {
+    const at = watermark?.to ?? null;
+    throw new PartialFailure(error, { files, watermark: { from: watermark?.from ?? at, to: at } });
+  } finally {
+    await workers.close(deps.config.shutdownTimeoutMs);
+  }
+}
+
+/** Waits for the job to complete and answers its return value; a failed job throws its reason. */
+async function finished(queue: Queue, jobId: string, onProgress?: (p: ExtractRunProgress) => void): Promise<unknown> {
+  for (;;) {
+    const current = await queue.getJob(jobId);
+    if (!current) throw new Error(`job ${jobId} is gone`);
+    const state = await current.getState();
+    if (state === 'completed') return current.returnvalue;
+    if (state === 'failed') throw Object.assign(new Error(current.failedReason), { code: 'EXTRACT_FAILED' });
+    if (onProgress && current.progress && typeof current.progress === 'object') onProgress(current.progress as unknown as ExtractRunProgress);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function filesOf(runJob: Job): Promise<FileOutcome[]> {
+  const values = Object.values(await runJob.getChildrenValues()) as { files?: FileOutcome[] }[];
+  return values.flatMap((v) => v?.files ?? []);
+}

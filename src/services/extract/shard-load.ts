@@ -1,0 +1,171 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { faultPoint } from '../../fault-points';
+import type { Logger } from '../../logger';
+import type { Delivery } from '../../ods/delivery';
+import { extractShard, shardFilePrefix, type ExtractedFile } from '../../ods/extract';
+import { importFile } from '../import/import-file';
+import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
+import type { ImportResult } from '../import/types';
+import { fileLoaded, finishShard, registerDelivery, startShardAttempt, type RunRow, type ShardRow } from './runs';
+
+export interface FileLimits {
+  maxFileBytes?: number;
+  maxUsagePointsPerFile?: number;
+  maxReadingsPerFile?: number;
+}
+
+export interface ShardLoadOptions extends FileLimits {
+  odsUrl: string;
+  outboxDir: string;
+  delivery: Delivery;
+  run: RunRow;
+  shard: ShardRow;
+  jobId?: string;
+  logger: Logger;
+  /** After each file is loaded: the run's progress moved. */
+  onFileLoaded?: (result: ImportResult) => void;
+}
+
+export class ExtractLoadError extends Error {
+  override name = 'ExtractLoadError';
+  readonly code = 'FILE_REJECTED';
+}
+
+// Files written ahead of the one being loaded: enough that writing never waits on a load's commit, few enough that
+// the outbox holds at most a few files per shard.
+const WRITE_AHEAD = 2;
+
+/**
+ * Steps 1.1–1.3 for one shard of a run, pipelined: the shard's files are written to the outbox and each is delivered
+ * and loaded while the next is written (usage feeds before the customer feeds that link them: the order they are
+ * written in). The shard is marked loaded once its last file committed. A new attempt (a retry after a fault, or
+ * another worker after a kill) starts over: the outbox files a dead attempt left are removed, and the files it loaded
+ * are written again with the same bytes, which the loader recognises by checksum and does not load twice.
+ */
+export async function extractAndLoadShard(dataSource: DataSource, options: ShardLoadOptions): Promise<ImportResult[]> {
+  const { run, shard } = options;
+  await startShardAttempt(dataSource, run.id, shard.shard);
+  await removeLeftovers(options.outboxDir, shardFilePrefix(run.id, shard.shard));
+  const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
+  // A connection lost mid-query also rejects that query, which the caller handles; without a listener the same error
+  // emitted as an event would crash the process.
+  ods.on('error', () => undefined);
+  await ods.connect();
+  const loads = new LoadPipeline(dataSource, options);
+  try {
+    await extractShard(ods, {
+      outboxDir: options.outboxDir,
+      runId: run.id,
+      createdAt: run.startedAt,
+      range: { after: run.seqFrom, upTo: run.seqTo, since: run.since ?? undefined },
+      shard: { index: shard.shard, customerIds: shard.customerIds, usagePointIds: shard.usagePointIds, channelIds: shard.channelIds },
+      maxFileBytes: options.maxFileBytes,
+      maxUsagePointsPerFile: options.maxUsagePointsPerFile,
+      maxReadingsPerFile: options.maxReadingsPerFile,
+      onFile: (file) => loads.push(file),
+    });
+    await loads.drain();
+  } catch (error) {
+    // A load in flight commits or rolls back on its own; it must be over before a retry of the shard can start.
+    await loads.settle();
+    throw error;
+  } finally {
+    await ods.end().catch(() => undefined);
+  }
+  faultPoint('extract:before-shard-loaded');
+  await finishShard(dataSource, run.id, shard.shard, { status: 'loaded' });
+  return loads.results;
+}
+
+async function removeLeftovers(outboxDir: string, prefix: string): Promise<void> {
+  const names = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
+  await Promise.all(names.map((name) => rm(join(outboxDir, name), { force: true })));
+}
+
+/** Loads the files handed to it one at a time, in order, while the writer goes on with the next ones. */
+class LoadPipeline {
+  readonly results: ImportResult[] = [];
+  private readonly waiting: ExtractedFile[] = [];
+  private loading: Promise<void> = Promise.resolve();
+  private failure?: unknown;
+  private room?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ShardLoadOptions,
+  ) {}
+
+  /** Registers the file and queues its load; waits while WRITE_AHEAD files are already waiting. */
+  async push(file: ExtractedFile): Promise<void> {
+    if (this.failure) throw this.failure;
+    await registerDelivery(this.dataSource, this.options.run.id, this.options.shard.shard, file);
+    this.waiting.push(file);
+    this.loading = this.loading.then(() => this.loadNext());
+    while (this.waiting.length > WRITE_AHEAD && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  /** Every file pushed is loaded; the first failure is thrown. */
+  async drain(): Promise<void> {
+    await this.loading;
+    if (this.failure) throw this.failure;
+  }
+
+  async settle(): Promise<void> {
+    this.failure ??= new Error('the shard stopped');
+    await this.loading;
+  }
+
+  private async loadNext(): Promise<void> {
+    const file = this.waiting[0];
+    try {
+      if (!this.failure) await this.load(file);
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.waiting.shift();
+      this.room?.();
+    }
+  }
+
+  private async load(file: ExtractedFile): Promise<void> {
+    const { options } = this;
+    const path = await options.delivery.deliver(join(options.outboxDir, file.name));
+    faultPoint('extract:after-delivery');
+    const result = await loadDelivered(this.dataSource, path, options);
+    faultPoint('extract:after-load');
+    this.results.push(result);
+    if (result.status === 'rejected') {
+      // The codec wrote a file its own reader refuses: a bug, not a transient fault; the watermark stays.
+      throw new ExtractLoadError(`${file.name} rejected by the loader: ${result.errors[0] ?? 'no reason given'}`);
+    }
+    await fileLoaded(this.dataSource, options.run.id, options.shard.shard, file.readings);
+    options.onFileLoaded?.(result);
+  }
+}
+
+/** Loads the file, then moves it to loaded/ (or rejected/ with the reasons). */
+async function loadDelivered(dataSource: DataSource, path: string, options: ShardLoadOptions): Promise<ImportResult> {
+  let result: ImportResult;
+  try {
+    result = await importFile(dataSource, { path, source: 'ods', jobId: options.jobId, logger: options.logger });
+  } catch (error) {
+    // The inbox scan's import job loaded and moved it first: the same bytes are in, which is all this run needs.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
+    return alreadyLoaded(path);
+  }
+  // The rejection is the shard's error; a full disk refusing the reason file must not take its place.
+  if (result.status === 'rejected') await moveToRejected(path, result.errors).catch((error) => options.logger.warn({ file: path, err: error }, 'could not move the rejected file'));
+  else
+    await moveToLoaded(path).catch(async (error) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
+    });
+  return result;
+}
+
+function alreadyLoaded(path: string): ImportResult {
+  return { file: path, status: 'loaded', batchId: null, checksum: '', usagePoints: 0, meterReadings: 0, readings: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: ['loaded by the inbox scan'], errors: [], timings: {} };
+}
