@@ -1,3 +1,4 @@
+import { faultPoint } from '../fault-points';
 import { odsUrlFor } from '../ods/database';
 import { extractRunJobId, type ExtractJobData } from '../queue/job-data';
 import { claimRun } from '../services/extract/claim';
@@ -25,6 +26,7 @@ export const extractJob: JobHandler = async (job, { dataSource, config, logger, 
   });
   if (claim.kind === 'nothing-changed') return { watermark: { from: claim.watermark, to: claim.watermark }, shards: 0 };
   if (claim.kind === 'busy') return { skipped: `extract run ${claim.run.id} is in progress`, run: claim.run.id, runJob: claim.run.jobId };
+  faultPoint('extract:after-plan');
   await addRunFlow(backend, claim.run, claim.shards);
   return { run: claim.run.id, runJob: claim.run.jobId, round: claim.run.round, shards: claim.shards.length, resumed: claim.resumed };
 };
