@@ -7,12 +7,14 @@ import { FaultScene, onlyJson } from './support';
 // `extract` SIGKILLed at each named step of the extract and of its loads; the ODS then corrects reads, and the next
 // extract must leave the portal equal to the ODS with nothing of the dead run left behind.
 const POINTS = [
+  'extract:after-plan',
   'extract:after-file-written',
   'extract:after-delivery',
   'import:after-parse',
   'import:mid-copy',
   'import:before-commit',
   'extract:after-load',
+  'extract:before-shard-loaded',
   'extract:before-watermark',
 ];
 
@@ -23,7 +25,7 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
   });
 
   for (const point of POINTS) {
-    it(`killed at ${point}: the next run reclaims it and the portal equals the ODS`, async () => {
+    it(`killed at ${point}: the next extract finishes the run, then loads the corrections, and the portal equals the ODS`, async () => {
       const scene = await FaultScene.open(point.replace(/\W/g, '_'));
       scenes.push(scene);
       await scene.extract(point);
@@ -40,7 +42,7 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
     });
   }
 
-  it('a run that fails after its first load prints one --json object with what it loaded, and is reclaimed', async () => {
+  it('a run whose shard fails every attempt prints one --json object with the reason, and the next extract finishes it', async () => {
     const scene = await FaultScene.open('half_failed');
     scenes.push(scene);
     // A file where loaded/ should be: the first load commits, then moving its file there fails.
@@ -48,10 +50,13 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
     writeFileSync(join(scene.inboxDir, 'loaded'), '');
     const run = await scene.cli(['extract', '--json']);
     assert.equal(run.code, 1, run.stderr);
-    const output = onlyJson(run) as { error: { code: string }; files: { status: string }[]; watermark: { from: string; to: string } };
-    assert.match(output.error.code, /^E[A-Z]+$/);
-    assert.deepEqual(output.files.map((f) => f.status), ['loaded']);
-    assert.deepEqual(output.watermark, { from: '0', to: '0' });
+    const output = onlyJson(run) as { error: { code: string; message: string }; files: { status: string }[]; watermark: { from: string | null; to: string | null } };
+    assert.equal(output.error.code, 'EXTRACT_FAILED');
+    assert.match(output.error.message, /^extract run ods-\S+ failed: shard 0: .*loaded/);
+    assert.deepEqual(output.files, []);
+    assert.equal(await scene.watermark(), '0');
+    const { rows: runs } = await scene.portalClient.query(`SELECT status, reason FROM extract_run`);
+    assert.equal(runs[0].status, 'failed');
 
     rmSync(join(scene.inboxDir, 'loaded'));
     await scene.correct();

@@ -10,9 +10,10 @@ const num = (value: unknown): number | null => (typeof value === 'number' && Num
 const date = (epochMs: number | undefined | null): Date | null => (epochMs ? new Date(epochMs) : null);
 
 export function progressOf(progress: unknown): JobProgressRecord | null {
-  if (typeof progress === 'number') return { phase: null, percent: progress, readings: null, readingsTotal: null, bytes: null, bytesTotal: null, files: null, filesTotal: null };
+  if (typeof progress === 'number') return { phase: null, percent: progress, readings: null, readingsTotal: null, bytes: null, bytesTotal: null, files: null, filesTotal: null, shards: null, shardsLoaded: null };
   if (!progress || typeof progress !== 'object') return null;
-  // The import job reports { phase, readings, bytes, total }, the extract { phase, files, filesTotal, readings, readingsTotal }.
+  // The import job reports { phase, readings, bytes, total }, an extract run's parent its shards' sums
+  // { phase, shards, shardsLoaded, files, readings, readingsTotal }.
   const p = progress as Record<string, unknown>;
   const record: JobProgressRecord = {
     phase: typeof p.phase === 'string' ? p.phase : null,
@@ -23,6 +24,8 @@ export function progressOf(progress: unknown): JobProgressRecord | null {
     bytesTotal: num(p.total),
     files: num(p.files),
     filesTotal: num(p.filesTotal),
+    shards: num(p.shards),
+    shardsLoaded: num(p.shardsLoaded),
   };
   const ratio = (done: number | null, total: number | null) => (done !== null && total ? Math.min(100, (100 * done) / total) : null);
   record.percent = record.phase === 'done' ? 100 : (ratio(record.files, record.filesTotal) ?? ratio(record.bytes, record.bytesTotal) ?? ratio(record.readings, record.readingsTotal));

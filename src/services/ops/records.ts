@@ -14,6 +14,8 @@ export interface JobProgressRecord {
   bytesTotal: number | null;
   files: number | null;
   filesTotal: number | null;
+  shards: number | null;
+  shardsLoaded: number | null;
 }
 
 export interface JobRecord {
