@@ -50,6 +50,8 @@ export interface Config {
   extractCron: string;
   /** Shards (child jobs) per extract run; undefined: one per SHARD_READINGS readings of the run. */
   extractShards?: number;
+  /** Attempts of each shard's job before it fails the run. */
+  extractShardAttempts: number;
   inboxScanCron: string;
   partitionCron: string;
   /** Months of interval_reading partitions kept ready ahead of the current month. */
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     cimReplyUrls: urlList(env, 'CIM_REPLY_URLS', ['http:', 'https:']),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
+    extractShardAttempts: integer(env, 'EXTRACT_SHARD_ATTEMPTS', 5, 1, 20),
     extractShards: nonEmpty(env, 'EXTRACT_SHARDS') === undefined || nonEmpty(env, 'EXTRACT_SHARDS') === 'auto' ? undefined : integer(env, 'EXTRACT_SHARDS', 1, 1, MAX_SHARDS),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),

@@ -10,18 +10,18 @@ const QUEUE = 'ods-extract';
  * (ignoreDependencyOnFailure) instead of failing it at once, so the parent still runs when the other shards are done,
  * and fails the run with every shard's reason.
  */
-const SHARD_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ignoreDependencyOnFailure: true };
+const shardOptions = (attempts: number): JobsOptions => ({ attempts, backoff: { type: 'exponential', delay: 5_000 }, ignoreDependencyOnFailure: true });
 
-function shardJobs(run: RunRow, shards: ShardRow[]) {
+function shardJobs(run: RunRow, shards: ShardRow[], attempts: number) {
   return shards.map((s) => ({
     name: ODS_EXTRACT_SHARD,
     data: { runId: run.id, shard: s.shard } satisfies ExtractShardJobData,
-    opts: { ...SHARD_OPTIONS, jobId: extractShardJobId(run.id, s.shard, run.round) },
+    opts: { ...shardOptions(attempts), jobId: extractShardJobId(run.id, s.shard, run.round) },
   }));
 }
 
 /** The run as a flow: the parent (the run's owner, which finishes it) and one child per shard not loaded. */
-export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: ShardRow[]): Promise<void> {
+export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: ShardRow[], attempts: number): Promise<void> {
   const flows = new backend.FlowProducer({ connection: backend.connection as never, prefix: backend.prefix });
   try {
     await flows.add({
@@ -30,7 +30,7 @@ export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: Sha
       data: { runId: run.id } satisfies ExtractRunJobData,
       // The run's failure is final until ops retry it or the next run takes it up: its shards had their retries.
       opts: { jobId: extractRunJobId(run.id, run.round), attempts: 1 },
-      children: shardJobs(run, shards).map((child) => ({ ...child, queueName: QUEUE })),
+      children: shardJobs(run, shards, attempts).map((child) => ({ ...child, queueName: QUEUE })),
     });
   } finally {
     await flows.close();
@@ -38,8 +38,8 @@ export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: Sha
 }
 
 /** A parent retried after it failed its run: the shards not loaded become its children again. */
-export async function addShardsTo(queue: Queue, parent: Job, run: RunRow, shards: ShardRow[]): Promise<void> {
-  await queue.addBulk(shardJobs(run, shards).map((child) => ({ ...child, opts: { ...child.opts, parent: { id: parent.id as string, queue: parent.queueQualifiedName } } })));
+export async function addShardsTo(queue: Queue, parent: Job, run: RunRow, shards: ShardRow[], attempts: number): Promise<void> {
+  await queue.addBulk(shardJobs(run, shards, attempts).map((child) => ({ ...child, opts: { ...child.opts, parent: { id: parent.id as string, queue: parent.queueQualifiedName } } })));
 }
 
 const ALIVE = new Set(['active', 'waiting', 'waiting-children', 'delayed', 'prioritized', 'paused']);

@@ -1,7 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import type { PortalMetrics } from '../metrics/portal-metrics';
-import { ODS_EXTRACT, type ExtractRunProgress, type FileOutcome } from '../queue/job-data';
+import type { ExtractRunProgress, FileOutcome } from '../queue/job-data';
 import { PartialFailure } from '../partial-failure';
+import { startRun } from './extract.job';
 import { jobHandlers } from './handlers';
 import { startWorkers, type JobDeps } from './workers';
 
@@ -17,7 +18,7 @@ const POLL_MS = 250;
 
 /**
  * `usage-portal extract`: one whole run, now, waiting for it. This process works the run's jobs itself (beside any
- * running workers, which take shards too): it enqueues the extract, follows the run's parent until it is done, and
+ * running workers, which take shards too): it plans the run, follows the run's parent until it is done, and
  * goes on while the extract only took up an unfinished run or found one in progress, so the changes made until
  * now are in when it returns.
  */
@@ -28,8 +29,14 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
   let watermark: { from: string; to: string } | undefined;
   try {
     for (;;) {
-      const planner = await queue.add(ODS_EXTRACT, options.since ? { since: options.since.toISOString() } : {});
-      const planned = (await finished(queue, planner.id as string)) as { run?: string; runJob?: string; resumed?: boolean; skipped?: string; watermark?: { from: string; to: string } };
+      // Planned here rather than by a queued job: a fault (the ODS unreachable) reaches the caller with its code.
+      const planned = (await startRun(deps, options.since ? { since: options.since.toISOString() } : {})) as {
+        run?: string;
+        runJob?: string | null;
+        resumed?: boolean;
+        skipped?: string;
+        watermark?: { from: string; to: string };
+      };
       if (!planned.runJob) {
         const at = planned.watermark?.to ?? watermark?.to ?? '0';
         return { run: null, files, watermark: { from: watermark?.from ?? at, to: at }, manifest: null, shards: 0 };

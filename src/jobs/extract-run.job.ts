@@ -49,7 +49,7 @@ async function takeUpAgain(job: Job, deps: JobDeps, token: string | undefined): 
   const next = await takeOver(deps.dataSource, runId, job.id as string, (run?.round ?? 0) + 1);
   deps.logger.warn({ run: runId, round: next.round }, 'ODS extract: a failed run retried; its shards not loaded run again');
   await job.updateData({ runId } satisfies ExtractRunJobData);
-  await addShardsTo(deps.queues['ods-extract'], job, next, await shardsNotLoaded(deps.dataSource, runId));
+  await addShardsTo(deps.queues['ods-extract'], job, next, await shardsNotLoaded(deps.dataSource, runId), deps.config.extractShardAttempts);
   if (await job.moveToWaitingChildren(token as string)) throw new WaitingChildrenError();
   return extractRunJob(job, deps, token);
 }

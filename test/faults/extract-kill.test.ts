@@ -48,7 +48,7 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
     // A file where loaded/ should be: the first load commits, then moving its file there fails.
     mkdirSync(scene.inboxDir, { recursive: true });
     writeFileSync(join(scene.inboxDir, 'loaded'), '');
-    const run = await scene.cli(['extract', '--json']);
+    const run = await scene.cli(['extract', '--json'], { EXTRACT_SHARD_ATTEMPTS: '1' });
     assert.equal(run.code, 1, run.stderr);
     const output = onlyJson(run) as { error: { code: string; message: string }; files: { status: string }[]; watermark: { from: string | null; to: string | null } };
     assert.equal(output.error.code, 'EXTRACT_FAILED');

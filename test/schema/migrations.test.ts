@@ -16,6 +16,7 @@ const portalTables = [
   'customer_account',
   'extract_delivery',
   'extract_run',
+  'extract_shard',
   'extract_watermark',
   'import_batch',
   'interval_block_digest',

@@ -6,6 +6,7 @@ import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import type { Delivery } from '../../ods/delivery';
 import { extractShard, shardFilePrefix, type ExtractedFile } from '../../ods/extract';
+import { checksumLockKey } from '../import/batch';
 import { importFile } from '../import/import-file';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
 import type { ImportResult } from '../import/types';
@@ -47,8 +48,9 @@ const WRITE_AHEAD = 2;
  */
 export async function extractAndLoadShard(dataSource: DataSource, options: ShardLoadOptions): Promise<ImportResult[]> {
   const { run, shard } = options;
-  await startShardAttempt(dataSource, run.id, shard.shard);
   await removeLeftovers(options.outboxDir, shardFilePrefix(run.id, shard.shard));
+  await reclaimDeliveries(dataSource, options);
+  await startShardAttempt(dataSource, run.id, shard.shard);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
   // A connection lost mid-query also rejects that query, which the caller handles; without a listener the same error
   // emitted as an event would crash the process.
@@ -83,6 +85,33 @@ export async function extractAndLoadShard(dataSource: DataSource, options: Shard
 async function removeLeftovers(outboxDir: string, prefix: string): Promise<void> {
   const names = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
   await Promise.all(names.map((name) => rm(join(outboxDir, name), { force: true })));
+}
+
+/**
+ * The files an earlier attempt of the shard delivered but did not load: withdrawn from the inbox, and their batch
+ * left `running` by a killed load marked `failed`. Under each file's checksum lock, so a load of it in flight (the
+ * inbox scan's) has committed or given up first. The new attempt delivers the shard's files again; those whose
+ * ODS reads changed since the plan differ (the changed reads wait for the next run), the others are the same bytes.
+ */
+async function reclaimDeliveries(dataSource: DataSource, options: ShardLoadOptions): Promise<void> {
+  const deliveries = (await dataSource.query(
+    `SELECT d.sha256, d.file_name AS name, EXISTS (SELECT 1 FROM import_batch b WHERE b.checksum = d.sha256 AND b.status = 'running') AS running
+       FROM extract_delivery d
+      WHERE d.run_id = $1 AND d.shard = $2 AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.checksum = d.sha256 AND b.status = 'loaded')`,
+    [options.run.id, options.shard.shard],
+  )) as { sha256: string; name: string; running: boolean }[];
+  const reason = `abandoned: an attempt at shard ${options.shard.shard} of extract run ${options.run.id} did not finish; the shard is extracted again`;
+  for (const d of deliveries) {
+    if (!d.running && !(await options.delivery.holds(d.name))) continue;
+    await dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(d.sha256)]);
+      await options.delivery.withdraw(d.name);
+      await tx.query(
+        `UPDATE import_batch SET status = 'failed', errors = errors || $2::jsonb, finished_at = clock_timestamp() WHERE checksum = $1 AND status = 'running'`,
+        [d.sha256, JSON.stringify([reason])],
+      );
+    });
+  }
 }
 
 /** Loads the files handed to it one at a time, in order, while the writer goes on with the next ones. */
