@@ -31,7 +31,7 @@ export const extractRunJob: JobHandler = async (job, deps, token) => {
     const progress: ExtractRunProgress = { phase: 'finish', run: runId, ...(await runProgress(dataSource, runId)) };
     await job.updateProgress(progress as never);
     const completion = await completeRun(dataSource, run, config.outboxDir);
-    logger.info({ run: runId, ...completion }, 'ODS extract run loaded');
+    logger.info({ run: runId, ...completion, shards: progress.shards, readings: progress.readings }, 'ODS extract run loaded');
     // A run taken up again ends after newer changes arrived: they follow at once instead of at the next schedule.
     if (run.round > 1) await queues['ods-extract'].add(ODS_EXTRACT, {});
     return { run: runId, manifest: completion.manifest, watermark: completion.watermark, shards: run.shards, ...(await childTotals(job)), files: completion.files };

@@ -7,7 +7,8 @@ import type { Logger } from '../../logger';
 import type { Delivery } from '../../ods/delivery';
 import { extractShard, shardFilePrefix, type ExtractedFile } from '../../ods/extract';
 import { checksumLockKey } from '../import/batch';
-import { importFile } from '../import/import-file';
+import type { LogLevel } from '../../config';
+import { importThreadFor } from '../import/import-thread';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
 import type { ImportResult } from '../import/types';
 import { fileLoaded, finishShard, registerDelivery, startShardAttempt, type RunRow, type ShardRow } from './runs';
@@ -176,11 +177,12 @@ class LoadPipeline {
   }
 }
 
-/** Loads the file, then moves it to loaded/ (or rejected/ with the reasons). */
+/** Loads the file on the process's import thread (the shard writes on), then moves it to loaded/ (or rejected/). */
 async function loadDelivered(dataSource: DataSource, path: string, options: ShardLoadOptions): Promise<ImportResult> {
   let result: ImportResult;
   try {
-    result = await importFile(dataSource, { path, source: 'ods', jobId: options.jobId, logger: options.logger });
+    const thread = importThreadFor((dataSource.options as { url: string }).url, options.logger.level as LogLevel);
+    result = await thread.load({ path, source: 'ods', jobId: options.jobId }, options.logger);
   } catch (error) {
     // The inbox scan's import job loaded and moved it first: the same bytes are in, which is all this run needs.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
