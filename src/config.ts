@@ -24,8 +24,11 @@ export interface Config {
   /** Unset means: run the embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
   embeddedPostgresPort: number;
-  /** Unset means: BullMQ on its PostgreSQL backend in the portal database. */
+  /** Unset (with redisClusterNodes unset) means: BullMQ on its PostgreSQL backend in the portal database. */
   redisUrl?: string;
+  /** Seed nodes of a Redis Cluster for BullMQ (the client learns the others); never set together with redisUrl. */
+  redisClusterNodes?: RedisNode[];
+  /** On a Redis Cluster it holds a hash tag, so every key of every queue (and of a flow across queues) is in one slot. */
   queuePrefix: string;
   jwt: {
     secret?: string;
@@ -62,6 +65,11 @@ export interface Config {
   answerCacheBytes: number;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +145,41 @@ function publicBaseUrl(env: Env, name: string, fallback: string): string {
 
 const POSTGRES = ['postgres:', 'postgresql:'];
 
+function redisNodes(env: Env, name: string): RedisNode[] | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((entry) => {
+    // host:port, or [v6-address]:port
+    const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) throw new ConfigError(name, `expected comma-separated host:port entries, got "${entry.trim()}"`);
+    return { host: match[1] ?? match[2], port };
+  });
+}
+
+/** Redis Cluster's rule: the part between the first "{" and the next "}", if not empty, is what the slot hashes. */
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
+// BullMQ's scripts touch several keys of a queue at once, and a flow those of its parent's and children's queues: on
+// a cluster they must all hash to one slot, which one hash tag in the prefix guarantees for every queue.
+function queuePrefix(env: Env, cluster: boolean): string {
+  const value = nonEmpty(env, 'QUEUE_PREFIX') ?? (cluster ? '{usage-portal}' : 'usage-portal');
+  if (!/^[A-Za-z0-9_{}-]+$/.test(value)) {
+    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
+  }
+  if (cluster && !hasHashTag(value)) {
+    throw new ConfigError(
+      'QUEUE_PREFIX',
+      `"${value}" has no {hash tag}, which a Redis Cluster (REDIS_CLUSTER_NODES) needs: BullMQ runs scripts over several keys of a queue, and of the queues of a flow, that must all be in one hash slot; use e.g. {${value.replace(/[{}]/g, '')}}`,
+    );
+  }
+  return value;
+}
+
 function timeZone(env: Env, name: string, fallback: string): string {
   const value = nonEmpty(env, name) ?? fallback;
   try {
@@ -181,10 +224,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL in production');
   }
   checkKillAt(env, production);
-  const queuePrefix = nonEmpty(env, 'QUEUE_PREFIX') ?? 'usage-portal';
-  if (!/^[A-Za-z0-9_{}-]+$/.test(queuePrefix)) {
-    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
-  }
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisClusterNodes = redisNodes(env, 'REDIS_CLUSTER_NODES');
+  if (redisUrl && redisClusterNodes) throw new ConfigError('REDIS_CLUSTER_NODES', 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
@@ -201,8 +243,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    queuePrefix,
+    redisUrl,
+    redisClusterNodes,
+    queuePrefix: queuePrefix(env, redisClusterNodes !== undefined),
     jwt,
     odsDatabaseUrl,
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),
