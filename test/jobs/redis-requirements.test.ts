@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger';
 import { startSystem } from '../../src/main';
 import { freePort } from '../support/cli-process';
 import { createTestDatabase } from '../support/database';
-import { redisClusterAvailable, startRedisCluster } from '../support/redis-cluster';
+import { describeWithRedisCluster, startRedisCluster } from '../support/redis-cluster';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis-server';
 
 describe('what a start says about the Redis it was given', { timeout: 120_000 }, () => {
@@ -64,11 +64,7 @@ describe('what a start says about the Redis it was given', { timeout: 120_000 },
   });
 });
 
-describe('what a start says about the Redis Cluster it was given', { timeout: 120_000 }, () => {
-  if (!redisClusterAvailable()) {
-    it('is skipped: no redis-server and redis-cli on PATH', (t) => t.skip('no redis-server and redis-cli on PATH'));
-    return;
-  }
+describeWithRedisCluster('what a start says about the Redis Cluster it was given', { timeout: 120_000 }, () => {
   const stops: (() => Promise<void>)[] = [];
   after(async () => {
     await Promise.all(stops.map((stop) => stop()));

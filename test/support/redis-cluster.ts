@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { freePort } from './cli-process';
@@ -12,10 +13,27 @@ export function redisClusterAvailable(): boolean {
   return onPath('redis-server') && onPath('redis-cli');
 }
 
+/** A suite that starts Redis Clusters of its own: skipped, and says why, where they cannot be started. */
+export function describeWithRedisCluster(title: string, options: { timeout: number }, body: () => void): void {
+  describe(title, options, () => {
+    if (!redisClusterAvailable()) {
+      it('is skipped: no redis-server and redis-cli on PATH', (t) => t.skip('no redis-server and redis-cli on PATH: a Redis Cluster needs both'));
+      return;
+    }
+    body();
+  });
+}
+
 export interface RedisCluster {
   /** host:port of every master, comma-separated: the value of REDIS_CLUSTER_NODES. */
   nodes: string;
   ports: number[];
+  /** The index of the master that holds `key`'s slot. */
+  masterOf(key: string): Promise<number>;
+  /** SIGKILL of one master: a crash; without persistence its keys are gone when it starts again. */
+  kill(node: number): Promise<void>;
+  /** Starts a killed master again on its port, with its cluster config file: it takes its slots back, empty. */
+  restart(node: number): Promise<void>;
   /** Kills every node and removes their directories. */
   stop(): Promise<void>;
 }
@@ -27,14 +45,24 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-async function clusterState(port: number): Promise<string | undefined> {
+async function clusterCommand(port: number, ...args: string[]): Promise<unknown> {
   const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return /^cluster_state:(\w+)/m.exec((await client.call('CLUSTER', 'INFO')) as string)?.[1];
+    return await client.call('CLUSTER', ...args);
   } finally {
     client.disconnect();
+  }
+}
+
+const clusterState = async (port: number) => /^cluster_state:(\w+)/m.exec((await clusterCommand(port, 'INFO').catch(() => '')) as string)?.[1];
+
+async function untilClusterOk(ports: number[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await Promise.all(ports.map(clusterState))).some((state) => state !== 'ok')) {
+    if (Date.now() > deadline) throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -54,21 +82,35 @@ export async function startRedisCluster(options: { masters?: number; settingsOf?
   try {
     const ports = await freePorts(2 * masters);
     const clientPorts = ports.slice(0, masters);
+    // An explicit bus port: the default (port + 10000) may be taken or beyond 65535.
+    const start = (node: number) =>
+      startRedisServer(clientPorts[node], join(dir, String(clientPorts[node])), [
+        ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(ports[masters + node])],
+        ...(options.settingsOf?.(node) ?? []),
+      ]);
     for (const [node, port] of clientPorts.entries()) {
-      const nodeDir = join(dir, String(port));
-      mkdirSync(nodeDir);
-      // An explicit bus port: the default (port + 10000) may be taken or beyond 65535.
-      const cluster = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(ports[masters + node])];
-      servers.push(await startRedisServer(port, nodeDir, [...cluster, ...(options.settingsOf?.(node) ?? [])]));
+      mkdirSync(join(dir, String(port)));
+      servers.push(await start(node));
     }
     const nodes = clientPorts.map((port) => `127.0.0.1:${port}`);
     await promisify(execFile)('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
-    const deadline = Date.now() + 30_000;
-    while ((await Promise.all(clientPorts.map(clusterState))).some((state) => state !== 'ok')) {
-      if (Date.now() > deadline) throw new Error(`the Redis Cluster on ${nodes.join(', ')} did not reach cluster_state:ok within 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { nodes: nodes.join(','), ports: clientPorts, stop };
+    await untilClusterOk(clientPorts);
+    return {
+      nodes: nodes.join(','),
+      ports: clientPorts,
+      async masterOf(key) {
+        const slot = (await clusterCommand(clientPorts[0], 'KEYSLOT', key)) as number;
+        const ranges = (await clusterCommand(clientPorts[0], 'SLOTS')) as [number, number, [string, number]][];
+        const range = ranges.find(([first, last]) => first <= slot && slot <= last);
+        return clientPorts.indexOf(Number(range?.[2][1]));
+      },
+      kill: (node) => servers[node].kill(),
+      async restart(node) {
+        servers[node] = await start(node);
+        await untilClusterOk(clientPorts);
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
