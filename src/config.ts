@@ -24,10 +24,10 @@ export interface Config {
   /** Unset means: run the embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
   embeddedPostgresPort: number;
-  /** Unset (with redisClusterNodes unset) means: BullMQ on its PostgreSQL backend in the portal database. */
+  /** Unset (with redisCluster unset) means: BullMQ on its PostgreSQL backend in the portal database. */
   redisUrl?: string;
-  /** Seed nodes of a Redis Cluster for BullMQ (the client learns the others); never set together with redisUrl. */
-  redisClusterNodes?: RedisNode[];
+  /** A Redis Cluster for BullMQ; never set together with redisUrl. */
+  redisCluster?: RedisClusterSetting;
   /** On a Redis Cluster it holds a hash tag, so every key of every queue (and of a flow across queues) is in one slot. */
   queuePrefix: string;
   jwt: {
@@ -70,6 +70,15 @@ export interface Config {
 export interface RedisNode {
   host: string;
   port: number;
+}
+
+export interface RedisClusterSetting {
+  /** Seeds: the client learns the other nodes from the first that answers. */
+  nodes: RedisNode[];
+  /** One set of credentials and one scheme for every node: the client reaches the nodes it learns with them. */
+  username?: string;
+  password?: string;
+  tls: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -145,16 +154,37 @@ function publicBaseUrl(env: Env, name: string, fallback: string): string {
 
 const POSTGRES = ['postgres:', 'postgresql:'];
 
-function redisNodes(env: Env, name: string): RedisNode[] | undefined {
+type NodeAccess = Omit<RedisClusterSetting, 'nodes'>;
+
+/** `host:port` (`[v6-address]:port`), or `redis(s)://[user:password@]host:port`, which also says how to reach it. */
+function redisNode(name: string, entry: string): { node: RedisNode; access?: NodeAccess } {
+  if (/^rediss?:\/\//.test(entry)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(entry);
+    } catch {
+      throw new ConfigError(name, 'an entry is not a valid redis:// or rediss:// URL'); // never echoed: it may hold a password
+    }
+    if (!parsed.port || (parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search) {
+      throw new ConfigError(name, `expected redis(s)://[user:password@]host:port entries with a port and no database or options, got one for ${parsed.host}`);
+    }
+    const access = { username: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined, tls: parsed.protocol === 'rediss:' };
+    return { node: { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) }, access };
+  }
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(entry);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new ConfigError(name, `expected comma-separated host:port or redis(s)://host:port entries, got "${entry}"`);
+  return { node: { host: match[1] ?? match[2], port } };
+}
+
+function redisCluster(env: Env, name: string): RedisClusterSetting | undefined {
   const raw = nonEmpty(env, name);
   if (raw === undefined) return undefined;
-  return raw.split(',').map((entry) => {
-    // host:port, or [v6-address]:port
-    const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(entry.trim());
-    const port = Number(match?.[3]);
-    if (!match || port < 1 || port > 65535) throw new ConfigError(name, `expected comma-separated host:port entries, got "${entry.trim()}"`);
-    return { host: match[1] ?? match[2], port };
-  });
+  const entries = raw.split(',').map((entry) => redisNode(name, entry.trim()));
+  const accesses = new Set(entries.flatMap(({ access }) => (access ? [JSON.stringify(access)] : [])));
+  if (accesses.size > 1) throw new ConfigError(name, 'the URL entries differ in user, password or scheme: the client reaches every node with one set');
+  const access = entries.find((entry) => entry.access)?.access ?? { tls: false };
+  return { nodes: entries.map(({ node }) => node), ...access };
 }
 
 /** Redis Cluster's rule: the part between the first "{" and the next "}", if not empty, is what the slot hashes. */
@@ -225,8 +255,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   checkKillAt(env, production);
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const redisClusterNodes = redisNodes(env, 'REDIS_CLUSTER_NODES');
-  if (redisUrl && redisClusterNodes) throw new ConfigError('REDIS_CLUSTER_NODES', 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  const redisClusterSetting = redisCluster(env, 'REDIS_CLUSTER_NODES');
+  if (redisUrl && redisClusterSetting) throw new ConfigError('REDIS_CLUSTER_NODES', 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
@@ -244,8 +274,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     redisUrl,
-    redisClusterNodes,
-    queuePrefix: queuePrefix(env, redisClusterNodes !== undefined),
+    redisCluster: redisClusterSetting,
+    queuePrefix: queuePrefix(env, redisClusterSetting !== undefined),
     jwt,
     odsDatabaseUrl,
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),

@@ -69,7 +69,7 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
   };
 }
 
-export function createQueueBackend(config: Pick<Config, 'redisUrl' | 'redisClusterNodes' | 'queuePrefix'>, databaseUrl: string): QueueBackend {
-  if (config.redisClusterNodes) return redisClusterBackend(config.redisClusterNodes, config.queuePrefix);
+export function createQueueBackend(config: Pick<Config, 'redisUrl' | 'redisCluster' | 'queuePrefix'>, databaseUrl: string): QueueBackend {
+  if (config.redisCluster) return redisClusterBackend(config.redisCluster, config.queuePrefix);
   return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl, config.queuePrefix);
 }

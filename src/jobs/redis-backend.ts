@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis, { Cluster, type Redis } from 'ioredis';
-import type { RedisNode } from '../config';
+import type { RedisClusterSetting, RedisNode } from '../config';
 import { describeConnectionError } from '../db/connection-errors';
 import { StartupError } from '../startup-error';
 import type { QueueBackend } from './backend';
@@ -78,8 +78,15 @@ async function connectOnce(redisUrl: string, variable: string): Promise<Redis> {
   }
 }
 
-// A server that refuses INFO (some managed ones) is taken for what the setting says it is.
-const clusterEnabled = async (server: Redis) => /^cluster_enabled:1/m.test(await server.info('cluster').catch(() => ''));
+/** Whether the server runs in cluster mode; undefined when it refuses INFO (renamed, or an ACL). */
+async function clusterEnabled(server: Redis, variable: string, redisUrl: string): Promise<boolean | undefined> {
+  try {
+    return /^cluster_enabled:1/m.test(await server.info('cluster'));
+  } catch (error) {
+    if (/^(ERR unknown command|NOPERM)/.test((error as Error).message)) return undefined;
+    throw new StartupError(describeConnectionError(error, variable, redisUrl)); // NOAUTH: a password is missing
+  }
+}
 
 export function redisBackend(redisUrl: string, prefix: string): QueueBackend {
   return ioredisBackend(
@@ -90,7 +97,7 @@ export function redisBackend(redisUrl: string, prefix: string): QueueBackend {
         const probe = await connectOnce(redisUrl, 'REDIS_URL');
         try {
           // A cluster node answers for its own slots only: every queue whose slot lives elsewhere would fail with MOVED.
-          if (await clusterEnabled(probe)) {
+          if ((await clusterEnabled(probe, 'REDIS_URL', redisUrl)) === true) {
             throw new StartupError(`REDIS_URL: ${redisUrl} is a Redis Cluster node: set REDIS_CLUSTER_NODES instead (and a {hash tag} in QUEUE_PREFIX)`);
           }
         } finally {
@@ -109,33 +116,43 @@ export function redisBackend(redisUrl: string, prefix: string): QueueBackend {
 
 const nodeName = (node: RedisNode) => (node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`);
 
-export function redisClusterBackend(nodes: RedisNode[], prefix: string): QueueBackend {
+export function redisClusterBackend(setting: RedisClusterSetting, prefix: string): QueueBackend {
+  const { nodes, username, password, tls } = setting;
   const seeds = nodes.map(nodeName).join(', ');
+  const access = { username, password, tls: tls ? {} : undefined };
+  const seedUrl = (node: RedisNode) => {
+    const url = new URL(`${tls ? 'rediss' : 'redis'}://${nodeName(node)}`);
+    url.username = encodeURIComponent(username ?? '');
+    url.password = encodeURIComponent(password ?? '');
+    return url.toString();
+  };
   // A key of the prefix's slot: reading it reaches the master that holds every queue's keys.
   const slotKey = `${prefix}:ping`;
   return ioredisBackend(
     {
       kind: 'cluster',
-      open: () => new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: null }, enableReadyCheck: true }),
+      open: () => new Cluster(nodes, { redisOptions: { ...access, maxRetriesPerRequest: null }, enableReadyCheck: true }),
       async probe() {
         // One seed answering is enough (the client learns the others from it); each tells why when none does.
         const unreachable: StartupError[] = [];
         for (const node of nodes) {
           let seed: Redis;
           try {
-            seed = await connectOnce(`redis://${nodeName(node)}`, 'REDIS_CLUSTER_NODES');
+            seed = await connectOnce(seedUrl(node), 'REDIS_CLUSTER_NODES');
           } catch (error) {
             unreachable.push(error as StartupError);
             continue;
           }
           try {
-            if (!(await clusterEnabled(seed))) throw new StartupError(`REDIS_CLUSTER_NODES: ${nodeName(node)} is not in cluster mode: set REDIS_URL for a single Redis`);
+            if ((await clusterEnabled(seed, 'REDIS_CLUSTER_NODES', seedUrl(node))) === false) throw new StartupError(`REDIS_CLUSTER_NODES: ${nodeName(node)} is not in cluster mode: set REDIS_URL for a single Redis`);
           } finally {
             seed.disconnect();
           }
         }
-        if (unreachable.length === nodes.length) throw new StartupError(unreachable.map((error) => error.message).join('; '));
-        const probe = new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { connectTimeout: 5000, maxRetriesPerRequest: 0 } });
+        if (unreachable.length === nodes.length) {
+          throw new StartupError(`REDIS_CLUSTER_NODES: ${unreachable.map((error) => error.message.replace(/^REDIS_CLUSTER_NODES: /, '')).join('; ')}`);
+        }
+        const probe = new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { ...access, connectTimeout: 5000, maxRetriesPerRequest: 0 } });
         probe.on('error', () => undefined); // the failed command below says it
         try {
           await probe.connect();

@@ -113,4 +113,24 @@ describeWithRedisCluster('what a start says about the Redis Cluster it was given
     const node = `redis://${cluster.nodes.split(',')[0]}`;
     await assert.rejects(prepare({ REDIS_URL: node }), { name: 'StartupError', message: new RegExp(`^REDIS_URL: ${node} is a Redis Cluster node: set REDIS_CLUSTER_NODES`) });
   });
+
+  it('reaches a cluster that requires a password with the credentials of a URL entry, and names NOAUTH without them', async () => {
+    const cluster = await startRedisCluster({ password: 'cluster-secret' });
+    stops.push(cluster.stop);
+    const [first, ...others] = cluster.nodes.split(',');
+    await assert.rejects(prepare({ REDIS_CLUSTER_NODES: cluster.nodes }), { name: 'StartupError', message: new RegExp(`^REDIS_CLUSTER_NODES: ${first}: NOAUTH`) });
+    // The seeds given as host:port are reached with the URL entry's password, as are the nodes the client learns.
+    const backend = createQueueBackend(loadConfig({ REDIS_CLUSTER_NODES: [`redis://:cluster-secret@${first}`, ...others].join(','), QUEUE_PREFIX: '{auth}' }), 'postgres://unused');
+    const queue = new backend.Queue('imports', { connection: backend.connection as never, prefix: backend.prefix });
+    try {
+      await backend.prepare();
+      await backend.ping();
+      assert.equal((await backend.requirementProblems()).length, 3, 'every master read');
+      await queue.add('probe', {});
+      assert.equal(await queue.count(), 1);
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
+  });
 });

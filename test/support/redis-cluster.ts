@@ -45,8 +45,8 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-async function clusterCommand(port: number, ...args: string[]): Promise<unknown> {
-  const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+async function clusterCommand(port: number, password: string | undefined, ...args: string[]): Promise<unknown> {
+  const client = new IORedis({ port, host: '127.0.0.1', password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -56,11 +56,11 @@ async function clusterCommand(port: number, ...args: string[]): Promise<unknown>
   }
 }
 
-const clusterState = async (port: number) => /^cluster_state:(\w+)/m.exec((await clusterCommand(port, 'INFO').catch(() => '')) as string)?.[1];
+const clusterState = async (port: number, password?: string) => /^cluster_state:(\w+)/m.exec((await clusterCommand(port, password, 'INFO').catch(() => '')) as string)?.[1];
 
-async function untilClusterOk(ports: number[]): Promise<void> {
+async function untilClusterOk(ports: number[], password?: string): Promise<void> {
   const deadline = Date.now() + 30_000;
-  while ((await Promise.all(ports.map(clusterState))).some((state) => state !== 'ok')) {
+  while ((await Promise.all(ports.map((port) => clusterState(port, password)))).some((state) => state !== 'ok')) {
     if (Date.now() > deadline) throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -69,10 +69,12 @@ async function untilClusterOk(ports: number[]): Promise<void> {
 /**
  * A Redis Cluster of `masters` masters and no replicas, of Debian's redis-server in cluster mode on loopback ports,
  * joined by `redis-cli --cluster create`; ready when every node reports cluster_state:ok. Without persistence, as the
- * single test Redis, unless `settingsOf` (later arguments win) says otherwise for a node.
+ * single test Redis, unless `settingsOf` (later arguments win) says otherwise for a node; every node requires
+ * `password` when one is given.
  */
-export async function startRedisCluster(options: { masters?: number; settingsOf?: (node: number) => string[] } = {}): Promise<RedisCluster> {
-  const masters = options.masters ?? 3;
+export async function startRedisCluster(options: { masters?: number; password?: string; settingsOf?: (node: number) => string[] } = {}): Promise<RedisCluster> {
+  const { masters = 3, password } = options;
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const servers: RedisServer[] = [];
   const stop = async () => {
@@ -86,6 +88,7 @@ export async function startRedisCluster(options: { masters?: number; settingsOf?
     const start = (node: number) =>
       startRedisServer(clientPorts[node], join(dir, String(clientPorts[node])), [
         ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(ports[masters + node])],
+        ...auth,
         ...(options.settingsOf?.(node) ?? []),
       ]);
     for (const [node, port] of clientPorts.entries()) {
@@ -93,21 +96,22 @@ export async function startRedisCluster(options: { masters?: number; settingsOf?
       servers.push(await start(node));
     }
     const nodes = clientPorts.map((port) => `127.0.0.1:${port}`);
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
-    await untilClusterOk(clientPorts);
+    const cliAuth = password ? ['-a', password, '--no-auth-warning'] : [];
+    await promisify(execFile)('redis-cli', [...cliAuth, '--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    await untilClusterOk(clientPorts, password);
     return {
       nodes: nodes.join(','),
       ports: clientPorts,
       async masterOf(key) {
-        const slot = (await clusterCommand(clientPorts[0], 'KEYSLOT', key)) as number;
-        const ranges = (await clusterCommand(clientPorts[0], 'SLOTS')) as [number, number, [string, number]][];
+        const slot = (await clusterCommand(clientPorts[0], password, 'KEYSLOT', key)) as number;
+        const ranges = (await clusterCommand(clientPorts[0], password, 'SLOTS')) as [number, number, [string, number]][];
         const range = ranges.find(([first, last]) => first <= slot && slot <= last);
         return clientPorts.indexOf(Number(range?.[2][1]));
       },
       kill: (node) => servers[node].kill(),
       async restart(node) {
         servers[node] = await start(node);
-        await untilClusterOk(clientPorts);
+        await untilClusterOk(clientPorts, password);
       },
       stop,
     };
