@@ -1,6 +1,7 @@
 // The test command behind `npm test`: lint, then the compiled tests (node --test) against real servers that this
 // script starts and stops itself: one PostgreSQL (embedded, or TEST_DATABASE_URL) and, when available, one Redis
-// (REDIS_URL, or a redis-server found on PATH) so the queue tests run on both BullMQ backends.
+// (REDIS_URL, or a redis-server found on PATH) and one Redis Cluster of three masters (REDIS_CLUSTER_NODES, or
+// redis-server and redis-cli found on PATH) so the queue tests run on all three BullMQ backends.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -97,7 +98,7 @@ async function main() {
 
   if (env.REDIS_URL) {
     env.TEST_REDIS_URL = env.REDIS_URL;
-    log('Redis: REDIS_URL (queue tests run on PostgreSQL and Redis)');
+    log('Redis: REDIS_URL (queue tests run on it)');
   } else if (onPath('redis-server')) {
     const port = await freePort();
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -107,11 +108,24 @@ async function main() {
     });
     await waitForRedis(port, child);
     env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
-    log('Redis: redis-server on PATH (queue tests run on PostgreSQL and Redis)');
+    log('Redis: redis-server on PATH (queue tests run on it)');
   } else {
-    log('SKIPPED the Redis suite: no redis-server on PATH and REDIS_URL is unset (queue tests run on PostgreSQL only)');
+    log('SKIPPED the Redis suite: no redis-server on PATH and REDIS_URL is unset (queue tests skip the Redis backend)');
+  }
+  if (env.REDIS_CLUSTER_NODES) {
+    env.TEST_REDIS_CLUSTER_NODES = env.REDIS_CLUSTER_NODES;
+    log('Redis Cluster: REDIS_CLUSTER_NODES (queue tests run on it)');
+  } else if (onPath('redis-server') && onPath('redis-cli')) {
+    const { startRedisCluster } = await import(join(root, 'dist', 'test', 'support', 'redis-cluster.js'));
+    const cluster = await startRedisCluster();
+    cleanups.push(() => cluster.stop());
+    env.TEST_REDIS_CLUSTER_NODES = cluster.nodes;
+    log(`Redis Cluster: three redis-server masters on ${cluster.nodes} (queue tests run on it)`);
+  } else {
+    log('SKIPPED the Redis Cluster suite: no redis-server and redis-cli on PATH and REDIS_CLUSTER_NODES is unset (queue tests skip the cluster backend)');
   }
   delete env.REDIS_URL;
+  delete env.REDIS_CLUSTER_NODES;
   delete env.DATABASE_URL;
 
   const files = args.length ? args : findTests(join(root, 'dist', 'test'));

@@ -25,8 +25,11 @@ export interface Config {
   /** Unset means: run the embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
   embeddedPostgresPort: number;
-  /** Unset means: BullMQ on its PostgreSQL backend in the portal database. */
+  /** Unset (with redisCluster unset) means: BullMQ on its PostgreSQL backend in the portal database. */
   redisUrl?: string;
+  /** A Redis Cluster for BullMQ; never set together with redisUrl. */
+  redisCluster?: RedisClusterSetting;
+  /** On a Redis Cluster it holds a hash tag, so every key of every queue (and of a flow across queues) is in one slot. */
   queuePrefix: string;
   jwt: {
     secret?: string;
@@ -67,6 +70,20 @@ export interface Config {
   answerCacheBytes: number;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+export interface RedisClusterSetting {
+  /** Seeds: the client learns the other nodes from the first that answers. */
+  nodes: RedisNode[];
+  /** One set of credentials and one scheme for every node: the client reaches the nodes it learns with them. */
+  username?: string;
+  password?: string;
+  tls: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -142,6 +159,62 @@ function publicBaseUrl(env: Env, name: string, fallback: string): string {
 
 const POSTGRES = ['postgres:', 'postgresql:'];
 
+type NodeAccess = Omit<RedisClusterSetting, 'nodes'>;
+
+/** `host:port` (`[v6-address]:port`), or `redis(s)://[user:password@]host:port`, which also says how to reach it. */
+function redisNode(name: string, entry: string): { node: RedisNode; access?: NodeAccess } {
+  if (/^rediss?:\/\//.test(entry)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(entry);
+    } catch {
+      throw new ConfigError(name, 'an entry is not a valid redis:// or rediss:// URL'); // never echoed: it may hold a password
+    }
+    if (!parsed.port || (parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search) {
+      throw new ConfigError(name, `expected redis(s)://[user:password@]host:port entries with a port and no database or options, got one for ${parsed.host}`);
+    }
+    const access = { username: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined, tls: parsed.protocol === 'rediss:' };
+    return { node: { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) }, access };
+  }
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(entry);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new ConfigError(name, `expected comma-separated host:port or redis(s)://host:port entries, got "${entry}"`);
+  return { node: { host: match[1] ?? match[2], port } };
+}
+
+function redisCluster(env: Env, name: string): RedisClusterSetting | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  const entries = raw.split(',').map((entry) => redisNode(name, entry.trim()));
+  const accesses = new Set(entries.flatMap(({ access }) => (access ? [JSON.stringify(access)] : [])));
+  if (accesses.size > 1) throw new ConfigError(name, 'the URL entries differ in user, password or scheme: the client reaches every node with one set');
+  const access = entries.find((entry) => entry.access)?.access ?? { tls: false };
+  return { nodes: entries.map(({ node }) => node), ...access };
+}
+
+/** Redis Cluster's rule: the part between the first "{" and the next "}", if not empty, is what the slot hashes. */
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
+// BullMQ's scripts touch several keys of a queue at once, and a flow those of its parent's and children's queues: on
+// a cluster they must all hash to one slot, which one hash tag in the prefix guarantees for every queue.
+function queuePrefix(env: Env, cluster: boolean): string {
+  const value = nonEmpty(env, 'QUEUE_PREFIX') ?? (cluster ? '{usage-portal}' : 'usage-portal');
+  if (!/^[A-Za-z0-9_{}-]+$/.test(value)) {
+    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
+  }
+  if (cluster && !hasHashTag(value)) {
+    throw new ConfigError(
+      'QUEUE_PREFIX',
+      `"${value}" has no {hash tag}, which a Redis Cluster (REDIS_CLUSTER_NODES) needs: BullMQ runs scripts over several keys of a queue, and of the queues of a flow, that must all be in one hash slot; use e.g. {${value.replace(/[{}]/g, '')}}`,
+    );
+  }
+  return value;
+}
+
 function timeZone(env: Env, name: string, fallback: string): string {
   const value = nonEmpty(env, name) ?? fallback;
   try {
@@ -186,10 +259,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL in production');
   }
   checkKillAt(env, production);
-  const queuePrefix = nonEmpty(env, 'QUEUE_PREFIX') ?? 'usage-portal';
-  if (!/^[A-Za-z0-9_{}-]+$/.test(queuePrefix)) {
-    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_", "-" and a "{...}" hash tag only');
-  }
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisClusterSetting = redisCluster(env, 'REDIS_CLUSTER_NODES');
+  if (redisUrl && redisClusterSetting) throw new ConfigError('REDIS_CLUSTER_NODES', 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
@@ -206,8 +278,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    queuePrefix,
+    redisUrl,
+    redisCluster: redisClusterSetting,
+    queuePrefix: queuePrefix(env, redisClusterSetting !== undefined),
     jwt,
     odsDatabaseUrl,
     inboxDir: resolve(nonEmpty(env, 'INBOX_DIR') ?? resolve(dataDir, 'inbox')),

@@ -89,4 +89,47 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/portal');
     assert.equal(config.redisUrl, 'rediss://cache:6380');
   });
+
+  it('takes a Redis Cluster by its nodes, with a {hash tag} in the queue prefix', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'redis-a.internal:7000, 10.0.0.2:7001,[::1]:7002' });
+    assert.deepEqual(config.redisCluster, {
+      nodes: [
+        { host: 'redis-a.internal', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      tls: false,
+    });
+    // A URL entry says how to reach every node: the client reaches the nodes it learns with the same credentials.
+    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://portal:s%3Acret@redis-a:7000,redis-b:7001,[::1]:7002' }).redisCluster, {
+      nodes: [
+        { host: 'redis-a', port: 7000 },
+        { host: 'redis-b', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      username: 'portal',
+      password: 's:cret',
+      tls: true,
+    });
+    assert.equal(config.queuePrefix, '{usage-portal}', 'the default prefix gets a hash tag on a cluster');
+    assert.equal(loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: 'portal-{nightly}' }).queuePrefix, 'portal-{nightly}');
+    assert.equal(loadConfig({}).queuePrefix, 'usage-portal');
+  });
+
+  it('refuses a cluster it cannot run on', () => {
+    for (const nodes of ['redis-a', 'redis-a:0', 'redis-a:70000', 'redis-a:7000,', 'redis://redis-a', 'redis://redis-a:7000/2', 'http://redis-a:7000']) {
+      assert.equal(errorFor({ REDIS_CLUSTER_NODES: nodes }).variable, 'REDIS_CLUSTER_NODES', nodes);
+    }
+    const mixed = errorFor({ REDIS_CLUSTER_NODES: 'redis://:first-secret@r1:7000,rediss://:second-secret@r2:7000' });
+    assert.match(mixed.message, /differ in user, password or scheme/);
+    assert.doesNotMatch(mixed.message, /secret/);
+    assert.doesNotMatch(errorFor({ REDIS_CLUSTER_NODES: 'redis://:a-secret@r1:7000/0' }).message, /secret/);
+    assert.match(errorFor({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_URL: 'redis://r:6379' }).message, /^REDIS_CLUSTER_NODES: set either REDIS_URL .* not both/);
+    // Without a non-empty tag (Redis hashes from the first "{" to the next "}") a queue's keys spread over the slots.
+    for (const prefix of ['usage-portal', 'usage-{}portal', 'usage-{portal', 'usage-}portal{']) {
+      const error = errorFor({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: prefix });
+      assert.equal(error.variable, 'QUEUE_PREFIX', prefix);
+      assert.match(error.message, /no \{hash tag\}.*one hash slot/);
+    }
+  });
 });

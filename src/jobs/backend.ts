@@ -1,13 +1,10 @@
 import { FlowProducer, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, withBackend } from 'bullmq';
-import IORedis, { type Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { Config } from '../config';
-import { describeConnectionError } from '../db/connection-errors';
 import { BULLMQ_PG_SCHEMA } from '../queue/queues';
-import { StartupError } from '../startup-error';
-import { redisRequirementProblems } from './redis-requirements';
+import { redisBackend, redisClusterBackend } from './redis-backend';
 
-export type QueueBackendKind = 'postgres' | 'redis';
+export type QueueBackendKind = 'postgres' | 'redis' | 'cluster';
 
 /** The BullMQ classes bound to one backend, so the rest of the code never asks which backend it runs on. */
 export interface QueueBackend {
@@ -19,7 +16,7 @@ export interface QueueBackend {
   FlowProducer: typeof FlowProducer;
   /** Passed as `connection` to every Queue, Worker and QueueEvents. */
   connection: unknown;
-  /** Creates BullMQ's own schema on PostgreSQL; checks that Redis answers. */
+  /** Creates BullMQ's own schema on PostgreSQL; checks that Redis (or the cluster's master of the prefix's slot) answers. */
   prepare(): Promise<void>;
   ping(): Promise<void>;
   /** Settings of the backend that put the queue's state at risk (see redis-requirements.ts); none on PostgreSQL. */
@@ -74,56 +71,7 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
   };
 }
 
-function redisBackend(redisUrl: string, prefix: string): QueueBackend {
-  // Workers need maxRetriesPerRequest: null so a Redis restart pauses them instead of failing their commands.
-  let shared: Redis | undefined;
-  const connection = () => (shared ??= new IORedis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true }));
-  return {
-    kind: 'redis',
-    prefix,
-    Queue,
-    Worker,
-    QueueEvents,
-    FlowProducer,
-    get connection() {
-      return connection();
-    },
-    async prepare() {
-      const probe = new IORedis(redisUrl, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      // connect() only reports "Connection is closed"; the socket error that explains why arrives as an event.
-      let socketError: unknown;
-      probe.on('error', (error) => (socketError = error));
-      try {
-        await probe.connect();
-        await probe.ping();
-      } catch (error) {
-        throw new StartupError(describeConnectionError(socketError ?? error, 'REDIS_URL', redisUrl));
-      } finally {
-        probe.disconnect();
-      }
-    },
-    async ping() {
-      const pong = await Promise.race([
-        connection().ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer PING within 3s')), 3000)),
-      ]);
-      if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
-    },
-    requirementProblems() {
-      return redisRequirementProblems(connection());
-    },
-    onReconnect(listener) {
-      const client = connection();
-      client.on('ready', listener);
-      return () => void client.off('ready', listener);
-    },
-    async close() {
-      await shared?.quit().catch(() => shared?.disconnect());
-      shared = undefined;
-    },
-  };
-}
-
-export function createQueueBackend(config: Pick<Config, 'redisUrl' | 'queuePrefix'>, databaseUrl: string): QueueBackend {
+export function createQueueBackend(config: Pick<Config, 'redisUrl' | 'redisCluster' | 'queuePrefix'>, databaseUrl: string): QueueBackend {
+  if (config.redisCluster) return redisClusterBackend(config.redisCluster, config.queuePrefix);
   return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl, config.queuePrefix);
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,8 +64,7 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
       INBOX_DIR: inbox,
       // Only the tests enqueue loads here; the scheduler stays, for the scheduler test.
       INBOX_SCAN_CRON: '0 0 1 1 *',
-      QUEUE_PREFIX: `ops-${randomBytes(4).toString('hex')}`,
-      ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
+      ...backend.settings('ops'),
     });
     admin = await t.token(Role.ADMIN);
     ops = await t.token(Role.OPS);

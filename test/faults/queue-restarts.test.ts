@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import IORedis, { Cluster, type Redis } from 'ioredis';
 import { Client } from 'pg';
 import { generateEspiFeed } from '../../bench/espi-parse-generate';
 import { Role } from '../../src/auth/roles';
@@ -18,6 +18,7 @@ import { feedXml } from '../import/feed';
 import { waitFor } from '../import/support';
 import { freePort, startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { describeWithRedisCluster, startRedisCluster, type RedisCluster } from '../support/redis-cluster';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis-server';
 
 // The queue backend going away under running processes: each case ends with the schedules running again, /readyz
@@ -58,11 +59,51 @@ async function readingTotals(databaseUrl: string): Promise<{ n: number; distinct
   }
 }
 
+/** Schedulers and their next iterations as the queue backend holds them now: one of each, whoever registered them. */
+async function registeredSchedules(connection: Redis | Cluster, prefix: string) {
+  const imports = new Queue('imports', { connection, prefix });
+  const maintenance = new Queue('maintenance', { connection, prefix });
+  try {
+    return {
+      imports: (await imports.getJobSchedulers()).map((s) => s.key),
+      maintenance: (await maintenance.getJobSchedulers()).map((s) => s.key),
+      maintenanceIterations: (await maintenance.getDelayed()).filter((job) => job.repeatJobKey === PARTITION_MAINTENANCE).length,
+    };
+  } finally {
+    await Promise.all([imports.close(), maintenance.close()]);
+    connection.disconnect();
+  }
+}
+
+/** A file delivered to the inbox is loaded by the scan, its readings exactly once. */
+async function loadsAFileInto(databaseUrl: string, inbox: string, name: string, usagePoint: number) {
+  const before = await readingTotals(databaseUrl);
+  const count = 96;
+  await deliver(inbox, name, (path) => writeFileSync(path, feedXml({ usagePoints: [usagePoint], start: Date.UTC(2024, 0, 1) / 1000, count, value: (_, n) => n + 1 })));
+  await waitFor(`${name} loaded by the scan`, () => existsSync(join(inbox, 'loaded', name)), RECOVERY_MS);
+  const totals = await readingTotals(databaseUrl);
+  assert.equal(totals.n - before.n, count);
+  assert.equal(totals.distinct, totals.n);
+  assert.equal(BigInt(totals.sum) - BigInt(before.sum), BigInt((count * (count + 1)) / 2));
+}
+
 function started(cli: CliProcess): Promise<string> {
   return cli.firstJson().then((result) => {
     assert.equal(result.status, 'running', cli.stderr());
     return String(result.url ?? '');
   });
+}
+
+/** A serve and a worker, added to `processes`: two processes keep the schedules, so they race to register lost ones. */
+async function startServeAndWorker(processes: CliProcess[], env: Record<string, string>): Promise<string> {
+  processes.push(startCli(['serve', '--json'], env), startCli(['worker', '--json'], env));
+  const [url] = await Promise.all(processes.map(started));
+  return url;
+}
+
+async function killAll(processes: CliProcess[]): Promise<void> {
+  for (const cli of processes) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  await Promise.all(processes.map((cli) => cli.exited()));
 }
 
 describe('Redis restarted without persistence under serve and worker processes', { timeout: 600_000 }, () => {
@@ -86,45 +127,17 @@ describe('Redis restarted without persistence under serve and worker processes',
     redis = await startRedisServer(redisPort, dir);
     db = await createTestDatabase('faultredis');
     env = portalEnv(dir, { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
-    // Two processes keep the schedules, so they race to register lost ones.
-    processes.push(startCli(['serve', '--json'], env), startCli(['worker', '--json'], env));
-    [url] = await Promise.all(processes.map(started));
+    url = await startServeAndWorker(processes, env);
   });
   after(async () => {
-    for (const cli of processes) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-    await Promise.all(processes.map((cli) => cli.exited()));
+    await killAll(processes);
     await redis?.kill();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Schedulers and their next iterations as the new Redis holds them: one of each, whoever registered them. */
-  async function registeredSchedules() {
-    const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
-    const imports = new Queue('imports', { connection, prefix });
-    const maintenance = new Queue('maintenance', { connection, prefix });
-    try {
-      return {
-        imports: (await imports.getJobSchedulers()).map((s) => s.key),
-        maintenance: (await maintenance.getJobSchedulers()).map((s) => s.key),
-        maintenanceIterations: (await maintenance.getDelayed()).filter((job) => job.repeatJobKey === PARTITION_MAINTENANCE).length,
-      };
-    } finally {
-      await Promise.all([imports.close(), maintenance.close()]);
-      connection.disconnect();
-    }
-  }
-
-  async function loadsAFile(name: string, usagePoint: number) {
-    const before = await readingTotals(db.url);
-    const count = 96;
-    await deliver(inbox, name, (path) => writeFileSync(path, feedXml({ usagePoints: [usagePoint], start: Date.UTC(2024, 0, 1) / 1000, count, value: (_, n) => n + 1 })));
-    await waitFor(`${name} loaded by the scan`, () => existsSync(join(inbox, 'loaded', name)), RECOVERY_MS);
-    const totals = await readingTotals(db.url);
-    assert.equal(totals.n - before.n, count);
-    assert.equal(totals.distinct, totals.n);
-    assert.equal(BigInt(totals.sum) - BigInt(before.sum), BigInt((count * (count + 1)) / 2));
-  }
+  const schedules = () => registeredSchedules(new IORedis(redis.url, { maxRetriesPerRequest: null }), prefix);
+  const loadsAFile = (name: string, usagePoint: number) => loadsAFileInto(db.url, inbox, name, usagePoint);
 
   it('warns at start that this Redis has no persistence, and is ready with its schedulers', async () => {
     for (const cli of processes) assert.match(cli.stderr(), /Redis has no persistence/);
@@ -140,7 +153,7 @@ describe('Redis restarted without persistence under serve and worker processes',
 
     redis = await startRedisServer(redisPort, dir);
     await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
-    assert.deepEqual(await registeredSchedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
+    assert.deepEqual(await schedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
     assert.ok(
       processes.some((cli) => /job schedulers were missing from the queue backend/.test(cli.stderr())),
       'a process says it registered the lost schedulers again',
@@ -172,8 +185,51 @@ describe('Redis restarted without persistence under serve and worker processes',
 
     await waitFor('/readyz 200 after the periodic check', async () => (await readyz(url)).status === 200, RECOVERY_MS);
     assert.equal(await missingMetric(), '0');
-    assert.deepEqual(await registeredSchedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
+    assert.deepEqual(await schedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
     await loadsAFile('after-flush.xml', 3);
+  });
+});
+
+describeWithRedisCluster('the Redis Cluster master of the queue restarted without persistence under serve and worker processes', { timeout: 600_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fault-cluster-'));
+  const processes: CliProcess[] = [];
+  let cluster: RedisCluster | undefined;
+  let db: TestDatabase | undefined;
+  after(async () => {
+    await killAll(processes);
+    await cluster?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/readyz is 503 while it is down, then the schedulers are back (one of each) and the scan loads files', async () => {
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    const prefix = `{fault-${randomBytes(3).toString('hex')}}`;
+    const redis = (cluster = await startRedisCluster());
+    db = await createTestDatabase('faultcluster');
+    const env = portalEnv(dir, { DATABASE_URL: db.url, REDIS_CLUSTER_NODES: redis.nodes, QUEUE_PREFIX: prefix });
+    const url = await startServeAndWorker(processes, env);
+    assert.deepEqual(await readyz(url), { status: 200, checks: { database: 'ok', queue: 'ok', schedulers: 'ok' } });
+    await loadsAFileInto(db.url, inbox, 'before.xml', 1);
+
+    // The master that holds the prefix's slot holds every key of every queue: the others never see the queue.
+    const master = await redis.masterOf(`${prefix}:imports`);
+    await redis.kill(master);
+    const down = await readyz(url);
+    assert.equal(down.status, 503);
+    assert.match(down.checks.queue, /^down: /);
+
+    await redis.restart(master);
+    await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
+    const connection = new Cluster(redis.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: null } });
+    assert.deepEqual(await registeredSchedules(connection, prefix), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
+    assert.ok(
+      processes.some((cli) => /job schedulers were missing from the queue backend/.test(cli.stderr())),
+      'a process says it registered the lost schedulers again',
+    );
+    await loadsAFileInto(db.url, inbox, 'after-restart.xml', 2);
+    for (const cli of processes) assert.equal(cli.child.exitCode, null, `kept running; stderr:\n${cli.stderr().slice(-3000)}`);
   });
 });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { generateEspiFeed } from '../../bench/espi-parse-generate';
+import { loadConfig } from '../../src/config';
 import { createQueueBackend } from '../../src/jobs/backend';
 import { IMPORT_FILE } from '../../src/queue/job-data';
 import { closeQueues, openQueues } from '../../src/jobs/queues';
@@ -36,11 +36,9 @@ describeOnEachQueueBackend('a worker killed during a load', { timeout: 300_000 }
   it(`has its job taken by another worker within ${PICKED_UP_WITHIN_MS / 1000} s, and the file loads once`, async (t) => {
     mkdirSync(inbox);
     db = await createTestDatabase(`faultkill_${backend.kind}`);
-    const prefix = `fault-${randomBytes(3).toString('hex')}`;
     const env = {
       DATABASE_URL: db.url,
-      ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
-      QUEUE_PREFIX: prefix,
+      ...backend.settings('fault'),
       DATA_DIR: dir,
       INBOX_DIR: inbox,
       INBOX_SCAN_CRON: '*/1 * * * * *',
@@ -52,7 +50,7 @@ describeOnEachQueueBackend('a worker killed during a load', { timeout: 300_000 }
       return cli;
     };
     const doomed = await start();
-    const queueBackend = createQueueBackend({ redisUrl: backend.redisUrl, queuePrefix: prefix }, db.url);
+    const queueBackend = createQueueBackend(loadConfig(env), db.url);
     const queues = openQueues(queueBackend);
     try {
       const part = join(inbox, 'feed.xml.part');

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -51,8 +50,7 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
     inbox = mkdtempSync(join(tmpdir(), 'cim-push-'));
     t = await startTestSystem('serve', {
       CIM_REPLY_URLS: `${pushReceiver.url},${getReceiver.url}`,
-      ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      ...backend.settings(),
       INBOX_DIR: inbox,
       INBOX_SCAN_CRON: '0 0 1 1 *',
     });

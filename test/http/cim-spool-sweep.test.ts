@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,7 @@ describeOnEachQueueBackend('/cim spool files nobody owns', { timeout: 120_000 },
   let t: TestSystem;
   let inbox: string;
   const env = () => ({
-    ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
-    QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    ...backend.settings(),
     INBOX_DIR: inbox,
     INBOX_SCAN_CRON: '0 0 1 1 *',
   });

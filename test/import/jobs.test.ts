@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +31,7 @@ describeOnEachQueueBackend('import jobs', { timeout: 240_000 }, (backend) => {
       mkdirSync(inbox, { recursive: true });
       const config = loadConfig({
         DATABASE_URL: db.url,
-        REDIS_URL: backend.redisUrl,
-        QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        ...backend.settings(),
         DATA_DIR: dataDir,
         INBOX_SCAN_CRON: '*/1 * * * * *',
         PORT: '0',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +25,7 @@ describeOnEachQueueBackend('import logs', { timeout: 180_000 }, (backend) => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
     t = await startTestSystem(
       'serve',
-      { INBOX_DIR: inbox, INBOX_SCAN_CRON: '0 0 1 1 *', QUEUE_PREFIX: `logs-${randomBytes(4).toString('hex')}`, ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}) },
+      { INBOX_DIR: inbox, INBOX_SCAN_CRON: '0 0 1 1 *', ...backend.settings('logs') },
       logger,
     );
   });

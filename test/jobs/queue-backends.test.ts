@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +34,7 @@ describeOnEachQueueBackend('job system', { timeout: 180_000 }, (backend) => {
       db = await createTestDatabase(`jobs_${backend.kind}`);
       const config = loadConfig({
         DATABASE_URL: db.url,
-        REDIS_URL: backend.redisUrl,
-        QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        ...backend.settings(),
         DATA_DIR: mkdtempSync(join(tmpdir(), 'jobs-')),
         PARTITION_MONTHS_AHEAD: '2',
         PORT: '0',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +24,7 @@ describeOnEachQueueBackend('lost job schedulers', { timeout: 240_000 }, (backend
     db = await createTestDatabase(`keeper_${backend.kind}`);
     const config = loadConfig({
       DATABASE_URL: db.url,
-      REDIS_URL: backend.redisUrl,
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      ...backend.settings(),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'keeper-')),
       PORT: '0',
       HOST: '127.0.0.1',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +26,7 @@ describeOnEachQueueBackend('a failed import superseded by a later load of the sa
     const dir = mkdtempSync(join(tmpdir(), 'superseded-'));
     const config = loadConfig({
       DATABASE_URL: db.url,
-      REDIS_URL: backend.redisUrl,
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      ...backend.settings(),
       DATA_DIR: dir,
       PORT: '0',
       HOST: '127.0.0.1',

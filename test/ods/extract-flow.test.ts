@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +51,7 @@ describeOnEachQueueBackend('ODS extract run as a flow', { timeout: 300_000 }, (b
     const config = loadConfig({
       DATABASE_URL: portal.url,
       ODS_DATABASE_URL: ods.url,
-      REDIS_URL: backend.redisUrl,
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      ...backend.settings('flow'),
       DATA_DIR: dataDir,
       EXTRACT_CRON: '0 3 * * *',
       EXTRACT_SHARDS: '3',

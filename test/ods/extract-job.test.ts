@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +38,7 @@ describeOnEachQueueBackend('ODS extract job', { timeout: 180_000 }, (backend) =>
       const config = loadConfig({
         DATABASE_URL: portal.url,
         ODS_DATABASE_URL: ods.url,
-        REDIS_URL: backend.redisUrl,
-        QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        ...backend.settings(),
         DATA_DIR: dataDir,
         EXTRACT_CRON: '0 3 * * *',
         PORT: '0',

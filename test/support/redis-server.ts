@@ -1,13 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-export function redisServerAvailable(): boolean {
+export function onPath(command: string): boolean {
   try {
-    execFileSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
+}
+
+export function redisServerAvailable(): boolean {
+  return onPath('redis-server');
 }
 
 export interface RedisServer {
