@@ -15,23 +15,39 @@ export type ChecksumAnswer = { hex: string } | { error: { message: string; code?
 
 // Threads that finished their file wait here for the next one: starting a thread costs about 80 ms of CPU, as much
 // as hashing a 20 MB file, and an extract loads one file per hundred usage points. An idle thread is unref'd, so
-// it never keeps the process alive.
-const idle: Worker[] = [];
+// it never keeps the process alive, and ends after IDLE_MS, so that its heap is not held through a long load.
+const IDLE_MS = 3_000;
+const idle = new Map<Worker, NodeJS.Timeout>();
 
-function checksumThread(): Worker {
+function take(): Worker {
+  for (const [worker, timer] of idle) {
+    clearTimeout(timer);
+    idle.delete(worker);
+    return worker;
+  }
   const worker = new Worker(join(__dirname, 'checksum-worker.js'));
   worker.on('error', () => undefined);
   // A thread that died while idle must not be handed a file: it would never answer.
   worker.once('exit', () => {
-    const at = idle.indexOf(worker);
-    if (at >= 0) idle.splice(at, 1);
+    clearTimeout(idle.get(worker));
+    idle.delete(worker);
   });
   return worker;
 }
 
+function release(worker: Worker): void {
+  worker.unref();
+  const timer = setTimeout(() => {
+    idle.delete(worker);
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle.set(worker, timer);
+}
+
 /** sha256File on a worker thread, so that hashing a large file takes another core instead of the caller's. */
 export function sha256FileOffThread(path: string): Promise<string> {
-  const worker = idle.pop() ?? checksumThread();
+  const worker = take();
   worker.ref();
   return new Promise<string>((resolve, reject) => {
     const settle = (answer: ChecksumAnswer) => {
@@ -40,8 +56,7 @@ export function sha256FileOffThread(path: string): Promise<string> {
       worker.off('exit', onExit);
       if ('hex' in answer) resolve(answer.hex);
       else reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
-      worker.unref();
-      idle.push(worker);
+      release(worker);
     };
     const onError = (error: Error) => {
       worker.off('message', settle);
