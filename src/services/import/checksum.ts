@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+
+/** Bytes read at a time, into one buffer: a stream's fresh buffer per chunk would leave a thread's heap full of them. */
+const READ_BYTES = 1024 * 1024;
 
 /** sha256 of a file's bytes, lowercase hex: the identity under which a file is loaded once. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    for (let n; (n = (await handle.read(buf, 0, READ_BYTES, null)).bytesRead) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 
