@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { XmlBytes } from './xml-bytes';
 
 /**
  * Resolves on 'drain'; rejects when the destination errors or is closed first. A destroyed stream (an HTTP client
@@ -38,8 +39,8 @@ export interface AtomEntry {
   up: string;
   related: string[];
   title: string;
-  /** The resource element, already serialised. */
-  content: string;
+  /** The resource element, already serialised, or written straight as bytes (the bulk of a feed: its readings). */
+  content: string | ((out: XmlBytes) => void);
 }
 
 /** Bytes gathered before each write: big enough to keep syscalls rare, small enough to stay a rounding error in RSS. */
@@ -50,7 +51,7 @@ const FLUSH_AT = 256 * 1024;
  * destination pushes back, so a feed of any size costs one buffer of memory.
  */
 export class AtomFeedWriter {
-  private buffer: string;
+  private readonly bytes = new XmlBytes(FLUSH_AT * 2);
   private closed = false;
   private readonly updated: string;
 
@@ -60,32 +61,33 @@ export class AtomFeedWriter {
     feed: { id: string; title: string; self: string; generatedAt: number },
   ) {
     this.updated = isoSeconds(feed.generatedAt);
-    this.buffer =
+    this.bytes.text(
       `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n` +
-      `  <id>${escapeXml(feed.id)}</id>\n  <title>${escapeXml(feed.title)}</title>\n  <updated>${this.updated}</updated>\n` +
-      `  <link rel="self" href="${escapeXml(feed.self)}"/>\n`;
+        `  <id>${escapeXml(feed.id)}</id>\n  <title>${escapeXml(feed.title)}</title>\n  <updated>${this.updated}</updated>\n` +
+        `  <link rel="self" href="${escapeXml(feed.self)}"/>\n`,
+    );
   }
 
   async entry(e: AtomEntry): Promise<void> {
     if (this.closed) throw new Error('the feed is already closed');
-    let links = `    <link rel="self" href="${escapeXml(e.self)}"/>\n    <link rel="up" href="${escapeXml(e.up)}"/>\n`;
-    for (const r of e.related) links += `    <link rel="related" href="${escapeXml(r)}"/>\n`;
-    this.buffer +=
-      `  <entry>\n    <id>${escapeXml(e.id)}</id>\n${links}    <title>${escapeXml(e.title)}</title>\n` +
-      `    <content>\n${e.content}    </content>\n    <published>${this.updated}</published>\n    <updated>${this.updated}</updated>\n  </entry>\n`;
+    let head = `  <entry>\n    <id>${escapeXml(e.id)}</id>\n    <link rel="self" href="${escapeXml(e.self)}"/>\n    <link rel="up" href="${escapeXml(e.up)}"/>\n`;
+    for (const r of e.related) head += `    <link rel="related" href="${escapeXml(r)}"/>\n`;
+    this.bytes.text(`${head}    <title>${escapeXml(e.title)}</title>\n    <content>\n`);
+    if (typeof e.content === 'string') this.bytes.text(e.content);
+    else e.content(this.bytes);
+    this.bytes.text(`    </content>\n    <published>${this.updated}</published>\n    <updated>${this.updated}</updated>\n  </entry>\n`);
     await this.flush(false);
   }
 
   async end(): Promise<void> {
     this.closed = true;
-    this.buffer += '</feed>\n';
+    this.bytes.text('</feed>\n');
     await this.flush(true);
   }
 
   private async flush(force: boolean) {
-    if (this.buffer.length < FLUSH_AT && !force) return;
-    const chunk = this.buffer;
-    this.buffer = '';
+    if (this.bytes.length < FLUSH_AT && !force) return;
+    const chunk = this.bytes.take();
     if (this.out.destroyed) throw new Error('the destination was closed before the feed was complete');
     if (!this.out.write(chunk)) await drained(this.out);
   }

@@ -14,6 +14,7 @@ import {
 } from './records';
 import { LtpFields } from './time-zone';
 import { uuidV5 } from './uuid';
+import { ascii, type XmlBytes } from './xml-bytes';
 import type { CollectedFeed } from './import';
 
 const ESPI_NS = 'http://naesb.org/espi';
@@ -161,7 +162,7 @@ export class EspiUsageFeedWriter {
     if (first === undefined && !block.interval) throw new EspiWriteError(`an IntervalBlock of ${mr.key} with neither an interval nor readings`);
     const id = uuidV5(`interval-block|${mr.key}|${block.interval?.start ?? ''}|${first ?? ''}`);
     const self = `${mr.self}/IntervalBlock/${id}`;
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: intervalBlockXml(block) });
+    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: (out) => writeIntervalBlock(out, block) });
   }
 
   async usageSummary(up: UsagePointRef, summary: UsageSummaryRecord): Promise<void> {
@@ -231,16 +232,77 @@ function readingTypeXml(t: ReadingTypeFields): string {
   return resource('ReadingType', body);
 }
 
-function intervalBlockXml(block: IntervalBlockRecord): string {
-  let body = `      <IntervalBlock xmlns="${ESPI_NS}">${interval('interval', block.interval)}\n`;
-  for (const r of block.readings) {
-    let qualities = '';
-    for (const q of r.qualities ?? []) qualities += `<ReadingQuality>${int('quality', q)}</ReadingQuality>`;
-    body +=
-      `        <IntervalReading>${int('cost', r.cost)}${qualities}${interval('timePeriod', r)}${int('value', r.value)}` +
-      `${int('consumptionTier', r.consumptionTier)}${int('tou', r.tou)}${int('cpp', r.cpp)}</IntervalReading>\n`;
+/** An integer element of the per-reading path, its tags encoded once. */
+class IntElement {
+  private readonly open: Uint8Array;
+  private readonly close: Uint8Array;
+
+  constructor(
+    private readonly name: string,
+    private readonly min = INT48_MIN,
+    private readonly max = INT48_MAX,
+  ) {
+    this.open = ascii(`<${name}>`);
+    this.close = ascii(`</${name}>`);
   }
-  return `${body}      </IntervalBlock>\n`;
+
+  /** Writes the element, or nothing when `v` is absent; the same checks as `int`. */
+  write(out: XmlBytes, v: number | undefined): void {
+    if (v === undefined) return;
+    if (!Number.isSafeInteger(v) || v < this.min || v > this.max) throw new EspiWriteError(`${this.name} ${v} is not an integer in [${this.min}, ${this.max}]`);
+    out.raw(this.open);
+    out.int(v);
+    out.raw(this.close);
+  }
+}
+
+const READING = {
+  open: ascii('        <IntervalReading>'),
+  close: ascii('</IntervalReading>\n'),
+  qualityOpen: ascii('<ReadingQuality>'),
+  qualityClose: ascii('</ReadingQuality>'),
+  periodOpen: ascii('<timePeriod>'),
+  periodClose: ascii('</timePeriod>'),
+  cost: new IntElement('cost'),
+  quality: new IntElement('quality'),
+  duration: new IntElement('duration', 0, UINT32_MAX),
+  start: new IntElement('start'),
+  value: new IntElement('value'),
+  consumptionTier: new IntElement('consumptionTier'),
+  tou: new IntElement('tou'),
+  cpp: new IntElement('cpp'),
+};
+/** Bytes of an IntervalReading with every field at its longest, and of each ReadingQuality it adds. */
+const MAX_READING_BYTES = 400;
+const MAX_QUALITY_BYTES = 64;
+
+/** The readings go straight to bytes: they are nearly all of a feed, and strings cost several times as much. */
+function writeIntervalBlock(out: XmlBytes, block: IntervalBlockRecord): void {
+  out.text(`      <IntervalBlock xmlns="${ESPI_NS}">${interval('interval', block.interval)}\n`);
+  const el = READING;
+  for (const r of block.readings) {
+    const qualities = r.qualities;
+    out.reserve(MAX_READING_BYTES + (qualities ? qualities.length * MAX_QUALITY_BYTES : 0));
+    out.raw(el.open);
+    el.cost.write(out, r.cost);
+    if (qualities) {
+      for (const q of qualities) {
+        out.raw(el.qualityOpen);
+        el.quality.write(out, q);
+        out.raw(el.qualityClose);
+      }
+    }
+    out.raw(el.periodOpen);
+    el.duration.write(out, r.duration);
+    el.start.write(out, r.start);
+    out.raw(el.periodClose);
+    el.value.write(out, r.value);
+    el.consumptionTier.write(out, r.consumptionTier);
+    el.tou.write(out, r.tou);
+    el.cpp.write(out, r.cpp);
+    out.raw(el.close);
+  }
+  out.text('      </IntervalBlock>\n');
 }
 
 function measurement(name: string, m: SummaryMeasurement | undefined): string {

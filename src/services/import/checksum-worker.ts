@@ -1,5 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { sha256File } from './checksum';
+import { parentPort } from 'node:worker_threads';
+import { sha256File, type ChecksumAnswer } from './checksum';
 
-// A failure is thrown out of the worker, which the parent receives as its 'error' event.
-void sha256File(workerData as string).then((hex) => parentPort?.postMessage(hex));
+// One path per message, one answer per path: a file that cannot be read is an answer too, and the thread stays.
+parentPort?.on('message', (path: string) => {
+  sha256File(path).then(
+    (hex) => parentPort?.postMessage({ hex } satisfies ChecksumAnswer),
+    (error: NodeJS.ErrnoException) => parentPort?.postMessage({ error: { message: error.message, code: error.code } } satisfies ChecksumAnswer),
+  );
+});
