@@ -27,7 +27,6 @@ export class ImportThread {
 
   constructor(databaseUrl: string, logLevel: LogLevel) {
     this.worker = new Worker(join(__dirname, 'import-thread-worker.js'), { workerData: { databaseUrl, logLevel } });
-    this.worker.unref();
     this.worker.on('message', (reply: ImportThreadReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -43,6 +42,8 @@ export class ImportThread {
       this.exited = true;
       failAll(new Error(`the import thread exited (code ${code})`));
     });
+    // After the listeners: adding a 'message' listener refs the thread's port again.
+    this.worker.unref();
   }
 
   get alive(): boolean {
