@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
 }
 
 const QUERY = `query First($from: DateTime!, $to: DateTime!) {
-  customers(first: 20) { edges { node { accounts(first: 5) { edges { node { usagePoints(first: 5) { edges { node {
+  customers(first: 10) { edges { node { accounts(first: 2) { edges { node { usagePoints(first: 2) { edges { node {
     usage(from: $from, to: $to, resolution: MONTH) { readings } } } } } } } } } }
 }`;
 
@@ -39,6 +39,7 @@ async function customerUsage(base: string, token: string): Promise<number> {
     body: JSON.stringify({ query: QUERY, variables: { from: from.toISOString(), to: to.toISOString() } }),
   });
   const text = await response.text();
+  if (text.includes('"errors"')) throw new Error(`the usage query failed: ${text.slice(0, 500)}`);
   const readings = [...text.matchAll(/"readings":(\d+)/g)].map((m) => Number(m[1]));
   return readings.reduce((n, r) => n + r, 0);
 }
@@ -74,7 +75,7 @@ async function once(): Promise<Run> {
     let firstAt = 0;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-      if (seededAt && !firstAt && (await customerUsage(base, bearer).catch(() => 0)) > 0) firstAt = Date.now();
+      if (seededAt && !firstAt && (await customerUsage(base, bearer).catch((error: Error) => (/query failed/.test(error.message) ? Promise.reject(error) : 0))) > 0) firstAt = Date.now();
       if (firstAt && loadedAt) break;
       if (Date.now() - started > 30 * 60_000) throw new Error('not loaded within 30 minutes');
       await new Promise((r) => setTimeout(r, 250));

