@@ -4,16 +4,10 @@ import { openPortalDatabase } from '../db/database';
 import { PartialFailure } from '../partial-failure';
 import { assertMigrated, runMigrations } from '../db/migrate';
 import { importFile } from '../services/import/import-file';
-import type { ImportResult } from '../services/import/types';
+import { fileOutcome, type ImportResult } from '../services/import/types';
 import type { CommandContext } from './commands';
 import { progressBar } from './import-progress';
 import { UsageError } from './usage-error';
-
-/** The CLI contract's fields (DESIGN.md), plus the batch id, the count of readings dropped and the phases' ms. */
-function contract(r: ImportResult) {
-  const { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors, timings } = r;
-  return { file, status, batchId, usagePoints, meterReadings, readings, inserted, updated, unchanged, rejected, warnings, errors, timings };
-}
 
 function summary(r: ImportResult): string {
   const head = `${r.file}: ${r.status}`;
@@ -49,7 +43,7 @@ export async function importCommand({ config, logger, out, options, positionals 
         onProgress: (p) => bar.update(path, p),
       }).catch((error: unknown) => {
         // The files loaded before the fault stay loaded: say which.
-        throw new PartialFailure(error, { files: results.map(contract) });
+        throw new PartialFailure(error, { files: results.map(fileOutcome) });
       });
       bar.done();
       results.push(result);
@@ -58,6 +52,6 @@ export async function importCommand({ config, logger, out, options, positionals 
     bar.done();
     await database.close();
   }
-  out.result({ files: results.map(contract) }, results.map(summary).join('\n'));
+  out.result({ files: results.map(fileOutcome) }, results.map(summary).join('\n'));
   if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
 }

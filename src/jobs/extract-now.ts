@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { PortalMetrics } from '../metrics/portal-metrics';
-import type { ExtractRunProgress, FileOutcome } from '../queue/job-data';
+import type { ExtractRunProgress } from '../queue/job-data';
+import type { FileOutcome } from '../services/import/types';
 import { PartialFailure } from '../partial-failure';
 import { startRun } from './extract.job';
 import { jobHandlers } from './handlers';
@@ -12,6 +13,8 @@ export interface ExtractNowResult {
   watermark: { from: string; to: string };
   manifest: string | null;
   shards: number;
+  /** ms summed over the shards: reading the ODS and writing files, and waiting for loads to catch up. */
+  timings: { write: number; waitForLoads: number };
 }
 
 const POLL_MS = 250;
@@ -26,6 +29,7 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
   const queue = deps.queues['ods-extract'];
   const workers = startWorkers(deps.backend, { 'ods-extract': jobHandlers['ods-extract'] }, deps, metrics);
   const files: FileOutcome[] = [];
+  const timings = { write: 0, waitForLoads: 0 };
   let watermark: { from: string; to: string } | undefined;
   try {
     for (;;) {
@@ -39,7 +43,7 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
       };
       if (!planned.runJob) {
         const at = planned.watermark?.to ?? watermark?.to ?? '0';
-        return { run: null, files, watermark: { from: watermark?.from ?? at, to: at }, manifest: null, shards: 0 };
+        return { run: null, files, watermark: { from: watermark?.from ?? at, to: at }, manifest: null, shards: 0, timings };
       }
       const runJob = await queue.getJob(planned.runJob);
       if (!runJob) continue;
@@ -47,11 +51,15 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
       try {
         outcome = (await finished(queue, runJob.id as string, options.onProgress)) as typeof outcome;
       } finally {
-        files.push(...(await filesOf(runJob)));
+        for (const shard of await shardsOf(runJob)) {
+          files.push(...(shard.files ?? []));
+          timings.write += shard.timings?.write ?? 0;
+          timings.waitForLoads += shard.timings?.waitForLoads ?? 0;
+        }
       }
       if (!outcome?.watermark) continue;
       watermark = { from: watermark?.from ?? outcome.watermark.from, to: outcome.watermark.to };
-      if (!planned.resumed && !planned.skipped) return { run: planned.run ?? null, files, watermark, manifest: outcome.manifest, shards: outcome.shards };
+      if (!planned.resumed && !planned.skipped) return { run: planned.run ?? null, files, watermark, manifest: outcome.manifest, shards: outcome.shards, timings };
     }
   } catch (error) {
     const at = watermark?.to ?? null;
@@ -74,7 +82,7 @@ async function finished(queue: Queue, jobId: string, onProgress?: (p: ExtractRun
   }
 }
 
-async function filesOf(runJob: Job): Promise<FileOutcome[]> {
-  const values = Object.values(await runJob.getChildrenValues()) as { files?: FileOutcome[] }[];
-  return values.flatMap((v) => v?.files ?? []);
+/** What the run's shards returned (those that completed). */
+async function shardsOf(runJob: Job): Promise<{ files?: FileOutcome[]; timings?: { write: number; waitForLoads: number } }[]> {
+  return Object.values(await runJob.getChildrenValues());
 }

@@ -1,5 +1,6 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import { ODS_EXTRACT, type ExtractRunJobData, type ExtractRunProgress, type FileOutcome } from '../queue/job-data';
+import { ODS_EXTRACT, type ExtractRunJobData, type ExtractRunProgress } from '../queue/job-data';
+import type { FileOutcome } from '../services/import/types';
 import { completeRun, failureReasons } from '../services/extract/run-outcome';
 import { failRun, runById, runProgress, shardsNotLoaded, takeOver } from '../services/extract/runs';
 import { addShardsTo, shardFailures } from './extract-flow';

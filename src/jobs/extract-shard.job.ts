@@ -1,9 +1,9 @@
 import { odsUrlFor } from '../ods/database';
 import { DirectoryDelivery } from '../ods/delivery';
-import { extractShardJobId, type ExtractRunProgress, type ExtractShardJobData, type FileOutcome } from '../queue/job-data';
+import { extractShardJobId, type ExtractRunProgress, type ExtractShardJobData } from '../queue/job-data';
 import { finishShard, runById, runProgress, shardOf } from '../services/extract/runs';
-import { extractAndLoadShard } from '../services/extract/shard-load';
-import type { ImportResult } from '../services/import/types';
+import { extractAndLoadShard, type ShardOutcome } from '../services/extract/shard-load';
+import { fileOutcome } from '../services/import/types';
 import type { JobHandler } from './workers';
 
 /**
@@ -24,9 +24,9 @@ export const extractShardJob: JobHandler = async (job, { dataSource, config, log
     const progress: ExtractRunProgress = { phase: 'extract', run: runId, ...(await runProgress(dataSource, runId)) };
     await parent?.updateProgress(progress as never);
   };
-  let results: ImportResult[];
+  let outcome: ShardOutcome;
   try {
-    results = await extractAndLoadShard(dataSource, {
+    outcome = await extractAndLoadShard(dataSource, {
       odsUrl,
       outboxDir: config.outboxDir,
       delivery: new DirectoryDelivery(config.inboxDir),
@@ -43,17 +43,5 @@ export const extractShardJob: JobHandler = async (job, { dataSource, config, log
   }
   await reportProgress().catch(() => undefined);
   // The per-file objects of the CLI contract; the details stay in import_batch.
-  const files: FileOutcome[] = results.map((r) => ({
-    file: r.file,
-    status: r.status,
-    usagePoints: r.usagePoints,
-    meterReadings: r.meterReadings,
-    readings: r.readings,
-    inserted: r.inserted,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    warnings: r.warnings,
-    errors: r.errors,
-  }));
-  return { shard, files };
+  return { shard, files: outcome.files.map(fileOutcome), timings: outcome.timings };
 };

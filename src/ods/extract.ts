@@ -90,6 +90,15 @@ export function usagePointHref(id: string): string {
   return `${ODS_BASE_URL}/Subscription/${uuidV5(`subscription|${FEED_KEY}`)}/UsagePoint/${uuidV5(`usage-point|${usagePointKey(id)}`)}`;
 }
 
+/**
+ * Two connections to the ODS for one shard: the changed reads stream over `reads` (COPY holds the connection), the
+ * customer feeds are read over `entities` in the same snapshot.
+ */
+export interface ShardConnections {
+  reads: ClientBase;
+  entities: ClientBase;
+}
+
 /** The outbox names of one shard's files start with this: a retry removes what a dead attempt left. */
 export const shardFilePrefix = (runId: string, shard: number) => `${runId}-s${String(shard).padStart(4, '0')}-`;
 
@@ -100,21 +109,27 @@ export const shardFilePrefix = (runId: string, shard: number) => `${runId}-s${St
  * the ODS (REPEATABLE READ) limited to the run's change_seq range, so a read changed after the plan was made waits
  * for the next run, which takes its latest version.
  */
-export async function extractShard(ods: ClientBase, options: ShardExtractOptions): Promise<ExtractedFile[]> {
+export async function extractShard(ods: ShardConnections, options: ShardExtractOptions): Promise<ExtractedFile[]> {
   await mkdir(options.outboxDir, { recursive: true });
-  await ods.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await ods.reads.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const files = new FileSeries(options);
   try {
-    const usagePoints = await usagePointsByIds(ods, options.shard.usagePointIds);
-    const channels = await channelsByIds(ods, options.shard.channelIds);
-    const customers = new CustomerCompletion(ods, options.shard.customerIds, usagePoints, files);
+    // The customer feeds are read while the reads stream: on the other connection, in the same snapshot.
+    const { rows } = await ods.reads.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+    await ods.entities.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await ods.entities.query(`SET TRANSACTION SNAPSHOT ${ods.entities.escapeLiteral(rows[0].snapshot)}`);
+    const usagePoints = await usagePointsByIds(ods.reads, options.shard.usagePointIds);
+    const channels = await channelsByIds(ods.reads, options.shard.channelIds);
+    const customers = new CustomerCompletion(ods.entities, options.shard.customerIds, usagePoints, files);
     // Customers with no usage point in scope (only their own rows changed) link usage points loaded by earlier runs.
     await customers.writeCompleted();
-    await writeUsageFeeds(ods, options.range, usagePoints, channels, files, customers);
-    await ods.query('COMMIT');
+    await writeUsageFeeds(ods.reads, options.range, usagePoints, channels, files, customers);
+    await ods.entities.query('COMMIT');
+    await ods.reads.query('COMMIT');
     return files.done;
   } catch (error) {
-    await ods.query('ROLLBACK').catch(() => undefined);
+    await ods.entities.query('ROLLBACK').catch(() => undefined);
+    await ods.reads.query('ROLLBACK').catch(() => undefined);
     // A full disk shows up in the writer as "the destination was closed": the file's own error says why.
     const cause = files.failure ?? error;
     await files.discard();

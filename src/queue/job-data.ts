@@ -45,20 +45,6 @@ export interface ExtractRunJobData {
   failedRound?: number;
 }
 
-/** A file's outcome as the CLI contract prints it (the import command's per-file object). */
-export interface FileOutcome {
-  file: string;
-  status: string;
-  usagePoints: number;
-  meterReadings: number;
-  readings: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  warnings: string[];
-  errors: string[];
-}
-
 export interface ExtractShardJobData {
   runId: string;
   shard: number;
@@ -69,16 +55,20 @@ export interface ExtractShardJobData {
 export const extractRunJobId = (runId: string, round: number) => `${runId}-r${round}`;
 export const extractShardJobId = (runId: string, shard: number, round: number) => `${runId}-s${shard}-r${round}`;
 
-/** The run parent's progress: its children's, summed. */
-export interface ExtractRunProgress {
-  phase: 'extract' | 'finish';
-  run: string;
+/** An extract run's shards and what they loaded so far, summed (extract_shard). */
+export interface RunProgress {
   shards: number;
   shardsLoaded: number;
   shardsFailed: number;
   files: number;
   readings: number;
   readingsTotal: number;
+}
+
+/** The run parent's progress: its children's, summed. */
+export interface ExtractRunProgress extends RunProgress {
+  phase: 'extract' | 'finish';
+  run: string;
 }
 
 /**

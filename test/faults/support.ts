@@ -7,6 +7,7 @@ import { normalizeHref } from '../../src/espi/hrefs';
 import { usagePointHref } from '../../src/ods/extract';
 import { seedDemoOds } from '../../src/ods/generator';
 import { runCli } from '../support/cli-process';
+import { DATA_TABLES } from '../import/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // A portal and a demo ODS of its own, driven through the `usage-portal` command as a child process, which a fault
@@ -140,22 +141,6 @@ export function onlyJson(run: CliRun): Record<string, unknown> {
 
 // The portal's data, row for row, each row keyed by what it means rather than by ids and times a load assigns: two
 // portals loaded from the same ODS in another order (shards, retries) must answer the same.
-const DATA_TABLES = [
-  'customer',
-  'customer_account',
-  'service_location',
-  'usage_point',
-  'meter',
-  'reading_type',
-  'meter_reading',
-  'interval_reading',
-  'interval_revision',
-  'interval_block_digest',
-  'usage_daily',
-  'usage_monthly',
-  'usage_summary',
-  'usage_summary_line_item',
-];
 const REFERENCES: Record<string, string> = {
   customer_id: 'customer',
   customer_account_id: 'customer_account',
@@ -183,7 +168,7 @@ export async function dataSnapshot(client: Client): Promise<Record<string, strin
     );
   const snapshot: Record<string, string[]> = {};
   // Referenced tables first, so that rows referring to them can be keyed by what they reference.
-  for (const table of DATA_TABLES) {
+  for (const table of [...DATA_TABLES, 'interval_block_digest']) {
     const rows = await rowsOf(table);
     if (Object.values(REFERENCES).includes(table)) keys.set(table, new Map(rows.map((r) => [String(r.id), (r.external_id as string | undefined) ?? meaning(r)])));
     snapshot[table] = rows.map(meaning).sort();

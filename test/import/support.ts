@@ -11,7 +11,8 @@ export function openPortalTestDatabase(prefix = 'import'): Promise<PortalTestDat
   return openTestDataSource(prefix, { migrate: true });
 }
 
-const TABLES = [
+/** The portal's data tables, referenced tables before those referring to them. */
+export const DATA_TABLES = [
   'customer',
   'customer_account',
   'service_location',
@@ -31,7 +32,7 @@ const TABLES = [
  * Every portal table's rows (all columns, including updated_at) folded into one md5 per table: two snapshots are equal
  * exactly when nothing was written in between.
  */
-export async function snapshot(dataSource: DataSource, tables = TABLES): Promise<Record<string, string>> {
+export async function snapshot(dataSource: DataSource, tables = DATA_TABLES): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of tables) {
     const [{ digest }] = (await dataSource.query(

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ExtractedFile, ExtractManifest } from '../../ods/extract';
 import type { ExtractPlan } from '../../ods/extract-plan';
+import type { RunProgress } from '../../queue/job-data';
 import { advanceWatermark, ODS_SOURCE } from './watermark';
 
 // An extract run's life in extract_run and extract_shard: created with its plan, owned by one parent job of the
@@ -135,15 +136,6 @@ export async function finishShard(dataSource: DataSource, runId: string, shard: 
     outcome.status,
     outcome.status === 'failed' ? outcome.reason : null,
   ]);
-}
-
-export interface RunProgress {
-  shards: number;
-  shardsLoaded: number;
-  shardsFailed: number;
-  files: number;
-  readings: number;
-  readingsTotal: number;
 }
 
 export async function runProgress(dataSource: DataSource, runId: string): Promise<RunProgress> {

@@ -47,18 +47,23 @@ const WRITE_AHEAD = 2;
  * another worker after a kill) starts over: the outbox files a dead attempt left are removed, and the files it loaded
  * are written again with the same bytes, which the loader recognises by checksum and does not load twice.
  */
-export async function extractAndLoadShard(dataSource: DataSource, options: ShardLoadOptions): Promise<ImportResult[]> {
+export interface ShardOutcome {
+  files: ImportResult[];
+  /** ms the shard spent reading the ODS and writing files, and waiting for the loads to catch up (the rest). */
+  timings: { write: number; waitForLoads: number };
+}
+
+export async function extractAndLoadShard(dataSource: DataSource, options: ShardLoadOptions): Promise<ShardOutcome> {
   const { run, shard } = options;
   await removeLeftovers(options.outboxDir, shardFilePrefix(run.id, shard.shard));
   await reclaimDeliveries(dataSource, options);
   await startShardAttempt(dataSource, run.id, shard.shard);
-  const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
-  // A connection lost mid-query also rejects that query, which the caller handles; without a listener the same error
-  // emitted as an event would crash the process.
-  ods.on('error', () => undefined);
-  await ods.connect();
+  const ods = { reads: odsClient(options.odsUrl), entities: odsClient(options.odsUrl) };
   const loads = new LoadPipeline(dataSource, options);
+  const started = performance.now();
+  let written = 0;
   try {
+    await Promise.all([ods.reads.connect(), ods.entities.connect()]);
     await extractShard(ods, {
       outboxDir: options.outboxDir,
       runId: run.id,
@@ -70,17 +75,27 @@ export async function extractAndLoadShard(dataSource: DataSource, options: Shard
       maxReadingsPerFile: options.maxReadingsPerFile,
       onFile: (file) => loads.push(file),
     });
+    written = performance.now();
     await loads.drain();
   } catch (error) {
     // A load in flight commits or rolls back on its own; it must be over before a retry of the shard can start.
     await loads.settle();
     throw error;
   } finally {
-    await ods.end().catch(() => undefined);
+    await Promise.all([ods.reads.end().catch(() => undefined), ods.entities.end().catch(() => undefined)]);
   }
   faultPoint('extract:before-shard-loaded');
   await finishShard(dataSource, run.id, shard.shard, { status: 'loaded' });
-  return loads.results;
+  const waitForLoads = loads.waitedMs + (performance.now() - written);
+  return { files: loads.results, timings: { write: Math.round(written - started - loads.waitedMs), waitForLoads: Math.round(waitForLoads) } };
+}
+
+function odsClient(url: string): Client {
+  const client = new Client({ connectionString: url, application_name: 'usage-portal-extract' });
+  // A connection lost mid-query also rejects that query, which the caller handles; without a listener the same error
+  // emitted as an event would crash the process.
+  client.on('error', () => undefined);
+  return client;
 }
 
 async function removeLeftovers(outboxDir: string, prefix: string): Promise<void> {
@@ -122,6 +137,8 @@ class LoadPipeline {
   private loading: Promise<void> = Promise.resolve();
   private failure?: unknown;
   private room?: () => void;
+  /** Time the writer spent waiting for room. */
+  waitedMs = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -134,7 +151,9 @@ class LoadPipeline {
     await registerDelivery(this.dataSource, this.options.run.id, this.options.shard.shard, file);
     this.waiting.push(file);
     this.loading = this.loading.then(() => this.loadNext());
+    const waitFrom = performance.now();
     while (this.waiting.length > WRITE_AHEAD && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
+    this.waitedMs += performance.now() - waitFrom;
     if (this.failure) throw this.failure;
   }
 

@@ -70,3 +70,30 @@ export class RejectedFileError extends Error {
     this.name = 'RejectedFileError';
   }
 }
+
+/**
+ * A file's outcome as the CLI contract prints it (the import and extract commands' per-file object, DESIGN.md), plus
+ * the batch id, the count of readings dropped and the phases' ms.
+ */
+export type FileOutcome = Pick<
+  ImportResult,
+  'file' | 'status' | 'batchId' | 'usagePoints' | 'meterReadings' | 'readings' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'warnings' | 'errors' | 'timings'
+>;
+
+export function fileOutcome(r: ImportResult): FileOutcome {
+  return {
+    file: r.file,
+    status: r.status,
+    batchId: r.batchId,
+    usagePoints: r.usagePoints,
+    meterReadings: r.meterReadings,
+    readings: r.readings,
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    rejected: r.rejected,
+    warnings: r.warnings,
+    errors: r.errors,
+    timings: r.timings,
+  };
+}
