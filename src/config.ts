@@ -55,6 +55,8 @@ export interface Config {
   extractShards?: number;
   /** Attempts of each shard's job before it fails the run. */
   extractShardAttempts: number;
+  /** Extract jobs (shards) one process works at once. */
+  extractConcurrency: number;
   inboxScanCron: string;
   partitionCron: string;
   /** Months of interval_reading partitions kept ready ahead of the current month. */
@@ -289,6 +291,7 @@ export function loadConfig(env: Env = process.env): Config {
     cimReplyUrls: urlList(env, 'CIM_REPLY_URLS', ['http:', 'https:']),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
     extractShardAttempts: integer(env, 'EXTRACT_SHARD_ATTEMPTS', 5, 1, 20),
+    extractConcurrency: integer(env, 'EXTRACT_CONCURRENCY', 2, 1, 16),
     extractShards: nonEmpty(env, 'EXTRACT_SHARDS') === undefined || nonEmpty(env, 'EXTRACT_SHARDS') === 'auto' ? undefined : integer(env, 'EXTRACT_SHARDS', 1, 1, MAX_SHARDS),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),

@@ -59,7 +59,9 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
       {
         connection: backend.connection as never,
         prefix: backend.prefix,
-        concurrency: 1,
+        // One job at a time per queue, but two extract shards: a shard's writing and its loads leave a core idle
+        // at times (a file's commit, the next file's first rows), which a second shard fills.
+        concurrency: queue === 'ods-extract' ? deps.config.extractConcurrency : 1,
         autorun: true,
         metrics: { maxDataPoints: QUEUE_METRICS_MINUTES },
         lockDuration: LOCK_DURATION_MS,

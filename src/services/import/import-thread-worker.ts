@@ -5,24 +5,22 @@ import { createLogger } from '../../logger';
 import { importFile } from './import-file';
 import type { ImportThreadReply, ImportThreadRequest } from './import-thread';
 
-// The thread of an ImportThread: one DataSource, opened at the first load, and one load at a time.
+// The thread of an ImportThread: one DataSource, opened at the first load; the loads of the shards a process works
+// at once run side by side (each is one transaction on its own connection).
 const { databaseUrl, logLevel } = workerData as { databaseUrl: string; logLevel: LogLevel };
 const dataSource = createDataSource(databaseUrl, { poolSize: 4, applicationName: 'usage-portal-load' });
 const ready = dataSource.initialize();
 ready.catch(() => undefined);
 const logger = createLogger(logLevel);
-let queue = Promise.resolve();
 
-parentPort?.on('message', ({ id, options, bindings }: ImportThreadRequest) => {
-  queue = queue.then(async () => {
-    let reply: ImportThreadReply;
-    try {
-      await ready;
-      reply = { id, result: await importFile(dataSource, { ...options, logger: logger.child(bindings) }) };
-    } catch (error) {
-      const { message, name, stack, code } = error as NodeJS.ErrnoException;
-      reply = { id, error: { message, name, stack, code } };
-    }
-    parentPort?.postMessage(reply);
-  });
+parentPort?.on('message', async ({ id, options, bindings }: ImportThreadRequest) => {
+  let reply: ImportThreadReply;
+  try {
+    await ready;
+    reply = { id, result: await importFile(dataSource, { ...options, logger: logger.child(bindings) }) };
+  } catch (error) {
+    const { message, name, stack, code } = error as NodeJS.ErrnoException;
+    reply = { id, error: { message, name, stack, code } };
+  }
+  parentPort?.postMessage(reply);
 });

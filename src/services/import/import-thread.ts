@@ -15,8 +15,7 @@ export type ImportThreadReply = { id: number; result: ImportResult } | { id: num
 
 /**
  * importFile on a worker thread of its own, with its own connection pool: the extract writes the next file on the
- * main thread while this one parses and loads the last, so one process keeps two cores busy. Loads are taken one at a
- * time, in order. The thread is unref'd: it never keeps the process alive, and dies with it (a load in flight rolls
+ * main thread while this one parses and loads the last, so one process keeps two cores busy. The thread is unref'd: it never keeps the process alive, and dies with it (a load in flight rolls
  * back, as any killed load does).
  */
 export class ImportThread {
