@@ -128,8 +128,8 @@ export async function extractShard(ods: ShardConnections, options: ShardExtractO
     await ods.reads.query('COMMIT');
     return files.done;
   } catch (error) {
-    await ods.entities.query('ROLLBACK').catch(() => undefined);
-    await ods.reads.query('ROLLBACK').catch(() => undefined);
+    // No ROLLBACK: a COPY of the reads may still hold its connection, where a ROLLBACK would wait for ever; the
+    // caller closes both connections, which ends their transactions.
     // A full disk shows up in the writer as "the destination was closed": the file's own error says why.
     const cause = files.failure ?? error;
     await files.discard();
