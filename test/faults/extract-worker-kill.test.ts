@@ -40,7 +40,7 @@ describe('worker SIGKILLed in its extract job', { timeout: 600_000 }, () => {
           () => true,
           () => false,
         );
-      }, 120_000).catch(async (error: Error) => {
+      }, 240_000).catch(async (error: Error) => {
         const state = await Promise.all([scene.assertPortalEqualsOds(), scene.assertNothingLeftBehind()].map((p) => p.then(() => 'ok', (e: Error) => e.message)));
         throw new Error(`${error.message}: ${state.join('; ')}; worker stderr:\n${worker.stderr().slice(-3000)}`);
       });

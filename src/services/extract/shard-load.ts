@@ -80,6 +80,8 @@ export async function extractAndLoadShard(dataSource: DataSource, options: Shard
   } catch (error) {
     // A load in flight commits or rolls back on its own; it must be over before a retry of the shard can start.
     await loads.settle();
+    // Files written but not delivered are never loaded by this attempt: the outbox keeps nothing of it.
+    await removeLeftovers(options.outboxDir, shardFilePrefix(run.id, shard.shard));
     throw error;
   } finally {
     await Promise.all([ods.reads.end().catch(() => undefined), ods.entities.end().catch(() => undefined)]);
