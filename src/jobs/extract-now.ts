@@ -75,8 +75,10 @@ async function finished(queue: Queue, jobId: string, onProgress?: (p: ExtractRun
     const current = await queue.getJob(jobId);
     if (!current) throw new Error(`job ${jobId} is gone`);
     const state = await current.getState();
-    if (state === 'completed') return current.returnvalue;
-    if (state === 'failed') throw Object.assign(new Error(current.failedReason), { code: 'EXTRACT_FAILED' });
+    // The job read before its state may predate its end: read it again for the outcome.
+    const ended = state === 'completed' || state === 'failed' ? await queue.getJob(jobId) : undefined;
+    if (state === 'completed') return ended?.returnvalue;
+    if (state === 'failed') throw Object.assign(new Error(ended?.failedReason), { code: 'EXTRACT_FAILED' });
     if (onProgress && current.progress && typeof current.progress === 'object') onProgress(current.progress as unknown as ExtractRunProgress);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

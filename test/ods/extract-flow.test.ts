@@ -18,9 +18,9 @@ import { describeOnEachQueueBackend } from '../support/queue-backends';
 
 async function settled(queue: Queue, id: string): Promise<Job> {
   return waitFor(`job ${id} to finish`, async () => {
-    const job = await queue.getJob(id);
-    const state = await job?.getState();
-    return state === 'completed' || state === 'failed' ? (job as Job) : undefined;
+    const state = await (await queue.getJob(id))?.getState();
+    // Read again once ended: the job read before its state may predate its return value.
+    return state === 'completed' || state === 'failed' ? ((await queue.getJob(id)) as Job) : undefined;
   }, 120_000);
 }
 

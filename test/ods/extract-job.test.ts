@@ -54,9 +54,9 @@ describeOnEachQueueBackend('ODS extract job', { timeout: 180_000 }, (backend) =>
       const finished = async (id: string) => {
         const deadline = Date.now() + 120_000;
         for (;;) {
-          const job = await queue.getJob(id);
-          const state = await job?.getState();
-          if (state === 'completed' || state === 'failed' || Date.now() > deadline) return { job, state };
+          const state = await (await queue.getJob(id))?.getState();
+          // Read again once ended: the job read before its state may predate its return value.
+          if (state === 'completed' || state === 'failed' || Date.now() > deadline) return { job: await queue.getJob(id), state };
           await new Promise((r) => setTimeout(r, 200));
         }
       };
