@@ -2,7 +2,7 @@ import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { ODS_EXTRACT, type ExtractRunJobData, type ExtractRunProgress } from '../queue/job-data';
 import type { FileOutcome } from '../services/import/types';
 import { completeRun, failureReasons } from '../services/extract/run-outcome';
-import { failRun, runById, runProgress, shardsNotLoaded, takeOver } from '../services/extract/runs';
+import { failRun, runById, runProgress, shardsNotLoaded, takeOver, type RunRow } from '../services/extract/runs';
 import { addShardsTo, shardFailures } from './extract-flow';
 import type { JobDeps, JobHandler } from './workers';
 
@@ -37,17 +37,16 @@ export const extractRunJob: JobHandler = async (job, deps, token) => {
     if (run.round > 1) await queues['ods-extract'].add(ODS_EXTRACT, {});
     return { run: runId, manifest: completion.manifest, watermark: completion.watermark, shards: run.shards, ...(await childTotals(job)), files: completion.files };
   }
-  if (failedRound === run.round) return takeUpAgain(job, deps, token);
+  if (failedRound === run.round) return takeUpAgain(job, run, deps, token);
   const reason = failureReasons(open, shardFailures(await job.getIgnoredChildrenFailures()));
   await failRun(dataSource, runId, reason);
   await job.updateData({ runId, failedRound: run.round } satisfies ExtractRunJobData);
   throw new UnrecoverableError(`extract run ${runId} failed: ${reason}`);
 };
 
-async function takeUpAgain(job: Job, deps: JobDeps, token: string | undefined): Promise<unknown> {
-  const { runId } = job.data as ExtractRunJobData;
-  const run = await runById(deps.dataSource, runId);
-  const next = await takeOver(deps.dataSource, runId, job.id as string, (run?.round ?? 0) + 1);
+async function takeUpAgain(job: Job, run: RunRow, deps: JobDeps, token: string | undefined): Promise<unknown> {
+  const runId = run.id;
+  const next = await takeOver(deps.dataSource, runId, job.id as string, run.round + 1);
   deps.logger.warn({ run: runId, round: next.round }, 'ODS extract: a failed run retried; its shards not loaded run again');
   await job.updateData({ runId } satisfies ExtractRunJobData);
   await addShardsTo(deps.queues['ods-extract'], job, next, await shardsNotLoaded(deps.dataSource, runId), deps.config.extractShardAttempts);

@@ -92,17 +92,17 @@ export async function abandonRunsWithoutShards(dataSource: DataSource): Promise<
   );
 }
 
+const SHARD_COLUMNS = `run_id AS "runId", shard, customer_ids::text[] AS "customerIds", usage_point_ids::text[] AS "usagePointIds",
+  channel_ids::text[] AS "channelIds", readings::text, status, attempts, reason`;
+
 export async function shardsNotLoaded(dataSource: DataSource, runId: string): Promise<ShardRow[]> {
-  return (await dataSource.query(
-    `SELECT run_id AS "runId", shard, customer_ids::text[] AS "customerIds", usage_point_ids::text[] AS "usagePointIds", channel_ids::text[] AS "channelIds",
-            readings::text, status, attempts, reason
-       FROM extract_shard WHERE run_id = $1 AND status <> 'loaded' ORDER BY shard`,
-    [runId],
-  )) as ShardRow[];
+  return (await dataSource.query(`SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND status <> 'loaded' ORDER BY shard`, [runId])) as ShardRow[];
 }
 
+/** One shard not yet loaded, read alone: a run's other shards' id lists can be large. */
 export async function shardOf(dataSource: DataSource, runId: string, shard: number): Promise<ShardRow | undefined> {
-  return (await shardsNotLoaded(dataSource, runId)).find((s) => s.shard === shard);
+  const rows = (await dataSource.query(`SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND shard = $2 AND status <> 'loaded'`, [runId, shard])) as ShardRow[];
+  return rows[0];
 }
 
 /** A new attempt at the shard starts from nothing: what it loaded before counts again as its files pass. */
