@@ -101,9 +101,10 @@ export class OpsService {
 
   async job(queue: QueueName, id: string): Promise<JobRecord | null> {
     this.assertStaff();
+    // State first, then the job: a job read before its state could predate its end (no failedReason yet).
+    const state = await this.deps.queues[queue].getJobState(id);
     const job = await this.deps.queues[queue].getJob(id);
     if (!job) return null;
-    const state = await job.getState();
     return jobRecord(queue, job, state === 'unknown' ? null : (state as JobStateName), this.withStack);
   }
 
