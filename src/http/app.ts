@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { bullQueueAccess } from '../jobs/queue-access';
 import type { Logger } from '../logger';
 import type { Queues } from '../queue/queues';
-import { graphqlMetrics, httpMetrics } from '../metrics/http-metrics';
+import { graphqlMetrics, timeHttpRequest } from '../metrics/http-metrics';
 import { registerCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
@@ -23,14 +23,14 @@ import { StartupError } from '../startup-error';
 import { DEMO_PAGE_PATH, demoPageRoutes } from './demo-page';
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH } from './graphiql';
 import { inboxUpload, INBOX_UPLOAD_PATH } from './inbox-upload';
-import { createGraphQLMiddleware, graphqlBodyErrors } from './graphql';
-import { documentGuard } from './document-guard';
+import { createGraphQLServer } from './graphql';
+import { graphqlRoute, sendGraphQLError, type FrontRequest } from './graphql-route';
 import { flatCharge } from './budgets';
 import { sendJsonError } from './json-error';
 import { CostBuckets, DEFAULT_QUERY_LIMITS } from './query-limits';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
-import { requestContext } from './request-context';
+import { beginRequest, TRUSTED_PROXIES } from './request-context';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -60,10 +60,11 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.disable('x-powered-by');
   // Express would hash every response body for an ETag; GraphQL answers are per caller and marked no-store anyway.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  // The answer lane, once the GraphQL middleware exists, sees each request before Express (answer-lane.ts).
+  app.set('trust proxy', TRUSTED_PROXIES);
+  // The answer lane, once the GraphQL server exists, sees each request before the front (answer-lane.ts).
   let lane: ReturnType<typeof answerLane> | undefined;
-  const server = createServer((req, res) => (lane ? lane(req, res, () => app(req, res)) : app(req, res)));
+  // Requests arrive only once the server listens, after `front` is defined below.
+  const server = createServer((req, res) => (lane ? lane(req, res, () => front(req, res)) : front(req, res)));
   const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
   if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
   const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
@@ -73,7 +74,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   const queueAccess = bullQueueAccess(options.queues);
   const { budget } = options.config;
   const budgets = new CostBuckets({ ...DEFAULT_QUERY_LIMITS, budgetPoints: budget.points, budgetRefillPerSecond: budget.refillPerSecond });
-  const { middleware, apollo } = await createGraphQLMiddleware({
+  const { apollo, context } = await createGraphQLServer({
     ...options,
     budgets,
     httpServer: server,
@@ -82,17 +83,12 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queueAccess, config: options.config },
   });
-  // One parser for GraphQL bodies, wherever they are read: the lane's requests and the others decode alike.
-  const graphqlJson = express.json({ limit: '1mb' });
+  const graphql = graphqlRoute(apollo, { limits: budgets.limits, context });
   if (answerCache) {
-    lane = answerLane({ cache: answerCache, budgets, parseBody: graphqlJson as LaneParser, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
+    lane = answerLane({ cache: answerCache, budgets, parseBody: express.json({ limit: '1mb' }) as LaneParser, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
   }
   const opsOnly = [requireRoles(options.verifier, [Role.OPS, Role.ADMIN]), flatCharge(budgets)];
 
-  app.use(requestContext(options.logger));
-  app.use(httpMetrics(options.metrics));
-  // The error of the JSON parser the answer lane ran: answered as on the GraphQL route.
-  app.use((req: Request & { laneError?: unknown }, _res, next) => next(req.laneError));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(options.readiness));
   // Queue names, job counts and pool sizes are operational detail, not for customers or the open internet;
@@ -105,7 +101,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage('/graphql')) : next()));
-  app.use('/graphql', graphqlJson, documentGuard(budgets.limits), middleware, graphqlBodyErrors);
+  app.use('/graphql', (req, res, next) => graphql(req, res).catch(next));
   if (options.config.demoPage) app.use(DEMO_PAGE_PATH, demoPageRoutes({ ...options, budgets }));
   app.post('/cim', cimEndpoint({ ...options, queueAccess, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
@@ -116,6 +112,22 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');
     sendJsonError(req, res, status, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status === 500 ? 'internal server error' : error.message);
   });
+
+  // Every request is given its id, logger and timer here, once; POST /graphql, the API's main path, then goes straight
+  // to Apollo, and everything else to the Express routes.
+  const front = (req: IncomingMessage, res: ServerResponse) => {
+    const request = req as FrontRequest;
+    ({ id: request.id, log: request.log } = beginRequest(options.logger, req, res));
+    timeHttpRequest(options.metrics, req, res);
+    const url = req.url ?? '';
+    const mainPath = (url === '/graphql' || url.startsWith('/graphql?')) && req.method !== 'GET' && req.method !== 'HEAD';
+    if (!mainPath) return void app(req, res);
+    graphql(request, res).catch((error: unknown) => {
+      request.log.error({ err: error }, 'unhandled HTTP error');
+      if (!res.headersSent) sendGraphQLError(request, res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+      else res.destroy();
+    });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -1,32 +1,39 @@
-import type { RequestHandler } from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import { mostRepeatedResponseName } from './operation-size';
 import type { QueryLimits } from './query-limits';
 
-/** A GraphQL document refused before Apollo sees it; `graphqlBodyErrors` answers it in GraphQL's error shape. */
+/** A GraphQL document refused before Apollo sees it, answered in GraphQL's error shape (graphql-route.ts). */
 export class DocumentRefused extends Error {
   readonly status = 400;
   readonly graphqlCode = 'QUERY_TOO_COMPLEX';
 }
 
+/** Distinct documents remembered as accepted; past it the memory starts over. */
+const ACCEPTED_KEPT = 1000;
+
 /**
  * Refuses documents whose validation alone would be expensive, before Apollo validates them: Apollo runs graphql-js's
  * rules before any plugin can refuse an operation with a code, and the rule that compares same-named fields pair by
- * pair costs a quarter of a second of CPU on a document of a few thousand tokens, with no token needed. Parsing here
- * costs tens of microseconds for the portal's queries; a document that does not parse is left to Apollo to answer.
+ * pair costs a quarter of a second of CPU on a document of a few thousand tokens, with no token needed. The apps send
+ * the same few documents again and again, so an accepted one is remembered and not parsed again; a document that does
+ * not parse is left to Apollo to answer.
  */
-export function documentGuard(limits: QueryLimits): RequestHandler {
-  return (req, _res, next) => {
-    const query: unknown = req.method === 'GET' ? req.query.query : req.body?.query;
-    if (typeof query !== 'string') return next();
+export function documentGuard(limits: QueryLimits): (query: unknown) => DocumentRefused | undefined {
+  const accepted = new Set<string>();
+  return (query) => {
+    if (typeof query !== 'string' || accepted.has(query)) return undefined;
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
     } catch {
-      return next();
+      return undefined;
     }
     const repeated = mostRepeatedResponseName(document);
-    if (repeated <= limits.maxSameNameFields) return next();
-    next(new DocumentRefused(`a selection set asks for one field name ${repeated} times (fragments included), more than ${limits.maxSameNameFields}`));
+    if (repeated > limits.maxSameNameFields) {
+      return new DocumentRefused(`a selection set asks for one field name ${repeated} times (fragments included), more than ${limits.maxSameNameFields}`);
+    }
+    if (accepted.size >= ACCEPTED_KEPT) accepted.clear();
+    accepted.add(query);
+    return undefined;
   };
 }

@@ -1,9 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
@@ -16,6 +14,8 @@ import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-c
 import { budgetKeyOf } from './budgets';
 import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
+import type { FrontRequest } from './graphql-route';
+import { clientAddressOf } from './request-context';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
 const CLIENT_ERROR_CODES = new Set([
@@ -78,19 +78,6 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-const BODY_ERROR_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
-
-/**
- * A GraphQL body the JSON parser refused (not JSON, too large, an unknown charset or content encoding), or a document
- * the guard refused: answered in GraphQL's error shape with a code, like the bodies Apollo itself refuses, rather than
- * the generic HTTP error.
- */
-export const graphqlBodyErrors: ErrorRequestHandler = (error: { status?: number; message?: string; graphqlCode?: string }, req, res, next) => {
-  const code = error.graphqlCode ?? (error.status === undefined ? undefined : BODY_ERROR_CODES[error.status]);
-  if (!code) return next(error);
-  res.status(error.status as number).json({ errors: [{ message: error.message, extensions: { code, requestId: req.id } }] });
-};
-
 /** The principal of the request's bearer token; none without an Authorization header. A plain Node request too. */
 export async function authenticate(req: IncomingMessage, verifier: TokenVerifier) {
   const header = req.headers.authorization;
@@ -100,7 +87,7 @@ export async function authenticate(req: IncomingMessage, verifier: TokenVerifier
   return verifier.verify(match[1]);
 }
 
-export async function createGraphQLMiddleware(options: {
+export async function createGraphQLServer(options: {
   schema: GraphQLSchema;
   httpServer: Server;
   verifier: TokenVerifier;
@@ -115,7 +102,7 @@ export async function createGraphQLMiddleware(options: {
   usageCache?: UsageCache;
   /** Shared by every request of the process; none: every answer is executed. */
   answerCache?: AnswerCache;
-}): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
+}): Promise<{ apollo: ApolloServer<GraphQLContext>; context: (req: FrontRequest) => Promise<GraphQLContext> }> {
   const { budgets } = options;
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
@@ -144,22 +131,20 @@ export async function createGraphQLMiddleware(options: {
     ],
   });
   await apollo.start();
-  const middleware = expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      try {
-        const principal = await authenticate(req, options.verifier);
-        return {
-          requestId: req.id,
-          logger: req.log,
-          principal,
-          clientAddress: req.ip ?? 'unknown',
-          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }, options.usageCache),
-        };
-      } catch (error) {
-        if (!(error instanceof AuthenticationError)) throw error;
-        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-      }
-    },
-  });
-  return { middleware, apollo };
+  const context = async (req: FrontRequest): Promise<GraphQLContext> => {
+    try {
+      const principal = await authenticate(req, options.verifier);
+      return {
+        requestId: req.id,
+        logger: req.log,
+        principal,
+        clientAddress: clientAddressOf(req),
+        services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }, options.usageCache),
+      };
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+  };
+  return { apollo, context };
 }

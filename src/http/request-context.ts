@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import proxyaddr from 'proxy-addr';
 import type { Logger } from '../logger';
 import { DOWNLOAD_PATH } from '../services/export/download';
 
@@ -20,7 +20,7 @@ const loggedPath = (path: string) => path.replace(CREDENTIAL_IN_PATH, '$1…');
 
 /**
  * The request's id (the caller's, or a new one), echoed in `x-request-id`, and its logger; the request is logged when
- * its response has been sent. Works on a plain Node request too: the answer lane serves before Express.
+ * its response has been sent. The front (app.ts) runs it for every request, before any route.
  */
 export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, path = (req.url ?? '').split('?')[0]): { id: string; log: Logger } {
   const incoming = req.headers['x-request-id'];
@@ -35,9 +35,11 @@ export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerRe
   return { id, log };
 }
 
-export function requestContext(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    ({ id: req.id, log: req.log } = beginRequest(logger, req, res, req.path));
-    next();
-  };
+/** Proxies whose X-Forwarded-For is believed: the load balancer in front is on a private network. */
+export const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
+const trusted = proxyaddr.compile(TRUSTED_PROXIES);
+
+/** The client's address, behind trusted proxies the forwarded one: what Express's `req.ip` says, on a plain request. */
+export function clientAddressOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ? proxyaddr(req, trusted) : 'unknown';
 }

@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import type { PortalMetrics } from './portal-metrics';
 
 /** Labels by route prefix, never the raw path, so ids in URLs cannot explode the series count. */
@@ -12,21 +11,13 @@ function routeOf(url: string): string {
   return ROUTES.find((route) => path === route || path.startsWith(`${route}/`)) ?? 'other';
 }
 
-/** Times one HTTP request until its response is sent; a plain Node request too (the answer lane). */
+/** Times one HTTP request until its response is sent (the front, app.ts, runs it for every request). */
 export function timeHttpRequest(metrics: PortalMetrics, req: IncomingMessage, res: ServerResponse, url = req.url ?? ''): void {
   const end = metrics.httpDuration.startTimer();
   res.on('finish', () => {
     const route = res.statusCode === 404 ? 'unmatched' : routeOf(url);
     end({ method: req.method, route, status: String(res.statusCode) });
   });
-}
-
-export function httpMetrics(metrics: PortalMetrics) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    // Express rewrites req.url inside mounted routers; the original is the one to label.
-    timeHttpRequest(metrics, req, res, req.originalUrl);
-    next();
-  };
 }
 
 // Operation names come from clients; past this many distinct names, new ones share one label value so that a
