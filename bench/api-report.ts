@@ -44,7 +44,7 @@ function row(label: string, runs: Run[], of: (run: Run) => Measured | undefined)
   const hits = (['answer', 'usage'] as const)
     .filter((cache) => measured[0].m.hits[cache] !== undefined)
     .map((cache) => `${cache} ${percent(median(measured.map(({ m: x }) => x.hits[cache] ?? NaN)))}`);
-  return `  ${label.padEnd(14)}${num(m((x) => x.rps), 0, 8)}${num(m((x) => x.p50), 2, 9)}${num(m((x) => x.p99), 2, 9)}${num(m((x) => x.cpuMs), 2, 12)}${num(median(measured.map(({ run, m: x }) => x.rps / run.b.rps)), 3, 8)}   ${hits.join(', ')}`;
+  return `  ${label.padEnd(14)}${num(m((x) => x.rps), 0, 8)}${num(m((x) => x.p50), 2, 9)}${num(m((x) => x.p99), 2, 9)}${num(m((x) => x.cpuMs), 2, 12)}${num(median(measured.map(({ run, m: x }) => x.rps / run.b.rps)), 3, 8)}   ${hits.join(', ')}`.trimEnd();
 }
 
 function ratioRow(runs: Run[], figure: Figure): string {
