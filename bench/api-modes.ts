@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { withApi, type Build } from './api-process';
-import { checkAnswers, checkTrivial, randomTraffic, sessions, trivialAsks, type Customer, type Measured } from './api-traffic';
+import { checkAnswers, checkTrivial, randomTraffic, sessions, trivialAsks, warmUp, type Customer, type Measured } from './api-traffic';
 
 // bench/api's modes: what the API's caches hold, and what customers ask of it. Each runs against a fresh API process
 // of one build, and checks its answers against SQL before timing anything.
@@ -38,7 +38,9 @@ export const runMode: Record<Mode, Run> = {
   morning: (build, { url, work, customers, connections }) =>
     withApi(build, url, DEPLOYED_CACHE_MB, work, async (api) => {
       await checkAnswers(url, api, customers, build.label);
-      // The same sessions the day before: a hit after the load could only be a stale answer.
+      // The day before: a warm-up as in the other modes, then every customer's session. The same queries as this
+      // morning's, so a hit after the load could only be a stale answer.
+      await warmUp(api, customers.flatMap((customer) => customer.asks), connections);
       await sessions(api, customers, connections);
       await newDataVersions(url);
       const morning = await sessions(api, customers, connections);

@@ -29,6 +29,9 @@ const TITLES: Record<Figure, string> = {
   trivial: `caches off: { __typename } of random customers (target: API CPU ≤ 0.3 ms)`,
 };
 
+/** The figures measured with the caches on. */
+const CACHED: ReadonlySet<Figure> = new Set(['warm', 'morning', 'morning again']);
+
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((x, y) => x - y);
   const mid = Math.floor(sorted.length / 2);
@@ -38,12 +41,13 @@ const num = (x: number, digits: number, width: number) => (Number.isFinite(x) ? 
 const percent = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 /** Medians over the runs of each figure of one build; c/b is each run's against that run's floor. */
-function row(label: string, runs: Run[], of: (run: Run) => Measured | undefined): string {
+function row(label: string, runs: Run[], cachesOn: boolean, of: (run: Run) => Measured | undefined): string {
   const measured = runs.map((run) => ({ run, m: of(run) as Measured }));
   const m = (pick: (x: Measured) => number) => median(measured.map(({ m: x }) => pick(x)));
   const hits = (['answer', 'usage'] as const)
     .filter((cache) => measured[0].m.hits[cache] !== undefined)
     .map((cache) => `${cache} ${percent(median(measured.map(({ m: x }) => x.hits[cache] ?? NaN)))}`);
+  if (cachesOn && hits.length === 0) hits.push('no cache lookups in /metrics');
   return `  ${label.padEnd(14)}${num(m((x) => x.rps), 0, 8)}${num(m((x) => x.p50), 2, 9)}${num(m((x) => x.p99), 2, 9)}${num(m((x) => x.cpuMs), 2, 12)}${num(median(measured.map(({ run, m: x }) => x.rps / run.b.rps)), 3, 8)}   ${hits.join(', ')}`.trimEnd();
 }
 
@@ -68,8 +72,9 @@ export function report(setting: Setting, runs: Run[]): string {
   lines.push('', `${''.padEnd(16)}   req/s   p50 ms   p99 ms  CPU ms/req     c/b   cache hit ratios`);
   for (const figure of FIGURES.filter((f) => runs[0].ours[f])) {
     const requests = figure.startsWith('morning') || figure === 'off mix' ? ` (${runs[0].ours[figure]?.requests} requests)` : '';
-    lines.push(`${TITLES[figure]}${requests}`, row('ours', runs, (run) => run.ours[figure]));
-    if (runs[0].baseline) lines.push(row('baseline', runs, (run) => run.baseline?.[figure]), ratioRow(runs, figure));
+    const cachesOn = CACHED.has(figure);
+    lines.push(`${TITLES[figure]}${requests}`, row('ours', runs, cachesOn, (run) => run.ours[figure]));
+    if (runs[0].baseline) lines.push(row('baseline', runs, cachesOn, (run) => run.baseline?.[figure]), ratioRow(runs, figure));
   }
   lines.push(...targets(runs, 'ours', (run) => run.ours));
   if (runs[0].baseline) lines.push(...targets(runs, 'baseline', (run) => run.baseline ?? {}));

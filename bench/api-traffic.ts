@@ -53,16 +53,16 @@ export async function customers(url: string): Promise<Customer[]> {
   await db.connect();
   try {
     const { rows } = await db.query(
-      `SELECT u.id::text AS id, a.customer_id::text AS customer, ${ASKS.map((ask, i) => `(${ask.since}::timestamp AT TIME ZONE u.time_zone) AS from${i}`).join(', ')},
-         ($1::date::timestamp AT TIME ZONE u.time_zone) AS "today"
+      `SELECT u.id::text AS id, a.customer_id::text AS customer, ($1::date::timestamp AT TIME ZONE u.time_zone) AS today,
+         ARRAY[${ASKS.map((ask) => `(${ask.since}::timestamp AT TIME ZONE u.time_zone)`).join(', ')}] AS starts
        FROM usage_point u JOIN customer_account a ON a.id = u.customer_account_id ORDER BY u.id`,
       [TODAY],
     );
     return Promise.all(
-      rows.map(async (row: Record<string, string> & { today: Date }) => {
+      rows.map(async (row: { id: string; customer: string; today: Date; starts: Date[] }) => {
         const token = await mintToken(tokenConfig, { role: Role.CUSTOMER, customerId: toGlobalId('Customer', row.customer), ttlSeconds: 3600 });
         const asks = ASKS.map(({ what, resolution, buckets }, i) => {
-          const from = row[`from${i}`] as unknown as Date;
+          const from = row.starts[i];
           const variables = { id: toGlobalId('UsagePoint', row.id), from: from.toISOString(), to: row.today.toISOString(), resolution };
           return { body: JSON.stringify({ query: USAGE, variables }), token, from, to: row.today, what, resolution, buckets };
         });
@@ -129,28 +129,35 @@ async function measure(api: Api, run: () => Promise<{ requests: number; seconds:
   return { rps: requests / seconds, p50, p99, cpuMs: (cpu * 1000) / requests, requests, hits };
 }
 
-/** `asks` picked at random by `connections` clients for `seconds` (after a 3 s warm-up), with autocannon. */
-export async function randomTraffic(api: Api, asks: Ask[], connections: number, seconds: number): Promise<Measured> {
-  const run = async (duration: number) => {
-    const result = await autocannon({
-      url: `${api.url}/graphql`,
-      connections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const pick = asks[Math.floor(Math.random() * asks.length)];
-            return { ...req, body: pick.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${pick.token}` } };
-          },
+/** `asks` picked at random by `connections` clients for `seconds`, with autocannon. */
+async function autocannonRun(api: Api, asks: Ask[], connections: number, seconds: number) {
+  const result = await autocannon({
+    url: `${api.url}/graphql`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const pick = asks[Math.floor(Math.random() * asks.length)];
+          return { ...req, body: pick.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${pick.token}` } };
         },
-      ],
-    });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
-    return { requests: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
-  };
-  await run(3);
-  return measure(api, () => run(seconds));
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
+  return { requests: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** 3 s of `asks` at random, untimed: a fresh process's code optimized before any figure is taken. */
+export async function warmUp(api: Api, asks: Ask[], connections: number): Promise<void> {
+  await autocannonRun(api, asks, connections, 3);
+}
+
+/** `asks` picked at random for `seconds` after a warm-up. */
+export async function randomTraffic(api: Api, asks: Ask[], connections: number, seconds: number): Promise<Measured> {
+  await warmUp(api, asks, connections);
+  return measure(api, () => autocannonRun(api, asks, connections, seconds));
 }
 
 /**
