@@ -36,5 +36,6 @@ export function isoString(date: Date): string {
  */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   ...GraphQLDateTime.toConfig(),
-  serialize: (value) => isoString(GraphQLDateTime.serialize(value) as Date),
+  // A valid Date, which is what the services return, needs none of graphql-scalars' checks and conversions.
+  serialize: (value) => isoString(value instanceof Date && !Number.isNaN(value.getTime()) ? value : (GraphQLDateTime.serialize(value) as Date)),
 });

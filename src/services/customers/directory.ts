@@ -33,6 +33,13 @@ export interface SeriesRecord {
   readingType: ReadingTypeRecord;
 }
 
+/** The series of the usage point `usagePointId` (an SQL expression), each as one JSON `series` with its reading type. */
+const SERIES_OF = (usagePointId: string) => `SELECT m.id AS "meterReadingId",
+    jsonb_build_object('meterReading', to_jsonb(mr), 'readingType', to_jsonb(rt)) AS series
+  FROM meter_reading m
+  CROSS JOIN LATERAL (SELECT ${METER_READING_COLUMNS} FROM meter_reading t WHERE t.id = m.id) mr
+  CROSS JOIN LATERAL (SELECT ${READING_TYPE_COLUMNS} FROM reading_type t WHERE t.id = m.reading_type_id) rt
+  WHERE m.usage_point_id = ${usagePointId}`;
 
 /**
  * Customers, accounts, usage points and what hangs off them, read within one request's AccessScope. Built per request:
@@ -90,7 +97,20 @@ export class Directory {
     this.customers = byId(CUSTOMER_COLUMNS, 'customer', (p) => scope.whereCustomer('t', p), redactCustomer);
     this.accounts = byId(ACCOUNT_COLUMNS, 'customer_account', (p) => scope.whereAccount('t', p), redactAccount);
     this.accountPages = pages(ACCOUNT_COLUMNS, 'customer_account', 'customer_id', (p) => scope.whereAccount('t', p), redactAccount, () => this.accounts);
-    this.usagePoints = byId(USAGE_POINT_COLUMNS, 'usage_point', (p) => scope.whereUsagePoint('t', p), redactUsagePoint);
+    // A usage point is read with its series (a handful of rows each): a usage query needs both, and on this path a
+    // round trip to the database costs more than the rows (bench/README.md "api").
+    this.usagePoints = byIdLoader<UsagePointRecord>(async (ids) => {
+      const params: unknown[] = [ids];
+      const found = await rows<UsagePointRecord & { series: SeriesRecord[] }>(
+        `SELECT ${USAGE_POINT_COLUMNS}, (SELECT coalesce(jsonb_agg(s."series" ORDER BY s."meterReadingId"), '[]') FROM (${SERIES_OF('t.id')}) s) AS series
+         FROM usage_point t WHERE t.id = ANY($1::bigint[]) AND ${scope.whereUsagePoint('t', params)}`,
+        params,
+      );
+      return found.map(({ series, ...record }) => {
+        this.seriesByUsagePoint.prime(record.id, series);
+        return pii ? record : redactUsagePoint(record);
+      });
+    });
     this.usagePointPages = pages(
       USAGE_POINT_COLUMNS,
       'usage_point',
@@ -122,16 +142,13 @@ export class Directory {
     // One statement for the series and their reading types: usage queries need both before they can read anything.
     this.seriesByUsagePoint = byParentLoader<SeriesRecord>(async (ids) => {
       const params: unknown[] = [ids];
-      const where = scope.whereUsagePointId('m.usage_point_id', params);
-      const found = await rows<{ parentKey: string; meterReading: MeterReadingRecord; readingType: ReadingTypeRecord }>(
-        `SELECT m.usage_point_id::text AS "parentKey", to_jsonb(mr) AS "meterReading", to_jsonb(rt) AS "readingType"
-         FROM meter_reading m
-         CROSS JOIN LATERAL (SELECT ${METER_READING_COLUMNS} FROM meter_reading t WHERE t.id = m.id) mr
-         CROSS JOIN LATERAL (SELECT ${READING_TYPE_COLUMNS} FROM reading_type t WHERE t.id = m.reading_type_id) rt
-         WHERE m.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY m.id`,
+      const where = scope.whereUsagePointId('u.id', params);
+      const found = await rows<{ parentKey: string; series: SeriesRecord }>(
+        `SELECT u.id::text AS "parentKey", s.series FROM unnest($1::bigint[]) AS u(id)
+         CROSS JOIN LATERAL (${SERIES_OF('u.id')}) s WHERE ${where} ORDER BY s."meterReadingId"`,
         params,
       );
-      return found;
+      return found.map(({ parentKey, series }) => ({ parentKey, ...series }));
     });
     this.meterReadingPages = pages<MeterReadingRecord>(METER_READING_COLUMNS, 'meter_reading', 'usage_point_id', (p) =>
       scope.whereUsagePointId('t.usage_point_id', p),

@@ -58,9 +58,10 @@ function unnestColumns<K>(keys: readonly K[], columns: ((key: K) => unknown)[]):
   return [keys.map((_, i) => i), ...columns.map((column) => keys.map(column))];
 }
 
-function groupByOrdinal<R extends { ord: number }>(count: number, rows: R[]): Omit<R, 'ord'>[][] {
-  const groups: Omit<R, 'ord'>[][] = Array.from({ length: count }, () => []);
-  for (const { ord, ...row } of rows) groups[ord].push(row);
+/** Rows by the ordinal of the key they answer; each row keeps its `ord` (a copy without it per row is garbage). */
+function groupByOrdinal<R extends { ord: number }>(count: number, rows: R[]): R[][] {
+  const groups: R[][] = Array.from({ length: count }, () => []);
+  for (const row of rows) groups[row.ord].push(row);
   return groups;
 }
 

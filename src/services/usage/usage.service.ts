@@ -4,7 +4,7 @@ import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
 import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
 import { AggregateLoaders, type RawRequest, type ReadingRow, type Sums } from './aggregates';
-import { COST_EXPONENT, formatScaled } from './decimal';
+import { COST_EXPONENT, ExactSum } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
 import { chooseSeries, type ChosenSeries } from './series-choice';
@@ -49,16 +49,16 @@ export type UsageSource = 'auto' | 'raw';
 export const MAX_INTERVAL_PAGE = 1000;
 
 class Accumulator {
-  value = 0n;
-  cost: bigint | null = null;
+  readonly value = new ExactSum();
+  cost: ExactSum | null = null;
   readings = 0;
   estimated = 0;
   firstStart: number | null = null;
   lastEnd: number | null = null;
 
   merge(other: Accumulator): void {
-    this.value += other.value;
-    if (other.cost !== null) this.cost = (this.cost ?? 0n) + other.cost;
+    this.value.merge(other.value);
+    if (other.cost !== null) (this.cost ??= new ExactSum()).merge(other.cost);
     this.readings += other.readings;
     this.estimated += other.estimated;
     if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
@@ -66,8 +66,8 @@ class Accumulator {
   }
 
   add(sums: Sums): void {
-    this.value += BigInt(sums.value);
-    if (sums.cost !== null) this.cost = (this.cost ?? 0n) + BigInt(sums.cost);
+    this.value.add(sums.value);
+    if (sums.cost !== null) (this.cost ??= new ExactSum()).add(sums.cost);
     this.readings += sums.readings;
     this.estimated += sums.estimated;
     if (this.firstStart === null || sums.firstStart < this.firstStart) this.firstStart = sums.firstStart;
@@ -153,8 +153,8 @@ export class UsageService {
       return {
         start: new Date(start),
         end: new Date(end),
-        value: formatScaled(sum.value, exponent),
-        cost: sum.cost === null ? null : formatScaled(sum.cost, COST_EXPONENT),
+        value: sum.value.format(exponent),
+        cost: sum.cost === null ? null : sum.cost.format(COST_EXPONENT),
         readings: sum.readings,
         expected,
         estimated: sum.estimated,
@@ -167,8 +167,8 @@ export class UsageService {
       timeZone: zone,
       unit: unitOf(readingType.uom),
       currency: currencyOf(readingType.currency),
-      total: formatScaled(total.value, exponent),
-      cost: total.cost === null ? null : formatScaled(total.cost, COST_EXPONENT),
+      total: total.value.format(exponent),
+      cost: total.cost === null ? null : total.cost.format(COST_EXPONENT),
       readings: total.readings,
       // INTERVAL buckets are the readings received, so they cannot say what is missing.
       expected: query.resolution === 'INTERVAL' ? null : expectedTotal,
