@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../schema/context';
+import { InvalidInputError } from '../services/errors';
 import { UsagePointDownloadInput } from '../schema/usage-point-download.input';
 import { UsagePointDownloadPayload } from '../schema/usage-point-download.payload';
 
@@ -12,10 +12,11 @@ export class DownloadResolver {
   async usagePointDownload(@Arg('input', () => UsagePointDownloadInput) input: UsagePointDownloadInput, @Ctx() { services }: GraphQLContext): Promise<UsagePointDownloadPayload> {
     const payload = Object.assign(new UsagePointDownloadPayload(), { userErrors: [] });
     try {
-      return Object.assign(payload, await services.downloads.issue(input, ['input']));
+      return Object.assign(payload, await services.downloads.issue(input));
     } catch (error) {
-      if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT') throw error;
-      payload.userErrors.push({ code: 'BAD_USER_INPUT', field: error.extensions.field as string[], message: error.message });
+      // The service names a field of the input: the client's path to it starts at the argument.
+      if (!(error instanceof InvalidInputError)) throw error;
+      payload.userErrors.push({ code: 'BAD_USER_INPUT', field: ['input', error.argument], message: error.message });
       return payload;
     }
   }

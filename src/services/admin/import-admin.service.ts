@@ -1,12 +1,11 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { GraphQLError } from 'graphql';
-import { Role, type Principal } from '../../auth/roles';
+import type { Principal } from '../../auth/roles';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { QueueAccess } from '../../queue/queue-access';
-import { AuthenticationRequiredError } from '../errors';
+import { assertAllowed } from '../access/permissions';
 import { heldDir, releaseHeld } from '../import/files';
 import { importFile } from '../import/import-file';
 import type { ImportResult } from '../import/types';
@@ -34,13 +33,6 @@ export class ImportAdmin {
     private readonly principal: Principal | undefined,
   ) {}
 
-  private assertAdmin(): void {
-    if (!this.principal) throw new AuthenticationRequiredError();
-    if (this.principal.role !== Role.ADMIN) {
-      throw new GraphQLError('Only an ADMIN may start imports and extracts', { extensions: { code: 'FORBIDDEN' } });
-    }
-  }
-
   /** Resolves a path relative to the inbox, refusing anything that escapes it (`..`, absolute paths, symlinks out). */
   private async inboxFile(path: string): Promise<string | UserError> {
     const field = ['input', 'path'];
@@ -64,7 +56,7 @@ export class ImportAdmin {
   }
 
   async startImport(input: { path: string; force: boolean; dryRun: boolean }): Promise<ImportStartOutcome> {
-    this.assertAdmin();
+    assertAllowed(this.principal, 'startImports');
     const file = await this.inboxFile(input.path);
     if (typeof file !== 'string') return { userErrors: [file] };
     const { dataSource, queueAccess, config, logger } = this.deps;
@@ -81,7 +73,7 @@ export class ImportAdmin {
   }
 
   async startExtract(input: { since?: Date }): Promise<ImportStartOutcome> {
-    this.assertAdmin();
+    assertAllowed(this.principal, 'startImports');
     if (input.since && Number.isNaN(input.since.getTime())) {
       return { userErrors: [{ code: 'INVALID_DATE', field: ['input', 'since'], message: 'since is not a valid date-time' }] };
     }
