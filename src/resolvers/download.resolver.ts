@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../schema/context';
+import { userErrorsOf } from '../schema/graphql-errors';
 import { InvalidInputError } from '../services/errors';
 import { UsagePointDownloadInput } from '../schema/usage-point-download.input';
 import { UsagePointDownloadPayload } from '../schema/usage-point-download.payload';
@@ -14,10 +15,9 @@ export class DownloadResolver {
     try {
       return Object.assign(payload, await services.downloads.issue(input));
     } catch (error) {
-      // The service names a field of the input: the client's path to it starts at the argument.
+      // Refused input is the payload's userErrors here, as in the other mutations, not a GraphQL error.
       if (!(error instanceof InvalidInputError)) throw error;
-      payload.userErrors.push({ code: 'BAD_USER_INPUT', field: ['input', error.argument], message: error.message });
-      return payload;
+      return Object.assign(payload, { userErrors: userErrorsOf([{ code: 'BAD_USER_INPUT', argument: error.argument, message: error.message }]) });
     }
   }
 }

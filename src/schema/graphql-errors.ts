@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import { DomainError, InvalidInputError, type DomainErrorCode } from '../services/errors';
+import { DomainError, InvalidInputError, type DomainErrorCode, type Refusal } from '../services/errors';
+import type { UserError } from './user-error.type';
 
 // The codes GraphQL clients branch on; the HTTP layer passes them through unmasked (src/http/graphql.ts).
 const GRAPHQL_CODES: Record<DomainErrorCode, string> = { INVALID_INPUT: 'BAD_USER_INPUT', UNAUTHENTICATED: 'UNAUTHENTICATED', FORBIDDEN: 'FORBIDDEN' };
@@ -26,3 +27,8 @@ export const domainErrorsOfField: MiddlewareFn = async ({ info }, next) => {
     throw error instanceof DomainError ? graphqlErrorOf(error, [info.fieldName]) : error;
   }
 };
+
+/** A mutation's refusals as its payload's userErrors: mutations take one `input`, and the argument is a field of it. */
+export function userErrorsOf(refusals: readonly Refusal[]): UserError[] {
+  return refusals.map(({ code, argument, message }) => ({ code, field: ['input', argument], message }));
+}

@@ -31,6 +31,17 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/**
+ * What a call that changes things declines to do, returned rather than thrown: nothing was done, and the user can fix
+ * `argument` (named as the call names it) and try again.
+ */
+export interface Refusal {
+  /** Stable, e.g. FILE_NOT_FOUND. */
+  code: string;
+  argument: string;
+  message: string;
+}
+
 /** A principal whose role does not hold the permission the call needs (see access/permissions.ts). */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';

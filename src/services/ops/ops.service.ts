@@ -126,7 +126,7 @@ export class OpsService {
   private async control(action: string, target: Record<string, unknown>, run: () => Promise<JobOutcome>): Promise<JobOutcome> {
     assertAllowed(this.principal, 'controlQueues');
     const outcome = await run();
-    if (outcome.userErrors.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
+    if (outcome.refusals.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
     return outcome;
   }
 
