@@ -20,13 +20,10 @@ export function graphqlErrorOf(error: DomainError, path: readonly string[], stat
  * Around every resolver (build-schema.ts): services do not know which field called them, the resolver does. The
  * field's name, not its alias, so that clients see the same path whatever they call the answer.
  */
-export const domainErrorsOfField: MiddlewareFn = async ({ info }, next) => {
-  try {
-    return await next();
-  } catch (error) {
+export const domainErrorsOfField: MiddlewareFn = ({ info }, next) =>
+  next().catch((error: unknown) => {
     throw error instanceof DomainError ? graphqlErrorOf(error, [info.fieldName]) : error;
-  }
-};
+  });
 
 /** A mutation's refusals as its payload's userErrors: mutations take one `input`, and the argument is a field of it. */
 export function userErrorsOf(refusals: readonly Refusal[]): UserError[] {
