@@ -8,7 +8,7 @@ import { startApiSystem, type ApiSystem, type GraphQLResponse } from './support/
 // Services name the argument of their call at fault (src/services/errors.ts); the GraphQL edge prefixes the field that
 // was asked for, by its name whatever alias the client gave it, and keeps the codes clients branch on.
 
-describe('domain errors at the GraphQL edge', { timeout: 120_000 }, () => {
+describe('domain errors and permissions at the GraphQL and HTTP edges', { timeout: 120_000 }, () => {
   let api: ApiSystem;
   let admin: string;
   let usagePoint: string;
@@ -58,5 +58,23 @@ describe('domain errors at the GraphQL edge', { timeout: 120_000 }, () => {
     const anonymous = only(await api.query('{ customers(first: 1) { edges { cursor } } }'));
     assert.deepEqual(Object.keys(anonymous.extensions ?? {}).sort(), ['code', 'requestId']);
     assert.equal(anonymous.extensions?.code, 'UNAUTHENTICATED');
+  });
+
+  it('answers the HTTP entry points from the same permission table: 401 and 403 JSON errors, the sign-in page a 403', async () => {
+    const base = api.system.http?.url as string;
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${await api.token(Role.CSR)}` } });
+    const body = (await metrics.json()) as Record<string, unknown>;
+    assert.equal(metrics.status, 403);
+    assert.deepEqual(body, { error: 'Only OPS and ADMIN may read queues, jobs, imports and metrics', code: 'FORBIDDEN', requestId: body.requestId });
+    assert.equal(typeof body.requestId, 'string');
+    const anonymous = await fetch(`${base}/metrics`, { headers: { accept: 'application/json' } });
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { code: string }).code, 'UNAUTHENTICATED');
+    const signIn = (token: string) =>
+      fetch(`${base}/admin/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+    const refused = await signIn(await api.token(Role.CSR));
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /Only OPS and ADMIN may use the admin pages/);
+    assert.equal((await signIn(await api.token(Role.OPS))).status, 303);
   });
 });
