@@ -1,6 +1,7 @@
 // Services are called from GraphQL, ESPI REST, /cim, downloads and the CLI, so what they refuse they say in their own
 // terms: a stable code and, for bad input, the argument of the call at fault. Each edge words it for its clients
-// (src/schema/graphql-errors.ts, src/http/json-error.ts, src/cli.ts); anything else a service throws is our fault.
+// (GraphQL: src/schema/graphql-errors.ts; HTTP: status codes in src/http; the CLI: exit codes in src/cli.ts); anything
+// else a service throws is our fault.
 
 export type DomainErrorCode = 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 
@@ -26,9 +27,15 @@ export class UnauthenticatedError extends DomainError {
   readonly code = 'UNAUTHENTICATED';
   readonly name = 'UnauthenticatedError';
 
-  constructor(message = 'Sign in: this query needs a bearer token') {
-    super(message);
+  constructor() {
+    super('Sign in: this query needs a bearer token');
   }
+}
+
+/** A principal whose role does not hold the permission the call needs (see access/permissions.ts). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  readonly name = 'ForbiddenError';
 }
 
 /**
@@ -40,10 +47,4 @@ export interface Refusal {
   code: string;
   argument: string;
   message: string;
-}
-
-/** A principal whose role does not hold the permission the call needs (see access/permissions.ts). */
-export class ForbiddenError extends DomainError {
-  readonly code = 'FORBIDDEN';
-  readonly name = 'ForbiddenError';
 }
