@@ -7,6 +7,7 @@ import { StartupError } from './startup-error';
 import type { CommandContext } from './cli/commands';
 import { createOutput, failureOf, type Output } from './cli/output';
 import { UsageError } from './cli/usage-error';
+import { InvalidInputError } from './services/errors';
 
 const USAGE = `usage: usage-portal <command> [options] [--json]
 
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
 process.on('uncaughtException', unexpected);
 process.on('unhandledRejection', unexpected);
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) out.fail({ message: error.message, code: 'USAGE' }, 2);
+  // An argument a service refused is as wrong as one the parser refused.
+  if (error instanceof UsageError || error instanceof InvalidInputError) out.fail({ message: error.message, code: 'USAGE' }, 2);
   unexpected(error);
 });

@@ -6,7 +6,7 @@ import { AtomicFile } from '../ods/atomic-file';
 import { AccessScope } from '../services/access/access-scope';
 import { exportOf } from '../services/export/download';
 import { EXPORT_FORMATS, type ExportFormat } from '../services/export/download-link';
-import { checkRange, resolveExportTargets } from '../services/export/targets';
+import { resolveExportTargets } from '../services/export/targets';
 import type { CommandContext } from './commands';
 import { UsageError } from './usage-error';
 
@@ -38,13 +38,7 @@ export async function exportCommand({ config, logger, out, options }: CommandCon
     if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
     else await assertMigrated(database.dataSource);
     const scope = AccessScope.of({ subject: 'cli', role: Role.ADMIN });
-    checkRange(from, to, []);
-    let ids: string[];
-    try {
-      ids = await resolveExportTargets(database.dataSource, scope, { usagePointIds, customerId }, []);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const ids = await resolveExportTargets(database.dataSource, scope, { usagePointIds, customerId });
     const exp = exportOf(database.dataSource, format, { usagePointIds: ids, from, to, scope });
     if (!outPath) {
       await exp.write(process.stdout);

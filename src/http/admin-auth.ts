@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
-import { Role, type Principal } from '../auth/roles';
+import type { Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
+import { allows, refusalOf, type Permission } from '../services/access/permissions';
 import { authenticate } from './graphql';
 import { sendJsonError } from './json-error';
 
@@ -34,8 +35,8 @@ async function principalOf(req: Request, verifier: TokenVerifier): Promise<Princ
   return token ? verifier.verify(token) : undefined;
 }
 
-/** Lets only the given roles through; a browser without a session is sent to the sign-in page. */
-export function requireRoles(verifier: TokenVerifier, roles: readonly Role[]): RequestHandler {
+/** Lets through only those the permission allows; a browser without a session is sent to the sign-in page. */
+export function requirePermission(verifier: TokenVerifier, permission: Permission): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     let principal: Principal | undefined;
     try {
@@ -50,9 +51,7 @@ export function requireRoles(verifier: TokenVerifier, roles: readonly Role[]): R
       }
       return sendJsonError(req, res, 401, 'UNAUTHENTICATED', 'authentication required');
     }
-    if (!roles.includes(principal.role)) {
-      return sendJsonError(req, res, 403, 'FORBIDDEN', `role ${principal.role} may not use this page`);
-    }
+    if (!allows(principal, permission)) return sendJsonError(req, res, 403, 'FORBIDDEN', refusalOf(principal, permission).message);
     req.principal = principal;
     next();
   };
@@ -90,9 +89,7 @@ export function adminSessionRoutes(verifier: TokenVerifier, secureCookies: boole
     const target = safeNext(req.body?.next);
     try {
       const principal = await verifier.verify(token);
-      if (principal.role !== Role.ADMIN && principal.role !== Role.OPS) {
-        return res.status(403).type('html').send(loginPage(target, `role ${principal.role} may not use the admin pages`));
-      }
+      if (!allows(principal, 'useAdminPages')) return res.status(403).type('html').send(loginPage(target, refusalOf(principal, 'useAdminPages').message));
       res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: COOKIE_PATH });
       res.redirect(303, target);
     } catch (error) {

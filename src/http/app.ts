@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { Role } from '../auth/roles';
 import type { TokenVerifier } from '../auth/tokens';
 import type { Config } from '../config';
 import { bullQueueAccess } from '../jobs/queue-access';
@@ -15,7 +14,7 @@ import { DOWNLOAD_PATH } from '../services/export/download';
 import { UsageCache } from '../services/usage/usage-cache';
 import { AnswerCache } from './answer-cache';
 import { answerLane, type LaneParser } from './answer-lane';
-import { adminSessionRoutes, requireRoles } from './admin-auth';
+import { adminSessionRoutes, requirePermission } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
@@ -87,7 +86,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   if (answerCache) {
     lane = answerLane({ cache: answerCache, budgets, parseBody: express.json({ limit: '1mb' }) as LaneParser, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
   }
-  const opsOnly = [requireRoles(options.verifier, [Role.OPS, Role.ADMIN]), flatCharge(budgets)];
+  const opsOnly = [requirePermission(options.verifier, 'readOperations'), flatCharge(budgets)];
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(options.readiness));
@@ -96,7 +95,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/metrics', ...opsOnly, async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.put(INBOX_UPLOAD_PATH, requireRoles(options.verifier, [Role.ADMIN]), flatCharge(budgets), inboxUpload(options));
+  app.put(INBOX_UPLOAD_PATH, requirePermission(options.verifier, 'uploadToInbox'), flatCharge(budgets), inboxUpload(options));
   app.use('/admin', adminSessionRoutes(options.verifier, options.production));
   app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());

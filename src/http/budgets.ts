@@ -28,7 +28,7 @@ export function sendRateLimited(req: Request, res: Response, retryAfter: number)
   sendJsonError(req, res, 429, 'RATE_LIMITED', `rate limit: the budget of this token is used up; retry in ${retryAfter} s`);
 }
 
-/** Charges the flat cost to the principal `requireRoles` let in. */
+/** Charges the flat cost to the principal `requirePermission` let in. */
 export function flatCharge(budgets: CostBuckets): RequestHandler {
   return (req, res, next) => {
     const retryAfter = charge(budgets, req.principal as Principal, req.ip, FLAT_REQUEST_COST);

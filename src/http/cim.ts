@@ -2,13 +2,14 @@ import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { Role, type Principal } from '../auth/roles';
+import type { Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { CimMessageError, failureMessage, readCimMessage, replyFailed, writeCimMessage, type CimEnvelope, type CimReply, type OutgoingMessage } from '../cim';
 import type { Config } from '../config';
 import { enqueueCimReply } from '../jobs/cim-reply.job';
 import type { QueueAccess } from '../queue/queue-access';
 import { AccessScope } from '../services/access/access-scope';
+import { allows, refusalOf } from '../services/access/permissions';
 import { registerPush, waitForJob } from '../services/cim/inbound';
 import { answerGet, getCost, GetRefusal, type GetOptions } from '../services/cim/meter-readings-get';
 import { acknowledgement, loadReply, ownHeader, refusalReply, responseTo } from '../services/cim/replies';
@@ -24,11 +25,6 @@ import type { CostBuckets } from './query-limits';
 // Every answer is a 61968-100 message in the caller's binding, echoing its CorrelationID (or MessageID): HTTP 200 for
 // a message we read (OK, PARTIAL or FAILED is in its Reply), 400 for one we could not read, 401/403 for a caller we
 // do not let in, 413 for a body over the limit, 500 (with a FAILED 5.3 reply and no detail) for our own faults.
-
-/** Pushes load data: the roles that may start imports. */
-export const CIM_PUSH_ROLES: readonly Role[] = [Role.ADMIN, Role.OPS];
-/** Gets read any usage point's readings, as CSR, ADMIN and OPS do through GraphQL; customers use GraphQL. */
-export const CIM_GET_ROLES: readonly Role[] = [Role.ADMIN, Role.OPS, Role.CSR];
 
 const PUSH_VERBS = new Set(['create', 'change', 'created', 'changed']);
 export const MAX_CIM_BODY = 256 * 1024 * 1024;
@@ -125,7 +121,7 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
     try {
       const principal = await principalOf(req, verifier);
       try {
-        if (principal && CIM_PUSH_ROLES.includes(principal.role)) spooled = new SpooledBody(spoolDir);
+        if (allows(principal, 'pushCim')) spooled = new SpooledBody(spoolDir);
         envelope = await envelopeOf(req, spooled);
       } catch (error) {
         // The rest of a refused body is not read: the connection closes rather than carry it.
@@ -142,8 +138,8 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       const isGet = verb === 'get' && envelope.kind === 'request';
       const isPush = PUSH_VERBS.has(verb) && (envelope.kind === 'request' || envelope.kind === 'event');
       if (!principal) return await unauthenticated();
-      const roles = isGet ? CIM_GET_ROLES : CIM_PUSH_ROLES;
-      if (!roles.includes(principal.role)) return await reply(403, replyFailed({ replyCode: '7.7', message: `role ${principal.role} may not ${isGet ? 'get' : 'push'} MeterReadings` }));
+      const permission = isGet ? 'getCim' : 'pushCim';
+      if (!allows(principal, permission)) return await reply(403, replyFailed({ replyCode: '7.7', message: refusalOf(principal, permission).message }));
       if (!isGet && !isPush) {
         return await reply(200, replyFailed({ replyCode: '2.9', message: `${envelope.rootName} with Verb ${verb} is not handled here: send get, create or change requests, or created or changed events` }));
       }

@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { AccessScope } from '../services/access/access-scope';
 import { idOf } from '../services/access/global-id';
+import { InvalidInputError } from '../services/errors';
 import { readCost } from '../services/export/cost';
 import { exportOf } from '../services/export/download';
 import type { UsageExportRequest } from '../services/export/espi-feed';
@@ -68,9 +68,9 @@ function filters(req: Request): { range: Pick<UsageExportRequest, 'from' | 'to' 
 /** Not visible and not there answer alike: 404. */
 async function targets(db: DataSource, scope: AccessScope, target: Parameters<typeof resolveExportTargets>[2]): Promise<string[]> {
   try {
-    return await resolveExportTargets(db, scope, target, []);
+    return await resolveExportTargets(db, scope, target);
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') throw new RestError(404, 'NOT_FOUND', 'no such resource');
+    if (error instanceof InvalidInputError) throw new RestError(404, 'NOT_FOUND', 'no such resource');
     throw error;
   }
 }

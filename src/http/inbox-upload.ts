@@ -12,7 +12,7 @@ export const INBOX_UPLOAD_PATH = '/admin/inbox/:name';
 const flag = (value: unknown) => value === 'true' || value === '1';
 
 /**
- * `PUT /admin/inbox/:name` (ADMIN, behind requireRoles): the request body, streamed, becomes the inbox file `name`,
+ * `PUT /admin/inbox/:name` (ADMIN, behind requirePermission): the request body, streamed, becomes the inbox file `name`,
  * then the same import job as for any inbox file is queued (`?force=true` reloads known bytes). `?import=false` only
  * stores the file, as `held/name`, out of the inbox scan's sight, until `usageImportStart` loads it (a dry run first,
  * if wanted). 201 `{ path, bytes, sha256, jobId }`, `path` relative to the inbox.

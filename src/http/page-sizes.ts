@@ -11,6 +11,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { maxPageSizeOf } from '../schema/complexity';
+import { graphqlErrorOf } from '../schema/graphql-errors';
+import { InvalidInputError } from '../services/errors';
 import { checkPageSize } from '../services/pagination';
 import { fragmentsOf } from './operation-size';
 
@@ -30,7 +32,11 @@ export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, op
         const field = parent.getFields()[selection.name.value];
         if (!field) continue;
         if (field.args.some((arg) => arg.name === 'first')) {
-          checkPageSize(getArgumentValues(field, selection, variables).first, [field.name], maxPageSizeOf(field), 400);
+          try {
+            checkPageSize(getArgumentValues(field, selection, variables).first, maxPageSizeOf(field));
+          } catch (error) {
+            throw error instanceof InvalidInputError ? graphqlErrorOf(error, [field.name], 400) : error;
+          }
         }
         walk(selection.selectionSet, getNamedType(field.type));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RequestHandler } from 'express';
-import { Role } from '../auth/roles';
 import type { Queues } from '../queue/queues';
+import { allows } from '../services/access/permissions';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -37,12 +37,12 @@ function board(queues: Queues, readOnlyMode: boolean, viewsDir: string): Request
 }
 
 /**
- * Bull Board, twice: OPS gets a read-only board (Bull Board refuses retries, removals and pauses on read-only
- * queues in its API, not only in its buttons), ADMIN the full one. requireRoles has already put the principal on req.
+ * Bull Board, twice: those who may read operations get a read-only board (Bull Board refuses retries, removals and pauses on read-only
+ * queues in its API, not only in its buttons), ADMIN the full one. requirePermission has already put the principal on req.
  */
 export function queueDashboard(queues: Queues): RequestHandler {
   const viewsDir = offlineViewsDir();
   const readOnly = board(queues, true, viewsDir);
   const full = board(queues, false, viewsDir);
-  return (req, res, next) => (req.principal?.role === Role.ADMIN ? full : readOnly)(req, res, next);
+  return (req, res, next) => (allows(req.principal, 'controlQueues') ? full : readOnly)(req, res, next);
 }

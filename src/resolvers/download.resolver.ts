@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../schema/context';
+import { userErrorsOf } from '../schema/graphql-errors';
+import { InvalidInputError } from '../services/errors';
 import { UsagePointDownloadInput } from '../schema/usage-point-download.input';
 import { UsagePointDownloadPayload } from '../schema/usage-point-download.payload';
 
@@ -12,11 +13,11 @@ export class DownloadResolver {
   async usagePointDownload(@Arg('input', () => UsagePointDownloadInput) input: UsagePointDownloadInput, @Ctx() { services }: GraphQLContext): Promise<UsagePointDownloadPayload> {
     const payload = Object.assign(new UsagePointDownloadPayload(), { userErrors: [] });
     try {
-      return Object.assign(payload, await services.downloads.issue(input, ['input']));
+      return Object.assign(payload, await services.downloads.issue(input));
     } catch (error) {
-      if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT') throw error;
-      payload.userErrors.push({ code: 'BAD_USER_INPUT', field: error.extensions.field as string[], message: error.message });
-      return payload;
+      // Refused input is the payload's userErrors here, as in the other mutations, not a GraphQL error.
+      if (!(error instanceof InvalidInputError)) throw error;
+      return Object.assign(payload, { userErrors: userErrorsOf([{ code: 'BAD_USER_INPUT', argument: error.argument, message: error.message }]) });
     }
   }
 }

@@ -67,7 +67,7 @@ export class UsagePointResolver {
       'reading counts. Null when the usage point has no series in that direction.',
   })
   async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeries | null> {
-    const series = await services.usage.usage(usagePoint.key, args, ['usage']);
+    const series = await services.usage.usage(usagePoint.key, args);
     return series && toUsageSeries(series);
   }
 
@@ -78,7 +78,7 @@ export class UsagePointResolver {
   })
   @Extensions(maxPageSize(MAX_INTERVAL_PAGE))
   async intervals(@Root() usagePoint: UsagePoint, @Args(() => IntervalsArgs) args: IntervalsArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<IntervalReading> | null> {
-    const result = await services.usage.intervals(usagePoint.key, args, ['intervals']);
+    const result = await services.usage.intervals(usagePoint.key, args);
     return result && connectionFrom(result.page, (record) => IntervalReading.from(record, result.series.readingType));
   }
 
@@ -88,7 +88,7 @@ export class UsagePointResolver {
     description: 'Per local day: expected, received and estimated intervals (DST-aware), first and last reading; and the data-through time.',
   })
   async completeness(@Root() usagePoint: UsagePoint, @Args(() => CompletenessArgs) args: CompletenessArgs, @Ctx() { services }: GraphQLContext): Promise<Completeness | null> {
-    const result = await services.usage.completeness(usagePoint.key, args, ['completeness']);
+    const result = await services.usage.completeness(usagePoint.key, args);
     return result && toCompleteness(result.days, result.dataThrough);
   }
 

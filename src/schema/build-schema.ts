@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, UseMiddleware } from 'type-graphql';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
 import { DownloadResolver } from '../resolvers/download.resolver';
@@ -14,6 +14,7 @@ import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { DateTimeScalar } from './date-time.scalar';
+import { domainErrorsOfField } from './graphql-errors';
 import { resolveNodeType } from './node.interface';
 
 export const resolvers = [
@@ -32,9 +33,12 @@ export const resolvers = [
   DownloadResolver,
 ] as const;
 
+// Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.
+for (const resolver of resolvers) UseMiddleware(domainErrorsOfField)(resolver);
+
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They
-// only have plain fields, and no middleware or auth checker is used, so graphql-js's default resolver can read them
-// directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
+// only have plain fields, and no field middleware or auth checker is used, so graphql-js's default resolver can read
+// them directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
 const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness'];
 
 export async function buildPortalSchema(): Promise<GraphQLSchema> {

@@ -1,20 +1,50 @@
-import { GraphQLError } from 'graphql';
+// Services are called from GraphQL, ESPI REST, /cim, downloads and the CLI, so what they refuse they say in their own
+// terms: a stable code and, for bad input, the argument of the call at fault. Each edge words it for its clients
+// (GraphQL: src/schema/graphql-errors.ts; HTTP: status codes in src/http; the CLI: exit codes in src/cli.ts); anything
+// else a service throws is our fault.
 
-// Services run for the GraphQL API, so they raise GraphQL errors with the codes clients branch on; the HTTP layer
-// passes these codes through unmasked.
+export type DomainErrorCode = 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 
-/**
- * Invalid input: `field` is the path of the offending argument, e.g. ["usage", "timeZone"]. `status` only when the
- * request is refused before execution (an error met while resolving fields leaves the answer's HTTP status alone).
- */
-export class BadUserInputError extends GraphQLError {
-  constructor(message: string, field: readonly string[], status?: number) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT', field, ...(status ? { http: { status } } : {}) } });
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+}
+
+/** An argument of the service call is unacceptable: `argument` names it as the call does, e.g. 'timeZone' or 'after'. */
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+  readonly name = 'InvalidInputError';
+
+  constructor(
+    message: string,
+    readonly argument: string,
+  ) {
+    super(message);
   }
 }
 
-export class AuthenticationRequiredError extends GraphQLError {
+/** No principal, where the call needs one. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+  readonly name = 'UnauthenticatedError';
+
   constructor() {
-    super('Sign in: this query needs a bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
+    super('Sign in: this query needs a bearer token');
   }
+}
+
+/** A principal whose role does not hold the permission the call needs (see access/permissions.ts). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  readonly name = 'ForbiddenError';
+}
+
+/**
+ * What a call that changes things declines to do, returned rather than thrown: nothing was done, and the user can fix
+ * `argument` (named as the call names it) and try again.
+ */
+export interface Refusal {
+  /** Stable, e.g. FILE_NOT_FOUND. */
+  code: string;
+  argument: string;
+  message: string;
 }

@@ -1,5 +1,5 @@
 import { isBigintKey } from './access/global-id';
-import { BadUserInputError } from './errors';
+import { InvalidInputError } from './errors';
 
 /** Largest `first` a connection accepts; the cost limit keeps nested pages in check as well. */
 export const MAX_PAGE_SIZE = 100;
@@ -27,23 +27,23 @@ export function encodeCursor(key: string): string {
   return Buffer.from(`k:${key}`).toString('base64url');
 }
 
-/** Refuses a `first` that is not a page size from 1 to `max` (`status`: see BadUserInputError). */
-export function checkPageSize(first: unknown, field: readonly string[], max: number, status?: number): void {
+/** Refuses a `first` that is not a page size from 1 to `max`. */
+export function checkPageSize(first: unknown, max: number): void {
   if (!Number.isInteger(first) || (first as number) < 1 || (first as number) > max) {
-    throw new BadUserInputError(`first must be between 1 and ${max}`, [...field, 'first'], status);
+    throw new InvalidInputError(`first must be between 1 and ${max}`, 'first');
   }
 }
 
-export function notACursor(field: readonly string[]): BadUserInputError {
-  return new BadUserInputError('after is not a cursor returned by this connection', [...field, 'after']);
+export function notACursor(): InvalidInputError {
+  return new InvalidInputError('after is not a cursor returned by this connection', 'after');
 }
 
-export function keyset(request: PageRequest, field: readonly string[], max = MAX_PAGE_SIZE): Keyset {
-  checkPageSize(request.first, field, max);
+export function keyset(request: PageRequest, max = MAX_PAGE_SIZE): Keyset {
+  checkPageSize(request.first, max);
   if (request.after == null) return { limit: request.first, afterKey: null };
   const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(request.after) ? Buffer.from(request.after, 'base64url').toString('utf8') : '';
   const key = decoded.startsWith('k:') ? decoded.slice(2) : '';
-  if (!isBigintKey(key)) throw notACursor(field);
+  if (!isBigintKey(key)) throw notACursor();
   return { limit: request.first, afterKey: key };
 }
 

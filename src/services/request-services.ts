@@ -49,7 +49,7 @@ export class RequestServices {
   get downloads() {
     const jobs = this.jobs;
     if (!jobs) throw new Error('these request services were created without the configuration');
-    return { issue: (request: DownloadRequest, field: readonly string[]) => issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request, field) };
+    return { issue: (request: DownloadRequest) => issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request) };
   }
 
   private get withJobs() {

@@ -55,7 +55,7 @@ describe('usage() over the demo ODS, extracted and loaded', { timeout: 600_000 }
     }[];
     // As the customer itself: its own usage point is reachable.
     const services = servicesFor(api.db, { subject: 'demo', role: Role.CUSTOMER, customerId: toGlobalId('Customer', customer) });
-    const hours = await services.usage.usage(row.up, { from, to, resolution: 'HOUR' }, ['usage']);
+    const hours = await services.usage.usage(row.up, { from, to, resolution: 'HOUR' });
     assert.equal(hours?.buckets.length, 25);
     assert.equal(hours?.expected, row.expected);
   });

@@ -47,7 +47,7 @@ describe('usage cache: current after a re-import, never across customers', { tim
 
   /** One request's services, as the API builds them, all sharing one process cache. */
   const usage = (cache: UsageCache, principal: Principal, usagePointId: string) =>
-    new RequestServices(api.db, principal, undefined, cache).usage.usage(usagePointId, query, ['usage']);
+    new RequestServices(api.db, principal, undefined, cache).usage.usage(usagePointId, query);
 
   /** The day totals PostgreSQL computes from the readings as they are now (Wh, shown in kWh). */
   async function sqlDays(usagePointId: string): Promise<string[]> {

@@ -80,7 +80,7 @@ describeOnEachQueueBackend('ODS extract run as a flow', { timeout: 300_000 }, (b
     assert.equal(Object.keys(children).length, 3, 'each shard failed on its own');
 
     rmSync(join(config.inboxDir, 'loaded'));
-    assert.deepEqual((await retryJob(queue, runJob)).userErrors, []);
+    assert.deepEqual((await retryJob(queue, runJob)).refusals, []);
     const done = await waitFor('the retried run to complete', async () => ((await (await queue.getJob(runJob))?.getState()) === 'completed' ? queue.getJob(runJob) : undefined), 120_000);
     const [loaded] = (await db.query(`SELECT status, round FROM extract_run`)) as { status: string; round: number }[];
     assert.deepEqual(loaded, { status: 'loaded', round: 2 });

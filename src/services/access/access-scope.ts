@@ -1,5 +1,6 @@
 import { Role, type Principal } from '../../auth/roles';
-import { AuthenticationRequiredError } from '../errors';
+import { UnauthenticatedError } from '../errors';
+import { allows } from './permissions';
 import { idOf } from './global-id';
 
 /**
@@ -15,7 +16,7 @@ export class AccessScope {
 
   /** Throws UNAUTHENTICATED without a principal: no customer data is public. */
   static of(principal: Principal | undefined): AccessScope {
-    if (!principal) throw new AuthenticationRequiredError();
+    if (!principal) throw new UnauthenticatedError();
     if (principal.role !== Role.CUSTOMER) return new AccessScope(principal.role, null);
     // A CUSTOMER token naming no valid customer id sees nothing: '0' matches no identity column.
     return new AccessScope(principal.role, (principal.customerId && idOf(principal.customerId, 'Customer')) || '0');
@@ -23,7 +24,7 @@ export class AccessScope {
 
   /** OPS runs queues and imports and must not see names, contact details, account numbers or addresses. */
   get seesPersonalData(): boolean {
-    return this.role !== Role.OPS;
+    return allows(this, 'readPersonalData');
   }
 
   /** SQL condition limiting customer rows aliased `alias`; pushes its parameter onto `params`. */

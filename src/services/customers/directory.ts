@@ -170,11 +170,10 @@ export class Directory {
     table: string,
     where: (params: unknown[]) => string,
     request: PageRequest,
-    field: string,
     byId: DataLoader<string, R | null>,
     redact?: (r: R) => R,
   ): Promise<Page<R>> {
-    const { limit, afterKey } = keyset(request, [field]);
+    const { limit, afterKey } = keyset(request);
     const params: unknown[] = [afterKey, limit + 1];
     const raw = (await this.db.query(
       `SELECT ${columns} FROM ${table} t WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND ${where(params)} ORDER BY t.id LIMIT $2`,
@@ -190,7 +189,7 @@ export class Directory {
   }
 
   customerPage(request: PageRequest): Promise<Page<CustomerRecord>> {
-    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, 'customers', this.customers, redactCustomer);
+    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, this.customers, redactCustomer);
   }
 
   account(id: string): Promise<AccountRecord | null> {
@@ -198,7 +197,7 @@ export class Directory {
   }
 
   accountsOf(customerId: string, request: PageRequest): Promise<Page<AccountRecord>> {
-    return this.accountPages.load({ parentId: customerId, ...keyset(request, ['accounts']) });
+    return this.accountPages.load({ parentId: customerId, ...keyset(request) });
   }
 
   /**
@@ -215,11 +214,11 @@ export class Directory {
 
   /** Every visible usage point, including (for staff) those loaded before any customer feed claimed them. */
   usagePointPage(request: PageRequest): Promise<Page<UsagePointRecord>> {
-    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, 'usagePoints', this.usagePoints, redactUsagePoint);
+    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, this.usagePoints, redactUsagePoint);
   }
 
   usagePointsOf(accountId: string, request: PageRequest): Promise<Page<UsagePointRecord>> {
-    return this.usagePointPages.load({ parentId: accountId, ...keyset(request, ['usagePoints']) });
+    return this.usagePointPages.load({ parentId: accountId, ...keyset(request) });
   }
 
   serviceLocation(id: string): Promise<ServiceLocationRecord | null> {
@@ -248,7 +247,7 @@ export class Directory {
   }
 
   meterReadingsOf(usagePointId: string, request: PageRequest): Promise<Page<MeterReadingRecord>> {
-    return this.meterReadingPages.load({ parentId: usagePointId, ...keyset(request, ['meterReadings']) });
+    return this.meterReadingPages.load({ parentId: usagePointId, ...keyset(request) });
   }
 
   /** A summary by its usage point and id; null unless both match and the usage point is visible. */
@@ -258,7 +257,7 @@ export class Directory {
   }
 
   summariesOf(usagePointId: string, request: PageRequest): Promise<Page<UsageSummaryRecord>> {
-    return this.summaryPages.load({ parentId: usagePointId, ...keyset(request, ['summaries']) });
+    return this.summaryPages.load({ parentId: usagePointId, ...keyset(request) });
   }
 
   lineItemsOf(summaryId: string): Promise<LineItemRecord[]> {

@@ -2,13 +2,14 @@ import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/roles';
 import { AccessScope } from '../access/access-scope';
-import { BadUserInputError } from '../errors';
+import { InvalidInputError } from '../errors';
+import { checkRange } from '../usage/usage-query';
 import { readCost } from './cost';
 import { writeCustomerFeed } from './customer-feed';
 import { writeGreenButtonCsv } from './csv';
 import { DownloadLinkError, signDownload, verifyDownload, type ExportFormat } from './download-link';
 import { exportFileName, writeUsageFeed, type UsageExportRequest } from './espi-feed';
-import { checkRange, resolveExportTargets, visibleUsagePoints, type ExportTarget } from './targets';
+import { resolveExportTargets, visibleUsagePoints, type ExportTarget } from './targets';
 
 /** Where the HTTP layer serves signed downloads: `${DOWNLOAD_PATH}/<token>`. */
 export const DOWNLOAD_PATH = '/download';
@@ -60,12 +61,12 @@ export function exportOf(db: DataSource, format: ExportFormat, request: UsageExp
  * Download My Data, step one: checks that the principal may read the usage points (or the customer's), and signs a
  * short-lived URL for exactly that export. Nothing is read until the URL is fetched.
  */
-export async function issueDownload(db: DataSource, key: Buffer, principal: Principal | undefined, request: DownloadRequest, field: readonly string[]): Promise<IssuedDownload> {
+export async function issueDownload(db: DataSource, key: Buffer, principal: Principal | undefined, request: DownloadRequest): Promise<IssuedDownload> {
   const scope = AccessScope.of(principal);
-  checkRange(request.from, request.to, field);
-  if (request.to.getTime() - request.from.getTime() > MAX_RANGE_MS) throw new BadUserInputError('a download covers at most 367 days', [...field, 'to']);
-  if (request.format === 'customer' && !scope.seesPersonalData) throw new BadUserInputError('the customer feed holds personal data this role may not read', [...field, 'format']);
-  const usagePointIds = await resolveExportTargets(db, scope, request, field);
+  checkRange(request.from, request.to);
+  if (request.to.getTime() - request.from.getTime() > MAX_RANGE_MS) throw new InvalidInputError('a download covers at most 367 days', 'to');
+  if (request.format === 'customer' && !scope.seesPersonalData) throw new InvalidInputError('the customer feed holds personal data this role may not read', 'format');
+  const usagePointIds = await resolveExportTargets(db, scope, request);
   const expiresAt = Math.floor(Date.now() / 1000) + DOWNLOAD_TTL_SECONDS;
   const token = signDownload(key, { usagePointIds, from: request.from, to: request.to, format: request.format, expiresAt, principal: principal as Principal });
   const { fileName } = exportOf(db, request.format, { usagePointIds, from: request.from, to: request.to, scope });

@@ -21,7 +21,7 @@ const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({ ...row, warni
 
 /** Newest first (by id), keyset-paginated. */
 export async function importBatchPage(db: DataSource, request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
-  const { limit, afterKey } = keyset(request, ['importBatches']);
+  const { limit, afterKey } = keyset(request);
   const params: unknown[] = [];
   const where: string[] = [];
   const add = (sql: string, value: unknown) => {

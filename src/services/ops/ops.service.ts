@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
-import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { Role, type Principal } from '../../auth/roles';
+import type { Principal } from '../../auth/roles';
 import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, type Queues } from '../../queue/queues';
 import type { Logger } from '../../logger';
-import { AuthenticationRequiredError, BadUserInputError } from '../errors';
+import { allows, assertAllowed } from '../access/permissions';
+import { InvalidInputError, UnauthenticatedError } from '../errors';
 import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
 import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
 import { byParentLoader } from '../loaders';
@@ -26,27 +26,17 @@ export class OpsService {
   ) {}
 
   private assertStaff(): void {
-    if (!this.principal) throw new AuthenticationRequiredError();
-    if (this.principal.role !== Role.OPS && this.principal.role !== Role.ADMIN) {
-      throw new GraphQLError('Only OPS and ADMIN may read queues and imports', { extensions: { code: 'FORBIDDEN' } });
-    }
-  }
-
-  private assertAdmin(): void {
-    if (!this.principal) throw new AuthenticationRequiredError();
-    if (this.principal.role !== Role.ADMIN) {
-      throw new GraphQLError('Only an ADMIN may change queues and jobs', { extensions: { code: 'FORBIDDEN' } });
-    }
+    assertAllowed(this.principal, 'readOperations');
   }
 
   private get withStack(): boolean {
-    return this.principal?.role === Role.ADMIN;
+    return allows(this.principal, 'readStackTraces');
   }
 
   /** For node(id:): other roles get null, as for any object they may not see. */
   get visible(): boolean {
-    if (!this.principal) throw new AuthenticationRequiredError();
-    return this.principal.role === Role.OPS || this.principal.role === Role.ADMIN;
+    if (!this.principal) throw new UnauthenticatedError();
+    return allows(this.principal, 'readOperations');
   }
 
   queueNames(): readonly QueueName[] {
@@ -72,7 +62,7 @@ export class OpsService {
   async throughput(queue: QueueName, minutes: number): Promise<ThroughputRecord> {
     this.assertStaff();
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > QUEUE_METRICS_MINUTES) {
-      throw new BadUserInputError(`minutes must be between 1 and ${QUEUE_METRICS_MINUTES}`, ['throughput', 'minutes']);
+      throw new InvalidInputError(`minutes must be between 1 and ${QUEUE_METRICS_MINUTES}`, 'minutes');
     }
     return throughput(this.deps.queues[queue], minutes, (name, kind) => readPostgresAnchor(this.deps.dataSource, name, kind));
   }
@@ -85,10 +75,10 @@ export class OpsService {
   /** A page of the jobs in one state, in BullMQ's order (newest first); cursors are positions in that list. */
   async jobPage(queue: QueueName, state: JobStateName, request: PageRequest): Promise<Page<JobRecord>> {
     this.assertStaff();
-    const { limit, afterKey } = keyset(request, ['jobs'], JOB_PAGE_MAX);
+    const { limit, afterKey } = keyset(request, JOB_PAGE_MAX);
     // The key is a position in BullMQ's list; a negative one would count from its end, a huge one fail in Redis.
     const last = afterKey === null ? -1 : Number(afterKey);
-    if (afterKey !== null && !(Number.isSafeInteger(last) && last >= 0)) throw notACursor(['jobs']);
+    if (afterKey !== null && !(Number.isSafeInteger(last) && last >= 0)) throw notACursor();
     const offset = last + 1;
     const jobs = (await this.deps.queues[queue].getJobs([asJobType(state)], offset, offset + limit)).filter(Boolean) as Job[];
     const page = toPage(
@@ -110,7 +100,7 @@ export class OpsService {
 
   async importBatchPage(request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
     this.assertStaff();
-    if (request.from && request.to && request.from >= request.to) throw new BadUserInputError('from must be before to', ['importBatches', 'to']);
+    if (request.from && request.to && request.from >= request.to) throw new InvalidInputError('from must be before to', 'to');
     return importBatchPage(this.deps.dataSource, request);
   }
 
@@ -134,9 +124,9 @@ export class OpsService {
   }
 
   private async control(action: string, target: Record<string, unknown>, run: () => Promise<JobOutcome>): Promise<JobOutcome> {
-    this.assertAdmin();
+    assertAllowed(this.principal, 'controlQueues');
     const outcome = await run();
-    if (outcome.userErrors.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
+    if (outcome.refusals.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
     return outcome;
   }
 

@@ -1,15 +1,15 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { ImportJobData } from '../../queue/job-data';
-import type { UserError } from '../admin/import-admin.service';
+import type { Refusal } from '../errors';
 import { restoreRejected } from '../import/files';
 
 /** What a control action did: the job it touched or created, or why it did nothing. */
 export interface JobOutcome {
   jobId?: string;
-  userErrors: UserError[];
+  refusals: Refusal[];
 }
 
-const refused = (code: string, field: string, message: string): JobOutcome => ({ userErrors: [{ code, field: ['input', field], message }] });
+const refused = (code: string, argument: string, message: string): JobOutcome => ({ refusals: [{ code, argument, message }] });
 
 const notFound = (queue: Queue, jobId: string) => refused('JOB_NOT_FOUND', 'jobId', `no job ${jobId} in the ${queue.name} queue (it may be past its retention)`);
 
@@ -29,7 +29,7 @@ export async function retryJob(queue: Queue, jobId: string): Promise<JobOutcome>
     await job.updateData(rest);
   }
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-  return { jobId, userErrors: [] };
+  return { jobId, refusals: [] };
 }
 
 const CANCELLABLE = new Set(['waiting', 'delayed', 'prioritized', 'paused', 'waiting-children']);
@@ -47,18 +47,18 @@ export async function cancelJob(queue: Queue, jobId: string): Promise<JobOutcome
   if (!CANCELLABLE.has(state)) return refused('JOB_FINISHED', 'jobId', `job ${jobId} is ${state}: there is nothing left to cancel`);
   if (job.repeatJobKey) return refused('SCHEDULED_RUN', 'jobId', `job ${jobId} is the next run of scheduler ${job.repeatJobKey}; change the schedule instead`);
   await job.remove();
-  return { jobId, userErrors: [] };
+  return { jobId, refusals: [] };
 }
 
 /** Stops workers from taking new jobs from the queue (on every process); running jobs finish. */
 export async function pauseQueue(queue: Queue): Promise<JobOutcome> {
   await queue.pause();
-  return { userErrors: [] };
+  return { refusals: [] };
 }
 
 export async function resumeQueue(queue: Queue): Promise<JobOutcome> {
   await queue.resume();
-  return { userErrors: [] };
+  return { refusals: [] };
 }
 
 // Options of a scheduler's template that make sense for a one-off run; the rest belongs to the schedule.
@@ -72,5 +72,5 @@ export async function runScheduler(queue: Queue, schedulerId: string): Promise<J
   const opts: JobsOptions = {};
   for (const key of ONE_OFF_OPTIONS) if (template.opts?.[key] !== undefined) Object.assign(opts, { [key]: template.opts[key] });
   const job = await queue.add(scheduler.name, template.data ?? {}, opts);
-  return { jobId: job.id, userErrors: [] };
+  return { jobId: job.id, refusals: [] };
 }

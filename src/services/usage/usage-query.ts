@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors';
+import { InvalidInputError } from '../errors';
 import type { FlowDirection } from './reading-codes';
 import { NOMINAL_MS, type Resolution } from './periods';
 import { isKnownTimeZone } from './zone-clock';
@@ -31,28 +31,29 @@ export function impliedBuckets(from: Date, to: Date, resolution: Resolution, int
   return Math.max(1, Math.ceil(span / nominal));
 }
 
-export function checkRange(from: Date, to: Date, field: readonly string[]): void {
-  if (Number.isNaN(from.getTime())) throw new BadUserInputError('from is not a valid date-time', [...field, 'from']);
-  if (Number.isNaN(to.getTime())) throw new BadUserInputError('to is not a valid date-time', [...field, 'to']);
-  if (from.getTime() >= to.getTime()) throw new BadUserInputError('from must be before to', [...field, 'from']);
+/** Checks a [from, to) range: both instants, from before to. */
+export function checkRange(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime())) throw new InvalidInputError('from is not a valid date-time', 'from');
+  if (Number.isNaN(to.getTime())) throw new InvalidInputError('to is not a valid date-time', 'to');
+  if (from.getTime() >= to.getTime()) throw new InvalidInputError('from must be before to', 'from');
 }
 
-export function checkTimeZone(zone: string | null | undefined, field: readonly string[]): void {
+export function checkTimeZone(zone: string | null | undefined): void {
   if (zone != null && !isKnownTimeZone(zone)) {
-    throw new BadUserInputError(`unknown time zone "${zone}" (expected an IANA name such as America/New_York)`, [...field, 'timeZone']);
+    throw new InvalidInputError(`unknown time zone "${zone}" (expected an IANA name such as America/New_York)`, 'timeZone');
   }
 }
 
-/** Validates a usage() query; the field path names the argument at fault. */
-export function checkUsageQuery(query: UsageQuery, field: readonly string[]): void {
-  checkRange(query.from, query.to, field);
-  checkTimeZone(query.timeZone, field);
+/** Validates a usage() query; the error names the argument at fault. */
+export function checkUsageQuery(query: UsageQuery): void {
+  checkRange(query.from, query.to);
+  checkTimeZone(query.timeZone);
   // Nominal 15-minute intervals for the limit: a series with longer intervals simply returns fewer buckets.
   const buckets = impliedBuckets(query.from, query.to, query.resolution, query.resolution === 'INTERVAL' ? 300 : 900);
   if (buckets > MAX_BUCKETS[query.resolution]) {
-    throw new BadUserInputError(
+    throw new InvalidInputError(
       `the range is too large for resolution ${query.resolution}: at most ${MAX_BUCKETS[query.resolution]} buckets, this range implies ${buckets}`,
-      [...field, 'to'],
+      'to',
     );
   }
 }

@@ -100,8 +100,8 @@ export class UsageService {
     this.aggregates = new AggregateLoaders(db);
   }
 
-  async usage(usagePointId: string, query: UsageQuery, field: readonly string[], source: UsageSource = 'auto'): Promise<UsageSeries | null> {
-    checkUsageQuery(query, field);
+  async usage(usagePointId: string, query: UsageQuery, source: UsageSource = 'auto'): Promise<UsageSeries | null> {
+    checkUsageQuery(query);
     // Through the request's scope first, on every request: the cache is consulted only for a point the caller may see.
     const usagePoint = await this.directory.usagePoint(usagePointId);
     if (!usagePoint) return null;
@@ -237,13 +237,12 @@ export class UsageService {
   async intervals(
     usagePointId: string,
     query: { from: Date; to: Date; direction?: FlowDirection | null; meterReading?: string | null } & PageRequest,
-    field: readonly string[],
   ): Promise<{ series: ChosenSeries; page: Page<IntervalRecord> } | null> {
-    checkRange(query.from, query.to, field);
-    const { limit, afterKey } = keyset(query, field, MAX_INTERVAL_PAGE);
+    checkRange(query.from, query.to);
+    const { limit, afterKey } = keyset(query, MAX_INTERVAL_PAGE);
     // The key of an interval cursor is the start of the last reading, in epoch milliseconds.
     const after = afterKey === null ? null : new Date(Number(afterKey));
-    if (after && Number.isNaN(after.getTime())) throw notACursor(field);
+    if (after && Number.isNaN(after.getTime())) throw notACursor();
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
     const rows = await this.readIntervals(usagePointId, series.meterReading.id, query.from, query.to, after, limit + 1);
@@ -271,9 +270,8 @@ export class UsageService {
   async completeness(
     usagePointId: string,
     query: { from: Date; to: Date; timeZone?: string | null; direction?: FlowDirection | null; meterReading?: string | null },
-    field: readonly string[],
   ): Promise<{ days: UsageSeries; dataThrough: Date | null } | null> {
-    const days = await this.usage(usagePointId, { ...query, resolution: 'DAY' }, field);
+    const days = await this.usage(usagePointId, { ...query, resolution: 'DAY' });
     if (!days) return null;
     return { days, dataThrough: await this.aggregates.latestEnd.load(days.series.meterReading.id) };
   }

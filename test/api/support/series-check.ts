@@ -44,8 +44,8 @@ export async function checkEverySeries(db: DataSource, batchIds: string[] | null
     const checks: [string, 'DAY' | 'MONTH'][] = [[s.zone, 'DAY'], [s.zone, 'MONTH'], ...otherZones.map((z): [string, 'DAY'] => [z, 'DAY'])];
     for (const [zone, resolution] of checks) {
       const name = `${label}: series ${s.meterReadingId} ${resolution} in ${zone}`;
-      const auto = (await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone }, ['usage'])) as UsageSeries;
-      assert.deepEqual(auto, await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone }, ['usage'], 'raw'), name);
+      const auto = (await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone })) as UsageSeries;
+      assert.deepEqual(auto, await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone }, 'raw'), name);
       const rows = (await db.query(
         `SELECT date_trunc('${resolution === 'DAY' ? 'day' : 'month'}', start AT TIME ZONE $2)::date::text AS period, sum(value)::text AS value,
            count(*)::int AS readings
