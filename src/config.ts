@@ -68,8 +68,6 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Heap an API process may spend on computed usage series; 0 turns the cache off. */
   usageCacheBytes: number;
-  /** Heap an API process may spend on serialized GraphQL answers over usage data; 0 turns the cache off. */
-  answerCacheBytes: number;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
 }
@@ -301,7 +299,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
     usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
-    answerCacheBytes: integer(env, 'ANSWER_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     demoPage,
   };
 }

@@ -3,7 +3,7 @@ import express from 'express';
 import type { Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { allows, refusalOf, type Permission } from '../services/access/permissions';
-import { authenticate } from './graphql';
+import { authenticate } from './authentication';
 import { sendJsonError } from './json-error';
 
 declare module 'express-serve-static-core' {

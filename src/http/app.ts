@@ -12,8 +12,6 @@ import { registerCacheMetrics, type PortalMetrics } from '../metrics/portal-metr
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
 import { UsageCache } from '../services/usage/usage-cache';
-import { AnswerCache } from './answer-cache';
-import { answerLane, type LaneParser } from './answer-lane';
 import { adminSessionRoutes, requirePermission } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { downloadRoutes } from './download';
@@ -60,14 +58,10 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   // Express would hash every response body for an ETag; GraphQL answers are per caller and marked no-store anyway.
   app.set('etag', false);
   app.set('trust proxy', TRUSTED_PROXIES);
-  // The answer lane, once the GraphQL server exists, sees each request before the front (answer-lane.ts).
-  let lane: ReturnType<typeof answerLane> | undefined;
   // Requests arrive only once the server listens, after `front` is defined below.
-  const server = createServer((req, res) => (lane ? lane(req, res, () => front(req, res)) : front(req, res)));
+  const server = createServer((req, res) => front(req, res));
   const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
   if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
-  const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
-  if (answerCache) registerCacheMetrics(options.metrics, 'answer', 'GraphQL answer', answerCache);
   // One budget per principal, charged by every entry point that reads data or serves pages.
   // The composition root of the services' queue access: they see the QueueAccess, never the job processors.
   const queueAccess = bullQueueAccess(options.queues);
@@ -78,14 +72,10 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     budgets,
     httpServer: server,
     usageCache,
-    answerCache,
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queueAccess, config: options.config },
   });
   const graphql = graphqlRoute(apollo, { limits: budgets.limits, context });
-  if (answerCache) {
-    lane = answerLane({ cache: answerCache, budgets, parseBody: express.json({ limit: '1mb' }) as LaneParser, verifier: options.verifier, dataSource: options.dataSource, metrics: options.metrics, logger: options.logger });
-  }
   const opsOnly = [requirePermission(options.verifier, 'readOperations'), flatCharge(budgets)];
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));

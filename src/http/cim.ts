@@ -18,7 +18,7 @@ import { BodyTooLarge, cimSpoolDir, SpooledBody } from '../services/cim/spool';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import type { ImportResult } from '../services/import/types';
 import { charge } from './budgets';
-import { authenticate } from './graphql';
+import { authenticate } from './authentication';
 import type { CostBuckets } from './query-limits';
 
 // POST /cim: IEC 61968-100 messages with a 61968-9 MeterReadings payload, in a SOAP 1.1 or 1.2 envelope or bare.

@@ -10,7 +10,7 @@ import { exportOf } from '../services/export/download';
 import type { UsageExportRequest } from '../services/export/espi-feed';
 import { resolveExportTargets, visibleUsagePoints } from '../services/export/targets';
 import { charge, sendRateLimited } from './budgets';
-import { authenticate } from './graphql';
+import { authenticate } from './authentication';
 import { streamExport } from './export-stream';
 import { sendJsonError } from './json-error';
 import type { CostBuckets } from './query-limits';

@@ -7,7 +7,7 @@ import { documentGuard } from './document-guard';
 import type { QueryLimits } from './query-limits';
 
 /** A request as the front (request-context.ts) hands it on: with its id and logger. */
-export type FrontRequest = IncomingMessage & { id: string; log: Logger; body?: unknown; laneError?: unknown };
+export type FrontRequest = IncomingMessage & { id: string; log: Logger; body?: unknown };
 
 type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -48,8 +48,7 @@ export function graphqlRoute(
   const guard = documentGuard(options.limits);
   const readBody = (req: FrontRequest, res: ServerResponse) => new Promise<unknown>((resolve) => parseBody(req, res, resolve));
   return async (req, res) => {
-    // The answer lane may have read the body already: its parser's error is this request's.
-    const parseError = (req.laneError ?? (await readBody(req, res))) as { status?: number; message?: string } | undefined;
+    const parseError = (await readBody(req, res)) as { status?: number; message?: string } | undefined;
     const parseCode = parseError && BODY_ERROR_CODES[parseError.status ?? 500];
     if (parseError && !parseCode) throw parseError;
     if (parseError) return sendGraphQLError(req, res, parseError.status as number, parseCode as string, parseError.message ?? 'bad request');

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import type { QueueAccess } from '../queue/queue-access';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
-import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
+import { authenticate } from './authentication';
 import { budgetKeyOf } from './budgets';
 import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
@@ -78,15 +78,6 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-/** The principal of the request's bearer token; none without an Authorization header. A plain Node request too. */
-export async function authenticate(req: IncomingMessage, verifier: TokenVerifier) {
-  const header = req.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
-  return verifier.verify(match[1]);
-}
-
 export async function createGraphQLServer(options: {
   schema: GraphQLSchema;
   httpServer: Server;
@@ -100,8 +91,6 @@ export async function createGraphQLServer(options: {
   budgets: CostBuckets;
   /** Shared by every request of the process; none: usage series are computed on every request. */
   usageCache?: UsageCache;
-  /** Shared by every request of the process; none: every answer is executed. */
-  answerCache?: AnswerCache;
 }): Promise<{ apollo: ApolloServer<GraphQLContext>; context: (req: FrontRequest) => Promise<GraphQLContext> }> {
   const { budgets } = options;
   const apollo = new ApolloServer<GraphQLContext>({
@@ -115,7 +104,6 @@ export async function createGraphQLServer(options: {
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: options.production ? (formatted) => withoutSuggestions(maskInternalErrors(formatted)) : maskInternalErrors,
-    stringifyResult,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
@@ -126,7 +114,6 @@ export async function createGraphQLServer(options: {
       noStore,
       requestIdInErrors,
       queryLimitsPlugin(budgets.limits, ({ principal, clientAddress }) => budgetKeyOf(principal, clientAddress), budgets),
-      ...(options.answerCache ? [answerCachePlugin(options.answerCache)] : []),
       ...(options.plugins ?? []),
     ],
   });

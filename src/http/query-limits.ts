@@ -40,7 +40,7 @@ function limitError(message: string, code: string, status: number, extensions: R
   return new GraphQLError(message, { extensions: { code, http: { status }, ...extensions } });
 }
 
-/** The per-principal budgets of one API process: the query limits and the answer lane charge the same ones. */
+/** The per-principal budgets of one API process, charged by every entry point (budgets.ts). */
 export class CostBuckets {
   private readonly buckets = new Map<string, { points: number; at: number }>();
   private takes = 0;

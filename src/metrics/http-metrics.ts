@@ -36,11 +36,6 @@ function operationLabel(metrics: PortalMetrics, name: string): string {
   return name;
 }
 
-/** A query answered from the answer cache, timed like the ones Apollo runs. */
-export function observeCachedOperation(metrics: PortalMetrics, operationName: string | undefined, seconds: number): void {
-  metrics.graphqlDuration.observe({ operation: operationLabel(metrics, operationName ?? 'anonymous'), type: 'query' }, seconds);
-}
-
 export function graphqlMetrics(metrics: PortalMetrics): ApolloServerPlugin {
   return {
     async requestDidStart() {

@@ -7,7 +7,7 @@ import { toGlobalId } from '../../src/services/access/global-id';
 import { seedCustomer, seedUsagePoint } from '../api/support/seed';
 import { startApiSystem, type ApiSystem } from '../api/support/api-system';
 
-// Abuse of the GraphQL edge (and the ESPI REST ids), over HTTP against the API process as deployed (answer lane on):
+// Abuse of the GraphQL edge (and the ESPI REST ids), over HTTP against the API process as deployed:
 // documents that expand, arguments that would fool the pricing, names and ids that match nothing, and what errors
 // tell an outsider in production. Every refusal is a 4xx with a code, and none costs the caller's budget.
 

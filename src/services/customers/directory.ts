@@ -200,16 +200,8 @@ export class Directory {
     return this.accountPages.load({ parentId: customerId, ...keyset(request) });
   }
 
-  /**
-   * The usage points this request looked up by id, with the data version each had (null: not visible to the
-   * caller): what a GraphQL answer built only from them and their usage data depends on (src/http/answer-cache.ts).
-   */
-  readonly usagePointsSeen = new Map<string, string | null>();
-
-  async usagePoint(id: string): Promise<UsagePointRecord | null> {
-    const record = await this.usagePoints.load(id);
-    this.usagePointsSeen.set(id, record?.dataVersion ?? null);
-    return record;
+  usagePoint(id: string): Promise<UsagePointRecord | null> {
+    return this.usagePoints.load(id);
   }
 
   /** Every visible usage point, including (for staff) those loaded before any customer feed claimed them. */

@@ -52,7 +52,12 @@ export interface ReadingRow {
 }
 
 export type BucketSums = Sums & { bucket: number };
-export type PeriodSums = Sums & { period: string };
+
+/**
+ * Rollup rows of one series packed into one text (PackedRows), each `period,value,cost,readings,estimated,firstStart,
+ * lastEnd`: the period as days since 1970-01-01 of its first local day, instants as epoch milliseconds.
+ */
+export type PackedRollups = string;
 
 function unnestColumns<K>(keys: readonly K[], columns: ((key: K) => unknown)[]): unknown[] {
   return [keys.map((_, i) => i), ...columns.map((column) => keys.map(column))];
@@ -67,8 +72,8 @@ function groupByOrdinal<R extends { ord: number }>(count: number, rows: R[]): R[
 
 export class AggregateLoaders {
   readonly raw: DataLoader<RawRequest, BucketSums[], string>;
-  readonly daily: DataLoader<RollupRequest, PeriodSums[], string>;
-  readonly monthly: DataLoader<RollupRequest, PeriodSums[], string>;
+  readonly daily: DataLoader<RollupRequest, PackedRollups, string>;
+  readonly monthly: DataLoader<RollupRequest, PackedRollups, string>;
   readonly readings: DataLoader<ReadingsRequest, ReadingRow[], string>;
   /** End of the latest reading of a series (its "data through"), or null without readings. */
   readonly latestEnd: DataLoader<string, Date | null>;
@@ -102,18 +107,21 @@ export class AggregateLoaders {
       { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.edges.join(',')}` },
     );
     const rollup = (table: 'usage_daily' | 'usage_monthly', period: string) =>
-      new DataLoader<RollupRequest, PeriodSums[], string>(
+      new DataLoader<RollupRequest, PackedRollups, string>(
         async (keys) => {
           const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.fromDate, (k) => k.toDate]);
           const rows = (await db.query(
-            `SELECT k.ord, d.${period}::text AS period, d.value_sum::text AS value, d.cost_sum::text AS cost, d.readings,
-               d.estimated, (extract(epoch FROM d.first_start) * 1000)::float8 AS "firstStart",
-               (extract(epoch FROM d.last_end) * 1000)::float8 AS "lastEnd"
+            `SELECT k.ord, string_agg((d.${period} - DATE '1970-01-01') || ',' || d.value_sum || ',' || coalesce(d.cost_sum::text, '') || ','
+                 || d.readings || ',' || d.estimated || ',' || (extract(epoch FROM d.first_start) * 1000)::bigint || ','
+                 || (extract(epoch FROM d.last_end) * 1000)::bigint, ';') AS packed
              FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::date[], $5::date[]) AS k(ord, up, mr, f, t)
-             JOIN ${table} d ON d.usage_point_id = k.up AND d.meter_reading_id = k.mr AND d.${period} >= k.f AND d.${period} < k.t`,
+             JOIN ${table} d ON d.usage_point_id = k.up AND d.meter_reading_id = k.mr AND d.${period} >= k.f AND d.${period} < k.t
+             GROUP BY k.ord`,
             params,
-          )) as (PeriodSums & { ord: number })[];
-          return groupByOrdinal(keys.length, rows);
+          )) as { ord: number; packed: PackedRollups }[];
+          const packed: PackedRollups[] = keys.map(() => '');
+          for (const row of rows) packed[row.ord] = row.packed;
+          return packed;
         },
         { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.fromDate}|${k.toDate}` },
       );

@@ -41,6 +41,18 @@ export class ExactSum {
     this.big += BigInt(text);
   }
 
+  /** A term read by PackedRows: NaN when it needs a bigint, with its exact digits. */
+  addInteger(term: number, digits: string): void {
+    if (this.big === null && !Number.isNaN(term)) {
+      const sum = this.small + term;
+      if (Number.isSafeInteger(sum)) {
+        this.small = sum;
+        return;
+      }
+    }
+    this.big = (this.big ?? BigInt(this.small)) + (Number.isNaN(term) ? BigInt(digits) : BigInt(term));
+  }
+
   merge(other: ExactSum): void {
     if (this.big === null && other.big === null && Number.isSafeInteger(this.small + other.small)) {
       this.small += other.small;

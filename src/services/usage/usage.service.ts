@@ -3,7 +3,8 @@ import { ESTIMATED_QUALITY_MASK } from '../../entities';
 import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
 import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
-import { AggregateLoaders, type RawRequest, type ReadingRow, type Sums } from './aggregates';
+import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type Sums } from './aggregates';
+import { PackedRows } from './packed-rows';
 import { COST_EXPONENT, ExactSum } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
@@ -48,6 +49,8 @@ export type UsageSource = 'auto' | 'raw';
 /** Max page of intervals(): a day of 5-minute readings is 288, a week of quarter-hours 672. */
 export const MAX_INTERVAL_PAGE = 1000;
 
+const DAY_MS = 86_400_000;
+
 class Accumulator {
   readonly value = new ExactSum();
   cost: ExactSum | null = null;
@@ -63,6 +66,19 @@ class Accumulator {
     this.estimated += other.estimated;
     if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
     if (other.lastEnd !== null && (this.lastEnd === null || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
+  }
+
+  /** The sums of a PackedRows row, after its period: value, cost, readings, estimated, first start, last end. */
+  addPacked(rows: PackedRows): void {
+    this.value.addInteger(rows.next() as number, rows.digits);
+    const cost = rows.next();
+    if (cost !== null) (this.cost ??= new ExactSum()).addInteger(cost, rows.digits);
+    this.readings += rows.next() as number;
+    this.estimated += rows.next() as number;
+    const firstStart = rows.next() as number;
+    const lastEnd = rows.next() as number;
+    if (this.firstStart === null || firstStart < this.firstStart) this.firstStart = firstStart;
+    if (this.lastEnd === null || lastEnd > this.lastEnd) this.lastEnd = lastEnd;
   }
 
   add(sums: Sums): void {
@@ -212,8 +228,9 @@ export class UsageService {
     const slice = (lo: number, hi: number) => [lo, ...edges.filter((t) => t > lo && t < hi), hi];
     const pieces: Promise<void>[] = [this.sumRaw(series, slice(from, fullFrom), 0, sums), this.sumRaw(series, slice(fullTo, to), bucketIndex(edges, fullTo), sums)];
     const { usagePointId, id: meterReadingId } = series.meterReading;
-    const addRows = async (rows: Promise<(Sums & { period: string })[]>) => {
-      for (const row of await rows) sums[bucketIndex(edges, clock.dayStart(row.period))].add(row);
+    const addRows = async (packed: Promise<PackedRollups>) => {
+      const rows = new PackedRows(await packed);
+      while (rows.nextRow()) sums[bucketIndex(edges, clock.instant((rows.next() as number) * DAY_MS))].addPacked(rows);
     };
     const daily = (lo: number, hi: number) => {
       if (lo < hi) pieces.push(addRows(this.aggregates.daily.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) })));
