@@ -14,12 +14,21 @@ export function budgetKeyOf(principal: Principal | undefined, clientAddress: str
 /** What a request to /metrics or an admin page costs, and any request at least: next to nothing, but not free. */
 const FLAT_REQUEST_COST = 5;
 
-/** Takes `cost` from the principal's budget; the seconds to wait when it is short, else undefined. */
-export function charge(budgets: CostBuckets, principal: Principal | undefined, clientAddress: string | undefined, cost: number): number | undefined {
+/**
+ * Takes `points` from the caller's budget: the points left, or the seconds to wait when it is short. Every entry point
+ * charges through here: GraphQL the operation's exact cost (query-limits.ts), the others through `charge`.
+ */
+export function spend(budgets: CostBuckets, principal: Principal | undefined, clientAddress: string | undefined, points: number): { remaining: number } | { retryAfter: number } {
   const key = budgetKeyOf(principal, clientAddress ?? 'unknown');
+  const remaining = budgets.take(key, points);
+  return remaining === null ? { retryAfter: budgets.retryAfterSeconds(key, points) } : { remaining };
+}
+
+/** Takes `cost`, at least the flat cost of any request, from the caller's budget; the seconds to wait when it is short. */
+export function charge(budgets: CostBuckets, principal: Principal | undefined, clientAddress: string | undefined, cost: number): number | undefined {
   // A read larger than the whole budget takes all of it rather than never being served.
-  const points = Math.min(Math.max(cost, FLAT_REQUEST_COST), budgets.limits.budgetPoints);
-  return budgets.take(key, points) === null ? budgets.retryAfterSeconds(key, points) : undefined;
+  const spent = spend(budgets, principal, clientAddress, Math.min(Math.max(cost, FLAT_REQUEST_COST), budgets.limits.budgetPoints));
+  return 'retryAfter' in spent ? spent.retryAfter : undefined;
 }
 
 /** The 429 of the JSON entry points. */

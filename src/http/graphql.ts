@@ -11,7 +11,6 @@ import type { QueueAccess } from '../queue/queue-access';
 import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
 import { authenticate } from './authentication';
-import { budgetKeyOf } from './budgets';
 import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
 import type { FrontRequest } from './graphql-route';
@@ -113,7 +112,7 @@ export async function createGraphQLServer(options: {
       ApolloServerPluginCacheControlDisabled(),
       noStore,
       requestIdInErrors,
-      queryLimitsPlugin(budgets.limits, ({ principal, clientAddress }) => budgetKeyOf(principal, clientAddress), budgets),
+      queryLimitsPlugin(budgets),
       ...(options.plugins ?? []),
     ],
   });

@@ -3,6 +3,7 @@ import { GraphQLError, getVariableValues } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
 import { operationSize } from './operation-size';
+import { spend } from './budgets';
 import { checkPageSizes } from './page-sizes';
 
 export interface QueryLimits {
@@ -79,11 +80,8 @@ export class CostBuckets {
  * Depth, alias and cost limits on every operation, a per-principal budget of cost points, and the cost and remaining
  * budget reported in `extensions.cost` of each response.
  */
-export function queryLimitsPlugin(
-  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
-  callerKey: (context: GraphQLContext) => string,
-  budgets = new CostBuckets(limits),
-): ApolloServerPlugin<GraphQLContext> {
+export function queryLimitsPlugin(budgets: CostBuckets): ApolloServerPlugin<GraphQLContext> {
+  const { limits } = budgets;
   return {
     async requestDidStart() {
       let report: { requested: number; maximum: number; remaining: number } | undefined;
@@ -118,10 +116,9 @@ export function queryLimitsPlugin(
               cost: { requested, maximum: limits.maxCost },
             });
           }
-          const caller = callerKey(contextValue);
-          const remaining = budgets.take(caller, requested);
-          if (remaining === null) {
-            const retryAfter = budgets.retryAfterSeconds(caller, requested);
+          const spent = spend(budgets, contextValue.principal, contextValue.clientAddress, requested);
+          if ('retryAfter' in spent) {
+            const { retryAfter } = spent;
             throw new GraphQLError(`rate limit: the query budget of this token is used up; retry in ${retryAfter} s`, {
               extensions: {
                 code: 'RATE_LIMITED',
@@ -130,7 +127,7 @@ export function queryLimitsPlugin(
               },
             });
           }
-          report = { requested, maximum: limits.maxCost, remaining };
+          report = { requested, maximum: limits.maxCost, remaining: spent.remaining };
         },
         async willSendResponse({ response }) {
           if (report && response.body.kind === 'single') {

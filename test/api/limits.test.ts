@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApolloServer } from '@apollo/server';
 import type { Principal } from '../../src/auth/roles';
-import { queryLimitsPlugin, type QueryLimits } from '../../src/http/query-limits';
+import { CostBuckets, queryLimitsPlugin, type QueryLimits } from '../../src/http/query-limits';
 import { createLogger } from '../../src/logger';
 import { buildPortalSchema } from '../../src/schema/build-schema';
 import type { GraphQLContext } from '../../src/schema/context';
@@ -27,7 +27,7 @@ describe('query limits: cost, depth, aliases, per-principal budget', () => {
     server = new ApolloServer<GraphQLContext>({
       schema: await buildPortalSchema(),
       includeStacktraceInErrorResponses: false,
-      plugins: [queryLimitsPlugin(LIMITS, ({ principal }) => principal?.subject ?? 'anonymous')],
+      plugins: [queryLimitsPlugin(new CostBuckets(LIMITS))],
     });
     await server.start();
   });

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
+import { preparedRows } from '../../db/prepared';
 import { byIdLoader, byParentLoader, childPageLoader, childPageSql } from '../loaders';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import {
@@ -66,7 +67,7 @@ export class Directory {
     private readonly db: DataSource,
     readonly scope: AccessScope,
   ) {
-    const rows = <R>(sql: string, params: unknown[]) => db.query(sql, params) as Promise<R[]>;
+    const rows = <R>(sql: string, params: unknown[]) => preparedRows<R>(db, sql, params);
     const pii = scope.seesPersonalData;
     const byId = <R extends { id: string }>(columns: string, table: string, where: (params: unknown[]) => string, redact?: (r: R) => R) =>
       byIdLoader<R>(async (ids) => {

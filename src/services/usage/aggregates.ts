@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { preparedRows } from '../../db/prepared';
 import { ESTIMATED_QUALITY_MASK } from '../../entities';
 
 // Batched statements behind usage() and completeness(): whatever the number of usage points in a query, each kind
@@ -54,8 +55,9 @@ export interface ReadingRow {
 export type BucketSums = Sums & { bucket: number };
 
 /**
- * Rollup rows of one series packed into one text (PackedRows), each `period,value,cost,readings,estimated,firstStart,
- * lastEnd`: the period as days since 1970-01-01 of its first local day, instants as epoch milliseconds.
+ * Rollup rows of one series packed into one text (PackedRows), each `period,value,readings,estimated[,firstStart,
+ * lastEnd][,cost]`: the period as days since 1970-01-01 of its first local day, instants as epoch milliseconds, the
+ * cost absent when null.
  */
 export type PackedRollups = string;
 
@@ -73,6 +75,8 @@ function groupByOrdinal<R extends { ord: number }>(count: number, rows: R[]): R[
 export class AggregateLoaders {
   readonly raw: DataLoader<RawRequest, BucketSums[], string>;
   readonly daily: DataLoader<RollupRequest, PackedRollups, string>;
+  /** Daily rollups with each day's first reading start and last reading end, for completeness(). */
+  readonly dailyWithExtent: DataLoader<RollupRequest, PackedRollups, string>;
   readonly monthly: DataLoader<RollupRequest, PackedRollups, string>;
   readonly readings: DataLoader<ReadingsRequest, ReadingRow[], string>;
   /** End of the latest reading of a series (its "data through"), or null without readings. */
@@ -87,7 +91,8 @@ export class AggregateLoaders {
           (k) => `{${k.edges.map((t) => new Date(t).toISOString()).join(',')}}`,
         ]);
         params.push(ESTIMATED_QUALITY_MASK);
-        const rows = (await db.query(
+        const rows = (await preparedRows(
+          db,
           `SELECT k.ord, a.*
            FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[]) AS k(ord, up, mr, edges_text)
            CROSS JOIN LATERAL (SELECT k.edges_text::timestamptz[] AS edges) e
@@ -106,31 +111,49 @@ export class AggregateLoaders {
       },
       { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.edges.join(',')}` },
     );
-    const rollup = (table: 'usage_daily' | 'usage_monthly', period: string) =>
-      new DataLoader<RollupRequest, PackedRollups, string>(
+    // Packed with concat_ws, which leaves out a null: the cost, the one nullable field, comes last. Instants cost
+    // PostgreSQL more to compute than the rest of a row, so they come only for completeness(), which shows them.
+    const rollup = (table: 'usage_daily' | 'usage_monthly', period: string, extent: boolean) => {
+      const fields = `d.${period} - DATE '1970-01-01', d.value_sum, d.readings, d.estimated, ${
+        extent ? '(extract(epoch FROM d.first_start) * 1000)::bigint, (extract(epoch FROM d.last_end) * 1000)::bigint, ' : ''
+      }d.cost_sum`;
+      return new DataLoader<RollupRequest, PackedRollups, string>(
         async (keys) => {
+          // One series (nearly every request) plans and runs as a plain index range; several go through unnest.
+          if (keys.length === 1) {
+            const [{ usagePointId, meterReadingId, fromDate, toDate }] = keys;
+            const [row] = await preparedRows<{ packed: PackedRollups | null }>(
+              db,
+              `SELECT string_agg(concat_ws(',', ${fields}), ';') AS packed FROM ${table} d
+               WHERE d.usage_point_id = $1 AND d.meter_reading_id = $2 AND d.${period} >= $3 AND d.${period} < $4`,
+              [usagePointId, meterReadingId, fromDate, toDate],
+            );
+            return [row.packed ?? ''];
+          }
           const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.fromDate, (k) => k.toDate]);
-          const rows = (await db.query(
-            `SELECT k.ord, string_agg((d.${period} - DATE '1970-01-01') || ',' || d.value_sum || ',' || coalesce(d.cost_sum::text, '') || ','
-                 || d.readings || ',' || d.estimated || ',' || (extract(epoch FROM d.first_start) * 1000)::bigint || ','
-                 || (extract(epoch FROM d.last_end) * 1000)::bigint, ';') AS packed
+          const rows = await preparedRows<{ ord: number; packed: PackedRollups }>(
+            db,
+            `SELECT k.ord, string_agg(concat_ws(',', ${fields}), ';') AS packed
              FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::date[], $5::date[]) AS k(ord, up, mr, f, t)
              JOIN ${table} d ON d.usage_point_id = k.up AND d.meter_reading_id = k.mr AND d.${period} >= k.f AND d.${period} < k.t
              GROUP BY k.ord`,
             params,
-          )) as { ord: number; packed: PackedRollups }[];
+          );
           const packed: PackedRollups[] = keys.map(() => '');
           for (const row of rows) packed[row.ord] = row.packed;
           return packed;
         },
         { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.fromDate}|${k.toDate}` },
       );
-    this.daily = rollup('usage_daily', 'local_date');
-    this.monthly = rollup('usage_monthly', 'local_month');
+    };
+    this.daily = rollup('usage_daily', 'local_date', false);
+    this.dailyWithExtent = rollup('usage_daily', 'local_date', true);
+    this.monthly = rollup('usage_monthly', 'local_month', false);
     this.readings = new DataLoader(
       async (keys) => {
         const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.from, (k) => k.to, (k) => k.after, (k) => k.limit]);
-        const rows = (await db.query(
+        const rows = (await preparedRows(
+          db,
           `SELECT k.ord, r.*
            FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::int[])
              AS k(ord, up, mr, lo, hi, after, lim)
@@ -149,7 +172,8 @@ export class AggregateLoaders {
       { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.from.getTime()}|${k.to.getTime()}|${k.after?.getTime()}|${k.limit}` },
     );
     this.latestEnd = new DataLoader(async (meterReadingIds) => {
-      const rows = (await db.query(
+      const rows = (await preparedRows(
+          db,
         `SELECT k.ord, l.end
          FROM unnest($1::int[], $2::bigint[]) AS k(ord, mr)
          JOIN meter_reading m ON m.id = k.mr

@@ -23,7 +23,7 @@ export interface UsageBucket {
   readings: number;
   expected: number | null;
   estimated: number;
-  /** Epoch ms, only completeness() shows them: no Date objects for the usage() buckets that never serialize them. */
+  /** Epoch ms; null in usage() answers, which do not show them (only completeness() does, and reads them). */
   firstStart: number | null;
   lastEnd: number | null;
 }
@@ -68,17 +68,19 @@ class Accumulator {
     if (other.lastEnd !== null && (this.lastEnd === null || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
   }
 
-  /** The sums of a PackedRows row, after its period: value, cost, readings, estimated, first start, last end. */
-  addPacked(rows: PackedRows): void {
+  /** The sums of a packed rollup row (aggregates.ts), after its period. */
+  addPacked(rows: PackedRows, extent: boolean): void {
     this.value.addInteger(rows.next() as number, rows.digits);
-    const cost = rows.next();
-    if (cost !== null) (this.cost ??= new ExactSum()).addInteger(cost, rows.digits);
     this.readings += rows.next() as number;
     this.estimated += rows.next() as number;
-    const firstStart = rows.next() as number;
-    const lastEnd = rows.next() as number;
-    if (this.firstStart === null || firstStart < this.firstStart) this.firstStart = firstStart;
-    if (this.lastEnd === null || lastEnd > this.lastEnd) this.lastEnd = lastEnd;
+    if (extent) {
+      const firstStart = rows.next() as number;
+      const lastEnd = rows.next() as number;
+      if (this.firstStart === null || firstStart < this.firstStart) this.firstStart = firstStart;
+      if (this.lastEnd === null || lastEnd > this.lastEnd) this.lastEnd = lastEnd;
+    }
+    const cost = rows.next();
+    if (cost !== null) (this.cost ??= new ExactSum()).addInteger(cost, rows.digits);
   }
 
   add(sums: Sums): void {
@@ -116,12 +118,17 @@ export class UsageService {
     this.aggregates = new AggregateLoaders(db);
   }
 
-  async usage(usagePointId: string, query: UsageQuery, source: UsageSource = 'auto'): Promise<UsageSeries | null> {
+  usage(usagePointId: string, query: UsageQuery, source: UsageSource = 'auto'): Promise<UsageSeries | null> {
+    return this.series(usagePointId, query, source, false);
+  }
+
+  /** `extent`: the buckets' first reading start and last reading end too, which only completeness() shows. */
+  private async series(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
     checkUsageQuery(query);
     // Through the request's scope first, on every request: the cache is consulted only for a point the caller may see.
     const usagePoint = await this.directory.usagePoint(usagePointId);
     if (!usagePoint) return null;
-    if (!this.cache) return this.compute(usagePointId, query, source);
+    if (!this.cache) return this.compute(usagePointId, query, source, extent);
     const key = JSON.stringify([
       usagePoint.id,
       usagePoint.dataVersion,
@@ -133,15 +140,16 @@ export class UsageService {
       query.resolution,
       query.timeZone ?? null,
       source,
+      extent,
     ]);
     const cached = this.cache.get(key);
     if (cached) return { ...cached, series: { ...cached.series, usagePoint } };
-    const computed = await this.compute(usagePointId, query, source);
+    const computed = await this.compute(usagePointId, query, source, extent);
     if (computed) this.cache.store(key, { ...computed, series: { meterReading: computed.series.meterReading, readingType: computed.series.readingType } });
     return computed;
   }
 
-  private async compute(usagePointId: string, query: UsageQuery, source: UsageSource): Promise<UsageSeries | null> {
+  private async compute(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
     const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
@@ -157,7 +165,7 @@ export class UsageService {
       const sums = edges.slice(1).map(() => new Accumulator());
       // Rollups hold local days of the usage point's own zone; another zone, or hours, need the readings.
       const fromRollups = source === 'auto' && zone === (series.usagePoint.timeZone ?? 'UTC') && query.resolution !== 'HOUR';
-      await (fromRollups ? this.sumFromRollups(series, clock, edges, query.resolution, sums) : this.sumRaw(series, edges, 0, sums));
+      await (fromRollups ? this.sumFromRollups(series, clock, edges, query.resolution, sums, extent) : this.sumRaw(series, edges, 0, sums));
       spans = sums.map((sum, i) => ({ start: edges[i], end: edges[i + 1], sum, expected: expectedIn(edges[i], edges[i + 1], readingType) }));
     }
     const exponent = valueExponent(readingType.uom, readingType.powerOfTenMultiplier);
@@ -174,8 +182,9 @@ export class UsageService {
         readings: sum.readings,
         expected,
         estimated: sum.estimated,
-        firstStart: sum.firstStart,
-        lastEnd: sum.lastEnd,
+        // Whatever the source: a series from rollups and one from the readings are the same answer.
+        firstStart: extent ? sum.firstStart : null,
+        lastEnd: extent ? sum.lastEnd : null,
       };
     });
     return {
@@ -216,7 +225,14 @@ export class UsageService {
    * of the range that are not whole days are summed from the readings. Every piece is an exact integer sum, so the
    * result is the same as summing the readings.
    */
-  private async sumFromRollups(series: ChosenSeries, clock: ZoneClock, edges: number[], resolution: CalendarResolution, sums: Accumulator[]): Promise<void> {
+  private async sumFromRollups(
+    series: ChosenSeries,
+    clock: ZoneClock,
+    edges: number[],
+    resolution: CalendarResolution,
+    sums: Accumulator[],
+    extent: boolean,
+  ): Promise<void> {
     const from = edges[0];
     const to = edges[edges.length - 1];
     const dayEdges = resolution === 'DAY' ? edges : periodEdges(clock, from, to, 'DAY');
@@ -228,12 +244,13 @@ export class UsageService {
     const slice = (lo: number, hi: number) => [lo, ...edges.filter((t) => t > lo && t < hi), hi];
     const pieces: Promise<void>[] = [this.sumRaw(series, slice(from, fullFrom), 0, sums), this.sumRaw(series, slice(fullTo, to), bucketIndex(edges, fullTo), sums)];
     const { usagePointId, id: meterReadingId } = series.meterReading;
-    const addRows = async (packed: Promise<PackedRollups>) => {
+    const addRows = async (packed: Promise<PackedRollups>, withExtent: boolean) => {
       const rows = new PackedRows(await packed);
-      while (rows.nextRow()) sums[bucketIndex(edges, clock.instant((rows.next() as number) * DAY_MS))].addPacked(rows);
+      while (rows.nextRow()) sums[bucketIndex(edges, clock.instant((rows.next() as number) * DAY_MS))].addPacked(rows, withExtent);
     };
+    const dailyLoader = extent ? this.aggregates.dailyWithExtent : this.aggregates.daily;
     const daily = (lo: number, hi: number) => {
-      if (lo < hi) pieces.push(addRows(this.aggregates.daily.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) })));
+      if (lo < hi) pieces.push(addRows(dailyLoader.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) }), extent));
     };
     if (resolution === 'MONTH' || resolution === 'YEAR') {
       const monthEdges = periodEdges(clock, fullFrom, fullTo, 'MONTH');
@@ -242,7 +259,7 @@ export class UsageService {
       if (monthFrom < monthTo) {
         daily(fullFrom, monthFrom);
         daily(monthTo, fullTo);
-        pieces.push(addRows(this.aggregates.monthly.load({ usagePointId, meterReadingId, fromDate: clock.localDate(monthFrom), toDate: clock.localDate(monthTo) })));
+        pieces.push(addRows(this.aggregates.monthly.load({ usagePointId, meterReadingId, fromDate: clock.localDate(monthFrom), toDate: clock.localDate(monthTo) }), false));
         await Promise.all(pieces);
         return;
       }
@@ -288,7 +305,7 @@ export class UsageService {
     usagePointId: string,
     query: { from: Date; to: Date; timeZone?: string | null; direction?: FlowDirection | null; meterReading?: string | null },
   ): Promise<{ days: UsageSeries; dataThrough: Date | null } | null> {
-    const days = await this.usage(usagePointId, { ...query, resolution: 'DAY' });
+    const days = await this.series(usagePointId, { ...query, resolution: 'DAY' }, 'auto', true);
     if (!days) return null;
     return { days, dataThrough: await this.aggregates.latestEnd.load(days.series.meterReading.id) };
   }
