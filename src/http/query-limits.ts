@@ -2,7 +2,8 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getVariableValues } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
-import { operationSize } from './operation-size';
+import type { CostContext } from '../schema/complexity';
+import { fragmentsOf, operationSize } from './operation-size';
 import { checkPageSizes } from './page-sizes';
 
 export interface QueryLimits {
@@ -109,6 +110,7 @@ export function queryLimitsPlugin(
             query: document,
             operationName: operation.name?.value,
             variables: request.variables ?? {},
+            context: { fragments: fragmentsOf(document) } satisfies CostContext,
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
             // Its own node limit throws an error without a code; the selection limit above comes first.
             maxQueryNodes: limits.maxSelections + 1,
