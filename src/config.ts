@@ -70,6 +70,8 @@ export interface Config {
   usageCacheBytes: number;
   /** Heap an API process may spend on serialized GraphQL answers over usage data; 0 turns the cache off. */
   answerCacheBytes: number;
+  /** Origins (scheme://host[:port]) whose browser pages may call the API (CORS); none: no CORS header is sent. */
+  corsOrigins: string[];
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
 }
@@ -122,6 +124,18 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
 function urlList(env: Env, name: string, protocols: readonly string[]): URL[] {
   const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   return entries.map((entry) => new URL(url({ [name]: entry }, name, protocols) as string));
+}
+
+// Browsers send Origin as scheme://host[:port], lower case, without a default port: entries are kept in that form.
+function originList(env: Env, name: string): string[] {
+  const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.pathname !== '/' || /[?#@]/.test(entry)) {
+      throw new ConfigError(name, `expected comma-separated http(s) origins such as https://app.example.com (no path, no "*"), got "${entry}"`);
+    }
+    return parsed.origin;
+  });
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -302,6 +316,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
     usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     answerCacheBytes: integer(env, 'ANSWER_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
+    corsOrigins: originList(env, 'CORS_ORIGINS'),
     demoPage,
   };
 }

@@ -17,6 +17,7 @@ import { AnswerCache } from './answer-cache';
 import { answerLane, type LaneParser } from './answer-lane';
 import { adminSessionRoutes, requireRoles } from './admin-auth';
 import { cimEndpoint } from './cim';
+import { corsFor } from './cors';
 import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
@@ -63,7 +64,13 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // The answer lane, once the GraphQL middleware exists, sees each request before Express (answer-lane.ts).
   let lane: ReturnType<typeof answerLane> | undefined;
-  const server = createServer((req, res) => (lane ? lane(req, res, () => app(req, res)) : app(req, res)));
+  // CORS first: a preflight is answered before any route, and every answer to an allowed origin names it.
+  const cors = corsFor(options.config.corsOrigins);
+  const server = createServer((req, res) => {
+    if (cors(req, res)) return;
+    if (lane) lane(req, res, () => app(req, res));
+    else app(req, res);
+  });
   const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
   if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
   const answerCache = options.config.answerCacheBytes > 0 ? new AnswerCache(options.config.answerCacheBytes) : undefined;
