@@ -72,6 +72,10 @@ export interface Config {
   answerCacheBytes: number;
   /** Origins (scheme://host[:port]) whose browser pages may call the API (CORS); none: no CORS header is sent. */
   corsOrigins: string[];
+  /** Apollo persisted query manifest whose operations clients may send by id alone (src/http/persisted-queries.ts). */
+  persistedQueriesFile?: string;
+  /** Run only the manifest's operations. */
+  persistedQueriesOnly: boolean;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
 }
@@ -281,6 +285,9 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
+  const persistedQueriesFile = nonEmpty(env, 'PERSISTED_QUERIES_FILE');
+  const persistedQueriesOnly = boolean(env, 'PERSISTED_QUERIES_ONLY', false);
+  if (persistedQueriesOnly && !persistedQueriesFile) throw new ConfigError('PERSISTED_QUERIES_ONLY', 'needs the list: set PERSISTED_QUERIES_FILE');
   const demoPage = boolean(env, 'DEMO_PAGE', !databaseUrl && !odsDatabaseUrl && !jwt.jwksUrl);
   if (demoPage && jwt.jwksUrl) throw new ConfigError('DEMO_PAGE', 'the demo page signs its own tokens, which JWT_JWKS_URL does not accept: turn one off');
   return {
@@ -317,6 +324,8 @@ export function loadConfig(env: Env = process.env): Config {
     usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     answerCacheBytes: integer(env, 'ANSWER_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     corsOrigins: originList(env, 'CORS_ORIGINS'),
+    persistedQueriesFile: persistedQueriesFile && resolve(persistedQueriesFile),
+    persistedQueriesOnly,
     demoPage,
   };
 }

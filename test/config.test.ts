@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the persisted query list, and refuses the allow-list without one', () => {
+    assert.deepEqual([loadConfig({}).persistedQueriesFile, loadConfig({}).persistedQueriesOnly], [undefined, false]);
+    const config = loadConfig({ PERSISTED_QUERIES_FILE: '/etc/portal/manifest.json', PERSISTED_QUERIES_ONLY: 'true' });
+    assert.deepEqual([config.persistedQueriesFile, config.persistedQueriesOnly], ['/etc/portal/manifest.json', true]);
+    assert.equal(errorFor({ PERSISTED_QUERIES_ONLY: 'true' }).variable, 'PERSISTED_QUERIES_ONLY');
+    assert.equal(errorFor({ PERSISTED_QUERIES_FILE: '/etc/portal/manifest.json', PERSISTED_QUERIES_ONLY: 'always' }).variable, 'PERSISTED_QUERIES_ONLY');
+  });
+
   it('reads JWT_MAX_TTL as a duration (24 h by default)', () => {
     assert.equal(loadConfig({}).jwt.maxTtlSeconds, 86_400);
     assert.equal(loadConfig({ JWT_MAX_TTL: '30m' }).jwt.maxTtlSeconds, 1800);

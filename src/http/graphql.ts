@@ -15,6 +15,7 @@ import type { UsageCache } from '../services/usage/usage-cache';
 import { answerCachePlugin, stringifyResult, type AnswerCache } from './answer-cache';
 import { budgetKeyOf } from './budgets';
 import { jitGateway } from './jit-executor';
+import { loadPersistedQueries, persistedQueriesPlugin } from './persisted-queries';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
 
 // Error codes whose messages are meant for clients; anything else is an internal fault and its text is masked.
@@ -25,6 +26,7 @@ const CLIENT_ERROR_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_ALLOWED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'QUERY_TOO_COMPLEX',
@@ -117,6 +119,7 @@ export async function createGraphQLMiddleware(options: {
   answerCache?: AnswerCache;
 }): Promise<{ middleware: RequestHandler; apollo: ApolloServer<GraphQLContext> }> {
   const { budgets } = options;
+  const { config } = options.jobs;
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
     introspection: !options.production,
@@ -136,6 +139,8 @@ export async function createGraphQLMiddleware(options: {
       // Its willResolveField hook makes Apollo wrap every field resolver, thousands of calls per usage query, only to
       // compute hints the schema never sets.
       ApolloServerPluginCacheControlDisabled(),
+      // Before the query limits: a document off the list is refused before it is priced or charged.
+      ...(config.persistedQueriesFile ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)] : []),
       noStore,
       requestIdInErrors,
       queryLimitsPlugin(budgets.limits, ({ principal, clientAddress }) => budgetKeyOf(principal, clientAddress), budgets),
