@@ -49,8 +49,8 @@ export function loadPersistedQueries(file: string): PersistedQueries {
  * document is refused: an unknown id gets Apollo's PERSISTED_QUERY_NOT_FOUND, a query text not in the manifest
  * PERSISTED_QUERY_NOT_ALLOWED (400) once it is parsed, before it is priced, charged or run.
  *
- * First among the plugins: its refusal is thrown before the query limits' hook runs, so a refused document costs
- * nothing.
+ * Installed before the query limits: Apollo calls the plugins' didResolveOperation hooks in order, and a refusal
+ * thrown synchronously from this one stops the rest, so a refused document is neither priced nor charged.
  */
 export function persistedQueriesPlugin(queries: PersistedQueries, only: boolean): ApolloServerPlugin<GraphQLContext> {
   return {
