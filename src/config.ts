@@ -68,6 +68,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Heap an API process may spend on computed usage series; 0 turns the cache off. */
   usageCacheBytes: number;
+  /** Origins (scheme://host[:port]) whose browser pages may call the API (CORS); none: no CORS header is sent. */
+  corsOrigins: string[];
+  /** Apollo persisted query manifest whose operations clients may send by id alone (src/http/persisted-queries.ts). */
+  persistedQueriesFile?: string;
+  /** Run only the manifest's operations. */
+  persistedQueriesOnly: boolean;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
   demoPage: boolean;
 }
@@ -120,6 +126,18 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
 function urlList(env: Env, name: string, protocols: readonly string[]): URL[] {
   const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   return entries.map((entry) => new URL(url({ [name]: entry }, name, protocols) as string));
+}
+
+// Browsers send Origin as scheme://host[:port], lower case, without a default port: entries are kept in that form.
+function originList(env: Env, name: string): string[] {
+  const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.pathname !== '/' || /[?#@]/.test(entry)) {
+      throw new ConfigError(name, `expected comma-separated http(s) origins such as https://app.example.com (no path, no "*"), got "${entry}"`);
+    }
+    return parsed.origin;
+  });
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -265,6 +283,9 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
+  const persistedQueriesFile = nonEmpty(env, 'PERSISTED_QUERIES_FILE');
+  const persistedQueriesOnly = boolean(env, 'PERSISTED_QUERIES_ONLY', false);
+  if (persistedQueriesOnly && !persistedQueriesFile) throw new ConfigError('PERSISTED_QUERIES_ONLY', 'needs the list: set PERSISTED_QUERIES_FILE');
   const demoPage = boolean(env, 'DEMO_PAGE', !databaseUrl && !odsDatabaseUrl && !jwt.jwksUrl);
   if (demoPage && jwt.jwksUrl) throw new ConfigError('DEMO_PAGE', 'the demo page signs its own tokens, which JWT_JWKS_URL does not accept: turn one off');
   return {
@@ -299,6 +320,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
     usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
+    corsOrigins: originList(env, 'CORS_ORIGINS'),
+    persistedQueriesFile: persistedQueriesFile && resolve(persistedQueriesFile),
+    persistedQueriesOnly,
     demoPage,
   };
 }

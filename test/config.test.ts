@@ -52,6 +52,23 @@ describe('loadConfig', () => {
     assert.deepEqual(cimReplyUrls.map(String), ['https://esb.example/cim/replies', 'http://mdm.local:8080/']);
   });
 
+  it('reads CORS_ORIGINS as exact http(s) origins, none by default', () => {
+    assert.deepEqual(loadConfig({}).corsOrigins, []);
+    const { corsOrigins } = loadConfig({ CORS_ORIGINS: ' https://App.example.com , http://localhost:5173/,https://m.example.com:443' });
+    assert.deepEqual(corsOrigins, ['https://app.example.com', 'http://localhost:5173', 'https://m.example.com']);
+    for (const bad of ['*', 'app.example.com', 'ftp://files.example', 'https://app.example.com/web', 'https://app.example.com?x=1', 'https://user@app.example.com', 'null']) {
+      assert.equal(errorFor({ CORS_ORIGINS: `https://ok.example,${bad}` }).variable, 'CORS_ORIGINS', bad);
+    }
+  });
+
+  it('reads the persisted query list, and refuses the allow-list without one', () => {
+    assert.deepEqual([loadConfig({}).persistedQueriesFile, loadConfig({}).persistedQueriesOnly], [undefined, false]);
+    const config = loadConfig({ PERSISTED_QUERIES_FILE: '/etc/portal/manifest.json', PERSISTED_QUERIES_ONLY: 'true' });
+    assert.deepEqual([config.persistedQueriesFile, config.persistedQueriesOnly], ['/etc/portal/manifest.json', true]);
+    assert.equal(errorFor({ PERSISTED_QUERIES_ONLY: 'true' }).variable, 'PERSISTED_QUERIES_ONLY');
+    assert.equal(errorFor({ PERSISTED_QUERIES_FILE: '/etc/portal/manifest.json', PERSISTED_QUERIES_ONLY: 'always' }).variable, 'PERSISTED_QUERIES_ONLY');
+  });
+
   it('reads JWT_MAX_TTL as a duration (24 h by default)', () => {
     assert.equal(loadConfig({}).jwt.maxTtlSeconds, 86_400);
     assert.equal(loadConfig({ JWT_MAX_TTL: '30m' }).jwt.maxTtlSeconds, 1800);

@@ -14,6 +14,7 @@ import { DOWNLOAD_PATH } from '../services/export/download';
 import { UsageCache } from '../services/usage/usage-cache';
 import { adminSessionRoutes, requirePermission } from './admin-auth';
 import { cimEndpoint } from './cim';
+import { corsFor } from './cors';
 import { downloadRoutes } from './download';
 import { espiRestRoutes, ESPI_REST_PATH } from './espi-rest';
 import { StartupError } from '../startup-error';
@@ -60,6 +61,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.set('trust proxy', TRUSTED_PROXIES);
   // Requests arrive only once the server listens, after `front` is defined below.
   const server = createServer((req, res) => front(req, res));
+  const cors = corsFor(options.config.corsOrigins);
   const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
   if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
   // One budget per principal, charged by every entry point that reads data or serves pages.
@@ -108,6 +110,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     const request = req as FrontRequest;
     ({ id: request.id, log: request.log } = beginRequest(options.logger, req, res));
     timeHttpRequest(options.metrics, req, res);
+    // Before any route: a preflight is answered here, and every answer to an allowed origin names it.
+    if (cors(req, res)) return;
     const url = req.url ?? '';
     const mainPath = (url === '/graphql' || url.startsWith('/graphql?')) && req.method !== 'GET' && req.method !== 'HEAD';
     if (!mainPath) return void app(req, res);

@@ -12,6 +12,7 @@ import { RequestServices } from '../services/request-services';
 import type { UsageCache } from '../services/usage/usage-cache';
 import { authenticate } from './authentication';
 import { jitGateway } from './jit-executor';
+import { loadPersistedQueries, persistedQueriesPlugin } from './persisted-queries';
 import { queryLimitsPlugin, type CostBuckets } from './query-limits';
 import type { FrontRequest } from './graphql-route';
 import { clientAddressOf } from './request-context';
@@ -24,6 +25,7 @@ const CLIENT_ERROR_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_ALLOWED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'QUERY_TOO_COMPLEX',
@@ -92,6 +94,7 @@ export async function createGraphQLServer(options: {
   usageCache?: UsageCache;
 }): Promise<{ apollo: ApolloServer<GraphQLContext>; context: (req: FrontRequest) => Promise<GraphQLContext> }> {
   const { budgets } = options;
+  const { config } = options.jobs;
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(options.schema),
     introspection: !options.production,
@@ -110,6 +113,8 @@ export async function createGraphQLServer(options: {
       // Its willResolveField hook makes Apollo wrap every field resolver, thousands of calls per usage query, only to
       // compute hints the schema never sets.
       ApolloServerPluginCacheControlDisabled(),
+      // Before the query limits: a document off the list is refused before it is priced or charged.
+      ...(config.persistedQueriesFile ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)] : []),
       noStore,
       requestIdInErrors,
       queryLimitsPlugin(budgets),

@@ -17,9 +17,9 @@ import { checkPageSize } from '../services/pagination';
 import { fragmentsOf } from './operation-size';
 
 /**
- * Refuses the operation when any field's `first` is not a page size that field serves (BAD_USER_INPUT, HTTP 400),
- * before it is priced: the cost of a page is `first` times its selection, so a negative or huge `first` would make
- * the price meaningless. The same check as the services' (`checkPageSize`), against the maximum the field declares.
+ * Refuses the operation when any field's `first` or `last` is not a page size that field serves, or it gives both or
+ * neither (BAD_USER_INPUT, HTTP 400), before it is priced: the cost of a page is its size times its selection, so a
+ * negative or huge size would make the price meaningless. The same check as the services' (`checkPageSize`), against the maximum the field declares.
  * Each fragment is visited once: its type condition fixes the fields it names.
  */
 export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): void {
@@ -33,7 +33,7 @@ export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, op
         if (!field) continue;
         if (field.args.some((arg) => arg.name === 'first')) {
           try {
-            checkPageSize(getArgumentValues(field, selection, variables).first, maxPageSizeOf(field));
+            checkPageSize(getArgumentValues(field, selection, variables), maxPageSizeOf(field));
           } catch (error) {
             throw error instanceof InvalidInputError ? graphqlErrorOf(error, [field.name], 400) : error;
           }

@@ -2,8 +2,9 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getVariableValues } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
-import { operationSize } from './operation-size';
+import type { CostContext } from '../schema/complexity';
 import { spend } from './budgets';
+import { fragmentsOf, operationSize } from './operation-size';
 import { checkPageSizes } from './page-sizes';
 
 export interface QueryLimits {
@@ -107,6 +108,7 @@ export function queryLimitsPlugin(budgets: CostBuckets): ApolloServerPlugin<Grap
             query: document,
             operationName: operation.name?.value,
             variables: request.variables ?? {},
+            context: { fragments: fragmentsOf(document) } satisfies CostContext,
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
             // Its own node limit throws an error without a code; the selection limit above comes first.
             maxQueryNodes: limits.maxSelections + 1,

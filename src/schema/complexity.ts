@@ -1,4 +1,4 @@
-import type { GraphQLField } from 'graphql';
+import { Kind, type FragmentDefinitionNode, type GraphQLField, type SelectionSetNode } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../services/pagination';
 import { impliedBuckets } from '../services/usage/usage-query';
@@ -18,8 +18,36 @@ export function maxPageSizeOf(field: GraphQLField<unknown, unknown>): number {
   return typeof declared === 'number' ? declared : MAX_PAGE_SIZE;
 }
 
-/** Only ever sees a `first` the query limits checked (1 to the field's maximum). */
-export const pageCost: ComplexityEstimator = ({ args, childComplexity }) => 1 + (args.first as number) * Math.max(1, childComplexity);
+/** What the pricing is told besides the field: the operation's fragments, to see what a selection reaches. */
+export interface CostContext {
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+}
+
+/** Whether a selection set asks for field `name`, directly or through its inline and named fragments. */
+function selects(set: SelectionSetNode | undefined, name: string, context: CostContext | undefined, seen = new Set<string>()): boolean {
+  return (set?.selections ?? []).some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === name;
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, name, context, seen);
+    if (seen.has(selection.name.value)) return false;
+    seen.add(selection.name.value);
+    return selects(context?.fragments.get(selection.name.value)?.selectionSet, name, context, seen);
+  });
+}
+
+/**
+ * A count is one statement per connection (per level when nested), however large the page: a flat 10, and over a
+ * range of readings one more per thousand quarter-hours the range can hold (a year: 45).
+ */
+function countCost(args: Record<string, unknown>): number {
+  return 10 + ('from' in args ? Math.ceil(rangeBuckets(args, 'INTERVAL') / 1000) : 0);
+}
+
+/**
+ * Only ever sees a `first` or `last` the query limits checked (1 to the field's maximum); `totalCount` is priced
+ * here, once, rather than with each item.
+ */
+export const pageCost: ComplexityEstimator = ({ args, childComplexity, node, context }) =>
+  1 + ((args.first ?? args.last) as number) * Math.max(1, childComplexity) + (selects(node.selectionSet, 'totalCount', context as CostContext | undefined) ? countCost(args) : 0);
 
 function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): number {
   const from = new Date(args.from as string | Date);

@@ -9,18 +9,19 @@ import { RequestServices } from '../../src/services/request-services';
 import { CSR, openApiDatabase, type ApiDatabase } from './support/database';
 import { seedHousehold, seedSummary, seedUsagePoint } from './support/seed';
 
-const QUERY = `query($first: Int!) {
-  customers(first: $first) { edges { node { name accounts(first: 10) { edges { node { accountNumber
-    usagePoints(first: 10) { edges { node { id timeZone
+/** The query, with `count` selected in every connection. */
+const query = (count = '') => `query($first: Int!) {
+  customers(first: $first) { ${count} edges { node { name accounts(first: 10) { ${count} edges { node { accountNumber
+    usagePoints(first: 10) { ${count} edges { node { id timeZone
       account { customer { name } }
       serviceLocation { city }
       meters { serialNumber }
-      meterReadings(first: 10) { edges { node { readingType { unit intervalLength } usagePoint { id } } } }
+      meterReadings(first: 10) { ${count} edges { node { readingType { unit intervalLength } usagePoint { id } } } }
       usage(from: "2024-06-01T09:30:00Z", to: "2024-06-03T17:00:00Z", resolution: DAY) { total buckets { value readings } }
       hourly: usage(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", resolution: HOUR) { total }
       completeness(from: "2024-06-01T00:00:00Z", to: "2024-06-04T00:00:00Z") { dataThrough days { received } }
-      intervals(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", first: 3) { edges { node { value } } }
-      summaries(first: 5) { edges { node { billLastPeriod lineItems { amount } } } }
+      intervals(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", first: 3) { ${count} edges { node { value } } }
+      summaries(first: 5) { ${count} edges { node { billLastPeriod lineItems { amount } } } }
     } } } } } } } } }
 }`;
 
@@ -58,10 +59,10 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
   });
   after(() => api.close());
 
-  async function statementsFor(first: number): Promise<{ statements: number; usagePoints: number }> {
+  async function statementsFor(first: number, totalCount = ''): Promise<{ statements: number; usagePoints: number }> {
     const { db, count } = counting(api.db);
     const contextValue: GraphQLContext = { requestId: 'test', logger: createLogger('silent'), principal: CSR, clientAddress: 'test', services: new RequestServices(db, CSR) };
-    const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue });
+    const result = await graphql({ schema, source: query(totalCount), variableValues: { first }, contextValue });
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     const usagePoints = (JSON.stringify(result.data).match(/"timeZone"/g) ?? []).length;
     return { statements: count(), usagePoints };
@@ -77,5 +78,13 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
     // (page and all), reading types, usage points of meter readings, raw and daily sums (two usage() and one
     // completeness()), latest readings, intervals per series, summaries, line items.
     assert.ok(large.statements <= 30, `${large.statements} statements`);
+  });
+
+  it('counts only what totalCount asks for, one statement per connection level', async () => {
+    const small = await statementsFor(2, 'totalCount');
+    const large = await statementsFor(12, 'totalCount');
+    assert.equal(large.statements, small.statements);
+    // customers, accounts, usage points, meter readings, intervals, summaries: one count each.
+    assert.equal(large.statements, (await statementsFor(12)).statements + 6);
   });
 });

@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
 import { preparedRows } from '../../db/prepared';
-import { byIdLoader, byParentLoader, childPageLoader, childPageSql } from '../loaders';
+import { byIdLoader, byParentLoader, childCountLoader, childCountSql, childPageLoader, childPageSql } from '../loaders';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import {
   ACCOUNT_COLUMNS,
@@ -76,7 +76,8 @@ export class Directory {
         return redact && !pii ? found.map(redact) : found;
       });
     // Rows of a page are primed into the by-id loader (same scope), so that a later lookup of the same object, from
-    // whichever field, is answered from memory: fewer statements, and a count that does not depend on timing.
+    // whichever field, is answered from memory: fewer statements, and a count that does not depend on timing. The
+    // page's count has the same scope, one statement per level too.
     const pages = <R extends { id: string }>(
       columns: string,
       table: string,
@@ -84,16 +85,24 @@ export class Directory {
       where: (params: unknown[]) => string,
       redact?: (r: R) => R,
       byIdOf?: () => DataLoader<string, R | null>,
-    ) =>
-      childPageLoader<R>(async (parentIds, { limit, afterKey }) => {
-        const params: unknown[] = [parentIds, afterKey, limit + 1];
-        const raw = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params)), params);
-        const found = redact && !pii ? raw.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : raw;
-        for (const { parentKey: _parent, rn: _rank, ...record } of found as (R & { parentKey: string; rn?: unknown })[]) {
-          byIdOf?.().prime(record.id, record as unknown as R);
-        }
-        return found;
+    ) => {
+      const counts = childCountLoader((parentIds) => {
+        const params: unknown[] = [parentIds];
+        return rows(childCountSql(table, parent, where(params)), params);
       });
+      return childPageLoader<R>(
+        async (parentIds, { limit, afterKey, beforeKey, backward }) => {
+          const params: unknown[] = [parentIds, afterKey, limit + 1, beforeKey];
+          const raw = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params), backward), params);
+          const found = redact && !pii ? raw.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : raw;
+          for (const { parentKey: _parent, rn: _rank, ...record } of found as (R & { parentKey: string; rn?: unknown })[]) {
+            byIdOf?.().prime(record.id, record as unknown as R);
+          }
+          return found;
+        },
+        (parentId) => counts.load(parentId),
+      );
+    };
 
     this.customers = byId(CUSTOMER_COLUMNS, 'customer', (p) => scope.whereCustomer('t', p), redactCustomer);
     this.accounts = byId(ACCOUNT_COLUMNS, 'customer_account', (p) => scope.whereAccount('t', p), redactAccount);
@@ -174,15 +183,20 @@ export class Directory {
     byId: DataLoader<string, R | null>,
     redact?: (r: R) => R,
   ): Promise<Page<R>> {
-    const { limit, afterKey } = keyset(request);
-    const params: unknown[] = [afterKey, limit + 1];
+    const page = keyset(request);
+    const params: unknown[] = [page.afterKey, page.beforeKey, page.limit + 1];
     const raw = (await this.db.query(
-      `SELECT ${columns} FROM ${table} t WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND ${where(params)} ORDER BY t.id LIMIT $2`,
+      `SELECT ${columns} FROM ${table} t WHERE ($1::bigint IS NULL OR t.id > $1::bigint) AND ($2::bigint IS NULL OR t.id < $2::bigint)
+         AND ${where(params)} ORDER BY t.id ${page.backward ? 'DESC' : 'ASC'} LIMIT $3`,
       params,
     )) as R[];
     const found = redact && !this.scope.seesPersonalData ? raw.map(redact) : raw;
     for (const record of found) byId.prime(record.id, record);
-    return toPage(found, limit, (row) => row.id);
+    return toPage(found, page, (row) => row.id, async () => {
+      const countParams: unknown[] = [];
+      const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM ${table} t WHERE ${where(countParams)}`, countParams)) as { count: number }[];
+      return count;
+    });
   }
 
   customer(id: string): Promise<CustomerRecord | null> {

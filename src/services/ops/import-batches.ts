@@ -19,9 +19,9 @@ const COLUMNS = `id::text AS id, source, file_name AS "fileName", checksum, forc
 // import_batch holds file names, counts and diagnostics, no customer data: it can be shown to OPS as it is.
 const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({ ...row, warnings: row.warnings.map(String), errors: row.errors.map(String) });
 
-/** Newest first (by id), keyset-paginated. */
+/** Newest first (by id), keyset-paginated; the count has the same filters. */
 export async function importBatchPage(db: DataSource, request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
-  const { limit, afterKey } = keyset(request);
+  const page = keyset(request);
   const params: unknown[] = [];
   const where: string[] = [];
   const add = (sql: string, value: unknown) => {
@@ -32,13 +32,21 @@ export async function importBatchPage(db: DataSource, request: PageRequest & Imp
   if (request.source) add('source = ?', request.source);
   if (request.from) add('created_at >= ?', request.from);
   if (request.to) add('created_at < ?', request.to);
-  if (afterKey) add('id < ?::bigint', afterKey);
-  params.push(limit + 1);
+  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const filterParams = [...params];
+  const count = async () => {
+    const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM import_batch ${filterSql}`, filterParams)) as { count: number }[];
+    return count;
+  };
+  // The list is newest first: "after" a cursor means older, and a page backward reads the newer ones, oldest first.
+  if (page.afterKey) add('id < ?::bigint', page.afterKey);
+  if (page.beforeKey) add('id > ?::bigint', page.beforeKey);
+  params.push(page.limit + 1);
   const rows = (await db.query(
-    `SELECT ${COLUMNS} FROM import_batch ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    `SELECT ${COLUMNS} FROM import_batch ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${page.backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
     params,
   )) as ImportBatchRecord[];
-  return toPage(rows.map(asRecord), limit, (row) => row.id);
+  return toPage(rows.map(asRecord), page, (row) => row.id, count);
 }
 
 export async function importBatch(db: DataSource, id: string): Promise<ImportBatchRecord | null> {

@@ -5,7 +5,7 @@ import { QUEUE_METRICS_MINUTES, QUEUE_NAMES, type JobStateName, type QueueName, 
 import type { Logger } from '../../logger';
 import { allows, assertAllowed } from '../access/permissions';
 import { InvalidInputError, UnauthenticatedError } from '../errors';
-import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
 import { byParentLoader } from '../loaders';
 import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type JobOutcome } from './queue-control';
@@ -75,18 +75,20 @@ export class OpsService {
   /** A page of the jobs in one state, in BullMQ's order (newest first); cursors are positions in that list. */
   async jobPage(queue: QueueName, state: JobStateName, request: PageRequest): Promise<Page<JobRecord>> {
     this.assertStaff();
-    const { limit, afterKey } = keyset(request, JOB_PAGE_MAX);
     // The key is a position in BullMQ's list; a negative one would count from its end, a huge one fail in Redis.
-    const last = afterKey === null ? -1 : Number(afterKey);
-    if (afterKey !== null && !(Number.isSafeInteger(last) && last >= 0)) throw notACursor();
-    const offset = last + 1;
-    const jobs = (await this.deps.queues[queue].getJobs([asJobType(state)], offset, offset + limit)).filter(Boolean) as Job[];
-    const page = toPage(
-      jobs.map((job, i) => ({ job, position: offset + i })),
-      limit,
-      (row) => String(row.position),
-    );
-    return { ...page, items: page.items.map(({ job }) => jobRecord(queue, job, state, this.withStack)) };
+    const page = keyset(request, JOB_PAGE_MAX, (key) => /^\d{1,15}$/.test(key));
+    const jobs = this.deps.queues[queue];
+    const count = () => jobs.getJobCountByTypes(asJobType(state));
+    const first = page.afterKey === null ? 0 : Number(page.afterKey) + 1;
+    // Positions [from, to] hold the page and the one job beyond it, read nearest to the cursor first.
+    const beyond = page.beforeKey === null ? (page.backward ? await count() : Infinity) : Number(page.beforeKey);
+    const to = page.backward ? beyond - 1 : Math.min(first + page.limit, beyond - 1);
+    const from = page.backward ? Math.max(first, to - page.limit) : first;
+    // Redis reads an end of -1 as the end of the list: an empty range is not asked for.
+    const found = to < from ? [] : await jobs.getJobs([asJobType(state)], from, to);
+    const rows = found.map((job, i) => ({ job: job as Job | undefined, position: from + i })).filter((row) => row.job);
+    const result = toPage(page.backward ? rows.reverse() : rows, page, (row) => String(row.position), count);
+    return { ...result, items: result.items.map(({ job }) => jobRecord(queue, job as Job, state, this.withStack)) };
   }
 
   async job(queue: QueueName, id: string): Promise<JobRecord | null> {

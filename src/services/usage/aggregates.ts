@@ -32,13 +32,22 @@ export interface RollupRequest {
   toDate: string;
 }
 
-/** Readings of one series with start in [from, to) and after `after`, the first `limit` in time order. */
-export interface ReadingsRequest {
+/** Readings of one series with start in [from, to) (its `count`). */
+export interface ReadingRange {
   usagePointId: string;
   meterReadingId: string;
   from: Date;
   to: Date;
+}
+
+/**
+ * Readings of a range with start after `after` and before `before`: the first `limit` in time order, or with
+ * `backward` the last `limit` in reverse time order.
+ */
+export interface ReadingsRequest extends ReadingRange {
   after: Date | null;
+  before: Date | null;
+  backward: boolean;
   limit: number;
 }
 
@@ -79,6 +88,7 @@ export class AggregateLoaders {
   readonly dailyWithExtent: DataLoader<RollupRequest, PackedRollups, string>;
   readonly monthly: DataLoader<RollupRequest, PackedRollups, string>;
   readonly readings: DataLoader<ReadingsRequest, ReadingRow[], string>;
+  readonly readingCounts: DataLoader<ReadingRange, number, string>;
   /** End of the latest reading of a series (its "data through"), or null without readings. */
   readonly latestEnd: DataLoader<string, Date | null>;
 
@@ -151,29 +161,56 @@ export class AggregateLoaders {
     this.monthly = rollup('usage_monthly', 'local_month', false);
     this.readings = new DataLoader(
       async (keys) => {
-        const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.from, (k) => k.to, (k) => k.after, (k) => k.limit]);
+        const params = unnestColumns(keys, [
+          (k) => k.usagePointId,
+          (k) => k.meterReadingId,
+          (k) => k.from,
+          (k) => k.to,
+          (k) => k.after,
+          (k) => k.before,
+          (k) => k.backward,
+          (k) => k.limit,
+        ]);
+        // Each direction its own index scan: the branch a key does not take stops at its one-time filter.
+        const readings = (order: 'ASC' | 'DESC', backward: string) => `SELECT usage_point_id::text AS "usagePointId",
+               meter_reading_id::text AS "meterReadingId", start, duration, value::text AS value, cost::text AS cost, quality
+             FROM interval_reading
+             WHERE ${backward} AND usage_point_id = k.up AND meter_reading_id = k.mr AND start >= k.lo AND start < k.hi
+               AND (k.after IS NULL OR start > k.after) AND (k.before IS NULL OR start < k.before)
+             ORDER BY start ${order} LIMIT k.lim`;
         const rows = (await preparedRows(
           db,
           `SELECT k.ord, r.*
-           FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::int[])
-             AS k(ord, up, mr, lo, hi, after, lim)
-           CROSS JOIN LATERAL (
-             SELECT usage_point_id::text AS "usagePointId", meter_reading_id::text AS "meterReadingId", start, duration,
-               value::text AS value, cost::text AS cost, quality
-             FROM interval_reading
-             WHERE usage_point_id = k.up AND meter_reading_id = k.mr AND start >= k.lo AND start < k.hi
-               AND (k.after IS NULL OR start > k.after)
-             ORDER BY start LIMIT k.lim) r
-           ORDER BY k.ord, r.start`,
+           FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+             $8::boolean[], $9::int[]) AS k(ord, up, mr, lo, hi, after, before, backward, lim)
+           CROSS JOIN LATERAL ((${readings('ASC', 'NOT k.backward')}) UNION ALL (${readings('DESC', 'k.backward')})) r
+           ORDER BY k.ord, CASE WHEN k.backward THEN r.start END DESC, r.start`,
           params,
         )) as (ReadingRow & { ord: number })[];
         return groupByOrdinal(keys.length, rows);
       },
-      { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.from.getTime()}|${k.to.getTime()}|${k.after?.getTime()}|${k.limit}` },
+      {
+        cacheKeyFn: (k) =>
+          `${k.usagePointId}|${k.meterReadingId}|${k.from.getTime()}|${k.to.getTime()}|${k.after?.getTime()}|${k.before?.getTime()}|${k.backward}|${k.limit}`,
+      },
+    );
+    this.readingCounts = new DataLoader(
+      async (keys) => {
+        const rows = (await db.query(
+          `SELECT k.ord, (SELECT count(*)::int FROM interval_reading r
+               WHERE r.usage_point_id = k.up AND r.meter_reading_id = k.mr AND r.start >= k.lo AND r.start < k.hi) AS count
+           FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[]) AS k(ord, up, mr, lo, hi)`,
+          unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.from, (k) => k.to]),
+        )) as { ord: number; count: number }[];
+        const counts = keys.map(() => 0);
+        for (const { ord, count } of rows) counts[ord] = count;
+        return counts;
+      },
+      { cacheKeyFn: (k) => `${k.usagePointId}|${k.meterReadingId}|${k.from.getTime()}|${k.to.getTime()}` },
     );
     this.latestEnd = new DataLoader(async (meterReadingIds) => {
       const rows = (await preparedRows(
-          db,
+        db,
         `SELECT k.ord, l.end
          FROM unnest($1::int[], $2::bigint[]) AS k(ord, mr)
          JOIN meter_reading m ON m.id = k.mr

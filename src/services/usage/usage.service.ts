@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import { ESTIMATED_QUALITY_MASK } from '../../entities';
 import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
-import { keyset, notACursor, toPage, type Page, type PageRequest } from '../pagination';
-import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type Sums } from './aggregates';
+import { isBigintKey } from '../access/global-id';
+import { keyset, toPage, type Page, type PageRequest } from '../pagination';
+import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type ReadingsRequest, type Sums } from './aggregates';
 import { PackedRows } from './packed-rows';
 import { COST_EXPONENT, ExactSum } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
@@ -45,6 +46,9 @@ export type IntervalRecord = ReadingRow;
 
 /** Where bucket sums come from: `auto` reads rollups for whole local days and months, `raw` only readings. */
 export type UsageSource = 'auto' | 'raw';
+
+/** Readings from the start of a range, forward. */
+const FIRST_READINGS: Pick<ReadingsRequest, 'after' | 'before' | 'backward'> = { after: null, before: null, backward: false };
 
 /** Max page of intervals(): a day of 5-minute readings is 288, a week of quarter-hours 672. */
 export const MAX_INTERVAL_PAGE = 1000;
@@ -204,7 +208,7 @@ export class UsageService {
 
   /** INTERVAL resolution: one bucket per reading, ending where the reading ends (gaps stay visible). */
   private async readingSpans({ meterReading }: ChosenSeries, from: number, to: number): Promise<Span[]> {
-    const rows = await this.readIntervals(meterReading.usagePointId, meterReading.id, new Date(from), new Date(to), null, MAX_BUCKETS.INTERVAL);
+    const rows = await this.readIntervals(meterReading.usagePointId, meterReading.id, new Date(from), new Date(to), MAX_BUCKETS.INTERVAL);
     return rows.map((row) => {
       const start = row.start.getTime();
       const end = start + row.duration * 1000;
@@ -273,14 +277,15 @@ export class UsageService {
     query: { from: Date; to: Date; direction?: FlowDirection | null; meterReading?: string | null } & PageRequest,
   ): Promise<{ series: ChosenSeries; page: Page<IntervalRecord> } | null> {
     checkRange(query.from, query.to);
-    const { limit, afterKey } = keyset(query, MAX_INTERVAL_PAGE);
-    // The key of an interval cursor is the start of the last reading, in epoch milliseconds.
-    const after = afterKey === null ? null : new Date(Number(afterKey));
-    if (after && Number.isNaN(after.getTime())) throw notACursor();
+    // The key of an interval cursor is the start of a reading, in epoch milliseconds.
+    const page = keyset(query, MAX_INTERVAL_PAGE, (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()));
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
-    const rows = await this.readIntervals(usagePointId, series.meterReading.id, query.from, query.to, after, limit + 1);
-    return { series, page: toPage(rows, limit, (row) => String(row.start.getTime())) };
+    const range = { usagePointId, meterReadingId: series.meterReading.id, from: query.from, to: query.to };
+    const instant = (key: string | null) => (key === null ? null : new Date(Number(key)));
+    const window = { after: instant(page.afterKey), before: instant(page.beforeKey), backward: page.backward };
+    const rows = await this.readIntervals(usagePointId, range.meterReadingId, query.from, query.to, page.limit + 1, window);
+    return { series, page: toPage(rows, page, (row) => String(row.start.getTime()), () => this.aggregates.readingCounts.load(range)) };
   }
 
   /** A visible reading by its key (for node(id:)). */
@@ -291,14 +296,13 @@ export class UsageService {
     if (!meterReading || meterReading.usagePointId !== usagePointId) return null;
     const [usagePoint, readingType] = await Promise.all([this.directory.usagePoint(usagePointId), this.directory.readingType(meterReading.readingTypeId)]);
     if (!usagePoint || !readingType) return null;
-    const [reading] = await this.readIntervals(usagePointId, meterReadingId, start, new Date(start.getTime() + 1), null, 1);
+    const [reading] = await this.readIntervals(usagePointId, meterReadingId, start, new Date(start.getTime() + 1), 1);
     return reading ? { series: { usagePoint, meterReading, readingType }, reading } : null;
   }
 
-  private readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, after: Date | null, limit: number): Promise<IntervalRecord[]> {
-    return this.aggregates.readings.load({ usagePointId, meterReadingId, from, to, after, limit });
+  private readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, limit: number, window = FIRST_READINGS): Promise<IntervalRecord[]> {
+    return this.aggregates.readings.load({ usagePointId, meterReadingId, from, to, limit, ...window });
   }
-
 
   /** Per local day: expected, received and estimated readings, first and last reading, and the series' data-through. */
   async completeness(
