@@ -26,19 +26,25 @@ const query = (count = '') => `query($first: Int!) {
 }`;
 
 /** A DataSource whose query() counts statements (every service reads through query()). */
+/** The DataSource, counting the statements run through it: its own `query`, and its pool's (prepared statements). */
 function counting(db: DataSource): { db: DataSource; count: () => number } {
   let statements = 0;
-  const proxy = new Proxy(db, {
-    get(target, property, receiver) {
-      if (property === 'query') {
-        return (...args: Parameters<DataSource['query']>) => {
-          statements += 1;
-          return target.query(...args);
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
+  const countingQuery = <T extends object>(target: T, inner?: (property: string | symbol, value: unknown) => unknown): T =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver);
+        if (property === 'query' && typeof value === 'function') {
+          return (...args: unknown[]) => {
+            statements += 1;
+            return value.apply(object, args);
+          };
+        }
+        return inner ? inner(property, value) : value;
+      },
+    });
+  const proxy = countingQuery(db, (property, value) =>
+    property === 'driver' ? countingQuery(value as object, (inner, master) => (inner === 'master' ? countingQuery(master as object) : master)) : value,
+  );
   return { db: proxy, count: () => statements };
 }
 
