@@ -104,6 +104,9 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     sendJsonError(req, res, status, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status === 500 ? 'internal server error' : error.message);
   });
 
+  // Operations still running: a client that hung up leaves its operation running after its connection is gone, and
+  // the drain (which waits for connections) would let the database close under it.
+  const inFlight = new Set<Promise<void>>();
   // Every request is given its id, logger and timer here, once; POST /graphql, the API's main path, then goes straight
   // to Apollo, and everything else to the Express routes.
   const front = (req: IncomingMessage, res: ServerResponse) => {
@@ -115,11 +118,14 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     const url = req.url ?? '';
     const mainPath = (url === '/graphql' || url.startsWith('/graphql?')) && req.method !== 'GET' && req.method !== 'HEAD';
     if (!mainPath) return void app(req, res);
-    graphql(request, res).catch((error: unknown) => {
-      request.log.error({ err: error }, 'unhandled HTTP error');
-      if (!res.headersSent) sendGraphQLError(request, res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
-      else res.destroy();
-    });
+    const answering = graphql(request, res)
+      .catch((error: unknown) => {
+        request.log.error({ err: error }, 'unhandled HTTP error');
+        if (!res.headersSent) sendGraphQLError(request, res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+        else res.destroy();
+      })
+      .finally(() => inFlight.delete(answering));
+    inFlight.add(answering);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -139,6 +145,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     async stop() {
       // apollo.stop() drains: it stops accepting connections and waits for in-flight requests.
       await apollo.stop();
+      await Promise.all(inFlight);
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
