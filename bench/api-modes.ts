@@ -12,7 +12,7 @@ export type Mode = (typeof MODES)[number];
 export const FIGURES = ['warm', 'morning', 'morning again', 'off year', 'off mix', 'trivial'] as const;
 export type Figure = (typeof FIGURES)[number];
 
-/** The caches as deployed (USAGE_CACHE_MB, ANSWER_CACHE_MB). */
+/** The caches as deployed, in builds that have them (USAGE_CACHE_MB, ANSWER_CACHE_MB: earlier builds; this one has none). */
 const DEPLOYED_CACHE_MB = 64;
 
 export interface ModeContext {

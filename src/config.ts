@@ -66,8 +66,6 @@ export interface Config {
   migrateOnStart: boolean;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
-  /** Heap an API process may spend on computed usage series; 0 turns the cache off. */
-  usageCacheBytes: number;
   /** Origins (scheme://host[:port]) whose browser pages may call the API (CORS); none: no CORS header is sent. */
   corsOrigins: string[];
   /** Apollo persisted query manifest whose operations clients may send by id alone (src/http/persisted-queries.ts). */
@@ -319,7 +317,6 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
-    usageCacheBytes: integer(env, 'USAGE_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     corsOrigins: originList(env, 'CORS_ORIGINS'),
     persistedQueriesFile: persistedQueriesFile && resolve(persistedQueriesFile),
     persistedQueriesOnly,

@@ -8,10 +8,9 @@ import { bullQueueAccess } from '../jobs/queue-access';
 import type { Logger } from '../logger';
 import type { Queues } from '../queue/queues';
 import { graphqlMetrics, timeHttpRequest } from '../metrics/http-metrics';
-import { registerCacheMetrics, type PortalMetrics } from '../metrics/portal-metrics';
+import type { PortalMetrics } from '../metrics/portal-metrics';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { DOWNLOAD_PATH } from '../services/export/download';
-import { UsageCache } from '../services/usage/usage-cache';
 import { adminSessionRoutes, requirePermission } from './admin-auth';
 import { cimEndpoint } from './cim';
 import { corsFor } from './cors';
@@ -62,8 +61,6 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   // Requests arrive only once the server listens, after `front` is defined below.
   const server = createServer((req, res) => front(req, res));
   const cors = corsFor(options.config.corsOrigins);
-  const usageCache = options.config.usageCacheBytes > 0 ? new UsageCache(options.config.usageCacheBytes) : undefined;
-  if (usageCache) registerCacheMetrics(options.metrics, 'usage', 'Usage series', usageCache);
   // One budget per principal, charged by every entry point that reads data or serves pages.
   // The composition root of the services' queue access: they see the QueueAccess, never the job processors.
   const queueAccess = bullQueueAccess(options.queues);
@@ -73,7 +70,6 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     ...options,
     budgets,
     httpServer: server,
-    usageCache,
     plugins: [graphqlMetrics(options.metrics)],
     jobs: { queueAccess, config: options.config },
   });

@@ -9,7 +9,6 @@ import type { GraphQLContext } from '../schema/context';
 import type { Config } from '../config';
 import type { QueueAccess } from '../queue/queue-access';
 import { RequestServices } from '../services/request-services';
-import type { UsageCache } from '../services/usage/usage-cache';
 import { authenticate } from './authentication';
 import { jitGateway } from './jit-executor';
 import { loadPersistedQueries, persistedQueriesPlugin } from './persisted-queries';
@@ -90,8 +89,6 @@ export async function createGraphQLServer(options: {
   jobs: { queueAccess: QueueAccess; config: Config };
   /** The per-principal budgets, shared with every other entry point (app.ts). */
   budgets: CostBuckets;
-  /** Shared by every request of the process; none: usage series are computed on every request. */
-  usageCache?: UsageCache;
 }): Promise<{ apollo: ApolloServer<GraphQLContext>; context: (req: FrontRequest) => Promise<GraphQLContext> }> {
   const { budgets } = options;
   const { config } = options.jobs;
@@ -130,7 +127,7 @@ export async function createGraphQLServer(options: {
         logger: req.log,
         principal,
         clientAddress: clientAddressOf(req),
-        services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }, options.usageCache),
+        services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }),
       };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;

@@ -4,7 +4,6 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { countJobs, type Queues } from '../queue/queues';
 import { expectedSchedulers, missingSchedulers } from '../jobs/schedules';
-import type { CacheStats } from '../services/byte-lru';
 
 /** One registry per running system, so tests that start several systems in one process do not share series. */
 export interface PortalMetrics {
@@ -101,34 +100,6 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
       this.set({ state: 'total' }, p.totalCount);
       this.set({ state: 'idle' }, p.idleCount);
       this.set({ state: 'waiting' }, p.waitingCount);
-    },
-  });
-}
-
-/** The usage cache's lookups and size, read at scrape time. */
-/** Lookups and bytes of one of the API's in-process caches (`what`: usage series, GraphQL answers). */
-export function registerCacheMetrics(metrics: PortalMetrics, name: 'usage' | 'answer', what: string, cache: { stats(): CacheStats }): void {
-  new Counter({
-    name: `usage_portal_${name}_cache_lookups_total`,
-    help: `${what} cache lookups by result (hit, miss), in this process.`,
-    labelNames: ['result'],
-    registers: [metrics.registry],
-    collect() {
-      const { hits, misses } = cache.stats();
-      this.reset();
-      this.inc({ result: 'hit' }, hits);
-      this.inc({ result: 'miss' }, misses);
-    },
-  });
-  new Gauge({
-    name: `usage_portal_${name}_cache_bytes`,
-    help: `Estimated heap held by cached ${what.toLowerCase()}, and the configured bound.`,
-    labelNames: ['kind'],
-    registers: [metrics.registry],
-    collect() {
-      const { bytes, maxBytes } = cache.stats();
-      this.set({ kind: 'used' }, bytes);
-      this.set({ kind: 'max' }, maxBytes);
     },
   });
 }

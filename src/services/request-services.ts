@@ -9,7 +9,6 @@ import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
-import type { UsageCache } from './usage/usage-cache';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -25,14 +24,12 @@ export class RequestServices {
     private readonly principal: Principal | undefined,
     /** Only for the ops API and the admin mutations; read-only users of the services (reports, tests) have no queues. */
     private readonly jobs?: { queueAccess: QueueAccess; config: Config; logger: Logger; requestId?: string },
-    /** The process-wide cache of computed usage series, if any. */
-    private readonly usageCache?: UsageCache,
   ) {}
 
   private get bound() {
     if (!this.cached) {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
-      this.cached = { directory, usage: new UsageService(this.db, directory, this.usageCache) };
+      this.cached = { directory, usage: new UsageService(this.db, directory) };
     }
     return this.cached;
   }

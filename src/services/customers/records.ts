@@ -39,7 +39,7 @@ export interface UsagePointRecord {
   description: string | null;
   /** IANA zone of local days and months; null means UTC. */
   timeZone: string | null;
-  /** Changes whenever the loader changes the point's usage data (see UsageCache). */
+  /** Changes in the transaction in which the loader changes the point's usage data: a version for whoever keeps answers. */
   dataVersion: string;
 }
 

@@ -68,7 +68,7 @@ export async function refreshRollups(client: PoolClient, spans: SeriesSpan[], fi
       GROUP BY d.usage_point_id, d.meter_reading_id, month, b.tz, b.interval_length
      ${onChange('mo', 'local_month')}`,
   );
-  // In this transaction, so no API process can read the new figures under the old version (src/services/usage/usage-cache.ts).
+  // In this transaction, so that whoever keeps answers by data version never reads the new figures under the old one.
   const usagePoints = [...new Set(spans.map((s) => s.usagePointId))].sort((a, b) => Number(BigInt(a) - BigInt(b)));
   await client.query('UPDATE usage_point SET data_version = data_version + 1 WHERE id = ANY($1::bigint[])', [usagePoints]);
   await client.query('DROP TABLE import_rollup_span');

@@ -115,7 +115,7 @@ export async function meterReadingIdsOf(client: PoolClient, rows: SeriesRow[]): 
   if (series.length === 0) return new Map();
   const ups = series.map((s) => s.usagePointId);
   const types = series.map((s) => s.typeId);
-  // A new series can change which one usage() reads: its usage point's data version moves (usage-cache.ts).
+  // A new series can change which one usage() reads: its usage point's data version moves.
   await client.query(
     `WITH added AS (
        INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id)

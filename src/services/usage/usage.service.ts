@@ -10,7 +10,6 @@ import { COST_EXPONENT, ExactSum } from './decimal';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
 import { chooseSeries, type ChosenSeries } from './series-choice';
-import type { UsageCache } from './usage-cache';
 import { checkRange, checkUsageQuery, MAX_BUCKETS, type UsageQuery } from './usage-query';
 import { ZoneClock } from './zone-clock';
 
@@ -116,8 +115,6 @@ export class UsageService {
   constructor(
     db: DataSource,
     private readonly directory: Directory,
-    /** The process's cache of computed series; none: every answer is computed. */
-    private readonly cache?: UsageCache,
   ) {
     this.aggregates = new AggregateLoaders(db);
   }
@@ -129,31 +126,6 @@ export class UsageService {
   /** `extent`: the buckets' first reading start and last reading end too, which only completeness() shows. */
   private async series(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
     checkUsageQuery(query);
-    // Through the request's scope first, on every request: the cache is consulted only for a point the caller may see.
-    const usagePoint = await this.directory.usagePoint(usagePointId);
-    if (!usagePoint) return null;
-    if (!this.cache) return this.compute(usagePointId, query, source, extent);
-    const key = JSON.stringify([
-      usagePoint.id,
-      usagePoint.dataVersion,
-      usagePoint.timeZone,
-      query.direction ?? 'DELIVERED',
-      query.meterReading ?? null,
-      query.from.getTime(),
-      query.to.getTime(),
-      query.resolution,
-      query.timeZone ?? null,
-      source,
-      extent,
-    ]);
-    const cached = this.cache.get(key);
-    if (cached) return { ...cached, series: { ...cached.series, usagePoint } };
-    const computed = await this.compute(usagePointId, query, source, extent);
-    if (computed) this.cache.store(key, { ...computed, series: { meterReading: computed.series.meterReading, readingType: computed.series.readingType } });
-    return computed;
-  }
-
-  private async compute(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
     const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
     if (!series) return null;
     const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
