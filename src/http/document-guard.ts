@@ -8,8 +8,9 @@ export class DocumentRefused extends Error {
   readonly graphqlCode = 'QUERY_TOO_COMPLEX';
 }
 
-/** Distinct documents remembered as accepted; past it the memory starts over. */
+/** Distinct documents, and characters of them, remembered as accepted; past either the memory starts over. */
 const ACCEPTED_KEPT = 1000;
+const ACCEPTED_CHARS_KEPT = 4_000_000;
 
 /**
  * Refuses documents whose validation alone would be expensive, before Apollo validates them: Apollo runs graphql-js's
@@ -20,6 +21,7 @@ const ACCEPTED_KEPT = 1000;
  */
 export function documentGuard(limits: QueryLimits): (query: unknown) => DocumentRefused | undefined {
   const accepted = new Set<string>();
+  let chars = 0;
   return (query) => {
     if (typeof query !== 'string' || accepted.has(query)) return undefined;
     let document: DocumentNode;
@@ -32,8 +34,12 @@ export function documentGuard(limits: QueryLimits): (query: unknown) => Document
     if (repeated > limits.maxSameNameFields) {
       return new DocumentRefused(`a selection set asks for one field name ${repeated} times (fragments included), more than ${limits.maxSameNameFields}`);
     }
-    if (accepted.size >= ACCEPTED_KEPT) accepted.clear();
+    if (accepted.size >= ACCEPTED_KEPT || chars + query.length > ACCEPTED_CHARS_KEPT) {
+      accepted.clear();
+      chars = 0;
+    }
     accepted.add(query);
+    chars += query.length;
     return undefined;
   };
 }
