@@ -34,11 +34,19 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
   // Undo in reverse order whatever has started, also when a later step fails (a port in use must not leave the
   // embedded database running).
   const teardown: { name: string; run: () => Promise<void> }[] = [];
+  // Each step is bounded: a dependency that never answers (a queue connection wedged on a Redis Cluster node) must not
+  // keep the process from releasing the rest and exiting. The workers' step waits for running jobs up to the grace
+  // period itself, hence the margin.
+  const stepLimitMs = config.shutdownTimeoutMs + 5000;
   const stop = async () => {
     while (teardown.length > 0) {
       const step = teardown.pop() as (typeof teardown)[number];
       logger.debug({ step: step.name }, 'stopping');
-      await step.run().catch((error) => logger.error({ err: error, step: step.name }, 'shutdown step failed'));
+      let timer: NodeJS.Timeout | undefined;
+      const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), stepLimitMs)));
+      const outcome = await Promise.race([step.run().catch((error) => logger.error({ err: error, step: step.name }, 'shutdown step failed')), overdue]);
+      clearTimeout(timer);
+      if (outcome === 'overdue') logger.error({ step: step.name, ms: stepLimitMs }, 'shutdown step did not finish in time; going on');
     }
   };
   try {
