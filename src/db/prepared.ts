@@ -5,6 +5,11 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 // Statement texts seen so far and their names; the texts are the code's own (a few dozen), never built from input.
 const names = new Map<string, string>();
 
+/** The pg pool TypeORM's postgres driver keeps on `master` (undefined before the DataSource is initialized). */
+export function poolOf(db: DataSource): Pool | undefined {
+  return (db.driver as PostgresDriver).master as Pool | undefined;
+}
+
 /**
  * Rows of a statement run as a named prepared statement on the DataSource's connection pool: PostgreSQL parses and
  * plans it once per connection instead of on every request. For the statements of the API's read path, where
@@ -14,6 +19,5 @@ const names = new Map<string, string>();
 export async function preparedRows<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
   let name = names.get(text);
   if (!name) names.set(text, (name = `read-${names.size}`));
-  const pool = (db.driver as PostgresDriver).master as Pool;
-  return (await pool.query({ name, text, values })).rows as R[];
+  return (await (poolOf(db) as Pool).query({ name, text, values })).rows as R[];
 }

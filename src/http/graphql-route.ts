@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { documentGuard } from './document-guard';
 import type { QueryLimits } from './query-limits';
 
-/** A request as the front (request-context.ts) hands it on: with its id and logger. */
+/** A request as the front (app.ts) hands it on: with its id and logger. */
 export type FrontRequest = IncomingMessage & { id: string; log: Logger; body?: unknown };
 
 type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { poolOf } from '../db/prepared';
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
@@ -87,8 +88,8 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
     },
   });
   registerImportCollectors(metrics.registry, queues, dataSource);
-  // TypeORM's postgres driver keeps its pg.Pool on `master`; its counters are what pool exhaustion looks like.
-  const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  // The pool's counters are what pool exhaustion looks like.
+  const pool = () => poolOf(dataSource);
   new Gauge({
     name: 'usage_portal_db_pool_connections',
     help: 'Portal database pool connections by state (total, idle, waiting clients).',
