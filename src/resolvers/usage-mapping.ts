@@ -4,10 +4,11 @@ import { MeterReading } from '../schema/meter-reading.type';
 import type { Unit } from '../schema/unit.enum';
 import type { UsageBucket } from '../schema/usage-bucket.type';
 import { UsageSeries } from '../schema/usage-series.type';
+import type { ComparedSeries } from '../services/usage/usage-comparison';
 import type { UsageSeries as SeriesResult } from '../services/usage/usage.service';
 import { ZoneClock } from '../services/usage/zone-clock';
 
-export function toUsageSeries(result: SeriesResult): UsageSeries {
+export function toUsageSeries(result: SeriesResult | ComparedSeries): UsageSeries {
   return Object.assign(new UsageSeries(), {
     unit: result.unit.unit as Unit,
     unitSymbol: result.unit.symbol,
@@ -21,6 +22,8 @@ export function toUsageSeries(result: SeriesResult): UsageSeries {
     // UsageBucket fields use graphql-js's default resolver (see build-schema.ts), which reads the service's buckets
     // as they are: copying a year of them into UsageBucket instances would only add garbage.
     buckets: result.buckets satisfies UsageBucket[],
+    compared: 'compared' in result ? result.compared : null,
+    change: 'change' in result ? result.change : null,
     meterReading: MeterReading.from(result.series.meterReading),
   });
 }

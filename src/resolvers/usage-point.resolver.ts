@@ -64,10 +64,10 @@ export class UsagePointResolver {
     complexity: usageCost,
     description:
       'Usage over [from, to) in buckets of local periods, summed exactly in the series unit, with cost and expected, received and estimated ' +
-      'reading counts. Null when the usage point has no series in that direction.',
+      'reading counts; with `compareTo`, each bucket beside the matching earlier one. Null when the usage point has no series in that direction.',
   })
   async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeries | null> {
-    const series = await services.usage.usage(usagePoint.key, args);
+    const series = args.compareTo ? await services.usageComparison.compare(usagePoint.key, args, args.compareTo) : await services.usage.usage(usagePoint.key, args);
     return series && toUsageSeries(series);
   }
 

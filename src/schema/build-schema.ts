@@ -39,7 +39,7 @@ for (const resolver of resolvers) UseMiddleware(domainErrorsOfField)(resolver);
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They
 // only have plain fields, and no field middleware or auth checker is used, so graphql-js's default resolver can read
 // them directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
-const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness'];
+const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'ComparedUsage', 'UsageChange'];
 
 export async function buildPortalSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

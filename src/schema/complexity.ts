@@ -56,7 +56,8 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
   return impliedBuckets(from, to, resolution);
 }
 
+/** With `compareTo` a usage series reads a second, earlier one of as many buckets, each its own range. */
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY');
+  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY')) * (args.compareTo ? 2 : 1);
 
 export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, 'DAY');

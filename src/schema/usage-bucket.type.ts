@@ -1,6 +1,8 @@
 import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { ComparedUsage } from './compared-usage.type';
 import { DecimalScalar } from './decimal.scalar';
+import { UsageChange } from './usage-change.type';
 
 @ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
 export class UsageBucket {
@@ -27,4 +29,10 @@ export class UsageBucket {
 
   @Field(() => Int, { description: 'Received readings whose quality marks them as estimated.' })
   estimated: number;
+
+  @Field(() => ComparedUsage, { nullable: true, description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.' })
+  compared?: ComparedUsage;
+
+  @Field(() => UsageChange, { nullable: true, description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.' })
+  change?: UsageChange;
 }

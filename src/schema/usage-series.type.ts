@@ -1,8 +1,10 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { ComparedUsage } from './compared-usage.type';
 import { DecimalScalar } from './decimal.scalar';
 import { MeterReading } from './meter-reading.type';
 import { Unit } from './unit.enum';
 import { UsageBucket } from './usage-bucket.type';
+import { UsageChange } from './usage-change.type';
 
 @ObjectType({ description: 'Usage of one series over a range, in buckets. Values are exact sums of the readings.' })
 export class UsageSeries {
@@ -35,6 +37,15 @@ export class UsageSeries {
 
   @Field(() => [UsageBucket], { description: 'The buckets in time order, covering the range without gaps (empty periods have zero readings).' })
   buckets: UsageBucket[];
+
+  @Field(() => ComparedUsage, {
+    nullable: true,
+    description: 'The whole earlier range, when asked with `compareTo` (not always the sum of the compared buckets: a leap day can be compared twice or not at all).',
+  })
+  compared: ComparedUsage | null;
+
+  @Field(() => UsageChange, { nullable: true, description: '`total` and `cost` minus `compared`, when asked with `compareTo`.' })
+  change: UsageChange | null;
 
   @Field(() => MeterReading, { description: 'The series read.' })
   meterReading: MeterReading;

@@ -1,5 +1,6 @@
 import { DateTimeScalar } from './date-time.scalar';
 import { ArgsType, Field, ID } from 'type-graphql';
+import { ComparePeriod } from './compare-period.enum';
 import { FlowDirection } from './flow-direction.enum';
 import { Resolution } from './resolution.enum';
 
@@ -22,4 +23,10 @@ export class UsageArgs {
 
   @Field(() => ID, { nullable: true, description: 'A specific meter reading (series) of the usage point, overriding `direction`.' })
   meterReading?: string | null;
+
+  @Field(() => ComparePeriod, {
+    nullable: true,
+    description: 'Also answer, beside each bucket and the whole series, the matching earlier usage (`compared`) and the difference (`change`).',
+  })
+  compareTo?: ComparePeriod | null;
 }

@@ -9,6 +9,7 @@ import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
+import { UsageComparison } from './usage/usage-comparison';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -40,6 +41,10 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  get usageComparison(): UsageComparison {
+    return new UsageComparison(this.usage);
   }
 
   /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */
