@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, UseMiddleware } from 'type-graphql';
+import { BillForecastResolver } from '../resolvers/bill-forecast.resolver';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
 import { DownloadResolver } from '../resolvers/download.resolver';
@@ -23,6 +24,7 @@ export const resolvers = [
   CustomerResolver,
   CustomerAccountResolver,
   UsagePointResolver,
+  BillForecastResolver,
   MeterReadingResolver,
   UsageSummaryResolver,
   ImportAdminResolver,
@@ -39,7 +41,7 @@ for (const resolver of resolvers) UseMiddleware(domainErrorsOfField)(resolver);
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They
 // only have plain fields, and no field middleware or auth checker is used, so graphql-js's default resolver can read
 // them directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
-const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'ComparedUsage', 'UsageChange'];
+const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'RangeUsage', 'UsageChange'];
 
 export async function buildPortalSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

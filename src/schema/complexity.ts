@@ -60,4 +60,10 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
   (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY')) * (args.compareTo ? 2 : 1);
 
+/**
+ * A bill forecast reads about 150 local days (the cycle and the 4 weeks before it, now and a year earlier), priced
+ * like a usage series of as many DAY buckets.
+ */
+export const forecastCost: ComplexityEstimator = ({ childComplexity }) => 10 + childComplexity + 150;
+
 export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, 'DAY');

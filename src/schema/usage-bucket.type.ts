@@ -1,6 +1,6 @@
 import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ComparedUsage } from './compared-usage.type';
+import { RangeUsage } from './range-usage.type';
 import { DecimalScalar } from './decimal.scalar';
 import { UsageChange } from './usage-change.type';
 
@@ -30,8 +30,8 @@ export class UsageBucket {
   @Field(() => Int, { description: 'Received readings whose quality marks them as estimated.' })
   estimated: number;
 
-  @Field(() => ComparedUsage, { nullable: true, description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.' })
-  compared?: ComparedUsage;
+  @Field(() => RangeUsage, { nullable: true, description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.' })
+  compared?: RangeUsage;
 
   @Field(() => UsageChange, { nullable: true, description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.' })
   change?: UsageChange;

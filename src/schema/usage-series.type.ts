@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ComparedUsage } from './compared-usage.type';
+import { RangeUsage } from './range-usage.type';
 import { DecimalScalar } from './decimal.scalar';
 import { MeterReading } from './meter-reading.type';
 import { Unit } from './unit.enum';
@@ -38,11 +38,11 @@ export class UsageSeries {
   @Field(() => [UsageBucket], { description: 'The buckets in time order, covering the range without gaps (empty periods have zero readings).' })
   buckets: UsageBucket[];
 
-  @Field(() => ComparedUsage, {
+  @Field(() => RangeUsage, {
     nullable: true,
     description: 'The whole earlier range, when asked with `compareTo` (not always the sum of the compared buckets: a leap day can be compared twice or not at all).',
   })
-  compared: ComparedUsage | null;
+  compared: RangeUsage | null;
 
   @Field(() => UsageChange, { nullable: true, description: '`total` and `cost` minus `compared`, when asked with `compareTo`.' })
   change: UsageChange | null;

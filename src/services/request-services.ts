@@ -9,6 +9,7 @@ import { ImportAdmin } from './admin/import-admin.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
+import { BillForecastService } from './billing/bill-forecast.service';
 import { UsageComparison } from './usage/usage-comparison';
 import { UsageService } from './usage/usage.service';
 
@@ -45,6 +46,10 @@ export class RequestServices {
 
   get usageComparison(): UsageComparison {
     return new UsageComparison(this.usage);
+  }
+
+  get billForecasts(): BillForecastService {
+    return new BillForecastService(this.db, this.directory, this.usage);
   }
 
   /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DataSource } from 'typeorm';
-import type { ComparePeriod } from '../../src/services/usage/compare-period';
+import type { CompareTo } from '../../src/services/usage/compare-period';
 import { formatScaled } from '../../src/services/usage/decimal';
 import { decimalDifference, percentChange } from '../../src/services/usage/decimal-change';
 import type { ComparedBucket, ComparedSeries } from '../../src/services/usage/usage-comparison';
@@ -33,7 +33,7 @@ describe('usage(compareTo): the earlier buckets and the change', { timeout: 300_
   after(() => api.close());
 
   const usage = (query: UsageQuery) => servicesFor(api.db).usage.usage(usagePointId, query) as Promise<UsageSeries>;
-  const compare = (query: UsageQuery, compareTo: ComparePeriod) => servicesFor(api.db).usageComparison.compare(usagePointId, query, compareTo) as Promise<ComparedSeries>;
+  const compare = (query: UsageQuery, compareTo: CompareTo) => servicesFor(api.db).usageComparison.compare(usagePointId, query, compareTo) as Promise<ComparedSeries>;
 
   /** Raw Wh of the readings starting in [from, to), from SQL. */
   async function rawSum(from: Date, to: Date): Promise<bigint> {

@@ -1,7 +1,7 @@
 import { periodEdges, type CalendarResolution, type Resolution } from './periods';
 import type { ZoneClock } from './zone-clock';
 
-export type ComparePeriod = 'PREVIOUS_PERIOD' | 'PREVIOUS_YEAR';
+export type CompareTo = 'PREVIOUS_PERIOD' | 'PREVIOUS_YEAR';
 
 /**
  * How far back a comparison looks, in local calendar terms: whole months (the day of the month kept, clamped to the
@@ -17,14 +17,14 @@ const DAY_MS = 86_400_000;
 export const PREVIOUS_YEAR: LocalShift = { months: 12, wallMs: 0 };
 
 /** Wall clock of instant t as Date.UTC of the local fields. */
-const wallOf = (clock: ZoneClock, t: number) => t + clock.offset(t);
+export const wallOf = (clock: ZoneClock, t: number) => t + clock.offset(t);
 
 /**
  * The shift of `compareTo` for a usage query: a year, or the query's own local length. MONTH and YEAR buckets step
  * back by as many calendar months as the buckets span; shorter buckets by the range's wall-clock length, so a week of
  * days compares with the week before and a 23-hour spring-forward day with the 24 local hours before it.
  */
-export function shiftOf(compareTo: ComparePeriod, clock: ZoneClock, from: number, to: number, resolution: Resolution): LocalShift {
+export function shiftOf(compareTo: CompareTo, clock: ZoneClock, from: number, to: number, resolution: Resolution): LocalShift {
   if (compareTo === 'PREVIOUS_YEAR') return PREVIOUS_YEAR;
   if (resolution === 'MONTH' || resolution === 'YEAR') {
     const buckets = periodEdges(clock, from, to, resolution as CalendarResolution).length - 1;
@@ -38,15 +38,17 @@ export function reachOf(shift: LocalShift): number {
   return shift.months * 31 * DAY_MS + shift.wallMs + DAY_MS;
 }
 
-function shiftWall(wall: number, shift: LocalShift): number {
-  if (shift.months === 0) return wall - shift.wallMs;
+/** A wall clock (Date.UTC of local fields) `months` later, the day of the month clamped to that month's length. */
+export function addLocalMonths(wall: number, months: number): number {
   const local = new Date(wall);
   const year = local.getUTCFullYear();
-  const month = local.getUTCMonth() - shift.months;
+  const month = local.getUTCMonth() + months;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const timeOfDay = ((wall % DAY_MS) + DAY_MS) % DAY_MS;
   return Date.UTC(year, month, Math.min(local.getUTCDate(), lastDay)) + timeOfDay;
 }
+
+const shiftWall = (wall: number, shift: LocalShift) => (shift.months === 0 ? wall - shift.wallMs : addLocalMonths(wall, -shift.months));
 
 const isMonthStart = (wall: number) => wall % DAY_MS === 0 && new Date(wall).getUTCDate() === 1;
 

@@ -1,22 +1,13 @@
-import { comparedRange, reachOf, shiftOf, type ComparePeriod, type LocalShift } from './compare-period';
+import { comparedRange, reachOf, shiftOf, type CompareTo, type LocalShift } from './compare-period';
 import type { Resolution } from './periods';
 import { decimalDifference, percentChange } from './decimal-change';
+import { rangeUsage, type RangeTotals } from './range-usage';
 import type { UsageQuery } from './usage-query';
 import type { UsageBucket, UsageSeries, UsageService } from './usage.service';
 import { ZoneClock } from './zone-clock';
 
-/** Usage of the earlier range a bucket or a series compares with. */
-export interface ComparedUsage {
-  start: Date;
-  end: Date;
-  value: string;
-  cost: string | null;
-  readings: number;
-  expected: number | null;
-}
-
 /** Current minus earlier: exact differences, and percentages of the earlier figures. */
-export interface UsageChange {
+export interface ChangeFigures {
   value: string;
   cost: string | null;
   valuePercent: string | null;
@@ -24,15 +15,15 @@ export interface UsageChange {
 }
 
 export interface Comparison {
-  compared: ComparedUsage;
-  change: UsageChange;
+  compared: RangeTotals;
+  change: ChangeFigures;
 }
 
 export type ComparedBucket = UsageBucket & Comparison;
 
 export type ComparedSeries = Omit<UsageSeries, 'buckets'> & Comparison & { buckets: ComparedBucket[] };
 
-function changeOf(current: { value: string; cost: string | null }, earlier: ComparedUsage): UsageChange {
+function changeOf(current: { value: string; cost: string | null }, earlier: RangeTotals): ChangeFigures {
   const bothCosts = current.cost !== null && earlier.cost !== null;
   return {
     value: decimalDifference(current.value, earlier.value),
@@ -49,7 +40,7 @@ function changeOf(current: { value: string; cost: string | null }, earlier: Comp
 export class UsageComparison {
   constructor(private readonly usage: UsageService) {}
 
-  async compare(usagePointId: string, query: UsageQuery, compareTo: ComparePeriod): Promise<ComparedSeries | null> {
+  async compare(usagePointId: string, query: UsageQuery, compareTo: CompareTo): Promise<ComparedSeries | null> {
     const current = await this.usage.usage(usagePointId, query);
     if (!current) return null;
     const from = query.from.getTime();
@@ -72,12 +63,9 @@ export class UsageComparison {
     };
   }
 
-  /** The earlier range of [start, end) and its usage; a range that does not exist then (a spring-forward hour) is empty. */
-  private async earlier(usagePointId: string, query: UsageQuery, clock: ZoneClock, shift: LocalShift, start: number, end: number): Promise<ComparedUsage> {
+  /** The earlier range of [start, end) and its usage. */
+  private earlier(usagePointId: string, query: UsageQuery, clock: ZoneClock, shift: LocalShift, start: number, end: number): Promise<RangeTotals> {
     const range = comparedRange(clock, start, end, shift);
-    const figures = { start: new Date(range.start), end: new Date(range.end), value: '0', cost: null, readings: 0, expected: 0 };
-    if (range.start >= range.end) return figures;
-    const series = await this.usage.usage(usagePointId, { ...query, from: figures.start, to: figures.end });
-    return series ? { ...figures, value: series.total, cost: series.cost, readings: series.readings, expected: series.expected } : figures;
+    return rangeUsage(this.usage, usagePointId, query, range.start, range.end);
   }
 }
