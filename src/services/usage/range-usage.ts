@@ -1,15 +1,8 @@
 import type { UsageQuery } from './usage-query';
-import type { UsageService } from './usage.service';
+import type { UsageBucket, UsageService } from './usage.service';
 
 /** Usage of one range [start, end) of a series, as its totals: what usage() answers for that range. */
-export interface RangeTotals {
-  start: Date;
-  end: Date;
-  value: string;
-  cost: string | null;
-  readings: number;
-  expected: number | null;
-}
+export type RangeTotals = Pick<UsageBucket, 'start' | 'end' | 'value' | 'cost' | 'readings' | 'expected'>;
 
 /**
  * usage() over [start, end) reduced to its totals. An empty range (a local hour that did not exist on an earlier date,
