@@ -13,6 +13,8 @@ import { Meter } from './meter.entity';
 import { MeterReading } from './meter-reading.entity';
 import { ReadingType } from './reading-type.entity';
 import { ServiceLocation } from './service-location.entity';
+import { TariffEntity } from './tariff.entity';
+import { TariffVersionEntity } from './tariff-version.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageMonthly } from './usage-monthly.entity';
 import { UsagePoint } from './usage-point.entity';
@@ -35,6 +37,8 @@ export {
   MeterReading,
   ReadingType,
   ServiceLocation,
+  TariffEntity,
+  TariffVersionEntity,
   UsageDaily,
   UsageMonthly,
   UsagePoint,
@@ -67,4 +71,6 @@ export const entities = [
   ExtractShard,
   ExtractDelivery,
   CimMessage,
+  TariffEntity,
+  TariffVersionEntity,
 ];
