@@ -8,6 +8,7 @@ import { IntervalBlockDigestWithoutForeignKey1765200000000 } from './17652000000
 import { ExtractRuns1765300000000 } from './1765300000000-ExtractRuns';
 import { ExtractShards1765400000000 } from './1765400000000-ExtractShards';
 import { Tariffs1765500000000 } from './1765500000000-Tariffs';
+import { ChangeFeed1765700000000 } from './1765700000000-ChangeFeed';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -20,4 +21,5 @@ export const migrations = [
   ExtractRuns1765300000000,
   ExtractShards1765400000000,
   Tariffs1765500000000,
+  ChangeFeed1765700000000,
 ];

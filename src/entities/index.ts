@@ -4,6 +4,7 @@ import { CustomerAccount } from './customer-account.entity';
 import { ExtractDelivery } from './extract-delivery.entity';
 import { ExtractRun } from './extract-run.entity';
 import { ExtractShard } from './extract-shard.entity';
+import { EventOutboxEntity } from './event-outbox.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
 import { IntervalBlockDigest } from './interval-block-digest.entity';
@@ -15,6 +16,7 @@ import { ReadingType } from './reading-type.entity';
 import { ServiceLocation } from './service-location.entity';
 import { TariffEntity } from './tariff.entity';
 import { TariffVersionEntity } from './tariff-version.entity';
+import { UsageChangeEntity } from './usage-change.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageMonthly } from './usage-monthly.entity';
 import { UsagePoint } from './usage-point.entity';
@@ -28,6 +30,7 @@ export {
   ExtractDelivery,
   ExtractRun,
   ExtractShard,
+  EventOutboxEntity,
   ExtractWatermark,
   ImportBatch,
   IntervalBlockDigest,
@@ -39,6 +42,7 @@ export {
   ServiceLocation,
   TariffEntity,
   TariffVersionEntity,
+  UsageChangeEntity,
   UsageDaily,
   UsageMonthly,
   UsagePoint,
@@ -73,4 +77,6 @@ export const entities = [
   CimMessage,
   TariffEntity,
   TariffVersionEntity,
+  UsageChangeEntity,
+  EventOutboxEntity,
 ];
