@@ -46,6 +46,10 @@ export class UsagePoint extends SourcedRecord {
   @Column({ type: 'bigint', name: 'data_version', default: 0 })
   dataVersion: string;
 
+  // Code of the tariff the point is on (ESPI ServiceDeliveryPoint tariffProfile): the tariff table's code, when loaded.
+  @Column({ type: 'text', name: 'tariff_profile', nullable: true })
+  tariffProfile: string | null;
+
   // The highest ODS change_seq of an extract loaded for this usage point, raised in the load's transaction: a file of
   // an older extract run is refused (migrations/1765300000000-ExtractRuns.ts).
   @Column({ type: 'bigint', name: 'extract_seq', nullable: true })

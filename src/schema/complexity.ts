@@ -58,7 +58,13 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
 
 /** With `compareTo` a usage series reads a second, earlier one of as many buckets, each its own range. */
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY')) * (args.compareTo ? 2 : 1);
+  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY')) * (args.compareTo ? 2 : 1) + ratePeriodCost(args);
+
+/** Readings grouped per local hour (or priced one by one, per tariff): a cost per day of the range. */
+export const ratePeriodCost = (args: Record<string, unknown>): number => (args.byRatePeriod ? rangeBuckets(args, 'DAY') : 0);
+
+export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity }) =>
+  10 + childComplexity + rangeBuckets(args, 'DAY') * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
 
 /**
  * A bill forecast reads about 150 local days (the cycle and the 4 weeks before it, now and a year earlier), priced

@@ -24,6 +24,9 @@ export class UsageArgs {
   @Field(() => ID, { nullable: true, description: 'A specific meter reading (series) of the usage point, overriding `direction`.' })
   meterReading?: string | null;
 
+  @Field({ defaultValue: false, description: "Split each bucket by the rate periods of the usage point's tariff (`UsageBucket.ratePeriods`)." })
+  byRatePeriod: boolean;
+
   @Field(() => ComparePeriod, {
     nullable: true,
     description: 'Also answer, beside each bucket and the whole series, the matching earlier usage (`compared`) and the difference (`change`).',

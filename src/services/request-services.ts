@@ -11,6 +11,9 @@ import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
 import { BillForecastService } from './billing/bill-forecast.service';
 import { UsageComparison } from './usage/usage-comparison';
+import { TariffBook } from './tariffs/tariff-book';
+import { TariffPricingService } from './tariffs/tariff-pricing.service';
+import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -18,7 +21,7 @@ import { UsageService } from './usage/usage.service';
  * `viewer`, and reaching for data without one fails with UNAUTHENTICATED.
  */
 export class RequestServices {
-  private cached?: { directory: Directory; usage: UsageService };
+  private cached?: { directory: Directory; usage: UsageService; tariffs: TariffBook; pricing: TariffPricingService };
   private opsService?: OpsService;
 
   constructor(
@@ -31,7 +34,8 @@ export class RequestServices {
   private get bound() {
     if (!this.cached) {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
-      this.cached = { directory, usage: new UsageService(this.db, directory) };
+      const tariffs = new TariffBook(this.db);
+      this.cached = { directory, usage: new UsageService(this.db, directory), tariffs, pricing: new TariffPricingService(this.db, directory, tariffs) };
     }
     return this.cached;
   }
@@ -42,6 +46,16 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  /** Published rates: public, but only to signed-in callers, like everything else of the API. */
+  get tariffs(): TariffBook {
+    if (!this.principal) throw new UnauthenticatedError();
+    return this.bound.tariffs;
+  }
+
+  get tariffPricing(): TariffPricingService {
+    return this.bound.pricing;
   }
 
   get usageComparison(): UsageComparison {
