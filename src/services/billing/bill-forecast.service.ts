@@ -9,7 +9,7 @@ import { rangeUsage, type RangeTotals } from '../usage/range-usage';
 import type { UsageSeries, UsageService } from '../usage/usage.service';
 import { ZoneClock } from '../usage/zone-clock';
 import { openCycle, type CycleOrigin } from './billing-cycle';
-import { weekdayProjection, type RemainingDay, type WindowDay } from './projection';
+import { MIN_COMPLETE_DAYS, weekdayProjection, type Projection, type RemainingDay, type WindowDay } from './projection';
 
 export type ForecastOutcome = 'PROJECTED' | 'NO_DATA' | 'STALE_DATA' | 'TOO_FEW_DAYS' | 'LOW_COVERAGE';
 
@@ -119,31 +119,31 @@ export class BillForecastService {
       return refuse('STALE_DATA', `the latest reading ended at ${dataThrough.toISOString()}, more than ${MAX_DATA_LAG_MS / DAY_MS} days before asOf`);
     }
     const projection = weekdayProjection(window, this.remainingDays(clock, midnight, soFarEnd, cycle.end));
-    if (!projection) return refuse('TOO_FEW_DAYS', `fewer than 3 complete days of readings in the ${WINDOW_DAYS} days before ${new Date(windowEnd).toISOString()}`);
+    if (!projection) return refuse('TOO_FEW_DAYS', `fewer than ${MIN_COMPLETE_DAYS} complete days of readings in the ${WINDOW_DAYS} days before ${new Date(windowEnd).toISOString()}`);
     if (coverage !== null && coverage < MIN_COVERAGE) {
       return refuse('LOW_COVERAGE', `only ${(coverage * 100).toFixed(1)}% of the expected readings of the cycle so far are in (at least ${MIN_COVERAGE * 100}% needed)`);
     }
 
-    const factor = this.lastYearFactor(lastYearRest, lastYearWindow);
+    const projected = this.figures(soFar, days, projection, this.lastYearFactor(lastYearRest, lastYearWindow));
+    return { ...base, projected, status: 'PROJECTED', reason: null };
+  }
+
+  /** The projection as figures: so far plus the remaining usage, costed at the cycle's cost per unit so far. */
+  private figures(soFar: RangeTotals, history: UsageSeries, projection: Projection, factor: number | null): ProjectionFigures {
     const remaining = projection.remaining * (factor ?? 1);
     const soFarValue = Number(soFar.value);
-    const unitCost = this.unitCost(soFar, days);
+    const unitCost = this.unitCost(soFar, history);
     const soFarCost = soFar.cost === null ? (soFar.readings === 0 ? 0 : null) : Number(soFar.cost);
     const cost = (usage: number) => (unitCost === null || soFarCost === null ? null : round(soFarCost + usage * unitCost, 2));
     return {
-      ...base,
-      projected: {
-        value: round(soFarValue + remaining, 3),
-        cost: cost(remaining),
-        low: round(soFarValue + remaining * projection.lowRatio, 3),
-        high: round(soFarValue + remaining * projection.highRatio, 3),
-        lowCost: cost(remaining * projection.lowRatio),
-        highCost: cost(remaining * projection.highRatio),
-        lastYearFactor: factor,
-        basisDays: projection.days,
-      },
-      status: 'PROJECTED',
-      reason: null,
+      value: round(soFarValue + remaining, 3),
+      cost: cost(remaining),
+      low: round(soFarValue + remaining * projection.lowRatio, 3),
+      high: round(soFarValue + remaining * projection.highRatio, 3),
+      lowCost: cost(remaining * projection.lowRatio),
+      highCost: cost(remaining * projection.highRatio),
+      lastYearFactor: factor,
+      basisDays: projection.days,
     };
   }
 

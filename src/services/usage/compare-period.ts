@@ -1,4 +1,4 @@
-import { periodEdges, type CalendarResolution, type Resolution } from './periods';
+import { periodEdges, type Resolution } from './periods';
 import type { ZoneClock } from './zone-clock';
 
 export type CompareTo = 'PREVIOUS_PERIOD' | 'PREVIOUS_YEAR';
@@ -27,7 +27,7 @@ export const wallOf = (clock: ZoneClock, t: number) => t + clock.offset(t);
 export function shiftOf(compareTo: CompareTo, clock: ZoneClock, from: number, to: number, resolution: Resolution): LocalShift {
   if (compareTo === 'PREVIOUS_YEAR') return PREVIOUS_YEAR;
   if (resolution === 'MONTH' || resolution === 'YEAR') {
-    const buckets = periodEdges(clock, from, to, resolution as CalendarResolution).length - 1;
+    const buckets = periodEdges(clock, from, to, resolution).length - 1;
     return { months: buckets * (resolution === 'YEAR' ? 12 : 1), wallMs: 0 };
   }
   return { months: 0, wallMs: wallOf(clock, to) - wallOf(clock, from) };
