@@ -83,6 +83,18 @@ describe('usage(compareTo): the earlier buckets and the change', { timeout: 300_
     await assertFigures({ value: series.total, cost: series.cost, compared: series.compared, change: series.change }, 'DAY');
   });
 
+  it('PREVIOUS_YEAR for WEEK buckets: the same dates, which are not ISO weeks a year earlier', async () => {
+    const weeks = await compare({ from: await local(api.db, '2025-03-03'), to: await local(api.db, '2025-03-17'), resolution: 'WEEK' }, 'PREVIOUS_YEAR');
+    assert.deepEqual(
+      weeks.buckets.map((b) => [b.compared.start, b.compared.end, b.compared.expected]),
+      [
+        [await local(api.db, '2024-03-03'), await local(api.db, '2024-03-10'), 7 * 96],
+        [await local(api.db, '2024-03-10'), await local(api.db, '2024-03-17'), 7 * 96 - 4],
+      ],
+    );
+    for (const bucket of weeks.buckets) await assertFigures(bucket, 'WEEK');
+  });
+
   it('PREVIOUS_YEAR in hours: the hour before a jump with the same clock hour, an hour missing a year earlier with nothing', async () => {
     const springs = await compare({ from: await local(api.db, '2025-03-09'), to: await local(api.db, '2025-03-10'), resolution: 'HOUR' }, 'PREVIOUS_YEAR');
     assert.equal(springs.buckets.length, 23);
@@ -163,6 +175,18 @@ describe('usage(compareTo): the earlier buckets and the change', { timeout: 300_
         [await local(api.db, '2023-12-01'), await local(api.db, '2023-12-10')],
       ],
     );
+  });
+
+  it('INTERVAL buckets: each reading with the readings of the same clock times a year earlier; none, nothing to compare', async () => {
+    const readings = await compare({ from: await local(api.db, '2024-02-29', '10:00'), to: await local(api.db, '2024-02-29', '11:00'), resolution: 'INTERVAL' }, 'PREVIOUS_YEAR');
+    assert.equal(readings.buckets.length, 4);
+    for (const bucket of readings.buckets) {
+      assert.equal(bucket.compared.readings, 1);
+      await assertFigures(bucket, 'INTERVAL');
+    }
+    assert.deepEqual(readings.buckets[0].compared.start, await local(api.db, '2023-02-28', '10:00'));
+    const none = await compare({ from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-02T00:00:00Z'), resolution: 'INTERVAL' }, 'PREVIOUS_YEAR');
+    assert.deepEqual([none.buckets, none.compared.readings, none.compared.start], [[], 0, new Date('2026-01-01T00:00:00Z')]);
   });
 
   it('percentages of the earlier size, rounded half away from zero to a tenth', () => {

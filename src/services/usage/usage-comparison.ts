@@ -1,8 +1,7 @@
-import { comparedRange, reachOf, shiftOf, type CompareTo, type LocalShift } from './compare-period';
-import type { Resolution } from './periods';
+import { comparedRange, reachOf, shiftOf, type CompareTo } from './compare-period';
 import { decimalDifference, percentChange } from './decimal-change';
 import { rangeUsage, type RangeTotals } from './range-usage';
-import type { UsageQuery } from './usage-query';
+import { impliedBuckets, MAX_BUCKETS, type UsageQuery } from './usage-query';
 import type { UsageBucket, UsageSeries, UsageService } from './usage.service';
 import { ZoneClock } from './zone-clock';
 
@@ -47,25 +46,43 @@ export class UsageComparison {
     const to = query.to.getTime();
     const shift = shiftOf(compareTo, new ZoneClock(current.timeZone, from, to), from, to, query.resolution);
     const clock = new ZoneClock(current.timeZone, from - reachOf(shift), to);
-    const earlier = (start: number, end: number, resolution: Resolution) =>
-      this.earlier(usagePointId, { ...query, timeZone: current.timeZone, resolution }, clock, shift, start, end);
+    const earlierQuery = { ...query, timeZone: current.timeZone };
+    const ranges = current.buckets.map((bucket) => comparedRange(clock, bucket.start.getTime(), bucket.end.getTime(), shift));
+    const whole = comparedRange(clock, from, to, shift);
     // The whole earlier range in YEAR buckets: its total is the same at any resolution, and a range a leap day made
     // longer than the current one stays within the limits of every resolution.
-    const [whole, ...buckets] = await Promise.all([
-      earlier(from, to, 'YEAR'),
-      ...current.buckets.map((bucket) => earlier(bucket.start.getTime(), bucket.end.getTime(), query.resolution)),
+    const [compared, buckets] = await Promise.all([
+      rangeUsage(this.usage, usagePointId, { ...earlierQuery, resolution: 'YEAR' }, whole.start, whole.end),
+      this.earlierBuckets(usagePointId, earlierQuery, ranges),
     ]);
     return {
       ...current,
-      compared: whole,
-      change: changeOf({ value: current.total, cost: current.cost }, whole),
+      compared,
+      change: changeOf({ value: current.total, cost: current.cost }, compared),
       buckets: current.buckets.map((bucket, i) => ({ ...bucket, compared: buckets[i], change: changeOf(bucket, buckets[i]) })),
     };
   }
 
-  /** The earlier range of [start, end) and its usage. */
-  private earlier(usagePointId: string, query: UsageQuery, clock: ZoneClock, shift: LocalShift, start: number, end: number): Promise<RangeTotals> {
-    const range = comparedRange(clock, start, end, shift);
-    return rangeUsage(this.usage, usagePointId, query, range.start, range.end);
+  /**
+   * Usage of each earlier range. Most are buckets usage() itself gives over the whole earlier stretch (the same days,
+   * weeks or months), so one call answers them; the others (an hour around a DST change, readings as buckets) are a
+   * call each, batched into the same statements.
+   */
+  private async earlierBuckets(usagePointId: string, query: UsageQuery, ranges: { start: number; end: number }[]): Promise<RangeTotals[]> {
+    const first = Math.min(...ranges.map((range) => range.start));
+    const last = Math.max(...ranges.map((range) => range.end));
+    const stretch =
+      ranges.length > 0 && first < last && query.resolution !== 'INTERVAL' && impliedBuckets(new Date(first), new Date(last), query.resolution) <= MAX_BUCKETS[query.resolution]
+        ? await this.usage.usage(usagePointId, { ...query, from: new Date(first), to: new Date(last) })
+        : null;
+    const buckets = new Map(stretch?.buckets.map((bucket) => [`${bucket.start.getTime()}/${bucket.end.getTime()}`, bucket]));
+    return Promise.all(
+      ranges.map(async (range) => {
+        const bucket = buckets.get(`${range.start}/${range.end}`);
+        if (!bucket) return rangeUsage(this.usage, usagePointId, query, range.start, range.end);
+        const { start, end, value, cost, readings, expected } = bucket;
+        return { start, end, value, cost, readings, expected };
+      }),
+    );
   }
 }
