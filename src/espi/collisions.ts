@@ -12,9 +12,10 @@ export class SeriesEvidence {
   /** Distinct reading durations with their counts. */
   readonly durations = new Map<number, number>();
 
-  add(readingCount: number, durations: number[]) {
+  add(readingCount: number, durations: number[]): this {
     this.readingCount += readingCount;
     for (let i = 0; i < durations.length; i += 2) this.durations.set(durations[i], (this.durations.get(durations[i]) ?? 0) + durations[i + 1]);
+    return this;
   }
 }
 
@@ -76,7 +77,26 @@ export function nearestBefore<T extends { entry: EntryInfo }>(parents: T[], chil
   return chosen ?? parents.reduce((a, b) => (b.entry.line < a.entry.line ? b : a));
 }
 
-/** The links that make a MeterReading what it is; two entries under one self href with the same links are one resource. */
+/**
+ * Entries seen by identity (self href, else atom:id). A repeat with the same content is a duplicate (custodians resend
+ * entries: the first is kept); one with other content is another resource under that identity, the n-th one.
+ */
+export class Occurrences {
+  private readonly seen = new Map<string, Map<string, EntryInfo>>();
+
+  /** The earlier entry this one repeats, or its place among the different ones under its identity (1 for the first). */
+  see(identity: string, content: string, entry: EntryInfo): { repeats: EntryInfo } | { nth: number; first?: EntryInfo } {
+    const contents = this.seen.get(identity) ?? new Map<string, EntryInfo>();
+    this.seen.set(identity, contents);
+    const repeats = contents.get(content);
+    if (repeats) return { repeats };
+    const first = contents.values().next().value;
+    contents.set(content, entry);
+    return { nth: contents.size, first };
+  }
+}
+
+/** The links that make an entry what it is; two entries under one self href with the same links are one resource. */
 export function linkContent(entry: EntryInfo): string {
   const related = [...new Set(entry.related.map(normalizeHref))].sort();
   return JSON.stringify([entry.up && normalizeHref(entry.up), related]);

@@ -9,7 +9,7 @@ import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, U
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
 import { LtpFields, TimeZone } from './time-zone';
 import { settleZone, usagePointZone, ZoneSource } from './usage-point-zone';
-import { linkContent, nearestBefore, placedDiagnostic, readingTypeOf, readingTypesReached, SeriesEvidence } from './collisions';
+import { linkContent, nearestBefore, Occurrences, placedDiagnostic, readingTypeOf, readingTypesReached, SeriesEvidence } from './collisions';
 import type { ReaderEvent } from './atom-reader';
 
 export interface LinkOptions {
@@ -289,8 +289,9 @@ class LinkState {
     return JSON.stringify({ ...r, entry: undefined });
   }
 
-  private collision(kind: string, self: string, entry: EntryInfo, earlier: string) {
-    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; both kept`, line: entry.line, entity: self });
+  private collision(kind: string, self: string, entry: EntryInfo, earlier: string, key?: string) {
+    const kept = key ? `both kept, this one under the key ${key}` : 'both kept';
+    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; ${kept}`, line: entry.line, entity: self });
   }
 
   /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
@@ -377,9 +378,7 @@ class LinkState {
     const meterReadings = new Parents(this.linkMeterReadings(usagePoints));
     const blockOwner = this.linkBlocks(meterReadings);
     const linkedReadings = uniqueBy(meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
-    for (const { usagePoint, ltp } of this.unsettled) {
-      this.report(settleZone(usagePoint, ltp, linkedReadings.filter((m) => m.usagePoint === usagePoint), this.options.fallbackZone));
-    }
+    for (const { usagePoint: up, ltp } of this.unsettled) this.report(settleZone(up, ltp, linkedReadings.filter((m) => m.usagePoint === up), this.options.fallbackZone));
     // The rows are read: the temporary file goes now, not when the consumer finishes with the feed.
     this.spill.close();
     const summaries = this.summaries.map((s) => ({
@@ -436,8 +435,12 @@ class LinkState {
 
   // --- usage points and their time zones --------------------------------------------------------------------
 
+  /**
+   * Usage points by identity (self, else atom:id): the same content again is a duplicate (first kept); other content
+   * is another usage point, kept under the key `…(<n>)` (a path, which a reload of its export keeps; a fragment not).
+   */
   private linkUsagePoints(): Candidate<LinkedUsagePoint>[] {
-    const seen = new Map<string, Rec<'UsagePoint'>>();
+    const seen = new Occurrences();
     const out: Candidate<LinkedUsagePoint>[] = [];
     for (const up of this.usagePoints) {
       const href = up.entry.self && normalizeHref(up.entry.self);
@@ -446,15 +449,16 @@ class LinkState {
         this.report({ severity: 'error', code: 'usage-point-no-identity', message: 'UsagePoint entry has neither a self link nor an atom:id', line: up.entry.line });
         continue;
       }
-      const earlier = seen.get(identity);
-      if (earlier) {
-        this.duplicate('UsagePoint', identity, up.entry, earlier.entry);
+      const seenAs = seen.see(identity, JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]), up.entry);
+      if ('repeats' in seenAs) {
+        this.duplicate('UsagePoint', identity, up.entry, seenAs.repeats);
         continue;
       }
-      seen.set(identity, up);
+      const key = `${this.options.source}|${identity}${seenAs.nth > 1 ? `(${seenAs.nth})` : ''}`;
+      if (seenAs.first) this.collision('UsagePoint', identity, up.entry, `the UsagePoint at line ${seenAs.first.line} with other content`, key);
       const { unsettled, ...zone } = usagePointZone(up.entry, this.ltps, this.options, (d) => this.report(d));
       const linked: LinkedUsagePoint = {
-        key: `${this.options.source}|${identity}`,
+        key,
         href,
         atomId: up.entry.id,
         title: up.entry.title,
@@ -473,7 +477,7 @@ class LinkState {
   // --- meter readings and reading types ---------------------------------------------------------------------
 
   private linkMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
-    const out = this.distinctMeterReadings();
+    const out = this.distinctMeterReadings(usagePoints);
     const evidence = this.seriesEvidence(out);
     const keys = new Map<string, Candidate<LinkedMeterReading>>();
     for (const candidate of out) {
@@ -523,25 +527,23 @@ class LinkState {
   }
 
   /**
-   * MeterReadings by identity (self, else atom:id): a repeat with the same links is a duplicate (first kept); one
-   * with other links is another resource under the same self href, kept (its blocks are placed by `findParent`).
+   * MeterReadings by identity (self, else atom:id): a repeat with the same links and usage point is a duplicate
+   * (first kept); any other is another resource under the same self href, kept (its blocks are placed by `findParent`).
    */
-  private distinctMeterReadings(): Candidate<LinkedMeterReading>[] {
-    const seen = new Map<string, Map<string, EntryInfo>>();
+  private distinctMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
+    const seen = new Occurrences();
     const out: Candidate<LinkedMeterReading>[] = [];
     for (const { entry } of this.meterReadings) {
       const href = entry.self && normalizeHref(entry.self);
       const identity = href ?? entry.id ?? `line ${entry.line}`;
-      const content = linkContent(entry);
-      const contents = seen.get(identity);
-      const same = contents?.get(content);
-      if (same) {
-        this.duplicate('MeterReading', identity, entry, same);
+      // Under a usage point that shares its self href with another, the same links name another resource.
+      const up = this.findParent(entry, usagePoints, 'MeterReading', ['MeterReading'], false)?.linked;
+      const seenAs = seen.see(identity, JSON.stringify([up?.key, linkContent(entry)]), entry);
+      if ('repeats' in seenAs) {
+        this.duplicate('MeterReading', identity, entry, seenAs.repeats);
         continue;
       }
-      if (contents) this.collision('MeterReading', identity, entry, `the MeterReading at line ${contents.values().next().value!.line} with other links`);
-      else seen.set(identity, new Map());
-      seen.get(identity)!.set(content, entry);
+      if (seenAs.first) this.collision('MeterReading', identity, entry, `the MeterReading at line ${seenAs.first.line} with other links or usage point`);
       out.push({ entry, href });
     }
     return out;
@@ -555,8 +557,7 @@ class LinkState {
     for (const block of this.spill.read()) {
       const mr = this.findParent(block.entry, parents, 'IntervalBlock', ['IntervalBlock'], false);
       if (!mr) continue;
-      if (!evidence.has(mr)) evidence.set(mr, new SeriesEvidence());
-      evidence.get(mr)!.add(block.readingCount, block.durations);
+      evidence.set(mr, (evidence.get(mr) ?? new SeriesEvidence()).add(block.readingCount, block.durations));
     }
     return evidence;
   }
@@ -564,9 +565,7 @@ class LinkState {
   private readingTypeOf(mr: EntryInfo, data: SeriesEvidence | undefined, up: LinkedUsagePoint | undefined): Rec<'ReadingType'> | undefined {
     const { readingType, diagnostic } = readingTypeOf(mr, this.readingTypes, data, up?.localTimeParameters?.dstOffset ?? 3600);
     if (diagnostic) this.report(diagnostic);
-    if (readingType) return readingType;
-    if (this.readingTypes.length === 1 && this.meterReadings.length === 1) return this.readingTypes[0];
-    return undefined;
+    return readingType ?? (this.readingTypes.length === 1 && this.meterReadings.length === 1 ? this.readingTypes[0] : undefined);
   }
 
   // --- interval blocks ---------------------------------------------------------------------------------------

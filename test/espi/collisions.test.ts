@@ -90,7 +90,7 @@ test('two MeterReadings under one self href: each keeps the blocks that follow i
     f.diagnostics.filter((d) => d.code === 'collision-resolved').map((d) => d.message.replace(/.*belongs to /, '')),
     ['the one at line 3, the last of them before it in the file', 'the one at line 6, the last of them before it in the file'],
   );
-  assert.ok(f.diagnostics.some((d) => d.code === 'self-link-collision' && /MeterReading has the self link of the MeterReading at line 3 with other links; both kept/.test(d.message)));
+  assert.ok(f.diagnostics.some((d) => d.code === 'self-link-collision' && /MeterReading has the self link of the MeterReading at line 3 with other links or usage point; both kept/.test(d.message)));
 });
 
 test('a MeterReading repeated with its links listed twice is one resource: a duplicate, its readings kept once', async () => {
@@ -117,4 +117,46 @@ test('PGEReadingType.xml: a MeterReading naming one of its colliding self hrefs 
   const resolved = f.diagnostics.filter((d) => d.code === 'collision-resolved');
   assert.equal(resolved.length, 1);
   assert.match(resolved[0].message, /all under the self link \/GreenButtonConnect\/espi\/1_1\/resource\/ReadingType\/pDwBygAR3L8fGZCq==\): the one at line \d+ is used, nothing in its readings tells \d+ of them apart/);
+});
+
+test('two usage points under one self href (a batch feed numbering per customer): both kept under distinct keys, each with its own readings', async () => {
+  const up = (kind: number) => entry(UP, '/RetailCustomer/1/UsagePoint', [`${UP}/MeterReading`], `<UsagePoint xmlns="${ESPI}"><ServiceCategory><kind>${kind}</kind></ServiceCategory></UsagePoint>`);
+  const { feed: f, readings } = await load(
+    feed(
+      readingType('/ReadingType/1', QUARTER_DELIVERED),
+      up(0),
+      meterReading('/ReadingType/1'),
+      block(1, quarterHours(0, [5, 7, 11])),
+      up(1),
+      // The same MeterReading entry, links and block hrefs, and the same instants: the second usage point's own.
+      meterReading('/ReadingType/1'),
+      block(1, quarterHours(0, [1, 2])),
+      up(1),
+    ),
+  );
+  assert.equal(f.errorCount, 0, JSON.stringify(f.diagnostics));
+  assert.deepEqual(
+    f.usagePoints.map((u) => [u.key, u.serviceKind]),
+    [
+      [`test|${UP}`, 0],
+      [`test|${UP}(2)`, 1],
+    ],
+  );
+  assert.deepEqual(
+    f.meterReadings.map((m) => [m.usagePoint.key, m.readingCount, m.valueTotal, readings.get(m)!.map((r) => r.value)]),
+    [
+      [`test|${UP}`, 3, 23n, [5, 7, 11]],
+      [`test|${UP}(2)`, 2, 3n, [1, 2]],
+    ],
+  );
+  assert.deepEqual(
+    f.diagnostics.filter((d) => d.code === 'collision-resolved').map((d) => [d.line, d.message.replace(/.*belongs to /, '')]),
+    [
+      [4, 'the one at line 3, the last of them before it in the file'],
+      [7, 'the one at line 6, the last of them before it in the file'],
+      [5, 'the one at line 4, the last of them before it in the file'],
+      [8, 'the one at line 7, the last of them before it in the file'],
+    ],
+  );
+  assert.ok(f.diagnostics.some((d) => /UsagePoint has the self link of the UsagePoint at line 3 with other content; both kept, this one under the key test\|\/RetailCustomer\/1\/UsagePoint\/1\(2\)/.test(d.message)));
 });
