@@ -71,4 +71,34 @@ describe('Green Button shapes through importFile', { timeout: 120_000 }, () => {
     );
     assert.deepEqual(rows, [{ flow_direction: 1, interval_length: 900, readings: DAYS, total: sum(spec, 2, 0, DAYS) }]);
   });
+
+  it('two usage points under one self href: both stored, each with its own readings, and a reload changes nothing', async () => {
+    const spec: FeedSpec = { usagePoints: [3], start: MARCH_9, count: 96, value: (_u, n) => 10 + (n % 7) };
+    const xml = feedXml(spec);
+    // The same usage point href, meter reading and block hrefs and instants again, but for a gas service with other
+    // values: a batch feed numbering usage points per customer.
+    const first = xml.indexOf('<entry><id>urn:x:/RetailCustomer/3/UsagePoint/1</id>');
+    const second = xml
+      .slice(first, xml.indexOf('</feed>'))
+      .replace('<kind>0</kind>', '<kind>1</kind>')
+      .replace(/<value>(\d+)<\/value>/g, (_, v) => `<value>${Number(v) * 100}</value>`);
+    const result = await load('colliding-usage-points.xml', xml.replace('</feed>', `${second}</feed>`));
+    assert.equal(result.status, 'loaded');
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.inserted, 2 * 96);
+    const stored = () =>
+      pdb.dataSource.query(
+        `SELECT u.external_id, u.service_category_kind AS kind, count(*)::int AS readings, sum(r.value)::int AS total
+           FROM interval_reading r JOIN usage_point u ON u.id = r.usage_point_id
+          WHERE u.external_id LIKE '/RetailCustomer/3/%' GROUP BY 1, 2 ORDER BY 1`,
+      );
+    const total = sum(spec, 3, 0, 96);
+    assert.deepEqual(await stored(), [
+      { external_id: '/RetailCustomer/3/UsagePoint/1', kind: 0, readings: 96, total },
+      { external_id: '/RetailCustomer/3/UsagePoint/1(2)', kind: 1, readings: 96, total: total * 100 },
+    ]);
+    const again = await importFile(pdb.dataSource, { path: join(dir, 'colliding-usage-points.xml'), source: 'cli', force: true, logger });
+    assert.deepEqual([again.status, again.inserted, again.updated], ['loaded', 0, 0]);
+    assert.equal((await stored()).length, 2);
+  });
 });
