@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { collectImport, importEspiAtom } from '../../src/espi';
 import { describeRule, readableRule } from '../../src/espi/ltp-inference';
-import { ATOM, ESPI, entry, reading } from './support';
+import { ATOM, ESPI, entry, reading, samplePath } from './support';
 
 // LocalTimeParameters whose DST rules are truncated or malformed: the zone comes from what can still be read.
 
@@ -10,7 +11,7 @@ const UP = '/RetailCustomer/1/UsagePoint/1';
 const MR = `${UP}/MeterReading/1`;
 const DAY = 86400;
 
-/** Daily readings from local midnight of `firstDay` (a local date) for `days` days, as a custodian in `zone` writes them. */
+/** A feed of daily readings between consecutive `starts` (local midnights), under the given LocalTimeParameters. */
 function dailyFeed(ltpXml: string, starts: number[]): string {
   const readings = starts.slice(0, -1).map((s, i) => reading(String(s), String(starts[i + 1] - s), String(100 + i)));
   const ltp = entry('/LocalTimeParameters/1', '/LocalTimeParameters', [], `<LocalTimeParameters xmlns="${ESPI}">${ltpXml}</LocalTimeParameters>`);
@@ -106,4 +107,37 @@ test('a truncated rule keeps the fields its remaining digits hold whole and in r
   assert.deepEqual(readableRule('x360E2000'), {});
   assert.equal(describeRule(readableRule('328E2000')), 'month 3, Sunday on or after day 8, 02:00');
   assert.equal(describeRule(readableRule('')), 'nothing');
+});
+
+/** Readings per local day, counted in the zone the codec chose. */
+async function localDays(xml: string) {
+  const { feed: f, readings } = await load(xml);
+  const [up] = f.usagePoints;
+  const perDay = new Map<string, number>();
+  for (const r of readings.get(f.meterReadings[0])!) {
+    const day = new Date((r.start + up.zone.offsetAt(r.start)) * 1000).toISOString().slice(0, 10);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  return { up, perDay, warnings: f.diagnostics.map((d) => d.code) };
+}
+
+test('real samples with their DST rules truncated: local days as with the whole rules (92 quarter hours on 11 March 2012; 23 and 25 hours in Pacific 2011)', async (t) => {
+  const eastern = samplePath('test_usage_data.xml');
+  const pacific = samplePath('Coastal_Multi_Family_12hr_Jan_1_2011_to_Jan_1_2012_RetailCustomer_3.xml');
+  if (!eastern || !pacific) return t.skip('samples not present');
+  const e = await localDays(readFileSync(eastern, 'utf8').replace('<dstStartRule>360E2000<', '<dstStartRule>360E<').replace('<dstEndRule>B40E2000<', '<dstEndRule><'));
+  assert.deepEqual([e.up.zoneSource, e.up.zone.name], ['inferred', 'America/New_York']);
+  assert.ok(e.warnings.includes('dst-rule-truncated'));
+  assert.deepEqual([e.perDay.size, e.perDay.get('2012-03-10'), e.perDay.get('2012-03-11'), e.perDay.get('2012-03-12')], [14, 96, 92, 96]);
+
+  const p = await localDays(readFileSync(pacific, 'utf8').replace(/<dstStartRule>360E2000</, '<dstStartRule><').replace(/<dstEndRule>B40E2000</, '<dstEndRule>B4<'));
+  assert.deepEqual([p.up.zoneSource, p.up.zone.name], ['inferred', 'America/Los_Angeles']);
+  const odd = [...p.perDay].filter(([, n]) => n !== 24);
+  assert.deepEqual([p.perDay.size, odd], [
+    365,
+    [
+      ['2011-03-13', 23],
+      ['2011-11-06', 25],
+    ],
+  ]);
 });
