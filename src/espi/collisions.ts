@@ -68,31 +68,42 @@ function compare(a: number[], b: number[]): number {
 }
 
 /**
- * The parent a child means among several entries kept under one self href: feeds list a parent before its
- * children, so the last of them before the child in the file; the first when the child comes before all of them.
- */
-export function nearestBefore<T extends { entry: EntryInfo }>(parents: T[], childLine: number): T {
-  let chosen: T | undefined;
-  for (const p of parents) if (p.entry.line < childLine && (!chosen || p.entry.line > chosen.entry.line)) chosen = p;
-  return chosen ?? parents.reduce((a, b) => (b.entry.line < a.entry.line ? b : a));
-}
-
-/**
- * Entries seen by identity (self href, else atom:id). A repeat with the same content is a duplicate (custodians resend
- * entries: the first is kept); one with other content is another resource under that identity, the n-th one.
+ * Entries seen by identity (self href, else atom:id; one instance may hold several kinds, told apart in the identity).
+ * A repeat with the same content is a duplicate (custodians resend entries: the first is kept, where each copy
+ * stood is remembered); one with other content is another resource under that identity, the n-th one.
  */
 export class Occurrences {
   private readonly seen = new Map<string, Map<string, EntryInfo>>();
+  /** Lines of the later copies of each kept entry. */
+  private readonly copies = new Map<EntryInfo, number[]>();
 
   /** The earlier entry this one repeats, or its place among the different ones under its identity (1 for the first). */
   see(identity: string, content: string, entry: EntryInfo): { repeats: EntryInfo } | { nth: number; first?: EntryInfo } {
     const contents = this.seen.get(identity) ?? new Map<string, EntryInfo>();
     this.seen.set(identity, contents);
     const repeats = contents.get(content);
-    if (repeats) return { repeats };
+    if (repeats) {
+      this.copies.set(repeats, [...(this.copies.get(repeats) ?? []), entry.line]);
+      return { repeats };
+    }
     const first = contents.values().next().value;
     contents.set(content, entry);
     return { nth: contents.size, first };
+  }
+
+  /**
+   * The parent a child means among several entries kept under one self href: feeds list a parent before its
+   * children, so the one with a copy last before the child in the file; the first when the child comes before all.
+   */
+  nearestBefore<T extends { entry: EntryInfo }>(parents: T[], childLine: number): T {
+    let chosen: T | undefined;
+    let chosenLine = -1;
+    for (const p of parents) {
+      for (const line of [p.entry.line, ...(this.copies.get(p.entry) ?? [])]) {
+        if (line < childLine && line > chosenLine) [chosen, chosenLine] = [p, line];
+      }
+    }
+    return chosen ?? parents.reduce((a, b) => (b.entry.line < a.entry.line ? b : a));
   }
 }
 
@@ -140,7 +151,7 @@ export function placedDiagnostic(child: EntryInfo, childKind: string, parents: {
   return {
     severity: 'warning',
     code: 'collision-resolved',
-    message: `${childKind} at line ${child.line} names ${chosen.href}, the self link of ${parents.length} entries (lines ${lines(parents)}): it, and every later ${childKind} placed alike, belongs to the one at line ${chosen.entry.line}, the last of them before it in the file`,
+    message: `${childKind} at line ${child.line} names ${chosen.href}, the self link of ${parents.length} entries (lines ${lines(parents)}): it, and every later ${childKind} placed alike, belongs to the one at line ${chosen.entry.line}, the last of them before it in the file (copies included)`,
     line: child.line,
     entity: child.self ?? child.id,
   };

@@ -9,7 +9,7 @@ import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, U
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
 import { LtpFields, TimeZone } from './time-zone';
 import { settleZone, usagePointZone, ZoneSource } from './usage-point-zone';
-import { linkContent, nearestBefore, Occurrences, placedDiagnostic, readingTypeOf, readingTypesReached, SeriesEvidence } from './collisions';
+import { linkContent, Occurrences, placedDiagnostic, readingTypeOf, readingTypesReached, SeriesEvidence } from './collisions';
 import type { ReaderEvent } from './atom-reader';
 
 export interface LinkOptions {
@@ -176,6 +176,8 @@ class LinkState {
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
   private readonly customers: CustomerRecord[] = [];
   private readonly usedTypes = new Set<Rec<'ReadingType'>>();
+  /** Usage points and meter readings by identity and content, with where their copies stood. */
+  private readonly occurrences = new Occurrences();
   /** Children placed among entries sharing a self href, reported once per kind and parent. */
   private readonly placements = new Set<string>();
   private readonly unsettled: { usagePoint: LinkedUsagePoint; ltp: Rec<'LocalTimeParameters'> }[] = [];
@@ -440,7 +442,6 @@ class LinkState {
    * is another usage point, kept under the key `…(<n>)` (a path, which a reload of its export keeps; a fragment not).
    */
   private linkUsagePoints(): Candidate<LinkedUsagePoint>[] {
-    const seen = new Occurrences();
     const out: Candidate<LinkedUsagePoint>[] = [];
     for (const up of this.usagePoints) {
       const href = up.entry.self && normalizeHref(up.entry.self);
@@ -449,7 +450,7 @@ class LinkState {
         this.report({ severity: 'error', code: 'usage-point-no-identity', message: 'UsagePoint entry has neither a self link nor an atom:id', line: up.entry.line });
         continue;
       }
-      const seenAs = seen.see(identity, JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]), up.entry);
+      const seenAs = this.occurrences.see(`UsagePoint ${identity}`, JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]), up.entry);
       if ('repeats' in seenAs) {
         this.duplicate('UsagePoint', identity, up.entry, seenAs.repeats);
         continue;
@@ -531,14 +532,13 @@ class LinkState {
    * (first kept); any other is another resource under the same self href, kept (its blocks are placed by `findParent`).
    */
   private distinctMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
-    const seen = new Occurrences();
     const out: Candidate<LinkedMeterReading>[] = [];
     for (const { entry } of this.meterReadings) {
       const href = entry.self && normalizeHref(entry.self);
       const identity = href ?? entry.id ?? `line ${entry.line}`;
       // Under a usage point that shares its self href with another, the same links name another resource.
       const up = this.findParent(entry, usagePoints, 'MeterReading', ['MeterReading'], false)?.linked;
-      const seenAs = seen.see(identity, JSON.stringify([up?.key, linkContent(entry)]), entry);
+      const seenAs = this.occurrences.see(`MeterReading ${identity}`, JSON.stringify([up?.key, linkContent(entry)]), entry);
       if ('repeats' in seenAs) {
         this.duplicate('MeterReading', identity, entry, seenAs.repeats);
         continue;
@@ -669,7 +669,7 @@ class LinkState {
 
   /** A child whose link names a self href that several kept entries share: the last of them before it in the file. */
   private sharedSelf<T>(child: EntryInfo, childKind: string, parents: Candidate<T>[], report: boolean): Candidate<T> {
-    const chosen = nearestBefore(parents, child.line);
+    const chosen = this.occurrences.nearestBefore(parents, child.line);
     const said = `${childKind}|${chosen.href}|${chosen.entry.line}`;
     if (report && !this.placements.has(said)) {
       this.placements.add(said);

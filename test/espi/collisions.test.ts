@@ -88,7 +88,7 @@ test('two MeterReadings under one self href: each keeps the blocks that follow i
   assert.deepEqual(byFlow, { delivered: [3, 23n, 1, [5, 7, 11]], received: [4, 10n, 2, [1, 2, 3, 4]] });
   assert.deepEqual(
     f.diagnostics.filter((d) => d.code === 'collision-resolved').map((d) => d.message.replace(/.*belongs to /, '')),
-    ['the one at line 3, the last of them before it in the file', 'the one at line 6, the last of them before it in the file'],
+    ['the one at line 3, the last of them before it in the file (copies included)', 'the one at line 6, the last of them before it in the file (copies included)'],
   );
   assert.ok(f.diagnostics.some((d) => d.code === 'self-link-collision' && /MeterReading has the self link of the MeterReading at line 3 with other links or usage point; both kept/.test(d.message)));
 });
@@ -119,7 +119,7 @@ test('PGEReadingType.xml: a MeterReading naming one of its colliding self hrefs 
   assert.match(resolved[0].message, /all under the self link \/GreenButtonConnect\/espi\/1_1\/resource\/ReadingType\/pDwBygAR3L8fGZCq==\): the one at line \d+ is used, nothing in its readings tells \d+ of them apart/);
 });
 
-test('two usage points under one self href (a batch feed numbering per customer): both kept under distinct keys, each with its own readings', async () => {
+test('two usage points under one self href (a batch feed numbering per customer): both kept under distinct keys, each with its own readings, resends included', async () => {
   const up = (kind: number) => entry(UP, '/RetailCustomer/1/UsagePoint', [`${UP}/MeterReading`], `<UsagePoint xmlns="${ESPI}"><ServiceCategory><kind>${kind}</kind></ServiceCategory></UsagePoint>`);
   const { feed: f, readings } = await load(
     feed(
@@ -132,9 +132,14 @@ test('two usage points under one self href (a batch feed numbering per customer)
       meterReading('/ReadingType/1'),
       block(1, quarterHours(0, [1, 2])),
       up(1),
+      // The first usage point and its meter reading resent: what follows is theirs again.
+      up(0),
+      meterReading('/ReadingType/1'),
+      block(2, quarterHours(2700, [17])),
     ),
   );
   assert.equal(f.errorCount, 0, JSON.stringify(f.diagnostics));
+  assert.deepEqual(codes(f), ['self-link-collision', 'self-link-collision', 'duplicate-entry', 'duplicate-entry', 'self-link-collision', 'duplicate-entry', 'collision-resolved', 'collision-resolved', 'collision-resolved', 'collision-resolved']);
   assert.deepEqual(
     f.usagePoints.map((u) => [u.key, u.serviceKind]),
     [
@@ -145,17 +150,17 @@ test('two usage points under one self href (a batch feed numbering per customer)
   assert.deepEqual(
     f.meterReadings.map((m) => [m.usagePoint.key, m.readingCount, m.valueTotal, readings.get(m)!.map((r) => r.value)]),
     [
-      [`test|${UP}`, 3, 23n, [5, 7, 11]],
+      [`test|${UP}`, 4, 40n, [5, 7, 11, 17]],
       [`test|${UP}(2)`, 2, 3n, [1, 2]],
     ],
   );
   assert.deepEqual(
     f.diagnostics.filter((d) => d.code === 'collision-resolved').map((d) => [d.line, d.message.replace(/.*belongs to /, '')]),
     [
-      [4, 'the one at line 3, the last of them before it in the file'],
-      [7, 'the one at line 6, the last of them before it in the file'],
-      [5, 'the one at line 4, the last of them before it in the file'],
-      [8, 'the one at line 7, the last of them before it in the file'],
+      [4, 'the one at line 3, the last of them before it in the file (copies included)'],
+      [7, 'the one at line 6, the last of them before it in the file (copies included)'],
+      [5, 'the one at line 4, the last of them before it in the file (copies included)'],
+      [8, 'the one at line 7, the last of them before it in the file (copies included)'],
     ],
   );
   assert.ok(f.diagnostics.some((d) => /UsagePoint has the self link of the UsagePoint at line 3 with other content; both kept, this one under the key test\|\/RetailCustomer\/1\/UsagePoint\/1\(2\)/.test(d.message)));
