@@ -439,7 +439,7 @@ class LinkState {
 
   /**
    * Usage points by identity (self, else atom:id): the same content again is a duplicate (first kept); other content
-   * is another usage point, kept under the key `…(<n>)` (a path, which a reload of its export keeps; a fragment not).
+   * is another usage point, kept under the key `…(<n>)` (a path: the href an export writes stays its own).
    */
   private linkUsagePoints(): Candidate<LinkedUsagePoint>[] {
     const out: Candidate<LinkedUsagePoint>[] = [];
