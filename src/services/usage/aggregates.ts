@@ -105,7 +105,9 @@ export class AggregateLoaders {
           db,
           `SELECT k.ord, a.*
            FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[]) AS k(ord, up, mr, edges_text)
-           CROSS JOIN LATERAL (SELECT k.edges_text::timestamptz[] AS edges) e
+           -- OFFSET 0 keeps the subquery from being flattened: otherwise the cast is re-evaluated for every reading (a month
+           -- of hours: 744 edges parsed per reading, 470 ms instead of 3 ms).
+           CROSS JOIN LATERAL (SELECT k.edges_text::timestamptz[] AS edges OFFSET 0) e
            CROSS JOIN LATERAL (
              SELECT width_bucket(r.start, e.edges) - 1 AS bucket, sum(r.value)::text AS value, sum(r.cost)::text AS cost,
                count(*)::int AS readings, (count(*) FILTER (WHERE r.quality & $5 <> 0))::int AS estimated,
