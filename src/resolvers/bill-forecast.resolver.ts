@@ -19,10 +19,12 @@ export class BillForecastResolver {
   })
   async billForecast(@Root() usagePoint: UsagePoint, @Args(() => BillForecastArgs) { asOf }: BillForecastArgs, @Ctx() { services }: GraphQLContext): Promise<BillForecast | null> {
     const forecast = await services.billForecasts.forecast(usagePoint.key, asOf);
+    const record = forecast && (await services.directory.usagePoint(usagePoint.key));
     return (
       forecast &&
       Object.assign(new BillForecast(), {
         ...forecast,
+        fixedCharges: record ? await services.tariffPricing.cycleFixedCharges(record, forecast.periodStart, forecast.periodEnd) : null,
         basis: forecast.basis as CycleBasis,
         status: forecast.status as ForecastStatus,
         unit: forecast.unit.unit as Unit,

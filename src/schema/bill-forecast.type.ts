@@ -1,4 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
+import { DecimalScalar } from './decimal.scalar';
 import { BillProjection } from './bill-projection.type';
 import { CycleBasis } from './cycle-basis.enum';
 import { DateTimeScalar } from './date-time.scalar';
@@ -49,6 +50,14 @@ export class BillForecast {
     description: 'The same cycle a year earlier (same local dates, as `usage(compareTo: PREVIOUS_YEAR)` maps them); null without readings then. Check `readings` against `expected`.',
   })
   lastYear: RangeUsage | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      "Fixed charges of the cycle under the usage point's tariff (its monthly charge, or daily charge × days): the projected bill is " +
+      '`projected.cost` + this, before taxes. Null without a tariff.',
+  })
+  fixedCharges: string | null;
 
   @Field(() => ForecastStatus, { description: 'PROJECTED, or why there is no projection.' })
   status: ForecastStatus;

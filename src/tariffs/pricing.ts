@@ -97,6 +97,13 @@ export class TariffPricer {
   }
 }
 
+/** Fixed charges of one billing cycle of `days` days starting at `start`: one monthly charge, and the daily ones. */
+export function cycleCharges(versions: readonly TariffVersion[], start: number, days: number): bigint | null {
+  const version = versionAt(versions, start);
+  if (!version) return null;
+  return decimalUnits(version.fixedMonthlyCharge, COST_PLACES) + decimalUnits(version.fixedDailyCharge, COST_PLACES) * BigInt(days);
+}
+
 /** Fixed charges of [from, to) under the versions in force, in 10^-5 of the currency: whole windows, pro rata days. */
 export function fixedCharges(
   versions: readonly TariffVersion[],

@@ -165,6 +165,7 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
           usage(from: $from, to: $to, resolution: MONTH, byRatePeriod: true) { buckets { value ratePeriods { name value cost } } }
           plain: usage(from: $from, to: $to, resolution: MONTH) { buckets { ratePeriods { name } } }
           rateComparison(from: $from, to: $to) { tariff { code } cost cheapest current }
+          billForecast(asOf: "2024-11-06T12:00:00Z") { fixedCharges }
         }
         tariffs { code }
       }`;
@@ -176,6 +177,7 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
         usage: { buckets: { ratePeriods: { name: string }[] }[] };
         plain: { buckets: { ratePeriods: null }[] };
         rateComparison: { tariff: { code: string }; current: boolean; cheapest: boolean }[];
+        billForecast: { fixedCharges: string };
       };
       assert.equal(up.tariff.code, 'DEMO-TOU');
       assert.deepEqual(up.tariff.periods[1].hours, [{ months: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], dayType: 'WEEKDAY', from: 16, to: 21 }]);
@@ -185,6 +187,7 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
       assert.equal(up.plain.buckets[0].ratePeriods, null);
       assert.deepEqual(up.rateComparison.map((c) => [c.tariff.code, c.current, c.cheapest]), [['DEMO-TOU', true, true]]);
       assert.deepEqual((own.data?.tariffs as { code: string }[]).map((t) => t.code), ['DEMO-FLAT', 'DEMO-GAS', 'DEMO-TOU']);
+      assert.equal(up.billForecast.fixedCharges, '10', "one cycle's customer charge of DEMO-TOU");
 
       const [other] = (await api.db.query(`SELECT customer_id::text AS id FROM customer_account WHERE customer_id <> $1 LIMIT 1`, [point.customer])) as { id: string }[];
       const stranger = await system.query(query, variables, await system.token(Role.CUSTOMER, toGlobalId('Customer', other.id)));

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { fixedCharges, TariffPricer } from '../../tariffs/pricing';
+import { cycleCharges, fixedCharges, TariffPricer } from '../../tariffs/pricing';
 import { versionAt } from '../../tariffs/schedule';
 import type { TariffVersion } from '../../tariffs/tariff';
 import { idOf } from '../access/global-id';
@@ -50,6 +50,19 @@ export class TariffPricingService {
   /** The tariff the usage point is on (the ODS says, via ESPI tariffProfile); null when unknown or not loaded. */
   async tariffOf(usagePoint: UsagePointRecord): Promise<TariffRecord | null> {
     return usagePoint.tariffProfile ? this.book.tariffByCode(usagePoint.tariffProfile) : null;
+  }
+
+  /**
+   * The fixed charges of a billing cycle under the usage point's tariff (its monthly charge, or its daily one for each
+   * local day of the cycle), as a decimal string; null without a tariff in force at the cycle's start.
+   */
+  async cycleFixedCharges(usagePoint: UsagePointRecord, start: Date, end: Date): Promise<string | null> {
+    const tariff = await this.tariffOf(usagePoint);
+    if (!tariff) return null;
+    const clock = new ZoneClock(usagePoint.timeZone ?? 'UTC', start.getTime(), end.getTime());
+    const days = Math.round((Date.parse(`${clock.localDate(end.getTime())}T00:00:00Z`) - Date.parse(`${clock.localDate(start.getTime())}T00:00:00Z`)) / DAY_MS);
+    const charges = cycleCharges(tariff.versions, start.getTime(), days);
+    return charges === null ? null : formatScaled(charges, COST_EXPONENT);
   }
 
   /**
