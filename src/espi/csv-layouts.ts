@@ -22,7 +22,7 @@ export type ColumnRole =
   | 'endTime'
   /** Interval length in minutes (SDG&E). */
   | 'minutes'
-  /** A quantity: one meter reading per (flow, unit), the flow named by the header (see `flowOf`). */
+  /** A quantity: one meter reading per (flow, unit), the flow named by the header (see `flowInHeader`). */
   | 'value'
   | 'cost'
   /** The unit of the row's values ("kWh", "therms"). */
@@ -143,7 +143,7 @@ export function unitIn(text: string): UnitName | undefined {
 }
 
 /** ESPI flowDirection a value column's header names: received, generation or export → 19; net → 4; else delivered (1). */
-export function flowOf(header: string): number | undefined {
+export function flowInHeader(header: string): number | undefined {
   if (/\b(received|generation|generated|export)\b/.test(header)) return 19;
   if (/\bnet\b/.test(header)) return 4;
   if (/\b(delivered|consumption|consumed|import)\b/.test(header)) return 1;

@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import type { ReaderEvent } from './atom-reader';
-import { flowOf, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
+import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
 import { exactCost, exactDecimal, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
 import { EspiFileError } from './diagnostics';
 import { ImportEvent, LinkOptions, linkEspi } from './linker';
@@ -81,6 +81,8 @@ export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, 
 
 const FLOW_NAMES: Record<number, string> = { 1: 'Delivered', 19: 'Received', 4: 'Net' };
 const MAX_PREAMBLE_KEYS = 64;
+/** Data-like rows before any header kept to report (the linker keeps 100 diagnostics per code); all are counted. */
+const MAX_HEADLESS = 100;
 
 interface OpenBlock {
   block: BlockInfo;
@@ -128,6 +130,9 @@ class CsvReader {
   private readonly preamble = new Map<string, string>();
   private readonly series = new Map<string, Series>();
   private readonly streams = new Map<string, Map<number, number>>();
+  /** Data-like rows before any header: reported when a header comes, counted in the refusal when none does. */
+  private headless: { line: number; text: string }[] = [];
+  private headlessCount = 0;
   private current: Current | undefined;
   private blockCount = 0;
   private readonly decimals: number;
@@ -161,8 +166,9 @@ class CsvReader {
     if (this.current) {
       return this.diagnostic('error', 'csv-row-unreadable', `row "${line.trim().slice(0, 80)}" is neither data of a ${this.current.table.layout.name} row nor a header`, n);
     }
-    if (localDate(cells[0]) !== undefined || localDateTime(cells[0]) !== undefined || periodOf(cells[0]) !== undefined) {
-      return this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${line.trim().slice(0, 80)}"`, n);
+    if (looksLikeData(cells)) {
+      if (this.headlessCount++ < MAX_HEADLESS) this.headless.push({ line: n, text: line.trim().slice(0, 80) });
+      return;
     }
     this.remember(cells);
   }
@@ -170,7 +176,8 @@ class CsvReader {
   end() {
     this.closeBlocks();
     if (this.streams.size === 0) {
-      throw new EspiFileError('not-green-button-csv', `no column header row of a known Green Button CSV layout (known layouts: ${knownLayouts()})`, this.lineNumber || undefined);
+      const rows = this.headlessCount > 0 ? ` (${this.headlessCount} rows that look like data, the first at line ${this.headless[0].line})` : '';
+      throw new EspiFileError('not-green-button-csv', `no column header row of a known Green Button CSV layout${rows}; known layouts: ${knownLayouts()}`, this.lineNumber || undefined);
     }
   }
 
@@ -185,6 +192,8 @@ class CsvReader {
 
   private openTable(table: Table, line: number) {
     this.closeBlocks();
+    // Rows before the first header are reported once the file is known to be a Green Button CSV.
+    for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
     const layout = table.layout;
     if (!this.usagePointEmitted) {
       const name = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined);
@@ -194,7 +203,7 @@ class CsvReader {
       this.diagnostic('warning', 'csv-column-unknown', `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`, line);
     }
     const periodHeader = table.at.period === undefined ? '' : table.headers[table.at.period];
-    const values = table.values.map(({ index, header }) => ({ index, flow: flowOf(header) ?? flowOf(periodHeader) ?? 1, unit: unitIn(header), cost: false }));
+    const values = table.values.map(({ index, header }) => ({ index, flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? 1, unit: unitIn(header), cost: false }));
     if (table.at.cost !== undefined && values.length > 0) (values.find((v) => v.flow === 1) ?? values[0]).cost = true;
     const streamKey = `${layout.name}|${values.map((v) => v.flow).join(',')}`;
     let ambiguousSeen = this.streams.get(streamKey);
@@ -235,7 +244,7 @@ class CsvReader {
       }
       const reading: IntervalReading = { start: resolved.start, duration, value: exact.value, line };
       if (column.cost && cost !== undefined) reading.cost = cost;
-      this.push(this.seriesFor(column.flow, unit, c.table.at.cost !== undefined, line), reading);
+      this.push(this.seriesFor(column.flow, unit, column.cost, line), reading);
       kept++;
     }
     if (kept === 0 && c.values.every((v) => (cells[v.index] ?? '').trim() === '')) {
@@ -388,6 +397,13 @@ class CsvReader {
     const open = [...this.series.values()].find((s) => s.open);
     this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: open?.open?.block.entry.self } });
   }
+}
+
+/** A row that reads as an interval, not a "Key,value" preamble line: a time first, or three cells or more with a date. */
+function looksLikeData(cells: string[]): boolean {
+  const isTime = (cell: string) => localDate(cell) !== undefined || localDateTime(cell) !== undefined || periodOf(cell) !== undefined;
+  if (isTime(cells[0])) return true;
+  return cells.filter((c) => c.trim() !== '').length >= 3 && cells.some(isTime);
 }
 
 /** "<local start> to <local end>" in one cell (SCE). */
