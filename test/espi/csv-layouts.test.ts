@@ -16,6 +16,13 @@ async function load(name: string) {
   return collectImport(importGreenButtonCsv(stream, { source: 'csv-layouts', zone: ZONE }));
 }
 
+/** A file that must read without a single diagnostic. */
+async function loadClean(name: string) {
+  const c = await load(name);
+  assert.deepEqual(c.feed.diagnostics, []);
+  return c;
+}
+
 async function loadText(text: string) {
   return collectImport(importGreenButtonCsv([text], { source: 'csv-layouts', zone: ZONE }));
 }
@@ -51,8 +58,7 @@ test('SCE consumption: one usage series, the repeated 01:00 hour taken in order,
 });
 
 test('SCE net metering written unquoted (",," blank lines, double spaces): delivered and received', async () => {
-  const c = await load('sce-net-metering-unquoted.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('sce-net-metering-unquoted.csv');
   assert.deepEqual(series(c), [
     ['delivered', 72, 0, undefined, 4, 150n, 0n, '2024-05-22T07:00:00.000Z', '2024-05-22T08:00:00.000Z', 1],
     ['received', 72, 0, undefined, 4, 20n, 0n, '2024-05-22T07:00:00.000Z', '2024-05-22T08:00:00.000Z', 1],
@@ -60,8 +66,7 @@ test('SCE net metering written unquoted (",," blank lines, double spaces): deliv
 });
 
 test('SCE start/end columns: 12-hour times, noon and the row that ends at the next midnight', async () => {
-  const c = await load('sce-start-end.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('sce-start-end.csv');
   assert.deepEqual(series(c), [
     ['delivered', 72, 0, undefined, 5, 1460n, 0n, '2025-07-28T07:00:00.000Z', '2025-07-29T07:15:00.000Z', 2],
     ['received', 72, 0, undefined, 5, 340n, 0n, '2025-07-28T07:00:00.000Z', '2025-07-29T07:15:00.000Z', 2],
@@ -71,8 +76,7 @@ test('SCE start/end columns: 12-hour times, noon and the row that ends at the ne
 });
 
 test('PG&E electric: end times as the last minute, no 02:00 hour on the spring-forward day, costs in dollars', async () => {
-  const c = await load('pge-electric.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('pge-electric.csv');
   // Rows h = 0, 1, 3…23 of 0.(h+10) kWh and $0.(h+10): Σ (h + 10) = 516 − 12 = 504 → 5040 Wh and $5.04.
   assert.deepEqual(series(c), [['delivered', 72, 0, 840, 23, 5040n, 504_000n, '2023-03-12T08:00:00.000Z', '2023-03-13T07:00:00.000Z', 1]]);
   assert.ok(durations(c).every((d) => d === 3600));
@@ -80,8 +84,7 @@ test('PG&E electric: end times as the last minute, no 02:00 hour on the spring-f
 });
 
 test('PG&E electric with solar: IMPORT and EXPORT columns, the row cost (credits too) kept on the import', async () => {
-  const c = await load('pge-electric-nem.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('pge-electric-nem.csv');
   // $0.04 + $0.03 − $0.11 − $0.06 = −$0.10.
   assert.deepEqual(series(c), [
     ['delivered', 72, 0, 840, 4, 240n, -10_000n, '2023-06-01T19:00:00.000Z', '2023-06-01T20:00:00.000Z', 1],
@@ -90,8 +93,7 @@ test('PG&E electric with solar: IMPORT and EXPORT columns, the row cost (credits
 });
 
 test('PG&E gas: therms from the USAGE header, a gas usage point, the fall-back day 25 hours long', async () => {
-  const c = await load('pge-gas.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('pge-gas.csv');
   assert.deepEqual(series(c), [['delivered', 169, -3, 840, 3, 3530n, 727_000n, '2023-11-04T07:00:00.000Z', '2023-11-07T08:00:00.000Z', 1]]);
   assert.deepEqual(durations(c), [86_400, 90_000, 86_400]);
   assert.equal(c.feed.usagePoints[0].serviceKind, 1);
@@ -99,8 +101,7 @@ test('PG&E gas: therms from the USAGE header, a gas usage point, the fall-back d
 });
 
 test("PG&E's older daily gas layout: a date alone is the whole local day; one block per local month", async () => {
-  const c = await load('pge-gas-daily.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('pge-gas-daily.csv');
   assert.deepEqual(series(c), [['delivered', 169, -3, 840, 3, 4080n, 405_000n, '2012-10-31T07:00:00.000Z', '2012-11-03T07:00:00.000Z', 2]]);
 });
 
@@ -116,14 +117,12 @@ test('SDG&E electric: 12-hour times, Duration in minutes, empty Generation cells
 });
 
 test('SDG&E gas: the unit from the "UOM,Therms" preamble line', async () => {
-  const c = await load('sdge-gas.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('sdge-gas.csv');
   assert.deepEqual(series(c), [['delivered', 169, -3, undefined, 3, 3600n, 0n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1]]);
 });
 
 test('generic date/start/end/usage layout in CCF: cubic feet × 10^2, volume readings', async () => {
-  const c = await load('generic-ccf.csv');
-  assert.deepEqual(codes(c), []);
+  const c = await loadClean('generic-ccf.csv');
   // 2.5 + 3 + 1.25 CCF = 6.75 CCF = 675 ft³, kept as 6750 × 10^−1 ft³.
   assert.deepEqual(series(c), [['delivered', 119, -1, 840, 3, 6750n, 837_000n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1]]);
   assert.equal(c.feed.meterReadings[0].readingType.kind, 58);
