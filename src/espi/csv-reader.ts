@@ -7,6 +7,7 @@ import { ImportEvent, LinkOptions, linkEspi } from './linker';
 import { BlockInfo, EntryInfo, IntervalReading, ReadingTypeFields } from './records';
 import { ianaZone, resolveLocalTime, TimeZone } from './time-zone';
 import { ByteSource } from './xml-stream';
+import { memoisedZone } from './zone-memo';
 
 /**
  * Green Button CSV (the utilities' "Download My Data" layouts of `csv-layouts.ts`: SCE, PG&E, SDG&E and a generic
@@ -52,7 +53,7 @@ export function importGreenButtonCsv(source: ByteSource, options: CsvImportOptio
 
 /** The record stream of a Green Button CSV, before linking. */
 export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, options: CsvOptions = {}): AsyncGenerator<ReaderEvent> {
-  const reader = new CsvReader(ianaZone(zoneName), options);
+  const reader = new CsvReader(memoisedZone(ianaZone(zoneName)), options);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   const maxLine = options.maxLineChars ?? 64 * 1024;
