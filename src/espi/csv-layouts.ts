@@ -27,9 +27,11 @@ export type ColumnRole =
   | 'cost'
   /** The unit of the row's values ("kWh", "therms"). */
   | 'unit'
+  /** The meter a row belongs to (SDG&E exports several meters in one file): one usage point per meter. */
+  | 'meter'
   /** Reading quality or a note: no ESPI code for its text, so reported, not kept. */
   | 'note'
-  /** Recognised and not needed: PG&E's TYPE ("Electric usage"), SDG&E's meter number and Net (Consumption − Generation). */
+  /** Recognised and not needed: PG&E's TYPE ("Electric usage"), SDG&E's Net (Consumption − Generation). */
   | 'known';
 
 export interface ColumnSpec {
@@ -43,7 +45,8 @@ export interface CsvLayout {
   /** The header row as a person would recognise it, for the error that lists the known layouts. */
   looksLike: string;
   columns: ColumnSpec[];
-  /** Preamble keys ("Service", "Meter Number", "For location") whose value names the usage point, first found wins. */
+  /** Preamble keys ("Service", "Meter Number", "For location") whose value names the usage point, first found wins
+   * (a meter column names each row's instead). */
   identity: string[];
   /** The unit when no row, column header or preamble "UOM" line says. */
   unit?: UnitName;
@@ -97,7 +100,7 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
     name: 'sdge',
     looksLike: 'Meter Number, Date, Start Time, Duration, Consumption, Generation, Net, with a "UOM" preamble line (SDG&E electric and gas)',
     columns: [
-      col('known', /^meter number$/),
+      col('meter', /^meter number$/),
       col('date', /^date$/),
       col('startTime', /^start time$/),
       col('minutes', /^duration$/),

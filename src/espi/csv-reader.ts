@@ -17,10 +17,11 @@ import { memoisedZone } from './zone-memo';
  * A file is free-text preamble lines ("For location: …", "Service,…", "UOM,kWh"), then one or more column header
  * rows, each followed by its data rows. The first header row a layout describes sets how the rows under it are read;
  * a row that is neither data, a header, a section break nor blank is reported (`csv-row-unreadable`), never skipped
- * silently. One usage point per file (named by the layout's preamble key); one meter reading per (flow, unit): the
- * flow from the value column's header (delivered 1, received/generation/export 19), the unit from the row's unit
- * cell, else the column header, else the preamble's "UOM", else the layout's. Blocks hold one local day of
- * sub-daily rows or one local month of daily and longer rows, and close at every section break and header.
+ * silently. One usage point per file (named by the layout's preamble key), or per meter where a column names each
+ * row's meter; one meter reading per usage point, flow and unit: the flow from the value column's header (delivered
+ * 1, received/generation/export 19), the unit from the row's unit cell, else the column header, else the preamble's
+ * "UOM", else the layout's. Blocks hold one local day of sub-daily rows or one local month of daily and longer rows,
+ * and close at every section break and header.
  *
  * Local-time rules, deliberate because the file cannot say which instant it means (times are read in the usage
  * point's configured zone):
@@ -111,7 +112,7 @@ interface Current {
   table: Table;
   values: ValueColumn[];
   /** Ambiguous local starts seen so far under this kind of header, with how many times. */
-  ambiguousSeen: Map<number, number>;
+  ambiguousSeen: Map<string, number>;
   /** Local day (or month) of the open blocks. */
   blockKey?: string;
 }
@@ -126,11 +127,14 @@ interface LocalPeriod {
 class CsvReader {
   lineNumber = 0;
   private queue: ReaderEvent[] = [];
-  private readonly usagePoint: EntryInfo = { self: '/GreenButtonCsv/UsagePoint/1', up: '/GreenButtonCsv/UsagePoint', related: [], line: 1 };
-  private usagePointEmitted = false;
+  /** Usage points by self href, each emitted with its first meter reading. */
+  private readonly usagePoints = new Map<string, EntryInfo>();
+  /** The usage point's name from the preamble, read at the first header. */
+  private fileName = '1';
+  private readonly readingTypes = new Set<string>();
   private readonly preamble = new Map<string, string>();
   private readonly series = new Map<string, Series>();
-  private readonly streams = new Map<string, Map<number, number>>();
+  private readonly streams = new Map<string, Map<string, number>>();
   /** Data-like rows before any header: reported when a header comes, counted in the refusal when none does. */
   private headless: { line: number; text: string }[] = [];
   private headlessCount = 0;
@@ -196,10 +200,7 @@ class CsvReader {
     // Rows before the first header are reported once the file is known to be a Green Button CSV.
     for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
     const layout = table.layout;
-    if (!this.usagePointEmitted) {
-      const name = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined);
-      if (name !== undefined) this.usagePoint.self = `/GreenButtonCsv/UsagePoint/${encodeURIComponent(name)}`;
-    }
+    if (this.usagePoints.size === 0) this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
     if (table.unknown.length > 0) {
       this.diagnostic('warning', 'csv-column-unknown', `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`, line);
     }
@@ -225,7 +226,8 @@ class CsvReader {
     const blockKey = new Date(period.start * 1000).toISOString().slice(0, wall >= 86400 ? 7 : 10);
     if (c.blockKey !== blockKey) this.closeBlocks();
     c.blockKey = blockKey;
-    const resolved = this.instant(c, period.start, label, line);
+    const meter = c.table.at.meter === undefined ? '' : (cells[c.table.at.meter] ?? '').trim();
+    const resolved = this.instant(c, `${meter}|${period.start}`, period.start, label, line);
     if (!resolved) return true;
     const duration = period.elapsed ?? (resolved.ambiguous ? wall : this.elapsed(resolved.start, period.end, wall));
     const cost = this.cost(c.table, cells, line);
@@ -245,7 +247,7 @@ class CsvReader {
       }
       const reading: IntervalReading = { start: resolved.start, duration, value: exact.value, line };
       if (column.cost && cost !== undefined) reading.cost = cost;
-      this.push(this.seriesFor(column.flow, unit, column.cost, line), reading);
+      this.push(this.seriesFor(meter || this.fileName, column.flow, unit, column.cost, line), reading);
       kept++;
     }
     if (kept === 0 && c.values.every((v) => (cells[v.index] ?? '').trim() === '')) {
@@ -295,15 +297,16 @@ class CsvReader {
       .join(' ');
   }
 
-  private instant(c: Current, local: number, period: string, line: number): { start: number; ambiguous: boolean } | undefined {
+  /** `occurrence` names the local start within its series (meter and time): a repeat is the fall-back hour's second. */
+  private instant(c: Current, occurrence: string, local: number, period: string, line: number): { start: number; ambiguous: boolean } | undefined {
     const r = resolveLocalTime(this.zone, local);
     if (r.skipped) {
       this.diagnostic('error', 'csv-local-time-skipped', `${period}: this local time does not exist in ${this.zone.name} (clocks spring forward); row refused`, line);
       return undefined;
     }
     if (r.second === undefined) return { start: r.first, ambiguous: false };
-    const seen = c.ambiguousSeen.get(local) ?? 0;
-    c.ambiguousSeen.set(local, seen + 1);
+    const seen = c.ambiguousSeen.get(occurrence) ?? 0;
+    c.ambiguousSeen.set(occurrence, seen + 1);
     // A third occurrence maps to the second instant again, where the linker reports the duplicate start.
     const chosen = seen === 0 ? r.first : r.second;
     const which = seen === 0 ? 'first' : 'second';
@@ -334,30 +337,33 @@ class CsvReader {
     return cell ?? column.unit ?? (uom === undefined ? undefined : unitIn(uom)) ?? t.layout.unit;
   }
 
-  private seriesFor(flow: number, unit: UnitName, costed: boolean, line: number): Series {
-    const key = `${flow}|${unit}`;
+  private seriesFor(usagePoint: string, flow: number, unit: UnitName, costed: boolean, line: number): Series {
+    const up = `/GreenButtonCsv/UsagePoint/${encodeURIComponent(usagePoint)}`;
+    const key = `${up}|${flow}|${unit}`;
     const known = this.series.get(key);
     if (known) return known;
     const u = UNITS[unit];
-    if (!this.usagePointEmitted) {
-      this.usagePointEmitted = true;
-      this.usagePoint.related.push(`${this.usagePoint.self}/MeterReading`);
-      this.queue.push({ type: 'UsagePoint', entry: this.usagePoint, serviceKind: u.serviceKind });
+    if (!this.usagePoints.has(up)) {
+      const entry: EntryInfo = { self: up, up: '/GreenButtonCsv/UsagePoint', related: [`${up}/MeterReading`], line };
+      this.usagePoints.set(up, entry);
+      this.queue.push({ type: 'UsagePoint', entry, serviceKind: u.serviceKind });
     }
     const name = `${FLOW_NAMES[flow] ?? flow}${unit === 'kwh' ? '' : `-${u.label}`}`;
-    const self = `${this.usagePoint.self}/MeterReading/${name}`;
-    const readingType = `/GreenButtonCsv/ReadingType/${name}`;
-    const series: Series = { meterReading: { self, up: `${this.usagePoint.self}/MeterReading`, related: [readingType], line }, blocks: 0 };
+    const readingType = `/GreenButtonCsv/ReadingType/${name}${costed ? '-USD' : ''}`;
+    const series: Series = { meterReading: { self: `${up}/MeterReading/${name}`, up: `${up}/MeterReading`, related: [readingType], line }, blocks: 0 };
     this.series.set(key, series);
-    const fields: ReadingTypeFields = {
-      accumulationBehaviour: 4,
-      ...u.fields,
-      ...(costed ? { currency: 840 } : {}),
-      flowDirection: flow,
-      powerOfTenMultiplier: u.exponent - this.decimals,
-    };
     this.queue.push({ type: 'MeterReading', entry: series.meterReading });
-    this.queue.push({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
+    if (!this.readingTypes.has(readingType)) {
+      this.readingTypes.add(readingType);
+      const fields: ReadingTypeFields = {
+        accumulationBehaviour: 4,
+        ...u.fields,
+        ...(costed ? { currency: 840 } : {}),
+        flowDirection: flow,
+        powerOfTenMultiplier: u.exponent - this.decimals,
+      };
+      this.queue.push({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
+    }
     return series;
   }
 

@@ -162,3 +162,21 @@ test('rows that cannot be read are reported, never skipped silently, and the res
   assert.match(c.feed.diagnostics[1].message, /"meter"/);
   assert.deepEqual(series(c), [['delivered', 72, 0, 840, 3, 4500n, 60_000n, '2024-01-01T08:00:00.000Z', '2024-01-01T14:00:00.000Z', 1]]);
 });
+
+test('SDG&E with two meters in one file: one usage point per meter, each with its own repeated 1 AM hour', async () => {
+  const rows = ['UOM,kWh', 'Meter Number,Date,Start Time,Duration,Consumption,Generation,Net'];
+  for (const meter of ['111', '222']) {
+    for (const time of ['1:00 AM', '1:00 AM']) rows.push(`"${meter}","11/5/2023","${time}","60","${meter === '111' ? '1.0' : '2.0'}","",""`);
+  }
+  const c = await loadText(rows.join('\n'));
+  assert.deepEqual(codes(c), Array(4).fill('csv-local-time-ambiguous'));
+  assert.deepEqual(
+    c.feed.usagePoints.map((u) => u.key),
+    ['csv-layouts|/GreenButtonCsv/UsagePoint/111', 'csv-layouts|/GreenButtonCsv/UsagePoint/222'],
+  );
+  // 01:00 PDT and 01:00 PST for each meter.
+  assert.deepEqual(series(c), [
+    ['delivered', 72, 0, undefined, 2, 2000n, 0n, '2023-11-05T08:00:00.000Z', '2023-11-05T10:00:00.000Z', 1],
+    ['delivered', 72, 0, undefined, 2, 4000n, 0n, '2023-11-05T08:00:00.000Z', '2023-11-05T10:00:00.000Z', 1],
+  ]);
+});
