@@ -85,6 +85,8 @@ const FLOW_NAMES: Record<number, string> = { 1: 'Delivered', 19: 'Received', 4: 
 const MAX_PREAMBLE_KEYS = 64;
 /** Data-like rows before any header kept to report (the linker keeps 100 diagnostics per code); all are counted. */
 const MAX_HEADLESS = 100;
+/** No layout has more columns than this: wider lines are not tried as headers (bounds the work on a hostile line). */
+const MAX_HEADER_CELLS = 64;
 
 interface OpenBlock {
   block: BlockInfo;
@@ -132,6 +134,10 @@ class CsvReader {
   /** The usage point's name from the preamble, read at the first header. */
   private fileName = '1';
   private readonly readingTypes = new Set<string>();
+  /** Series with an open block, in block order. */
+  private readonly open = new Set<Series>();
+  /** The block of the latest reading, named in diagnostics. */
+  private entity: string | undefined;
   private readonly preamble = new Map<string, string>();
   private readonly series = new Map<string, Series>();
   private readonly streams = new Map<string, Map<string, number>>();
@@ -164,7 +170,7 @@ class CsvReader {
     const cells = splitCsv(line);
     if (cells.every((c) => c.trim() === '')) return;
     if (this.current && this.row(this.current, cells, n)) return;
-    const table = matchHeader(cells);
+    const table = cells.length <= MAX_HEADER_CELLS ? matchHeader(cells) : undefined;
     if (table) return this.openTable(table, n);
     const first = normaliseHeader(cells[0]);
     if (this.current?.table.layout.sectionBreak?.test(first)) return this.closeBlocks();
@@ -373,7 +379,9 @@ class CsvReader {
       const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;
       const entry: EntryInfo = { self, up: `${series.meterReading.self}/IntervalBlock`, related: [], line: reading.line };
       open = series.open = { block: { ordinal: this.blockCount++, entry, readingCount: 0, line: reading.line }, batch: [] };
+      this.open.add(series);
     }
+    this.entity = open.block.entry.self;
     open.batch.push(reading);
     open.block.readingCount++;
     const end = reading.start + reading.duration;
@@ -383,14 +391,16 @@ class CsvReader {
   }
 
   private closeBlocks() {
-    const open = [...this.series.values()].filter((s) => s.open).sort((a, b) => a.open!.block.ordinal - b.open!.block.ordinal);
-    for (const s of open) {
+    // Insertion order is block order: a series joins when its block opens.
+    for (const s of this.open) {
       const o = s.open!;
       s.open = undefined;
       this.flush(o);
       if (o.first !== undefined && o.last !== undefined) o.block.interval = { start: o.first, duration: o.last - o.first };
       this.queue.push({ type: 'IntervalBlock', entry: o.block.entry, block: o.block });
     }
+    this.open.clear();
+    this.entity = undefined;
     if (this.current) this.current.blockKey = undefined;
   }
 
@@ -401,8 +411,7 @@ class CsvReader {
   }
 
   private diagnostic(severity: 'error' | 'warning', code: string, message: string, line: number) {
-    const open = [...this.series.values()].find((s) => s.open);
-    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: open?.open?.block.entry.self } });
+    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: this.entity } });
   }
 }
 
@@ -410,7 +419,8 @@ class CsvReader {
 function looksLikeData(cells: string[]): boolean {
   const isTime = (cell: string) => localDate(cell) !== undefined || localDateTime(cell) !== undefined || periodOf(cell) !== undefined;
   if (isTime(cells[0])) return true;
-  return cells.filter((c) => c.trim() !== '').length >= 3 && cells.some(isTime);
+  const some = cells.slice(0, MAX_HEADER_CELLS);
+  return some.filter((c) => c.trim() !== '').length >= 3 && some.some(isTime);
 }
 
 /** "<local start> to <local end>" in one cell (SCE). */
