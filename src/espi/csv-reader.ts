@@ -225,8 +225,10 @@ class CsvReader {
     if (!period) return false;
     const label = this.periodText(c.table, cells);
     const wall = period.end - period.start;
-    if (wall < 0) {
-      this.diagnostic('error', 'reading-negative-duration', `period ends before it starts: ${label}`, line);
+    if (wall <= 0) {
+      // interval_reading holds only readings with a length.
+      const [code, what] = wall < 0 ? ['reading-negative-duration', 'ends before it starts'] : ['reading-no-duration', 'has no length'];
+      this.diagnostic('error', code, `period ${what}: ${label}`, line);
       return true;
     }
     const blockKey = new Date(period.start * 1000).toISOString().slice(0, wall >= 86400 ? 7 : 10);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDataSource } from '../../src/db/data-source';
@@ -79,5 +81,18 @@ describe('Green Button CSV through the loader', { timeout: 120_000 }, () => {
       { value: 1530, cost: 315_000, seconds: 90_000, uom: 169, multiplier: -3 },
       { value: 980, cost: 202_000, seconds: 86_400, uom: 169, multiplier: -3 },
     ]);
+  });
+
+  it('refuses a row without a length (a zero SDG&E Duration) instead of failing the load, and loads the rest', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'csv-zero-')), 'zero-length.csv');
+    const rows = ['UOM,kWh', 'Meter Number,Date,Start Time,Duration,Consumption', '"9","1/2/2024","12:00 AM","0","1.0"', '"9","1/2/2024","1:00 AM","60","2.0"'];
+    writeFileSync(path, rows.join('\n'));
+    const result = await importFile(dataSource, { path, source: 'file', fallbackZone: 'America/Los_Angeles', logger, sourceSystem: 'csv-zero' });
+    assert.equal(result.status, 'loaded', result.errors.join('\n'));
+    assert.match(result.errors.join('\n'), /reading-no-duration/);
+    const [{ n }] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM interval_reading r JOIN usage_point u ON u.id = r.usage_point_id WHERE u.source_system = 'csv-zero'`,
+    );
+    assert.equal(n, 1);
   });
 });
