@@ -1,35 +1,44 @@
 import { TextDecoder } from 'node:util';
 import type { ReaderEvent } from './atom-reader';
+import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
+import { exactCost, exactDecimal, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
 import { EspiFileError } from './diagnostics';
 import { ImportEvent, LinkOptions, linkEspi } from './linker';
-import { isInt48 } from './numbers';
 import { BlockInfo, EntryInfo, IntervalReading, ReadingTypeFields } from './records';
 import { ianaZone, resolveLocalTime, TimeZone } from './time-zone';
 import { ByteSource } from './xml-stream';
+import { memoisedZone } from './zone-memo';
 
 /**
- * Green Button CSV (the utility download layout, SCE's net-metering file among them) as a second input adapter: it
- * yields the same records as the Atom reader, so the same linker checks and reports them.
+ * Green Button CSV (the utilities' "Download My Data" layouts of `csv-layouts.ts`: SCE, PG&E, SDG&E and a generic
+ * one) as a second input adapter: it yields the same records as the Atom reader, so the same linker checks and
+ * reports them.
  *
- * Layout: free-text header lines ("For location: …"), then sections, each opened by "Data for period starting: …"
- * and a column header naming the flow ("Energy Delivered time period,…" / "Energy Received …"), then rows
- * `"<local start> to <local end>","<kWh decimal>","<quality>"`. Times are local with no zone: they are resolved in
- * the usage point's configured zone. Delivered and received rows become two meter readings (flow 1 and 19), each
- * section one IntervalBlock.
+ * A file is free-text preamble lines ("For location: …", "Service,…", "UOM,kWh"), then one or more column header
+ * rows, each followed by its data rows. The first header row a layout describes sets how the rows under it are read;
+ * a row that is neither data, a header, a section break nor blank is reported (`csv-row-unreadable`), never skipped
+ * silently. One usage point per file (named by the layout's preamble key), or per meter where a column names each
+ * row's meter; one meter reading per usage point, flow and unit: the flow from the value column's header (delivered
+ * 1, received/generation/export 19), the unit from the row's unit cell, else the column header, else the preamble's
+ * "UOM", else the layout's. Blocks hold one local day of sub-daily rows or one local month of daily and longer rows,
+ * and close at every section break and header.
  *
- * Local-time rules, deliberate because the file cannot say which instant it means:
+ * Local-time rules, deliberate because the file cannot say which instant it means (times are read in the usage
+ * point's configured zone):
  * - a start that falls in the spring-forward gap does not exist: the row is refused (`csv-local-time-skipped`);
- * - a start that occurs twice (fall-back) is its first occurrence the first time a series has it and its second
- *   occurrence the next time; a third time is a duplicate. Each ambiguous start gets a `csv-local-time-ambiguous`
- *   warning saying which instant was taken;
- * - a row lasts its wall-clock length (end − start as written), so "01:45 to 02:00" on the fall-back night is
- *   15 minutes whichever 01:45 it is.
- * Values are kWh decimals read exactly into integers: with `decimals` d (default 3) a value is raw × 10^−d kWh,
- * i.e. uom Wh (72) with powerOfTenMultiplier 3 − d; a value with more non-zero decimals than d is refused
- * (`csv-value-precision`) rather than rounded.
+ * - a start that occurs twice (fall-back) is its first occurrence the first time the rows under one kind of header
+ *   have it and its second occurrence the next time; a third time is a duplicate. Each ambiguous start gets a
+ *   `csv-local-time-ambiguous` warning saying which instant was taken;
+ * - a row with an ambiguous start lasts its wall-clock length (end − start as written), so "01:45 to 02:00" on the
+ *   fall-back night is 15 minutes whichever 01:45 it is; otherwise it lasts until its end's instant, so a day across
+ *   a DST change is 23 or 25 hours. A duration in minutes (SDG&E) is taken as written.
+ * Values are decimals read exactly into integers: with `decimals` d (default 3) a value is raw × 10^−d of the unit:
+ * kWh as uom Wh (72) with powerOfTenMultiplier 3 − d, therms as uom 169 with −d, CCF as ft³ (119) with 2 − d; a
+ * value with more non-zero decimals than d is refused (`csv-value-precision`) rather than rounded. A cost column
+ * ("$0.15") is the row's cost in hundred-thousandths of US dollars, kept on the delivered value (currency 840).
  */
 export interface CsvOptions {
-  /** Decimal places of kWh kept exactly (the raw integer's scale); default 3, i.e. watt-hours. */
+  /** Decimal places of a value kept exactly (the raw integer's scale); default 3, i.e. watt-hours for kWh. */
   decimals?: number;
   batchSize?: number;
   /** Longest line accepted, in characters: bounds memory on a file with no line breaks. */
@@ -43,15 +52,9 @@ export function importGreenButtonCsv(source: ByteSource, options: CsvImportOptio
   return linkEspi(readGreenButtonCsv(source, options.zone, options), { ...options, fallbackZone: options.zone, zoneConfigured: true });
 }
 
-const FLOWS = { Delivered: 1, Received: 19 } as const;
-type FlowName = keyof typeof FLOWS;
-
-const ROW = /^\s*(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?\s+to\s+(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?\s*$/;
-const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
-
 /** The record stream of a Green Button CSV, before linking. */
 export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, options: CsvOptions = {}): AsyncGenerator<ReaderEvent> {
-  const reader = new CsvReader(ianaZone(zoneName), options);
+  const reader = new CsvReader(memoisedZone(ianaZone(zoneName)), options);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   const maxLine = options.maxLineChars ?? 64 * 1024;
@@ -78,22 +81,71 @@ export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, 
   yield* reader.drain();
 }
 
+const FLOW_NAMES: Record<number, string> = { 1: 'Delivered', 19: 'Received', 4: 'Net' };
+const MAX_PREAMBLE_KEYS = 64;
+/** Data-like rows before any header kept to report (the linker keeps 100 diagnostics per code); all are counted. */
+const MAX_HEADLESS = 100;
+/** No layout has more columns than this: wider lines are not tried as headers (bounds the work on a hostile line). */
+const MAX_HEADER_CELLS = 64;
+
+interface OpenBlock {
+  block: BlockInfo;
+  batch: IntervalReading[];
+  first?: number;
+  last?: number;
+}
+
 interface Series {
   meterReading: EntryInfo;
-  /** Ambiguous local starts seen so far in this series, with how many times. */
-  ambiguousSeen: Map<number, number>;
   blocks: number;
+  open?: OpenBlock;
+}
+
+/** A value column of the current table, with what its header says. */
+interface ValueColumn {
+  index: number;
+  flow: number;
+  unit?: UnitName;
+  /** The row's cost is kept on this column's reading. */
+  cost: boolean;
+}
+
+interface Current {
+  table: Table;
+  values: ValueColumn[];
+  /** Ambiguous local starts seen so far under this kind of header, with how many times. */
+  ambiguousSeen: Map<string, number>;
+  /** Local day (or month) of the open blocks. */
+  blockKey?: string;
+}
+
+/** A row's local period; `elapsed` when the file gives the length itself. */
+interface LocalPeriod {
+  start: number;
+  end: number;
+  elapsed?: number;
 }
 
 class CsvReader {
   lineNumber = 0;
   private queue: ReaderEvent[] = [];
-  private readonly usagePoint: EntryInfo = { self: '/GreenButtonCsv/UsagePoint/1', up: '/GreenButtonCsv/UsagePoint', related: [], line: 1 };
-  private usagePointEmitted = false;
-  private readonly series = new Map<FlowName, Series>();
-  private current: { series: Series; block: BlockInfo; batch: IntervalReading[]; first?: number; last?: number } | undefined;
+  /** Usage points by self href, each emitted with its first meter reading. */
+  private readonly usagePoints = new Map<string, EntryInfo>();
+  /** The usage point's name from the preamble, read at the first header. */
+  private fileName = '1';
+  private readonly readingTypes = new Set<string>();
+  /** Series with an open block, in block order. */
+  private readonly open = new Set<Series>();
+  /** The block of the latest reading, named in diagnostics. */
+  private entity: string | undefined;
+  private readonly preamble = new Map<string, string>();
+  private readonly series = new Map<string, Series>();
+  private readonly streams = new Map<string, Map<string, number>>();
+  /** Data-like rows before any header: reported when a header comes, counted in the refusal when none does. */
+  private headless: { line: number; text: string }[] = [];
+  private headlessCount = 0;
+  private current: Current | undefined;
   private blockCount = 0;
-  private sawSection = false;
   private readonly decimals: number;
   private readonly batchSize: number;
 
@@ -115,177 +167,268 @@ class CsvReader {
   line(raw: string) {
     const n = ++this.lineNumber;
     const line = raw.replace(/\r$/, '').replace(/\u00a0/g, ' ');
-    if (line.trim() === '') return;
-    const fields = splitCsv(line);
-    const first = fields[0].trim();
-    const location = /^For location:\s*(.+)$/i.exec(first);
-    if (location && !this.usagePointEmitted) {
-      this.usagePoint.self = `/GreenButtonCsv/UsagePoint/${encodeURIComponent(location[1].trim())}`;
+    const cells = splitCsv(line);
+    if (cells.every((c) => c.trim() === '')) return;
+    if (this.current && this.row(this.current, cells, n)) return;
+    const table = cells.length <= MAX_HEADER_CELLS ? matchHeader(cells) : undefined;
+    if (table) return this.openTable(table, n);
+    const first = normaliseHeader(cells[0]);
+    if (this.current?.table.layout.sectionBreak?.test(first)) return this.closeBlocks();
+    if (this.current) {
+      return this.diagnostic('error', 'csv-row-unreadable', `row "${line.trim().slice(0, 80)}" is neither data of a ${this.current.table.layout.name} row nor a header`, n);
+    }
+    if (looksLikeData(cells)) {
+      if (this.headlessCount++ < MAX_HEADLESS) this.headless.push({ line: n, text: line.trim().slice(0, 80) });
       return;
     }
-    if (/^Data for period starting:/i.test(first)) return this.closeBlock();
-    const header = /^Energy\s+(Delivered|Received)\s+time period/i.exec(first);
-    if (header) return this.openBlock(capitalise(header[1]) as FlowName, n);
-    const row = ROW.exec(first);
-    if (!row) return;
-    if (!this.current) {
-      this.diagnostic('error', 'csv-no-section', 'an interval row before any "Energy Delivered/Received" column header', n);
-      return;
-    }
-    this.row(row, fields, n);
+    this.remember(cells);
   }
 
   end() {
-    this.closeBlock();
-    if (!this.sawSection) {
-      throw new EspiFileError('not-green-button-csv', 'no "Energy Delivered" or "Energy Received" section: not a Green Button CSV', this.lineNumber || undefined);
+    this.closeBlocks();
+    if (this.streams.size === 0) {
+      const rows = this.headlessCount > 0 ? ` (${this.headlessCount} rows that look like data, the first at line ${this.headless[0].line})` : '';
+      throw new EspiFileError('not-green-button-csv', `no column header row of a known Green Button CSV layout${rows}; known layouts: ${knownLayouts()}`, this.lineNumber || undefined);
     }
   }
 
-  private openBlock(flow: FlowName, line: number) {
-    this.closeBlock();
-    this.sawSection = true;
-    if (!this.usagePointEmitted) {
-      this.usagePointEmitted = true;
-      this.usagePoint.related.push(`${this.usagePoint.self}/MeterReading`);
-      this.queue.push({ type: 'UsagePoint', entry: this.usagePoint, serviceKind: 0 });
+  /** A preamble line: "Key,value" or "Key: value" in one cell. */
+  private remember(cells: string[]) {
+    const colon = /^([^:]{1,40}):\s*(.*)$/.exec(cells[0].trim());
+    const key = normaliseHeader(colon ? colon[1] : cells[0]);
+    const value = (colon && colon[2] !== '' ? colon[2] : (cells[1] ?? '')).trim();
+    if (value === '' || value.length > 200 || this.preamble.has(key) || this.preamble.size >= MAX_PREAMBLE_KEYS) return;
+    this.preamble.set(key, value);
+  }
+
+  private openTable(table: Table, line: number) {
+    this.closeBlocks();
+    // Rows before the first header are reported once the file is known to be a Green Button CSV.
+    for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
+    const layout = table.layout;
+    if (this.usagePoints.size === 0) this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
+    if (table.unknown.length > 0) {
+      this.diagnostic('warning', 'csv-column-unknown', `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`, line);
     }
-    let series = this.series.get(flow);
-    if (!series) {
-      const self = `${this.usagePoint.self}/MeterReading/${flow}`;
-      const readingType = `/GreenButtonCsv/ReadingType/${flow}`;
-      series = { meterReading: { self, up: `${this.usagePoint.self}/MeterReading`, related: [readingType], line }, ambiguousSeen: new Map(), blocks: 0 };
-      this.series.set(flow, series);
-      const fields: ReadingTypeFields = {
-        accumulationBehaviour: 4,
-        commodity: 1,
-        flowDirection: FLOWS[flow],
-        kind: 12,
-        powerOfTenMultiplier: 3 - this.decimals,
-        uom: 72,
-      };
-      this.queue.push({ type: 'MeterReading', entry: series.meterReading });
-      this.queue.push({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
+    const periodHeader = table.at.period === undefined ? '' : table.headers[table.at.period];
+    const values = table.values.map(({ index, header }) => ({ index, flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? 1, unit: unitIn(header), cost: false }));
+    if (table.at.cost !== undefined && values.length > 0) (values.find((v) => v.flow === 1) ?? values[0]).cost = true;
+    const streamKey = `${layout.name}|${values.map((v) => v.flow).join(',')}`;
+    let ambiguousSeen = this.streams.get(streamKey);
+    if (!ambiguousSeen) this.streams.set(streamKey, (ambiguousSeen = new Map()));
+    this.current = { table, values, ambiguousSeen };
+  }
+
+  /** Reads a data row of the current table; false when the row's period cannot be read (not a data row). */
+  private row(c: Current, cells: string[], line: number): boolean {
+    const period = this.period(c.table, cells);
+    if (!period) return false;
+    const label = this.periodText(c.table, cells);
+    const wall = period.end - period.start;
+    if (wall <= 0) {
+      // interval_reading holds only readings with a length.
+      const [code, what] = wall < 0 ? ['reading-negative-duration', 'ends before it starts'] : ['reading-no-duration', 'has no length'];
+      this.diagnostic('error', code, `period ${what}: ${label}`, line);
+      return true;
     }
-    const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;
-    const entry: EntryInfo = { self, up: `${series.meterReading.self}/IntervalBlock`, related: [], line };
-    this.current = { series, block: { ordinal: this.blockCount++, entry, readingCount: 0, line }, batch: [] };
+    const blockKey = new Date(period.start * 1000).toISOString().slice(0, wall >= 86400 ? 7 : 10);
+    if (c.blockKey !== blockKey) this.closeBlocks();
+    c.blockKey = blockKey;
+    const meter = c.table.at.meter === undefined ? '' : (cells[c.table.at.meter] ?? '').trim();
+    const resolved = this.instant(c, `${meter}|${period.start}`, period.start, label, line);
+    if (!resolved) return true;
+    const duration = period.elapsed ?? (resolved.ambiguous ? wall : this.elapsed(resolved.start, period.end, wall));
+    const cost = this.cost(c.table, cells, line);
+    let kept = 0;
+    for (const column of c.values) {
+      const cell = cells[column.index] ?? '';
+      if (cell.trim() === '') continue;
+      const unit = this.unitOf(c.table, column, cells);
+      if (!unit) {
+        this.diagnostic('error', 'csv-unit-unknown', `value ${cell.trim()}: no unit in the row, its column header, a "UOM" line or the ${c.table.layout.name} layout`, line);
+        continue;
+      }
+      const exact = exactDecimal(cell, this.decimals);
+      if (!('value' in exact)) {
+        this.diagnostic('error', exact.code, exact.message, line);
+        continue;
+      }
+      const reading: IntervalReading = { start: resolved.start, duration, value: exact.value, line };
+      if (column.cost && cost !== undefined) reading.cost = cost;
+      this.push(this.seriesFor(meter || this.fileName, column.flow, unit, column.cost, line), reading);
+      kept++;
+    }
+    if (kept === 0 && c.values.every((v) => (cells[v.index] ?? '').trim() === '')) {
+      this.diagnostic('warning', 'csv-value-missing', `${label}: no value in the row`, line);
+    }
+    for (const i of c.table.notes) {
+      const note = (cells[i] ?? '').trim();
+      if (note !== '') this.diagnostic('warning', 'csv-quality-unknown', `reading quality or note "${note.slice(0, 60)}" has no ESPI code here; not kept`, line);
+    }
+    return true;
   }
 
-  private closeBlock() {
-    const c = this.current;
-    if (!c) return;
-    this.current = undefined;
-    this.flush(c);
-    if (c.first !== undefined && c.last !== undefined) c.block.interval = { start: c.first, duration: c.last - c.first };
-    this.queue.push({ type: 'IntervalBlock', entry: c.block.entry, block: c.block });
+  private period(t: Table, cells: string[]): LocalPeriod | undefined {
+    const { at } = t;
+    const cell = (i: number | undefined) => cells[i!] ?? '';
+    if (at.period !== undefined) {
+      return periodOf(cell(at.period));
+    }
+    if (at.start !== undefined && at.end !== undefined) {
+      const start = localDateTime(cell(at.start));
+      const end = localDateTime(cell(at.end));
+      return start === undefined || end === undefined ? undefined : { start, end };
+    }
+    const day = localDate(cell(at.date));
+    if (day === undefined) return undefined;
+    if (at.startTime === undefined) return { start: day, end: day + 86400 };
+    const from = timeOfDay(cell(at.startTime));
+    if (from === undefined) return undefined;
+    if (at.minutes !== undefined) {
+      const minutes = /^\s*(\d{1,6})\s*$/.exec(cell(at.minutes));
+      return minutes ? { start: day + from, end: day + from + +minutes[1] * 60, elapsed: +minutes[1] * 60 } : undefined;
+    }
+    const to = timeOfDay(cell(at.endTime));
+    if (to === undefined) return undefined;
+    let end = day + (to <= from ? to + 86400 : to);
+    // An end written as the interval's last minute ("00:14", "23:59"): intervals are whole multiples of 5 minutes.
+    if ((end - day - from) % 300 === 240) end += 60;
+    return { start: day + from, end };
   }
 
-  private flush(c: NonNullable<CsvReader['current']>) {
-    if (c.batch.length === 0) return;
-    this.queue.push({ type: 'Readings', block: c.block, readings: c.batch });
-    c.batch = [];
+  private periodText(t: Table, cells: string[]): string {
+    const { at } = t;
+    const parts = at.period !== undefined ? [at.period] : [at.start, at.end, at.date, at.startTime, at.endTime];
+    return parts
+      .filter((i): i is number => i !== undefined)
+      .map((i) => (cells[i] ?? '').trim())
+      .join(' ');
   }
 
-  private row(m: RegExpExecArray, fields: string[], line: number) {
-    const c = this.current!;
-    const localStart = localSeconds(m, 1);
-    const localEnd = localSeconds(m, 7);
-    const value = this.scaled(fields[1] ?? '', line);
-    if (value === undefined) return;
-    const duration = localEnd - localStart;
-    if (duration < 0) return this.diagnostic('error', 'reading-negative-duration', `period ends before it starts: ${fields[0].trim()}`, line);
-    const start = this.instant(c.series, localStart, fields[0].trim(), line);
-    if (start === undefined) return;
-    if ((fields[2] ?? '').trim() !== '') this.diagnostic('warning', 'csv-quality-unknown', `reading quality "${fields[2].trim()}" has no ESPI code here; not kept`, line);
-    c.batch.push({ start, duration, value, line });
-    c.block.readingCount++;
-    c.first = c.first === undefined ? start : Math.min(c.first, start);
-    c.last = c.last === undefined ? start + duration : Math.max(c.last, start + duration);
-    if (c.batch.length >= this.batchSize) this.flush(c);
-  }
-
-  private instant(series: Series, local: number, period: string, line: number): number | undefined {
+  /** `occurrence` names the local start within its series (meter and time): a repeat is the fall-back hour's second. */
+  private instant(c: Current, occurrence: string, local: number, period: string, line: number): { start: number; ambiguous: boolean } | undefined {
     const r = resolveLocalTime(this.zone, local);
     if (r.skipped) {
       this.diagnostic('error', 'csv-local-time-skipped', `${period}: this local time does not exist in ${this.zone.name} (clocks spring forward); row refused`, line);
       return undefined;
     }
-    if (r.second === undefined) return r.first;
-    const seen = series.ambiguousSeen.get(local) ?? 0;
-    series.ambiguousSeen.set(local, seen + 1);
+    if (r.second === undefined) return { start: r.first, ambiguous: false };
+    const seen = c.ambiguousSeen.get(occurrence) ?? 0;
+    c.ambiguousSeen.set(occurrence, seen + 1);
     // A third occurrence maps to the second instant again, where the linker reports the duplicate start.
     const chosen = seen === 0 ? r.first : r.second;
     const which = seen === 0 ? 'first' : 'second';
     this.diagnostic('warning', 'csv-local-time-ambiguous', `${period}: this local time occurs twice in ${this.zone.name}; taken as its ${which} occurrence, ${new Date(chosen * 1000).toISOString()}`, line);
-    return chosen;
+    return { start: chosen, ambiguous: true };
   }
 
-  /** The value as an integer count of 10^−decimals kWh, exactly, or undefined (reported) when it cannot be. */
-  private scaled(text: string, line: number): number | undefined {
-    const m = DECIMAL.exec(text);
-    if (!m || (m[2] === '' && !m[3])) {
-      this.diagnostic('error', 'reading-bad-number', `value "${text.trim().slice(0, 40)}" is not a decimal number`, line);
-      return undefined;
+  /** Seconds from the start's instant to the local end's: the wall-clock length unless a DST change falls between. */
+  private elapsed(start: number, localEnd: number, wall: number): number {
+    const guess = start + wall;
+    if (guess + this.zone.offsetAt(guess) === localEnd) return wall;
+    const end = resolveLocalTime(this.zone, localEnd);
+    return end.skipped || end.second !== undefined ? wall : end.first - start;
+  }
+
+  private cost(t: Table, cells: string[], line: number): number | undefined {
+    const text = t.at.cost === undefined ? '' : (cells[t.at.cost] ?? '').trim();
+    if (text === '') return undefined;
+    const exact = exactCost(text);
+    if ('value' in exact) return exact.value;
+    this.diagnostic('warning', 'csv-cost-unreadable', `${exact.message}; the reading is kept without its cost`, line);
+    return undefined;
+  }
+
+  private unitOf(t: Table, column: ValueColumn, cells: string[]): UnitName | undefined {
+    const cell = t.at.unit === undefined ? undefined : unitIn(cells[t.at.unit] ?? '');
+    const uom = this.preamble.get('uom');
+    return cell ?? column.unit ?? (uom === undefined ? undefined : unitIn(uom)) ?? t.layout.unit;
+  }
+
+  private seriesFor(usagePoint: string, flow: number, unit: UnitName, costed: boolean, line: number): Series {
+    const up = `/GreenButtonCsv/UsagePoint/${encodeURIComponent(usagePoint)}`;
+    const key = `${up}|${flow}|${unit}`;
+    const known = this.series.get(key);
+    if (known) return known;
+    const u = UNITS[unit];
+    if (!this.usagePoints.has(up)) {
+      const entry: EntryInfo = { self: up, up: '/GreenButtonCsv/UsagePoint', related: [`${up}/MeterReading`], line };
+      this.usagePoints.set(up, entry);
+      this.queue.push({ type: 'UsagePoint', entry, serviceKind: u.serviceKind });
     }
-    const fraction = m[3] ?? '';
-    if (/[1-9]/.test(fraction.slice(this.decimals))) {
-      this.diagnostic('error', 'csv-value-precision', `value ${text.trim()} has more than ${this.decimals} decimals: refused rather than rounded`, line);
-      return undefined;
+    const name = `${FLOW_NAMES[flow] ?? flow}${unit === 'kwh' ? '' : `-${u.label}`}`;
+    const readingType = `/GreenButtonCsv/ReadingType/${name}${costed ? '-USD' : ''}`;
+    const series: Series = { meterReading: { self: `${up}/MeterReading/${name}`, up: `${up}/MeterReading`, related: [readingType], line }, blocks: 0 };
+    this.series.set(key, series);
+    this.queue.push({ type: 'MeterReading', entry: series.meterReading });
+    if (!this.readingTypes.has(readingType)) {
+      this.readingTypes.add(readingType);
+      const fields: ReadingTypeFields = {
+        accumulationBehaviour: 4,
+        ...u.fields,
+        ...(costed ? { currency: 840 } : {}),
+        flowDirection: flow,
+        powerOfTenMultiplier: u.exponent - this.decimals,
+      };
+      this.queue.push({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
     }
-    const digits = `${m[2]}${fraction.slice(0, this.decimals).padEnd(this.decimals, '0')}`.replace(/^0+(?=\d)/, '');
-    const n = Number(`${m[1]}${digits}`);
-    if (!Number.isSafeInteger(n) || !isInt48(n)) {
-      this.diagnostic('error', 'value-out-of-range', `value ${text.trim()} is outside the Int48 range of ESPI`, line);
-      return undefined;
+    return series;
+  }
+
+  private push(series: Series, reading: IntervalReading) {
+    let open = series.open;
+    if (!open) {
+      const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;
+      const entry: EntryInfo = { self, up: `${series.meterReading.self}/IntervalBlock`, related: [], line: reading.line };
+      open = series.open = { block: { ordinal: this.blockCount++, entry, readingCount: 0, line: reading.line }, batch: [] };
+      this.open.add(series);
     }
-    return n === 0 ? 0 : n;
+    this.entity = open.block.entry.self;
+    open.batch.push(reading);
+    open.block.readingCount++;
+    const end = reading.start + reading.duration;
+    open.first = open.first === undefined ? reading.start : Math.min(open.first, reading.start);
+    open.last = open.last === undefined ? end : Math.max(open.last, end);
+    if (open.batch.length >= this.batchSize) this.flush(open);
+  }
+
+  private closeBlocks() {
+    // Insertion order is block order: a series joins when its block opens.
+    for (const s of this.open) {
+      const o = s.open!;
+      s.open = undefined;
+      this.flush(o);
+      if (o.first !== undefined && o.last !== undefined) o.block.interval = { start: o.first, duration: o.last - o.first };
+      this.queue.push({ type: 'IntervalBlock', entry: o.block.entry, block: o.block });
+    }
+    this.open.clear();
+    this.entity = undefined;
+    if (this.current) this.current.blockKey = undefined;
+  }
+
+  private flush(o: OpenBlock) {
+    if (o.batch.length === 0) return;
+    this.queue.push({ type: 'Readings', block: o.block, readings: o.batch });
+    o.batch = [];
   }
 
   private diagnostic(severity: 'error' | 'warning', code: string, message: string, line: number) {
-    const entity = this.current?.block.entry.self;
-    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity } });
+    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: this.entity } });
   }
 }
 
-function localSeconds(m: RegExpExecArray, at: number): number {
-  return Date.UTC(+m[at], +m[at + 1] - 1, +m[at + 2], +m[at + 3], +m[at + 4], +(m[at + 5] ?? 0)) / 1000;
+/** A row that reads as an interval, not a "Key,value" preamble line: a time first, or three cells or more with a date. */
+function looksLikeData(cells: string[]): boolean {
+  const isTime = (cell: string) => localDate(cell) !== undefined || localDateTime(cell) !== undefined || periodOf(cell) !== undefined;
+  if (isTime(cells[0])) return true;
+  const some = cells.slice(0, MAX_HEADER_CELLS);
+  return some.filter((c) => c.trim() !== '').length >= 3 && some.some(isTime);
 }
 
-/** One CSV line's fields: quoted fields may hold commas and doubled quotes; SCE quotes every data field. */
-function splitCsv(line: string): string[] {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    let field = '';
-    if (line[i] === '"') {
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q < 0) {
-          field += line.slice(i);
-          i = line.length;
-          break;
-        }
-        field += line.slice(i, q);
-        i = q + 1;
-        if (line[i] !== '"') break;
-        field += '"';
-        i++;
-      }
-      const comma = line.indexOf(',', i);
-      fields.push(field);
-      if (comma < 0) return fields;
-      i = comma + 1;
-    } else {
-      const comma = line.indexOf(',', i);
-      fields.push(line.slice(i, comma < 0 ? undefined : comma));
-      if (comma < 0) return fields;
-      i = comma + 1;
-    }
-  }
-}
-
-function capitalise(s: string): string {
-  return s[0].toUpperCase() + s.slice(1).toLowerCase();
+/** "<local start> to <local end>" in one cell (SCE). */
+function periodOf(cell: string): LocalPeriod | undefined {
+  const [from, to, ...rest] = cell.split(/\s+to\s+/i);
+  const start = localDateTime(from);
+  const end = to === undefined || rest.length > 0 ? undefined : localDateTime(to);
+  return start === undefined || end === undefined ? undefined : { start, end };
 }

@@ -120,7 +120,7 @@ describe('importFile', { timeout: 120_000 }, () => {
 
   it('rejects a file that is neither ESPI XML nor a Green Button CSV, saying which it is not', async () => {
     const csv = join(dir, 'usage.csv');
-    writeFileSync(csv, 'TYPE,DATE,START TIME,END TIME,USAGE\nElectric usage,2024-01-01,00:00,00:14,0.2 kWh\n');
+    writeFileSync(csv, 'DATE,TEMPERATURE,HUMIDITY\n2024-01-01,12,0.8\n');
     const result = await importFile(pdb.dataSource, { path: csv, source: 'file', logger });
     assert.equal(result.status, 'rejected');
     assert.match(result.errors[0], /not-green-button-csv/);
