@@ -28,8 +28,9 @@ export class UsageSummaryLineItem {
   @Column({ type: 'bigint', name: 'unit_cost', nullable: true })
   unitCost: string | null;
 
-  @Column({ type: 'timestamptz', name: 'date_time' })
-  dateTime: Date;
+  // Optional in ESPI, and left out by some utilities.
+  @Column({ type: 'timestamptz', name: 'date_time', nullable: true })
+  dateTime: Date | null;
 
   @Column({ type: 'text', nullable: true })
   note: string | null;

@@ -18,8 +18,8 @@ export class LineItem {
   @Field(() => DecimalScalar, { nullable: true, description: 'Unit cost (price per unit of the measurement), when given.' })
   unitCost: string | null;
 
-  @Field(() => DateTimeScalar, { description: 'When the line item was determined.' })
-  dateTime: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the line item was determined; null when the bill does not say (optional in ESPI).' })
+  dateTime: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Description for the customer, e.g. "Energy charge tier 1".' })
   note: string | null;

@@ -40,6 +40,12 @@ test('fractional start, negative duration and out-of-Int48 values reject their r
   assert.deepEqual(readings.get(f.meterReadings[0])!.map((r) => r.value), [1, 5]);
 });
 
+test('a reading of duration 0 is refused with its line, as in CSV, instead of failing the load in the database', async () => {
+  const { feed: f, readings } = await load(feed(WH, [reading('1000', '900', '1'), reading('1900', '0', '2'), reading('2800', '900', '3')]));
+  assert.deepEqual(errors(f).map((e) => e[0]), ['reading-no-duration']);
+  assert.deepEqual(readings.get(f.meterReadings[0])!.map((r) => r.value), [1, 3]);
+});
+
 test('identical starts are errors, in any order and across blocks', async () => {
   const { feed: f, readings } = await load(feed(WH, [reading('2800', '900', '3'), reading('1900', '900', '2'), reading('1900', '900', '9')]));
   assert.deepEqual(errors(f).map((e) => e[0]), ['reading-duplicate-start']);

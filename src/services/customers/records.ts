@@ -103,7 +103,7 @@ export interface LineItemRecord {
   measurementValue: string | null;
   measurementMultiplier: number | null;
   measurementUom: number | null;
-  dateTime: Date;
+  dateTime: Date | null;
   itemPeriodStart: Date | null;
   itemPeriodDuration: number | null;
   itemKind: number | null;
