@@ -52,6 +52,12 @@ export interface CsvLayout {
   unit?: UnitName;
   /** A line that closes the current blocks (SCE's "Data for period starting: …" day sections). */
   sectionBreak?: RegExp;
+  /**
+   * Tables follow each other with preamble lines between them (a file of several usage points): such a line closes
+   * the table, is read as preamble again, and the next header names its usage point from it; a title line just above
+   * a header ("Energy Received") says the flow of its value column.
+   */
+  preambleBetweenTables?: RegExp;
 }
 
 const col = (role: ColumnRole, header: RegExp, optional = false): ColumnSpec => ({ role, header, optional });
@@ -108,6 +114,22 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
       col('known', /^net$/, true),
     ],
     identity: ['meter number'],
+  },
+  {
+    // What this portal's own Download My Data writes (src/services/export/csv.ts): it must load back.
+    name: 'usage-portal',
+    looksLike: 'Date, Start, End, Usage, Unit, Cost, Quality, under "Usage point" and "Energy Delivered|Received" lines (this portal\'s download)',
+    columns: [
+      col('known', /^date$/),
+      col('start', /^start$/),
+      col('end', /^end$/),
+      col('value', /^usage$/),
+      col('unit', /^unit$/),
+      col('cost', /^cost$/),
+      col('note', /^quality$/, true),
+    ],
+    identity: ['usage point'],
+    preambleBetweenTables: /^(name|usage point|time zone|period|energy delivered|energy received|net energy|flow direction .*)$/,
   },
   {
     name: 'generic',

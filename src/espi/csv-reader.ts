@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import type { ReaderEvent } from './atom-reader';
 import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
-import { exactCost, exactDecimal, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
+import { exactCost, exactDecimal, instantWithOffset, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
 import { EspiFileError } from './diagnostics';
 import { ImportEvent, LinkOptions, linkEspi } from './linker';
 import { BlockInfo, EntryInfo, IntervalReading, ReadingTypeFields } from './records';
@@ -119,11 +119,12 @@ interface Current {
   blockKey?: string;
 }
 
-/** A row's local period; `elapsed` when the file gives the length itself. */
+/** A row's local period; `elapsed` when the file gives the length itself; `absolute` when start and end are instants (times with their UTC offset). */
 interface LocalPeriod {
   start: number;
   end: number;
   elapsed?: number;
+  absolute?: boolean;
 }
 
 class CsvReader {
@@ -145,7 +146,11 @@ class CsvReader {
   private headless: { line: number; text: string }[] = [];
   private headlessCount = 0;
   private current: Current | undefined;
+  /** First cell of the latest line that was neither data nor a header: a table's title. */
+  private title = '';
   private blockCount = 0;
+  /** The layout reads preamble again between tables, so a later value of a key replaces the earlier one. */
+  private preambleRepeats = false;
   private readonly decimals: number;
   private readonly batchSize: number;
 
@@ -174,6 +179,10 @@ class CsvReader {
     if (table) return this.openTable(table, n);
     const first = normaliseHeader(cells[0]);
     if (this.current?.table.layout.sectionBreak?.test(first)) return this.closeBlocks();
+    if (this.current?.table.layout.preambleBetweenTables?.test(first)) {
+      this.closeBlocks();
+      this.current = undefined;
+    }
     if (this.current) {
       return this.diagnostic('error', 'csv-row-unreadable', `row "${line.trim().slice(0, 80)}" is neither data of a ${this.current.table.layout.name} row nor a header`, n);
     }
@@ -181,6 +190,7 @@ class CsvReader {
       if (this.headlessCount++ < MAX_HEADLESS) this.headless.push({ line: n, text: line.trim().slice(0, 80) });
       return;
     }
+    this.title = normaliseHeader(cells[0]);
     this.remember(cells);
   }
 
@@ -197,7 +207,7 @@ class CsvReader {
     const colon = /^([^:]{1,40}):\s*(.*)$/.exec(cells[0].trim());
     const key = normaliseHeader(colon ? colon[1] : cells[0]);
     const value = (colon && colon[2] !== '' ? colon[2] : (cells[1] ?? '')).trim();
-    if (value === '' || value.length > 200 || this.preamble.has(key) || this.preamble.size >= MAX_PREAMBLE_KEYS) return;
+    if (value === '' || value.length > 200 || (this.preamble.has(key) && !this.preambleRepeats) || this.preamble.size >= MAX_PREAMBLE_KEYS) return;
     this.preamble.set(key, value);
   }
 
@@ -206,12 +216,16 @@ class CsvReader {
     // Rows before the first header are reported once the file is known to be a Green Button CSV.
     for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
     const layout = table.layout;
-    if (this.usagePoints.size === 0) this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
+    if (this.usagePoints.size === 0 || layout.preambleBetweenTables) {
+      this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
+    }
+    this.preambleRepeats = layout.preambleBetweenTables !== undefined;
     if (table.unknown.length > 0) {
       this.diagnostic('warning', 'csv-column-unknown', `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`, line);
     }
     const periodHeader = table.at.period === undefined ? '' : table.headers[table.at.period];
-    const values = table.values.map(({ index, header }) => ({ index, flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? 1, unit: unitIn(header), cost: false }));
+    const titled = layout.preambleBetweenTables ? flowInHeader(this.title) : undefined;
+    const values = table.values.map(({ index, header }) => ({ index, flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? titled ?? 1, unit: unitIn(header), cost: false }));
     if (table.at.cost !== undefined && values.length > 0) (values.find((v) => v.flow === 1) ?? values[0]).cost = true;
     const streamKey = `${layout.name}|${values.map((v) => v.flow).join(',')}`;
     let ambiguousSeen = this.streams.get(streamKey);
@@ -235,7 +249,7 @@ class CsvReader {
     if (c.blockKey !== blockKey) this.closeBlocks();
     c.blockKey = blockKey;
     const meter = c.table.at.meter === undefined ? '' : (cells[c.table.at.meter] ?? '').trim();
-    const resolved = this.instant(c, `${meter}|${period.start}`, period.start, label, line);
+    const resolved = period.absolute ? { start: period.start, ambiguous: false } : this.instant(c, `${meter}|${period.start}`, period.start, label, line);
     if (!resolved) return true;
     const duration = period.elapsed ?? (resolved.ambiguous ? wall : this.elapsed(resolved.start, period.end, wall));
     const cost = this.cost(c.table, cells, line);
@@ -275,6 +289,8 @@ class CsvReader {
       return periodOf(cell(at.period));
     }
     if (at.start !== undefined && at.end !== undefined) {
+      const [from, to] = [instantWithOffset(cell(at.start)), instantWithOffset(cell(at.end))];
+      if (from !== undefined && to !== undefined) return { start: from, end: to, elapsed: to - from, absolute: true };
       const start = localDateTime(cell(at.start));
       const end = localDateTime(cell(at.end));
       return start === undefined || end === undefined ? undefined : { start, end };

@@ -77,6 +77,17 @@ export function localDateTime(text: string): number | undefined {
   return day === undefined || time === undefined ? undefined : day + time;
 }
 
+const WITH_OFFSET = /^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(Z|[+-]\d\d(?::?\d\d)?)\s*$/;
+
+/** "2024-11-03T01:00:00-05", "…-05:00" or "…Z": an instant, epoch seconds (its offset says which of two equal local times). */
+export function instantWithOffset(text: string): number | undefined {
+  const m = WITH_OFFSET.exec(text);
+  if (!m) return undefined;
+  const [sign, minutes] = [m[2].slice(0, 3), m[2].replace(':', '').slice(3) || '00'];
+  const ms = Date.parse(`${m[1]}${m[2] === 'Z' ? 'Z' : `${sign}:${minutes}`}`);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
 export type Exact = { value: number } | { code: string; message: string };
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;

@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import type { DataSource } from 'typeorm';
 import { Role } from '../../src/auth/roles';
 import { AccessScope } from '../../src/services/access/access-scope';
 import { writeCustomerFeed } from '../../src/services/export/customer-feed';
 import { writeGreenButtonCsv } from '../../src/services/export/csv';
 import { writeUsageFeed } from '../../src/services/export/espi-feed';
+import { importFile } from '../../src/services/import/import-file';
 import { samplePath } from '../espi/support';
-import { openPortalTestDatabase, snapshot, type PortalTestDatabase } from '../import/support';
+import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } from '../import/support';
 import { XMLLINT_MISSING, xmllintValidate } from '../support/xmllint';
 import { count, load, toFile, workDir, writeSyntheticCustomerFeed, writeSyntheticUsageFeed } from './support';
 
@@ -156,6 +158,31 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
     )) as { n: number }[];
     assert.equal(open[0].n, 0);
+  });
+
+  it('round trip of the CSV download: every series of a three-usage-point file loads back with the same readings, values and costs', async () => {
+    const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
+    const file = await toFile(join(dir, 'all.csv'), (out) => writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out));
+    const target = await openPortalTestDatabase('export_csv');
+    try {
+      const result = await importFile(target.dataSource, { path: file, source: 'cli', logger });
+      assert.equal(result.status, 'loaded', result.errors.join('\n'));
+      assert.equal(result.errors.length, 0);
+      // Per series (flow direction and unit): count, exact sums, first and last start: the same as where it came from.
+      const figures = async (db: DataSource, ids?: string[]) =>
+        db.query(
+          `SELECT t.flow_direction, t.uom, count(*)::int AS n, sum(r.value * 10 ^ t.power_of_ten_multiplier)::text AS value,
+                  sum(r.cost)::text AS cost, min(r.start) AS first, max(r.start) AS last
+             FROM interval_reading r JOIN meter_reading m ON m.id = r.meter_reading_id JOIN reading_type t ON t.id = m.reading_type_id
+            WHERE $1::bigint[] IS NULL OR r.usage_point_id = ANY($1::bigint[])
+            GROUP BY r.usage_point_id, 1, 2 ORDER BY 3, 4, 1`,
+          [ids ?? null],
+        );
+      assert.deepEqual(await figures(target.dataSource), await figures(original.dataSource, all));
+      assert.equal((await target.dataSource.query(`SELECT count(*)::int AS n FROM usage_point`))[0].n, 3);
+    } finally {
+      await target.close();
+    }
   });
 
   it('Green Button CSV: a section per flow direction, local date, start and end with offsets, usage, unit, cost and quality', async () => {
