@@ -457,9 +457,7 @@ class AtomReader implements XmlHandler {
     if (!this.readingProblem) {
       if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
       else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
-      else if (r.duration < 0) this.rejectReading('reading-negative-duration', `duration ${r.duration} is negative`);
-      // A reading of no length measures nothing (and no stored reading may have one), as the CSV reader refuses it too.
-      else if (r.duration === 0) this.rejectReading('reading-no-duration', 'IntervalReading with duration 0');
+      else if (r.duration <= 0) this.rejectReading(...(r.duration < 0 ? (['reading-negative-duration', `duration ${r.duration} is negative`] as const) : (['reading-no-duration', 'IntervalReading with duration 0'] as const)));
     }
     this.reading = undefined;
     if (this.readingProblem) {
