@@ -457,7 +457,7 @@ class AtomReader implements XmlHandler {
     if (!this.readingProblem) {
       if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
       else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
-      else if (r.duration <= 0) this.rejectReading(...(r.duration < 0 ? (['reading-negative-duration', `duration ${r.duration} is negative`] as const) : (['reading-no-duration', 'IntervalReading with duration 0'] as const)));
+      else if (r.duration <= 0) this.rejectReading(r.duration < 0 ? 'reading-negative-duration' : 'reading-no-duration', `duration ${r.duration} is ${r.duration < 0 ? 'negative' : 'zero'}`);
     }
     this.reading = undefined;
     if (this.readingProblem) {
