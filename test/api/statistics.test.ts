@@ -86,6 +86,8 @@ describe('UsagePoint.statistics: hourly values and running sums', { timeout: 180
     assert.equal(hours[0].start, new Date(FEB_1 * 1000).toISOString());
     assert.equal(hours[0].sum, hours[0].value);
     assert.deepEqual(hours, await fromReadings(0, hours));
+    // From a few hours before the first reading: the same hours.
+    assert.deepEqual((await statistics(0, new Date(FEB_1 * 1000 - 5 * HOUR).toISOString())).slice(0, 3), hours.slice(0, 3));
     // Continuing from the last hour: the next hours carry the sum on.
     const next = await statistics(0, hours[743].end);
     assert.equal(milli(next[0].sum) - milli(next[0].value), milli(hours[743].sum));

@@ -16,8 +16,8 @@ import { ZoneClock } from './zone-clock';
 export const MAX_STATISTIC_HOURS = 744;
 
 const HOUR_MS = 3_600_000;
-/** Rollup dates and reading starts before any series can begin. */
-const BEGINNING = { date: '1970-01-01', instant: new Date(0) };
+/** A rollup date before any series begins. */
+const BEGINNING = '1970-01-01';
 const END_OF_TIME = new Date(Date.UTC(9999, 11, 31));
 
 export interface HourStatistic {
@@ -47,12 +47,20 @@ function addRollups(sum: Accumulator, packed: PackedRollups): void {
   }
 }
 
+interface Window {
+  start: number;
+  /** Sums of the part of the local day before `start` (when it has one), then of each hour. */
+  lead: Accumulator;
+  hours: Accumulator[];
+}
+
 /**
  * The hours of a series from `since` (floored to the hour, or from the hour of the series' first reading when that
- * is later) through the hour of its latest reading, at most MAX_STATISTIC_HOURS. The running sum before the first
- * hour is whole local months and days of rollups plus the readings of the local day before it: a handful of rows
- * whatever the series' age. Every statement is a batched AggregateLoaders read, so many usage points cost as few
- * statements as one. Null when the usage point has no such series.
+ * is later) through the last hour with readings, at most MAX_STATISTIC_HOURS and never past the hour in progress.
+ * The running sum before the first hour is whole local months and days of rollups plus the readings of the local day
+ * before it: a few dozen rows whatever the series' age, read beside the hours. Every statement is a batched
+ * AggregateLoaders read, so many usage points cost as few statements as one. Null when the usage point has no such
+ * series.
  */
 export async function hourlyStatistics(directory: Directory, aggregates: AggregateLoaders, usagePointId: string, query: StatisticsQuery): Promise<HourStatistic[] | null> {
   if (!(query.since instanceof Date) || Number.isNaN(query.since.getTime())) throw new InvalidInputError('since is not a valid date-time', 'since');
@@ -65,34 +73,44 @@ export async function hourlyStatistics(directory: Directory, aggregates: Aggrega
   const clock = new ZoneClock(series.usagePoint.timeZone ?? 'UTC', since, since);
   const day = clock.localDate(since);
   const month = `${day.slice(0, 8)}01`;
-  const [[first], latestEnd, months, days] = await Promise.all([
-    aggregates.readings.load({ ...key, from: BEGINNING.instant, to: END_OF_TIME, after: null, before: null, backward: false, limit: 1 }),
-    aggregates.latestEnd.load(meterReading.id),
-    aggregates.monthly.load({ ...key, fromDate: BEGINNING.date, toDate: month }),
-    aggregates.daily.load({ ...key, fromDate: month, toDate: day }),
-  ]);
-  if (!first || !latestEnd) return [];
-  const start = Math.max(since, floorHour(first.start.getTime()));
-  const end = Math.min(start + MAX_STATISTIC_HOURS * HOUR_MS, floorHour(latestEnd.getTime() + HOUR_MS - 1));
-  if (start >= end) return [];
-
-  // Bucket 0 is the part of the local day before `start` (when there is one), then one bucket per hour.
   const dayStart = clock.dayStart(day);
-  const lead = dayStart < start ? [dayStart] : [];
-  const edges = [...lead];
-  for (let t = start; t <= end; t += HOUR_MS) edges.push(t);
-  const hours = edges.slice(lead.length + 1).map(() => new Accumulator());
+  const hoursFrom = async (start: number): Promise<Window> => {
+    const end = Math.max(start, Math.min(start + MAX_STATISTIC_HOURS * HOUR_MS, floorHour(Date.now()) + HOUR_MS));
+    const edges = dayStart < start ? [dayStart] : [];
+    const leading = edges.length;
+    for (let t = start; t <= end; t += HOUR_MS) edges.push(t);
+    const window = { start, lead: new Accumulator(), hours: edges.slice(leading + 1).map(() => new Accumulator()) };
+    if (window.hours.length === 0) return window;
+    for (const row of await aggregates.raw.load({ ...key, edges })) (row.bucket < leading ? window.lead : window.hours[row.bucket - leading]).add(row);
+    return window;
+  };
+  const [months, days, asked] = await Promise.all([
+    aggregates.monthly.load({ ...key, fromDate: BEGINNING, toDate: month }),
+    aggregates.daily.load({ ...key, fromDate: month, toDate: day }),
+    hoursFrom(since),
+  ]);
   const running = new Accumulator();
   addRollups(running, months);
   addRollups(running, days);
-  for (const row of await aggregates.raw.load({ ...key, edges })) {
-    if (row.bucket < lead.length) running.add(row);
-    else hours[row.bucket - lead.length].add(row);
+  running.merge(asked.lead);
+  let window = asked;
+  if (running.readings === 0) {
+    // The series begins after `since`: from the hour of its first reading, so that a client asking from long before
+    // gets the first hours of data rather than 744 empty ones.
+    const first = window.hours.findIndex((hour) => hour.readings > 0);
+    if (first >= 0) {
+      window = { ...window, start: window.start + first * HOUR_MS, hours: window.hours.slice(first) };
+    } else {
+      const [reading] = await aggregates.readings.load({ ...key, from: new Date(dayStart), to: END_OF_TIME, after: null, before: null, backward: false, limit: 1 });
+      if (!reading) return [];
+      window = await hoursFrom(floorHour(reading.start.getTime()));
+    }
   }
+  const last = window.hours.findLastIndex((hour) => hour.readings > 0);
   const exponent = valueExponent(readingType.uom, readingType.powerOfTenMultiplier);
-  return hours.map((hour, i) => {
+  return window.hours.slice(0, last + 1).map((hour, i) => {
     running.merge(hour);
-    const hourStart = start + i * HOUR_MS;
+    const hourStart = window.start + i * HOUR_MS;
     return { start: new Date(hourStart), end: new Date(hourStart + HOUR_MS), value: hour.value.format(exponent), sum: running.value.format(exponent), readings: hour.readings };
   });
 }
