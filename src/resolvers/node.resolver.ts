@@ -12,11 +12,12 @@ import { Node } from '../schema/node.interface';
 import { ReadingType } from '../schema/reading-type.type';
 import { ServiceLocation } from '../schema/service-location.type';
 import { Tariff } from '../schema/tariff.type';
+import { UsageChange } from '../schema/usage-change.type';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops, tariffs }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops, tariffs, changes }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -48,6 +49,8 @@ async function loadNode({ directory, usage, ops, tariffs }: RequestServices, id:
       return ops.visible ? map(ops.importBatch(key), ImportBatch.from) : null;
     case 'Tariff':
       return map(tariffs.tariff(key), (record) => Tariff.from(record));
+    case 'UsageChange':
+      return map(changes.change(key), UsageChange.from);
   }
 }
 

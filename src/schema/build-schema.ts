@@ -12,6 +12,7 @@ import { NodeResolver } from '../resolvers/node.resolver';
 import { OpsAdminResolver } from '../resolvers/ops-admin.resolver';
 import { JobQueueResolver, JobResolver } from '../resolvers/ops.resolver';
 import { TariffResolver } from '../resolvers/tariff.resolver';
+import { ReadingRevisionResolver, UsageChangeResolver, UsagePointChangesResolver } from '../resolvers/usage-change.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
@@ -25,6 +26,9 @@ export const resolvers = [
   CustomerResolver,
   CustomerAccountResolver,
   UsagePointResolver,
+  UsagePointChangesResolver,
+  UsageChangeResolver,
+  ReadingRevisionResolver,
   BillForecastResolver,
   MeterReadingResolver,
   UsageSummaryResolver,
@@ -43,7 +47,7 @@ for (const resolver of resolvers) UseMiddleware(domainErrorsOfField)(resolver);
 // Types returned by the hundred or thousand per response (a year of daily buckets is 366 objects of 7 fields). They
 // only have plain fields, and no field middleware or auth checker is used, so graphql-js's default resolver can read
 // them directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
-const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'RangeUsage', 'UsageChange'];
+const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'RangeUsage', 'UsageDifference'];
 
 export async function buildPortalSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

@@ -1,6 +1,7 @@
 import { Kind, type FragmentDefinitionNode, type GraphQLField, type SelectionSetNode } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../services/pagination';
+import { MAX_STATISTIC_HOURS } from '../services/usage/hourly-statistics';
 import { impliedBuckets } from '../services/usage/usage-query';
 import type { Resolution } from '../services/usage/periods';
 
@@ -73,3 +74,9 @@ export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity 
 export const forecastCost: ComplexityEstimator = ({ childComplexity }) => 10 + childComplexity + 150;
 
 export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, 'DAY');
+
+/** Hourly statistics run from `since` to the latest reading, which is never later than now: priced by those hours. */
+export const statisticsCost: ComplexityEstimator = ({ args, childComplexity }) => {
+  const hours = Math.ceil((Date.now() - new Date(args.since as string | Date).getTime()) / 3_600_000);
+  return 10 + childComplexity + (hours >= 1 ? Math.min(hours, MAX_STATISTIC_HOURS) : 1);
+};

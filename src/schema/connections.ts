@@ -5,6 +5,8 @@ import { ImportBatch } from './import-batch.type';
 import { IntervalReading } from './interval-reading.type';
 import { Job } from './job.type';
 import { MeterReading } from './meter-reading.type';
+import { ReadingRevision } from './reading-revision.type';
+import { UsageChange } from './usage-change.type';
 import { UsagePoint } from './usage-point.type';
 import { UsageSummary } from './usage-summary.type';
 
@@ -17,3 +19,5 @@ export const IntervalReadingConnection = ConnectionOf(IntervalReading, 'Interval
 export const UsageSummaryConnection = ConnectionOf(UsageSummary, 'UsageSummary');
 export const JobConnection = ConnectionOf(Job, 'Job');
 export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');
+export const UsageChangeConnection = ConnectionOf(UsageChange, 'UsageChange');
+export const ReadingRevisionConnection = ConnectionOf(ReadingRevision, 'ReadingRevision');

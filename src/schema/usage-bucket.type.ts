@@ -2,7 +2,7 @@ import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { RangeUsage } from './range-usage.type';
 import { DecimalScalar } from './decimal.scalar';
-import { UsageChange } from './usage-change.type';
+import { UsageDifference } from './usage-difference.type';
 import { RatePeriodUsage } from './rate-period-usage.type';
 
 @ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
@@ -42,6 +42,6 @@ export class UsageBucket {
   @Field(() => RangeUsage, { nullable: true, description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.' })
   compared?: RangeUsage;
 
-  @Field(() => UsageChange, { nullable: true, description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.' })
-  change?: UsageChange;
+  @Field(() => UsageDifference, { nullable: true, description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.' })
+  change?: UsageDifference;
 }

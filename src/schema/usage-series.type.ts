@@ -4,7 +4,7 @@ import { DecimalScalar } from './decimal.scalar';
 import { MeterReading } from './meter-reading.type';
 import { Unit } from './unit.enum';
 import { UsageBucket } from './usage-bucket.type';
-import { UsageChange } from './usage-change.type';
+import { UsageDifference } from './usage-difference.type';
 
 @ObjectType({ description: 'Usage of one series over a range, in buckets. Values are exact sums of the readings.' })
 export class UsageSeries {
@@ -44,8 +44,8 @@ export class UsageSeries {
   })
   compared: RangeUsage | null;
 
-  @Field(() => UsageChange, { nullable: true, description: '`total` and `cost` minus `compared`, when asked with `compareTo`.' })
-  change: UsageChange | null;
+  @Field(() => UsageDifference, { nullable: true, description: '`total` and `cost` minus `compared`, when asked with `compareTo`.' })
+  change: UsageDifference | null;
 
   @Field(() => MeterReading, { description: 'The series read.' })
   meterReading: MeterReading;

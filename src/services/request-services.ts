@@ -10,6 +10,7 @@ import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
 import { BillForecastService } from './billing/bill-forecast.service';
+import { ChangeFeed } from './events/change-feed';
 import { UsageComparison } from './usage/usage-comparison';
 import { TariffBook } from './tariffs/tariff-book';
 import { TariffPricingService } from './tariffs/tariff-pricing.service';
@@ -23,6 +24,7 @@ import { UsageService } from './usage/usage.service';
 export class RequestServices {
   private cached?: { directory: Directory; usage: UsageService; tariffs: TariffBook; pricing: TariffPricingService };
   private opsService?: OpsService;
+  private changeFeed?: ChangeFeed;
 
   constructor(
     private readonly db: DataSource,
@@ -52,6 +54,11 @@ export class RequestServices {
   get tariffs(): TariffBook {
     if (!this.principal) throw new UnauthenticatedError();
     return this.bound.tariffs;
+  }
+
+  /** The change feed of usage points, in the directory's scope. */
+  get changes(): ChangeFeed {
+    return (this.changeFeed ??= new ChangeFeed(this.db, this.directory));
   }
 
   get tariffPricing(): TariffPricingService {

@@ -7,7 +7,7 @@ import { buildPortalSchema } from '../../src/schema/build-schema';
 import type { GraphQLContext } from '../../src/schema/context';
 import { RequestServices } from '../../src/services/request-services';
 import { CSR, openApiDatabase, type ApiDatabase } from './support/database';
-import { seedHousehold, seedSummary, seedUsagePoint } from './support/seed';
+import { seedChange, seedHousehold, seedSummary, seedUsagePoint } from './support/seed';
 
 /** The query, with `count` selected in every connection. */
 const query = (count = '') => `query($first: Int!) {
@@ -22,6 +22,9 @@ const query = (count = '') => `query($first: Int!) {
       completeness(from: "2024-06-01T00:00:00Z", to: "2024-06-04T00:00:00Z") { dataThrough days { received } }
       intervals(from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", first: 3) { ${count} edges { node { value } } }
       summaries(first: 5) { ${count} edges { node { billLastPeriod lineItems { amount } } } }
+      changes(since: "2024-01-01T00:00:00Z", first: 5) { ${count} edges { node { inserted
+        revisions(first: 5) { ${count} edges { node { oldValue newValue meterReading { id } } } } } } }
+      statistics(since: "2024-06-02T10:00:00Z") { sum }
     } } } } } } } } }
 }`;
 
@@ -59,6 +62,7 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
       const zone = ['America/Denver', 'Europe/Paris', 'Asia/Tokyo'][i % 3];
       const household = await seedHousehold(api.db, `Customer ${i}`, zone, new Date('2024-05-31T00:00:00Z'), new Date('2024-06-04T00:00:00Z'), { seed: i });
       await seedSummary(api.db, household.usagePointId, new Date('2024-05-01T00:00:00Z'));
+      await seedChange(api.db, household, [new Date('2024-06-01T10:00:00Z'), new Date('2024-06-01T10:15:00Z')]);
       // A second usage point on the same account, without readings.
       await api.db.query(`UPDATE usage_point SET customer_account_id = $1 WHERE id = $2`, [household.accountId, await seedUsagePoint(api.db, null, zone)]);
     }
@@ -82,7 +86,8 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
     assert.equal(large.statements, small.statements);
     // customers, accounts, usage points, accounts and customers of usage points, locations, meters, meter readings
     // (page and all), reading types, usage points of meter readings, raw and daily sums (two usage() and one
-    // completeness()), latest readings, intervals per series, summaries, line items.
+    // completeness()), latest readings, intervals per series, summaries, line items, changes, their revisions, and
+    // the statistics' first readings, monthly and daily rollups and hours.
     assert.ok(large.statements <= 30, `${large.statements} statements`);
   });
 
@@ -90,7 +95,7 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
     const small = await statementsFor(2, 'totalCount');
     const large = await statementsFor(12, 'totalCount');
     assert.equal(large.statements, small.statements);
-    // customers, accounts, usage points, meter readings, intervals, summaries: one count each.
-    assert.equal(large.statements, (await statementsFor(12)).statements + 6);
+    // customers, accounts, usage points, meter readings, intervals, summaries, changes, revisions: one count each.
+    assert.equal(large.statements, (await statementsFor(12)).statements + 8);
   });
 });

@@ -12,7 +12,8 @@ export type NodeType =
   | 'IntervalReading'
   | 'UsageSummary'
   | 'ImportBatch'
-  | 'Tariff';
+  | 'Tariff'
+  | 'UsageChange';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -28,6 +29,7 @@ const KEY_COUNTS: Record<NodeType, number> = {
   UsageSummary: 2,
   ImportBatch: 1,
   Tariff: 1,
+  UsageChange: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

@@ -4,9 +4,11 @@ import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
 import { isBigintKey } from '../access/global-id';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type ReadingsRequest, type Sums } from './aggregates';
+import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type ReadingsRequest } from './aggregates';
+import { Accumulator } from './accumulator';
 import { PackedRows } from './packed-rows';
-import { COST_EXPONENT, ExactSum } from './decimal';
+import { COST_EXPONENT } from './decimal';
+import { hourlyStatistics, type HourStatistic, type StatisticsQuery } from './hourly-statistics';
 import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
 import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
 import { chooseSeries, type ChosenSeries } from './series-choice';
@@ -53,48 +55,6 @@ const FIRST_READINGS: Pick<ReadingsRequest, 'after' | 'before' | 'backward'> = {
 export const MAX_INTERVAL_PAGE = 1000;
 
 const DAY_MS = 86_400_000;
-
-class Accumulator {
-  readonly value = new ExactSum();
-  cost: ExactSum | null = null;
-  readings = 0;
-  estimated = 0;
-  firstStart: number | null = null;
-  lastEnd: number | null = null;
-
-  merge(other: Accumulator): void {
-    this.value.merge(other.value);
-    if (other.cost !== null) (this.cost ??= new ExactSum()).merge(other.cost);
-    this.readings += other.readings;
-    this.estimated += other.estimated;
-    if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
-    if (other.lastEnd !== null && (this.lastEnd === null || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
-  }
-
-  /** The sums of a packed rollup row (aggregates.ts), after its period. */
-  addPacked(rows: PackedRows, extent: boolean): void {
-    this.value.addInteger(rows.next() as number, rows.digits);
-    this.readings += rows.next() as number;
-    this.estimated += rows.next() as number;
-    if (extent) {
-      const firstStart = rows.next() as number;
-      const lastEnd = rows.next() as number;
-      if (this.firstStart === null || firstStart < this.firstStart) this.firstStart = firstStart;
-      if (this.lastEnd === null || lastEnd > this.lastEnd) this.lastEnd = lastEnd;
-    }
-    const cost = rows.next();
-    if (cost !== null) (this.cost ??= new ExactSum()).addInteger(cost, rows.digits);
-  }
-
-  add(sums: Sums): void {
-    this.value.add(sums.value);
-    if (sums.cost !== null) (this.cost ??= new ExactSum()).add(sums.cost);
-    this.readings += sums.readings;
-    this.estimated += sums.estimated;
-    if (this.firstStart === null || sums.firstStart < this.firstStart) this.firstStart = sums.firstStart;
-    if (this.lastEnd === null || sums.lastEnd > this.lastEnd) this.lastEnd = sums.lastEnd;
-  }
-}
 
 interface Span {
   start: number;
@@ -274,6 +234,11 @@ export class UsageService {
 
   private readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, limit: number, window = FIRST_READINGS): Promise<IntervalRecord[]> {
     return this.aggregates.readings.load({ usagePointId, meterReadingId, from, to, limit, ...window });
+  }
+
+  /** Hourly statistics with the running sum of the series (hourly-statistics.ts), on this request's loaders. */
+  hourlyStatistics(usagePointId: string, query: StatisticsQuery): Promise<HourStatistic[] | null> {
+    return hourlyStatistics(this.directory, this.aggregates, usagePointId, query);
   }
 
   /** Per local day: expected, received and estimated readings, first and last reading, and the series' data-through. */

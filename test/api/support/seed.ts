@@ -150,3 +150,19 @@ export async function seedSummary(db: DataSource, usagePointId: string, start: D
   }
   return summaryId;
 }
+
+/** A committed load of one import batch as the change feed records it, with a revision of each reading starting at `starts`. */
+export async function seedChange(db: DataSource, series: { usagePointId: string; meterReadingId: string }, starts: Date[]): Promise<void> {
+  const batchId = await insert(db, `INSERT INTO import_batch (source, status, file_name) VALUES ('file', 'loaded', 'correction.xml')`, []);
+  await db.query(
+    `INSERT INTO usage_change (usage_point_id, batch_id, first_day, last_day, window_start, window_end, inserted, revised)
+     VALUES ($1, $2, '2024-06-01', '2024-06-01', '2024-06-01T00:00:00Z', '2024-06-02T00:00:00Z', 0, $3)`,
+    [series.usagePointId, batchId, starts.length],
+  );
+  await db.query(
+    `INSERT INTO interval_revision (usage_point_id, meter_reading_id, start, batch_id, old_value, new_value, old_cost, new_cost, old_quality, new_quality, reason)
+     SELECT $1, $2, s, $3, 1, r.value, NULL, r.cost, 0, r.quality, 'correction'
+       FROM unnest($4::timestamptz[]) AS s JOIN interval_reading r ON r.usage_point_id = $1 AND r.meter_reading_id = $2 AND r.start = s`,
+    [series.usagePointId, series.meterReadingId, batchId, starts],
+  );
+}
