@@ -34,6 +34,10 @@ export class UsagePoint extends SourcedRecord {
   @Column({ type: 'text', nullable: true })
   name: string | null;
 
+  // The code of the tariff the usage point is billed on (ESPI ServiceDeliveryPoint/tariffProfile), as received.
+  @Column({ type: 'text', name: 'tariff_profile', nullable: true })
+  tariffProfile: string | null;
+
   @Column({ type: 'text', nullable: true })
   description: string | null;
 

@@ -39,6 +39,7 @@ export interface LinkedUsagePoint {
   serviceKind?: number;
   status?: number;
   roleFlags?: string;
+  tariffProfile?: string;
   zone: TimeZone;
   zoneSource: 'LocalTimeParameters' | 'fallback' | 'configured';
   localTimeParameters?: LtpFields;
@@ -456,6 +457,7 @@ class LinkState {
           serviceKind: up.serviceKind,
           status: up.status,
           roleFlags: up.roleFlags,
+          tariffProfile: up.tariffProfile,
           ...zone,
           entry: up.entry,
         },

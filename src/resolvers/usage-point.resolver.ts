@@ -14,6 +14,7 @@ import { IntervalsArgs } from '../schema/intervals.args';
 import { Meter } from '../schema/meter.type';
 import { MeterReading } from '../schema/meter-reading.type';
 import { ServiceLocation } from '../schema/service-location.type';
+import { SummariesArgs } from '../schema/summaries.args';
 import { UsageArgs } from '../schema/usage.args';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSeries } from '../schema/usage-series.type';
@@ -92,8 +93,11 @@ export class UsagePointResolver {
     return result && toCompleteness(result.days, result.dataThrough);
   }
 
-  @FieldResolver(() => UsageSummaryConnection, { complexity: pageCost, description: 'Bills (usage summaries) of the usage point.' })
-  async summaries(@Root() usagePoint: UsagePoint, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageSummary>> {
+  @FieldResolver(() => UsageSummaryConnection, {
+    complexity: pageCost,
+    description: 'Bills (usage summaries) of the usage point by billing period start (oldest first unless `orderBy` says otherwise), optionally those overlapping [from, to).',
+  })
+  async summaries(@Root() usagePoint: UsagePoint, @Args(() => SummariesArgs) args: SummariesArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageSummary>> {
     return connectionFrom(await services.directory.summariesOf(usagePoint.key, args), UsageSummary.from);
   }
 }

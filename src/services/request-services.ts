@@ -6,6 +6,7 @@ import type { QueueAccess } from '../queue/queue-access';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
+import { BillService } from './bills/bill.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
@@ -16,7 +17,7 @@ import { UsageService } from './usage/usage.service';
  * `viewer`, and reaching for data without one fails with UNAUTHENTICATED.
  */
 export class RequestServices {
-  private cached?: { directory: Directory; usage: UsageService };
+  private cached?: { directory: Directory; usage: UsageService; bills: BillService };
   private opsService?: OpsService;
 
   constructor(
@@ -29,7 +30,8 @@ export class RequestServices {
   private get bound() {
     if (!this.cached) {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
-      this.cached = { directory, usage: new UsageService(this.db, directory) };
+      const usage = new UsageService(this.db, directory);
+      this.cached = { directory, usage, bills: new BillService(directory, usage) };
     }
     return this.cached;
   }
@@ -40,6 +42,10 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  get bills(): BillService {
+    return this.bound.bills;
   }
 
   /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */

@@ -5,7 +5,7 @@ import { seedDemoOds } from '../../src/ods/generator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // A year of the demo ODS for 8 customers (one with solar, two with gas): its bills against its own reads.
-export const BILL_SEED = { customers: 8, days: 365, end: new Date('2025-01-01T00:00:00Z') };
+const SEED = { customers: 8, days: 365, end: new Date('2025-01-01T00:00:00Z') };
 
 describe('demo ODS bills', { timeout: 300_000 }, () => {
   let odsDb: TestDatabase;
@@ -15,7 +15,7 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
     odsDb = await createTestDatabase('ods_bills');
     ods = new Client({ connectionString: odsDb.url });
     await ods.connect();
-    await seedDemoOds(ods, BILL_SEED);
+    await seedDemoOds(ods, SEED);
   });
   after(async () => {
     await ods?.end();
