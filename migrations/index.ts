@@ -7,7 +7,8 @@ import { IntervalBlockDigest1765000000000 } from './1765000000000-IntervalBlockD
 import { IntervalBlockDigestWithoutForeignKey1765200000000 } from './1765200000000-IntervalBlockDigestWithoutForeignKey';
 import { ExtractRuns1765300000000 } from './1765300000000-ExtractRuns';
 import { ExtractShards1765400000000 } from './1765400000000-ExtractShards';
-import { UsagePointTariff1765600000000 } from './1765600000000-UsagePointTariff';
+import { Tariffs1765500000000 } from './1765500000000-Tariffs';
+import { ChangeFeed1765700000000 } from './1765700000000-ChangeFeed';
 
 export const migrations = [
   PortalSchema1764300000000,
@@ -19,5 +20,6 @@ export const migrations = [
   IntervalBlockDigestWithoutForeignKey1765200000000,
   ExtractRuns1765300000000,
   ExtractShards1765400000000,
-  UsagePointTariff1765600000000,
+  Tariffs1765500000000,
+  ChangeFeed1765700000000,
 ];

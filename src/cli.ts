@@ -25,6 +25,7 @@ commands:
                         Green Button Download My Data: ESPI XML, CSV or the customer feed, for [from, to)
   seed-demo [--customers N] [--days D]
                         (re)generate the demo ODS (default 300 customers, 365 days)
+  tariffs [path]...     load URDB tariff files or directories of them now (default TARIFF_PATH)
 
 Configuration comes from the environment: see .env.example.`;
 
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   extract: async (ctx) => (await import('./cli/extract.js')).extractCommand(ctx),
   export: async (ctx) => (await import('./cli/export.js')).exportCommand(ctx),
   'seed-demo': async (ctx) => (await import('./cli/seed-demo.js')).seedDemoCommand(ctx),
+  tariffs: async (ctx) => (await import('./cli/tariffs.js')).tariffsCommand(ctx),
 };
 
 function parseOptions() {

@@ -70,6 +70,8 @@ export interface Config {
   corsOrigins: string[];
   /** Apollo persisted query manifest whose operations clients may send by id alone (src/http/persisted-queries.ts). */
   persistedQueriesFile?: string;
+  /** URDB JSON tariff files (a directory of *.json or one file), loaded into the database at start. */
+  tariffPath: string;
   /** Run only the manifest's operations. */
   persistedQueriesOnly: boolean;
   /** Serve /demo, a customer page over the generated demo data that signs in without a password. */
@@ -320,6 +322,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: originList(env, 'CORS_ORIGINS'),
     persistedQueriesFile: persistedQueriesFile && resolve(persistedQueriesFile),
     persistedQueriesOnly,
+    // The shipped demo tariffs unless told otherwise: the demo ODS prices its reads with them.
+    tariffPath: resolve(nonEmpty(env, 'TARIFF_PATH') ?? resolve(__dirname, '..', '..', 'tariffs')),
     demoPage,
   };
 }

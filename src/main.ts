@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { openPortalDatabase, type PortalDatabase } from './db/database';
 import { assertMigrated, runMigrations } from './db/migrate';
@@ -16,6 +17,7 @@ import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
 import { buildPortalSchema } from './schema/build-schema';
 import { sweepOrphanedSpool } from './services/cim/spool';
+import { loadTariffFiles, type TariffFileOutcome } from './services/tariffs/tariff-files';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
 export type ProcessRole = 'serve' | 'api' | 'worker';
@@ -54,6 +56,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     teardown.push({ name: 'database', run: () => database.close() });
     if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
     else await assertMigrated(database.dataSource);
+    await loadTariffsOnStart(config, database.dataSource, logger);
 
     const backend = createQueueBackend(config, database.url);
     await backend.prepare();
@@ -109,6 +112,19 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     await stop();
     throw error;
   }
+}
+
+/** Tariff files are loaded at every start (an upsert: unchanged files change nothing); a bad file is skipped, loudly. */
+async function loadTariffsOnStart(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
+  let outcomes: TariffFileOutcome[];
+  try {
+    outcomes = await loadTariffFiles(dataSource, [config.tariffPath]);
+  } catch (error) {
+    logger.warn({ err: error, path: config.tariffPath }, 'tariff files not loaded: the API shows the tariffs loaded before');
+    return;
+  }
+  for (const { file, error } of outcomes) if (error) logger.error({ file, reason: error }, 'tariff file refused');
+  logger.info({ path: config.tariffPath, versions: outcomes.flatMap((o) => o.versions).length }, 'tariffs loaded');
 }
 
 /** /cim bodies left by a process killed between spooling and queuing them; a failed sweep does not stop the start. */

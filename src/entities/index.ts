@@ -4,6 +4,7 @@ import { CustomerAccount } from './customer-account.entity';
 import { ExtractDelivery } from './extract-delivery.entity';
 import { ExtractRun } from './extract-run.entity';
 import { ExtractShard } from './extract-shard.entity';
+import { EventOutboxEntity } from './event-outbox.entity';
 import { ExtractWatermark } from './extract-watermark.entity';
 import { ImportBatch } from './import-batch.entity';
 import { IntervalBlockDigest } from './interval-block-digest.entity';
@@ -13,6 +14,9 @@ import { Meter } from './meter.entity';
 import { MeterReading } from './meter-reading.entity';
 import { ReadingType } from './reading-type.entity';
 import { ServiceLocation } from './service-location.entity';
+import { TariffEntity } from './tariff.entity';
+import { TariffVersionEntity } from './tariff-version.entity';
+import { UsageChangeEntity } from './usage-change.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageMonthly } from './usage-monthly.entity';
 import { UsagePoint } from './usage-point.entity';
@@ -26,6 +30,7 @@ export {
   ExtractDelivery,
   ExtractRun,
   ExtractShard,
+  EventOutboxEntity,
   ExtractWatermark,
   ImportBatch,
   IntervalBlockDigest,
@@ -35,6 +40,9 @@ export {
   MeterReading,
   ReadingType,
   ServiceLocation,
+  TariffEntity,
+  TariffVersionEntity,
+  UsageChangeEntity,
   UsageDaily,
   UsageMonthly,
   UsagePoint,
@@ -67,4 +75,8 @@ export const entities = [
   ExtractShard,
   ExtractDelivery,
   CimMessage,
+  TariffEntity,
+  TariffVersionEntity,
+  UsageChangeEntity,
+  EventOutboxEntity,
 ];

@@ -34,10 +34,6 @@ export class UsagePoint extends SourcedRecord {
   @Column({ type: 'text', nullable: true })
   name: string | null;
 
-  // The code of the tariff the usage point is billed on (ESPI ServiceDeliveryPoint/tariffProfile), as received.
-  @Column({ type: 'text', name: 'tariff_profile', nullable: true })
-  tariffProfile: string | null;
-
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
@@ -49,6 +45,10 @@ export class UsagePoint extends SourcedRecord {
   // Bumped by the loader with every change to what usage() answers for this point: API caches key on it.
   @Column({ type: 'bigint', name: 'data_version', default: 0 })
   dataVersion: string;
+
+  // Code of the tariff the point is on (ESPI ServiceDeliveryPoint tariffProfile): the tariff table's code, when loaded.
+  @Column({ type: 'text', name: 'tariff_profile', nullable: true })
+  tariffProfile: string | null;
 
   // The highest ODS change_seq of an extract loaded for this usage point, raised in the load's transaction: a file of
   // an older extract run is refused (migrations/1765300000000-ExtractRuns.ts).

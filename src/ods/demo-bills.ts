@@ -17,7 +17,8 @@ const PERIODS = `
 CREATE TEMP TABLE demo_bill ON COMMIT DROP AS
 SELECT (u.usage_point_id * 1000 + row_number() OVER (PARTITION BY u.usage_point_id ORDER BY p.period_start))::bigint AS bill_id,
        u.usage_point_id, u.tariff, p.period_start, p.period_end, d.channel_id AS delivered, r.channel_id AS received,
-       d.uom, d.power_of_ten, least(p.period_end + interval '2 days', $2::timestamptz) AS issued_at
+       d.uom, d.power_of_ten, least(p.period_end + interval '2 days', $2::timestamptz) AS issued_at,
+       (p.period_end AT TIME ZONE l.time_zone)::date - (p.period_start AT TIME ZONE l.time_zone)::date AS days
   FROM ods.usage_point u
   JOIN ods.service_location l USING (location_id)
   JOIN ods.account a USING (account_id)
@@ -37,8 +38,11 @@ SELECT (u.usage_point_id * 1000 + row_number() OVER (PARTITION BY u.usage_point_
 const LINE_ITEMS = `
 CREATE TEMP TABLE demo_bill_line ON COMMIT DROP AS
 WITH sums AS (
-  SELECT b.bill_id, t.fixed, t.sell, t.unit_price, e.consumption, e.energy, x.exported, b.received IS NOT NULL AS solar
-    FROM demo_bill b JOIN demo_tariff t ON t.code = b.tariff
+  SELECT b.bill_id, t.fixed_monthly + round(t.fixed_daily * b.days)::bigint AS fixed, t.sell, t.unit_price, e.consumption, e.energy,
+         x.exported, b.received IS NOT NULL AS solar
+    FROM demo_bill b
+    -- The version in force when the period starts sets its fixed charges and export credit.
+    JOIN demo_tariff t ON t.code = b.tariff AND b.period_start >= t.valid_from AND b.period_start < t.valid_to
    CROSS JOIN LATERAL (SELECT coalesce(sum(i.value), 0) AS consumption, coalesce(sum(i.cost), 0) AS energy
                          FROM ods.interval_read i WHERE i.channel_id = b.delivered AND i.start >= b.period_start AND i.start < b.period_end) e
    CROSS JOIN LATERAL (SELECT coalesce(sum(i.value), 0) AS exported

@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { insertDemoBills } from './demo-bills';
 import { demoCustomers, type DemoCustomer } from './demo-entities';
-import { createDemoPriceTables, DEMO_ELECTRICITY_TARIFF, DEMO_GAS_TARIFF, DEMO_TARIFFS } from './demo-tariffs';
+import { createDemoPriceTables, DEMO_FLAT_TARIFF, DEMO_GAS_TARIFF, DEMO_TOU_TARIFF, priceApplies, priceTieredReads, readDemoTariffs } from './demo-tariffs';
 import { ensureOdsSchema, ODS_INDEXES_SQL } from './schema';
 
 export interface SeedOptions {
@@ -96,6 +96,7 @@ SELECT channel_id, start, value,
                 * c.interval_length / 3600)::bigint AS value
      FROM demo_channel c JOIN demo_grid g USING (zone, interval_length)
      LEFT JOIN demo_price p ON p.tariff = c.tariff AND p.weekend = g.weekend AND p.month = g.month AND p.hour = g.hour
+                           AND g.start >= p.valid_from AND g.start < p.valid_to AND p.tier_from = 0
    OFFSET 0) r`;
 
 /**
@@ -109,6 +110,7 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
   const end = options.end ?? new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
   const from = new Date(end.getTime() - options.days * 86_400_000);
   const customers = demoCustomers(options.customers, seed);
+  const tariffs = await readDemoTariffs();
   await client.query('BEGIN');
   try {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('usage-portal demo ods'))`);
@@ -118,12 +120,13 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
       return undefined;
     }
     await client.query('TRUNCATE ods.bill_line_item, ods.bill, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer, ods.demo_seed');
-    await createDemoPriceTables(client, DEMO_TARIFFS);
+    await createDemoPriceTables(client, tariffs);
     await insertEntities(client, customers);
     await client.query(GRID, [from, end]);
     const reads = await insertReads(client, seed);
     const gaps = await punchGaps(client, seed);
     const { estimated, corrected } = await estimateAndCorrect(client, seed);
+    await priceTieredReads(client);
     const bills = await insertDemoBills(client, from, end);
     await client.query('INSERT INTO ods.demo_seed (customers, days) VALUES ($1, $2)', [options.customers, options.days]);
     const counts = await client.query<{ ups: number; channels: number; reads: number }>(
@@ -153,6 +156,12 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Gas on the gas tariff; one home in four without solar on the flat (block) tariff, the other electricity on time of use. */
+function tariffOf(customer: DemoCustomer, kind: 'electricity' | 'gas'): string {
+  if (kind === 'gas') return DEMO_GAS_TARIFF;
+  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 4 === 0 ? DEMO_FLAT_TARIFF : DEMO_TOU_TARIFF;
 }
 
 async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Promise<void> {
@@ -188,7 +197,7 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
       ups.map((u) => u.customer.id),
       ups.map((u) => u.kind),
       ups.map((u) => `${u.customer.street} ${u.kind}`),
-      ups.map((u) => (u.kind === 'gas' ? DEMO_GAS_TARIFF : DEMO_ELECTRICITY_TARIFF)),
+      ups.map((u) => tariffOf(u.customer, u.kind)),
     ],
   );
   // Channels: 10·usage point + 1 delivered (or gas), + 9 received (solar only).
@@ -276,8 +285,7 @@ async function estimateAndCorrect(client: ClientBase, seed: number): Promise<{ e
        FROM (SELECT d.channel_id, d.start, round(0.9 * avg(d.actual) OVER (PARTITION BY d.channel_id))::bigint AS flat, p.price
                FROM demo_estimate d JOIN demo_channel c USING (channel_id)
                CROSS JOIN LATERAL (SELECT d.start AT TIME ZONE c.zone AS t) l
-               LEFT JOIN demo_price p ON p.tariff = c.tariff AND p.weekend = (date_part('isodow', l.t) >= 6)
-                AND p.month = date_part('month', l.t)::int AND p.hour = date_part('hour', l.t)::int) e
+               LEFT JOIN demo_price p ON ${priceApplies('c.tariff', 'd.start', 'l.t')} AND p.tier_from = 0) e
       WHERE i.channel_id = e.channel_id AND i.start = e.start`,
   );
   const corrected = await client.query(

@@ -11,11 +11,12 @@ import { MeterReading } from '../schema/meter-reading.type';
 import { Node } from '../schema/node.interface';
 import { ReadingType } from '../schema/reading-type.type';
 import { ServiceLocation } from '../schema/service-location.type';
+import { Tariff } from '../schema/tariff.type';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops, tariffs }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -45,6 +46,8 @@ async function loadNode({ directory, usage, ops }: RequestServices, id: string):
     case 'ImportBatch':
       // Operational, not customer data: OPS and ADMIN only; for the other roles it does not exist.
       return ops.visible ? map(ops.importBatch(key), ImportBatch.from) : null;
+    case 'Tariff':
+      return map(tariffs.tariff(key), (record) => Tariff.from(record));
   }
 }
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idOf } from '../services/access/global-id';
 import { MAX_INTERVAL_PAGE } from '../services/usage/usage.service';
-import { completenessCost, maxPageSize, pageCost, usageCost } from '../schema/complexity';
+import { completenessCost, maxPageSize, pageCost, rateComparisonCost, usageCost } from '../schema/complexity';
 import { Completeness } from '../schema/completeness.type';
 import { CompletenessArgs } from '../schema/completeness.args';
 import { connectionFrom, type ConnectionShape } from '../schema/connection';
@@ -14,8 +14,12 @@ import { IntervalsArgs } from '../schema/intervals.args';
 import { Meter } from '../schema/meter.type';
 import { MeterReading } from '../schema/meter-reading.type';
 import { ServiceLocation } from '../schema/service-location.type';
+import { RateComparisonArgs } from '../schema/rate-comparison.args';
+import { Tariff } from '../schema/tariff.type';
+import { TariffCost } from '../schema/tariff-cost.type';
 import { SummariesArgs } from '../schema/summaries.args';
 import { UsageArgs } from '../schema/usage.args';
+import { DateTimeScalar } from '../schema/date-time.scalar';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSeries } from '../schema/usage-series.type';
 import { UsageSummary } from '../schema/usage-summary.type';
@@ -69,7 +73,33 @@ export class UsagePointResolver {
   })
   async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeries | null> {
     const series = await services.usage.usage(usagePoint.key, args);
-    return series && toUsageSeries(series);
+    if (!series) return null;
+    const answer = toUsageSeries(series);
+    const split = args.byRatePeriod ? await services.tariffPricing.ratePeriodsOf(series, args.resolution) : null;
+    if (split) answer.buckets.forEach((bucket, i) => (bucket.ratePeriods = split[i]));
+    return answer;
+  }
+
+  @FieldResolver(() => Tariff, { nullable: true, description: "The tariff the usage point is on, as in force at `at`; null when the ODS names none or its rates are not loaded." })
+  async tariff(
+    @Root() usagePoint: UsagePoint,
+    @Arg('at', () => DateTimeScalar, { nullable: true, description: 'When; now when omitted.' }) at: Date | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<Tariff | null> {
+    const record = usagePoint.tariffCode && (await services.tariffs.tariffByCode(usagePoint.tariffCode));
+    return record ? Tariff.from(record, at?.getTime()) : null;
+  }
+
+  @FieldResolver(() => [TariffCost], {
+    nullable: true,
+    complexity: rateComparisonCost,
+    description:
+      "The delivered usage of [from, to) re-priced under the usage point's tariff and each tariff given, cheapest marked. Null when the usage " +
+      'point has no delivered series.',
+  })
+  async rateComparison(@Root() usagePoint: UsagePoint, @Args(() => RateComparisonArgs) args: RateComparisonArgs, @Ctx() { services }: GraphQLContext): Promise<TariffCost[] | null> {
+    const costs = await services.tariffPricing.compare(usagePoint.key, args);
+    return costs && costs.map(({ tariff, ...figures }) => Object.assign(new TariffCost(), { ...figures, tariff: Tariff.from(tariff, args.to.getTime() - 1) }));
   }
 
   @FieldResolver(() => IntervalReadingConnection, {

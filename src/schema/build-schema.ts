@@ -10,6 +10,7 @@ import { MeterReadingResolver } from '../resolvers/meter-reading.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { OpsAdminResolver } from '../resolvers/ops-admin.resolver';
 import { JobQueueResolver, JobResolver } from '../resolvers/ops.resolver';
+import { TariffResolver } from '../resolvers/tariff.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
@@ -31,6 +32,7 @@ export const resolvers = [
   ImportBatchResolver,
   OpsAdminResolver,
   DownloadResolver,
+  TariffResolver,
 ] as const;
 
 // Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.

@@ -57,6 +57,12 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
 }
 
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY');
+  10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY') + ratePeriodCost(args);
+
+/** Readings grouped per local hour (or priced one by one, per tariff): a cost per day of the range. */
+export const ratePeriodCost = (args: Record<string, unknown>): number => (args.byRatePeriod ? rangeBuckets(args, 'DAY') : 0);
+
+export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity }) =>
+  10 + childComplexity + rangeBuckets(args, 'DAY') * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
 
 export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, 'DAY');

@@ -1,6 +1,7 @@
 import { DateTimeScalar } from './date-time.scalar';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from './decimal.scalar';
+import { RatePeriodUsage } from './rate-period-usage.type';
 
 @ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
 export class UsageBucket {
@@ -27,4 +28,12 @@ export class UsageBucket {
 
   @Field(() => Int, { description: 'Received readings whose quality marks them as estimated.' })
   estimated: number;
+
+  @Field(() => [RatePeriodUsage], {
+    nullable: true,
+    description:
+      "The bucket split by the rate periods of the usage point's tariff, each reading by the local hour it starts in: asked for with " +
+      '`usage(byRatePeriod: true)`; null otherwise or when the usage point has no tariff.',
+  })
+  ratePeriods?: RatePeriodUsage[] | null;
 }

@@ -10,6 +10,7 @@ export class UsagePoint extends Node {
   key: string;
   accountKey: string | null;
   locationKey: string | null;
+  tariffCode: string | null;
 
   @Field(() => String, { nullable: true, description: 'Name as received. Can hold an address: null for OPS.' })
   name: string | null;
@@ -32,6 +33,7 @@ export class UsagePoint extends Node {
       key: record.id,
       accountKey: record.customerAccountId,
       locationKey: record.serviceLocationId,
+      tariffCode: record.tariffProfile,
       name: record.name,
       description: record.description,
       serviceCategory: serviceCategoryOf(record.serviceCategoryKind) as ServiceCategory,

@@ -22,4 +22,7 @@ export class UsageArgs {
 
   @Field(() => ID, { nullable: true, description: 'A specific meter reading (series) of the usage point, overriding `direction`.' })
   meterReading?: string | null;
+
+  @Field({ defaultValue: false, description: "Split each bucket by the rate periods of the usage point's tariff (`UsageBucket.ratePeriods`)." })
+  byRatePeriod: boolean;
 }

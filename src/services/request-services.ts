@@ -10,6 +10,9 @@ import { BillService } from './bills/bill.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
+import { TariffBook } from './tariffs/tariff-book';
+import { TariffPricingService } from './tariffs/tariff-pricing.service';
+import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
 
 /**
@@ -17,7 +20,7 @@ import { UsageService } from './usage/usage.service';
  * `viewer`, and reaching for data without one fails with UNAUTHENTICATED.
  */
 export class RequestServices {
-  private cached?: { directory: Directory; usage: UsageService; bills: BillService };
+  private cached?: { directory: Directory; usage: UsageService; bills: BillService; tariffs: TariffBook; pricing: TariffPricingService };
   private opsService?: OpsService;
 
   constructor(
@@ -31,7 +34,8 @@ export class RequestServices {
     if (!this.cached) {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
       const usage = new UsageService(this.db, directory);
-      this.cached = { directory, usage, bills: new BillService(directory, usage) };
+      const tariffs = new TariffBook(this.db);
+      this.cached = { directory, usage, bills: new BillService(directory, usage), tariffs, pricing: new TariffPricingService(this.db, directory, tariffs) };
     }
     return this.cached;
   }
@@ -46,6 +50,16 @@ export class RequestServices {
 
   get bills(): BillService {
     return this.bound.bills;
+  }
+
+  /** Published rates: public, but only to signed-in callers, like everything else of the API. */
+  get tariffs(): TariffBook {
+    if (!this.principal) throw new UnauthenticatedError();
+    return this.bound.tariffs;
+  }
+
+  get tariffPricing(): TariffPricingService {
+    return this.bound.pricing;
   }
 
   /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */

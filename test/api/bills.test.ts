@@ -128,7 +128,7 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
         assert.equal(node.reconciliation.lineItemsTotal, money(bill.amount));
         assert.equal(node.reconciliation.difference, money(String(BigInt(bill.fixed) + BigInt(bill.other))));
         assert.ok(node.reconciliation.readings > 0 && node.reconciliation.readings <= node.reconciliation.expected);
-        assert.match(node.tariffProfile, /^DEMO-(TOU|GAS)$/);
+        assert.match(node.tariffProfile, /^DEMO-(TOU|FLAT|GAS)$/);
         checked++;
       }
     }

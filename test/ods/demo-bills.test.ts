@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
+import { readDemoTariffs } from '../../src/ods/demo-tariffs';
 import { seedDemoOds } from '../../src/ods/generator';
+import { TariffPricer } from '../../src/tariffs/pricing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-// A year of the demo ODS for 8 customers (one with solar, two with gas): its bills against its own reads.
+// A year of the demo ODS for 8 customers (one with solar, two with gas, one on the flat block tariff): its reads against
+// the tariff module's pricing, its bills against its own reads.
 const SEED = { customers: 8, days: 365, end: new Date('2025-01-01T00:00:00Z') };
 
 describe('demo ODS bills', { timeout: 300_000 }, () => {
@@ -38,7 +41,32 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
       assert.equal(r.gaps, 0, `${r.up}: periods back to back`);
       assert.equal(r.off_cycle, 0, `${r.up}: periods start on the cycle day`);
       assert.deepEqual(r.tariffs, [r.tariff]);
-      assert.equal(r.tariff, r.kind === 'gas' ? 'DEMO-GAS' : 'DEMO-TOU');
+      assert.equal(r.tariff === 'DEMO-GAS', r.kind === 'gas');
+    }
+    assert.deepEqual([...new Set(rows.map((r) => r.tariff))].sort(), ['DEMO-FLAT', 'DEMO-GAS', 'DEMO-TOU']);
+  });
+
+  it("every delivered read's cost is what the tariff module prices it at: time of use, blocks of the local month, gas", async () => {
+    const tariffs = await readDemoTariffs();
+    const { rows: channels } = await ods.query<{ channel: string; tariff: string; zone: string }>(
+      `SELECT DISTINCT ON (u.tariff) c.channel_id::text AS channel, u.tariff, l.time_zone AS zone
+         FROM ods.channel c JOIN ods.usage_point u USING (usage_point_id) JOIN ods.service_location l USING (location_id)
+        WHERE c.flow_direction = 1 ORDER BY u.tariff, c.channel_id`,
+    );
+    assert.equal(channels.length, 3);
+    for (const { channel, tariff, zone } of channels) {
+      const { rows: reads } = await ods.query<{ at: number; value: string; cost: string; window: string; month: number; hour: number; weekend: boolean }>(
+        `SELECT (extract(epoch FROM start) * 1000)::float8 AS at, value::text, cost::text, to_char(start AT TIME ZONE $2, 'YYYY-MM') AS window,
+                date_part('month', start AT TIME ZONE $2)::int AS month, date_part('hour', start AT TIME ZONE $2)::int AS hour,
+                date_part('isodow', start AT TIME ZONE $2) >= 6 AS weekend
+           FROM ods.interval_read WHERE channel_id = $1 ORDER BY start`,
+        [channel, zone],
+      );
+      // Wh and millitherms: a thousandth of the tariff's kWh and therm.
+      const pricer = new TariffPricer(tariffs.filter((t) => t.code === tariff), -3);
+      const wrong = reads.filter((r) => pricer.price({ ...r, value: BigInt(r.value) }).cost !== BigInt(r.cost));
+      assert.deepEqual(wrong.slice(0, 3), [], `${tariff}: ${wrong.length} of ${reads.length} reads priced otherwise`);
+      assert.ok(reads.length > 8000, `${tariff}: a year of reads`);
     }
   });
 
@@ -69,6 +97,7 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
     const fixed = rows.filter((r) => r.kind === 'fixed');
     assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-TOU').map((r) => r.amount))], ['1000000']);
     assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-GAS').map((r) => r.amount))], ['800000']);
+    assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-FLAT').map((r) => r.amount))], ['1200000']);
     for (const tax of rows.filter((r) => r.kind === 'tax')) assert.equal(tax.amount, String(Math.round(Number(tax.base) * 0.05)));
     const credits = rows.filter((r) => r.kind === 'credit');
     assert.ok(credits.length >= 11, 'the solar home has export credits');

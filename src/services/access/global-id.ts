@@ -11,7 +11,8 @@ export type NodeType =
   | 'MeterReading'
   | 'IntervalReading'
   | 'UsageSummary'
-  | 'ImportBatch';
+  | 'ImportBatch'
+  | 'Tariff';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -26,6 +27,7 @@ const KEY_COUNTS: Record<NodeType, number> = {
   // usage point, summary
   UsageSummary: 2,
   ImportBatch: 1,
+  Tariff: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

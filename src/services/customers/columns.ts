@@ -11,7 +11,7 @@ export const SERVICE_LOCATION_COLUMNS = `t.id::text AS id, t.street_address AS "
 
 export const USAGE_POINT_COLUMNS = `t.id::text AS id, t.customer_account_id::text AS "customerAccountId",
   t.service_location_id::text AS "serviceLocationId", t.service_category_kind AS "serviceCategoryKind", t.status,
-  t.name, t.description, t.time_zone AS "timeZone", t.data_version::text AS "dataVersion"`;
+  t.name, t.description, t.time_zone AS "timeZone", t.data_version::text AS "dataVersion", t.tariff_profile AS "tariffProfile"`;
 
 export const METER_COLUMNS = `t.id::text AS id, t.usage_point_id::text AS "usagePointId", t.serial_number AS "serialNumber",
   t.form_number AS "formNumber", t.interval_length AS "intervalLength"`;

@@ -41,6 +41,8 @@ export interface UsagePointRecord {
   timeZone: string | null;
   /** Changes in the transaction in which the loader changes the point's usage data: a version for whoever keeps answers. */
   dataVersion: string;
+  /** Code of the tariff the usage point is on (ESPI ServiceDeliveryPoint tariffProfile), as received. */
+  tariffProfile: string | null;
 }
 
 export interface MeterRecord {

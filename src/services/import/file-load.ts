@@ -14,6 +14,7 @@ import { copyIntoStaging } from './reading-copy';
 import { upsertReadings } from './readings';
 import { StagingRefusal } from './reading-tuple';
 import { refreshRollups } from './rollups';
+import { recordUsageChanges } from '../events/usage-changes';
 import { sniffFormat, stage, type FileFormat, type Linked, type Staged } from './staged-file';
 import { createStaging, StagingWriter, type StagedBlock } from './staging';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
@@ -243,6 +244,7 @@ export class FileLoad {
     const blocks = counts.firstLoad ? { owners: (this.linked as Linked).owners, blocks: this.writer.blocks } : undefined;
     const rollups = await refreshRollups(this.db, counts.spans, blocks);
     if (counts.firstLoad) this.result.blockRollups = rollups.fromBlocks;
+    await recordUsageChanges(this.db, this.batchId, counts.spans);
     this.lap('rollups');
   }
 

@@ -8,6 +8,9 @@ export interface SeriesSpan {
   /** Epoch seconds of the first and last reading written (inserted or changed). */
   from: number;
   to: number;
+  /** Readings written: new ones, and stored ones whose figures changed. */
+  inserted: number;
+  revised: number;
 }
 
 export interface UpsertCounts {
@@ -180,6 +183,13 @@ export async function upsertReadings(
     updated,
     revisions,
     firstLoad,
-    spans: rows.map((r) => ({ usagePointId: r.usage_point_id, meterReadingId: r.meter_reading_id, from: Number(r.lo), to: Number(r.hi) })),
+    spans: rows.map((r) => ({
+      usagePointId: r.usage_point_id,
+      meterReadingId: r.meter_reading_id,
+      from: Number(r.lo),
+      to: Number(r.hi),
+      inserted: Number(r.n) - Number(r.updated ?? 0),
+      revised: Number(r.updated ?? 0),
+    })),
   };
 }

@@ -3,6 +3,9 @@ import { ESTIMATED_QUALITY_MASK } from '../../entities';
 import { dailyFromBlocks, type OwnedBlocks } from './block-rollups';
 import type { SeriesSpan } from './readings';
 
+/** Where a load wrote in a series: what the rollups are refreshed over. */
+type SeriesWindow = Pick<SeriesSpan, 'usagePointId' | 'meterReadingId' | 'from' | 'to'>;
+
 // Local day d of zone tz spans [d 00:00 local, d+1 00:00 local): 23 or 25 hours around DST changes. A regular series
 // (an interval length that divides a day) expects round(period / interval) readings: 92 quarter-hours on a
 // spring-forward day, 1 daily reading on any day. Irregular series (billing periods) expect no count.
@@ -25,7 +28,7 @@ function onChange(alias: string, period: string): string {
  * had no reading before), the days of the series whose blocks each lie within a day are summed from the blocks
  * (block-rollups.ts) and only the others read back.
  */
-export async function refreshRollups(client: PoolClient, spans: SeriesSpan[], firstLoad?: OwnedBlocks): Promise<{ fromBlocks: number }> {
+export async function refreshRollups(client: PoolClient, spans: SeriesWindow[], firstLoad?: OwnedBlocks): Promise<{ fromBlocks: number }> {
   if (spans.length === 0) return { fromBlocks: 0 };
   await client.query(
     `CREATE TEMP TABLE import_rollup_span ON COMMIT DROP AS
