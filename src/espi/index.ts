@@ -13,6 +13,7 @@ export type { Flow } from './reading-type';
 export { ianaZone, fixedZone, ltpZone, localToUtc, resolveLocalTime, dstTransitions } from './time-zone';
 export type { TimeZone, LtpFields } from './time-zone';
 export { decodeDstRule } from './dst-rule';
+export { COMMON_ZONES } from './ltp-inference';
 export { DEFAULT_XML_LIMITS } from './xml-tokenizer';
 export type { XmlLimits } from './xml-tokenizer';
 export type { ByteSource } from './xml-stream';

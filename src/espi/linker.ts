@@ -7,7 +7,9 @@ import { PendingBlocks } from './pending-blocks';
 import { collectionOf, normalizeHref, parentOf } from './hrefs';
 import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
-import { ianaZone, LtpFields, ltpZone, TimeZone } from './time-zone';
+import { LtpFields, TimeZone } from './time-zone';
+import { settleZone, usagePointZone, ZoneSource } from './usage-point-zone';
+import { linkContent, Occurrences, placedDiagnostic, readingTypeOf, readingTypesReached, SeriesEvidence } from './collisions';
 import type { ReaderEvent } from './atom-reader';
 
 export interface LinkOptions {
@@ -41,7 +43,7 @@ export interface LinkedUsagePoint {
   roleFlags?: string;
   tariffProfile?: string;
   zone: TimeZone;
-  zoneSource: 'LocalTimeParameters' | 'fallback' | 'configured';
+  zoneSource: ZoneSource;
   localTimeParameters?: LtpFields;
   entry: EntryInfo;
 }
@@ -174,6 +176,12 @@ class LinkState {
   private readonly ltps: Rec<'LocalTimeParameters'>[] = [];
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
   private readonly customers: CustomerRecord[] = [];
+  private readonly usedTypes = new Set<Rec<'ReadingType'>>();
+  /** Usage points and meter readings by identity and content, with where their copies stood. */
+  private readonly occurrences = new Occurrences();
+  /** Children placed among entries sharing a self href, reported once per kind and parent. */
+  private readonly placements = new Set<string>();
+  private readonly unsettled: { usagePoint: LinkedUsagePoint; ltp: Rec<'LocalTimeParameters'> }[] = [];
   private readonly blocks = new PendingBlocks();
   private readonly spill: BlockSpill;
   /**
@@ -284,8 +292,9 @@ class LinkState {
     return JSON.stringify({ ...r, entry: undefined });
   }
 
-  private collision(kind: string, self: string, entry: EntryInfo, earlier: string) {
-    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; both kept`, line: entry.line, entity: self });
+  private collision(kind: string, self: string, entry: EntryInfo, earlier: string, key?: string) {
+    const kept = key ? `both kept, this one under the key ${key}` : 'both kept';
+    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; ${kept}`, line: entry.line, entity: self });
   }
 
   /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
@@ -371,6 +380,8 @@ class LinkState {
     const usagePoints = new Parents(this.linkUsagePoints());
     const meterReadings = new Parents(this.linkMeterReadings(usagePoints));
     const blockOwner = this.linkBlocks(meterReadings);
+    const linkedReadings = uniqueBy(meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
+    for (const { usagePoint: up, ltp } of this.unsettled) this.report(settleZone(up, ltp, linkedReadings.filter((m) => m.usagePoint === up), this.options.fallbackZone));
     // The rows are read: the temporary file goes now, not when the consumer finishes with the feed.
     this.spill.close();
     const summaries = this.summaries.map((s) => ({
@@ -383,8 +394,6 @@ class LinkState {
       if (!s.usagePoint) this.unlinked(s.type, s.entry, 'usage point');
     }
     const serviceLocationUsagePoints = this.linkServiceLocations(usagePoints.list);
-    const linkedReadings = uniqueBy(meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
-    const usedTypes = new Set(linkedReadings.map((m) => m.readingTypeHref));
     return {
       ...this.emptyFeed(),
       usagePoints: usagePoints.list.flatMap((u) => (u.linked ? [u.linked] : [])),
@@ -393,7 +402,7 @@ class LinkState {
       customers: this.customers,
       serviceLocationUsagePoints,
       localTimeParameters: this.ltps,
-      unusedReadingTypes: this.readingTypes.filter((t) => !usedTypes.has(t.entry.self && normalizeHref(t.entry.self))),
+      unusedReadingTypes: this.readingTypes.filter((t) => !this.usedTypes.has(t)),
       blockOwner,
       errorCount: this.errorCount,
       warningCount: this.warningCount,
@@ -429,8 +438,11 @@ class LinkState {
 
   // --- usage points and their time zones --------------------------------------------------------------------
 
+  /**
+   * Usage points by identity (self, else atom:id): the same content again is a duplicate (first kept); other content
+   * is another usage point, kept under the key `…(<n>)` (a path: the href an export writes stays its own).
+   */
   private linkUsagePoints(): Candidate<LinkedUsagePoint>[] {
-    const seen = new Map<string, Rec<'UsagePoint'>>();
     const out: Candidate<LinkedUsagePoint>[] = [];
     for (const up of this.usagePoints) {
       const href = up.entry.self && normalizeHref(up.entry.self);
@@ -439,103 +451,52 @@ class LinkState {
         this.report({ severity: 'error', code: 'usage-point-no-identity', message: 'UsagePoint entry has neither a self link nor an atom:id', line: up.entry.line });
         continue;
       }
-      const earlier = seen.get(identity);
-      if (earlier) {
-        this.duplicate('UsagePoint', identity, up.entry, earlier.entry);
+      const seenAs = this.occurrences.see(`UsagePoint ${identity}`, JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]), up.entry);
+      if ('repeats' in seenAs) {
+        this.duplicate('UsagePoint', identity, up.entry, seenAs.repeats);
         continue;
       }
-      seen.set(identity, up);
-      const zone = this.zoneFor(up);
-      out.push({
-        entry: up.entry,
+      const key = `${this.options.source}|${identity}${seenAs.nth > 1 ? `(${seenAs.nth})` : ''}`;
+      if (seenAs.first) this.collision('UsagePoint', identity, up.entry, `the UsagePoint at line ${seenAs.first.line} with other content`, key);
+      const { unsettled, ...zone } = usagePointZone(up.entry, this.ltps, this.options, (d) => this.report(d));
+      const linked: LinkedUsagePoint = {
+        key,
         href,
-        linked: {
-          key: `${this.options.source}|${identity}`,
-          href,
-          atomId: up.entry.id,
-          title: up.entry.title,
-          serviceKind: up.serviceKind,
-          status: up.status,
-          roleFlags: up.roleFlags,
-          tariffProfile: up.tariffProfile,
-          ...zone,
-          entry: up.entry,
-        },
-      });
+        atomId: up.entry.id,
+        title: up.entry.title,
+        serviceKind: up.serviceKind,
+        status: up.status,
+        roleFlags: up.roleFlags,
+        tariffProfile: up.tariffProfile,
+        ...zone,
+        entry: up.entry,
+      };
+      if (unsettled) this.unsettled.push({ usagePoint: linked, ltp: unsettled });
+      out.push({ entry: up.entry, href, linked });
     }
     return out;
-  }
-
-  private zoneFor(up: Rec<'UsagePoint'>): Pick<LinkedUsagePoint, 'zone' | 'zoneSource' | 'localTimeParameters'> {
-    const related = new Set(up.entry.related.map(normalizeHref));
-    let ltp = this.ltps.find((l) => l.entry.self && related.has(normalizeHref(l.entry.self)));
-    if (!ltp && this.ltps.length === 1) ltp = this.ltps[0];
-    const fallback = () => ({ zone: ianaZone(this.options.fallbackZone), zoneSource: 'fallback' as const });
-    const name = up.entry.self ?? up.entry.id;
-    if (!ltp && this.options.zoneConfigured) return { zone: ianaZone(this.options.fallbackZone), zoneSource: 'configured' };
-    if (!ltp) {
-      this.report({
-        severity: 'warning',
-        code: 'no-local-time-parameters',
-        message: `no LocalTimeParameters for this usage point: local days use the fallback zone ${this.options.fallbackZone}`,
-        line: up.entry.line,
-        entity: name,
-      });
-      return fallback();
-    }
-    const f = ltp.fields;
-    if (f.tzOffset === undefined || f.dstOffset === undefined || f.dstStartRule === undefined || f.dstEndRule === undefined) {
-      const rules = `dstStartRule "${f.dstStartRuleText ?? ''}", dstEndRule "${f.dstEndRuleText ?? ''}"`;
-      this.report({
-        severity: 'warning',
-        code: 'dst-rule-truncated',
-        message: `LocalTimeParameters incomplete or truncated (${rules}): using the fallback zone ${this.options.fallbackZone}`,
-        line: ltp.entry.line,
-        entity: ltp.entry.self ?? ltp.entry.id,
-      });
-      return fallback();
-    }
-    const fields: LtpFields = { tzOffset: f.tzOffset, dstOffset: f.dstOffset, dstStartRule: f.dstStartRule, dstEndRule: f.dstEndRule };
-    const zone = ltpZone(fields);
-    if (!zone) {
-      this.report({
-        severity: 'warning',
-        code: 'dst-rule-invalid',
-        message: `DST rules ${f.dstStartRuleText}/${f.dstEndRuleText} do not decode to dates: using the fallback zone ${this.options.fallbackZone}`,
-        line: ltp.entry.line,
-        entity: ltp.entry.self ?? ltp.entry.id,
-      });
-      return fallback();
-    }
-    return { zone, zoneSource: 'LocalTimeParameters', localTimeParameters: fields };
   }
 
   // --- meter readings and reading types ---------------------------------------------------------------------
 
   private linkMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
-    const out: Candidate<LinkedMeterReading>[] = [];
-    const seen = new Set<string>();
+    const out = this.distinctMeterReadings(usagePoints);
+    const evidence = this.seriesEvidence(out);
     const keys = new Map<string, Candidate<LinkedMeterReading>>();
-    for (const mr of this.meterReadings) {
-      const href = mr.entry.self && normalizeHref(mr.entry.self);
-      const identity = href ?? mr.entry.id ?? `line ${mr.entry.line}`;
-      if (seen.has(identity)) {
-        this.report({ severity: 'warning', code: 'duplicate-entry', message: `MeterReading ${identity} appears twice; the first is kept`, line: mr.entry.line, entity: identity });
-        continue;
-      }
-      seen.add(identity);
-      const up = this.findParent(mr.entry, usagePoints, 'MeterReading', ['MeterReading'], true)?.linked;
-      const rt = this.readingTypeOf(mr.entry);
-      const candidate: Candidate<LinkedMeterReading> = { entry: mr.entry, href };
-      out.push(candidate);
+    for (const candidate of out) {
+      const { entry, href } = candidate;
+      const identity = href ?? entry.id ?? `line ${entry.line}`;
+      const up = this.findParent(entry, usagePoints, 'MeterReading', ['MeterReading'], true)?.linked;
+      const rt = this.readingTypeOf(entry, evidence?.get(candidate), up);
       if (!up) {
-        this.unlinked('MeterReading', mr.entry, 'usage point');
+        this.unlinked('MeterReading', entry, 'usage point');
         continue;
       }
       if (!rt) {
-        this.unlinked('MeterReading', mr.entry, 'reading type');
+        this.unlinked('MeterReading', entry, 'reading type');
         continue;
       }
+      this.usedTypes.add(rt);
       const signature = readingTypeSignature(rt.fields);
       const key = `${up.key}|${signature}`;
       const clash = keys.get(key);
@@ -544,7 +505,7 @@ class LinkState {
           severity: 'warning',
           code: 'meter-reading-merged',
           message: `MeterReading ${identity} has the same usage point and reading type as ${clash.href ?? clash.entry.id}: their readings form one series`,
-          line: mr.entry.line,
+          line: entry.line,
           entity: identity,
         });
         candidate.linked = clash.linked;
@@ -561,27 +522,52 @@ class LinkState {
         readingCount: 0,
         valueTotal: 0n,
         costTotal: 0n,
-        entry: mr.entry,
+        entry,
       };
       keys.set(key, candidate);
     }
     return out;
   }
 
-  private readingTypeOf(mr: EntryInfo): Rec<'ReadingType'> | undefined {
-    const related = new Set(mr.related.map(normalizeHref));
-    const self = mr.self && normalizeHref(mr.self);
-    const matches = this.readingTypes.filter(
-      (t) => (t.entry.self && related.has(normalizeHref(t.entry.self))) || (self && t.entry.up && normalizeHref(t.entry.up) === self),
-    );
-    const distinct = uniqueBy(matches, (t) => JSON.stringify(t.fields));
-    if (distinct.length === 1) return distinct[0];
-    if (distinct.length > 1) {
-      this.report({ severity: 'error', code: 'link-ambiguous', message: `MeterReading ${self ?? mr.id} points at ${distinct.length} different ReadingTypes`, line: mr.line, entity: self });
-      return undefined;
+  /**
+   * MeterReadings by identity (self, else atom:id): a repeat with the same links and usage point is a duplicate
+   * (first kept); any other is another resource under the same self href, kept (its blocks are placed by `findParent`).
+   */
+  private distinctMeterReadings(usagePoints: Parents<LinkedUsagePoint>): Candidate<LinkedMeterReading>[] {
+    const out: Candidate<LinkedMeterReading>[] = [];
+    for (const { entry } of this.meterReadings) {
+      const href = entry.self && normalizeHref(entry.self);
+      const identity = href ?? entry.id ?? `line ${entry.line}`;
+      // Under a usage point that shares its self href with another, the same links name another resource.
+      const up = this.findParent(entry, usagePoints, 'MeterReading', ['MeterReading'], false)?.linked;
+      const seenAs = this.occurrences.see(`MeterReading ${identity}`, JSON.stringify([up?.key, linkContent(entry)]), entry);
+      if ('repeats' in seenAs) {
+        this.duplicate('MeterReading', identity, entry, seenAs.repeats);
+        continue;
+      }
+      if (seenAs.first) this.collision('MeterReading', identity, entry, `the MeterReading at line ${seenAs.first.line} with other links or usage point`);
+      out.push({ entry, href });
     }
-    if (this.readingTypes.length === 1 && this.meterReadings.length === 1) return this.readingTypes[0];
-    return undefined;
+    return out;
+  }
+
+  /** What each MeterReading's blocks say, read from the spilled rows only when one of them reaches several ReadingTypes. */
+  private seriesEvidence(meterReadings: Candidate<LinkedMeterReading>[]): Map<Candidate<LinkedMeterReading>, SeriesEvidence> | undefined {
+    if (!meterReadings.some((m) => readingTypesReached(m.entry, this.readingTypes).length > 1)) return undefined;
+    const parents = new Parents(meterReadings);
+    const evidence = new Map<Candidate<LinkedMeterReading>, SeriesEvidence>();
+    for (const block of this.spill.read()) {
+      const mr = this.findParent(block.entry, parents, 'IntervalBlock', ['IntervalBlock'], false);
+      if (!mr) continue;
+      evidence.set(mr, (evidence.get(mr) ?? new SeriesEvidence()).add(block.readingCount, block.durations));
+    }
+    return evidence;
+  }
+
+  private readingTypeOf(mr: EntryInfo, data: SeriesEvidence | undefined, up: LinkedUsagePoint | undefined): Rec<'ReadingType'> | undefined {
+    const { readingType, diagnostic } = readingTypeOf(mr, this.readingTypes, data, up?.localTimeParameters?.dstOffset ?? 3600);
+    if (diagnostic) this.report(diagnostic);
+    return readingType ?? (this.readingTypes.length === 1 && this.meterReadings.length === 1 ? this.readingTypes[0] : undefined);
   }
 
   // --- interval blocks ---------------------------------------------------------------------------------------
@@ -670,6 +656,7 @@ class LinkState {
     for (const rule of rules) {
       const found = uniqueBy(rule(), (p) => p);
       if (found.length === 1) return found[0];
+      if (found.length > 1 && found[0].href && found.every((p) => p.href === found[0].href)) return this.sharedSelf(child, childKind, found, reportAmbiguity);
       if (found.length > 1) {
         if (reportAmbiguity) {
           this.report({ severity: 'error', code: 'link-ambiguous', message: `${childKind} could belong to ${found.length} parents`, line: child.line, entity: self ?? child.id });
@@ -680,6 +667,17 @@ class LinkState {
     // Only a child that names no parent at all may fall to the single candidate; a wrong `up` is an error.
     if (parents.list.length === 1 && !child.up) return parents.list[0];
     return undefined;
+  }
+
+  /** A child whose link names a self href that several kept entries share: the last of them before it in the file. */
+  private sharedSelf<T>(child: EntryInfo, childKind: string, parents: Candidate<T>[], report: boolean): Candidate<T> {
+    const chosen = this.occurrences.nearestBefore(parents, child.line);
+    const said = `${childKind}|${chosen.href}|${chosen.entry.line}`;
+    if (report && !this.placements.has(said)) {
+      this.placements.add(said);
+      this.report(placedDiagnostic(child, childKind, parents, chosen));
+    }
+    return chosen;
   }
 
   private unlinked(kind: string, entry: EntryInfo, what: string, readings?: number) {

@@ -85,13 +85,14 @@ const CUSTOMER = 'http://naesb.org/espi/customer';
 const ltp = (start: string, end: string) =>
   entry('/LocalTimeParameters/1', '/LocalTimeParameters', [], `<LocalTimeParameters xmlns="${ESPI}"><dstEndRule>${end}</dstEndRule><dstOffset>3600</dstOffset><dstStartRule>${start}</dstStartRule><tzOffset>-18000</tzOffset></LocalTimeParameters>`);
 
-test('a truncated DST rule falls back to the configured zone with a warning naming the rule', async () => {
+test('a truncated DST rule is reported by name; the zone comes from what the LocalTimeParameters still say', async () => {
+  // In 2024 (the zone is chosen over the readings' years: New York's rules were others in 1970).
   for (const start of ['360E', '360E2', '']) {
-    const { feed: f } = await load(feed(WH, [reading('1000', '900', '1')]).replace('</feed>', `${ltp(start, 'B40E2000')}</feed>`));
+    const { feed: f } = await load(feed(WH, [reading('1709856000', '900', '1')]).replace('</feed>', `${ltp(start, 'B40E2000')}</feed>`));
     const warning = f.diagnostics.find((d) => d.code === 'dst-rule-truncated');
     assert.ok(warning, `rule "${start}" is reported`);
     assert.match(warning.message, new RegExp(`dstStartRule "${start}"`));
-    assert.equal(f.usagePoints[0].zoneSource, 'fallback');
+    assert.deepEqual([f.usagePoints[0].zoneSource, f.usagePoints[0].zone.name], ['inferred', 'America/New_York']);
     assert.equal(f.errorCount, 0);
   }
   const { feed: whole } = await load(feed(WH, [reading('1000', '900', '1')]).replace('</feed>', `${ltp('360E2000', 'B40E2000')}</feed>`));

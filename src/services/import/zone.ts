@@ -1,21 +1,9 @@
-import { dstTransitions, ianaZone, type LinkedUsagePoint, type TimeZone } from '../../espi';
+import { COMMON_ZONES, dstTransitions, ianaZone, type LinkedUsagePoint, type TimeZone } from '../../espi';
 
 // Rollups and the API bucket local days in SQL (`AT TIME ZONE`), which needs an IANA name. ESPI gives only
 // LocalTimeParameters (offsets and DST rules), so the loader names the IANA zone that agrees with them over the
-// years the data covers: the configured fallback when it agrees, else a common zone, else any.
-const PREFERRED = [
-  'America/New_York',
-  'America/Chicago',
-  'America/Denver',
-  'America/Phoenix',
-  'America/Los_Angeles',
-  'America/Anchorage',
-  'Pacific/Honolulu',
-  'America/Halifax',
-  'Europe/London',
-  'Europe/Paris',
-  'UTC',
-];
+// years the data covers: the configured fallback when it agrees, else a common zone, else any. A zone the codec
+// inferred from incomplete LocalTimeParameters is already an IANA zone chosen over those years.
 
 const cache = new Map<string, string | null>();
 const zones = new Map<string, TimeZone>();
@@ -43,6 +31,7 @@ function probes(up: LinkedUsagePoint, years: number[]): number[] {
  */
 export function ianaZoneFor(up: LinkedUsagePoint, fallbackZone: string, years: number[]): string | null {
   if (up.zoneSource === 'fallback') return fallbackZone;
+  if (up.zoneSource === 'inferred') return up.zone.name;
   const key = `${up.zone.name}|${fallbackZone}|${years.join(',')}`;
   const known = cache.get(key);
   if (known !== undefined) return known;
@@ -51,7 +40,7 @@ export function ianaZoneFor(up: LinkedUsagePoint, fallbackZone: string, years: n
     const candidate = zoneNamed(name);
     return instants.every((t) => candidate.offsetAt(t) === up.zone.offsetAt(t));
   };
-  const found = [fallbackZone, ...PREFERRED, ...Intl.supportedValuesOf('timeZone')].find(agrees) ?? null;
+  const found = [fallbackZone, ...COMMON_ZONES, ...Intl.supportedValuesOf('timeZone')].find(agrees) ?? null;
   cache.set(key, found);
   return found;
 }
