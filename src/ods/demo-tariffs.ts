@@ -118,18 +118,30 @@ export const priceApplies = (tariff: string, start: string, local: string) =>
  * Runs after the reads are final (estimates and corrections), since every later read's block depends on them.
  */
 export async function priceTieredReads(client: ClientBase): Promise<void> {
+  const { rows } = await client.query<{ channel: string; first_block: string }>(
+    `SELECT c.channel_id AS channel, b.first_block FROM demo_channel c
+       JOIN (SELECT tariff, min(tier_to) AS first_block FROM demo_price GROUP BY tariff) b USING (tariff)
+      WHERE c.role <> 'received' AND b.first_block IS NOT NULL`,
+  );
+  if (rows.length === 0) return;
+  // A year of a channel's reads is sorted by local month: in memory, not on disk.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
+  // Reads wholly in the first block keep the price they were generated with; only those reaching past it are priced
+  // again, block by block.
   await client.query(
     `UPDATE ods.interval_read i SET cost = x.cost
        FROM (SELECT r.channel_id, r.start,
                     round(sum(greatest(0, least(r.before + r.value, coalesce(p.tier_to, r.before + r.value)) - greatest(r.before, p.tier_from)) * p.price))::bigint AS cost
-               FROM (SELECT i.channel_id, i.start, i.value, c.tariff, l.t,
+               FROM (SELECT i.channel_id, i.start, i.value, c.tariff, l.t, t.first_block,
                             coalesce(sum(i.value) OVER (PARTITION BY i.channel_id, date_trunc('month', l.t) ORDER BY i.start
                                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-                       FROM demo_channel c JOIN ods.interval_read i USING (channel_id)
-                      CROSS JOIN LATERAL (SELECT i.start AT TIME ZONE c.zone AS t) l
-                      WHERE c.role <> 'received' AND c.tariff IN (SELECT code FROM demo_tariff WHERE tiered)) r
+                       FROM unnest($1::bigint[], $2::bigint[]) t(channel_id, first_block)
+                       JOIN demo_channel c USING (channel_id) JOIN ods.interval_read i USING (channel_id)
+                      CROSS JOIN LATERAL (SELECT i.start AT TIME ZONE c.zone AS t) l) r
                JOIN demo_price p ON ${priceApplies('r.tariff', 'r.start', 'r.t')}
+              WHERE r.before + r.value > r.first_block
               GROUP BY r.channel_id, r.start) x
-      WHERE i.channel_id = x.channel_id AND i.start = x.start`,
+      WHERE i.channel_id = x.channel_id AND i.start = x.start AND i.cost IS DISTINCT FROM x.cost`,
+    [rows.map((r) => r.channel), rows.map((r) => r.first_block)],
   );
 }

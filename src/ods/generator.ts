@@ -158,10 +158,10 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
   }
 }
 
-/** Gas on the gas tariff; one home in four without solar on the flat (block) tariff, the other electricity on time of use. */
+/** Gas on the gas tariff; one home in eight without solar on the flat (block) tariff, the other electricity on time of use. */
 function tariffOf(customer: DemoCustomer, kind: 'electricity' | 'gas'): string {
   if (kind === 'gas') return DEMO_GAS_TARIFF;
-  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 4 === 0 ? DEMO_FLAT_TARIFF : DEMO_TOU_TARIFF;
+  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 8 === 4 ? DEMO_FLAT_TARIFF : DEMO_TOU_TARIFF;
 }
 
 async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Promise<void> {
