@@ -85,7 +85,8 @@ export class SummaryPages {
           for (const { parentKey, rn: _rank, ...record } of billRows as (UsageSummaryRecord & { parentKey: string; rn: unknown })[]) {
             prime(record);
             const key = `${parentKey}|${keysetKey(page)}|${filterKey(filter)}`;
-            found.set(key, [...(found.get(key) ?? []), record]);
+            if (!found.has(key)) found.set(key, []);
+            found.get(key)?.push(record);
           }
         }
         return keys.map(({ usagePointId, keyset: page, filter }) =>
@@ -109,6 +110,10 @@ const instant = (key: string | null) => (key === null ? null : new Date(Number(k
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)?.push(item);
+  }
   return groups;
 }
