@@ -38,7 +38,7 @@ const USAGE_QUERY = `query DailyUsage($id: ID!, $from: DateTime!, $to: DateTime!
       buckets { start end value cost readings expected estimated }
     }
     completeness(from: $from, to: $to, direction: $direction) { dataThrough }
-    summaries(first: 3) {
+    summaries(first: 3, orderBy: PERIOD_START_DESC) {
       edges { node { billingPeriodStart billingPeriodEnd billLastPeriod currency } }
     }
   }

@@ -51,13 +51,15 @@ export function readingTypeFields(el: XmlElement, problems: string[]): ReadingTy
   return f;
 }
 
-export const USAGE_POINT_ELEMENTS = ['roleFlags', 'ServiceCategory', 'status'];
+export const USAGE_POINT_ELEMENTS = ['roleFlags', 'ServiceCategory', 'status', 'serviceDeliveryPoint'];
 
 export function usagePointFields(el: XmlElement, problems: string[]) {
   return {
     roleFlags: textOf(el, 'roleFlags'),
     serviceKind: intOf(child(el, 'ServiceCategory'), 'kind', problems),
     status: intOf(el, 'status', problems),
+    // The tariff the usage point is billed on (ServiceDeliveryPoint, an ESPI extension).
+    tariffProfile: textOf(child(el, 'serviceDeliveryPoint'), 'tariffProfile'),
   };
 }
 

@@ -41,6 +41,7 @@ export interface LinkedUsagePoint {
   serviceKind?: number;
   status?: number;
   roleFlags?: string;
+  tariffProfile?: string;
   zone: TimeZone;
   zoneSource: ZoneSource;
   localTimeParameters?: LtpFields;
@@ -466,6 +467,7 @@ class LinkState {
         serviceKind: up.serviceKind,
         status: up.status,
         roleFlags: up.roleFlags,
+        tariffProfile: up.tariffProfile,
         ...zone,
         entry: up.entry,
       };

@@ -134,7 +134,7 @@ export type CustomerKindName =
   | 'ProgramDateIdMappings';
 
 export type EspiRecord =
-  | { type: 'UsagePoint'; entry: EntryInfo; serviceKind?: number; status?: number; roleFlags?: string }
+  | { type: 'UsagePoint'; entry: EntryInfo; serviceKind?: number; status?: number; roleFlags?: string; tariffProfile?: string }
   | { type: 'MeterReading'; entry: EntryInfo }
   | { type: 'ReadingType'; entry: EntryInfo; fields: ReadingTypeFields }
   | { type: 'LocalTimeParameters'; entry: EntryInfo; fields: LocalTimeParametersFields; namespace: 'espi' | 'customer' }

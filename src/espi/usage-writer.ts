@@ -35,6 +35,8 @@ export interface UsagePointRecord {
   serviceKind?: number;
   status?: number;
   roleFlags?: string;
+  /** The code of the tariff it is billed on: its ServiceDeliveryPoint's tariffProfile. */
+  tariffProfile?: string | null;
   /** Written as given when present (a re-export keeps the file's rules)… */
   localTimeParameters?: LtpFields;
   /** …otherwise encoded from this IANA zone (the rules in force in the options' `zoneYear`). */
@@ -207,7 +209,8 @@ function resource(name: string, body: string): string {
 
 function usagePointXml(up: UsagePointRecord): string {
   const category = up.serviceKind === undefined ? '' : `<ServiceCategory>${int('kind', up.serviceKind)}</ServiceCategory>`;
-  return resource('UsagePoint', text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255));
+  const delivery = up.tariffProfile == null ? '' : `<serviceDeliveryPoint>${text('tariffProfile', up.tariffProfile)}</serviceDeliveryPoint>`;
+  return resource('UsagePoint', text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255) + delivery);
 }
 
 function hex32(n: number): string {

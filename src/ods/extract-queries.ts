@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { BILL_CHANGED } from './extract-bills';
 
 // Reads of the extract contract (docs/ods.md). Every query takes the change range as ($1, $2] on change_seq, or, for
 // a `--since` re-extract, received_at >= $3 for reads (entities: everything of the customers in scope).
@@ -19,6 +20,7 @@ export interface UsagePointRow {
   kind: 'electricity' | 'gas' | 'water';
   name: string;
   time_zone: string;
+  tariff: string | null;
 }
 
 export interface ChannelRow {
@@ -50,7 +52,8 @@ export async function highestChange(client: ClientBase): Promise<string> {
     `SELECT greatest(0, (SELECT max(change_seq) FROM ods.interval_read), (SELECT max(change_seq) FROM ods.channel),
                      (SELECT max(change_seq) FROM ods.usage_point), (SELECT max(change_seq) FROM ods.meter),
                      (SELECT max(change_seq) FROM ods.service_location), (SELECT max(change_seq) FROM ods.account),
-                     (SELECT max(change_seq) FROM ods.customer))::text AS upto`,
+                     (SELECT max(change_seq) FROM ods.customer), (SELECT max(change_seq) FROM ods.bill),
+                     (SELECT max(change_seq) FROM ods.bill_line_item))::text AS upto`,
   );
   return rows[0].upto;
 }
@@ -78,12 +81,13 @@ export async function channelsByIds(client: ClientBase, channelIds: string[]): P
   return rows;
 }
 
-/** Usage points to write: those of the changed channels and those whose own row or location changed. */
+/** Usage points to write: those of the changed channels and those whose own row, location or bills changed. */
 export async function usagePointsInScope(client: ClientBase, range: ChangeRange, channelUsagePoints: string[]): Promise<UsagePointRow[]> {
   const { rows } = await client.query<UsagePointRow>(
-    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone
+    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone, u.tariff
        FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
       WHERE u.usage_point_id = ANY($4::bigint[]) OR ($3::timestamptz IS NULL AND (${changed('u')} OR ${changed('l')}))
+         OR EXISTS (SELECT 1 FROM ods.bill b WHERE b.usage_point_id = u.usage_point_id AND ${BILL_CHANGED})
       ORDER BY u.usage_point_id`,
     [...params(range), channelUsagePoints],
   );
@@ -93,7 +97,7 @@ export async function usagePointsInScope(client: ClientBase, range: ChangeRange,
 /** A shard's usage points, in its order: by customer, so each customer is complete as early as it can be. */
 export async function usagePointsByIds(client: ClientBase, usagePointIds: string[]): Promise<UsagePointRow[]> {
   const { rows } = await client.query<UsagePointRow>(
-    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone
+    `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone, u.tariff
        FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
       WHERE u.usage_point_id = ANY($1::bigint[])
       ORDER BY a.customer_id, u.usage_point_id`,

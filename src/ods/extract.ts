@@ -13,9 +13,11 @@ import {
   uuidV5,
   type MeterReadingRef,
   type UsagePointRef,
+  type UsageSummaryRecord,
 } from '../espi';
 import { faultPoint } from '../fault-points';
 import { AtomicFile } from './atomic-file';
+import { changedBills } from './extract-bills';
 import type { ShardPlan } from './extract-plan';
 import {
   changedReads,
@@ -120,10 +122,11 @@ export async function extractShard(ods: ShardConnections, options: ShardExtractO
     await ods.entities.query(`SET TRANSACTION SNAPSHOT ${ods.entities.escapeLiteral(rows[0].snapshot)}`);
     const usagePoints = await usagePointsByIds(ods.reads, options.shard.usagePointIds);
     const channels = await channelsByIds(ods.reads, options.shard.channelIds);
+    const bills = await changedBills(ods.reads, options.range, options.shard.usagePointIds);
     const customers = new CustomerCompletion(ods.entities, options.shard.customerIds, usagePoints, files);
     // Customers with no usage point in scope (only their own rows changed) link usage points loaded by earlier runs.
     await customers.writeCompleted();
-    await writeUsageFeeds(ods.reads, options.range, usagePoints, channels, files, customers);
+    await writeUsageFeeds(ods.reads, options.range, usagePoints, channels, bills, files, customers);
     await ods.entities.query('COMMIT');
     await ods.reads.query('COMMIT');
     return files.done;
@@ -275,9 +278,18 @@ function readingTypeOf(c: ChannelRow) {
 
 /**
  * IntervalBlocks hold one local day of one channel: the usual ESPI grouping, and bounded in size. Usage points are
- * written in the shard's order; after each usage feed, the customers it completed.
+ * written in the shard's order, each with its changed bills (UsageSummary); after each usage feed, the customers it
+ * completed.
  */
-async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints: UsagePointRow[], channels: ChannelRow[], files: FileSeries, customers: CustomerCompletion): Promise<void> {
+async function writeUsageFeeds(
+  ods: ClientBase,
+  range: ChangeRange,
+  usagePoints: UsagePointRow[],
+  channels: ChannelRow[],
+  bills: Map<string, UsageSummaryRecord[]>,
+  files: FileSeries,
+  customers: CustomerCompletion,
+): Promise<void> {
   const zones = new Map(usagePoints.map((u) => [u.usage_point_id, u.time_zone]));
   const position = new Map(usagePoints.map((u, i) => [u.usage_point_id, i]));
   const channelById = new Map(channels.map((c) => [c.channel_id, c]));
@@ -321,7 +333,8 @@ async function writeUsageFeeds(ods: ClientBase, range: ChangeRange, usagePoints:
       await commitFile();
       writer = new EspiUsageFeedWriter(await files.open('usage'), { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS usage extract', generatedAt: files.generatedAt });
     }
-    upRef = await writer.usagePoint({ key: usagePointKey(up.usage_point_id), title: up.name, serviceKind: SERVICE_KIND[up.kind], zone: { name: up.time_zone } });
+    upRef = await writer.usagePoint({ key: usagePointKey(up.usage_point_id), title: up.name, serviceKind: SERVICE_KIND[up.kind], tariffProfile: up.tariff, zone: { name: up.time_zone } });
+    for (const summary of bills.get(up.usage_point_id) ?? []) await writer.usageSummary(upRef, summary);
     files.stats.usagePoints++;
     inFile.push(up.usage_point_id);
   };

@@ -1,5 +1,7 @@
 import type { ClientBase } from 'pg';
+import { insertDemoBills } from './demo-bills';
 import { demoCustomers, type DemoCustomer } from './demo-entities';
+import { createDemoPriceTables, DEMO_FLAT_TARIFF, DEMO_GAS_TARIFF, DEMO_TOU_TARIFF, priceApplies, priceTieredReads, readDemoTariffs } from './demo-tariffs';
 import { ensureOdsSchema, ODS_INDEXES_SQL } from './schema';
 
 export interface SeedOptions {
@@ -20,6 +22,7 @@ export interface SeedResult {
   estimated: number;
   corrected: number;
   gaps: number;
+  bills: number;
   from: string;
   to: string;
   ms: number;
@@ -49,7 +52,8 @@ const GRID = `
 CREATE TEMP TABLE demo_grid ON COMMIT DROP AS
 SELECT z.zone, z.interval_length, s.start, date_part('epoch', s.start)::bigint AS epoch,
        date_part('epoch', s.start)::bigint / 86400 AS day,
-       NOT l.weekend AND l.h >= 16 AND l.h < 21 AS peak,
+       -- Where the tariffs' 12 × 24 schedules look a read's price up: its start in local time.
+       l.weekend, l.month, l.hour,
        -- Residential kW: morning and evening peaks (later mornings at weekends), afternoon cooling in summer, heating
        -- mornings and evenings in winter.
        0.35 + 0.6 * ${bump('CASE WHEN l.weekend THEN 9.5 ELSE 7.5 END', 2)} + 1.1 * ${bump(19, 4.5)}
@@ -67,6 +71,7 @@ SELECT z.zone, z.interval_length, s.start, date_part('epoch', s.start)::bigint A
  CROSS JOIN LATERAL (
    SELECT date_part('hour', t) + date_part('minute', t) / 60 + z.interval_length / 7200.0 AS h,
           date_part('doy', t) AS doy, date_part('isodow', t) >= 6 AS weekend,
+          date_part('month', t)::int AS month, date_part('hour', t)::int AS hour,
           mod(mod(date_part('epoch', s.start)::bigint + z.std_offset + z.interval_length / 2, 86400) + 86400, 86400) / 3600.0 AS solar_h,
           12 + 2.5 * cos(2 * pi() * (date_part('doy', t) - 172) / 365) AS day_length
      FROM (SELECT s.start AT TIME ZONE z.zone AS t) t
@@ -79,10 +84,10 @@ const PV = `c.pv_kw * g.sun * (0.2 + 0.8 * ${noise('c.usage_point_id * 100000 + 
 const READS = `
 INSERT INTO ods.interval_read (channel_id, start, value, cost, received_at)
 SELECT channel_id, start, value,
-       CASE WHEN role = 'received' THEN NULL WHEN role = 'gas' THEN value * 110 ELSE value * CASE WHEN peak THEN 28 ELSE 12 END END,
+       CASE WHEN role = 'received' THEN NULL ELSE round(value * price)::bigint END,
        least(date_trunc('day', start) + interval '1 day 6 hours', now())
   FROM (
-   SELECT c.channel_id, c.role, g.start, g.peak,
+   SELECT c.channel_id, c.role, g.start, p.price,
           round(CASE c.role
                   WHEN 'gas' THEN c.scale * g.gas_therm * (0.8 + 0.4 * ${noise('c.channel_id * 10000000000 + g.epoch', 0)}) * 1000
                   WHEN 'received' THEN greatest(0, ${PV} - ${LOAD}) * 1000
@@ -90,6 +95,8 @@ SELECT channel_id, start, value,
                   ELSE ${LOAD} * 1000 END
                 * c.interval_length / 3600)::bigint AS value
      FROM demo_channel c JOIN demo_grid g USING (zone, interval_length)
+     LEFT JOIN demo_price p ON p.tariff = c.tariff AND p.weekend = g.weekend AND p.month = g.month AND p.hour = g.hour
+                           AND g.start >= p.valid_from AND g.start < p.valid_to AND p.tier_from = 0
    OFFSET 0) r`;
 
 /**
@@ -103,6 +110,7 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
   const end = options.end ?? new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
   const from = new Date(end.getTime() - options.days * 86_400_000);
   const customers = demoCustomers(options.customers, seed);
+  const tariffs = await readDemoTariffs();
   await client.query('BEGIN');
   try {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('usage-portal demo ods'))`);
@@ -111,12 +119,15 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
       await client.query('ROLLBACK');
       return undefined;
     }
-    await client.query('TRUNCATE ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer, ods.demo_seed');
+    await client.query('TRUNCATE ods.bill_line_item, ods.bill, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer, ods.demo_seed');
+    await createDemoPriceTables(client, tariffs);
     await insertEntities(client, customers);
     await client.query(GRID, [from, end]);
     const reads = await insertReads(client, seed);
     const gaps = await punchGaps(client, seed);
     const { estimated, corrected } = await estimateAndCorrect(client, seed);
+    await priceTieredReads(client);
+    const bills = await insertDemoBills(client, from, end);
     await client.query('INSERT INTO ods.demo_seed (customers, days) VALUES ($1, $2)', [options.customers, options.days]);
     const counts = await client.query<{ ups: number; channels: number; reads: number }>(
       `SELECT (SELECT count(*)::int FROM ods.usage_point) AS ups, (SELECT count(*)::int FROM ods.channel) AS channels,
@@ -126,7 +137,7 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
     if (row.reads !== reads - gaps) throw new Error(`demo ODS: ${row.reads} reads stored, expected ${reads - gaps}`);
     // Statistics before the first extract plans its reads over the new rows: without them (autovacuum comes minutes
     // later) the planner guesses, and the first shards ran three times slower.
-    await client.query('ANALYZE ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer');
+    await client.query('ANALYZE ods.bill, ods.bill_line_item, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer');
     await client.query('COMMIT');
     return {
       customers: customers.length,
@@ -136,6 +147,7 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
       estimated,
       corrected,
       gaps,
+      bills,
       from: from.toISOString(),
       to: end.toISOString(),
       ms: Date.now() - started,
@@ -144,6 +156,12 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Gas on the gas tariff; one home in eight without solar on the flat (block) tariff, the other electricity on time of use. */
+function tariffOf(customer: DemoCustomer, kind: 'electricity' | 'gas'): string {
+  if (kind === 'gas') return DEMO_GAS_TARIFF;
+  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 8 === 4 ? DEMO_FLAT_TARIFF : DEMO_TOU_TARIFF;
 }
 
 async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Promise<void> {
@@ -173,8 +191,14 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
     [ups.map((u) => u.id), ups.map((u) => `${u.kind === 'gas' ? 'G' : 'E'}${String(u.id).padStart(8, '0')}`), ups.map((u) => (u.kind === 'gas' ? 'G4' : '2S')), ups.map((u) => u.interval)],
   );
   await client.query(
-    `INSERT INTO ods.usage_point (usage_point_id, location_id, meter_id, kind, name) SELECT u, l, u, k, n FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) x(u, l, k, n)`,
-    [ups.map((u) => u.id), ups.map((u) => u.customer.id), ups.map((u) => u.kind), ups.map((u) => `${u.customer.street} ${u.kind}`)],
+    `INSERT INTO ods.usage_point (usage_point_id, location_id, meter_id, kind, name, tariff) SELECT u, l, u, k, n, t FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) x(u, l, k, n, t)`,
+    [
+      ups.map((u) => u.id),
+      ups.map((u) => u.customer.id),
+      ups.map((u) => u.kind),
+      ups.map((u) => `${u.customer.street} ${u.kind}`),
+      ups.map((u) => tariffOf(u.customer, u.kind)),
+    ],
   );
   // Channels: 10·usage point + 1 delivered (or gas), + 9 received (solar only).
   const channels: (string | number)[][] = [];
@@ -195,7 +219,7 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
   const byCustomer = new Map(customers.map((c) => [c.id, c]));
   await client.query(
     `CREATE TEMP TABLE demo_channel ON COMMIT DROP AS
-     SELECT ch.channel_id, ch.usage_point_id, ch.interval_length, x.role, x.profile, x.scale, x.pv_kw, l.time_zone AS zone,
+     SELECT ch.channel_id, ch.usage_point_id, ch.interval_length, x.role, x.profile, x.scale, x.pv_kw, l.time_zone AS zone, u.tariff,
             -- Seconds east of UTC in standard time: the sun does not keep daylight time.
             date_part('epoch', timestamp '2001-01-15 12:00' - (timestamp '2001-01-15 12:00' AT TIME ZONE l.time_zone) AT TIME ZONE 'UTC')::int AS std_offset
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::float8[]) x(channel_id, role, profile, scale, pv_kw)
@@ -257,9 +281,11 @@ async function estimateAndCorrect(client: ClientBase, seed: number): Promise<{ e
   );
   const estimated = await client.query(
     `UPDATE ods.interval_read i
-        SET value = e.flat, cost = CASE WHEN i.cost IS NULL THEN NULL ELSE round(e.flat * i.cost::numeric / greatest(i.value, 1))::bigint END,
-            quality = ${ESTIMATED}
-       FROM (SELECT channel_id, start, round(0.9 * avg(actual) OVER (PARTITION BY channel_id))::bigint AS flat FROM demo_estimate) e
+        SET value = e.flat, cost = CASE WHEN i.cost IS NULL THEN NULL ELSE round(e.flat * e.price)::bigint END, quality = ${ESTIMATED}
+       FROM (SELECT d.channel_id, d.start, round(0.9 * avg(d.actual) OVER (PARTITION BY d.channel_id))::bigint AS flat, p.price
+               FROM demo_estimate d JOIN demo_channel c USING (channel_id)
+               CROSS JOIN LATERAL (SELECT d.start AT TIME ZONE c.zone AS t) l
+               LEFT JOIN demo_price p ON ${priceApplies('c.tariff', 'd.start', 'l.t')} AND p.tier_from = 0) e
       WHERE i.channel_id = e.channel_id AND i.start = e.start`,
   );
   const corrected = await client.query(

@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS ods.usage_point (
   meter_id       bigint NOT NULL REFERENCES ods.meter,
   kind           text NOT NULL CHECK (kind IN ('electricity', 'gas', 'water')),
   name           text NOT NULL,
+  -- The code of the tariff the usage point is billed on (the URDB name of a tariff file, e.g. DEMO-TOU).
+  tariff         text,
   change_seq     bigint NOT NULL DEFAULT nextval('ods.change_seq')
 );
 -- One channel = one ESPI ReadingType of a usage point: what is measured, in which unit, at which interval.
@@ -83,6 +85,41 @@ CREATE TABLE IF NOT EXISTS ods.interval_read (
   PRIMARY KEY (channel_id, start)
 );
 ${ODS_INDEXES_SQL}
+-- A demo ODS created before tariffs existed gets the column.
+ALTER TABLE ods.usage_point ADD COLUMN IF NOT EXISTS tariff text;
+-- A bill: one billing period [period_start, period_end) of a usage point. amount: 1/100000 of the currency, the sum
+-- of its line items; consumption: what its delivered series measured, in uom × 10^power_of_ten.
+CREATE TABLE IF NOT EXISTS ods.bill (
+  bill_id        bigint PRIMARY KEY,
+  usage_point_id bigint NOT NULL REFERENCES ods.usage_point,
+  period_start   timestamptz NOT NULL,
+  period_end     timestamptz NOT NULL CHECK (period_end > period_start),
+  tariff         text NOT NULL,
+  amount         bigint NOT NULL,
+  consumption    bigint NOT NULL,
+  uom            smallint NOT NULL,
+  power_of_ten   smallint NOT NULL DEFAULT 0,
+  currency       smallint NOT NULL DEFAULT 840,
+  issued_at      timestamptz NOT NULL,
+  change_seq     bigint NOT NULL DEFAULT nextval('ods.change_seq'),
+  UNIQUE (usage_point_id, period_start)
+);
+-- item_kind: ESPI ItemKind (3 energy usage fee, 4 administrative fee, 5 tax, 6 energy generation credit…); amount
+-- and unit_cost in 1/100000 of the currency (unit_cost per unit of quantity); quantity in the bill's uom × 10^power_of_ten.
+CREATE TABLE IF NOT EXISTS ods.bill_line_item (
+  bill_id        bigint NOT NULL REFERENCES ods.bill,
+  line_no        smallint NOT NULL,
+  kind           text NOT NULL CHECK (kind IN ('energy', 'fixed', 'credit', 'tax')),
+  item_kind      smallint NOT NULL,
+  description    text NOT NULL,
+  amount         bigint NOT NULL,
+  unit_cost      bigint,
+  quantity       bigint,
+  change_seq     bigint NOT NULL DEFAULT nextval('ods.change_seq'),
+  PRIMARY KEY (bill_id, line_no)
+);
+CREATE INDEX IF NOT EXISTS ix_bill_change_seq ON ods.bill (change_seq);
+CREATE INDEX IF NOT EXISTS ix_bill_line_item_change_seq ON ods.bill_line_item (change_seq);
 
 -- An update is a change: it gets a new change_seq (and, for reads, a new received_at) whoever forgets to set one.
 CREATE OR REPLACE FUNCTION ods.bump_change_seq() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -95,7 +132,7 @@ END $$;
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['customer', 'account', 'service_location', 'meter', 'usage_point', 'channel', 'interval_read'] LOOP
+  FOREACH t IN ARRAY ARRAY['customer', 'account', 'service_location', 'meter', 'usage_point', 'channel', 'interval_read', 'bill', 'bill_line_item'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'bump_change_seq' AND tgrelid = ('ods.' || t)::regclass) THEN
       EXECUTE format('CREATE TRIGGER bump_change_seq BEFORE UPDATE ON ods.%I FOR EACH ROW EXECUTE FUNCTION ods.bump_change_seq()', t);
     END IF;

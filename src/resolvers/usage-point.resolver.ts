@@ -17,6 +17,7 @@ import { ServiceLocation } from '../schema/service-location.type';
 import { RateComparisonArgs } from '../schema/rate-comparison.args';
 import { Tariff } from '../schema/tariff.type';
 import { TariffCost } from '../schema/tariff-cost.type';
+import { SummariesArgs } from '../schema/summaries.args';
 import { UsageArgs } from '../schema/usage.args';
 import { DateTimeScalar } from '../schema/date-time.scalar';
 import { UsagePoint } from '../schema/usage-point.type';
@@ -122,8 +123,11 @@ export class UsagePointResolver {
     return result && toCompleteness(result.days, result.dataThrough);
   }
 
-  @FieldResolver(() => UsageSummaryConnection, { complexity: pageCost, description: 'Bills (usage summaries) of the usage point.' })
-  async summaries(@Root() usagePoint: UsagePoint, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageSummary>> {
+  @FieldResolver(() => UsageSummaryConnection, {
+    complexity: pageCost,
+    description: 'Bills (usage summaries) of the usage point by billing period start (oldest first unless `orderBy` says otherwise), optionally those overlapping [from, to).',
+  })
+  async summaries(@Root() usagePoint: UsagePoint, @Args(() => SummariesArgs) args: SummariesArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageSummary>> {
     return connectionFrom(await services.directory.summariesOf(usagePoint.key, args), UsageSummary.from);
   }
 }

@@ -13,6 +13,8 @@ const money = (raw: string | null) => (raw === null ? null : formatScaled(BigInt
 @ObjectType({ implements: Node, description: 'A bill: the summary of one billing period of a usage point (ESPI UsageSummary).' })
 export class UsageSummary extends Node {
   key: string;
+  /** The row it shows, for the fields computed from it (reconciliation). */
+  record: UsageSummaryRecord;
 
   @Field(() => DateTimeScalar, { description: 'Start of the billing period.' })
   billingPeriodStart: Date;
@@ -54,6 +56,7 @@ export class UsageSummary extends Node {
     return Object.assign(new UsageSummary(), {
       id: toGlobalId('UsageSummary', r.usagePointId, r.id),
       key: r.id,
+      record: r,
       billingPeriodStart: r.billingPeriodStart,
       billingPeriodEnd: new Date(r.billingPeriodStart.getTime() + r.billingPeriodDuration * 1000),
       billLastPeriod: money(r.billLastPeriod),

@@ -6,6 +6,7 @@ import type { QueueAccess } from '../queue/queue-access';
 import { resolveUrlSigningKey } from '../auth/signing-key';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
+import { BillService } from './bills/bill.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
@@ -22,7 +23,7 @@ import { UsageService } from './usage/usage.service';
  * `viewer`, and reaching for data without one fails with UNAUTHENTICATED.
  */
 export class RequestServices {
-  private cached?: { directory: Directory; usage: UsageService; tariffs: TariffBook; pricing: TariffPricingService };
+  private cached?: { directory: Directory; usage: UsageService; bills: BillService; tariffs: TariffBook; pricing: TariffPricingService };
   private opsService?: OpsService;
   private changeFeed?: ChangeFeed;
 
@@ -36,8 +37,9 @@ export class RequestServices {
   private get bound() {
     if (!this.cached) {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
+      const usage = new UsageService(this.db, directory);
       const tariffs = new TariffBook(this.db);
-      this.cached = { directory, usage: new UsageService(this.db, directory), tariffs, pricing: new TariffPricingService(this.db, directory, tariffs) };
+      this.cached = { directory, usage, bills: new BillService(directory, usage), tariffs, pricing: new TariffPricingService(this.db, directory, tariffs) };
     }
     return this.cached;
   }
@@ -48,6 +50,10 @@ export class RequestServices {
 
   get usage(): UsageService {
     return this.bound.usage;
+  }
+
+  get bills(): BillService {
+    return this.bound.bills;
   }
 
   /** Published rates: public, but only to signed-in callers, like everything else of the API. */

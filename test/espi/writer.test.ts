@@ -64,3 +64,18 @@ test('the writer refuses values espi.xsd would refuse rather than write an inval
   await assert.rejects(writer.intervalBlock(mr, { readings: [{ start: 0.5, duration: 900, value: 1 }] }), EspiWriteError);
   await assert.rejects(writer.intervalBlock(mr, { readings: [{ start: 0, duration: -1, value: 1 }] }), EspiWriteError);
 });
+
+test("a usage point's tariff code is written as its ServiceDeliveryPoint's tariffProfile, in schema order, and reads back", async () => {
+  const { sink, text } = slowSink();
+  const writer = new EspiUsageFeedWriter(sink, options);
+  await writer.usagePoint({ key: 'up-tou', serviceKind: 0, status: 1, tariffProfile: 'DEMO-TOU', zone: { name: 'America/Denver' } });
+  await writer.usagePoint({ key: 'up-none', serviceKind: 1, tariffProfile: null, zone: { name: 'America/Denver' } });
+  await writer.end();
+  assert.match(text(), /<ServiceCategory><kind>0<\/kind><\/ServiceCategory><status>1<\/status><serviceDeliveryPoint><tariffProfile>DEMO-TOU<\/tariffProfile><\/serviceDeliveryPoint><\/UsagePoint>/);
+  const { feed } = await collectImport(importEspiAtom([text()], { source: 'w', fallbackZone: 'UTC' }));
+  assert.deepEqual(feed.diagnostics, []);
+  assert.deepEqual(
+    feed.usagePoints.map((u) => u.tariffProfile),
+    ['DEMO-TOU', undefined],
+  );
+});

@@ -27,6 +27,7 @@ import type {
   UsageSummaryRecord,
 } from './records';
 import { redactAccount, redactCustomer, redactServiceLocation, redactUsagePoint } from './redaction';
+import { SummaryPages, type SummaryPageRequest } from './summary-pages';
 
 /** A series of a usage point with its reading type. */
 export interface SeriesRecord {
@@ -60,7 +61,7 @@ export class Directory {
   private readonly seriesByUsagePoint: DataLoader<string, SeriesRecord[]>;
   private readonly meterReadingPages;
   private readonly summaries: DataLoader<string, UsageSummaryRecord | null>;
-  private readonly summaryPages;
+  private readonly summaryPages: SummaryPages;
   private readonly lineItems: DataLoader<string, LineItemRecord[]>;
 
   constructor(
@@ -164,9 +165,7 @@ export class Directory {
       scope.whereUsagePointId('t.usage_point_id', p),
     );
     this.summaries = byId(USAGE_SUMMARY_COLUMNS, 'usage_summary', (p) => scope.whereUsagePointId('t.usage_point_id', p));
-    this.summaryPages = pages<UsageSummaryRecord>(USAGE_SUMMARY_COLUMNS, 'usage_summary', 'usage_point_id', (p) =>
-      scope.whereUsagePointId('t.usage_point_id', p),
-    );
+    this.summaryPages = new SummaryPages(rows, scope, (record) => this.summaries.prime(record.id, record));
     this.lineItems = byParentLoader<LineItemRecord>((ids) => {
       const params: unknown[] = [ids];
       const where = scope.whereUsagePointId('t.usage_point_id', params);
@@ -263,8 +262,9 @@ export class Directory {
     return found && found.usagePointId === usagePointId ? found : null;
   }
 
-  summariesOf(usagePointId: string, request: PageRequest): Promise<Page<UsageSummaryRecord>> {
-    return this.summaryPages.load({ parentId: usagePointId, ...keyset(request) });
+  /** Bills of a usage point in billing-period order (either way), optionally those overlapping [from, to). */
+  summariesOf(usagePointId: string, request: SummaryPageRequest): Promise<Page<UsageSummaryRecord>> {
+    return this.summaryPages.load(usagePointId, request);
   }
 
   lineItemsOf(summaryId: string): Promise<LineItemRecord[]> {

@@ -58,6 +58,7 @@ export function usagePointRecord(up: UsagePointRow, baseUrl: string): UsagePoint
     serviceKind: up.serviceKind,
     status: up.status ?? undefined,
     roleFlags: up.roleFlags ?? undefined,
+    tariffProfile: up.tariffProfile,
     localTimeParameters: storedLtp(up),
     zone: { name: up.timeZone },
   };

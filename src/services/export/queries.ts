@@ -14,6 +14,7 @@ export interface UsagePointRow {
   serviceKind: number;
   status: number | null;
   roleFlags: string | null;
+  tariffProfile: string | null;
   timeZone: string;
   tzOffset: number | null;
   dstOffset: number | null;
@@ -25,7 +26,7 @@ export interface UsagePointRow {
 export async function usagePointRows(client: PoolClient, ids: readonly string[], scope: AccessScope): Promise<UsagePointRow[]> {
   const { rows } = await client.query<UsagePointRow>(
     `SELECT id::text, external_id AS "externalId", name, service_category_kind AS "serviceKind", status, role_flags AS "roleFlags",
-            coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
+            tariff_profile AS "tariffProfile", coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
             dst_start_rule AS "dstStartRule", dst_end_rule AS "dstEndRule"
        FROM usage_point WHERE id = ANY($1::bigint[]) ORDER BY external_id`,
     [ids],

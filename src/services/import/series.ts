@@ -48,6 +48,7 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
       up.status ?? null,
       up.roleFlags ?? null,
       up.title ?? null,
+      up.tariffProfile ?? null,
       zone,
       ltp?.tzOffset ?? null,
       ltp?.dstOffset ?? null,
@@ -58,20 +59,20 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
   const column = (i: number) => rows.map((r) => r[i]);
   // Sorted by key so that two loads sharing usage points take their row locks in the same order.
   await client.query(
-    `INSERT INTO usage_point AS u (source_system, external_id, service_category_kind, status, role_flags, name, time_zone,
-                                   tz_offset, dst_offset, dst_start_rule, dst_end_rule)
-     SELECT $1, * FROM unnest($2::text[], $3::smallint[], $4::smallint[], $5::text[], $6::text[], $7::text[],
-                              $8::int[], $9::int[], $10::text[], $11::text[])
+    `INSERT INTO usage_point AS u (source_system, external_id, service_category_kind, status, role_flags, name, tariff_profile,
+                                   time_zone, tz_offset, dst_offset, dst_start_rule, dst_end_rule)
+     SELECT $1, * FROM unnest($2::text[], $3::smallint[], $4::smallint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                              $9::int[], $10::int[], $11::text[], $12::text[])
      ON CONFLICT ON CONSTRAINT uq_usage_point_source DO UPDATE SET
        service_category_kind = EXCLUDED.service_category_kind, status = EXCLUDED.status, role_flags = EXCLUDED.role_flags,
-       name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, tz_offset = EXCLUDED.tz_offset,
+       name = EXCLUDED.name, tariff_profile = EXCLUDED.tariff_profile, time_zone = EXCLUDED.time_zone, tz_offset = EXCLUDED.tz_offset,
        dst_offset = EXCLUDED.dst_offset, dst_start_rule = EXCLUDED.dst_start_rule, dst_end_rule = EXCLUDED.dst_end_rule,
        data_version = u.data_version + 1, updated_at = now()
-     WHERE (u.service_category_kind, u.status, u.role_flags, u.name, u.time_zone, u.tz_offset, u.dst_offset,
+     WHERE (u.service_category_kind, u.status, u.role_flags, u.name, u.tariff_profile, u.time_zone, u.tz_offset, u.dst_offset,
             u.dst_start_rule, u.dst_end_rule)
-       IS DISTINCT FROM (EXCLUDED.service_category_kind, EXCLUDED.status, EXCLUDED.role_flags, EXCLUDED.name,
+       IS DISTINCT FROM (EXCLUDED.service_category_kind, EXCLUDED.status, EXCLUDED.role_flags, EXCLUDED.name, EXCLUDED.tariff_profile,
             EXCLUDED.time_zone, EXCLUDED.tz_offset, EXCLUDED.dst_offset, EXCLUDED.dst_start_rule, EXCLUDED.dst_end_rule)`,
-    [sourceSystem, ...Array.from({ length: 10 }, (_, i) => column(i))],
+    [sourceSystem, ...Array.from({ length: 11 }, (_, i) => column(i))],
   );
   const { rows: ids } = await client.query<{ id: string; external_id: string }>(
     `SELECT id, external_id FROM usage_point WHERE source_system = $1 AND external_id = ANY($2::text[])`,
