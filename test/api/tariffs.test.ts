@@ -50,14 +50,12 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
     });
     const outcomes = await loadTariffFiles(api.db, [TARIFFS]);
     assert.deepEqual(outcomes.map((o) => o.error), [null, null, null]);
-    // Electricity points are on DEMO-TOU in the demo ODS; named here so this test does not depend on the extract's tariffProfile.
-    await api.db.query(`UPDATE usage_point SET tariff_profile = 'DEMO-TOU' WHERE service_category_kind = 0`);
     [point] = (await api.db.query(
       `SELECT u.id::text AS id, u.time_zone AS zone, a.customer_id::text AS customer
          FROM usage_point u JOIN customer_account a ON a.id = u.customer_account_id
-        WHERE u.service_category_kind = 0 AND u.time_zone = 'America/New_York' ORDER BY u.id LIMIT 1`,
+        WHERE u.tariff_profile = 'DEMO-TOU' AND u.time_zone = 'America/New_York' ORDER BY u.id LIMIT 1`,
     )) as Point[];
-    assert.ok(point, 'a New York electricity usage point in the demo data');
+    assert.ok(point, 'a New York usage point on DEMO-TOU (named by the ODS, through the extract) in the demo data');
     [range] = (await api.db.query(`SELECT $1::timestamp AT TIME ZONE $3 AS from, $2::timestamp AT TIME ZONE $3 AS to`, [FROM, TO, point.zone])) as { from: Date; to: Date }[];
   });
   after(async () => {
@@ -129,6 +127,15 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
     assert.equal(costs.filter((c) => c.cheapest).length, 1);
     const cheapest = decimal(tou.cost) <= decimal(flatCost.cost) ? tou : flatCost;
     assert.ok(cheapest.cheapest);
+  });
+
+  it('a usage point on the tiered flat tariff: re-priced under its own tariff, its stored costs to the unit', async () => {
+    const [flat] = (await api.db.query(`SELECT id::text FROM usage_point WHERE tariff_profile = 'DEMO-FLAT' ORDER BY id LIMIT 1`)) as { id: string }[];
+    assert.ok(flat, 'the demo ODS puts some homes on DEMO-FLAT');
+    const [own] = (await servicesFor(api.db).tariffPricing.compare(flat.id, { ...range, tariffs: [] })) ?? [];
+    assert.equal(own.tariff.code, 'DEMO-FLAT');
+    assert.ok(own.current);
+    assert.equal(own.energyCost, own.storedCost);
   });
 
   it('refuses what cannot be priced, naming the argument', async () => {
