@@ -1,3 +1,4 @@
+import { Alert } from './alert.type';
 import { ConnectionOf } from './connection';
 import { Customer } from './customer.type';
 import { CustomerAccount } from './customer-account.type';
@@ -17,3 +18,4 @@ export const IntervalReadingConnection = ConnectionOf(IntervalReading, 'Interval
 export const UsageSummaryConnection = ConnectionOf(UsageSummary, 'UsageSummary');
 export const JobConnection = ConnectionOf(Job, 'Job');
 export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');
+export const AlertConnection = ConnectionOf(Alert, 'Alert');
