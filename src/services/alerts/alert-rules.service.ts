@@ -76,9 +76,11 @@ export class AlertRules {
     const key = idOf(ruleId, 'AlertRule');
     if (!key) return { refusals: [notFound('id', 'alert rule')] };
     const params: unknown[] = [key];
-    const rows = (await this.db.query(`DELETE FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)} RETURNING r.id::text AS id`, params)) as {
-      id: string;
-    }[];
+    // TypeORM answers a DELETE with [rows, affected].
+    const [rows] = (await this.db.query(`DELETE FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)} RETURNING r.id::text AS id`, params)) as [
+      { id: string }[],
+      number,
+    ];
     return rows.length ? { deletedId: rows[0].id, refusals: [] } : { refusals: [notFound('id', 'alert rule')] };
   }
 
