@@ -1,9 +1,9 @@
 /** What an alert rule watches; README "Alerts" describes each. */
 export const ALERT_KINDS = ['DAILY_USAGE_ABOVE', 'DAILY_COST_ABOVE', 'WEEKLY_USAGE_ABOVE', 'WEEKLY_COST_ABOVE', 'BILL_PROJECTED_ABOVE', 'DATA_MISSING'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export type AlertRuleKind = (typeof ALERT_KINDS)[number];
 
 /** Thresholds of the kinds that compare a figure; DATA_MISSING counts `days` instead. */
-export const usesThreshold = (kind: AlertKind) => kind !== 'DATA_MISSING';
+export const usesThreshold = (kind: AlertRuleKind) => kind !== 'DATA_MISSING';
 
 /** The local periods a threshold kind compares, and which figure of them. */
 export const PERIOD_FIGURE = {
@@ -11,7 +11,7 @@ export const PERIOD_FIGURE = {
   DAILY_COST_ABOVE: { resolution: 'DAY', figure: 'cost' },
   WEEKLY_USAGE_ABOVE: { resolution: 'WEEK', figure: 'value' },
   WEEKLY_COST_ABOVE: { resolution: 'WEEK', figure: 'cost' },
-} as const satisfies Partial<Record<AlertKind, { resolution: 'DAY' | 'WEEK'; figure: 'value' | 'cost' }>>;
+} as const satisfies Partial<Record<AlertRuleKind, { resolution: 'DAY' | 'WEEK'; figure: 'value' | 'cost' }>>;
 
 export type PeriodKind = keyof typeof PERIOD_FIGURE;
 

@@ -6,27 +6,23 @@ import { assertAllowed } from '../access/permissions';
 import type { Directory } from '../customers/directory';
 import { InvalidInputError, type Refusal } from '../errors';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import type { AlertKind } from './alert-kinds';
+import type { AlertRuleKind } from './alert-kinds';
+import type { Crossing } from './raise';
 import { MAX_RULES_PER_USAGE_POINT, ruleInputRefusals, type AlertRuleInput } from './rule-input';
 
 export interface AlertRuleRecord {
   id: string;
   usagePointId: string;
-  kind: AlertKind;
+  kind: AlertRuleKind;
   threshold: string | null;
   days: number | null;
   createdAt: Date;
 }
 
-export interface AlertRecord {
+/** A raised crossing; its rule is null once deleted. */
+export interface AlertRecord extends Omit<Crossing, 'ruleId'> {
   id: string;
   ruleId: string | null;
-  usagePointId: string;
-  kind: AlertKind;
-  periodStart: Date;
-  periodEnd: Date;
-  value: string;
-  threshold: string;
   raisedAt: Date;
 }
 

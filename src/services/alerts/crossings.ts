@@ -4,14 +4,14 @@ import { periodEdges } from '../usage/periods';
 import { MAX_BUCKETS } from '../usage/usage-query';
 import type { UsageService } from '../usage/usage.service';
 import { ZoneClock } from '../usage/zone-clock';
-import { isPeriodKind, PERIOD_FIGURE, type AlertKind } from './alert-kinds';
+import { isPeriodKind, PERIOD_FIGURE, type AlertRuleKind } from './alert-kinds';
 import type { Crossing } from './raise';
 
 /** A threshold rule to evaluate (DATA_MISSING has its own pass, data-missing.ts). */
 export interface ThresholdRule {
   id: string;
   usagePointId: string;
-  kind: AlertKind;
+  kind: AlertRuleKind;
   threshold: string;
 }
 

@@ -1,12 +1,12 @@
 import type { QueryRunner } from 'typeorm';
 import { toGlobalId } from '../access/global-id';
-import { ALERT_CHANNEL, type AlertKind } from './alert-kinds';
+import { ALERT_CHANNEL, type AlertRuleKind } from './alert-kinds';
 
 /** A rule's figure above its threshold over one period. */
 export interface Crossing {
   ruleId: string;
   usagePointId: string;
-  kind: AlertKind;
+  kind: AlertRuleKind;
   periodStart: Date;
   periodEnd: Date;
   value: string;

@@ -1,5 +1,5 @@
 import type { Refusal } from '../errors';
-import { ALERT_KINDS, usesThreshold, type AlertKind } from './alert-kinds';
+import { ALERT_KINDS, usesThreshold, type AlertRuleKind } from './alert-kinds';
 
 export interface AlertRuleInput {
   usagePointId: string;
@@ -23,7 +23,7 @@ const invalid = (argument: string, message: string): Refusal => ({ code: 'INVALI
 /** The input's problems, each naming its field; empty when the rule can be created. */
 export function ruleInputRefusals(input: AlertRuleInput): Refusal[] {
   if (!(ALERT_KINDS as readonly string[]).includes(input.kind)) return [invalid('kind', `kind must be one of ${ALERT_KINDS.join(', ')}`)];
-  const kind = input.kind as AlertKind;
+  const kind = input.kind as AlertRuleKind;
   const refusals: Refusal[] = [];
   if (usesThreshold(kind)) {
     const refusal = thresholdRefusal(input.threshold);
