@@ -71,14 +71,14 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
     );
   const alerts = () =>
     sql<{ id: string; kind: string; day: string; value: string; threshold: string }>(
-      `SELECT id::text, kind, (period_start AT TIME ZONE 'America/New_York')::date::text AS day, value::text, threshold::text FROM alert ORDER BY id`,
+      `SELECT id::text, kind, (period_start AT TIME ZONE 'America/New_York')::date::text AS day, value::text, threshold::text FROM alert ORDER BY alert.id`,
     );
 
   it('raises one alert for the day above the threshold and one for its week, none for the days below', async () => {
     await load('seed.xml', { ...feed(BASE), count: DAY });
     const a = await seedCustomer(system.database.dataSource, 'Alice Alert');
     const b = await seedCustomer(system.database.dataSource, 'Bob Alert');
-    const points = await sql<{ id: string }>(`SELECT id::text FROM usage_point ORDER BY id`);
+    const points = await sql<{ id: string }>(`SELECT id::text FROM usage_point ORDER BY usage_point.id`);
     [pointOfA, pointOfB] = points.map((p) => p.id);
     await sql(`UPDATE usage_point SET customer_account_id = $1 WHERE id = $2`, [a.accountId, pointOfA]);
     await sql(`UPDATE usage_point SET customer_account_id = $1 WHERE id = $2`, [b.accountId, pointOfB]);
@@ -162,6 +162,33 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
     assert.equal(new Date(raised[0].start).toISOString(), '2024-03-12T04:00:00.000Z');
     await pass();
     assert.deepEqual(await missing(), raised);
+  });
+
+  it('costs: a day whose cost is above, and the open cycle projected above its threshold once however often it is loaded', async () => {
+    // Five weeks of quarter-hours up to now on a third usage point of Alice's, 100 Wh and 5 cents each.
+    const now = Math.floor(Date.now() / 900_000) * 900;
+    const recent: FeedSpec = { usagePoints: [3], start: now - 35 * DAY * 900, count: 35 * DAY, value: () => 100, cost: () => 5000 };
+    await load('costs-first-day.xml', { ...recent, count: 1 });
+    const [{ id: point }] = await sql<{ id: string }>(`SELECT id::text FROM usage_point WHERE external_id = '/RetailCustomer/3/UsagePoint/1'`);
+    await sql(`UPDATE usage_point SET customer_account_id = (SELECT customer_account_id FROM usage_point WHERE id = $2) WHERE id = $1`, [point, pointOfA]);
+    const asA = new RequestServices(system.database.dataSource, customers.a as Principal);
+    const usagePointId = toGlobalId('UsagePoint', point);
+    for (const [kind, threshold] of [['BILL_PROJECTED_ABOVE', '10'], ['DAILY_COST_ABOVE', '4.7']] as const) {
+      assert.deepEqual((await asA.alertRules.create({ usagePointId, kind, threshold })).refusals, []);
+    }
+    await load('costs.xml', recent);
+    await load('costs-corrected.xml', { ...recent, value: (_u, n) => (n === recent.count - 1 ? 101 : 100) });
+    await evaluated();
+    const raised = await sql<{ kind: string; start: Date; value: string }>(`SELECT kind, period_start AS start, value::text FROM alert WHERE usage_point_id = $1 ORDER BY id`, [point]);
+    const bills = raised.filter((a) => a.kind === 'BILL_PROJECTED_ABOVE');
+    const forecast = await asA.billForecasts.forecast(point, null);
+    assert.equal(forecast?.status, 'PROJECTED', `${forecast?.reason} ${JSON.stringify(forecast?.soFar)} ${forecast?.timeZone}`);
+    assert.deepEqual(bills.map((a) => a.start.toISOString()), [forecast?.periodStart.toISOString()]);
+    assert.ok(Number(bills[0].value) > 100, bills[0].value);
+    // Whole local days cost 4.80 (4.75 on a 23-hour day, 5.00 on a 25-hour one); the partial first and last days less.
+    const days = raised.filter((a) => a.kind === 'DAILY_COST_ABOVE');
+    assert.ok(days.length >= 32, `${days.length} days above`);
+    assert.deepEqual([...new Set(days.map((a) => a.value))].filter((v) => !['4.8', '4.75', '5'].includes(v)), []);
   });
 
   it('an alert and its ALERT_RAISED event are one transaction: rolled back, neither is left and nothing is notified', async () => {

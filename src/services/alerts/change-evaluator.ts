@@ -72,7 +72,7 @@ async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string
   if (changed.length === 0) return { changes: 0, usagePoints: 0, alerts: [] };
   const rules = (await runner.query(
     `SELECT id::text AS id, usage_point_id::text AS "usagePointId", kind, threshold::text AS threshold
-       FROM alert_rule WHERE usage_point_id = ANY($1::bigint[]) AND kind <> 'DATA_MISSING' ORDER BY id`,
+       FROM alert_rule WHERE usage_point_id = ANY($1::bigint[]) AND kind <> 'DATA_MISSING' ORDER BY alert_rule.id`,
     [changed.map((c) => c.usagePointId)],
   )) as ThresholdRule[];
   // Fresh services per pass: their loaders cache, and each pass must read the data as it is now.
