@@ -11,6 +11,7 @@ import { startSystem, type RunningSystem } from '../../src/main';
 import { ALERTS_DATA_MISSING } from '../../src/queue/job-data';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { ALERT_CHANNEL } from '../../src/services/alerts/alert-kinds';
+import { evaluateChanges } from '../../src/services/alerts/change-evaluator';
 import { raiseAlerts } from '../../src/services/alerts/raise';
 import { importFile } from '../../src/services/import/import-file';
 import { RequestServices } from '../../src/services/request-services';
@@ -129,6 +130,31 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
     assert.deepEqual(latest.map(({ kind, day, value }) => ({ kind, day, value })), [{ kind: 'DAILY_USAGE_ABOVE', day: '2024-03-10', value: '13.8' }]);
   });
 
+  it('a change whose id was drawn before a later one that committed first is evaluated, not skipped', async () => {
+    const asA = new RequestServices(system.database.dataSource, customers.a as Principal).alertRules;
+    const created = await asA.create({ usagePointId: toGlobalId('UsagePoint', pointOfA), kind: 'DAILY_USAGE_ABOVE', threshold: '4.7' });
+    assert.deepEqual(created.refusals, []);
+    // A load of Alice's March 11 (4.8 kWh) that has drawn its change id and not committed yet...
+    const slow = new Client({ connectionString: db.url });
+    await slow.connect();
+    await slow.query('BEGIN');
+    await slow.query(
+      `INSERT INTO usage_change (usage_point_id, first_day, last_day, window_start, window_end, inserted, revised)
+       VALUES ($1, '2024-03-11', '2024-03-11', '2024-03-11T04:00:00Z', '2024-03-12T04:00:00Z', 0, 1)`,
+      [pointOfA],
+    );
+    // ...while a later load (Bob's) commits and is evaluated.
+    await load('bob-later.xml', { ...feed({ ...BASE, 11: 51 }), usagePoints: [2] });
+    const evaluation = evaluateChanges(system.database.dataSource, logger);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await slow.query('COMMIT');
+    await slow.end();
+    await evaluation;
+    await evaluated();
+    const raised = await sql<{ day: string }>(`SELECT (period_start AT TIME ZONE 'America/New_York')::date::text AS day FROM alert WHERE rule_id = $1`, [created.rule?.id]);
+    assert.deepEqual(raised, [{ day: '2024-03-11' }]);
+  });
+
   it('a customer sees only its own alerts and cannot create rules on another customer\'s usage point', async () => {
     const asB = new RequestServices(system.database.dataSource, customers.b as Principal).alertRules;
     const refused = await asB.create({ usagePointId: toGlobalId('UsagePoint', pointOfA), kind: 'DAILY_USAGE_ABOVE', threshold: '1' });
@@ -138,7 +164,7 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
     const asA = new RequestServices(system.database.dataSource, customers.a as Principal).alertRules;
     const own = await asA.alerts({ first: 10 });
     assert.deepEqual(own.items.map((a) => a.id), (await alerts()).map((a) => a.id).reverse(), 'newest first');
-    assert.equal((await asA.rules(null)).length, 3);
+    assert.equal((await asA.rules(null)).length, 4);
   });
 
   it('DATA_MISSING: the daily pass raises one alert per gap, once, and none where readings are recent', async () => {
@@ -192,7 +218,7 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
   });
 
   it('an alert and its ALERT_RAISED event are one transaction: rolled back, neither is left and nothing is notified', async () => {
-    const [rule] = await sql<{ id: string }>(`SELECT id::text FROM alert_rule WHERE kind = 'DAILY_USAGE_ABOVE'`);
+    const [rule] = await sql<{ id: string }>(`SELECT id::text FROM alert_rule WHERE kind = 'DAILY_USAGE_ABOVE' AND threshold = 9.599`);
     const runner = system.database.dataSource.createQueryRunner();
     const counts = () => sql<{ alerts: number; events: number }>(`SELECT (SELECT count(*)::int FROM alert) AS alerts, (SELECT count(*)::int FROM event_outbox WHERE kind = 'ALERT_RAISED') AS events`);
     const [before] = await counts();

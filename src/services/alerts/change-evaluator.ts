@@ -16,6 +16,7 @@ const WATERMARK = 'usage-changes';
 const CHANGES_PER_PASS = 500;
 /** How long a pass waits for loads that are committing (see settledHorizon); past it, the next pass evaluates them. */
 const SETTLE_TIMEOUT = '5s';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 export interface EvaluationOutcome {
   changes: number;
@@ -46,7 +47,15 @@ async function settledHorizon(db: DataSource): Promise<string | null> {
  */
 export async function evaluateChanges(db: DataSource, logger: Logger, now = Date.now()): Promise<EvaluationOutcome> {
   const outcome: EvaluationOutcome = { changes: 0, usagePoints: 0, alerts: [] };
-  const horizon = await settledHorizon(db);
+  let horizon: string | null;
+  try {
+    horizon = await settledHorizon(db);
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    // A load still committing after SETTLE_TIMEOUT: its change and the later ones wait for the next evaluation.
+    logger.info({ waitedFor: SETTLE_TIMEOUT }, 'alert evaluation deferred: a load is still committing');
+    return outcome;
+  }
   if (horizon === null) return outcome;
   await db.query(`INSERT INTO alert_watermark (name, change_id) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [WATERMARK]);
   for (;;) {
