@@ -56,6 +56,9 @@ describe('alert rules over GraphQL', { timeout: 120_000 }, () => {
     const [aliceRule] = ((await api.query(RULES, {}, alice)).data as { alertRules: { id: string }[] }).alertRules;
     const notBobs = (await api.query(DELETE, { id: aliceRule.id }, bob)).data as { alertRuleDelete: { userErrors: { code: string; field: string[] }[] } };
     assert.deepEqual(fieldsOf(notBobs.alertRuleDelete.userErrors), [['NOT_FOUND', 'id']]);
+    const node = `query($id: ID!) { node(id: $id) { id ... on AlertRule { kind } } }`;
+    assert.deepEqual((await api.query(node, { id: aliceRule.id }, bob)).data, { node: null });
+    assert.deepEqual((await api.query(node, { id: aliceRule.id }, alice)).data, { node: { id: aliceRule.id, kind: 'DAILY_USAGE_ABOVE' } });
     assert.deepEqual(((await api.query(RULES, { usagePointId: alicePoint }, bob)).data as { alertRules: unknown[] }).alertRules, []);
   });
 
