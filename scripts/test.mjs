@@ -88,7 +88,9 @@ async function main() {
     const dataDir = join(root, '.test-data', 'server');
     mkdirSync(dataDir, { recursive: true });
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger });
+    // Two test files at a time, each starting up to four processes of ~25 connections (a pool per BullMQ queue and
+    // worker): more than PostgreSQL's default 100.
+    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, settings: { max_connections: '300' } });
     cleanups.push(() => server.stop());
     env.TEST_DATABASE_URL = server.serverUrl;
     log(`PostgreSQL: embedded (${relative(root, dataDir)})`);

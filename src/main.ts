@@ -5,6 +5,7 @@ import { assertMigrated, runMigrations } from './db/migrate';
 import { createTokenVerifier } from './auth/tokens';
 import { startHttpServer, type RunningHttpServer } from './http/app';
 import { createQueueBackend, type QueueBackend } from './jobs/backend';
+import { startAlertWaker } from './jobs/alert-waker';
 import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues } from './jobs/queues';
 import { assertSchedulersPresent, keepSchedules } from './jobs/schedule-keeper';
@@ -76,6 +77,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       await registerSchedules(queues, config, logger);
       const keeper = keepSchedules(queues, backend, config, logger);
       teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
+      const alertWaker = startAlertWaker(database.url, queues, logger);
+      teardown.push({ name: 'alert waker', run: () => alertWaker.stop() });
       startDemoOds(config, database.url, logger, queues);
     }
 

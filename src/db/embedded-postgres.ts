@@ -20,6 +20,8 @@ interface Options {
   dataDir: string;
   port: number;
   logger: Logger;
+  /** Server settings (`-c name=value`) for this start, e.g. the test run's max_connections. */
+  settings?: Record<string, string>;
 }
 
 interface Binaries {
@@ -115,7 +117,7 @@ function explainFailure(log: string, port: number): string {
  * it stops the database. A server orphaned by a SIGKILLed parent is found through its owner file and stopped before
  * a fresh start.
  */
-export async function startEmbeddedPostgres({ dataDir, port, logger }: Options): Promise<PostgresServer> {
+export async function startEmbeddedPostgres({ dataDir, port, logger, settings = {} }: Options): Promise<PostgresServer> {
   const log = logger.child({ component: 'embedded-postgres' });
   const pgData = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres.password');
@@ -152,7 +154,7 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: Options):
   try {
     child = spawn(
       binaries.postgres,
-      ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
       { detached: true, stdio: ['ignore', logFd, logFd], ...(isRoot() ? postgresUserIds() : {}) },
     );
   } finally {

@@ -1,3 +1,6 @@
+import { AlertEntity } from './alert.entity';
+import { AlertRuleEntity } from './alert-rule.entity';
+import { AlertWatermark } from './alert-watermark.entity';
 import { CimMessage } from './cim-message.entity';
 import { Customer } from './customer.entity';
 import { CustomerAccount } from './customer-account.entity';
@@ -24,6 +27,9 @@ import { UsageSummary } from './usage-summary.entity';
 import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
 
 export {
+  AlertEntity,
+  AlertRuleEntity,
+  AlertWatermark,
   CimMessage,
   Customer,
   CustomerAccount,
@@ -79,4 +85,7 @@ export const entities = [
   TariffVersionEntity,
   UsageChangeEntity,
   EventOutboxEntity,
+  AlertRuleEntity,
+  AlertEntity,
+  AlertWatermark,
 ];

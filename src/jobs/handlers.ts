@@ -1,4 +1,5 @@
-import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { alertsDataMissingJob, alertsEvaluateJob } from './alerts.job';
 import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
 import { extractRunJob } from './extract-run.job';
@@ -13,4 +14,5 @@ export const jobHandlers: JobHandlers = {
   'ods-extract': { [ODS_EXTRACT]: extractJob, [ODS_EXTRACT_RUN]: extractRunJob, [ODS_EXTRACT_SHARD]: extractShardJob },
   maintenance: { [PARTITION_MAINTENANCE]: partitionMaintenanceJob },
   'cim-replies': { [CIM_REPLY]: cimReplyJob },
+  alerts: { [ALERTS_EVALUATE]: alertsEvaluateJob, [ALERTS_DATA_MISSING]: alertsDataMissingJob },
 };

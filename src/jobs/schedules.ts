@@ -2,8 +2,18 @@ import { ErrorCode, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
-import { INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
 import type { QueueName, Queues } from '../queue/queues';
+import { ALERT_JOB_RETENTION } from './alerts.job';
+
+/**
+ * Alert rules are evaluated when a load commits (the waker, alert-waker.ts); every 30 s as well, for loads committed
+ * while no worker listened. DATA_MISSING rules have a daily pass, since no load tells of readings that did not come.
+ */
+const ALERT_SCHEDULERS: ExpectedScheduler[] = [
+  { queue: 'alerts', id: ALERTS_EVALUATE, pattern: '*/30 * * * * *', template: { name: ALERTS_EVALUATE, data: {}, opts: ALERT_JOB_RETENTION } },
+  { queue: 'alerts', id: ALERTS_DATA_MISSING, pattern: '23 6 * * *', template: { name: ALERTS_DATA_MISSING, data: {} } },
+];
 
 /** One Job Scheduler as this configuration wants it. */
 export interface ExpectedScheduler {
@@ -23,6 +33,7 @@ export function expectedSchedulers(config: Config): ExpectedScheduler[] {
       pattern: config.inboxScanCron,
       template: { name: INBOX_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     },
+    ...ALERT_SCHEDULERS,
   ];
   if (odsConfigured(config)) expected.push({ queue: 'ods-extract', id: ODS_EXTRACT, pattern: config.extractCron, template: { name: ODS_EXTRACT, data: {} } });
   return expected;

@@ -10,6 +10,8 @@ export const ODS_EXTRACT_RUN = 'ods-extract-run';
 export const ODS_EXTRACT_SHARD = 'ods-extract-shard';
 export const PARTITION_MAINTENANCE = 'partition-maintenance';
 export const CIM_REPLY = 'cim-reply';
+export const ALERTS_EVALUATE = 'alerts-evaluate';
+export const ALERTS_DATA_MISSING = 'alerts-data-missing';
 
 export interface ImportJobData {
   path: string;

@@ -2,6 +2,8 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { fromGlobalId } from '../services/access/global-id';
 import type { RequestServices } from '../services/request-services';
 import type { GraphQLContext } from '../schema/context';
+import { Alert } from '../schema/alert.type';
+import { AlertRule } from '../schema/alert-rule.type';
 import { Customer } from '../schema/customer.type';
 import { CustomerAccount } from '../schema/customer-account.type';
 import { ImportBatch } from '../schema/import-batch.type';
@@ -17,7 +19,7 @@ import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops, tariffs, changes }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops, tariffs, changes, alertRules }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -51,6 +53,10 @@ async function loadNode({ directory, usage, ops, tariffs, changes }: RequestServ
       return map(tariffs.tariff(key), (record) => Tariff.from(record));
     case 'UsageChange':
       return map(changes.change(key), UsageChange.from);
+    case 'AlertRule':
+      return map(alertRules.rule(key), AlertRule.from);
+    case 'Alert':
+      return map(alertRules.alert(key), Alert.from);
   }
 }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, UseMiddleware } from 'type-graphql';
+import { AlertResolver, AlertRuleResolver } from '../resolvers/alert.resolver';
 import { BillForecastResolver } from '../resolvers/bill-forecast.resolver';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
@@ -39,6 +40,8 @@ export const resolvers = [
   OpsAdminResolver,
   DownloadResolver,
   TariffResolver,
+  AlertRuleResolver,
+  AlertResolver,
 ] as const;
 
 // Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.

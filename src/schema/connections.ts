@@ -1,3 +1,4 @@
+import { Alert } from './alert.type';
 import { ConnectionOf } from './connection';
 import { Customer } from './customer.type';
 import { CustomerAccount } from './customer-account.type';
@@ -21,3 +22,4 @@ export const JobConnection = ConnectionOf(Job, 'Job');
 export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');
 export const UsageChangeConnection = ConnectionOf(UsageChange, 'UsageChange');
 export const ReadingRevisionConnection = ConnectionOf(ReadingRevision, 'ReadingRevision');
+export const AlertConnection = ConnectionOf(Alert, 'Alert');

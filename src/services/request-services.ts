@@ -7,6 +7,7 @@ import { resolveUrlSigningKey } from '../auth/signing-key';
 import { AccessScope } from './access/access-scope';
 import { ImportAdmin } from './admin/import-admin.service';
 import { BillService } from './bills/bill.service';
+import { AlertRules } from './alerts/alert-rules.service';
 import { Directory } from './customers/directory';
 import { issueDownload, type DownloadRequest } from './export/download';
 import { OpsService } from './ops/ops.service';
@@ -77,6 +78,10 @@ export class RequestServices {
 
   get billForecasts(): BillForecastService {
     return new BillForecastService(this.db, this.directory, this.usage);
+  }
+
+  get alertRules(): AlertRules {
+    return new AlertRules(this.db, this.directory, this.principal);
   }
 
   /** Download My Data: signs URLs with the installation's key (see resolveUrlSigningKey). */

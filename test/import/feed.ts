@@ -9,6 +9,8 @@ export interface FeedSpec {
   value: (usagePoint: number, n: number) => number;
   /** ESPI quality codes of reading n, if any. */
   qualities?: (usagePoint: number, n: number) => number[];
+  /** Cost of reading n in 1/100000 of the currency, if any. */
+  cost?: (usagePoint: number, n: number) => number;
 }
 
 // US Eastern LocalTimeParameters (the second Sunday of March to the first Sunday of November, at 2:00 local).
@@ -36,7 +38,8 @@ export function feedXml(spec: FeedSpec): string {
     let readings = '';
     for (let n = 0; n < spec.count; n++) {
       const quality = (spec.qualities?.(u, n) ?? []).map((q) => `<ReadingQuality><quality>${q}</quality></ReadingQuality>`).join('');
-      readings += `<IntervalReading>${quality}<timePeriod><duration>900</duration><start>${spec.start + n * 900}</start></timePeriod><value>${spec.value(u, n)}</value></IntervalReading>\n`;
+      const cost = spec.cost ? `<cost>${spec.cost(u, n)}</cost>` : '';
+      readings += `<IntervalReading>${cost}${quality}<timePeriod><duration>900</duration><start>${spec.start + n * 900}</start></timePeriod><value>${spec.value(u, n)}</value></IntervalReading>\n`;
     }
     xml += entry(
       `${mr}/IntervalBlock/1`,

@@ -27,6 +27,11 @@ export class AccessScope {
     return allows(this, 'readPersonalData');
   }
 
+  /** A CUSTOMER's scope: one customer's rows, where staff see every customer's. */
+  get limitedToOneCustomer(): boolean {
+    return this.ownCustomer !== null;
+  }
+
   /** SQL condition limiting customer rows aliased `alias`; pushes its parameter onto `params`. */
   whereCustomer(alias: string, params: unknown[]): string {
     if (this.ownCustomer === null) return 'true';

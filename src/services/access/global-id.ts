@@ -13,7 +13,9 @@ export type NodeType =
   | 'UsageSummary'
   | 'ImportBatch'
   | 'Tariff'
-  | 'UsageChange';
+  | 'UsageChange'
+  | 'AlertRule'
+  | 'Alert';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -30,6 +32,8 @@ const KEY_COUNTS: Record<NodeType, number> = {
   ImportBatch: 1,
   Tariff: 1,
   UsageChange: 1,
+  AlertRule: 1,
+  Alert: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

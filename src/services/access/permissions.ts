@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   // A get reads any usage point, as these roles do through GraphQL; a customer uses GraphQL.
   getCim: { roles: [Role.CSR, Role.OPS, Role.ADMIN], action: 'get MeterReadings' },
   useAdminPages: { roles: [Role.OPS, Role.ADMIN], action: 'use the admin pages' },
+  // A customer its own usage points' (the scope's), customer service and ADMIN any customer's on its behalf.
+  manageAlertRules: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'create and delete alert rules' },
   readPersonalData: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'read names, contacts, account numbers and addresses' },
 } as const satisfies Record<string, { roles: readonly Role[]; action: string }>;
 
