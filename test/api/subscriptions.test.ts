@@ -111,6 +111,20 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     assert.deepEqual([onA.received.results.length, onB.received.results.length, onA.received.errors, onB.received.errors], [3, 3, [], []]);
   });
 
+  it('a listener whose database connection drops reconnects, and what committed meanwhile still reaches its subscribers once', async () => {
+    const subscription = connect(a, { authorization: `Bearer ${await a.token(Role.CSR, undefined, 'reconnecting')}` }).subscribe(USAGE_UPDATED, { id: point1 });
+    await subscribed(a, 2);
+    const [{ dropped }] = (await b.system.database.dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS dropped FROM pg_stat_activity WHERE application_name = 'usage-portal-api-listen' AND datname = current_database()`,
+    )) as { dropped: number }[];
+    assert.equal(dropped, 2);
+    const meanwhile = await load('meanwhile.xml', { ...base, count: DAYS + 12 });
+    assert.equal(((await subscription.next()).data?.usageUpdated as { batchId: string }).batchId, meanwhile);
+    const after = await load('after.xml', { ...base, count: DAYS + 16 });
+    assert.equal(((await subscription.next()).data?.usageUpdated as { batchId: string }).batchId, after);
+    assert.equal(subscription.received.results.length, 2);
+  });
+
   it('a CUSTOMER subscribes to its own usage points only; another customer\'s is refused at subscribe time', async () => {
     const from = new Date('2024-03-01T00:00:00Z');
     const to = new Date('2024-03-02T00:00:00Z');
