@@ -88,6 +88,19 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+// Subscriptions run over WebSocket (subscriptions.ts): executed over HTTP, their fields would resolve with no event.
+const subscriptionsOverWebSocket: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      // Thrown synchronously, so the query limits after it neither price nor charge it (see persisted-queries.ts).
+      didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return Promise.resolve();
+        throw new GraphQLError('subscriptions run over WebSocket at this path (graphql-ws protocol), not over HTTP', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+      },
+    };
+  },
+};
+
 export async function createGraphQLServer(options: {
   schema: GraphQLSchema;
   httpServer: Server;
@@ -124,6 +137,7 @@ export async function createGraphQLServer(options: {
       ...(config.persistedQueriesFile ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)] : []),
       noStore,
       requestIdInErrors,
+      subscriptionsOverWebSocket,
       queryLimitsPlugin(budgets),
       ...(options.plugins ?? []),
     ],

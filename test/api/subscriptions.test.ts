@@ -161,6 +161,8 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     const deep = admin.subscribe(`subscription { usageUpdated(usagePointId: "${point1}") { ${'a: usagePointId '.repeat(40)} } }`);
     await deep.ended;
     assert.equal((deep.received.errors[0] as { extensions: { code: string } }[])[0].extensions.code, 'QUERY_TOO_COMPLEX');
+    const overHttp = await a.query(USAGE_UPDATED, { id: point1 }, token);
+    assert.deepEqual([overHttp.status, overHttp.errors?.[0].extensions?.code], [400, 'BAD_REQUEST']);
     const query = admin.subscribe('{ viewer { role } }');
     await query.ended;
     assert.equal((query.received.errors[0] as { extensions: { code: string } }[])[0].extensions.code, 'BAD_REQUEST');
