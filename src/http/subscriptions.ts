@@ -19,6 +19,7 @@ import { authenticateSession } from './authentication';
 import { budgetKeyOf } from './budgets';
 import { documentGuard } from './document-guard';
 import { clientErrorFormat, isClientError } from './graphql';
+import { loadPersistedQueries, persistedDocument } from './persisted-queries';
 import { priceOperation, type CostBuckets } from './query-limits';
 import { clientAddressOf } from './request-context';
 
@@ -102,6 +103,8 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
   const perPrincipal = options.jobs.config.subscriptionsPerPrincipal;
   const format = clientErrorFormat(options.production);
   const guard = documentGuard(budgets.limits);
+  const { persistedQueriesFile } = options.jobs.config;
+  const persisted = persistedQueriesFile ? loadPersistedQueries(persistedQueriesFile) : undefined;
   const open = new Map<string, number>();
   let total = 0;
   new Gauge({
@@ -173,11 +176,14 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
       },
       async onSubscribe(ctx, id, payload: SubscribePayload) {
         const session = (ctx.extra as SocketExtra).session as Session;
-        const refused = guard(payload.query);
+        const listedId = (payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+        const query = persisted ? persistedDocument(persisted, options.jobs.config.persistedQueriesOnly, payload.query, listedId) : payload.query;
+        if (query instanceof GraphQLError) return [query];
+        const refused = guard(query);
         if (refused) return refusal(refused.message, refused.graphqlCode);
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: budgets.limits.maxTokens });
+          document = parse(query, { maxTokens: budgets.limits.maxTokens });
         } catch (error) {
           return refusal((error as GraphQLError).message, 'GRAPHQL_PARSE_FAILED');
         }

@@ -11,7 +11,7 @@ export interface Received {
 export interface SubscriptionClient {
   client: Client;
   /** Starts a subscription; `unsubscribe` ends it. */
-  subscribe(query: string, variables?: Record<string, unknown>): { received: Received; next(timeoutMs?: number): Promise<Received['results'][number]>; ended: Promise<void>; unsubscribe(): void };
+  subscribe(query: string, variables?: Record<string, unknown>, extensions?: Record<string, unknown>): { received: Received; next(timeoutMs?: number): Promise<Received['results'][number]>; ended: Promise<void>; unsubscribe(): void };
   /** Resolves with the close event's code and reason when the socket closes. */
   closed: Promise<{ code: number; reason: string }>;
   dispose(): Promise<void>;
@@ -36,14 +36,14 @@ export function subscriptionClient(httpUrl: string, connectionParams: Record<str
   return {
     client,
     closed,
-    subscribe(query, variables = {}) {
+    subscribe(query, variables = {}, extensions) {
       const received: Received = { results: [], errors: [], completed: false };
       const waiting: ((result: Received['results'][number]) => void)[] = [];
       let taken = 0;
       let ended: () => void = () => undefined;
       const endedPromise = new Promise<void>((resolve) => (ended = resolve));
       const unsubscribe = client.subscribe(
-        { query, variables },
+        { query, variables, extensions },
         {
           next: (result) => {
             received.results.push(result as Received['results'][number]);
