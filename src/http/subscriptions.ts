@@ -156,6 +156,8 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
         }
         try {
           const { principal, expiresAt } = await authenticateSession(authorization, options.verifier);
+          // Gone while its token was checked: nothing to keep (its close has run already).
+          if (extra.socket.readyState !== extra.socket.OPEN) return false;
           const requestId = randomUUID();
           const session: Session = { principal, requestId, log: options.logger.child({ requestId }), clientAddress: clientAddressOf(extra.request) };
           extra.session = session;
