@@ -120,9 +120,10 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
            FROM usage_change c WHERE c.usage_point_id = $1 ORDER BY c.id DESC LIMIT 1`,
         [id],
       )) as { id: string; batchId: string; committedMs: string }[];
-      await until(() => heard.has(change.batchId) && seen.changedAt !== undefined && notified.has(change.id), 10_000, `load ${day}'s arrival`);
+      const batchId = toGlobalId('ImportBatch', change.batchId);
+      await until(() => heard.has(batchId) && seen.changedAt !== undefined && notified.has(change.id), 10_000, `load ${day}'s arrival`);
       floor.push((notified.get(change.id) as number) - Number(change.committedMs));
-      pushed.push((heard.get(change.batchId) as number) - Number(change.committedMs));
+      pushed.push((heard.get(batchId) as number) - Number(change.committedMs));
       polled.push(Number(seen.changedAt) - Number(change.committedMs));
       // Loads land at any moment of the poll's cycle.
       await sleep(Math.random() * POLL_MS);

@@ -7,7 +7,7 @@ export class UsageUpdate {
   @Field(() => ID, { description: 'Global id of the usage point.' })
   usagePointId: string;
 
-  @Field(() => String, { nullable: true, description: 'Batch number of the load that made the change, as ImportBatch.batchId; null when no batch is recorded.' })
+  @Field(() => ID, { nullable: true, description: 'Global id of the ImportBatch that made the change (readable by OPS and ADMIN); null when no batch is recorded.' })
   batchId: string | null;
 
   @Field(() => Date, { description: 'When the change committed.' })
@@ -26,7 +26,8 @@ export class UsageUpdate {
   revised: number;
 
   static from(record: UsageUpdateRecord): UsageUpdate {
-    const { batchId, committedAt, from, to, inserted, revised } = record;
+    const { committedAt, from, to, inserted, revised } = record;
+    const batchId = record.batchId === null ? null : toGlobalId('ImportBatch', record.batchId);
     return Object.assign(new UsageUpdate(), { usagePointId: toGlobalId('UsagePoint', record.usagePointKey), batchId, committedAt, from, to, inserted, revised });
   }
 }

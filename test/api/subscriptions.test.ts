@@ -52,7 +52,7 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     // Through process B's database: the subscriber on A hears of it only through PostgreSQL.
     const result = await importFile(b.system.database.dataSource, { path: writeFeed(join(dir, name), spec), source: 'cli', logger });
     assert.equal(result.status, 'loaded');
-    return result.batchId;
+    return toGlobalId('ImportBatch', result.batchId as string);
   };
   let point1: string;
 

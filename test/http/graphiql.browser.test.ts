@@ -85,7 +85,7 @@ describe('GraphiQL in headless Chromium', { timeout: 180_000 }, () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const loaded = await importFile(system.database.dataSource, { path: writeFeed(join(dir, 'more.xml'), { ...feed, count: 8 }), source: 'cli', logger });
-      await page.waitForFunction(`document.querySelector('.graphiql-response')?.textContent?.includes('"batchId": "${loaded.batchId}"')`, undefined, { timeout: 30_000 });
+      await page.waitForFunction(`document.querySelector('.graphiql-response')?.textContent?.includes('"batchId": "${toGlobalId('ImportBatch', loaded.batchId as string)}"')`, undefined, { timeout: 30_000 });
       assert.match((await page.textContent('.graphiql-response')) ?? '', /"inserted":\s*4/);
       const screenshot = join(artifactsDir, 'graphiql.png');
       await page.screenshot({ path: screenshot, fullPage: true });
