@@ -41,6 +41,8 @@ export interface Config {
   };
   /** Each principal's budget of cost points, shared by every entry point, and how fast it refills. */
   budget: { points: number; refillPerSecond: number };
+  /** Most GraphQL subscriptions one principal may hold open at once on one API process. */
+  subscriptionsPerPrincipal: number;
   /** Absolute http(s) URL, no trailing slash, under which clients reach this API: ESPI hrefs start here. */
   publicBaseUrl: string;
   odsDatabaseUrl?: string;
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
     // A year of daily usage for a usage point costs about 400 points: the budget lets one app user refresh a dashboard
     // many times a minute, not scrape the database.
     budget: { points: integer(env, 'BUDGET_POINTS', 50_000, 100, 100_000_000), refillPerSecond: integer(env, 'BUDGET_REFILL_PER_SECOND', 500, 1, 10_000_000) },
+    subscriptionsPerPrincipal: integer(env, 'SUBSCRIPTIONS_PER_PRINCIPAL', 20, 1, 10_000),
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { openPortalDatabase, type PortalDatabase } from './db/database';
 import { assertMigrated, runMigrations } from './db/migrate';
 import { createTokenVerifier } from './auth/tokens';
+import { NotificationListener } from './db/notification-listener';
 import { startHttpServer, type RunningHttpServer } from './http/app';
 import { createQueueBackend, type QueueBackend } from './jobs/backend';
 import { startAlertWaker } from './jobs/alert-waker';
@@ -18,6 +19,7 @@ import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
 import { buildPortalSchema } from './schema/build-schema';
 import { sweepOrphanedSpool } from './services/cim/spool';
+import { UsageUpdateFeed } from './services/events/usage-updates';
 import { loadTariffFiles, type TariffFileOutcome } from './services/tariffs/tariff-files';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
@@ -85,6 +87,10 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
       await sweepCimSpool(config, queues, logger);
+      const listener = new NotificationListener(database.url, logger, `usage-portal-${role}-listen`);
+      const live = { usage: new UsageUpdateFeed(database.dataSource, listener, logger) };
+      await listener.start();
+      teardown.push({ name: 'notification listener', run: () => listener.stop() });
       http = await startHttpServer(
         {
           schema: await buildPortalSchema(),
@@ -102,6 +108,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
           queues,
           metrics,
           config,
+          live,
         },
         config.port,
         config.host,

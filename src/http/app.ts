@@ -27,6 +27,8 @@ import { sendJsonError } from './json-error';
 import { CostBuckets, DEFAULT_QUERY_LIMITS } from './query-limits';
 import { readinessHandler, type ReadinessCheck } from './readiness';
 import { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
+import type { LiveFeeds } from '../services/request-services';
+import { startSubscriptionServer } from './subscriptions';
 import { beginRequest, TRUSTED_PROXIES } from './request-context';
 
 export interface HttpServerOptions {
@@ -40,6 +42,8 @@ export interface HttpServerOptions {
   config: Config;
   /** The portal database the GraphQL services read. */
   dataSource: DataSource;
+  /** This process's feeds of committed changes, for GraphQL subscriptions. */
+  live: LiveFeeds;
 }
 
 export interface RunningHttpServer {
@@ -74,6 +78,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     jobs: { queueAccess, config: options.config },
   });
   const graphql = graphqlRoute(apollo, { limits: budgets.limits, context });
+  const subscriptions = startSubscriptionServer(server, { ...options, budgets, jobs: { queueAccess, config: options.config } });
   const opsOnly = [requirePermission(options.verifier, 'readOperations'), flatCharge(budgets)];
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
@@ -139,6 +144,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     server,
     url: `http://${shownHost}:${boundPort}`,
     async stop() {
+      // Subscription sockets first: they stay open until closed, and the drain below waits for every connection.
+      await subscriptions.stop();
       // apollo.stop() drains: it stops accepting connections and waits for in-flight requests.
       await apollo.stop();
       await Promise.all(inFlight);

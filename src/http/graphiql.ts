@@ -49,8 +49,11 @@ export function graphiqlPage(endpoint: string): string {
 // Kept out of the HTML so the page needs no inline script (CSP script-src 'self').
 export const GRAPHIQL_START_SCRIPT = `(function () {
   var endpoint = document.currentScript.getAttribute('data-endpoint');
+  // Subscriptions go over WebSocket at the same path (graphql-ws); the headers typed under Headers become the socket's
+  // connection_init payload, so {"Authorization": "Bearer <token>"} signs it in too.
+  var subscriptionUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + endpoint;
   // Apollo's CSRF prevention wants a JSON content type or this header on every request.
-  var fetcher = GraphiQL.createFetcher({ url: endpoint, headers: { 'apollo-require-preflight': 'true' } });
+  var fetcher = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: subscriptionUrl, headers: { 'apollo-require-preflight': 'true' } });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,

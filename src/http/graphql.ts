@@ -29,11 +29,11 @@ const CLIENT_ERROR_CODES = new Set([
   'BAD_REQUEST',
   'QUERY_TOO_COMPLEX',
   'RATE_LIMITED',
+  'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
+  if (isClientError(formatted)) return formatted;
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
@@ -44,6 +44,17 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
  */
 function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
   return { ...formatted, message: formatted.message.replace(/ ?Did you mean(.+?)\?$/, '') };
+}
+
+/** How errors leave for clients, on every GraphQL transport (HTTP here, WebSocket in subscriptions.ts). */
+export function clientErrorFormat(production: boolean): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  return production ? (formatted) => withoutSuggestions(maskInternalErrors(formatted)) : maskInternalErrors;
+}
+
+/** Whether an error is meant for the client (its message is kept); anything else is an internal fault, to be logged. */
+export function isClientError(error: GraphQLFormattedError | GraphQLError): boolean {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && CLIENT_ERROR_CODES.has(code);
 }
 
 // What Apollo's cache-control plugin answered for our schema, which sets no cache hints: answers are per caller.
@@ -62,8 +73,7 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          const code = error.extensions?.code;
-          if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) continue;
+          if (isClientError(error)) continue;
           contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL resolver error');
         }
       },
@@ -73,6 +83,19 @@ const requestIdInErrors: ApolloServerPlugin<GraphQLContext> = {
           ...e,
           extensions: { ...e.extensions, requestId: contextValue.requestId },
         }));
+      },
+    };
+  },
+};
+
+// Subscriptions run over WebSocket (subscriptions.ts): executed over HTTP, their fields would resolve with no event.
+const subscriptionsOverWebSocket: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      // Thrown synchronously, so the query limits after it neither price nor charge it (see persisted-queries.ts).
+      didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return Promise.resolve();
+        throw new GraphQLError('subscriptions run over WebSocket at this path (graphql-ws protocol), not over HTTP', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
       },
     };
   },
@@ -102,7 +125,7 @@ export async function createGraphQLServer(options: {
     // Shutdown order (HTTP, then workers, then the database) is ours to run; Apollo must not exit on the signal itself.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: options.production ? (formatted) => withoutSuggestions(maskInternalErrors(formatted)) : maskInternalErrors,
+    formatError: clientErrorFormat(options.production),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // GraphiQL is served from our own bundle; Apollo's default landing page loads from a CDN.
@@ -114,6 +137,7 @@ export async function createGraphQLServer(options: {
       ...(config.persistedQueriesFile ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)] : []),
       noStore,
       requestIdInErrors,
+      subscriptionsOverWebSocket,
       queryLimitsPlugin(budgets),
       ...(options.plugins ?? []),
     ],

@@ -72,3 +72,18 @@ export function persistedQueriesPlugin(queries: PersistedQueries, only: boolean)
     },
   };
 }
+
+/**
+ * The document a subscribe message over WebSocket runs (subscriptions.ts), by the plugin's rules: a listed operation by
+ * its id alone, and with `only` nothing off the list (PERSISTED_QUERY_NOT_ALLOWED). The GraphQLError that refuses it.
+ */
+export function persistedDocument(queries: PersistedQueries, only: boolean, query: string | undefined, id: unknown): string | GraphQLError {
+  const listed = typeof id === 'string' ? queries.get(id) : undefined;
+  const text = query || listed;
+  if (only && !(text !== undefined && queries.has(sha256(text)))) {
+    return new GraphQLError('this API runs only the operations of its persisted query list: send the id of a listed operation', {
+      extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED' },
+    });
+  }
+  return text ?? new GraphQLError('send the query, or the id of a listed operation', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+}

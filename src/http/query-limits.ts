@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getVariableValues } from 'graphql';
+import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Principal } from '../auth/roles';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
 import type { CostContext } from '../schema/complexity';
@@ -77,59 +78,87 @@ export class CostBuckets {
   }
 }
 
+/** What an operation is priced and charged on: the principal's (or, without one, the address's) budget. */
+export interface PricedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+  principal: Principal | undefined;
+  clientAddress: string;
+}
+
+/**
+ * Depth, alias, selection, page-size and cost limits on one operation, and its cost taken from the caller's budget:
+ * the cost report, or undefined when its variables do not coerce (execution then refuses it with graphql-js's
+ * BAD_USER_INPUT errors, before any resolver runs). Throws the GraphQLError that refuses it. Every GraphQL transport
+ * runs it: HTTP (the plugin below) and WebSocket subscriptions (subscriptions.ts).
+ */
+export function priceOperation(budgets: CostBuckets, { schema, document, operation, variables, principal, clientAddress }: PricedOperation): CostReport | undefined {
+  const { limits } = budgets;
+  // First, in time linear in the document: what follows (variables, pricing, execution) grows with the operation
+  // fragments expanded.
+  const { depth, aliases, selections } = operationSize(document, operation);
+  if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
+  if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
+  if (selections > limits.maxSelections) {
+    throw limitError(`query selects ${selections} fields and fragments (fragments expanded), more than ${limits.maxSelections}`, 'QUERY_TOO_COMPLEX', 400);
+  }
+  // Variables that do not coerce: execution refuses the operation before any resolver runs, with graphql-js's
+  // BAD_USER_INPUT errors. Pricing it would throw the first of them from here, where it became an internal error.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) return undefined;
+  checkPageSizes(schema, document, operation, coerced.coerced);
+  const requested = getComplexity({
+    schema,
+    query: document,
+    operationName: operation.name?.value,
+    variables,
+    context: { fragments: fragmentsOf(document) } satisfies CostContext,
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    // Its own node limit throws an error without a code; the selection limit above comes first.
+    maxQueryNodes: limits.maxSelections + 1,
+  });
+  if (requested > limits.maxCost) {
+    throw limitError(`query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`, 'QUERY_TOO_COMPLEX', 400, {
+      cost: { requested, maximum: limits.maxCost },
+    });
+  }
+  const spent = spend(budgets, principal, clientAddress, requested);
+  if ('retryAfter' in spent) {
+    const { retryAfter } = spent;
+    throw new GraphQLError(`rate limit: the query budget of this token is used up; retry in ${retryAfter} s`, {
+      extensions: {
+        code: 'RATE_LIMITED',
+        http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+        cost: { requested, maximum: limits.maxCost, remaining: 0 },
+      },
+    });
+  }
+  return { requested, maximum: limits.maxCost, remaining: spent.remaining };
+}
+
+/** The cost of an operation and the budget left, reported in `extensions.cost` of each response. */
+export interface CostReport {
+  requested: number;
+  maximum: number;
+  remaining: number;
+}
+
 /**
  * Depth, alias and cost limits on every operation, a per-principal budget of cost points, and the cost and remaining
  * budget reported in `extensions.cost` of each response.
  */
 export function queryLimitsPlugin(budgets: CostBuckets): ApolloServerPlugin<GraphQLContext> {
-  const { limits } = budgets;
   return {
     async requestDidStart() {
-      let report: { requested: number; maximum: number; remaining: number } | undefined;
+      let report: CostReport | undefined;
       return {
         async didResolveOperation({ request, document, schema, contextValue, operation }) {
           // No operation: execution answers why (unknown operation name), as graphql-js does, and runs nothing.
           if (!operation) return;
-          // First, in time linear in the document: what follows (variables, pricing, execution) grows with the
-          // operation fragments expanded.
-          const { depth, aliases, selections } = operationSize(document, operation);
-          if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
-          if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
-          if (selections > limits.maxSelections) {
-            throw limitError(`query selects ${selections} fields and fragments (fragments expanded), more than ${limits.maxSelections}`, 'QUERY_TOO_COMPLEX', 400);
-          }
-          // Variables that do not coerce: execution refuses the operation before any resolver runs, with graphql-js's
-          // BAD_USER_INPUT errors. Pricing it would throw the first of them from here, where it became an internal error.
-          const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          if (variables.errors) return;
-          checkPageSizes(schema, document, operation, variables.coerced);
-          const requested = getComplexity({
-            schema,
-            query: document,
-            operationName: operation.name?.value,
-            variables: request.variables ?? {},
-            context: { fragments: fragmentsOf(document) } satisfies CostContext,
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            // Its own node limit throws an error without a code; the selection limit above comes first.
-            maxQueryNodes: limits.maxSelections + 1,
-          });
-          if (requested > limits.maxCost) {
-            throw limitError(`query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`, 'QUERY_TOO_COMPLEX', 400, {
-              cost: { requested, maximum: limits.maxCost },
-            });
-          }
-          const spent = spend(budgets, contextValue.principal, contextValue.clientAddress, requested);
-          if ('retryAfter' in spent) {
-            const { retryAfter } = spent;
-            throw new GraphQLError(`rate limit: the query budget of this token is used up; retry in ${retryAfter} s`, {
-              extensions: {
-                code: 'RATE_LIMITED',
-                http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
-                cost: { requested, maximum: limits.maxCost, remaining: 0 },
-              },
-            });
-          }
-          report = { requested, maximum: limits.maxCost, remaining: spent.remaining };
+          const { principal, clientAddress } = contextValue;
+          report = priceOperation(budgets, { schema, document, operation, variables: request.variables ?? {}, principal, clientAddress });
         },
         async willSendResponse({ response }) {
           if (report && response.body.kind === 'single') {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, UseMiddleware } from 'type-graphql';
+import { buildSchema, UseMiddleware, type PubSub } from 'type-graphql';
 import { AlertResolver, AlertRuleResolver } from '../resolvers/alert.resolver';
 import { BillForecastResolver } from '../resolvers/bill-forecast.resolver';
 import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
@@ -16,6 +16,7 @@ import { TariffResolver } from '../resolvers/tariff.resolver';
 import { ReadingRevisionResolver, UsageChangeResolver, UsagePointChangesResolver } from '../resolvers/usage-change.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
+import { UsageUpdateResolver } from '../resolvers/usage-update.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { DateTimeScalar } from './date-time.scalar';
 import { domainErrorsOfField } from './graphql-errors';
@@ -42,6 +43,7 @@ export const resolvers = [
   TariffResolver,
   AlertRuleResolver,
   AlertResolver,
+  UsageUpdateResolver,
 ] as const;
 
 // Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.
@@ -52,12 +54,24 @@ for (const resolver of resolvers) UseMiddleware(domainErrorsOfField)(resolver);
 // them directly; type-graphql's per-field wrapper would otherwise dominate the cost of a usage query.
 const PLAIN_BULK_TYPES = ['UsageBucket', 'DayCompleteness', 'RangeUsage', 'UsageDifference'];
 
+// type-graphql builds no subscription field without a PubSub, even when every field subscribes itself (`subscribe`),
+// as ours do: each reaches this process's feeds through its request services (usage-update.resolver.ts).
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('subscriptions of this schema have no type-graphql topics');
+  },
+  subscribe() {
+    throw new Error('subscriptions of this schema have no type-graphql topics');
+  },
+};
+
 export async function buildPortalSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...resolvers],
     // Inputs are checked by the services (with the argument's path in the error), not by class-validator.
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    pubSub: NO_TOPICS,
   });
   const query = schema.getQueryType();
   if (query) query.description = 'Entry points: the signed-in viewer, objects by global id, and paginated lists, all limited to what the caller may see.';

@@ -18,6 +18,12 @@ import { TariffBook } from './tariffs/tariff-book';
 import { TariffPricingService } from './tariffs/tariff-pricing.service';
 import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
+import type { UsageUpdateFeed, UsageUpdateRecord } from './events/usage-updates';
+
+/** This process's feeds of committed changes, for subscriptions (only the WebSocket transport has them). */
+export interface LiveFeeds {
+  usage: UsageUpdateFeed;
+}
 
 /**
  * The services of one request, bound to its principal. Created lazily: a request without a token can still ask for
@@ -33,6 +39,7 @@ export class RequestServices {
     private readonly principal: Principal | undefined,
     /** Only for the ops API and the admin mutations; read-only users of the services (reports, tests) have no queues. */
     private readonly jobs?: { queueAccess: QueueAccess; config: Config; logger: Logger; requestId?: string },
+    private readonly live?: LiveFeeds,
   ) {}
 
   private get bound() {
@@ -89,6 +96,12 @@ export class RequestServices {
     const jobs = this.jobs;
     if (!jobs) throw new Error('these request services were created without the configuration');
     return { issue: (request: DownloadRequest) => issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request) };
+  }
+
+  /** The committed changes of one usage point the principal can see, from now on (`usageUpdated`). */
+  usageUpdates(usagePointId: string): Promise<AsyncIterableIterator<UsageUpdateRecord>> {
+    if (!this.live) throw new Error('these request services were created without the live feeds');
+    return this.live.usage.subscribe(this.directory, usagePointId);
   }
 
   private get withJobs() {

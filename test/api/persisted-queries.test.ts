@@ -9,6 +9,7 @@ import { loadPersistedQueries } from '../../src/http/persisted-queries';
 import { StartupError } from '../../src/startup-error';
 import { startApiSystem, type ApiSystem, type GraphQLResponse } from './support/api-system';
 import { openApiDatabase, type ApiDatabase } from './support/database';
+import { subscriptionClient } from './support/subscription-client';
 
 // The mobile apps' allow-list: operations sent by id from Apollo's persisted query manifest, and nothing else.
 
@@ -17,7 +18,12 @@ const VIEWER = 'query Viewer { viewer { role } }';
 const CUSTOMERS = 'query Customers($n: Int!) { customers(first: $n) { totalCount } }';
 const UNLISTED = '{ viewer { role customerId } }';
 const operation = (body: string, name: string) => ({ id: sha256(body), name, type: 'query', body });
-const MANIFEST = { format: 'apollo-persisted-query-manifest', version: 1, operations: [operation(VIEWER, 'Viewer'), operation(CUSTOMERS, 'Customers')] };
+const WATCH = 'subscription Watch($id: ID!) { usageUpdated(usagePointId: $id) { batchId } }';
+const MANIFEST = {
+  format: 'apollo-persisted-query-manifest',
+  version: 1,
+  operations: [operation(VIEWER, 'Viewer'), operation(CUSTOMERS, 'Customers'), { ...operation(WATCH, 'Watch'), type: 'subscription' }],
+};
 
 interface Body {
   query?: string;
@@ -110,6 +116,22 @@ describe('persisted queries', { timeout: 180_000 }, () => {
       assert.deepEqual((await post(api, { extensions: byId(sha256(text)) })).data, { viewer: { role: 'CSR' } }, 'registered, then by id');
     }
     assert.equal(code(await post(plain, { extensions: byId(sha256(CUSTOMERS)) })), 'PERSISTED_QUERY_NOT_FOUND', 'no list, no ids');
+  });
+
+  it('holds subscriptions over WebSocket to the same list: a listed one runs by id, anything else is refused', async () => {
+    const client = subscriptionClient(only.system.http?.url as string, { authorization: `Bearer ${await only.token(Role.CSR)}` });
+    try {
+      const variables = { id: 'not-a-usage-point' };
+      const unlisted = client.subscribe('subscription { usageUpdated(usagePointId: "x") { from } }', variables);
+      await unlisted.ended;
+      assert.equal((unlisted.received.errors[0] as { extensions: { code: string } }[])[0].extensions.code, 'PERSISTED_QUERY_NOT_ALLOWED');
+      // Listed, sent by id alone: it runs, and the usage point it names is refused as in any subscription.
+      const listedById = client.subscribe('', variables, byId(sha256(WATCH)));
+      await listedById.ended;
+      assert.equal(listedById.received.results[0].errors?.[0].extensions?.code, 'BAD_USER_INPUT');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses to start on a list it cannot use, naming what is wrong', async () => {

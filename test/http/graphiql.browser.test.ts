@@ -10,6 +10,13 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { artifactsDir, launchChromium, skippedWithoutChromium } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { toGlobalId } from '../../src/services/access/global-id';
+import { importFile } from '../../src/services/import/import-file';
+import { writeFeed, type FeedSpec } from '../import/feed';
+
+const logger = createLogger('silent');
+const dir = mkdtempSync(join(tmpdir(), 'graphiql-feed-'));
+const feed: FeedSpec = { usagePoints: [1], start: Date.UTC(2024, 2, 9, 5) / 1000, count: 4, value: (_u, n) => 100 + n };
 
 describe('GraphiQL in headless Chromium', { timeout: 180_000 }, () => {
   if (skippedWithoutChromium()) return;
@@ -55,6 +62,31 @@ describe('GraphiQL in headless Chromium', { timeout: 180_000 }, () => {
       await page.click('.graphiql-execute-button');
       await page.waitForFunction(`document.querySelector('.graphiql-response')?.textContent?.includes('csr-in-browser')`, undefined, { timeout: 30_000 });
       assert.match((await page.textContent('.graphiql-response')) ?? '', /"role":\s*"CSR"/);
+
+      // A subscription runs over the page's WebSocket, signed in by the same Headers, and shows a committed load.
+      await importFile(system.database.dataSource, { path: writeFeed(join(dir, 'first.xml'), feed), source: 'cli', logger });
+      const [{ id }] = (await system.database.dataSource.query(`SELECT id::text FROM usage_point LIMIT 1`)) as { id: string }[];
+      await page.click('.graphiql-query-editor .CodeMirror');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(`subscription Watch { usageUpdated(usagePointId: "${toGlobalId('UsagePoint', id)}") { batchId inserted } }`);
+      await page.click('.graphiql-execute-button');
+      // GraphiQL chooses the socket from the document it last parsed, which trails the editor by a moment: a click
+      // right after typing can still send the new text by POST, refused as a subscription over HTTP; then run it again.
+      const refusedOverHttp = `document.querySelector('.graphiql-response')?.textContent?.includes('not over HTTP')`;
+      let ranAgain = false;
+      const ops = await mintToken(config, { role: Role.OPS, ttlSeconds: 300 });
+      const open = async () => (await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ops}` } })).text()).includes('usage_portal_graphql_subscriptions 1');
+      for (let tries = 0; !(await open()); tries++) {
+        if (!ranAgain && (await page.evaluate(refusedOverHttp))) {
+          ranAgain = true;
+          await page.click('.graphiql-execute-button');
+        }
+        assert.ok(tries < 300, 'the page never subscribed');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const loaded = await importFile(system.database.dataSource, { path: writeFeed(join(dir, 'more.xml'), { ...feed, count: 8 }), source: 'cli', logger });
+      await page.waitForFunction(`document.querySelector('.graphiql-response')?.textContent?.includes('"batchId": "${toGlobalId('ImportBatch', loaded.batchId as string)}"')`, undefined, { timeout: 30_000 });
+      assert.match((await page.textContent('.graphiql-response')) ?? '', /"inserted":\s*4/);
       const screenshot = join(artifactsDir, 'graphiql.png');
       await page.screenshot({ path: screenshot, fullPage: true });
       assert.ok(existsSync(screenshot));
