@@ -9,6 +9,7 @@ import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues } from './jobs/queues';
 import { assertSchedulersPresent, keepSchedules } from './jobs/schedule-keeper';
 import { registerSchedules } from './jobs/schedules';
+import { startRelayWaker } from './jobs/relay-waker';
 import { ODS_EXTRACT } from './queue/job-data';
 import type { Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
@@ -76,6 +77,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       await registerSchedules(queues, config, logger);
       const keeper = keepSchedules(queues, backend, config, logger);
       teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
+      const waker = startRelayWaker(database.url, queues, logger);
+      teardown.push({ name: 'relay waker', run: () => waker.stop() });
       startDemoOds(config, database.url, logger, queues);
     }
 

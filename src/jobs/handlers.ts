@@ -1,4 +1,4 @@
-import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE, WEBHOOK_DELIVERY, WEBHOOK_RELAY } from '../queue/job-data';
 import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
 import { extractRunJob } from './extract-run.job';
@@ -6,6 +6,7 @@ import { extractShardJob } from './extract-shard.job';
 import { importJob } from './import.job';
 import { inboxScanJob } from './inbox-scan.job';
 import { partitionMaintenanceJob } from './partition-maintenance.job';
+import { webhookDeliveryJob, webhookRelayJob } from './webhook.job';
 import type { JobHandlers } from './workers';
 
 export const jobHandlers: JobHandlers = {
@@ -13,4 +14,5 @@ export const jobHandlers: JobHandlers = {
   'ods-extract': { [ODS_EXTRACT]: extractJob, [ODS_EXTRACT_RUN]: extractRunJob, [ODS_EXTRACT_SHARD]: extractShardJob },
   maintenance: { [PARTITION_MAINTENANCE]: partitionMaintenanceJob },
   'cim-replies': { [CIM_REPLY]: cimReplyJob },
+  webhooks: { [WEBHOOK_RELAY]: webhookRelayJob, [WEBHOOK_DELIVERY]: webhookDeliveryJob },
 };

@@ -2,8 +2,11 @@ import { ErrorCode, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
-import { INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE, WEBHOOK_RELAY } from '../queue/job-data';
 import type { QueueName, Queues } from '../queue/queues';
+
+/** Every 5 seconds. */
+const RELAY_PATTERN = '*/5 * * * * *';
 
 /** One Job Scheduler as this configuration wants it. */
 export interface ExpectedScheduler {
@@ -22,6 +25,13 @@ export function expectedSchedulers(config: Config): ExpectedScheduler[] {
       id: INBOX_SCAN,
       pattern: config.inboxScanCron,
       template: { name: INBOX_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    },
+    // The relay's safety net: events whose wake-up was lost (no worker listening at their commit) wait at most this.
+    {
+      queue: 'webhooks',
+      id: WEBHOOK_RELAY,
+      pattern: RELAY_PATTERN,
+      template: { name: WEBHOOK_RELAY, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     },
   ];
   if (odsConfigured(config)) expected.push({ queue: 'ods-extract', id: ODS_EXTRACT, pattern: config.extractCron, template: { name: ODS_EXTRACT, data: {} } });

@@ -10,6 +10,8 @@ export const ODS_EXTRACT_RUN = 'ods-extract-run';
 export const ODS_EXTRACT_SHARD = 'ods-extract-shard';
 export const PARTITION_MAINTENANCE = 'partition-maintenance';
 export const CIM_REPLY = 'cim-reply';
+export const WEBHOOK_RELAY = 'webhook-relay';
+export const WEBHOOK_DELIVERY = 'webhook-delivery';
 
 export interface ImportJobData {
   path: string;
@@ -78,3 +80,8 @@ export interface ExtractRunProgress extends RunProgress {
 export type CimReplyJobData =
   | { kind: 'message'; address: string; message: OutgoingMessage }
   | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
+
+/** One webhook delivery (a row of webhook_delivery) to post; the row says to where, what and whether it still needs to. */
+export interface WebhookDeliveryJobData {
+  deliveryId: string;
+}

@@ -14,9 +14,11 @@ import { ServiceLocation } from '../schema/service-location.type';
 import { Tariff } from '../schema/tariff.type';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
+import { WebhookDelivery } from '../schema/webhook-delivery.type';
+import { WebhookEndpoint } from '../schema/webhook-endpoint.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops, tariffs }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops, tariffs, webhooks }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -48,6 +50,10 @@ async function loadNode({ directory, usage, ops, tariffs }: RequestServices, id:
       return ops.visible ? map(ops.importBatch(key), ImportBatch.from) : null;
     case 'Tariff':
       return map(tariffs.tariff(key), (record) => Tariff.from(record));
+    case 'WebhookEndpoint':
+      return webhooks.visible ? map(webhooks.endpoint(key), WebhookEndpoint.from) : null;
+    case 'WebhookDelivery':
+      return webhooks.visible ? map(webhooks.delivery(key), WebhookDelivery.from) : null;
   }
 }
 

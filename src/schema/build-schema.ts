@@ -14,6 +14,7 @@ import { TariffResolver } from '../resolvers/tariff.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { DateTimeScalar } from './date-time.scalar';
 import { domainErrorsOfField } from './graphql-errors';
 import { resolveNodeType } from './node.interface';
@@ -33,6 +34,7 @@ export const resolvers = [
   OpsAdminResolver,
   DownloadResolver,
   TariffResolver,
+  WebhookResolver,
 ] as const;
 
 // Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.

@@ -7,6 +7,7 @@ import { Job } from './job.type';
 import { MeterReading } from './meter-reading.type';
 import { UsagePoint } from './usage-point.type';
 import { UsageSummary } from './usage-summary.type';
+import { WebhookDelivery } from './webhook-delivery.type';
 
 // The concrete connection types (CustomerConnection, CustomerEdge, …), one pair per paginated node type.
 export const CustomerConnection = ConnectionOf(Customer, 'Customer');
@@ -17,3 +18,4 @@ export const IntervalReadingConnection = ConnectionOf(IntervalReading, 'Interval
 export const UsageSummaryConnection = ConnectionOf(UsageSummary, 'UsageSummary');
 export const JobConnection = ConnectionOf(Job, 'Job');
 export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');
+export const WebhookDeliveryConnection = ConnectionOf(WebhookDelivery, 'WebhookDelivery');

@@ -6,6 +6,7 @@ export enum QueueNameValue {
   ODS_EXTRACT = 'ods-extract',
   MAINTENANCE = 'maintenance',
   CIM_REPLIES = 'cim-replies',
+  WEBHOOKS = 'webhooks',
 }
 
 registerEnumType(QueueNameValue, {
@@ -16,5 +17,6 @@ registerEnumType(QueueNameValue, {
     ODS_EXTRACT: { description: 'The ODS extract-and-load.' },
     MAINTENANCE: { description: 'Database maintenance (reading partitions).' },
     CIM_REPLIES: { description: 'Asynchronous CIM replies posted to a ReplyAddress (cim-reply jobs).' },
+    WEBHOOKS: { description: 'The event relay (webhook-relay) and the webhook and Green Button notification deliveries (webhook-delivery).' },
   },
 });

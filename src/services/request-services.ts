@@ -13,6 +13,7 @@ import { TariffBook } from './tariffs/tariff-book';
 import { TariffPricingService } from './tariffs/tariff-pricing.service';
 import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
+import { WebhookAdmin } from './webhooks/webhook-admin';
 
 /**
  * The services of one request, bound to its principal. Created lazily: a request without a token can still ask for
@@ -70,6 +71,10 @@ export class RequestServices {
 
   get imports(): ImportAdmin {
     return new ImportAdmin(this.withJobs, this.principal);
+  }
+
+  get webhooks(): WebhookAdmin {
+    return new WebhookAdmin(this.withJobs, this.principal);
   }
 
   get ops(): OpsService {

@@ -12,7 +12,9 @@ export type NodeType =
   | 'IntervalReading'
   | 'UsageSummary'
   | 'ImportBatch'
-  | 'Tariff';
+  | 'Tariff'
+  | 'WebhookEndpoint'
+  | 'WebhookDelivery';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -28,6 +30,8 @@ const KEY_COUNTS: Record<NodeType, number> = {
   UsageSummary: 2,
   ImportBatch: 1,
   Tariff: 1,
+  WebhookEndpoint: 1,
+  WebhookDelivery: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   // A get reads any usage point, as these roles do through GraphQL; a customer uses GraphQL.
   getCim: { roles: [Role.CSR, Role.OPS, Role.ADMIN], action: 'get MeterReadings' },
   useAdminPages: { roles: [Role.OPS, Role.ADMIN], action: 'use the admin pages' },
+  readWebhooks: { roles: [Role.OPS, Role.ADMIN], action: 'read webhook endpoints and their delivery log' },
+  manageWebhooks: { roles: [Role.ADMIN], action: 'register, disable and rotate webhook endpoints and replay deliveries' },
   readPersonalData: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'read names, contacts, account numbers and addresses' },
 } as const satisfies Record<string, { roles: readonly Role[]; action: string }>;
 
