@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/roles';
 import type { WebhookDeliveryStatus, WebhookFormat } from '../../entities';
 import { allows, assertAllowed } from '../access/permissions';
 import { idOf } from '../access/global-id';
-import { UnauthenticatedError, type Refusal } from '../errors';
+import { InvalidInputError, UnauthenticatedError, type Refusal } from '../errors';
 import { allowedUrl } from '../outbound-url';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import { enqueueUnqueued } from './delivery-jobs';
@@ -110,7 +110,8 @@ export class WebhookAdmin {
   async deliveries(request: PageRequest & { endpoint?: string | null; status?: WebhookDeliveryStatus | null }): Promise<Page<WebhookDeliveryRecord>> {
     assertAllowed(this.principal, 'readWebhooks');
     const page = keyset(request);
-    const endpoint = request.endpoint == null ? null : (idOf(request.endpoint, 'WebhookEndpoint') ?? '0');
+    const endpoint = request.endpoint == null ? null : idOf(request.endpoint, 'WebhookEndpoint');
+    if (request.endpoint != null && !endpoint) throw new InvalidInputError('endpoint is not the id of a webhook endpoint', 'endpoint');
     const filter = `($1::bigint IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR d.status = $2)`;
     const params = [endpoint, request.status ?? null];
     const rows = (await this.db.query(
