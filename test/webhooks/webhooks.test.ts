@@ -171,7 +171,12 @@ describeOnEachQueueBackend('webhooks', { timeout: 300_000 }, (backend) => {
     assert.equal(bodyOf(again[2]).id, bodyOf(first).id, 'a replay carries the same event id');
   });
 
-  it('sends IMPORT_FAILED, recorded with the batch, for a rejected file (to unscoped endpoints only)', async () => {
+  it('sends IMPORT_FAILED, recorded with the batch, for a rejected file (to unscoped endpoints only), signed with a rotated secret', async () => {
+    const [everything] = ((await graphql(`{ webhookEndpoints { id url } }`)).data?.webhookEndpoints as { id: string; url: string }[]).filter((e) => e.url.endsWith('/hooks/all'));
+    const rotated = await graphql(`mutation ($id: ID!) { webhookEndpointRotateSecret(input: { id: $id }) { endpoint { secret } userErrors { code } } }`, { id: everything.id });
+    const { secret } = (rotated.data?.webhookEndpointRotateSecret as { endpoint: { secret: string } }).endpoint;
+    assert.match(secret, /^whsec_/);
+    receiver.expect('/hooks/all', secret);
     const whole = readFileSync(writeFeed(join(dir, 'whole.xml'), { ...base, count: 200 }), 'utf8');
     const truncated = join(dir, 'truncated.xml');
     writeFileSync(truncated, whole.slice(0, Math.floor(whole.length * 0.8)));
@@ -185,6 +190,7 @@ describeOnEachQueueBackend('webhooks', { timeout: 300_000 }, (backend) => {
       { batchId: failed.batchId, usagePointId: failed.usagePointId, file: failed.data.file, status: failed.data.status, reason: typeof failed.data.reason },
       { batchId: toGlobalId('ImportBatch', result.batchId as string), usagePointId: null, file: 'truncated.xml', status: 'rejected', reason: 'string' },
     );
+    assert.ok(receiver.at('/hooks/all').find((r) => bodyOf(r).kind === 'IMPORT_FAILED')?.signed, 'signed with the new secret');
     assert.equal(receiver.at('/hooks/a').length, 1);
   });
 });
