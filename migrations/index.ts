@@ -9,6 +9,7 @@ import { ExtractRuns1765300000000 } from './1765300000000-ExtractRuns';
 import { ExtractShards1765400000000 } from './1765400000000-ExtractShards';
 import { Tariffs1765500000000 } from './1765500000000-Tariffs';
 import { ChangeFeed1765700000000 } from './1765700000000-ChangeFeed';
+import { Webhooks1765800000000 } from './1765800000000-Webhooks';
 import { Alerts1765900000000 } from './1765900000000-Alerts';
 import { LineItemDateTimeOptional1766100000000 } from './1766100000000-LineItemDateTimeOptional';
 
@@ -24,6 +25,7 @@ export const migrations = [
   ExtractShards1765400000000,
   Tariffs1765500000000,
   ChangeFeed1765700000000,
+  Webhooks1765800000000,
   Alerts1765900000000,
   LineItemDateTimeOptional1766100000000,
 ];

@@ -52,6 +52,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** Where asynchronous CIM replies may be posted: a ReplyAddress must sit under one of these (none: refused). */
   cimReplyUrls: URL[];
+  /** Where webhook endpoints and Green Button notify URIs may point: each must sit under one of these (none: refused). */
+  webhookUrls: URL[];
   extractCron: string;
   /** Shards (child jobs) per extract run; undefined: one per SHARD_READINGS readings of the run. */
   extractShards?: number;
@@ -311,6 +313,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxDir: resolve(nonEmpty(env, 'OUTBOX_DIR') ?? resolve(dataDir, 'outbox')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     cimReplyUrls: urlList(env, 'CIM_REPLY_URLS', ['http:', 'https:']),
+    webhookUrls: urlList(env, 'WEBHOOK_URLS', ['http:', 'https:']),
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
     extractShardAttempts: integer(env, 'EXTRACT_SHARD_ATTEMPTS', 5, 1, 20),
     extractConcurrency: integer(env, 'EXTRACT_CONCURRENCY', 2, 1, 16),

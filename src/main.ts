@@ -11,6 +11,7 @@ import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues } from './jobs/queues';
 import { assertSchedulersPresent, keepSchedules } from './jobs/schedule-keeper';
 import { registerSchedules } from './jobs/schedules';
+import { startRelayWaker } from './jobs/relay-waker';
 import { ODS_EXTRACT } from './queue/job-data';
 import type { Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
@@ -81,6 +82,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
       const alertWaker = startAlertWaker(database.url, queues, logger);
       teardown.push({ name: 'alert waker', run: () => alertWaker.stop() });
+      const waker = startRelayWaker(database.url, queues, logger);
+      teardown.push({ name: 'relay waker', run: () => waker.stop() });
       startDemoOds(config, database.url, logger, queues);
     }
 

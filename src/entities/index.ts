@@ -25,6 +25,9 @@ import { UsageMonthly } from './usage-monthly.entity';
 import { UsagePoint } from './usage-point.entity';
 import { UsageSummary } from './usage-summary.entity';
 import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export {
   AlertEntity,
@@ -54,10 +57,15 @@ export {
   UsagePoint,
   UsageSummary,
   UsageSummaryLineItem,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
 };
 export type { ImportSource, ImportStatus } from './import-batch.entity';
 export type { ExtractRunStatus } from './extract-run.entity';
 export type { ExtractShardStatus } from './extract-shard.entity';
+export type { WebhookFormat } from './webhook-endpoint.entity';
+export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export { ESTIMATED_QUALITY_CODES, ESTIMATED_QUALITY_MASK, qualityMask } from './interval-reading.entity';
 
 export const entities = [
@@ -88,4 +96,7 @@ export const entities = [
   AlertRuleEntity,
   AlertEntity,
   AlertWatermark,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];

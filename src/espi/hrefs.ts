@@ -1,3 +1,6 @@
+/** Where the portal serves its ESPI REST resources, under PUBLIC_BASE_URL (src/http/espi-rest.ts). */
+export const ESPI_REST_PATH = '/espi/1_1/resource';
+
 /**
  * Hrefs are compared by path only: real files mix absolute URLs, host-relative paths and trailing slashes for the
  * same resource, and the host says nothing about which entry is meant within one file.

@@ -21,7 +21,8 @@ export { EspiUsageFeedWriter, EspiWriteError, writeCollectedUsageFeed } from './
 export type { FeedWriterOptions, IntervalBlockRecord, MeterReadingRecord, MeterReadingRef, UsagePointRecord, UsagePointRef, UsageSummaryRecord } from './usage-writer';
 export { localTimeParametersFor } from './ltp-encode';
 export { uuidV5 } from './uuid';
-export { normalizeHref } from './hrefs';
+export { ESPI_REST_PATH, normalizeHref } from './hrefs';
+export { writeBatchList } from './batch-list';
 export { customerFeedRoot, EspiCustomerFeedWriter, writeCollectedCustomerFeed } from './customer-writer';
 export type { CustomerEntityRecord } from './customer-writer';
 export { customerAccountContent, customerContent, meterContent, serviceLocationContent } from './customer-content';

@@ -13,7 +13,8 @@ import { allows, refusalOf } from '../services/access/permissions';
 import { registerPush, waitForJob } from '../services/cim/inbound';
 import { answerGet, getCost, GetRefusal, type GetOptions } from '../services/cim/meter-readings-get';
 import { acknowledgement, loadReply, ownHeader, refusalReply, responseTo } from '../services/cim/replies';
-import { cimContentType, replyUrl } from '../services/cim/reply-post';
+import { cimContentType } from '../services/cim/reply-post';
+import { allowedUrl } from '../services/outbound-url';
 import { BodyTooLarge, cimSpoolDir, SpooledBody } from '../services/cim/spool';
 import { DEFAULT_SOURCE_SYSTEM } from '../services/import/import-file';
 import type { ImportResult } from '../services/import/types';
@@ -151,7 +152,7 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       }
       const asyncAddress = envelope.header?.asyncReplyFlag ? envelope.header.replyAddress : undefined;
       // A flag without an address asks for an asynchronous reply all the same: refused, never answered synchronously.
-      if (envelope.header?.asyncReplyFlag && !replyUrl(asyncAddress, config.cimReplyUrls)) {
+      if (envelope.header?.asyncReplyFlag && !allowedUrl(asyncAddress, config.cimReplyUrls)) {
         return await reply(200, replyFailed({ replyCode: '1.8', message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)` }));
       }
       if (isGet) {

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/roles';
+import { ESPI_REST_PATH } from '../espi';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
 import { AccessScope } from '../services/access/access-scope';
 import { idOf } from '../services/access/global-id';
@@ -15,7 +16,6 @@ import { streamExport } from './export-stream';
 import { sendJsonError } from './json-error';
 import type { CostBuckets } from './query-limits';
 
-export const ESPI_REST_PATH = '/espi/1_1/resource';
 const MAX_RESULTS_LIMIT = 10_000;
 
 class RestError extends Error {

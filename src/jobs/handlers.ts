@@ -1,4 +1,4 @@
-import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE, WEBHOOK_DELIVERY, WEBHOOK_RELAY } from '../queue/job-data';
 import { alertsDataMissingJob, alertsEvaluateJob } from './alerts.job';
 import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';
@@ -7,6 +7,7 @@ import { extractShardJob } from './extract-shard.job';
 import { importJob } from './import.job';
 import { inboxScanJob } from './inbox-scan.job';
 import { partitionMaintenanceJob } from './partition-maintenance.job';
+import { webhookDeliveryJob, webhookRelayJob } from './webhook.job';
 import type { JobHandlers } from './workers';
 
 export const jobHandlers: JobHandlers = {
@@ -15,4 +16,5 @@ export const jobHandlers: JobHandlers = {
   maintenance: { [PARTITION_MAINTENANCE]: partitionMaintenanceJob },
   'cim-replies': { [CIM_REPLY]: cimReplyJob },
   alerts: { [ALERTS_EVALUATE]: alertsEvaluateJob, [ALERTS_DATA_MISSING]: alertsDataMissingJob },
+  webhooks: { [WEBHOOK_RELAY]: webhookRelayJob, [WEBHOOK_DELIVERY]: webhookDeliveryJob },
 };

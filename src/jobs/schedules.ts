@@ -2,7 +2,7 @@ import { ErrorCode, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
-import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE } from '../queue/job-data';
+import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE, WEBHOOK_RELAY } from '../queue/job-data';
 import type { QueueName, Queues } from '../queue/queues';
 import { ALERT_JOB_RETENTION } from './alerts.job';
 
@@ -14,6 +14,9 @@ const ALERT_SCHEDULERS: ExpectedScheduler[] = [
   { queue: 'alerts', id: ALERTS_EVALUATE, pattern: '*/30 * * * * *', template: { name: ALERTS_EVALUATE, data: {}, opts: ALERT_JOB_RETENTION } },
   { queue: 'alerts', id: ALERTS_DATA_MISSING, pattern: '23 6 * * *', template: { name: ALERTS_DATA_MISSING, data: {} } },
 ];
+
+/** Every 5 seconds. */
+const RELAY_PATTERN = '*/5 * * * * *';
 
 /** One Job Scheduler as this configuration wants it. */
 export interface ExpectedScheduler {
@@ -34,6 +37,13 @@ export function expectedSchedulers(config: Config): ExpectedScheduler[] {
       template: { name: INBOX_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     },
     ...ALERT_SCHEDULERS,
+    // The relay's safety net: events whose wake-up was lost (no worker listening at their commit) wait at most this.
+    {
+      queue: 'webhooks',
+      id: WEBHOOK_RELAY,
+      pattern: RELAY_PATTERN,
+      template: { name: WEBHOOK_RELAY, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    },
   ];
   if (odsConfigured(config)) expected.push({ queue: 'ods-extract', id: ODS_EXTRACT, pattern: config.extractCron, template: { name: ODS_EXTRACT, data: {} } });
   return expected;

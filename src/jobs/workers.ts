@@ -42,6 +42,7 @@ function observeDuration(metrics: PortalMetrics, queue: string, job: Job | undef
 const LOCK_DURATION_MS = 10_000;
 const STALLED_INTERVAL_MS = 5_000;
 const MAX_STALLED_COUNT = 2;
+const WEBHOOK_CONCURRENCY = 16;
 
 export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps, metrics: PortalMetrics): RunningWorkers {
   const workers: Worker[] = [];
@@ -60,8 +61,9 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
         connection: backend.connection as never,
         prefix: backend.prefix,
         // One job at a time per queue, but two extract shards: a shard's writing and its loads leave a core idle
-        // at times (a file's commit, the next file's first rows), which a second shard fills.
-        concurrency: queue === 'ods-extract' ? deps.config.extractConcurrency : 1,
+        // at times (a file's commit, the next file's first rows), which a second shard fills. Webhook deliveries
+        // mostly wait on receivers: one slow endpoint must not hold up the others.
+        concurrency: queue === 'ods-extract' ? deps.config.extractConcurrency : queue === 'webhooks' ? WEBHOOK_CONCURRENCY : 1,
         autorun: true,
         metrics: { maxDataPoints: QUEUE_METRICS_MINUTES },
         lockDuration: LOCK_DURATION_MS,

@@ -12,6 +12,8 @@ export const PARTITION_MAINTENANCE = 'partition-maintenance';
 export const CIM_REPLY = 'cim-reply';
 export const ALERTS_EVALUATE = 'alerts-evaluate';
 export const ALERTS_DATA_MISSING = 'alerts-data-missing';
+export const WEBHOOK_RELAY = 'webhook-relay';
+export const WEBHOOK_DELIVERY = 'webhook-delivery';
 
 export interface ImportJobData {
   path: string;
@@ -80,3 +82,8 @@ export interface ExtractRunProgress extends RunProgress {
 export type CimReplyJobData =
   | { kind: 'message'; address: string; message: OutgoingMessage }
   | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
+
+/** One webhook delivery (a row of webhook_delivery) to post; the row says to where, what and whether it still needs to. */
+export interface WebhookDeliveryJobData {
+  deliveryId: string;
+}

@@ -1,7 +1,7 @@
 import type { Job, JobType, Queue } from 'bullmq';
 
 /** One queue per concern, so ops can pause imports without stopping partition maintenance, and scale them apart. */
-export const QUEUE_NAMES = ['imports', 'ods-extract', 'maintenance', 'cim-replies', 'alerts'] as const;
+export const QUEUE_NAMES = ['imports', 'ods-extract', 'maintenance', 'cim-replies', 'alerts', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue>;

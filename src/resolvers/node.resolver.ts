@@ -17,9 +17,11 @@ import { Tariff } from '../schema/tariff.type';
 import { UsageChange } from '../schema/usage-change.type';
 import { UsagePoint } from '../schema/usage-point.type';
 import { UsageSummary } from '../schema/usage-summary.type';
+import { WebhookDelivery } from '../schema/webhook-delivery.type';
+import { WebhookEndpoint } from '../schema/webhook-endpoint.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops, tariffs, changes, alertRules }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode({ directory, usage, ops, tariffs, changes, alertRules, webhooks }: RequestServices, id: string): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -57,6 +59,10 @@ async function loadNode({ directory, usage, ops, tariffs, changes, alertRules }:
       return map(alertRules.rule(key), AlertRule.from);
     case 'Alert':
       return map(alertRules.alert(key), Alert.from);
+    case 'WebhookEndpoint':
+      return webhooks.visible ? map(webhooks.endpoint(key), WebhookEndpoint.from) : null;
+    case 'WebhookDelivery':
+      return webhooks.visible ? map(webhooks.delivery(key), WebhookDelivery.from) : null;
   }
 }
 

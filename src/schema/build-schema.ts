@@ -18,6 +18,7 @@ import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
 import { UsageUpdateResolver } from '../resolvers/usage-update.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { DateTimeScalar } from './date-time.scalar';
 import { domainErrorsOfField } from './graphql-errors';
 import { resolveNodeType } from './node.interface';
@@ -44,6 +45,7 @@ export const resolvers = [
   AlertRuleResolver,
   AlertResolver,
   UsageUpdateResolver,
+  WebhookResolver,
 ] as const;
 
 // Services raise domain errors; on their way out of a resolver they become the field's GraphQL errors.

@@ -10,6 +10,7 @@ import { ReadingRevision } from './reading-revision.type';
 import { UsageChange } from './usage-change.type';
 import { UsagePoint } from './usage-point.type';
 import { UsageSummary } from './usage-summary.type';
+import { WebhookDelivery } from './webhook-delivery.type';
 
 // The concrete connection types (CustomerConnection, CustomerEdge, …), one pair per paginated node type.
 export const CustomerConnection = ConnectionOf(Customer, 'Customer');
@@ -23,3 +24,4 @@ export const ImportBatchConnection = ConnectionOf(ImportBatch, 'ImportBatch');
 export const UsageChangeConnection = ConnectionOf(UsageChange, 'UsageChange');
 export const ReadingRevisionConnection = ConnectionOf(ReadingRevision, 'ReadingRevision');
 export const AlertConnection = ConnectionOf(Alert, 'Alert');
+export const WebhookDeliveryConnection = ConnectionOf(WebhookDelivery, 'WebhookDelivery');

@@ -7,6 +7,7 @@ export enum QueueNameValue {
   MAINTENANCE = 'maintenance',
   CIM_REPLIES = 'cim-replies',
   ALERTS = 'alerts',
+  WEBHOOKS = 'webhooks',
 }
 
 registerEnumType(QueueNameValue, {
@@ -18,5 +19,6 @@ registerEnumType(QueueNameValue, {
     MAINTENANCE: { description: 'Database maintenance (reading partitions).' },
     CIM_REPLIES: { description: 'Asynchronous CIM replies posted to a ReplyAddress (cim-reply jobs).' },
     ALERTS: { description: 'Customer alert rules evaluated after loads (alerts-evaluate) and the daily data-missing pass (alerts-data-missing).' },
+    WEBHOOKS: { description: 'The event relay (webhook-relay) and the webhook and Green Button notification deliveries (webhook-delivery).' },
   },
 });

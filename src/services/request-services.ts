@@ -24,6 +24,7 @@ import type { UsageUpdateFeed, UsageUpdateRecord } from './events/usage-updates'
 export interface LiveFeeds {
   usage: UsageUpdateFeed;
 }
+import { WebhookAdmin } from './webhooks/webhook-admin';
 
 /**
  * The services of one request, bound to its principal. Created lazily: a request without a token can still ask for
@@ -111,6 +112,10 @@ export class RequestServices {
 
   get imports(): ImportAdmin {
     return new ImportAdmin(this.withJobs, this.principal);
+  }
+
+  get webhooks(): WebhookAdmin {
+    return new WebhookAdmin(this.withJobs, this.principal);
   }
 
   get ops(): OpsService {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { replyUrl } from '../../src/services/cim/reply-post';
+import { allowedUrl as replyUrl } from '../../src/services/outbound-url';
 
 describe('ReplyAddress allow-list (CIM_REPLY_URLS)', () => {
   const allowed = [new URL('https://esb.example/cim/replies'), new URL('http://mdm.local:8080/')];

@@ -25,7 +25,7 @@ describe('queue dashboard (/admin/queues)', { timeout: 180_000 }, () => {
     const list = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ops}` } });
     assert.equal(list.status, 200);
     const names = ((await list.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-    assert.deepEqual(names, ['alerts', 'cim-replies', 'imports', 'maintenance', 'ods-extract']);
+    assert.deepEqual(names, ['alerts', 'cim-replies', 'imports', 'maintenance', 'ods-extract', 'webhooks']);
 
     assert.equal((await pause('imports', ops)).status, 405);
     assert.equal(await t.system.queues.imports.isPaused(), false);

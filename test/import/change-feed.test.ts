@@ -73,7 +73,7 @@ describe('the change feed and its events are written by the load, in its transac
     assert.equal(notified.length, 3);
   });
 
-  it('a rejected load writes no change, no event and sends no notification', async () => {
+  it('a rejected load writes no change, no usage event (its IMPORT_FAILED only) and sends no notification', async () => {
     const before = [(await changes()).length, (await events()).length, notified.length];
     const whole = readFileSync(writeFeed(join(dir, 'changed.xml'), { ...base, value: () => 7 }), 'utf8');
     const truncated = join(dir, 'truncated.xml');
@@ -81,6 +81,9 @@ describe('the change feed and its events are written by the load, in its transac
     const result = await importFile(pdb.dataSource, { path: truncated, source: 'cli', logger });
     assert.equal(result.status, 'rejected');
     await settle();
-    assert.deepEqual([(await changes()).length, (await events()).length, notified.length], before);
+    const usageEvents = (await events()).filter((e) => e.kind !== 'IMPORT_FAILED');
+    assert.deepEqual([(await changes()).length, usageEvents.length, notified.length], before);
+    const [failed] = (await events()).slice(before[1]);
+    assert.deepEqual([failed.kind, failed.batch, failed.payload.file, failed.payload.status], ['IMPORT_FAILED', result.batchId, 'truncated.xml', 'rejected']);
   });
 });

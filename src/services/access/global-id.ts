@@ -15,7 +15,9 @@ export type NodeType =
   | 'Tariff'
   | 'UsageChange'
   | 'AlertRule'
-  | 'Alert';
+  | 'Alert'
+  | 'WebhookEndpoint'
+  | 'WebhookDelivery';
 
 const KEY_COUNTS: Record<NodeType, number> = {
   Customer: 1,
@@ -34,6 +36,8 @@ const KEY_COUNTS: Record<NodeType, number> = {
   UsageChange: 1,
   AlertRule: 1,
   Alert: 1,
+  WebhookEndpoint: 1,
+  WebhookDelivery: 1,
 };
 
 export function toGlobalId(type: NodeType, ...keys: (string | number)[]): string {

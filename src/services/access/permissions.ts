@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   useAdminPages: { roles: [Role.OPS, Role.ADMIN], action: 'use the admin pages' },
   // A customer its own usage points' (the scope's), customer service and ADMIN any customer's on its behalf.
   manageAlertRules: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'create and delete alert rules' },
+  readWebhooks: { roles: [Role.OPS, Role.ADMIN], action: 'read webhook endpoints and their delivery log' },
+  manageWebhooks: { roles: [Role.ADMIN], action: 'register, disable and rotate webhook endpoints and replay deliveries' },
   readPersonalData: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'read names, contacts, account numbers and addresses' },
 } as const satisfies Record<string, { roles: readonly Role[]; action: string }>;
 

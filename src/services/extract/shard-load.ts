@@ -6,6 +6,7 @@ import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import type { Delivery } from '../../ods/delivery';
 import { extractShard, shardFilePrefix, type ExtractedFile } from '../../ods/extract';
+import { importFailedEvents } from '../events/import-failed';
 import { checksumLockKey } from '../import/batch';
 import type { LogLevel } from '../../config';
 import { importThreadFor } from '../import/import-thread';
@@ -125,8 +126,11 @@ async function reclaimDeliveries(dataSource: DataSource, options: ShardLoadOptio
       await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(d.sha256)]);
       await options.delivery.withdraw(d.name);
       await tx.query(
-        `UPDATE import_batch SET status = 'failed', errors = errors || $2::jsonb, finished_at = clock_timestamp() WHERE checksum = $1 AND status = 'running'`,
-        [d.sha256, JSON.stringify([reason])],
+        `WITH closed AS (
+           UPDATE import_batch SET status = 'failed', errors = errors || $2::jsonb, finished_at = clock_timestamp() WHERE checksum = $1 AND status = 'running'
+           RETURNING id, file_name, status)
+         ${importFailedEvents('$3')}`,
+        [d.sha256, JSON.stringify([reason]), reason],
       );
     });
   }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { importFailedEvents } from '../events/import-failed';
 import type { ImportSource } from '../../entities';
 import type { ImportResult } from './types';
 
@@ -66,12 +67,15 @@ export async function finishBatch(client: PoolClient, id: string, result: Import
   );
 }
 
-/** After a rollback: 'rejected' (the file is bad) or 'failed' (a fault; the job retries and resumes this row). */
+/**
+ * After a rollback: 'rejected' (the file is bad) or 'failed' (a fault; the job retries and resumes this row), with its
+ * IMPORT_FAILED event in the same statement.
+ */
 export async function closeBatch(db: DataSource, id: string, status: 'rejected' | 'failed', result: Pick<ImportResult, 'warnings' | 'errors'>) {
-  await db.query(`UPDATE import_batch SET status = $2, warnings = $3, errors = $4, finished_at = clock_timestamp() WHERE id = $1`, [
-    id,
-    status,
-    JSON.stringify(result.warnings),
-    JSON.stringify(result.errors),
-  ]);
+  await db.query(
+    `WITH closed AS (
+       UPDATE import_batch SET status = $2, warnings = $3, errors = $4, finished_at = clock_timestamp() WHERE id = $1 RETURNING id, file_name, status)
+     ${importFailedEvents('$5')}`,
+    [id, status, JSON.stringify(result.warnings), JSON.stringify(result.errors), result.errors[0] ?? null],
+  );
 }
