@@ -20,7 +20,8 @@ import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
 import { buildPortalSchema } from './schema/build-schema';
 import { sweepOrphanedSpool } from './services/cim/spool';
-import { UsageUpdateFeed } from './services/events/usage-updates';
+import { usageUpdateFeed } from './services/events/usage-updates';
+import { alertFeed } from './services/alerts/alert-feed';
 import { loadTariffFiles, type TariffFileOutcome } from './services/tariffs/tariff-files';
 
 /** `serve` runs everything in one process; `api` and `worker` split it for scaling out. */
@@ -91,7 +92,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     if (role !== 'worker') {
       await sweepCimSpool(config, queues, logger);
       const listener = new NotificationListener(database.url, logger, `usage-portal-${role}-listen`);
-      const live = { usage: new UsageUpdateFeed(database.dataSource, listener, logger) };
+      const live = { usage: usageUpdateFeed(database.dataSource, listener, logger), alerts: alertFeed(database.dataSource, listener, logger) };
       await listener.start();
       teardown.push({ name: 'notification listener', run: () => listener.stop() });
       http = await startHttpServer(

@@ -16,7 +16,7 @@ import { TariffResolver } from '../resolvers/tariff.resolver';
 import { ReadingRevisionResolver, UsageChangeResolver, UsagePointChangesResolver } from '../resolvers/usage-change.resolver';
 import { UsagePointResolver } from '../resolvers/usage-point.resolver';
 import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
-import { UsageUpdateResolver } from '../resolvers/usage-update.resolver';
+import { SubscriptionResolver } from '../resolvers/subscription.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { DateTimeScalar } from './date-time.scalar';
@@ -44,7 +44,7 @@ export const resolvers = [
   TariffResolver,
   AlertRuleResolver,
   AlertResolver,
-  UsageUpdateResolver,
+  SubscriptionResolver,
   WebhookResolver,
 ] as const;
 

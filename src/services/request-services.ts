@@ -19,10 +19,13 @@ import { TariffPricingService } from './tariffs/tariff-pricing.service';
 import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
 import type { UsageUpdateFeed, UsageUpdateRecord } from './events/usage-updates';
+import type { AlertFeed } from './alerts/alert-feed';
+import type { AlertRecord } from './alerts/alert-rules.service';
 
 /** This process's feeds of committed changes, for subscriptions (only the WebSocket transport has them). */
 export interface LiveFeeds {
   usage: UsageUpdateFeed;
+  alerts: AlertFeed;
 }
 import { WebhookAdmin } from './webhooks/webhook-admin';
 
@@ -101,8 +104,17 @@ export class RequestServices {
 
   /** The committed changes of one usage point the principal can see, from now on (`usageUpdated`). */
   usageUpdates(usagePointId: string): Promise<AsyncIterableIterator<UsageUpdateRecord>> {
+    return this.liveFeeds.usage.subscribe(this.directory, usagePointId);
+  }
+
+  /** The alerts raised on one usage point the principal can see, from now on (`alertRaised`). */
+  alertsRaised(usagePointId: string): Promise<AsyncIterableIterator<AlertRecord>> {
+    return this.liveFeeds.alerts.subscribe(this.directory, usagePointId);
+  }
+
+  private get liveFeeds(): LiveFeeds {
     if (!this.live) throw new Error('these request services were created without the live feeds');
-    return this.live.usage.subscribe(this.directory, usagePointId);
+    return this.live;
   }
 
   private get withJobs() {

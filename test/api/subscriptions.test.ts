@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
-import { toGlobalId } from '../../src/services/access/global-id';
+import { idOf, toGlobalId } from '../../src/services/access/global-id';
+import { raiseAlerts } from '../../src/services/alerts/raise';
 import { importFile } from '../../src/services/import/import-file';
 import { createLogger } from '../../src/logger';
 import { writeFeed, type FeedSpec } from '../import/feed';
@@ -109,6 +110,43 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     const later = await load('later.xml', { ...base, count: DAYS + 8 });
     for (const subscription of [onA, onB]) assert.equal(((await subscription.next()).data?.usageUpdated as { batchId: string }).batchId, later);
     assert.deepEqual([onA.received.results.length, onB.received.results.length, onA.received.errors, onB.received.errors], [3, 3, [], []]);
+  });
+
+  it('alertRaised: an alert raised on the usage point reaches its subscriber once, through PostgreSQL; a rolled-back raise sends nothing', async () => {
+    const admin = await a.token(Role.ADMIN);
+    const created = await a.query(
+      `mutation($input: AlertRuleCreateInput!) { alertRuleCreate(input: $input) { rule { id } userErrors { code } } }`,
+      { input: { usagePointId: point1, kind: 'DAILY_USAGE_ABOVE', threshold: '1' } },
+      admin,
+    );
+    const rule = (created.data as { alertRuleCreate: { rule: { id: string } } }).alertRuleCreate.rule.id;
+    const open = await openSubscriptions(a);
+    const alerts = connect(a, { token: admin }).subscribe(`subscription($id: ID!) { alertRaised(usagePointId: $id) { id kind value threshold periodStart } }`, { id: point1 });
+    await subscribed(a, open + 1);
+    const [{ up }] = (await b.system.database.dataSource.query(`SELECT id::text AS up FROM usage_point ORDER BY id LIMIT 1`)) as { up: string }[];
+    const crossing = (day: number) => ({
+      ruleId: idOf(rule, 'AlertRule') as string,
+      usagePointId: up,
+      kind: 'DAILY_USAGE_ABOVE' as const,
+      periodStart: new Date(Date.UTC(2024, 2, day, 5)),
+      periodEnd: new Date(Date.UTC(2024, 2, day + 1, 4)),
+      value: '9.6',
+      threshold: '1',
+    });
+    // Raised through process B's database, as the evaluator does, in a transaction: first rolled back, then committed.
+    const raise = async (day: number, commit: boolean) => {
+      const runner = b.system.database.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      const ids = await raiseAlerts(runner, [crossing(day)]);
+      await (commit ? runner.commitTransaction() : runner.rollbackTransaction());
+      await runner.release();
+      return ids;
+    };
+    await raise(9, false);
+    const [committed] = await raise(10, true);
+    const { alertRaised } = (await alerts.next()).data as { alertRaised: Record<string, string> };
+    assert.deepEqual(alertRaised, { id: toGlobalId('Alert', committed), kind: 'DAILY_USAGE_ABOVE', value: '9.6', threshold: '1', periodStart: '2024-03-10T05:00:00.000Z' });
+    assert.deepEqual(alerts.received.errors, []);
   });
 
   it('a listener whose database connection drops reconnects, and what committed meanwhile still reaches its subscribers once', async () => {

@@ -27,8 +27,10 @@ export interface AlertRecord extends Omit<Crossing, 'ruleId'> {
 }
 
 const RULE_COLUMNS = `r.id::text AS id, r.usage_point_id::text AS "usagePointId", r.kind, r.threshold::text AS threshold, r.days, r.created_at AS "createdAt"`;
-const ALERT_COLUMNS = `a.id::text AS id, a.rule_id::text AS "ruleId", a.usage_point_id::text AS "usagePointId", a.kind,
-  a.period_start AS "periodStart", a.period_end AS "periodEnd", a.value::text AS value, a.threshold::text AS threshold, a.raised_at AS "raisedAt"`;
+/** An alert row's record, over `alert` aliased `alias` (or unaliased). */
+export const alertColumns = (alias = 'a.') => `${alias}id::text AS id, ${alias}rule_id::text AS "ruleId", ${alias}usage_point_id::text AS "usagePointId", ${alias}kind,
+  ${alias}period_start AS "periodStart", ${alias}period_end AS "periodEnd", ${alias}value::text AS value, ${alias}threshold::text AS threshold, ${alias}raised_at AS "raisedAt"`;
+const ALERT_COLUMNS = alertColumns();
 
 const notFound = (argument: string, what: string): Refusal => ({ code: 'NOT_FOUND', argument, message: `no ${what} with this id that you may manage` });
 
