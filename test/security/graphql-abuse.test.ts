@@ -156,6 +156,7 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
         query: (first) => `usagePoint(id: "${usagePoint}") { changes(since: "${from}", first: 1) { edges { node { revisions(first: ${first}) { edges { node { newValue } } } } } } }`,
       },
       { coordinate: 'UsagePoint.intervals', max: 1000, query: (first) => `usagePoint(id: "${usagePoint}") { intervals(from: "${from}", to: "${to}", first: ${first}) { edges { node { value } } } }` },
+      { coordinate: 'Query.webhookDeliveries', max: 100, query: (first) => `webhookDeliveries(first: ${first}) { edges { node { id } } }` },
       { coordinate: 'Query.alerts', max: 100, query: (first) => `alerts(first: ${first}) { edges { node { id } } }` },
       { coordinate: 'Query.importBatches', max: 100, query: (first) => `importBatches(first: ${first}) { edges { node { id } } }` },
       { coordinate: 'JobQueue.jobs', max: 100, query: (first) => `queue(name: IMPORTS) { jobs(state: FAILED, first: ${first}) { edges { node { jobId } } } }` },
