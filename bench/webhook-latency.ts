@@ -7,7 +7,9 @@ import { runMigrations } from '../src/db/migrate';
 import { createQueueBackend } from '../src/jobs/backend';
 import { jobHandlers } from '../src/jobs/handlers';
 import { closeQueues, openQueues } from '../src/jobs/queues';
-import { startRelayWaker } from '../src/jobs/relay-waker';
+import { NotificationListener } from '../src/db/notification-listener';
+import { RECENT_JOBS_KEPT, wakeOnNotify } from '../src/jobs/queue-waker';
+import { EVENT_CHANNEL } from '../src/services/webhooks/relay';
 import { registerSchedules } from '../src/jobs/schedules';
 import { startWorkers } from '../src/jobs/workers';
 import { createLogger } from '../src/logger';
@@ -24,7 +26,7 @@ import { createDatabase, withBenchServer } from './support';
  * of waking the relay, each on a database of its own, in this invocation:
  *   scheduler: only the relay's Job Scheduler (every 5 s), the baseline;
  *   enqueue:   the loader adds a relay job right after its commit (what a load job could do);
- *   listen:    the product: the relay waker LISTENs for event_outbox's NOTIFY and adds the relay job.
+ *   listen:    the product: the process's notification listener hears event_outbox's NOTIFY and the queue waker adds the relay job.
  * Prints median, p99 and max per way, and each median against the baseline's. Loads start 0–5 s apart, at random.
  *
  *   node dist/bench/webhook-latency.js [--loads 40] [--redis redis://127.0.0.1:6379]
@@ -66,7 +68,11 @@ async function measure(way: Way, serverUrl: string, work: string): Promise<numbe
   const queues = openQueues(backend);
   const workers = startWorkers(backend, jobHandlers, { dataSource, config, logger, queues, backend }, createPortalMetrics());
   await registerSchedules(queues, config, logger);
-  const waker = way === 'listen' ? startRelayWaker(url, queues, logger) : undefined;
+  const listener = way === 'listen' ? new NotificationListener(url, logger, 'bench-webhooks-listen') : undefined;
+  if (listener) {
+    wakeOnNotify(listener, EVENT_CHANNEL, () => queues.webhooks.add(WEBHOOK_RELAY, {}, RECENT_JOBS_KEPT), logger, 'webhook relay');
+    await listener.start();
+  }
   const latencies: number[] = [];
   try {
     for (let i = 0; i < LOADS; i++) {
@@ -82,7 +88,7 @@ async function measure(way: Way, serverUrl: string, work: string): Promise<numbe
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5000));
     }
   } finally {
-    await waker?.stop();
+    await listener?.stop();
     await workers.close(10_000);
     for (const queue of Object.values(queues)) await queue.obliterate({ force: true }).catch(() => undefined);
     await closeQueues(queues);

@@ -6,12 +6,14 @@ import { createTokenVerifier } from './auth/tokens';
 import { NotificationListener } from './db/notification-listener';
 import { startHttpServer, type RunningHttpServer } from './http/app';
 import { createQueueBackend, type QueueBackend } from './jobs/backend';
-import { startAlertWaker } from './jobs/alert-waker';
 import { jobHandlers } from './jobs/handlers';
 import { closeQueues, openQueues } from './jobs/queues';
 import { assertSchedulersPresent, keepSchedules } from './jobs/schedule-keeper';
 import { registerSchedules } from './jobs/schedules';
-import { startRelayWaker } from './jobs/relay-waker';
+import { RECENT_JOBS_KEPT, wakeOnNotify, type QueueWaker } from './jobs/queue-waker';
+import { ALERTS_EVALUATE, WEBHOOK_RELAY } from './queue/job-data';
+import { USAGE_CHANGE_CHANNEL } from './services/events/usage-changes';
+import { EVENT_CHANNEL } from './services/webhooks/relay';
 import { ODS_EXTRACT } from './queue/job-data';
 import type { Queues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './jobs/workers';
@@ -73,6 +75,11 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     const metrics = createPortalMetrics();
     registerStateCollectors(metrics, queues, database.dataSource, config);
 
+    // One LISTEN connection per process, whatever it serves: the wakers of its workers and its subscriptions.
+    const listener = new NotificationListener(database.url, logger, `usage-portal-${role}-listen`);
+    teardown.push({ name: 'notification listener', run: () => listener.stop() });
+    const wakers: QueueWaker[] = [];
+
     let workers: RunningWorkers | undefined;
     if (role !== 'api') {
       workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues, backend }, metrics);
@@ -81,20 +88,21 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       await registerSchedules(queues, config, logger);
       const keeper = keepSchedules(queues, backend, config, logger);
       teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
-      const alertWaker = startAlertWaker(database.url, queues, logger);
-      teardown.push({ name: 'alert waker', run: () => alertWaker.stop() });
-      const waker = startRelayWaker(database.url, queues, logger);
-      teardown.push({ name: 'relay waker', run: () => waker.stop() });
+      wakers.push(
+        wakeOnNotify(listener, EVENT_CHANNEL, () => queues.webhooks.add(WEBHOOK_RELAY, {}, RECENT_JOBS_KEPT), logger, 'webhook relay'),
+        // A night's extract commits thousands of loads: one evaluation per quarter second picks them all up.
+        wakeOnNotify(listener, USAGE_CHANGE_CHANNEL, () => queues.alerts.add(ALERTS_EVALUATE, {}, RECENT_JOBS_KEPT), logger, 'alert evaluation', 250),
+      );
+      teardown.push({ name: 'queue wakers', run: async () => wakers.forEach((w) => w.stop()) });
       startDemoOds(config, database.url, logger, queues);
     }
+    await listener.start();
+    for (const waker of wakers) waker.wake();
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
       await sweepCimSpool(config, queues, logger);
-      const listener = new NotificationListener(database.url, logger, `usage-portal-${role}-listen`);
       const live = { usage: usageUpdateFeed(database.dataSource, listener, logger), alerts: alertFeed(database.dataSource, listener, logger) };
-      await listener.start();
-      teardown.push({ name: 'notification listener', run: () => listener.stop() });
       http = await startHttpServer(
         {
           schema: await buildPortalSchema(),

@@ -4,14 +4,14 @@ import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
 import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE, WEBHOOK_RELAY } from '../queue/job-data';
 import type { QueueName, Queues } from '../queue/queues';
-import { ALERT_JOB_RETENTION } from './alerts.job';
+import { RECENT_JOBS_KEPT } from './queue-waker';
 
 /**
- * Alert rules are evaluated when a load commits (the waker, alert-waker.ts); every 30 s as well, for loads committed
+ * Alert rules are evaluated when a load commits (queue-waker.ts, wired in main.ts); every 30 s as well, for loads committed
  * while no worker listened. DATA_MISSING rules have a daily pass, since no load tells of readings that did not come.
  */
 const ALERT_SCHEDULERS: ExpectedScheduler[] = [
-  { queue: 'alerts', id: ALERTS_EVALUATE, pattern: '*/30 * * * * *', template: { name: ALERTS_EVALUATE, data: {}, opts: ALERT_JOB_RETENTION } },
+  { queue: 'alerts', id: ALERTS_EVALUATE, pattern: '*/30 * * * * *', template: { name: ALERTS_EVALUATE, data: {}, opts: RECENT_JOBS_KEPT } },
   { queue: 'alerts', id: ALERTS_DATA_MISSING, pattern: '23 6 * * *', template: { name: ALERTS_DATA_MISSING, data: {} } },
 ];
 

@@ -5,7 +5,7 @@ import { attemptDelivery } from '../services/webhooks/deliver';
 import { relayEvents } from '../services/webhooks/relay';
 import type { JobHandler } from './workers';
 
-/** The outbox relay: woken on commit (relay-waker.ts) and every few seconds by its scheduler. */
+/** The outbox relay: woken on commit (queue-waker.ts, wired in main.ts) and every few seconds by its scheduler. */
 export const webhookRelayJob: JobHandler = async (_job, { dataSource, queues }) => relayEvents(dataSource, queues.webhooks);
 
 /**

@@ -171,7 +171,7 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       // Per series (flow direction and unit): count, exact sums, first and last start: the same as where it came from.
       const figures = async (db: DataSource, ids?: string[]) =>
         db.query(
-          `SELECT t.flow_direction, t.uom, count(*)::int AS n, sum(r.value * 10 ^ t.power_of_ten_multiplier)::text AS value,
+          `SELECT t.flow_direction, t.uom, count(*)::int AS n, sum(r.value::numeric * power(10::numeric, t.power_of_ten_multiplier))::text AS value,
                   sum(r.cost)::text AS cost, min(r.start) AS first, max(r.start) AS last
              FROM interval_reading r JOIN meter_reading m ON m.id = r.meter_reading_id JOIN reading_type t ON t.id = m.reading_type_id
             WHERE $1::bigint[] IS NULL OR r.usage_point_id = ANY($1::bigint[])
