@@ -60,8 +60,7 @@ export class TariffPricingService {
     const tariff = await this.tariffOf(usagePoint);
     if (!tariff) return null;
     const clock = new ZoneClock(usagePoint.timeZone ?? 'UTC', start.getTime(), end.getTime());
-    const days = Math.round((Date.parse(`${clock.localDate(end.getTime())}T00:00:00Z`) - Date.parse(`${clock.localDate(start.getTime())}T00:00:00Z`)) / DAY_MS);
-    const charges = cycleCharges(tariff.versions, start.getTime(), days);
+    const charges = cycleCharges(tariff.versions, start.getTime(), clock.localDays(start.getTime(), end.getTime()));
     return charges === null ? null : formatScaled(charges, COST_EXPONENT);
   }
 
@@ -180,8 +179,7 @@ export class TariffPricingService {
       const start = edges[i];
       const local = clock.local(start);
       const days = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0)).getUTCDate();
-      const dayOf = (t: number) => Date.parse(`${clock.localDate(t)}T00:00:00Z`) / DAY_MS;
-      return { start, days, billedDays: Math.round(dayOf(end) - dayOf(start)) };
+      return { start, days, billedDays: clock.localDays(start, end) };
     });
   }
 }

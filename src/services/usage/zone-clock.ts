@@ -127,6 +127,11 @@ export class ZoneClock {
     return this.local(t).toISOString().slice(0, 10);
   }
 
+  /** Local calendar days from the day of `from` to the day of `to` (a DST day counts as one). */
+  localDays(from: number, to: number): number {
+    return Math.round((Date.parse(`${this.localDate(to)}T00:00:00Z`) - Date.parse(`${this.localDate(from)}T00:00:00Z`)) / DAY_MS);
+  }
+
   /** Start of the local day `date` (YYYY-MM-DD). */
   dayStart(date: string): number {
     return this.instant(Date.parse(`${date}T00:00:00Z`));
