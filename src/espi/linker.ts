@@ -5,7 +5,7 @@ import { Coverage } from './coverage';
 import { Diagnostic, EspiFileError } from './diagnostics';
 import { PendingBlocks } from './pending-blocks';
 import { collectionOf, normalizeHref, parentOf } from './hrefs';
-import { BlockInfo, EntryInfo, EspiRecord, IntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
+import { BlockInfo, EntryInfo, EspiRecord, EspiIntervalReading, ReadingTypeFields, UsageSummaryFields } from './records';
 import { readingTypeSignature, flowOf, Flow } from './reading-type';
 import { LtpFields, TimeZone } from './time-zone';
 import { settleZone, usagePointZone, ZoneSource } from './usage-point-zone';
@@ -73,19 +73,19 @@ export interface LinkedSummary {
   entry: EntryInfo;
 }
 
-export type CustomerRecord = Extract<EspiRecord, { type: 'CustomerEntity' }>;
+export type EspiCustomerRecord = Extract<EspiRecord, { type: 'CustomerEntity' }>;
 
 export interface LinkedFeed {
   source: string;
   usagePoints: LinkedUsagePoint[];
   meterReadings: LinkedMeterReading[];
   summaries: LinkedSummary[];
-  customers: CustomerRecord[];
+  customers: EspiCustomerRecord[];
   /**
    * A ServiceLocation's UsagePoints refs resolved to usage points of the same file (by href, or by atom:id).
    * Customer and usage feeds usually come apart: refs to usage points not in the file are left to the loader.
    */
-  serviceLocationUsagePoints: { serviceLocation: CustomerRecord; usagePoint: LinkedUsagePoint }[];
+  serviceLocationUsagePoints: { serviceLocation: EspiCustomerRecord; usagePoint: LinkedUsagePoint }[];
   localTimeParameters: Extract<EspiRecord, { type: 'LocalTimeParameters' }>[];
   /** Reading types no meter reading refers to (a ReadingType collection feed, for instance). */
   unusedReadingTypes: Extract<EspiRecord, { type: 'ReadingType' }>[];
@@ -116,8 +116,8 @@ export interface PendingStats {
  * Events of an import: readings as parsed (keyed by block), each block once its entry has closed, diagnostics as
  * found, and the linked feed last.
  */
-export type ImportEvent =
-  | { type: 'readings'; block: BlockInfo; readings: IntervalReading[] }
+export type ParseEvent =
+  | { type: 'readings'; block: BlockInfo; readings: EspiIntervalReading[] }
   | { type: 'block'; block: BlockInfo }
   | { type: 'diagnostic'; diagnostic: Diagnostic }
   | { type: 'linked'; feed: LinkedFeed };
@@ -136,7 +136,7 @@ interface SelfLink {
  * `linked` event; until then a finished block waits as a compact row in a `BlockSpill`, in memory for small files
  * and in a temporary file beyond, so memory holds only the small entities and the blocks still streaming.
  */
-export async function* linkEspi(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ImportEvent> {
+export async function* linkEspiRecords(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ParseEvent> {
   const state = new LinkState(options);
   try {
     try {
@@ -175,7 +175,7 @@ class LinkState {
   private readonly readingTypes: Rec<'ReadingType'>[] = [];
   private readonly ltps: Rec<'LocalTimeParameters'>[] = [];
   private readonly summaries: Rec<'UsageSummary' | 'ElectricPowerUsageSummary'>[] = [];
-  private readonly customers: CustomerRecord[] = [];
+  private readonly customers: EspiCustomerRecord[] = [];
   private readonly usedTypes = new Set<Rec<'ReadingType'>>();
   /** Usage points and meter readings by identity and content, with where their copies stood. */
   private readonly occurrences = new Occurrences();
@@ -188,7 +188,7 @@ class LinkState {
    * The last accepted reading and its block, for the neighbour-overlap rule. One pair suffices: the readers finish
    * a block's readings before the next block's begin.
    */
-  private previous: IntervalReading | undefined;
+  private previous: EspiIntervalReading | undefined;
   private previousOrdinal = -1;
   /** Per self href its first entry, for every kind but blocks, whose hrefs are in `blockHrefs`. */
   private readonly selfLinks = new Map<string, SelfLink>();
@@ -220,7 +220,7 @@ class LinkState {
     }
   }
 
-  *drainDiagnostics(): Generator<ImportEvent> {
+  *drainDiagnostics(): Generator<ParseEvent> {
     if (this.pending.length === 0) return;
     const out = this.pending;
     this.pending = [];
@@ -298,7 +298,7 @@ class LinkState {
   }
 
   /** Drops readings whose interval repeats or overlaps one already in the block; keeps running totals. */
-  checkReadings(info: BlockInfo, readings: IntervalReading[]): IntervalReading[] {
+  checkReadings(info: BlockInfo, readings: EspiIntervalReading[]): EspiIntervalReading[] {
     const o = info.ordinal;
     let kept = readings;
     for (let i = 0; i < readings.length; i++) {
@@ -329,7 +329,7 @@ class LinkState {
    * into its neighbour. A reading that only overlaps the reading before it in the file, with a different start,
    * is kept with a warning; its non-overlapping part joins the coverage. Identical starts stay errors.
    */
-  private overlapsOnlyNeighbour(r: IntervalReading, info: BlockInfo): boolean {
+  private overlapsOnlyNeighbour(r: EspiIntervalReading, info: BlockInfo): boolean {
     const p = this.previousOrdinal === info.ordinal ? this.previous : undefined;
     if (!p || p.start === r.start) return false;
     const end = r.start + r.duration;
