@@ -1,7 +1,7 @@
 export { readEspiAtom, ATOM_NS, ESPI_NS, CUSTOMER_NS } from './atom-reader';
 export type { ReaderEvent, ReaderOptions } from './atom-reader';
 export { linkEspiRecords } from './linker';
-export type { ParseEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, EspiCustomerRecord, PendingStats } from './linker';
+export type { ParseEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, EspiCustomerRecord, PendingStats } from './linked-feed';
 export { BlockOwners } from './block-owners';
 export { parseEspiAtom, parseEspiAtomFile, collectParsedFeed } from './parse';
 export type { EspiParseOptions, CollectedFeed } from './parse';

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readEspiAtom, ReaderOptions } from './atom-reader';
-import { ParseEvent, LinkedFeed, LinkedMeterReading, LinkOptions, linkEspiRecords } from './linker';
+import { linkEspiRecords } from './linker';
+import type { LinkedFeed, LinkedMeterReading, LinkOptions, ParseEvent } from './linked-feed';
 import { BlockInfo, EspiIntervalReading } from './records';
 import { ByteSource } from './xml-stream';
 
