@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { importEspiAtomFile } from '../src/espi';
+import { parseEspiAtomFile } from '../src/espi';
 import { generateEspiFeed } from './espi-parse-generate';
 
 /**
@@ -30,7 +30,7 @@ async function worker(tool: string, file: string) {
   let readings = 0;
   let heapMb: number | undefined;
   if (tool === 'ours') {
-    for await (const ev of importEspiAtomFile(file, { fallbackZone: 'America/New_York' })) {
+    for await (const ev of parseEspiAtomFile(file, { fallbackZone: 'America/New_York' })) {
       if (ev.type === 'readings') readings += ev.readings.length;
       else if (ev.type === 'linked') {
         if (ev.feed.fileRejected || ev.feed.errorCount > 0) throw new Error(`rejected: ${ev.feed.diagnostics[0]?.message}`);

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../espi/diagnostics';
-import type { IntervalReading, ReadingTypeFields } from '../espi/records';
+import type { EspiIntervalReading, ReadingTypeFields } from '../espi/records';
 
 /** Records of the IEC 61968-100 envelope and the 61968-9 MeterReadings payload. Times are UTC epoch seconds. */
 
@@ -117,7 +117,7 @@ export interface CimEnvelope {
 }
 
 /** An interval reading in the ESPI record shape (so one loader serves both), plus the CIM quality codes. */
-export interface CimIntervalReading extends IntervalReading {
+export interface CimIntervalReading extends EspiIntervalReading {
   /** ReadingQualityType refs as sent ("system.category.subcategory", e.g. 3.7.1); `qualities` holds the ESPI codes. */
   cimQualities?: string[];
 }

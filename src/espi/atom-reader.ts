@@ -12,7 +12,7 @@ import {
 } from './entity-fields';
 import { isInt48, scanInteger } from './numbers';
 import { PlainReadingScanner, READING_NOT_PLAIN } from './plain-reading';
-import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, IntervalReading, XmlElement } from './records';
+import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, EspiIntervalReading, XmlElement } from './records';
 import { ByteSource, driveXml } from './xml-stream';
 import { DEFAULT_XML_LIMITS, XmlAttributes, XmlElementScope, XmlHandler, XmlLimits, XmlPosition, XmlText } from './xml-tokenizer';
 
@@ -111,9 +111,9 @@ class AtomReader implements XmlHandler {
   private inInterval = false;
   private intervalStart: number | undefined;
   private intervalDuration: number | undefined;
-  private reading: IntervalReading | undefined;
+  private reading: EspiIntervalReading | undefined;
   private readingProblem: Diagnostic | undefined;
-  private batch: IntervalReading[] = [];
+  private batch: EspiIntervalReading[] = [];
   /** Whether to try the fast path on the current block's readings: one that is not plain makes the rest unlikely. */
   private tryPlainReadings = false;
   private readonly scanner = new PlainReadingScanner();
@@ -453,7 +453,7 @@ class AtomReader implements XmlHandler {
     return b.entry.self ?? b.entry.id ?? `IntervalBlock#${b.ordinal}`;
   }
 
-  private endReading(r: IntervalReading) {
+  private endReading(r: EspiIntervalReading) {
     if (!this.readingProblem) {
       if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
       else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');

@@ -3,8 +3,9 @@ import type { ReaderEvent } from './atom-reader';
 import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
 import { exactCost, exactDecimal, instantWithOffset, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
 import { EspiFileError } from './diagnostics';
-import { ImportEvent, LinkOptions, linkEspi } from './linker';
-import { BlockInfo, EntryInfo, IntervalReading, ReadingTypeFields } from './records';
+import { linkEspiRecords } from './linker';
+import type { LinkOptions, ParseEvent } from './linked-feed';
+import { BlockInfo, EntryInfo, EspiIntervalReading, ReadingTypeFields } from './records';
 import { ianaZone, resolveLocalTime, TimeZone } from './time-zone';
 import { ByteSource } from './xml-stream';
 import { memoisedZone } from './zone-memo';
@@ -45,11 +46,11 @@ export interface CsvOptions {
   maxLineChars?: number;
 }
 
-export type CsvImportOptions = Omit<LinkOptions, 'fallbackZone' | 'zoneConfigured'> & CsvOptions & { /** IANA zone of the usage point. */ zone: string };
+export type CsvParseOptions = Omit<LinkOptions, 'fallbackZone' | 'zoneConfigured'> & CsvOptions & { /** IANA zone of the usage point. */ zone: string };
 
-/** Parse, link and validate a Green Button CSV: the CSV counterpart of `importEspiAtom`. */
-export function importGreenButtonCsv(source: ByteSource, options: CsvImportOptions): AsyncGenerator<ImportEvent> {
-  return linkEspi(readGreenButtonCsv(source, options.zone, options), { ...options, fallbackZone: options.zone, zoneConfigured: true });
+/** Parse, link and validate a Green Button CSV: the CSV counterpart of `parseEspiAtom`. */
+export function parseGreenButtonCsv(source: ByteSource, options: CsvParseOptions): AsyncGenerator<ParseEvent> {
+  return linkEspiRecords(readGreenButtonCsv(source, options.zone, options), { ...options, fallbackZone: options.zone, zoneConfigured: true });
 }
 
 /** The record stream of a Green Button CSV, before linking. */
@@ -90,7 +91,7 @@ const MAX_HEADER_CELLS = 64;
 
 interface OpenBlock {
   block: BlockInfo;
-  batch: IntervalReading[];
+  batch: EspiIntervalReading[];
   first?: number;
   last?: number;
 }
@@ -267,7 +268,7 @@ class CsvReader {
         this.diagnostic('error', exact.code, exact.message, line);
         continue;
       }
-      const reading: IntervalReading = { start: resolved.start, duration, value: exact.value, line };
+      const reading: EspiIntervalReading = { start: resolved.start, duration, value: exact.value, line };
       if (column.cost && cost !== undefined) reading.cost = cost;
       this.push(this.seriesFor(meter || this.fileName, column.flow, unit, column.cost, line), reading);
       kept++;
@@ -391,7 +392,7 @@ class CsvReader {
     return series;
   }
 
-  private push(series: Series, reading: IntervalReading) {
+  private push(series: Series, reading: EspiIntervalReading) {
     let open = series.open;
     if (!open) {
       const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;

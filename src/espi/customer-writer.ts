@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { AtomFeedWriter, escapeXml } from './atom-writer';
-import type { CollectedFeed } from './import';
+import type { CollectedFeed } from './parse';
 import { CustomerKindName, XmlElement } from './records';
 import type { FeedWriterOptions } from './usage-writer';
 import { collectionOf } from './hrefs';

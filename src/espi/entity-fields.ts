@@ -1,7 +1,7 @@
 import { parseHexBinary } from './numbers';
 import {
   DateTimeInterval,
-  LineItem,
+  EspiLineItem,
   LocalTimeParametersFields,
   ReadingTypeFields,
   SUMMARY_MEASUREMENT_FIELDS,
@@ -107,7 +107,7 @@ function measurementOf(el: XmlElement | undefined, problems: string[]): SummaryM
   return dropUndefined(m);
 }
 
-function lineItemOf(el: XmlElement, problems: string[]): LineItem {
+function lineItemOf(el: XmlElement, problems: string[]): EspiLineItem {
   return dropUndefined({
     amount: intOf(el, 'amount', problems),
     rounding: intOf(el, 'rounding', problems),

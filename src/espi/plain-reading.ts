@@ -1,6 +1,6 @@
 import { DigitTemplate } from './digit-template';
 import { isInt48, scanIntegerBytes } from './numbers';
-import { IntervalReading } from './records';
+import { EspiIntervalReading } from './records';
 
 /**
  * Reads a whole `<IntervalReading>` straight from the bytes when it has the plain shape custodians write by the
@@ -80,7 +80,7 @@ for (const b of ' \t\n\r0123456789+-') TEXT[b.charCodeAt(0)] = 1;
 
 export class PlainReadingScanner {
   /** The last reading taken. */
-  reading: IntervalReading = { start: NaN, duration: NaN, line: 0 };
+  reading: EspiIntervalReading = { start: NaN, duration: NaN, line: 0 };
   /** Line breaks (LF, CRLF or a lone CR, one each) in the last reading taken. */
   lineBreaks = 0;
   private prefixText = '';
@@ -110,7 +110,7 @@ export class PlainReadingScanner {
     }
     const end = this.template.match(bytes, start);
     if (end >= 0) {
-      const reading: IntervalReading = { start: NaN, duration: NaN, line: 0 };
+      const reading: EspiIntervalReading = { start: NaN, duration: NaN, line: 0 };
       const numbers = this.template.numbers;
       const fields = this.templateFields;
       for (let k = 0; k < numbers.length; k++) assign(reading, fields[k], numbers[k]);
@@ -129,7 +129,7 @@ export class PlainReadingScanner {
   }
 
   /** The reading tag by tag. */
-  private walk(bytes: Buffer, start: number, reading: IntervalReading): number {
+  private walk(bytes: Buffer, start: number, reading: EspiIntervalReading): number {
     this.lineBreaks = 0;
     const i = this.startTag(bytes, start);
     if (i === READING_INCOMPLETE) return i;
@@ -139,7 +139,7 @@ export class PlainReadingScanner {
   }
 
   /** The children of `parent`, from after its start tag to after its end tag. */
-  private children(bytes: Buffer, i: number, parent: number, reading: IntervalReading): number {
+  private children(bytes: Buffer, i: number, parent: number, reading: EspiIntervalReading): number {
     for (;;) {
       i = this.space(bytes, i);
       if (i < 0) return i;
@@ -154,7 +154,7 @@ export class PlainReadingScanner {
   }
 
   /** A field's integer, from after its start tag to after its end tag. */
-  private field(bytes: Buffer, i: number, element: number, reading: IntervalReading): number {
+  private field(bytes: Buffer, i: number, element: number, reading: EspiIntervalReading): number {
     const from = i;
     const len = bytes.length;
     // Bare digits, the usual text: up to 15 of them accumulate exactly, as scanIntegerBytes would.
@@ -262,7 +262,7 @@ export class PlainReadingScanner {
   }
 }
 
-function assign(reading: IntervalReading, field: number, n: number) {
+function assign(reading: EspiIntervalReading, field: number, n: number) {
   switch (field) {
     case COST:
       reading.cost = n;

@@ -41,7 +41,7 @@ export interface ReadingTypeFields {
   argument?: { numerator?: number; denominator?: number };
 }
 
-export interface IntervalReading {
+export interface EspiIntervalReading {
   start: number;
   duration: number;
   /** Raw integer in the reading type's unit × 10^powerOfTenMultiplier. */
@@ -63,7 +63,7 @@ export interface SummaryMeasurement {
   readingTypeRef?: string;
 }
 
-export interface LineItem {
+export interface EspiLineItem {
   amount?: number;
   rounding?: number;
   dateTime?: number;
@@ -93,7 +93,7 @@ export interface UsageSummaryFields {
   billLastPeriod?: number;
   billToDate?: number;
   costAdditionalLastPeriod?: number;
-  costAdditionalDetailLastPeriod: LineItem[];
+  costAdditionalDetailLastPeriod: EspiLineItem[];
   currency?: number;
   measurements: Partial<Record<SummaryMeasurementField, SummaryMeasurement>>;
   qualityOfReading?: number;
@@ -141,7 +141,7 @@ export type EspiRecord =
   | { type: 'IntervalBlock'; entry: EntryInfo; block: BlockInfo }
   | { type: 'UsageSummary' | 'ElectricPowerUsageSummary'; entry: EntryInfo; fields: UsageSummaryFields }
   | { type: 'CustomerEntity'; kind: CustomerKindName; entry: EntryInfo; content: XmlElement; usagePointRefs: string[] }
-  | { type: 'Readings'; block: BlockInfo; readings: IntervalReading[] };
+  | { type: 'Readings'; block: BlockInfo; readings: EspiIntervalReading[] };
 
 /**
  * One `<IntervalBlock>` element. Several may share an entry (a real quirk), so the ordinal, not the entry, names it.

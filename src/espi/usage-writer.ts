@@ -5,8 +5,8 @@ import { localTimeParametersFor } from './ltp-encode';
 import { INT48_MAX, INT48_MIN } from './numbers';
 import {
   DateTimeInterval,
-  IntervalReading,
-  LineItem,
+  EspiIntervalReading,
+  EspiLineItem,
   ReadingTypeFields,
   SUMMARY_MEASUREMENT_FIELDS,
   SummaryMeasurement,
@@ -15,7 +15,7 @@ import {
 import { LtpFields } from './time-zone';
 import { uuidV5 } from './uuid';
 import { ascii, type XmlBytes } from './xml-bytes';
-import type { CollectedFeed } from './import';
+import type { CollectedFeed } from './parse';
 
 const ESPI_NS = 'http://naesb.org/espi';
 
@@ -23,7 +23,7 @@ const ESPI_NS = 'http://naesb.org/espi';
  * What the writer needs of a usage point. The reader's `LinkedUsagePoint` is one, and so is a row from the
  * portal's database: plain fields, no parser state.
  */
-export interface UsagePointRecord {
+export interface EspiUsagePointRecord {
   /** Natural key: names the entry's id and hrefs, so the same usage point always gets the same ones. */
   key: string;
   /**
@@ -43,18 +43,18 @@ export interface UsagePointRecord {
   zone: { readonly name: string };
 }
 
-export interface MeterReadingRecord {
+export interface EspiMeterReadingRecord {
   key: string;
   readingType: ReadingTypeFields;
 }
 
 /** One IntervalBlock: the exporter decides how readings are grouped (one block per local day, typically). */
-export interface IntervalBlockRecord {
+export interface EspiIntervalBlockRecord {
   interval?: DateTimeInterval;
-  readings: readonly Omit<IntervalReading, 'line'>[];
+  readings: readonly Omit<EspiIntervalReading, 'line'>[];
 }
 
-export interface UsageSummaryRecord {
+export interface EspiUsageSummaryRecord {
   type: 'UsageSummary' | 'ElectricPowerUsageSummary';
   /** Its self href when it already has one; default: one under its usage point, from the billing period. */
   self?: string;
@@ -110,7 +110,7 @@ export class EspiUsageFeedWriter {
     });
   }
 
-  async usagePoint(up: UsagePointRecord): Promise<UsagePointRef> {
+  async usagePoint(up: EspiUsagePointRecord): Promise<UsagePointRef> {
     const ltp = up.localTimeParameters ?? localTimeParametersFor(up.zone.name, this.options.zoneYear ?? new Date(this.options.generatedAt * 1000).getUTCFullYear());
     const ltpKey = `ltp|${ltp.tzOffset}|${ltp.dstOffset}|${ltp.dstStartRule}|${ltp.dstEndRule}`;
     const ltpSelf = `${this.options.baseUrl.replace(/\/+$/, '')}/LocalTimeParameters/${uuidV5(ltpKey)}`;
@@ -131,7 +131,7 @@ export class EspiUsageFeedWriter {
   }
 
   /** The href `usagePoint` gives this usage point, without writing it: for a feed of its children alone. */
-  usagePointRef(up: Pick<UsagePointRecord, 'key' | 'self'>): UsagePointRef {
+  usagePointRef(up: Pick<EspiUsagePointRecord, 'key' | 'self'>): UsagePointRef {
     return { self: up.self ?? `${this.root}/UsagePoint/${uuidV5(`usage-point|${up.key}`)}` };
   }
 
@@ -140,7 +140,7 @@ export class EspiUsageFeedWriter {
     return { self: `${up.self}/MeterReading/${uuidV5(`meter-reading|${key}`)}`, key };
   }
 
-  async meterReading(up: UsagePointRef, mr: MeterReadingRecord): Promise<MeterReadingRef> {
+  async meterReading(up: UsagePointRef, mr: EspiMeterReadingRecord): Promise<MeterReadingRef> {
     const id = uuidV5(`meter-reading|${mr.key}`);
     const { self } = this.meterReadingRef(up, mr.key);
     const typeSelf = this.readingTypeSelf(mr.key);
@@ -159,7 +159,7 @@ export class EspiUsageFeedWriter {
     return `${this.options.baseUrl.replace(/\/+$/, '')}/ReadingType/${uuidV5(`reading-type|${key}`)}`;
   }
 
-  async intervalBlock(mr: MeterReadingRef, block: IntervalBlockRecord): Promise<void> {
+  async intervalBlock(mr: MeterReadingRef, block: EspiIntervalBlockRecord): Promise<void> {
     const first = block.readings[0]?.start;
     if (first === undefined && !block.interval) throw new EspiWriteError(`an IntervalBlock of ${mr.key} with neither an interval nor readings`);
     const id = uuidV5(`interval-block|${mr.key}|${block.interval?.start ?? ''}|${first ?? ''}`);
@@ -167,7 +167,7 @@ export class EspiUsageFeedWriter {
     await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: (out) => writeIntervalBlock(out, block) });
   }
 
-  async usageSummary(up: UsagePointRef, summary: UsageSummaryRecord): Promise<void> {
+  async usageSummary(up: UsagePointRef, summary: EspiUsageSummaryRecord): Promise<void> {
     const f = summary.fields;
     const key = `${summary.type}|${up.self}|${f.billingPeriod?.start ?? ''}|${f.statusTimeStamp ?? ''}`;
     const id = uuidV5(key);
@@ -207,7 +207,7 @@ function resource(name: string, body: string): string {
   return `      <${name} xmlns="${ESPI_NS}">${body}</${name}>\n`;
 }
 
-function usagePointXml(up: UsagePointRecord): string {
+function usagePointXml(up: EspiUsagePointRecord): string {
   const category = up.serviceKind === undefined ? '' : `<ServiceCategory>${int('kind', up.serviceKind)}</ServiceCategory>`;
   const delivery = up.tariffProfile == null ? '' : `<serviceDeliveryPoint>${text('tariffProfile', up.tariffProfile)}</serviceDeliveryPoint>`;
   return resource('UsagePoint', text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255) + delivery);
@@ -280,7 +280,7 @@ const MAX_READING_BYTES = 400;
 const MAX_QUALITY_BYTES = 64;
 
 /** The readings go straight to bytes: they are nearly all of a feed, and strings cost several times as much. */
-function writeIntervalBlock(out: XmlBytes, block: IntervalBlockRecord): void {
+function writeIntervalBlock(out: XmlBytes, block: EspiIntervalBlockRecord): void {
   out.text(`      <IntervalBlock xmlns="${ESPI_NS}">${interval('interval', block.interval)}\n`);
   const el = READING;
   for (const r of block.readings) {
@@ -313,7 +313,7 @@ function measurement(name: string, m: SummaryMeasurement | undefined): string {
   return `<${name}>${int('powerOfTenMultiplier', m.powerOfTenMultiplier)}${int('timeStamp', m.timeStamp)}${int('uom', m.uom)}${int('value', m.value)}${text('readingTypeRef', m.readingTypeRef)}</${name}>`;
 }
 
-function lineItem(li: LineItem): string {
+function lineItem(li: EspiLineItem): string {
   if (li.note === undefined || li.itemKind === undefined) throw new EspiWriteError('a LineItem needs its note and itemKind (espi.xsd requires both)');
   return (
     `<costAdditionalDetailLastPeriod>${int('amount', li.amount)}${int('rounding', li.rounding)}${int('dateTime', li.dateTime)}${text('note', li.note)}` +
@@ -321,7 +321,7 @@ function lineItem(li: LineItem): string {
   );
 }
 
-function usageSummaryXml(s: UsageSummaryRecord, generatedAt: number): string {
+function usageSummaryXml(s: EspiUsageSummaryRecord, generatedAt: number): string {
   const f = s.fields;
   let body =
     interval('billingPeriod', f.billingPeriod) +

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import type { UsageSummaryRecord } from '../espi';
+import type { EspiUsageSummaryRecord } from '../espi';
 import type { ChangeRange } from './extract-queries';
 
 // Bills of the extract contract (docs/ods.md): ods.bill and its ods.bill_line_item, written as ESPI UsageSummary
@@ -30,7 +30,7 @@ interface BillRow {
 }
 
 /** The changed bills of some usage points, as UsageSummary records by usage point id, each usage point's by period. */
-export async function changedBills(client: ClientBase, range: ChangeRange, usagePointIds: string[]): Promise<Map<string, UsageSummaryRecord[]>> {
+export async function changedBills(client: ClientBase, range: ChangeRange, usagePointIds: string[]): Promise<Map<string, EspiUsageSummaryRecord[]>> {
   const { rows } = await client.query<BillRow>(
     `SELECT b.usage_point_id::text, extract(epoch FROM b.period_start)::bigint AS period_start, extract(epoch FROM b.period_end)::bigint AS period_end,
             b.tariff, b.amount::text, b.consumption::text, b.uom, b.power_of_ten, b.currency, extract(epoch FROM b.issued_at)::bigint AS issued_at,
@@ -44,7 +44,7 @@ export async function changedBills(client: ClientBase, range: ChangeRange, usage
       ORDER BY b.usage_point_id, b.period_start`,
     [range.after, range.upTo, range.since ?? null, usagePointIds],
   );
-  const byUsagePoint = new Map<string, UsageSummaryRecord[]>();
+  const byUsagePoint = new Map<string, EspiUsageSummaryRecord[]>();
   for (const row of rows) {
     const list = byUsagePoint.get(row.usage_point_id) ?? [];
     list.push(usageSummaryOf(row));
@@ -55,7 +55,7 @@ export async function changedBills(client: ClientBase, range: ChangeRange, usage
 
 const integer = (text: string) => Number(BigInt(text));
 
-function usageSummaryOf(b: BillRow): UsageSummaryRecord {
+function usageSummaryOf(b: BillRow): EspiUsageSummaryRecord {
   const period = { start: Number(b.period_start), duration: Number(b.period_end) - Number(b.period_start) };
   const issued = Number(b.issued_at);
   const items = b.items ?? [];

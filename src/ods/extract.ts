@@ -13,7 +13,7 @@ import {
   uuidV5,
   type MeterReadingRef,
   type UsagePointRef,
-  type UsageSummaryRecord,
+  type EspiUsageSummaryRecord,
 } from '../espi';
 import { faultPoint } from '../fault-points';
 import { AtomicFile } from './atomic-file';
@@ -286,7 +286,7 @@ async function writeUsageFeeds(
   range: ChangeRange,
   usagePoints: UsagePointRow[],
   channels: ChannelRow[],
-  bills: Map<string, UsageSummaryRecord[]>,
+  bills: Map<string, EspiUsageSummaryRecord[]>,
   files: FileSeries,
   customers: CustomerCompletion,
 ): Promise<void> {

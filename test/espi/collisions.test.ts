@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { collectImport, importEspiAtom } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtom } from '../../src/espi';
 import { ATOM, ESPI, entry, reading, samplePath } from './support';
 
 // Two different resources under one self href: the readings that name it are placed, never dropped.
@@ -19,7 +19,7 @@ const QUARTER_DELIVERED = '<flowDirection>1</flowDirection><intervalLength>900</
 const quarterHours = (from: number, values: number[]) => values.map((v, i) => reading(String(from + i * 900), '900', String(v)));
 
 async function load(xml: string) {
-  return collectImport(importEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
+  return collectParsedFeed(parseEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
 }
 
 const codes = (f: { diagnostics: { code: string }[] }) => f.diagnostics.map((d) => d.code).filter((c) => c !== 'no-local-time-parameters');

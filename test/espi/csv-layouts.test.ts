@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collectImport, importGreenButtonCsv } from '../../src/espi';
+import { collectParsedFeed, parseGreenButtonCsv } from '../../src/espi';
 import { CSV_LAYOUTS } from '../../src/espi/csv-layouts';
 import { espiFixtures, iso } from './support';
 
@@ -13,7 +13,7 @@ const ZONE = 'America/Los_Angeles';
 
 async function load(name: string) {
   const stream = createReadStream(join(espiFixtures, 'csv', name), { highWaterMark: 64 });
-  return collectImport(importGreenButtonCsv(stream, { source: 'csv-layouts', zone: ZONE }));
+  return collectParsedFeed(parseGreenButtonCsv(stream, { source: 'csv-layouts', zone: ZONE }));
 }
 
 /** A file that must read without a single diagnostic. */
@@ -24,7 +24,7 @@ async function loadClean(name: string) {
 }
 
 async function loadText(text: string) {
-  return collectImport(importGreenButtonCsv([text], { source: 'csv-layouts', zone: ZONE }));
+  return collectParsedFeed(parseGreenButtonCsv([text], { source: 'csv-layouts', zone: ZONE }));
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collectImport, importGreenButtonCsv } from '../../src/espi';
+import { collectParsedFeed, parseGreenButtonCsv } from '../../src/espi';
 import { espiFixtures, iso, samplePath } from './support';
 
 async function load(path: string, zone = 'America/Los_Angeles', extra: { decimals?: number } = {}) {
-  return collectImport(importGreenButtonCsv(createReadStream(path, { highWaterMark: 1024 }), { source: 'csv-test', zone, ...extra }));
+  return collectParsedFeed(parseGreenButtonCsv(createReadStream(path, { highWaterMark: 1024 }), { source: 'csv-test', zone, ...extra }));
 }
 
 const byFlow = (c: Awaited<ReturnType<typeof load>>, flow: string) => c.feed.meterReadings.find((m) => m.flow === flow)!;
@@ -93,7 +93,7 @@ test('decimals set the raw scale: 4 decimals keep 0.0005 kWh as 5 × 10^-1 Wh', 
 });
 
 test('a file that is not a Green Button CSV is refused', async () => {
-  const c = await collectImport(importGreenButtonCsv(['a,b,c\r\n1,2,3\r\n'], { source: 'x', zone: 'UTC' }));
+  const c = await collectParsedFeed(parseGreenButtonCsv(['a,b,c\r\n1,2,3\r\n'], { source: 'x', zone: 'UTC' }));
   assert.equal(c.feed.fileRejected, true);
   assert.equal(c.feed.diagnostics[0].code, 'not-green-button-csv');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectImport, importEspiAtom, LinkedFeed } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtom, LinkedFeed } from '../../src/espi';
 
 const opts = { source: 'test', fallbackZone: 'UTC' };
 
@@ -8,7 +8,7 @@ async function rejection(chunks: AsyncIterable<Uint8Array | string> | Iterable<U
   const source = (async function* () {
     yield* chunks;
   })();
-  const { feed } = await collectImport(importEspiAtom(source, opts));
+  const { feed } = await collectParsedFeed(parseEspiAtom(source, opts));
   assert.equal(feed.fileRejected, true, 'the file is rejected');
   return feed;
 }

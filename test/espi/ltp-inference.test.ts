@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { collectImport, importEspiAtom } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtom } from '../../src/espi';
 import { describeRule, readableRule } from '../../src/espi/ltp-inference';
 import { ATOM, ESPI, entry, reading, samplePath } from './support';
 
@@ -49,7 +49,7 @@ const ltpXml = (f: { start?: string; end?: string; dst?: number; tz?: number }) 
   ].join('');
 
 async function load(xml: string) {
-  return collectImport(importEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
+  return collectParsedFeed(parseEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
 }
 
 test('a truncated start rule with US offsets: America/New_York, and every daily reading starts at its local midnight across spring forward', async () => {

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { BlockHrefs } from '../../src/espi/block-hrefs';
 import { BlockOwners } from '../../src/espi/block-owners';
 import { BlockSpill, SpilledBlock } from '../../src/espi/block-spill';
-import { collectImport, importEspiAtom, ImportEvent, LinkedFeed } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtom, ParseEvent, LinkedFeed } from '../../src/espi';
 import { ATOM, ESPI, entry, reading } from './support';
 import { openFilesUnder } from '../support/open-files';
 
@@ -46,7 +46,7 @@ test('blocks before their MeterReading, interleaved across meter readings, spill
   parts.push(owner(0), owner(2));
   for (let d = 0; d < 30; d++) parts.push(day(2, d));
   parts.push('</feed>\n');
-  const c = await collectImport(importEspiAtom(parts, options({ spillMemoryBytes: 0 })));
+  const c = await collectParsedFeed(parseEspiAtom(parts, options({ spillMemoryBytes: 0 })));
   const f = c.feed;
   assert.equal(f.errorCount, 0, JSON.stringify(f.diagnostics.slice(0, 3)));
   assert.deepEqual(
@@ -74,8 +74,8 @@ test('blocks whose owner never comes are reported after the spill, each with its
   const parts = [`<feed xmlns="${ATOM}">\n`, owner(0)];
   for (let d = 0; d < 20; d++) parts.push(day(0, d), day(7, d));
   parts.push('</feed>\n');
-  const events: ImportEvent[] = [];
-  for await (const ev of importEspiAtom(parts, options({ spillMemoryBytes: 0 }))) events.push(ev);
+  const events: ParseEvent[] = [];
+  for await (const ev of parseEspiAtom(parts, options({ spillMemoryBytes: 0 }))) events.push(ev);
   const f = (events.at(-1) as { feed: LinkedFeed }).feed;
   const unlinked = f.diagnostics.filter((d) => d.code === 'unlinked-interval-block');
   assert.equal(unlinked.length, 20);
@@ -104,7 +104,7 @@ async function retained(days: number) {
   let readings = 0;
   let blocks = 0;
   let feed: LinkedFeed | undefined;
-  for await (const ev of importEspiAtom(streamedFeed(days), options({ spillMemoryBytes: 64 * 1024 }))) {
+  for await (const ev of parseEspiAtom(streamedFeed(days), options({ spillMemoryBytes: 64 * 1024 }))) {
     if (ev.type === 'readings') readings += ev.readings.length;
     else if (ev.type === 'block') blocks++;
     else if (ev.type === 'linked') feed = ev.feed;
@@ -130,7 +130,7 @@ test('what the linker holds per file does not grow with the number of blocks', a
 
 test('the spill file is unlinked from the start and closed when the consumer stops early', async () => {
   let blocks = 0;
-  for await (const ev of importEspiAtom(streamedFeed(4000), options({ spillMemoryBytes: 0 }))) {
+  for await (const ev of parseEspiAtom(streamedFeed(4000), options({ spillMemoryBytes: 0 }))) {
     if (ev.type === 'block' && ++blocks === 3000) {
       // On disk by now, and already gone from the folder: a killed process leaves nothing behind.
       assert.match(openFilesUnder(temp).join(), /^\/espi-blocks-\w+\/spill\.bin \(deleted\)$/);
@@ -192,7 +192,7 @@ test('BlockOwners: runs of consecutive ordinals, read like a map', () => {
 test('repeated block self links: a second block with it and another kind with it are reported; blocks of one entry are not', async () => {
   const twoInOne = entry(`${mr(0)}/IntervalBlock/50`, `${mr(0)}/IntervalBlock`, [], ['0', '1'].map((h) => `<IntervalBlock xmlns="${ESPI}">${reading(String(T0 + 50 * DAY + Number(h) * 900), '900', '1')}</IntervalBlock>`).join(''));
   const xml = `<feed xmlns="${ATOM}">\n${owner(0)}${day(0, 1)}${twoInOne}${day(0, 2).replace('IntervalBlock/2"', 'IntervalBlock/1"')}${entry(`${mr(0)}/IntervalBlock/50`, '/ReadingType', [], WH)}</feed>\n`;
-  const { feed: f } = await collectImport(importEspiAtom([xml], options()));
+  const { feed: f } = await collectParsedFeed(parseEspiAtom([xml], options()));
   const collisions = f.diagnostics.filter((d) => d.code === 'self-link-collision');
   assert.deepEqual(
     collisions.map((d) => [d.entity, d.message]),

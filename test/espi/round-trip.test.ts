@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { after, test } from 'node:test';
-import { CollectedFeed, collectImport, importEspiAtomFile, writeCollectedCustomerFeed, writeCollectedUsageFeed } from '../../src/espi';
+import { CollectedFeed, collectParsedFeed, parseEspiAtomFile, writeCollectedCustomerFeed, writeCollectedUsageFeed } from '../../src/espi';
 import { samplePath } from './support';
 import { XMLLINT_MISSING, xmllint, xmllintValidate } from '../support/xmllint';
 
@@ -25,7 +25,7 @@ const options = { baseUrl: 'https://portal.example/DataCustodian/espi/1_1/resour
 
 
 async function read(file: string, fallbackZone = 'America/New_York') {
-  return collectImport(importEspiAtomFile(file, { fallbackZone }));
+  return collectParsedFeed(parseEspiAtomFile(file, { fallbackZone }));
 }
 
 async function write(collected: CollectedFeed, name: string, feedKey: string, writeFeed = writeCollectedUsageFeed): Promise<string> {

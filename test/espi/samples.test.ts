@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectImport, importEspiAtomFile } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtomFile } from '../../src/espi';
 import { iso, samplePath } from './support';
 
 /**
@@ -152,7 +152,7 @@ for (const x of expectations) {
   test(`sample ${x.file}: counts, totals, unit, direction, zone`, async (t) => {
     const path = samplePath(x.file);
     if (!path) return t.skip(`${x.file}: ../shared not present`);
-    const { feed, readings } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'America/New_York' }));
+    const { feed, readings } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/New_York' }));
     assert.equal(feed.fileRejected, false);
     assert.deepEqual(codes(feed.diagnostics, 'error'), x.errors);
     assert.deepEqual(codes(feed.diagnostics, 'warning'), x.warnings);
@@ -186,7 +186,7 @@ for (const x of expectations) {
 test('sample PGEReadingType.xml: 48 entries, 24 of them repeats (same self link, same content), none tied to a meter reading', async (t) => {
   const path = samplePath('PGEReadingType.xml');
   if (!path) return t.skip('PGEReadingType.xml: ../shared not present');
-  const { feed } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
+  const { feed } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
   const types = feed.unusedReadingTypes.map((r) => r.fields);
   // Counted with ElementTree: 48 entries, 24 distinct (self href, content) pairs over only 3 self hrefs.
   assert.equal(types.length, 24);
@@ -203,7 +203,7 @@ test('sample PGEReadingType.xml: 48 entries, 24 of them repeats (same self link,
 test('sample PGERetailCustomer.xml: customer feed entities', async (t) => {
   const path = samplePath('PGERetailCustomer.xml');
   if (!path) return t.skip('PGERetailCustomer.xml: ../shared not present');
-  const { feed } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
+  const { feed } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
   assert.deepEqual(feed.customers.map((c) => c.kind).sort(), ['Customer', 'CustomerAccount', 'CustomerAgreement', 'Meter', 'ServiceLocation']);
   const customer = feed.customers.find((c) => c.kind === 'Customer')!;
   assert.equal(customer.content.children.find((c) => c.name === 'name')?.text, 'ACME INDUSTRIES');
@@ -215,7 +215,7 @@ test('sample PGERetailCustomer.xml: customer feed entities', async (t) => {
 test('sample Customer-Subscription-Feed-Anonymized.xml: one Customer', async (t) => {
   const path = samplePath('Customer-Subscription-Feed-Anonymized.xml');
   if (!path) return t.skip('Customer-Subscription-Feed-Anonymized.xml: ../shared not present');
-  const { feed } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'America/New_York' }));
+  const { feed } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/New_York' }));
   assert.deepEqual(feed.customers.map((c) => c.kind), ['Customer']);
   assert.equal(feed.errorCount, 0);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectImport, decodeDstRule, dstTransitions, ianaZone, importEspiAtomFile, localToUtc, ltpZone } from '../../src/espi';
+import { collectParsedFeed, decodeDstRule, dstTransitions, ianaZone, parseEspiAtomFile, localToUtc, ltpZone } from '../../src/espi';
 import { samplePath } from './support';
 
 const usEastern = { tzOffset: -18000, dstOffset: 3600, dstStartRule: 0x360e2000, dstEndRule: 0xb40e2000 };
@@ -45,7 +45,7 @@ test('local times resolve to UTC across both DST changes', () => {
 test('TestGBDataOneYearDailyBinnedMonthly: every day starts at local midnight, with 23- and 25-hour days', async (t) => {
   const path = samplePath('TestGBDataOneYearDailyBinnedMonthly.xml');
   if (!path) return t.skip('../shared not present');
-  const { feed, readings } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'UTC' }));
+  const { feed, readings } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'UTC' }));
   const zone = feed.usagePoints[0].zone;
   const list = readings.get(feed.meterReadings[0])!;
   for (const r of list) assert.equal((r.start + zone.offsetAt(r.start)) % 86400, 0, `local midnight at ${r.start}`);
@@ -60,7 +60,7 @@ test('TestGBDataOneYearDailyBinnedMonthly: every day starts at local midnight, w
 test('test_usage_data: the spring-forward local day has 92 quarter hours', async (t) => {
   const path = samplePath('test_usage_data.xml');
   if (!path) return t.skip('../shared not present');
-  const { feed, readings } = await collectImport(importEspiAtomFile(path, { fallbackZone: 'UTC' }));
+  const { feed, readings } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'UTC' }));
   const zone = feed.usagePoints[0].zone;
   const perDay = new Map<string, number>();
   for (const r of readings.get(feed.meterReadings[0])!) {

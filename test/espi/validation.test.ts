@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectImport, importEspiAtom } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtom } from '../../src/espi';
 import { ATOM, ESPI, entry, reading } from './support';
 
 function feed(readingType: string, readings: string[], blocks = 1): string {
@@ -22,7 +22,7 @@ function feed(readingType: string, readings: string[], blocks = 1): string {
 const WH = '<flowDirection>1</flowDirection><intervalLength>900</intervalLength><powerOfTenMultiplier>0</powerOfTenMultiplier><uom>72</uom>';
 
 async function load(xml: string) {
-  return collectImport(importEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
+  return collectParsedFeed(parseEspiAtom([xml], { source: 'test', fallbackZone: 'UTC' }));
 }
 
 const errors = (f: { diagnostics: { severity: string; code: string; line?: number }[] }) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { collectImport, dstTransitions, EspiUsageFeedWriter, EspiWriteError, ianaZone, importEspiAtom, localTimeParametersFor, ltpZone } from '../../src/espi';
+import { collectParsedFeed, dstTransitions, EspiUsageFeedWriter, EspiWriteError, ianaZone, parseEspiAtom, localTimeParametersFor, ltpZone } from '../../src/espi';
 
 const options = { baseUrl: 'https://portal.example/espi/1_1/resource', feedKey: 'customer-7', generatedAt: 1_700_000_000 };
 const WH = { accumulationBehaviour: 4, commodity: 1, flowDirection: 1, intervalLength: 900, kind: 12, powerOfTenMultiplier: 0, uom: 72 };
@@ -48,7 +48,7 @@ test('the writer streams with backpressure and what it wrote reads back', async 
   }
   await writer.end();
   assert.ok(drains() > 0, 'the writer waited for drain');
-  const { feed, readings } = await collectImport(importEspiAtom([text()], { source: 'w', fallbackZone: 'UTC' }));
+  const { feed, readings } = await collectParsedFeed(parseEspiAtom([text()], { source: 'w', fallbackZone: 'UTC' }));
   assert.deepEqual(feed.diagnostics, []);
   assert.equal(feed.usagePoints[0].zoneSource, 'LocalTimeParameters');
   assert.equal(feed.meterReadings[0].readingCount, 2880);
@@ -72,7 +72,7 @@ test("a usage point's tariff code is written as its ServiceDeliveryPoint's tarif
   await writer.usagePoint({ key: 'up-none', serviceKind: 1, tariffProfile: null, zone: { name: 'America/Denver' } });
   await writer.end();
   assert.match(text(), /<ServiceCategory><kind>0<\/kind><\/ServiceCategory><status>1<\/status><serviceDeliveryPoint><tariffProfile>DEMO-TOU<\/tariffProfile><\/serviceDeliveryPoint><\/UsagePoint>/);
-  const { feed } = await collectImport(importEspiAtom([text()], { source: 'w', fallbackZone: 'UTC' }));
+  const { feed } = await collectParsedFeed(parseEspiAtom([text()], { source: 'w', fallbackZone: 'UTC' }));
   assert.deepEqual(feed.diagnostics, []);
   assert.deepEqual(
     feed.usagePoints.map((u) => u.tariffProfile),

@@ -11,7 +11,7 @@ import {
   EspiCustomerFeedWriter,
   EspiUsageFeedWriter,
   serviceLocationContent,
-  type IntervalBlockRecord,
+  type EspiIntervalBlockRecord,
 } from '../../src/espi';
 import { importFile } from '../../src/services/import/import-file';
 import type { ImportResult } from '../../src/services/import/types';
@@ -30,8 +30,8 @@ const SPANS: [number, number][] = [
 ];
 
 /** Quarter-hours (or hours) of the spans, one block per UTC day, with costs, a few estimated readings and a tou. */
-function blocks(step: number, value: (t: number) => number): IntervalBlockRecord[] {
-  const out: IntervalBlockRecord[] = [];
+function blocks(step: number, value: (t: number) => number): EspiIntervalBlockRecord[] {
+  const out: EspiIntervalBlockRecord[] = [];
   for (const [from, to] of SPANS) {
     for (let day = from; day < to; day += DAY) {
       const readings = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
-import { collectImport, importEspiAtomFile } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtomFile } from '../../src/espi';
 import { importFile } from '../../src/services/import/import-file';
 import { publishedMrid } from '../../src/services/cim/meter-readings-get';
 import { fixturesDir } from '../support/paths';
@@ -37,7 +37,7 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     assert.equal(meterReadings.length, 1);
     assert.equal(meterReadings[0].usagePoint?.mRID, usagePoint);
 
-    const espi = await collectImport(importEspiAtomFile(SAMPLE, { fallbackZone: 'UTC' }));
+    const espi = await collectParsedFeed(parseEspiAtomFile(SAMPLE, { fallbackZone: 'UTC' }));
     const espiSeries = [...espi.readings];
     assert.equal(meterReadings[0].blocks.length, espiSeries.length);
     let compared = 0;

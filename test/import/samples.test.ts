@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collectImport, importEspiAtomFile } from '../../src/espi';
+import { collectParsedFeed, parseEspiAtomFile } from '../../src/espi';
 import { importFile } from '../../src/services/import/import-file';
 import { samplePath } from '../espi/support';
 import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } from './support';
@@ -34,7 +34,7 @@ for (const file of SAMPLES) {
     it('loads what the codec reads, with rollups that add up, and a re-import writes nothing', async (t) => {
       if (!path) return t.skip(`${file}: ../shared not present`);
       const { dataSource } = pdb;
-      const { feed, readings, blockReadings } = await collectImport(importEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }));
+      const { feed, readings, blockReadings } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }));
       const expectedCount = [...readings.values()].reduce((n, list) => n + list.length, 0);
       const expectedValue = feed.meterReadings.reduce((s, mr) => s + mr.valueTotal, 0n);
       const expectedCost = feed.meterReadings.reduce((s, mr) => s + mr.costTotal, 0n);

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
-import { EspiUsageFeedWriter, uuidV5, type LtpFields, type MeterReadingRef, type UsagePointRecord, type UsagePointRef } from '../../espi';
+import { EspiUsageFeedWriter, uuidV5, type LtpFields, type MeterReadingRef, type EspiUsagePointRecord, type UsagePointRef } from '../../espi';
 import { dayPage, readingPages, seriesRows, summaryRows, useZone, usagePointRows, type ExportReading, type RangeFilter, type UsagePointRow } from './queries';
 import { withSnapshot } from './snapshot';
 
@@ -51,8 +51,8 @@ function storedLtp(up: UsagePointRow): LtpFields | undefined {
 }
 
 /** A usage point loaded by its href keeps it; one known by an atom id alone gets an href from the export's key. */
-export function usagePointRecord(up: UsagePointRow, baseUrl: string): UsagePointRecord {
-  const record: UsagePointRecord = {
+export function usagePointRecord(up: UsagePointRow, baseUrl: string): EspiUsagePointRecord {
+  const record: EspiUsagePointRecord = {
     key: up.externalId,
     title: up.name ?? undefined,
     serviceKind: up.serviceKind,

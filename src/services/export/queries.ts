@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { AccessScope } from '../access/access-scope';
 import { personalDataFor } from '../customers/redaction';
 import { readingTypeOfRow } from '../reading-type-columns';
-import { readingTypeSignature, type IntervalReading, type LineItem, type ReadingTypeFields, type SummaryMeasurement, type UsageSummaryFields } from '../../espi';
+import { readingTypeSignature, type EspiIntervalReading, type EspiLineItem, type ReadingTypeFields, type SummaryMeasurement, type UsageSummaryFields } from '../../espi';
 
 // What the exports read, in an order that depends only on natural keys (hrefs, reading-type codes, times), never on
 // database ids: the same data exported from two databases gives the same bytes.
@@ -72,7 +72,7 @@ export interface RangeFilter {
   updatedMax?: Date;
 }
 
-export interface ExportReading extends Omit<IntervalReading, 'line'> {
+export interface ExportReading extends Omit<EspiIntervalReading, 'line'> {
   /** Local calendar date of the start (YYYY-MM-DD) in the session's time zone. */
   day: string;
   /** Local start and end with their UTC offsets, for the CSV. */
@@ -231,8 +231,8 @@ interface LineItemDbRow {
   note: string | null;
 }
 
-function lineItemOf(li: LineItemDbRow): LineItem {
-  const item: LineItem = { amount: Number(li.amount) };
+function lineItemOf(li: LineItemDbRow): EspiLineItem {
+  const item: EspiLineItem = { amount: Number(li.amount) };
   if (li.rounding !== null) item.rounding = Number(li.rounding);
   if (li.date_time !== null) item.dateTime = Date.parse(li.date_time) / 1000;
   if (li.note !== null) item.note = li.note;

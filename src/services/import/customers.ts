@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { CustomerRecord, LinkedFeed, XmlElement } from '../../espi';
+import type { EspiCustomerRecord, LinkedFeed, XmlElement } from '../../espi';
 import { normalizeHref as pathOf } from '../../espi/hrefs';
 
 // The customer feed (ESPI customer namespace): customers, their accounts, service locations and meters, upserted by
@@ -13,9 +13,9 @@ function text(el: XmlElement, ...path: string[]): string | null {
   return value ? value : null;
 }
 
-const identity = (r: CustomerRecord) => (r.entry.self ? pathOf(r.entry.self) : r.entry.id ? `id:${r.entry.id}` : undefined);
+const identity = (r: EspiCustomerRecord) => (r.entry.self ? pathOf(r.entry.self) : r.entry.id ? `id:${r.entry.id}` : undefined);
 
-function owner(r: CustomerRecord, candidates: CustomerRecord[]): CustomerRecord | undefined {
+function owner(r: EspiCustomerRecord, candidates: EspiCustomerRecord[]): EspiCustomerRecord | undefined {
   const self = identity(r);
   const under = candidates.filter((c) => {
     const id = identity(c);
@@ -47,7 +47,7 @@ export async function upsertCustomers(client: PoolClient, feed: LinkedFeed, sour
   const of = (kind: string) => feed.customers.filter((c) => c.kind === kind && identity(c));
   const customers = of('Customer');
   const accounts = of('CustomerAccount');
-  const ids = new Map<CustomerRecord, string>();
+  const ids = new Map<EspiCustomerRecord, string>();
   for (const c of customers) {
     ids.set(
       c,

@@ -1,4 +1,4 @@
-import type { IntervalReading } from '../../espi';
+import type { EspiIntervalReading } from '../../espi';
 
 // A reading's columns in PostgreSQL's binary COPY format (start, duration, value, cost, quality, tou, cpp,
 // consumption_tier), encoded once while the file is parsed. Binary COPY skips the server's text parsing of every
@@ -34,7 +34,7 @@ function field64(view: DataView, at: number, x: number): number {
   return int64(view, at + 4, x);
 }
 
-function fieldInt(view: DataView, at: number, x: number, bytes: 2 | 4, column: string, r: IntervalReading): number {
+function fieldInt(view: DataView, at: number, x: number, bytes: 2 | 4, column: string, r: EspiIntervalReading): number {
   const bound = bytes === 2 ? 0x8000 : 0x80000000;
   if (x < -bound || x >= bound) refuse(`${column} ${x}`, bytes === 2 ? 'smallint' : 'integer', r);
   view.setInt32(at, bytes);
@@ -48,7 +48,7 @@ function nullField(view: DataView, at: number): number {
   return at + 4;
 }
 
-function refuse(what: string, type: string, r: IntervalReading): never {
+function refuse(what: string, type: string, r: EspiIntervalReading): never {
   const where = r.line === undefined ? '' : ` (IntervalReading at line ${r.line})`;
   throw new StagingRefusal(`reading-out-of-range: ${what}${where} does not fit the ${type} column it is stored in`);
 }
@@ -57,7 +57,7 @@ function refuse(what: string, type: string, r: IntervalReading): never {
  * Writes the reading's fields at `at` (MAX_READING_BYTES free) and returns the end. `quality` is its quality mask.
  * A value no column can hold refuses the file here rather than failing the COPY with a server error.
  */
-export function encodeReading(view: DataView, at: number, r: IntervalReading & { value: number }, quality: number): number {
+export function encodeReading(view: DataView, at: number, r: EspiIntervalReading & { value: number }, quality: number): number {
   const start = r.start;
   if (start < MIN_START || start >= END_START) refuse(`start ${start}`, 'timestamptz', r);
   view.setInt32(at, 8);

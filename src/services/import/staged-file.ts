@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { PoolClient } from 'pg';
 import type { UnknownObject } from '../../cim';
-import { importEspiAtom, importGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
+import { parseEspiAtom, parseGreenButtonCsv, type Diagnostic, type LinkedFeed } from '../../espi';
 import { duplicateAcrossBlocks, linkCim, stageCim } from './cim-load';
 import { upsertCustomers } from './customers';
 import { setBlockOwners, type BlockOwner } from './readings';
@@ -96,7 +96,7 @@ export async function stage(path: string, writer: StagingWriter, ctx: StageConte
     diagnostics: feed.diagnostics,
     refusal: feed.fileRejected ? '' : undefined,
     range: readingRange(feed),
-    link: (c) => linkEspi(c, feed, ctx),
+    link: (c) => linkStagedEspi(c, feed, ctx),
   };
 }
 
@@ -104,8 +104,8 @@ export async function stage(path: string, writer: StagingWriter, ctx: StageConte
 async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ctx: StageContext): Promise<LinkedFeed> {
   const events =
     ctx.format === 'espi-atom'
-      ? importEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
-      : importGreenButtonCsv(bytes, { source: ctx.sourceSystem, zone: ctx.fallbackZone });
+      ? parseEspiAtom(bytes, { source: ctx.sourceSystem, fallbackZone: ctx.fallbackZone })
+      : parseGreenButtonCsv(bytes, { source: ctx.sourceSystem, zone: ctx.fallbackZone });
   let feed: LinkedFeed | undefined;
   for await (const event of events) {
     if (event.type === 'readings') {
@@ -122,7 +122,11 @@ async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ct
   return feed;
 }
 
-async function linkEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {
+/**
+ * Finds or creates the usage points and meter readings of the staged feed and records which of them each accepted
+ * block's readings belong to. Runs inside the load transaction.
+ */
+async function linkStagedEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {
   const { sourceSystem, fallbackZone } = ctx;
   await lockUsagePoints(client, sourceSystem, feed.usagePoints.map((up) => externalIdOf(up, sourceSystem)));
   const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);

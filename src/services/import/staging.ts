@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import type { IntervalReading } from '../../espi';
+import type { EspiIntervalReading } from '../../espi';
 import { ESTIMATED_QUALITY_MASK, qualityMask } from '../../entities';
 import { encodeReading, MAX_READING_BYTES } from './reading-tuple';
 import { SpillFile } from '../../espi/spill-file';
@@ -57,7 +57,7 @@ export interface BlockSums {
   exact: boolean;
 }
 
-function addSums(sums: BlockSums, r: IntervalReading & { value: number }, quality: number) {
+function addSums(sums: BlockSums, r: EspiIntervalReading & { value: number }, quality: number) {
   sums.value += r.value;
   if (r.cost !== undefined) {
     sums.cost += r.cost;
@@ -92,7 +92,7 @@ export class StagingWriter {
     this.spill = new SpillFile(memoryBytes, tempDir, 'import-readings-');
   }
 
-  write(block: number, readings: IntervalReading[]): void {
+  write(block: number, readings: EspiIntervalReading[]): void {
     const spill = this.spill;
     spill.reserve(SEGMENT_HEADER + readings.length * (2 + MAX_READING_BYTES));
     const buf = spill.buf;
@@ -113,8 +113,8 @@ export class StagingWriter {
       if (r.start < stats.first) stats.first = r.start;
       if (r.start > stats.last) stats.last = r.start;
       const quality = r.qualities?.length ? qualityMask(r.qualities) : 0;
-      addSums(stats.sums, r as IntervalReading & { value: number }, quality);
-      const end = encodeReading(view, at + 2, r as IntervalReading & { value: number }, quality);
+      addSums(stats.sums, r as EspiIntervalReading & { value: number }, quality);
+      const end = encodeReading(view, at + 2, r as EspiIntervalReading & { value: number }, quality);
       view.setUint16(at, end - at - 2);
       at = end;
     }

@@ -1,36 +1,37 @@
 import { createReadStream } from 'node:fs';
 import { readEspiAtom, ReaderOptions } from './atom-reader';
-import { ImportEvent, LinkedFeed, LinkedMeterReading, LinkOptions, linkEspi } from './linker';
-import { BlockInfo, IntervalReading } from './records';
+import { linkEspiRecords } from './linker';
+import type { LinkedFeed, LinkedMeterReading, LinkOptions, ParseEvent } from './linked-feed';
+import { BlockInfo, EspiIntervalReading } from './records';
 import { ByteSource } from './xml-stream';
 
-export type ImportOptions = LinkOptions & ReaderOptions;
+export type EspiParseOptions = LinkOptions & ReaderOptions;
 
 /** Parse, link and validate an ESPI Atom document: the loader's entry point. */
-export function importEspiAtom(source: ByteSource, options: ImportOptions): AsyncGenerator<ImportEvent> {
-  return linkEspi(readEspiAtom(source, options), options);
+export function parseEspiAtom(source: ByteSource, options: EspiParseOptions): AsyncGenerator<ParseEvent> {
+  return linkEspiRecords(readEspiAtom(source, options), options);
 }
 
-export function importEspiAtomFile(path: string, options: Omit<ImportOptions, 'source'> & { source?: string }) {
-  return importEspiAtom(createReadStream(path, { highWaterMark: 256 * 1024 }), { source: path, ...options });
+export function parseEspiAtomFile(path: string, options: Omit<EspiParseOptions, 'source'> & { source?: string }) {
+  return parseEspiAtom(createReadStream(path, { highWaterMark: 256 * 1024 }), { source: path, ...options });
 }
 
 export interface CollectedFeed {
   feed: LinkedFeed;
   /** Accepted readings per meter reading, in file order. */
-  readings: Map<LinkedMeterReading, IntervalReading[]>;
+  readings: Map<LinkedMeterReading, EspiIntervalReading[]>;
   /** Accepted blocks per meter reading, in file order. */
   blocks: Map<LinkedMeterReading, BlockInfo[]>;
   /** Accepted readings per accepted block ordinal, in file order. */
-  blockReadings: Map<number, IntervalReading[]>;
+  blockReadings: Map<number, EspiIntervalReading[]>;
 }
 
 /**
- * Gathers a whole import in memory: for tests, the exporter's round trips and small files. The loader streams
- * `importEspiAtom` instead, staging readings by block and applying `feed.blockOwner` at the end.
+ * Gathers a whole parse in memory: for tests, the exporter's round trips and small files. The loader streams
+ * `parseEspiAtom` instead, staging readings by block and applying `feed.blockOwner` at the end.
  */
-export async function collectImport(events: AsyncIterable<ImportEvent>): Promise<CollectedFeed> {
-  const byBlock = new Map<number, IntervalReading[]>();
+export async function collectParsedFeed(events: AsyncIterable<ParseEvent>): Promise<CollectedFeed> {
+  const byBlock = new Map<number, EspiIntervalReading[]>();
   const infos: BlockInfo[] = [];
   for await (const ev of events) {
     if (ev.type === 'readings') {
@@ -46,11 +47,11 @@ export async function collectImport(events: AsyncIterable<ImportEvent>): Promise
         const mr = owner.get(info.ordinal);
         if (mr) blocks.get(mr)!.push(info);
       }
-      const readings = new Map<LinkedMeterReading, IntervalReading[]>();
+      const readings = new Map<LinkedMeterReading, EspiIntervalReading[]>();
       for (const [mr, list] of blocks) readings.set(mr, list.flatMap((b) => byBlock.get(b.ordinal) ?? []));
       for (const ordinal of byBlock.keys()) if (!owner.has(ordinal)) byBlock.delete(ordinal);
       return { feed: ev.feed, readings, blocks, blockReadings: byBlock };
     }
   }
-  throw new Error('import ended without its linked feed');
+  throw new Error('parse ended without its linked feed');
 }
