@@ -1,7 +1,6 @@
 import { Completeness } from '../schema/completeness.type';
 import { DayCompleteness } from '../schema/day-completeness.type';
 import { MeterReading } from '../schema/meter-reading.type';
-import type { Unit } from '../schema/unit.enum';
 import type { UsageBucket } from '../schema/usage-bucket.type';
 import { UsageSeries } from '../schema/usage-series.type';
 import type { ComparedSeries } from '../services/usage/usage-comparison';
@@ -10,7 +9,7 @@ import { ZoneClock } from '../services/usage/zone-clock';
 
 export function toUsageSeries(result: SeriesResult | ComparedSeries): UsageSeries {
   return Object.assign(new UsageSeries(), {
-    unit: result.unit.unit as Unit,
+    unit: result.unit.unit,
     unitSymbol: result.unit.symbol,
     timeZone: result.timeZone,
     currency: result.currency,
