@@ -20,7 +20,7 @@ import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
 import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
-import { buildPortalSchema } from './schema/build-schema';
+import { buildPortalSchema } from './resolvers/build-schema';
 import { sweepOrphanedSpool } from './services/cim/spool';
 import { usageUpdateFeed } from './services/events/usage-updates';
 import { alertFeed } from './services/alerts/alert-feed';
