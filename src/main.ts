@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { openPortalDatabase, type PortalDatabase } from './db/database';
-import { assertMigrated, runMigrations } from './db/migrate';
+import { openMigratedDatabase, type PortalDatabase } from './db/database';
 import { createTokenVerifier } from './auth/tokens';
 import { NotificationListener } from './db/notification-listener';
 import { startHttpServer, type RunningHttpServer } from './http/app';
@@ -59,10 +58,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     }
   };
   try {
-    const database = await openPortalDatabase(config, logger, { applicationName: `usage-portal-${role}` });
+    const database = await openMigratedDatabase(config, logger, { applicationName: `usage-portal-${role}` });
     teardown.push({ name: 'database', run: () => database.close() });
-    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
-    else await assertMigrated(database.dataSource);
     await loadTariffsOnStart(config, database.dataSource, logger);
 
     const backend = createQueueBackend(config, database.url);
