@@ -10,7 +10,7 @@ const tsc = join(root, 'node_modules', 'typescript-native', 'bin', 'tsc');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
 
-const emitSchema = join(root, 'dist', 'src', 'schema', 'emit-schema.js');
+const emitSchema = join(root, 'dist', 'src', 'resolvers', 'emit-schema.js');
 if (existsSync(emitSchema)) {
   execFileSync(process.execPath, [emitSchema, join(root, 'schema.graphql')], { cwd: root, stdio: 'inherit' });
 }

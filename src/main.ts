@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { openPortalDatabase, type PortalDatabase } from './db/database';
-import { assertMigrated, runMigrations } from './db/migrate';
+import { openMigratedDatabase, type PortalDatabase } from './db/database';
 import { createTokenVerifier } from './auth/tokens';
 import { NotificationListener } from './db/notification-listener';
 import { startHttpServer, type RunningHttpServer } from './http/app';
@@ -20,7 +19,7 @@ import { startWorkers, type RunningWorkers } from './jobs/workers';
 import type { Logger } from './logger';
 import { createPortalMetrics, registerStateCollectors, type PortalMetrics } from './metrics/portal-metrics';
 import { ensureDemoOds, isDemoOds, odsConfigured } from './ods/database';
-import { buildPortalSchema } from './schema/build-schema';
+import { buildPortalSchema } from './resolvers/build-schema';
 import { sweepOrphanedSpool } from './services/cim/spool';
 import { usageUpdateFeed } from './services/events/usage-updates';
 import { alertFeed } from './services/alerts/alert-feed';
@@ -59,10 +58,8 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     }
   };
   try {
-    const database = await openPortalDatabase(config, logger, { applicationName: `usage-portal-${role}` });
+    const database = await openMigratedDatabase(config, logger, { applicationName: `usage-portal-${role}` });
     teardown.push({ name: 'database', run: () => database.close() });
-    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
-    else await assertMigrated(database.dataSource);
     await loadTariffsOnStart(config, database.dataSource, logger);
 
     const backend = createQueueBackend(config, database.url);

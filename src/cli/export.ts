@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Role } from '../auth/roles';
-import { openPortalDatabase } from '../db/database';
-import { assertMigrated, runMigrations } from '../db/migrate';
+import { openMigratedDatabase } from '../db/database';
 import { AtomicFile } from '../ods/atomic-file';
 import { AccessScope } from '../services/access/access-scope';
 import { exportOf } from '../services/export/download';
@@ -33,10 +32,8 @@ export async function exportCommand({ config, logger, out, options }: CommandCon
   const outPath = typeof options.out === 'string' ? resolve(options.out) : undefined;
   if (out.json && !outPath) throw new UsageError('--json needs --out <file>: stdout carries the JSON result');
 
-  const database = await openPortalDatabase(config, logger, { applicationName: 'usage-portal-export', poolSize: 2 });
+  const database = await openMigratedDatabase(config, logger, { applicationName: 'usage-portal-export', poolSize: 2 });
   try {
-    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
-    else await assertMigrated(database.dataSource);
     const scope = AccessScope.of({ subject: 'cli', role: Role.ADMIN });
     const ids = await resolveExportTargets(database.dataSource, scope, { usagePointIds, customerId });
     const exp = exportOf(database.dataSource, format, { usagePointIds: ids, from, to, scope });

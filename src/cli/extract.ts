@@ -1,5 +1,4 @@
-import { openPortalDatabase } from '../db/database';
-import { assertMigrated, runMigrations } from '../db/migrate';
+import { openMigratedDatabase } from '../db/database';
 import { createQueueBackend } from '../jobs/backend';
 import { extractNow } from '../jobs/extract-now';
 import { closeQueues, openQueues } from '../jobs/queues';
@@ -16,10 +15,8 @@ export async function extractCommand({ config, logger, out, options }: CommandCo
     since = new Date(String(options.since));
     if (typeof options.since !== 'string' || Number.isNaN(since.getTime())) throw new UsageError('--since must be an ISO 8601 date or date-time');
   }
-  const database = await openPortalDatabase(config, logger, { applicationName: 'usage-portal-extract' });
+  const database = await openMigratedDatabase(config, logger, { applicationName: 'usage-portal-extract' });
   try {
-    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
-    else await assertMigrated(database.dataSource);
     if (!odsUrlFor(config, database.url)) throw new UsageError('no ODS to extract from: set ODS_DATABASE_URL (DATABASE_URL names an external server)');
     if (!config.odsDatabaseUrl) await ensureDemoOds(database.url, logger);
     const backend = createQueueBackend(config, database.url);

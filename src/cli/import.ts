@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openPortalDatabase } from '../db/database';
+import { openMigratedDatabase } from '../db/database';
 import { PartialFailure } from '../partial-failure';
-import { assertMigrated, runMigrations } from '../db/migrate';
 import { importFile } from '../services/import/import-file';
 import { fileOutcome, type ImportResult } from '../services/import/types';
 import type { CommandContext } from './commands';
@@ -26,12 +25,10 @@ export async function importCommand({ config, logger, out, options, positionals 
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length) throw new UsageError(`no such file: ${missing.join(', ')}`);
 
-  const database = await openPortalDatabase(config, logger, { applicationName: 'usage-portal-import', poolSize: 3 });
+  const database = await openMigratedDatabase(config, logger, { applicationName: 'usage-portal-import', poolSize: 3 });
   const bar = progressBar();
   const results: ImportResult[] = [];
   try {
-    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
-    else await assertMigrated(database.dataSource);
     for (const path of paths) {
       const result = await importFile(database.dataSource, {
         path,

@@ -6,6 +6,7 @@ import { StartupError } from '../startup-error';
 import { describeConnectionError } from './connection-errors';
 import { createDataSource } from './data-source';
 import { startEmbeddedPostgres, type PostgresServer } from './embedded-postgres';
+import { assertMigrated, runMigrations } from './migrate';
 
 export const EMBEDDED_DATABASE = 'usage_portal';
 
@@ -71,4 +72,20 @@ export async function openPortalDatabase(
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * The database at this version's schema, as every process that uses it starts: pending migrations applied when
+ * MIGRATE_ON_START (the default), else refused unless already migrated. Closed again when that fails.
+ */
+export async function openMigratedDatabase(config: Config, logger: Logger, options: Parameters<typeof openPortalDatabase>[2] = {}): Promise<PortalDatabase> {
+  const database = await openPortalDatabase(config, logger, options);
+  try {
+    if (config.migrateOnStart) await runMigrations(database.dataSource, logger);
+    else await assertMigrated(database.dataSource);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
 }

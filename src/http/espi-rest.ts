@@ -8,6 +8,7 @@ import { idOf } from '../services/access/global-id';
 import { InvalidInputError } from '../services/errors';
 import { readCost } from '../services/export/cost';
 import { exportOf } from '../services/export/download';
+import { ExportFormat } from '../services/export/download-link';
 import type { UsageExportRequest } from '../services/export/espi-feed';
 import { resolveExportTargets, visibleUsagePoints } from '../services/export/targets';
 import { charge, sendRateLimited } from './budgets';
@@ -106,7 +107,7 @@ export function espiRestRoutes({ db, verifier, budgets, publicBaseUrl }: EspiRes
       const cost = await readCost(db, { ...request, readings: request.parts?.intervalBlocks !== false });
       const retryAfter = charge(budgets, res.locals.principal as Principal, req.ip, cost);
       if (retryAfter !== undefined) return sendRateLimited(req, res, retryAfter);
-      await streamExport(req, res, exportOf(db, 'espi', request), 'inline');
+      await streamExport(req, res, exportOf(db, ExportFormat.ESPI_XML, request), 'inline');
     } catch (error) {
       if (error instanceof RestError) return sendJsonError(req, res, error.status, error.code, error.message);
       next(error);

@@ -14,7 +14,7 @@ export interface ChangeRange {
   since?: Date;
 }
 
-export interface UsagePointRow {
+export interface OdsUsagePointRow {
   usage_point_id: string;
   customer_id: string;
   kind: 'electricity' | 'gas' | 'water';
@@ -82,8 +82,8 @@ export async function channelsByIds(client: ClientBase, channelIds: string[]): P
 }
 
 /** Usage points to write: those of the changed channels and those whose own row, location or bills changed. */
-export async function usagePointsInScope(client: ClientBase, range: ChangeRange, channelUsagePoints: string[]): Promise<UsagePointRow[]> {
-  const { rows } = await client.query<UsagePointRow>(
+export async function usagePointsInScope(client: ClientBase, range: ChangeRange, channelUsagePoints: string[]): Promise<OdsUsagePointRow[]> {
+  const { rows } = await client.query<OdsUsagePointRow>(
     `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone, u.tariff
        FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
       WHERE u.usage_point_id = ANY($4::bigint[]) OR ($3::timestamptz IS NULL AND (${changed('u')} OR ${changed('l')}))
@@ -95,8 +95,8 @@ export async function usagePointsInScope(client: ClientBase, range: ChangeRange,
 }
 
 /** A shard's usage points, in its order: by customer, so each customer is complete as early as it can be. */
-export async function usagePointsByIds(client: ClientBase, usagePointIds: string[]): Promise<UsagePointRow[]> {
-  const { rows } = await client.query<UsagePointRow>(
+export async function usagePointsByIds(client: ClientBase, usagePointIds: string[]): Promise<OdsUsagePointRow[]> {
+  const { rows } = await client.query<OdsUsagePointRow>(
     `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone, u.tariff
        FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
       WHERE u.usage_point_id = ANY($1::bigint[])

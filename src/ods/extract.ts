@@ -28,7 +28,7 @@ import {
   type ChannelRow,
   type CustomerEntitiesRow,
   type ReadRow,
-  type UsagePointRow,
+  type OdsUsagePointRow,
 } from './extract-queries';
 
 /** Hrefs of every extracted entity start here; they never change, so re-extracts upsert the same portal rows. */
@@ -237,7 +237,7 @@ class CustomerCompletion {
   constructor(
     private readonly ods: ClientBase,
     customerIds: string[],
-    usagePoints: UsagePointRow[],
+    usagePoints: OdsUsagePointRow[],
     private readonly files: FileSeries,
   ) {
     for (const id of customerIds) this.remaining.set(id, 0);
@@ -284,7 +284,7 @@ function readingTypeOf(c: ChannelRow) {
 async function writeUsageFeeds(
   ods: ClientBase,
   range: ChangeRange,
-  usagePoints: UsagePointRow[],
+  usagePoints: OdsUsagePointRow[],
   channels: ChannelRow[],
   bills: Map<string, EspiUsageSummaryRecord[]>,
   files: FileSeries,
@@ -326,7 +326,7 @@ async function writeUsageFeeds(
     writer = undefined;
     inFile = [];
   };
-  const startUsagePoint = async (up: UsagePointRow) => {
+  const startUsagePoint = async (up: OdsUsagePointRow) => {
     await flushBlock();
     mrRef = undefined;
     if (!writer || files.full()) {

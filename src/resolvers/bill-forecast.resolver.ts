@@ -5,7 +5,6 @@ import { forecastCost } from '../schema/complexity';
 import type { GraphQLContext } from '../schema/context';
 import type { CycleBasis } from '../schema/cycle-basis.enum';
 import type { ForecastStatus } from '../schema/forecast-status.enum';
-import type { Unit } from '../schema/unit.enum';
 import { UsagePoint } from '../schema/usage-point.type';
 
 @Resolver(() => UsagePoint)
@@ -27,7 +26,7 @@ export class BillForecastResolver {
         fixedCharges: record ? await services.tariffPricing.cycleFixedCharges(record, forecast.periodStart, forecast.periodEnd) : null,
         basis: forecast.basis as CycleBasis,
         status: forecast.status as ForecastStatus,
-        unit: forecast.unit.unit as Unit,
+        unit: forecast.unit.unit,
         unitSymbol: forecast.unit.symbol,
       })
     );

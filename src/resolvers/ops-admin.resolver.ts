@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { QueueName } from '../queue/queues';
-import type { JobOutcome } from '../services/ops/queue-control';
+import type { ControlOutcome } from '../services/ops/queue-control';
 import type { GraphQLContext } from '../schema/context';
 import { userErrorsOf } from '../schema/graphql-errors';
 import type { UserError } from '../schema/user-error.type';
@@ -12,7 +12,7 @@ import type { QueueNameValue } from '../schema/queue-name.enum';
 import { QueuePauseInput, QueueResumeInput } from '../schema/queue-control.input';
 import { QueuePausePayload, QueueResumePayload } from '../schema/queue-control.payload';
 
-async function withJob<P extends { job: Job | null; userErrors: UserError[] }>(payload: P, services: GraphQLContext['services'], queue: QueueName, outcome: JobOutcome): Promise<P> {
+async function withJob<P extends { job: Job | null; userErrors: UserError[] }>(payload: P, services: GraphQLContext['services'], queue: QueueName, outcome: ControlOutcome): Promise<P> {
   const record = await services.ops.jobAfter(queue, outcome);
   return Object.assign(payload, { job: record && Job.from(record), userErrors: userErrorsOf(outcome.refusals) });
 }

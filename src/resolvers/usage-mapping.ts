@@ -1,16 +1,15 @@
 import { Completeness } from '../schema/completeness.type';
 import { DayCompleteness } from '../schema/day-completeness.type';
 import { MeterReading } from '../schema/meter-reading.type';
-import type { Unit } from '../schema/unit.enum';
-import type { UsageBucket } from '../schema/usage-bucket.type';
-import { UsageSeries } from '../schema/usage-series.type';
+import type { UsageBucketNode } from '../schema/usage-bucket.type';
+import { UsageSeriesNode } from '../schema/usage-series.type';
 import type { ComparedSeries } from '../services/usage/usage-comparison';
-import type { UsageSeries as SeriesResult } from '../services/usage/usage.service';
+import type { UsageSeries } from '../services/usage/usage.service';
 import { ZoneClock } from '../services/usage/zone-clock';
 
-export function toUsageSeries(result: SeriesResult | ComparedSeries): UsageSeries {
-  return Object.assign(new UsageSeries(), {
-    unit: result.unit.unit as Unit,
+export function toUsageSeries(result: UsageSeries | ComparedSeries): UsageSeriesNode {
+  return Object.assign(new UsageSeriesNode(), {
+    unit: result.unit.unit,
     unitSymbol: result.unit.symbol,
     timeZone: result.timeZone,
     currency: result.currency,
@@ -20,15 +19,15 @@ export function toUsageSeries(result: SeriesResult | ComparedSeries): UsageSerie
     expected: result.expected,
     estimated: result.estimated,
     // UsageBucket fields use graphql-js's default resolver (see build-schema.ts), which reads the service's buckets
-    // as they are: copying a year of them into UsageBucket instances would only add garbage.
-    buckets: result.buckets satisfies UsageBucket[],
+    // as they are: copying a year of them into UsageBucketNode instances would only add garbage.
+    buckets: result.buckets satisfies UsageBucketNode[],
     compared: 'compared' in result ? result.compared : null,
     change: 'change' in result ? result.change : null,
     meterReading: MeterReading.from(result.series.meterReading),
   });
 }
 
-export function toCompleteness(days: SeriesResult, dataThrough: Date | null): Completeness {
+export function toCompleteness(days: UsageSeries, dataThrough: Date | null): Completeness {
   const first = days.buckets[0]?.start.getTime() ?? 0;
   const clock = new ZoneClock(days.timeZone, first, days.buckets[days.buckets.length - 1]?.end.getTime() ?? first);
   return Object.assign(new Completeness(), {

@@ -21,7 +21,7 @@ import { SummariesArgs } from '../schema/summaries.args';
 import { UsageArgs } from '../schema/usage.args';
 import { DateTimeScalar } from '../schema/date-time.scalar';
 import { UsagePoint } from '../schema/usage-point.type';
-import { UsageSeries } from '../schema/usage-series.type';
+import { UsageSeriesNode } from '../schema/usage-series.type';
 import { UsageSummary } from '../schema/usage-summary.type';
 import { toCompleteness, toUsageSeries } from './usage-mapping';
 
@@ -64,14 +64,14 @@ export class UsagePointResolver {
     return connectionFrom(await services.directory.meterReadingsOf(usagePoint.key, args), MeterReading.from);
   }
 
-  @FieldResolver(() => UsageSeries, {
+  @FieldResolver(() => UsageSeriesNode, {
     nullable: true,
     complexity: usageCost,
     description:
       'Usage over [from, to) in buckets of local periods, summed exactly in the series unit, with cost and expected, received and estimated ' +
       'reading counts; with `compareTo`, each bucket beside the matching earlier one. Null when the usage point has no series in that direction.',
   })
-  async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeries | null> {
+  async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeriesNode | null> {
     const series = args.compareTo ? await services.usageComparison.compare(usagePoint.key, args, args.compareTo) : await services.usage.usage(usagePoint.key, args);
     if (!series) return null;
     const answer = toUsageSeries(series);

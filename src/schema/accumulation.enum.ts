@@ -1,14 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { Accumulation } from '../services/usage/reading-codes';
 
-export enum Accumulation {
-  BULK_QUANTITY = 'BULK_QUANTITY',
-  CUMULATIVE = 'CUMULATIVE',
-  DELTA = 'DELTA',
-  INDICATING = 'INDICATING',
-  SUMMATION = 'SUMMATION',
-  INSTANTANEOUS = 'INSTANTANEOUS',
-  OTHER = 'OTHER',
-}
+// The service's enum, under the same name in the API.
+export { Accumulation };
 
 registerEnumType(Accumulation, {
   name: 'Accumulation',

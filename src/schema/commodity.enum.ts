@@ -1,15 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { Commodity } from '../services/usage/reading-codes';
 
-export enum Commodity {
-  ELECTRICITY = 'ELECTRICITY',
-  NATURAL_GAS = 'NATURAL_GAS',
-  PROPANE = 'PROPANE',
-  WATER = 'WATER',
-  STEAM = 'STEAM',
-  HEATING_FLUID = 'HEATING_FLUID',
-  COOLING_FLUID = 'COOLING_FLUID',
-  OTHER = 'OTHER',
-}
+// The service's enum, under the same name in the API.
+export { Commodity };
 
 registerEnumType(Commodity, {
   name: 'Commodity',

@@ -3,7 +3,7 @@ import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../services/pagination';
 import { MAX_STATISTIC_HOURS } from '../services/usage/hourly-statistics';
 import { impliedBuckets } from '../services/usage/usage-query';
-import type { Resolution } from '../services/usage/periods';
+import { Resolution } from '../services/usage/periods';
 
 // Per-field costs for graphql-query-complexity. A list costs its page size times what each item selects, and a usage
 // series costs the number of buckets its range implies, so one nested query cannot ask for millions of rows.
@@ -40,7 +40,7 @@ function selects(set: SelectionSetNode | undefined, name: string, context: CostC
  * range of readings one more per thousand quarter-hours the range can hold (a year: 45).
  */
 function countCost(args: Record<string, unknown>): number {
-  return 10 + ('from' in args ? Math.ceil(rangeBuckets(args, 'INTERVAL') / 1000) : 0);
+  return 10 + ('from' in args ? Math.ceil(rangeBuckets(args, Resolution.INTERVAL) / 1000) : 0);
 }
 
 /**
@@ -59,13 +59,13 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
 
 /** With `compareTo` a usage series reads a second, earlier one of as many buckets, each its own range. */
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? 'DAY')) * (args.compareTo ? 2 : 1) + ratePeriodCost(args);
+  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? Resolution.DAY)) * (args.compareTo ? 2 : 1) + ratePeriodCost(args);
 
 /** Readings grouped per local hour (or priced one by one, per tariff): a cost per day of the range. */
-export const ratePeriodCost = (args: Record<string, unknown>): number => (args.byRatePeriod ? rangeBuckets(args, 'DAY') : 0);
+export const ratePeriodCost = (args: Record<string, unknown>): number => (args.byRatePeriod ? rangeBuckets(args, Resolution.DAY) : 0);
 
 export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  10 + childComplexity + rangeBuckets(args, 'DAY') * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
+  10 + childComplexity + rangeBuckets(args, Resolution.DAY) * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
 
 /**
  * A bill forecast reads about 150 local days (the cycle and the 4 weeks before it, now and a year earlier), priced
@@ -73,7 +73,7 @@ export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity 
  */
 export const forecastCost: ComplexityEstimator = ({ childComplexity }) => 10 + childComplexity + 150;
 
-export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, 'DAY');
+export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, Resolution.DAY);
 
 /** Hourly statistics run from `since` to the latest reading, which is never later than now: priced by those hours. */
 export const statisticsCost: ComplexityEstimator = ({ args, childComplexity }) => {

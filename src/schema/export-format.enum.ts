@@ -1,10 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { ExportFormat } from '../services/export/download-link';
 
-export enum ExportFormat {
-  ESPI_XML = 'espi',
-  CSV = 'csv',
-  CUSTOMER_XML = 'customer',
-}
+// The service's enum, under the same name in the API.
+export { ExportFormat };
 
 registerEnumType(ExportFormat, {
   name: 'ExportFormat',

@@ -1,10 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { FlowDirection } from '../services/usage/reading-codes';
 
-export enum FlowDirection {
-  DELIVERED = 'DELIVERED',
-  RECEIVED = 'RECEIVED',
-  NET = 'NET',
-}
+// The service's enum, under the same name in the API.
+export { FlowDirection };
 
 registerEnumType(FlowDirection, {
   name: 'FlowDirection',

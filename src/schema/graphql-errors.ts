@@ -17,7 +17,7 @@ export function graphqlErrorOf(error: DomainError, path: readonly string[], stat
 }
 
 /**
- * Around every resolver (build-schema.ts): services do not know which field called them, the resolver does. The
+ * Around every resolver (resolvers/build-schema.ts): services do not know which field called them, the resolver does. The
  * field's name, not its alias, so that clients see the same path whatever they call the answer.
  */
 export const domainErrorsOfField: MiddlewareFn = ({ info }, next) =>

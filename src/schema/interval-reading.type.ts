@@ -41,7 +41,7 @@ export class IntervalReading extends Node {
       duration: record.duration,
       value: formatScaled(BigInt(record.value), valueExponent(readingType.uom, readingType.powerOfTenMultiplier)),
       cost: record.cost === null ? null : formatScaled(BigInt(record.cost), COST_EXPONENT),
-      qualities: qualitiesOf(record.quality) as ReadingQuality[],
+      qualities: qualitiesOf(record.quality),
       estimated: (record.quality & ESTIMATED_QUALITY_MASK) !== 0,
     });
   }

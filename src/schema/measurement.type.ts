@@ -25,7 +25,7 @@ export class Measurement {
     const unit = unitOf(uom);
     return Object.assign(new Measurement(), {
       value: formatScaled(BigInt(raw), valueExponent(uom, multiplier)),
-      unit: unit.unit as Unit,
+      unit: unit.unit,
       unitSymbol: unit.symbol,
       timeStamp,
     });

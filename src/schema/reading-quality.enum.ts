@@ -1,21 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { ReadingQuality } from '../services/usage/reading-codes';
 
-export enum ReadingQuality {
-  VALID = 'VALID',
-  MANUALLY_EDITED = 'MANUALLY_EDITED',
-  ESTIMATED_REFERENCE_DAY = 'ESTIMATED_REFERENCE_DAY',
-  ESTIMATED_LINEAR_INTERPOLATION = 'ESTIMATED_LINEAR_INTERPOLATION',
-  QUESTIONABLE = 'QUESTIONABLE',
-  DERIVED = 'DERIVED',
-  PROJECTED = 'PROJECTED',
-  MIXED = 'MIXED',
-  RAW = 'RAW',
-  WEATHER_NORMALIZED = 'WEATHER_NORMALIZED',
-  OTHER = 'OTHER',
-  VALIDATED = 'VALIDATED',
-  VERIFIED = 'VERIFIED',
-  REVENUE_QUALITY = 'REVENUE_QUALITY',
-}
+// The service's enum, under the same name in the API.
+export { ReadingQuality };
 
 registerEnumType(ReadingQuality, {
   name: 'ReadingQuality',

@@ -49,13 +49,13 @@ export class ReadingRevision {
       meterReadingKey: record.meterReadingId,
       start: record.start,
       end: new Date(record.start.getTime() + record.duration * 1000),
-      direction: flowDirectionOf(record.flowDirection) as FlowDirection | null,
+      direction: flowDirectionOf(record.flowDirection),
       oldValue: formatScaled(BigInt(record.oldValue), exponent),
       newValue: formatScaled(BigInt(record.newValue), exponent),
       oldCost: costOf(record.oldCost),
       newCost: costOf(record.newCost),
-      oldQualities: qualitiesOf(record.oldQuality) as ReadingQuality[],
-      newQualities: qualitiesOf(record.newQuality) as ReadingQuality[],
+      oldQualities: qualitiesOf(record.oldQuality),
+      newQualities: qualitiesOf(record.newQuality),
       reason: record.reason,
     });
   }

@@ -43,14 +43,14 @@ export class ReadingType extends Node {
     const unit = unitOf(record.uom);
     return Object.assign(new ReadingType(), {
       id: toGlobalId('ReadingType', record.id),
-      unit: unit.unit as Unit,
+      unit: unit.unit,
       unitSymbol: unit.symbol,
       powerOfTenMultiplier: record.powerOfTenMultiplier ?? 0,
       valueExponent: valueExponent(record.uom, record.powerOfTenMultiplier),
-      flowDirection: flowDirectionOf(record.flowDirection) as FlowDirection | null,
+      flowDirection: flowDirectionOf(record.flowDirection),
       intervalLength: record.intervalLength,
-      commodity: commodityOf(record.commodity) as Commodity | null,
-      accumulation: accumulationOf(record.accumulationBehaviour) as Accumulation | null,
+      commodity: commodityOf(record.commodity),
+      accumulation: accumulationOf(record.accumulationBehaviour),
       currency: currencyOf(record.currency),
     });
   }

@@ -1,13 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { Resolution } from '../services/usage/periods';
 
-export enum Resolution {
-  INTERVAL = 'INTERVAL',
-  HOUR = 'HOUR',
-  DAY = 'DAY',
-  WEEK = 'WEEK',
-  MONTH = 'MONTH',
-  YEAR = 'YEAR',
-}
+// The service's enum, under the same name in the API.
+export { Resolution };
 
 registerEnumType(Resolution, {
   name: 'Resolution',

@@ -1,18 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { ServiceCategory } from '../services/usage/reading-codes';
 
-export enum ServiceCategory {
-  ELECTRICITY = 'ELECTRICITY',
-  GAS = 'GAS',
-  WATER = 'WATER',
-  TIME = 'TIME',
-  HEAT = 'HEAT',
-  REFUSE = 'REFUSE',
-  SEWERAGE = 'SEWERAGE',
-  RATES = 'RATES',
-  TV_LICENCE = 'TV_LICENCE',
-  INTERNET = 'INTERNET',
-  OTHER = 'OTHER',
-}
+// The service's enum, under the same name in the API.
+export { ServiceCategory };
 
 registerEnumType(ServiceCategory, {
   name: 'ServiceCategory',

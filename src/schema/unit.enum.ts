@@ -1,19 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { Unit } from '../services/usage/reading-codes';
 
-export enum Unit {
-  KWH = 'KWH',
-  KVARH = 'KVARH',
-  KVAH = 'KVAH',
-  KW = 'KW',
-  KVAR = 'KVAR',
-  KVA = 'KVA',
-  THERM = 'THERM',
-  CUBIC_METRE = 'CUBIC_METRE',
-  CUBIC_FOOT = 'CUBIC_FOOT',
-  US_GALLON = 'US_GALLON',
-  NONE = 'NONE',
-  OTHER = 'OTHER',
-}
+// The service's enum, under the same name in the API.
+export { Unit };
 
 registerEnumType(Unit, {
   name: 'Unit',

@@ -5,8 +5,8 @@ import { DecimalScalar } from './decimal.scalar';
 import { UsageDifference } from './usage-difference.type';
 import { RatePeriodUsage } from './rate-period-usage.type';
 
-@ObjectType({ description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
-export class UsageBucket {
+@ObjectType('UsageBucket', { description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
+export class UsageBucketNode {
   @Field(() => DateTimeScalar, { description: 'Start of the period (clipped to the query range).' })
   start: Date;
 

@@ -36,7 +36,7 @@ export class UsagePoint extends Node {
       tariffCode: record.tariffProfile,
       name: record.name,
       description: record.description,
-      serviceCategory: serviceCategoryOf(record.serviceCategoryKind) as ServiceCategory,
+      serviceCategory: serviceCategoryOf(record.serviceCategoryKind),
       status: record.status,
       timeZone: record.timeZone ?? 'UTC',
     });

@@ -3,11 +3,11 @@ import { RangeUsage } from './range-usage.type';
 import { DecimalScalar } from './decimal.scalar';
 import { MeterReading } from './meter-reading.type';
 import { Unit } from './unit.enum';
-import { UsageBucket } from './usage-bucket.type';
+import { UsageBucketNode } from './usage-bucket.type';
 import { UsageDifference } from './usage-difference.type';
 
-@ObjectType({ description: 'Usage of one series over a range, in buckets. Values are exact sums of the readings.' })
-export class UsageSeries {
+@ObjectType('UsageSeries', { description: 'Usage of one series over a range, in buckets. Values are exact sums of the readings.' })
+export class UsageSeriesNode {
   @Field(() => Unit, { description: 'Unit of every value of the series (kWh, therm, m³…).' })
   unit: Unit;
 
@@ -35,8 +35,8 @@ export class UsageSeries {
   @Field(() => Int, { description: 'Estimated readings in the range.' })
   estimated: number;
 
-  @Field(() => [UsageBucket], { description: 'The buckets in time order, covering the range without gaps (empty periods have zero readings).' })
-  buckets: UsageBucket[];
+  @Field(() => [UsageBucketNode], { description: 'The buckets in time order, covering the range without gaps (empty periods have zero readings).' })
+  buckets: UsageBucketNode[];
 
   @Field(() => RangeUsage, {
     nullable: true,

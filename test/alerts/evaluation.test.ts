@@ -17,7 +17,7 @@ import { importFile } from '../../src/services/import/import-file';
 import { RequestServices } from '../../src/services/request-services';
 import { seedCustomer } from '../api/support/seed';
 import { writeFeed, type FeedSpec } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 

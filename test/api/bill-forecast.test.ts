@@ -6,6 +6,7 @@ import { toGlobalId } from '../../src/services/access/global-id';
 import type { BillForecastFigures } from '../../src/services/billing/bill-forecast.service';
 import { InvalidInputError } from '../../src/services/errors';
 import { ensureIntervalPartitions } from '../../src/services/partitions';
+import { Resolution } from '../../src/services/usage/periods';
 import { startApiSystem, type ApiSystem } from './support/api-system';
 import { openApiDatabase, servicesFor, type ApiDatabase } from './support/database';
 import { seedCustomer, seedMeterReading, seedReadingType, seedRollups, seedUsagePoint } from './support/seed';
@@ -81,7 +82,7 @@ describe('billForecast: the open cycle, usage so far, and the projection', { tim
 
   /** soFar is exactly usage() over [periodStart, soFar.end). */
   async function assertSoFarIsUsage(household: Household, result: BillForecastFigures): Promise<void> {
-    const usage = await servicesFor(db.db).usage.usage(household.usagePointId, { from: result.periodStart, to: result.soFar.end, resolution: 'HOUR' });
+    const usage = await servicesFor(db.db).usage.usage(household.usagePointId, { from: result.periodStart, to: result.soFar.end, resolution: Resolution.HOUR });
     assert.deepEqual([result.soFar.value, result.soFar.cost, result.soFar.readings, result.soFar.expected], [usage!.total, usage!.cost, usage!.readings, usage!.expected]);
   }
 

@@ -8,6 +8,7 @@ import { Role } from '../../src/auth/roles';
 import { createLogger } from '../../src/logger';
 import { seedDemoOds } from '../../src/ods/generator';
 import { toGlobalId } from '../../src/services/access/global-id';
+import { Resolution } from '../../src/services/usage/periods';
 import { runExtract } from '../support/extract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { openApiDatabase, servicesFor, type ApiDatabase } from './support/database';
@@ -55,7 +56,7 @@ describe('usage() over the demo ODS, extracted and loaded', { timeout: 600_000 }
     }[];
     // As the customer itself: its own usage point is reachable.
     const services = servicesFor(api.db, { subject: 'demo', role: Role.CUSTOMER, customerId: toGlobalId('Customer', customer) });
-    const hours = await services.usage.usage(row.up, { from, to, resolution: 'HOUR' });
+    const hours = await services.usage.usage(row.up, { from, to, resolution: Resolution.HOUR });
     assert.equal(hours?.buckets.length, 25);
     assert.equal(hours?.expected, row.expected);
   });

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import type { Principal } from '../../src/auth/roles';
 import { CostBuckets, queryLimitsPlugin, type QueryLimits } from '../../src/http/query-limits';
 import { createLogger } from '../../src/logger';
-import { buildPortalSchema } from '../../src/schema/build-schema';
+import { buildPortalSchema } from '../../src/resolvers/build-schema';
 import type { GraphQLContext } from '../../src/schema/context';
 import { RequestServices } from '../../src/services/request-services';
 import { CSR, openApiDatabase, type ApiDatabase } from './support/database';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { graphql, type GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '../../src/logger';
-import { buildPortalSchema } from '../../src/schema/build-schema';
+import { buildPortalSchema } from '../../src/resolvers/build-schema';
 import type { GraphQLContext } from '../../src/schema/context';
 import { RequestServices } from '../../src/services/request-services';
 import { toGlobalId } from '../../src/services/access/global-id';

@@ -8,7 +8,7 @@ import { toGlobalId } from '../../src/services/access/global-id';
 import { checksumLockKey } from '../../src/services/import/batch';
 import { sha256File } from '../../src/services/import/checksum';
 import { feedXml } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { postGraphQL, type GraphQLResponse } from './support/api-system';

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger';
 import { seedDemoOds } from '../../src/ods/generator';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { loadTariffFiles } from '../../src/services/tariffs/tariff-files';
+import { Resolution } from '../../src/services/usage/periods';
 import { runExtract } from '../support/extract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startApiSystem, type ApiSystem } from './support/api-system';
@@ -80,7 +81,7 @@ describe('tariffs: usage by rate period and rate comparison over the demo ODS', 
 
   it('DAY buckets split by rate period: ON_PEAK is exactly the 16–21 local weekday readings, across the DST change, and the periods add up', async () => {
     const services = servicesFor(api.db, { subject: 'c', role: Role.CUSTOMER, customerId: toGlobalId('Customer', point.customer) });
-    const usage = await services.usage.usage(point.id, { ...range, resolution: 'DAY' });
+    const usage = await services.usage.usage(point.id, { ...range, resolution: Resolution.DAY });
     assert.ok(usage);
     const split = await services.tariffPricing.ratePeriodsOf(usage, 'DAY');
     assert.ok(split);

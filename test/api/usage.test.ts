@@ -6,6 +6,8 @@ import { formatScaled } from '../../src/services/usage/decimal';
 import type { UsageQuery } from '../../src/services/usage/usage-query';
 import type { UsageSeries } from '../../src/services/usage/usage.service';
 import { ZoneClock } from '../../src/services/usage/zone-clock';
+import { Resolution } from '../../src/services/usage/periods';
+import { FlowDirection } from '../../src/services/usage/reading-codes';
 import { openApiDatabase, servicesFor, type ApiDatabase } from './support/database';
 import { seedHousehold, seedMeterReading, seedReadings, seedReadingType, seedRollups } from './support/seed';
 
@@ -66,19 +68,19 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
       const { usagePointId, meterReadingId } = households.get(zone)!;
       const from = await localMidnight(api.db, '2024-01-01', zone);
       const to = await localMidnight(api.db, '2025-01-01', zone);
-      const days = await usage(usagePointId, { from, to, resolution: 'DAY' });
+      const days = await usage(usagePointId, { from, to, resolution: Resolution.DAY });
       assert.equal(days.buckets.length, 366);
-      assert.deepEqual(days, await usage(usagePointId, { from, to, resolution: 'DAY' }, 'raw'));
+      assert.deepEqual(days, await usage(usagePointId, { from, to, resolution: Resolution.DAY }, 'raw'));
       assert.deepEqual(bucketsByLocalDay(days), await sqlDays(api.db, meterReadingId, zone, from, to));
       assert.equal(days.unit.unit, 'KWH');
 
-      for (const resolution of ['WEEK', 'MONTH', 'YEAR'] as const) {
+      for (const resolution of [Resolution.WEEK, Resolution.MONTH, Resolution.YEAR]) {
         const auto = await usage(usagePointId, { from, to, resolution });
         assert.deepEqual(auto, await usage(usagePointId, { from, to, resolution }, 'raw'), resolution);
         assert.equal(auto.total, days.total, resolution);
         assert.equal(auto.cost, days.cost, resolution);
       }
-      const months = await usage(usagePointId, { from, to, resolution: 'MONTH' });
+      const months = await usage(usagePointId, { from, to, resolution: Resolution.MONTH });
       assert.equal(months.buckets.length, 12);
       assert.deepEqual(
         months.buckets.map((b) => b.start.getTime()),
@@ -91,7 +93,7 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
         assert.deepEqual([day(spring)?.expected, day(spring)?.readings], [92, 92]);
         assert.deepEqual([day(fall)?.expected, day(fall)?.readings], [100, 100]);
         const hours = async (date: string, next: string) =>
-          (await usage(usagePointId, { from: await localMidnight(api.db, date, zone), to: await localMidnight(api.db, next, zone), resolution: 'HOUR' })).buckets;
+          (await usage(usagePointId, { from: await localMidnight(api.db, date, zone), to: await localMidnight(api.db, next, zone), resolution: Resolution.HOUR })).buckets;
         const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
         assert.equal((await hours(spring, nextDay(spring))).length, 23);
         const fallHours = await hours(fall, nextDay(fall));
@@ -105,7 +107,7 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
     const { usagePointId, meterReadingId } = households.get('Europe/Berlin')!;
     const from = new Date('2024-03-09T18:22:00Z');
     const to = new Date('2024-05-02T11:45:00Z');
-    for (const resolution of ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const) {
+    for (const resolution of [Resolution.DAY, Resolution.WEEK, Resolution.MONTH, Resolution.YEAR]) {
       const auto = await usage(usagePointId, { from, to, resolution });
       assert.deepEqual(auto, await usage(usagePointId, { from, to, resolution }, 'raw'), resolution);
       const [{ value }] = (await api.db.query(`SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`, [meterReadingId, from, to])) as { value: string }[];
@@ -120,7 +122,7 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
     const from = new Date('2024-03-01T00:00:00Z');
     const to = new Date('2024-05-01T00:00:00Z');
     for (const timeZone of ['Pacific/Chatham', 'Asia/Kathmandu', 'UTC']) {
-      const days = await usage(usagePointId, { from, to, resolution: 'DAY', timeZone });
+      const days = await usage(usagePointId, { from, to, resolution: Resolution.DAY, timeZone });
       assert.equal(days.timeZone, timeZone);
       assert.deepEqual(bucketsByLocalDay(days), await sqlDays(api.db, meterReadingId, timeZone, from, to), timeZone);
     }
@@ -130,7 +132,7 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
     const { usagePointId, meterReadingId } = households.get('Asia/Kolkata')!;
     const from = new Date('2024-06-01T00:00:00Z');
     const to = new Date('2024-06-01T06:00:00Z');
-    const series = await usage(usagePointId, { from, to, resolution: 'INTERVAL' });
+    const series = await usage(usagePointId, { from, to, resolution: Resolution.INTERVAL });
     const rows = (await api.db.query(`SELECT value::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3 ORDER BY start`, [meterReadingId, from, to])) as { value: string }[];
     assert.deepEqual(series.buckets.map((b) => b.value), rows.map((r) => kwh(r.value)));
     assert.equal(series.buckets[0].end.getTime() - series.buckets[0].start.getTime(), 900_000);
@@ -147,10 +149,10 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
         return true;
       });
     const from = new Date('2024-01-01T00:00:00Z');
-    await expectInput({ from, to: new Date('2024-02-01T00:00:00Z'), resolution: 'DAY', timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /unknown time zone/);
-    await expectInput({ from, to: new Date('2023-12-01T00:00:00Z'), resolution: 'DAY' }, 'from', /before/);
-    await expectInput({ from, to: new Date('2025-01-01T00:00:00Z'), resolution: 'INTERVAL' }, 'to', /too large/);
-    await expectInput({ from, to: new Date('2054-01-01T00:00:00Z'), resolution: 'DAY' }, 'to', /too large/);
+    await expectInput({ from, to: new Date('2024-02-01T00:00:00Z'), resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /unknown time zone/);
+    await expectInput({ from, to: new Date('2023-12-01T00:00:00Z'), resolution: Resolution.DAY }, 'from', /before/);
+    await expectInput({ from, to: new Date('2025-01-01T00:00:00Z'), resolution: Resolution.INTERVAL }, 'to', /too large/);
+    await expectInput({ from, to: new Date('2054-01-01T00:00:00Z'), resolution: Resolution.DAY }, 'to', /too large/);
   });
 });
 
@@ -205,13 +207,13 @@ describe('completeness(), intervals() and net metering', { timeout: 120_000 }, (
 
   it('keeps delivered and received series apart and derives no net series', async () => {
     const services = servicesFor(api.db);
-    const query = { from: new Date('2024-03-09T05:00:00Z'), to: new Date('2024-03-11T04:00:00Z'), resolution: 'DAY' as const };
-    const delivered = await services.usage.usage(household.usagePointId, { ...query, direction: 'DELIVERED' });
-    const received = await services.usage.usage(household.usagePointId, { ...query, direction: 'RECEIVED' });
+    const query = { from: new Date('2024-03-09T05:00:00Z'), to: new Date('2024-03-11T04:00:00Z'), resolution: Resolution.DAY };
+    const delivered = await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.DELIVERED });
+    const received = await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.RECEIVED });
     assert.equal(delivered?.series.meterReading.id, household.meterReadingId);
     assert.equal(received?.series.meterReading.id, receivedId);
     const [{ value }] = (await api.db.query(`SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`, [receivedId, query.from, query.to])) as { value: string }[];
     assert.equal(received?.total, kwh(value));
-    assert.equal(await services.usage.usage(household.usagePointId, { ...query, direction: 'NET' }), null);
+    assert.equal(await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.NET }), null);
   });
 });

@@ -6,7 +6,7 @@ import { Role } from '../../src/auth/roles';
 import { resolveUrlSigningKey } from '../../src/auth/signing-key';
 import { loadConfig } from '../../src/config';
 import { toGlobalId } from '../../src/services/access/global-id';
-import { signDownload } from '../../src/services/export/download-link';
+import { ExportFormat, signDownload } from '../../src/services/export/download-link';
 import { startApiSystem, TEST_JWT_SECRET, type ApiSystem } from '../api/support/api-system';
 import { XMLLINT_MISSING, xmllintValidate } from '../support/xmllint';
 import { count, load, workDir, writeSyntheticCustomerFeed, writeSyntheticUsageFeed } from './support';
@@ -94,13 +94,13 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
       usagePointIds: body.u,
       from: new Date(body.f),
       to: new Date(body.t),
-      format: 'espi',
+      format: ExportFormat.ESPI_XML,
       expiresAt: Math.floor(Date.now() / 1000) - 1,
       principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c },
     });
     assert.equal((await fetch(`${base}/download/${expired}`)).status, 410);
     // The same key with a live expiry is accepted: the 410 above was the expiry, not the signature.
-    const live = signDownload(resolveUrlSigningKey(config), { usagePointIds: body.u, from: new Date(body.f), to: new Date(body.t), format: 'espi', expiresAt: body.e, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c } });
+    const live = signDownload(resolveUrlSigningKey(config), { usagePointIds: body.u, from: new Date(body.f), to: new Date(body.t), format: ExportFormat.ESPI_XML, expiresAt: body.e, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c } });
     assert.equal((await fetch(`${base}/download/${live}`)).status, 200);
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { startCli, type CliProcess } from '../support/cli-process';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { FaultScene } from './support';
 
 // A worker SIGKILLed inside its scheduled extract (after a delivery, or in the middle of a load's COPY); the ODS

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCli, type CliProcess } from '../support/cli-process';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { dataSnapshot, FaultScene } from './support';
 
 // Issue 15: one run shared by two worker processes, one of them SIGKILLed at a step of the run. The survivor

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, utimesSync } from 
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startCli, type CliProcess } from '../support/cli-process';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { FaultScene, onlyJson } from './support';
 
 interface FileResult {

@@ -15,7 +15,7 @@ import { startEmbeddedPostgres, type PostgresServer } from '../../src/db/embedde
 import { INBOX_SCAN, PARTITION_MAINTENANCE } from '../../src/queue/job-data';
 import { createLogger } from '../../src/logger';
 import { feedXml } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { freePort, startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeWithRedisCluster, startRedisCluster, type RedisCluster } from '../support/redis-cluster';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { Client } from 'pg';
 import { writeFeed } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { runCli, startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { createQueueBackend } from '../../src/jobs/backend';
 import { IMPORT_FILE } from '../../src/queue/job-data';
 import { closeQueues, openQueues } from '../../src/jobs/queues';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';

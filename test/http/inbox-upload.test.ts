@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { INBOX_SCAN } from '../../src/queue/job-data';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { fixturesDir } from '../support/paths';
 import { rawRequest } from '../support/raw-request';
 import { startTestSystem, type TestSystem } from '../support/system';

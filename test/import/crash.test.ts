@@ -8,7 +8,8 @@ import { generateEspiFeed } from '../../bench/espi-parse-generate';
 import { importFile } from '../../src/services/import/import-file';
 import { startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { logger, openPortalTestDatabase, waitFor, type PortalTestDatabase } from './support';
+import { waitFor } from '../support/wait-for';
+import { logger, openPortalTestDatabase, type PortalTestDatabase } from './support';
 
 const READINGS = 200_000;
 

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { feedXml } from './feed';
-import { waitFor } from './support';
+import { waitFor } from '../support/wait-for';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 
 const START = Date.UTC(2024, 0, 1, 5) / 1000;

@@ -9,7 +9,7 @@ import { postGraphQL } from '../api/support/api-system';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { feedXml } from './feed';
-import { waitFor } from './support';
+import { waitFor } from '../support/wait-for';
 
 type Line = Record<string, unknown>;
 

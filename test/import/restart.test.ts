@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { freePort } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { waitFor } from './support';
+import { waitFor } from '../support/wait-for';
 
 // A server going away in the middle of a load: the job must be retried (or resumed) and complete, with every reading
 // loaded once. Both servers are this test's own, so restarting them disturbs no other test.

@@ -10,17 +10,7 @@ import { registerSchedules } from '../../src/jobs/schedules';
 import { INBOX_SCAN, PARTITION_MAINTENANCE } from '../../src/queue/job-data';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
-
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from '../support/wait-for';
 
 describeOnEachQueueBackend('job system', { timeout: 180_000 }, (backend) => {
     const systems: RunningSystem[] = [];
@@ -55,7 +45,7 @@ describeOnEachQueueBackend('job system', { timeout: 180_000 }, (backend) => {
       const completed = await waitFor('the startup partition maintenance job', async () => {
         const jobs = await first.queues.maintenance.getCompleted();
         return jobs.find((job) => job.name === PARTITION_MAINTENANCE);
-      });
+      }, 60_000);
       const now = new Date();
       assert.equal(completed.returnvalue.from, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString());
 

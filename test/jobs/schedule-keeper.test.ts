@@ -8,7 +8,7 @@ import { SCHEDULER_CHECK_MS } from '../../src/jobs/schedule-keeper';
 import { expectedSchedulers, upsertScheduler } from '../../src/jobs/schedules';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 

@@ -9,7 +9,7 @@ import { enqueueImport } from '../../src/jobs/import-queue';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/main';
 import { feedXml } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 

@@ -12,7 +12,7 @@ import { seedDemoOds } from '../../src/ods/generator';
 import { ODS_EXTRACT, ODS_EXTRACT_SHARD } from '../../src/queue/job-data';
 import { retryJob } from '../../src/services/ops/queue-control';
 import { progressOf } from '../../src/services/ops/queue-state';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { resolveUrlSigningKey } from '../../src/auth/signing-key';
-import { signDownload, type DownloadGrant } from '../../src/services/export/download-link';
+import { ExportFormat, signDownload, type DownloadGrant } from '../../src/services/export/download-link';
 import { assertJsonError, downloadRefusal, downloadUrl, get, RANGE, startSecuritySystem, type SecuritySystem } from './support';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -66,7 +66,7 @@ describe('signed download URLs: tampering, expiry and IDOR', { timeout: 300_000 
 
   it('an expired URL is 410 LINK_EXPIRED', async () => {
     const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u: string[]; f: number; t: number; c: string };
-    const grant: DownloadGrant = { usagePointIds: body.u, from: new Date(body.f), to: new Date(body.t), format: 'espi', expiresAt: Math.floor(Date.now() / 1000) - 1, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c } };
+    const grant: DownloadGrant = { usagePointIds: body.u, from: new Date(body.f), to: new Date(body.t), format: ExportFormat.ESPI_XML, expiresAt: Math.floor(Date.now() / 1000) - 1, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c } };
     await assertJsonError(await get(s.base, `/download/${signDownload(resolveUrlSigningKey(s.api.config), grant)}`), 410, 'LINK_EXPIRED');
   });
 
@@ -78,7 +78,7 @@ describe('signed download URLs: tampering, expiry and IDOR', { timeout: 300_000 
       }
     }
     // Signed with the real key (as if the holder were another customer): checked again against its holder.
-    const grant: DownloadGrant = { usagePointIds: [s.dbIds['Solar home']], from: new Date(RANGE.from), to: new Date(RANGE.to), format: 'csv', expiresAt: Math.floor(Date.now() / 1000) + 600, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: s.ids.bo } };
+    const grant: DownloadGrant = { usagePointIds: [s.dbIds['Solar home']], from: new Date(RANGE.from), to: new Date(RANGE.to), format: ExportFormat.CSV, expiresAt: Math.floor(Date.now() / 1000) + 600, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: s.ids.bo } };
     await assertJsonError(await get(s.base, `/download/${signDownload(resolveUrlSigningKey(s.api.config), grant)}`), 403, 'FORBIDDEN');
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { DEFAULT_QUERY_LIMITS } from '../../src/http/query-limits';
-import { buildPortalSchema } from '../../src/schema/build-schema';
+import { buildPortalSchema } from '../../src/resolvers/build-schema';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { seedCustomer, seedUsagePoint } from '../api/support/seed';
 import { startApiSystem, type ApiSystem } from '../api/support/api-system';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { resolveUrlSigningKey } from '../../src/auth/signing-key';
 import { toGlobalId } from '../../src/services/access/global-id';
-import { signDownload, type ExportFormat } from '../../src/services/export/download-link';
+import { ExportFormat, signDownload } from '../../src/services/export/download-link';
 import { cimPost, getRequest } from '../http/cim-support';
 import { ADA_PERSONAL, downloadUrl, get, RANGE, REST, startSecuritySystem, type SecuritySystem } from './support';
 
@@ -33,7 +33,7 @@ describe('OPS receives no personal data on any path', { timeout: 300_000 }, () =
       out[`download ${format}`] = await response.text();
     }
     // The customer feed is refused to OPS when the URL is asked for; a URL signed for OPS anyway still leaves it out.
-    const grant = { usagePointIds: [s.dbIds['Solar home'], s.dbIds.Gas], from: new Date(RANGE.from), to: new Date(RANGE.to), format: 'customer' as ExportFormat, expiresAt: Math.floor(Date.now() / 1000) + 600, principal: { subject: `a-${role}`, role } };
+    const grant = { usagePointIds: [s.dbIds['Solar home'], s.dbIds.Gas], from: new Date(RANGE.from), to: new Date(RANGE.to), format: ExportFormat.CUSTOMER_XML, expiresAt: Math.floor(Date.now() / 1000) + 600, principal: { subject: `a-${role}`, role } };
     const feed = await get(s.base, `/download/${signDownload(resolveUrlSigningKey(s.api.config), grant)}`);
     assert.equal(feed.status, 200);
     out['download CUSTOMER_XML'] = await feed.text();

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import type { RawAnswer } from '../support/raw-request';
 
 /** Every hostile request is answered within this: seconds, not the minutes an expanding or hanging request takes. */

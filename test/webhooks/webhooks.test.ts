@@ -13,7 +13,7 @@ import { importFile } from '../../src/services/import/import-file';
 import { postGraphQL, TEST_JWT_SECRET, type GraphQLResponse } from '../api/support/api-system';
 import { seedCustomer } from '../api/support/seed';
 import { writeFeed, type FeedSpec } from '../import/feed';
-import { waitFor } from '../import/support';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 import { XMLLINT_MISSING, xmllintValidate } from '../support/xmllint';

@@ -1,6 +1,6 @@
 import type { BillForecastService } from '../billing/bill-forecast.service';
 import { decimalDifference } from '../usage/decimal-change';
-import { periodEdges } from '../usage/periods';
+import { periodEdges, Resolution } from '../usage/periods';
 import { MAX_BUCKETS } from '../usage/usage-query';
 import type { UsageService } from '../usage/usage.service';
 import { ZoneClock } from '../usage/zone-clock';
@@ -49,7 +49,7 @@ export async function crossingsIn(services: MeasuringServices, window: ChangedWi
       crossings.push({ ruleId: rule.id, usagePointId: rule.usagePointId, kind: rule.kind, periodStart: new Date(periodStart), periodEnd: new Date(periodEnd), value, threshold: rule.threshold });
     }
   };
-  for (const resolution of ['DAY', 'WEEK'] as const) {
+  for (const resolution of [Resolution.DAY, Resolution.WEEK] as const) {
     const periodRules = rules.filter((rule) => isPeriodKind(rule.kind) && PERIOD_FIGURE[rule.kind].resolution === resolution);
     if (periodRules.length === 0) continue;
     for (const bucket of await periodsOf(services.usage, window, resolution)) {
@@ -72,10 +72,10 @@ export async function crossingsIn(services: MeasuringServices, window: ChangedWi
  * The whole local periods covering the window (a week from its Monday, also when the window starts mid-week), read in
  * pieces of at most the buckets one usage() call may return.
  */
-async function periodsOf(usage: UsageService, window: ChangedWindow, resolution: 'DAY' | 'WEEK') {
+async function periodsOf(usage: UsageService, window: ChangedWindow, resolution: Resolution.DAY | Resolution.WEEK) {
   const clock = new ZoneClock(window.timeZone, window.from - WEEK_MS, window.to + WEEK_MS);
   // Edges over a week more on either side: the first real edge at or before `from` starts its week, and likewise.
-  const edges = resolution === 'DAY' ? periodEdges(clock, window.from, window.to, 'DAY') : weekEdges(clock, window.from, window.to);
+  const edges = resolution === Resolution.DAY ? periodEdges(clock, window.from, window.to, Resolution.DAY) : weekEdges(clock, window.from, window.to);
   const buckets = [];
   const step = MAX_BUCKETS[resolution] - 10;
   for (let i = 0; i < edges.length - 1; i += step) {
@@ -89,7 +89,7 @@ async function periodsOf(usage: UsageService, window: ChangedWindow, resolution:
 
 /** Edges of the ISO weeks covering [from, to), from the Monday on or before `from` to the one after `to`'s last day. */
 function weekEdges(clock: ZoneClock, from: number, to: number): number[] {
-  const around = periodEdges(clock, from - WEEK_MS, to + WEEK_MS, 'WEEK');
+  const around = periodEdges(clock, from - WEEK_MS, to + WEEK_MS, Resolution.WEEK);
   const weeks = around.slice(1, -1);
   const first = weeks.findLastIndex((t) => t <= from);
   const last = weeks.findIndex((t) => t >= to);

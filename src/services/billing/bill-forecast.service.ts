@@ -4,7 +4,7 @@ import type { Directory } from '../customers/directory';
 import { InvalidInputError } from '../errors';
 import { comparedRange, PREVIOUS_YEAR, reachOf } from '../usage/compare-period';
 import { formatScaled } from '../usage/decimal';
-import { periodEdges } from '../usage/periods';
+import { periodEdges, Resolution } from '../usage/periods';
 import { rangeUsage, type RangeTotals } from '../usage/range-usage';
 import type { UsageSeries, UsageService } from '../usage/usage.service';
 import { ZoneClock } from '../usage/zone-clock';
@@ -81,7 +81,7 @@ export class BillForecastService {
 
     // The cycle so far ends at the latest reading: later readings are not late yet, that time is projected.
     const soFarEnd = Math.max(cycle.start, Math.min(asOf, dataThrough?.getTime() ?? cycle.start));
-    const total = (start: number, end: number) => rangeUsage(this.usage, usagePointId, { resolution: 'DAY', timeZone: zone }, start, end);
+    const total = (start: number, end: number) => rangeUsage(this.usage, usagePointId, { resolution: Resolution.DAY, timeZone: zone }, start, end);
     const lastYearOf = (start: number, end: number) => {
       const range = comparedRange(clock, start, end, PREVIOUS_YEAR);
       return total(range.start, range.end);
@@ -162,7 +162,7 @@ export class BillForecastService {
 
   /** The rest of the local day soFarEnd falls in, then each local day to the cycle's end, as shares of their length. */
   private remainingDays(clock: ZoneClock, midnight: (t: number, days: number) => number, from: number, to: number): RemainingDay[] {
-    const edges = periodEdges(clock, from, to, 'DAY');
+    const edges = periodEdges(clock, from, to, Resolution.DAY);
     return edges.slice(1).map((end, i) => {
       const dayStart = midnight(edges[i], 0);
       return { weekday: clock.local(dayStart).getUTCDay(), fraction: (end - edges[i]) / (midnight(edges[i], 1) - dayStart) };

@@ -1,6 +1,7 @@
 import type { Directory } from '../customers/directory';
 import type { UsageSummaryRecord } from '../customers/records';
 import { COST_EXPONENT, formatScaled } from '../usage/decimal';
+import { Resolution } from '../usage/periods';
 import type { UsageService } from '../usage/usage.service';
 
 export interface ReconciliationFigures {
@@ -36,7 +37,7 @@ export class BillService {
     const from = bill.billingPeriodStart;
     const to = new Date(from.getTime() + bill.billingPeriodDuration * 1000);
     const [series, items] = await Promise.all([
-      bill.billingPeriodDuration > 0 ? this.usage.usage(bill.usagePointId, { from, to, resolution: 'DAY' }) : null,
+      bill.billingPeriodDuration > 0 ? this.usage.usage(bill.usagePointId, { from, to, resolution: Resolution.DAY }) : null,
       this.directory.lineItemsOf(bill.id),
     ]);
     const intervalCost = series?.cost ?? null;

@@ -12,7 +12,7 @@ const DELIVERED_KEPT = 10_000;
 const CATCH_UP_LIMIT = 10_000;
 
 /** What a feed delivers: a row with a bigint id (the one NOTIFYed) of one usage point. */
-export interface UsagePointRow {
+export interface UsagePointFeedRow {
   id: string;
   usagePointKey: string;
 }
@@ -33,7 +33,7 @@ export interface FeedSource {
  * and only for usage points someone here subscribed to, so a load of thousands of points costs each API process one
  * query, and none when nobody here subscribes.
  */
-export class UsagePointFeed<R extends UsagePointRow> {
+export class UsagePointFeed<R extends UsagePointFeedRow> {
   private readonly subscribers = new Map<string, Set<LiveStream<R>>>();
   private heard: string[] = [];
   private delivered = new Set<string>();

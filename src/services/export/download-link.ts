@@ -1,8 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isRole, type Principal } from '../../auth/roles';
 
-export type ExportFormat = 'espi' | 'csv' | 'customer';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['espi', 'csv', 'customer'];
+export enum ExportFormat {
+  ESPI_XML = 'espi',
+  CSV = 'csv',
+  CUSTOMER_XML = 'customer',
+}
+export const EXPORT_FORMATS: readonly ExportFormat[] = Object.values(ExportFormat);
 
 /** What a signed download URL grants: one export, for one principal, until it expires. */
 export interface DownloadGrant {

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
 import { EspiUsageFeedWriter, uuidV5, type LtpFields, type MeterReadingRef, type EspiUsagePointRecord, type UsagePointRef } from '../../espi';
-import { dayPage, readingPages, seriesRows, summaryRows, useZone, usagePointRows, type ExportReading, type RangeFilter, type UsagePointRow } from './queries';
+import { dayPage, readingPages, seriesRows, summaryRows, useZone, usagePointRows, type ExportReading, type RangeFilter, type ExportedUsagePointRow } from './queries';
 import { withSnapshot } from './snapshot';
 
 /** Hrefs of what the portal writes start here unless the caller names its own (the REST resources use their origin). */
@@ -43,7 +43,7 @@ const emptyStats = (): ExportStats => ({ usagePoints: 0, meterReadings: 0, inter
 const hexRule = (rule: string | null) => (rule === null ? undefined : Number.parseInt(rule, 16));
 
 /** The LocalTimeParameters the usage point was loaded with, when it had complete ones. */
-function storedLtp(up: UsagePointRow): LtpFields | undefined {
+function storedLtp(up: ExportedUsagePointRow): LtpFields | undefined {
   const start = hexRule(up.dstStartRule);
   const end = hexRule(up.dstEndRule);
   if (up.tzOffset === null || up.dstOffset === null || start === undefined || end === undefined) return undefined;
@@ -51,7 +51,7 @@ function storedLtp(up: UsagePointRow): LtpFields | undefined {
 }
 
 /** A usage point loaded by its href keeps it; one known by an atom id alone gets an href from the export's key. */
-export function usagePointRecord(up: UsagePointRow, baseUrl: string): EspiUsagePointRecord {
+export function usagePointRecord(up: ExportedUsagePointRow, baseUrl: string): EspiUsagePointRecord {
   const record: EspiUsagePointRecord = {
     key: up.externalId,
     title: up.name ?? undefined,
@@ -67,7 +67,7 @@ export function usagePointRecord(up: UsagePointRow, baseUrl: string): EspiUsageP
 }
 
 /** Feed id and subscription href from the usage points and range alone: two exports of one request share them. */
-function feedKey(ups: UsagePointRow[], range: RangeFilter): string {
+function feedKey(ups: ExportedUsagePointRow[], range: RangeFilter): string {
   return `export|${ups.map((u) => u.externalId).join(',')}|${range.from?.toISOString() ?? ''}|${range.to?.toISOString() ?? ''}`;
 }
 

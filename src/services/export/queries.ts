@@ -7,7 +7,7 @@ import { readingTypeSignature, type EspiIntervalReading, type EspiLineItem, type
 // What the exports read, in an order that depends only on natural keys (hrefs, reading-type codes, times), never on
 // database ids: the same data exported from two databases gives the same bytes.
 
-export interface UsagePointRow {
+export interface ExportedUsagePointRow {
   id: string;
   externalId: string;
   name: string | null;
@@ -23,8 +23,8 @@ export interface UsagePointRow {
 }
 
 /** The usage points every export writes, their names as the scope may see them (OPS: none). */
-export async function usagePointRows(client: PoolClient, ids: readonly string[], scope: AccessScope): Promise<UsagePointRow[]> {
-  const { rows } = await client.query<UsagePointRow>(
+export async function usagePointRows(client: PoolClient, ids: readonly string[], scope: AccessScope): Promise<ExportedUsagePointRow[]> {
+  const { rows } = await client.query<ExportedUsagePointRow>(
     `SELECT id::text, external_id AS "externalId", name, service_category_kind AS "serviceKind", status, role_flags AS "roleFlags",
             tariff_profile AS "tariffProfile", coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
             dst_start_rule AS "dstStartRule", dst_end_rule AS "dstEndRule"
@@ -34,7 +34,7 @@ export async function usagePointRows(client: PoolClient, ids: readonly string[],
   return rows.map((row) => personalDataFor(scope, 'usagePoint', row));
 }
 
-export interface SeriesRow {
+export interface ExportedSeriesRow {
   id: string;
   readingType: ReadingTypeFields;
   /** Of the reading type: what the export groups and names series by. */
@@ -49,7 +49,7 @@ const flowRank = (rt: ReadingTypeFields) => {
 };
 
 /** The usage point's series, optionally only one, ordered by flow and then by what they measure. */
-export async function seriesRows(client: PoolClient, usagePointId: string, onlyMeterReading?: string): Promise<SeriesRow[]> {
+export async function seriesRows(client: PoolClient, usagePointId: string, onlyMeterReading?: string): Promise<ExportedSeriesRow[]> {
   const { rows } = await client.query<Record<string, string | number | null>>(
     `SELECT m.id::text AS meter_reading_id, t.* FROM meter_reading m JOIN reading_type t ON t.id = m.reading_type_id
       WHERE m.usage_point_id = $1 AND ($2::bigint IS NULL OR m.id = $2)`,

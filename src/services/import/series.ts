@@ -102,7 +102,8 @@ export async function readingTypeIdOf(client: PoolClient, fields: ReadingTypeFie
   return typeId;
 }
 
-export interface SeriesRow {
+/** A series by what identifies it in a load: its usage point and reading type. */
+export interface SeriesKey {
   usagePointId: string;
   typeId: string;
   /** The meter reading's id in its source (an ESPI self href), if it has one. */
@@ -110,7 +111,7 @@ export interface SeriesRow {
 }
 
 /** meter_reading ids of (usage point, reading type) pairs, created when new; keyed `usagePointId:typeId`. */
-export async function meterReadingIdsOf(client: PoolClient, rows: SeriesRow[]): Promise<Map<string, string>> {
+export async function meterReadingIdsOf(client: PoolClient, rows: SeriesKey[]): Promise<Map<string, string>> {
   // Sorted so that two loads sharing series take their row locks in the same order.
   const series = [...rows].sort((a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)));
   if (series.length === 0) return new Map();

@@ -60,17 +60,6 @@ export interface ImportResult {
   timings: Record<string, number>;
 }
 
-/** The file cannot be loaded as it is: retrying will not help, the file goes to the rejected folder. */
-export class RejectedFileError extends Error {
-  constructor(
-    message: string,
-    readonly result: ImportResult,
-  ) {
-    super(message);
-    this.name = 'RejectedFileError';
-  }
-}
-
 /**
  * A file's outcome as the CLI contract prints it (the import and extract commands' per-file object, DESIGN.md), plus
  * the batch id, the count of readings dropped and the phases' ms.

@@ -8,7 +8,7 @@ import { InvalidInputError, UnauthenticatedError } from '../errors';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
 import { byParentLoader } from '../loaders';
-import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type JobOutcome } from './queue-control';
+import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type ControlOutcome } from './queue-control';
 import { asJobType, jobCounts, jobRecord, schedulers, throughput } from './queue-state';
 import { readPostgresAnchor } from './postgres-metrics';
 import type { ImportBatchRecord, JobCountsRecord, JobRecord, SchedulerRecord, ThroughputRecord } from './records';
@@ -125,35 +125,35 @@ export class OpsService {
     return batch.jobId ? this.job(queueOfBatch(batch.source), batch.jobId) : null;
   }
 
-  private async control(action: string, target: Record<string, unknown>, run: () => Promise<JobOutcome>): Promise<JobOutcome> {
+  private async control(action: string, target: Record<string, unknown>, run: () => Promise<ControlOutcome>): Promise<ControlOutcome> {
     assertAllowed(this.principal, 'controlQueues');
     const outcome = await run();
     if (outcome.refusals.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
     return outcome;
   }
 
-  retryJob(queue: QueueName, jobId: string): Promise<JobOutcome> {
+  retryJob(queue: QueueName, jobId: string): Promise<ControlOutcome> {
     return this.control('job retried', { queue, jobId }, () => retryJob(this.deps.queues[queue], jobId));
   }
 
-  cancelJob(queue: QueueName, jobId: string): Promise<JobOutcome> {
+  cancelJob(queue: QueueName, jobId: string): Promise<ControlOutcome> {
     return this.control('job cancelled', { queue, jobId }, () => cancelJob(this.deps.queues[queue], jobId));
   }
 
-  pauseQueue(queue: QueueName): Promise<JobOutcome> {
+  pauseQueue(queue: QueueName): Promise<ControlOutcome> {
     return this.control('queue paused', { queue }, () => pauseQueue(this.deps.queues[queue]));
   }
 
-  resumeQueue(queue: QueueName): Promise<JobOutcome> {
+  resumeQueue(queue: QueueName): Promise<ControlOutcome> {
     return this.control('queue resumed', { queue }, () => resumeQueue(this.deps.queues[queue]));
   }
 
-  runScheduler(queue: QueueName, scheduler: string): Promise<JobOutcome> {
+  runScheduler(queue: QueueName, scheduler: string): Promise<ControlOutcome> {
     return this.control('scheduler run now', { queue, scheduler }, () => runScheduler(this.deps.queues[queue], scheduler));
   }
 
   /** The job after a mutation, as the caller may see it. */
-  jobAfter(queue: QueueName, outcome: JobOutcome): Promise<JobRecord | null> {
+  jobAfter(queue: QueueName, outcome: ControlOutcome): Promise<JobRecord | null> {
     return outcome.jobId ? this.job(queue, outcome.jobId) : Promise.resolve(null);
   }
 }

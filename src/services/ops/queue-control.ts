@@ -4,12 +4,12 @@ import type { Refusal } from '../errors';
 import { restoreRejected } from '../import/files';
 
 /** What a control action did: the job it touched or created, or why it did nothing. */
-export interface JobOutcome {
+export interface ControlOutcome {
   jobId?: string;
   refusals: Refusal[];
 }
 
-const refused = (code: string, argument: string, message: string): JobOutcome => ({ refusals: [{ code, argument, message }] });
+const refused = (code: string, argument: string, message: string): ControlOutcome => ({ refusals: [{ code, argument, message }] });
 
 const notFound = (queue: Queue, jobId: string) => refused('JOB_NOT_FOUND', 'jobId', `no job ${jobId} in the ${queue.name} queue (it may be past its retention)`);
 
@@ -17,7 +17,7 @@ const notFound = (queue: Queue, jobId: string) => refused('JOB_NOT_FOUND', 'jobI
  * Retries a failed job with a fresh set of attempts. A file rejected from the inbox is moved back from rejected/
  * first, so that fixing it there and retrying is all it takes.
  */
-export async function retryJob(queue: Queue, jobId: string): Promise<JobOutcome> {
+export async function retryJob(queue: Queue, jobId: string): Promise<ControlOutcome> {
   const job = await queue.getJob(jobId);
   if (!job) return notFound(queue, jobId);
   const state = await job.getState();
@@ -39,7 +39,7 @@ const CANCELLABLE = new Set(['waiting', 'delayed', 'prioritized', 'paused', 'wai
  * transaction that either commits or rolls back whole, and stopping it half-way would only waste the work done.
  * Pause the queue to keep the next ones from starting. A scheduler's next run is left to the scheduler.
  */
-export async function cancelJob(queue: Queue, jobId: string): Promise<JobOutcome> {
+export async function cancelJob(queue: Queue, jobId: string): Promise<ControlOutcome> {
   const job = await queue.getJob(jobId);
   if (!job) return notFound(queue, jobId);
   const state = await job.getState();
@@ -51,12 +51,12 @@ export async function cancelJob(queue: Queue, jobId: string): Promise<JobOutcome
 }
 
 /** Stops workers from taking new jobs from the queue (on every process); running jobs finish. */
-export async function pauseQueue(queue: Queue): Promise<JobOutcome> {
+export async function pauseQueue(queue: Queue): Promise<ControlOutcome> {
   await queue.pause();
   return { refusals: [] };
 }
 
-export async function resumeQueue(queue: Queue): Promise<JobOutcome> {
+export async function resumeQueue(queue: Queue): Promise<ControlOutcome> {
   await queue.resume();
   return { refusals: [] };
 }
@@ -65,7 +65,7 @@ export async function resumeQueue(queue: Queue): Promise<JobOutcome> {
 const ONE_OFF_OPTIONS = ['attempts', 'backoff', 'removeOnComplete', 'removeOnFail', 'priority'] as const;
 
 /** Adds one run of a Job Scheduler's job now, with the scheduler's data and retention; the schedule is unchanged. */
-export async function runScheduler(queue: Queue, schedulerId: string): Promise<JobOutcome> {
+export async function runScheduler(queue: Queue, schedulerId: string): Promise<ControlOutcome> {
   const scheduler = await queue.getJobScheduler(schedulerId);
   if (!scheduler) return refused('SCHEDULER_NOT_FOUND', 'scheduler', `no Job Scheduler "${schedulerId}" on the ${queue.name} queue`);
   const template = (scheduler.template ?? {}) as { data?: unknown; opts?: JobsOptions };

@@ -7,8 +7,8 @@ import type { Directory } from '../customers/directory';
 import type { UsagePointRecord } from '../customers/records';
 import { InvalidInputError } from '../errors';
 import { COST_EXPONENT, ExactSum, formatScaled } from '../usage/decimal';
-import { periodEdges } from '../usage/periods';
-import { unitOf, valueExponent } from '../usage/reading-codes';
+import { periodEdges, Resolution } from '../usage/periods';
+import { FlowDirection, unitOf, valueExponent } from '../usage/reading-codes';
 import { chooseSeries, type ChosenSeries } from '../usage/series-choice';
 import type { UsageSeries } from '../usage/usage.service';
 import { checkRange } from '../usage/usage-query';
@@ -102,7 +102,7 @@ export class TariffPricingService {
     if (query.to.getTime() - query.from.getTime() > MAX_COMPARISON_DAYS * DAY_MS) {
       throw new InvalidInputError(`the range is too large: at most ${MAX_COMPARISON_DAYS} days`, 'to');
     }
-    const series = await chooseSeries(this.directory, usagePointId, 'DELIVERED');
+    const series = await chooseSeries(this.directory, usagePointId, FlowDirection.DELIVERED);
     if (!series) return null;
     const current = await this.tariffOf(series.usagePoint);
     const asked = await Promise.all(
@@ -174,7 +174,7 @@ export class TariffPricingService {
 
   /** Local calendar months of [from, to) with their length and the days of them in the range. */
   private billedMonths(clock: ZoneClock, from: number, to: number) {
-    const edges = periodEdges(clock, from, to, 'MONTH');
+    const edges = periodEdges(clock, from, to, Resolution.MONTH);
     return edges.slice(1).map((end, i) => {
       const start = edges[i];
       const local = clock.local(start);

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors';
 import { Accumulator } from './accumulator';
 import type { AggregateLoaders, PackedRollups } from './aggregates';
 import { PackedRows } from './packed-rows';
-import { valueExponent, type FlowDirection } from './reading-codes';
+import { FlowDirection, valueExponent } from './reading-codes';
 import { chooseSeries } from './series-choice';
 import { ZoneClock } from './zone-clock';
 
@@ -64,7 +64,7 @@ interface Window {
  */
 export async function hourlyStatistics(directory: Directory, aggregates: AggregateLoaders, usagePointId: string, query: StatisticsQuery): Promise<HourStatistic[] | null> {
   if (!(query.since instanceof Date) || Number.isNaN(query.since.getTime())) throw new InvalidInputError('since is not a valid date-time', 'since');
-  const series = await chooseSeries(directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
+  const series = await chooseSeries(directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
   if (!series) return null;
   const { meterReading, readingType } = series;
   const key = { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id };

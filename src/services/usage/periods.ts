@@ -1,7 +1,14 @@
 import { ZoneClock } from './zone-clock';
 
-export type Resolution = 'INTERVAL' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
-export type CalendarResolution = Exclude<Resolution, 'INTERVAL'>;
+export enum Resolution {
+  INTERVAL = 'INTERVAL',
+  HOUR = 'HOUR',
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  YEAR = 'YEAR',
+}
+export type CalendarResolution = Exclude<Resolution, Resolution.INTERVAL>;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -26,42 +33,42 @@ function localMidnight(clock: ZoneClock, t: number, days: number): number {
 // 01:00–02:00 hours of a fall-back night stay apart; days and longer start at the first instant showing local
 // midnight (or the transition, when midnight falls in a spring-forward gap).
 function periodStart(clock: ZoneClock, t: number, resolution: CalendarResolution): number {
-  if (resolution === 'HOUR') {
+  if (resolution === Resolution.HOUR) {
     const wall = t + clock.offset(t);
     return t - (((wall % HOUR_MS) + HOUR_MS) % HOUR_MS);
   }
-  if (resolution === 'DAY') return clock.instant(localMidnight(clock, t, 0));
+  if (resolution === Resolution.DAY) return clock.instant(localMidnight(clock, t, 0));
   const local = clock.local(t);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth();
   const d = local.getUTCDate();
   switch (resolution) {
-    case 'WEEK':
+    case Resolution.WEEK:
       // ISO weeks start on Monday.
       return clock.instant(Date.UTC(y, m, d - ((local.getUTCDay() + 6) % 7)));
-    case 'MONTH':
+    case Resolution.MONTH:
       return clock.instant(Date.UTC(y, m, 1));
-    case 'YEAR':
+    case Resolution.YEAR:
       return clock.instant(Date.UTC(y, 0, 1));
   }
 }
 
 function nextPeriodStart(clock: ZoneClock, start: number, resolution: CalendarResolution): number {
-  if (resolution === 'HOUR') {
-    const next = periodStart(clock, start + HOUR_MS, 'HOUR');
+  if (resolution === Resolution.HOUR) {
+    const next = periodStart(clock, start + HOUR_MS, Resolution.HOUR);
     return next > start ? next : start + HOUR_MS;
   }
-  if (resolution === 'DAY') return clock.instant(localMidnight(clock, start, 1));
+  if (resolution === Resolution.DAY) return clock.instant(localMidnight(clock, start, 1));
   const local = clock.local(start);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth();
   const d = local.getUTCDate();
   switch (resolution) {
-    case 'WEEK':
+    case Resolution.WEEK:
       return clock.instant(Date.UTC(y, m, d + 7));
-    case 'MONTH':
+    case Resolution.MONTH:
       return clock.instant(Date.UTC(y, m + 1, 1));
-    case 'YEAR':
+    case Resolution.YEAR:
       return clock.instant(Date.UTC(y + 1, 0, 1));
   }
 }

@@ -1,6 +1,7 @@
 import { comparedRange, reachOf, shiftOf, type CompareTo } from './compare-period';
 import { decimalDifference, percentChange } from './decimal-change';
 import { rangeUsage, type RangeTotals } from './range-usage';
+import { Resolution } from './periods';
 import { impliedBuckets, MAX_BUCKETS, type UsageQuery } from './usage-query';
 import type { UsageBucket, UsageSeries, UsageService } from './usage.service';
 import { ZoneClock } from './zone-clock';
@@ -52,7 +53,7 @@ export class UsageComparison {
     // The whole earlier range in YEAR buckets: its total is the same at any resolution, and a range a leap day made
     // longer than the current one stays within the limits of every resolution.
     const [compared, buckets] = await Promise.all([
-      rangeUsage(this.usage, usagePointId, { ...earlierQuery, resolution: 'YEAR' }, whole.start, whole.end),
+      rangeUsage(this.usage, usagePointId, { ...earlierQuery, resolution: Resolution.YEAR }, whole.start, whole.end),
       this.earlierBuckets(usagePointId, earlierQuery, ranges),
     ]);
     return {

@@ -9,8 +9,8 @@ import { Accumulator } from './accumulator';
 import { PackedRows } from './packed-rows';
 import { COST_EXPONENT } from './decimal';
 import { hourlyStatistics, type HourStatistic, type StatisticsQuery } from './hourly-statistics';
-import { bucketIndex, periodEdges, type CalendarResolution } from './periods';
-import { currencyOf, unitOf, valueExponent, type FlowDirection } from './reading-codes';
+import { bucketIndex, periodEdges, Resolution, type CalendarResolution } from './periods';
+import { currencyOf, FlowDirection, unitOf, valueExponent } from './reading-codes';
 import { chooseSeries, type ChosenSeries } from './series-choice';
 import { checkRange, checkUsageQuery, MAX_BUCKETS, type UsageQuery } from './usage-query';
 import { ZoneClock } from './zone-clock';
@@ -86,7 +86,7 @@ export class UsageService {
   /** `extent`: the buckets' first reading start and last reading end too, which only completeness() shows. */
   private async series(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
     checkUsageQuery(query);
-    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
+    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
     if (!series) return null;
     const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
     const from = query.from.getTime();
@@ -171,7 +171,7 @@ export class UsageService {
   ): Promise<void> {
     const from = edges[0];
     const to = edges[edges.length - 1];
-    const dayEdges = resolution === 'DAY' ? edges : periodEdges(clock, from, to, 'DAY');
+    const dayEdges = resolution === Resolution.DAY ? edges : periodEdges(clock, from, to, Resolution.DAY);
     const isDayStart = (t: number) => clock.dayStart(clock.localDate(t)) === t;
     const fullFrom = isDayStart(from) ? from : (dayEdges[1] ?? to);
     const fullTo = isDayStart(to) ? to : dayEdges[dayEdges.length - 2];
@@ -189,7 +189,7 @@ export class UsageService {
       if (lo < hi) pieces.push(addRows(dailyLoader.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) }), extent));
     };
     if (resolution === 'MONTH' || resolution === 'YEAR') {
-      const monthEdges = periodEdges(clock, fullFrom, fullTo, 'MONTH');
+      const monthEdges = periodEdges(clock, fullFrom, fullTo, Resolution.MONTH);
       const monthFrom = clock.localDate(fullFrom).endsWith('-01') ? fullFrom : (monthEdges[1] ?? fullTo);
       const monthTo = clock.localDate(fullTo).endsWith('-01') ? fullTo : monthEdges[monthEdges.length - 2];
       if (monthFrom < monthTo) {
@@ -211,7 +211,7 @@ export class UsageService {
     checkRange(query.from, query.to);
     // The key of an interval cursor is the start of a reading, in epoch milliseconds.
     const page = keyset(query, MAX_INTERVAL_PAGE, (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()));
-    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? 'DELIVERED', query.meterReading);
+    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
     if (!series) return null;
     const range = { usagePointId, meterReadingId: series.meterReading.id, from: query.from, to: query.to };
     const instant = (key: string | null) => (key === null ? null : new Date(Number(key)));
@@ -246,7 +246,7 @@ export class UsageService {
     usagePointId: string,
     query: { from: Date; to: Date; timeZone?: string | null; direction?: FlowDirection | null; meterReading?: string | null },
   ): Promise<{ days: UsageSeries; dataThrough: Date | null } | null> {
-    const days = await this.series(usagePointId, { ...query, resolution: 'DAY' }, 'auto', true);
+    const days = await this.series(usagePointId, { ...query, resolution: Resolution.DAY }, 'auto', true);
     if (!days) return null;
     return { days, dataThrough: await this.aggregates.latestEnd.load(days.series.meterReading.id) };
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { toGlobalId } from '../../../src/services/access/global-id';
 import { formatScaled } from '../../../src/services/usage/decimal';
+import { Resolution } from '../../../src/services/usage/periods';
 import { valueExponent } from '../../../src/services/usage/reading-codes';
 import type { UsageSeries } from '../../../src/services/usage/usage.service';
 import { ZoneClock } from '../../../src/services/usage/zone-clock';
@@ -41,7 +42,7 @@ export async function checkEverySeries(db: DataSource, batchIds: string[] | null
     ])) as { from: Date; to: Date }[];
     const services = servicesFor(db);
     const query = { from, to, meterReading: toGlobalId('MeterReading', s.meterReadingId) };
-    const checks: [string, 'DAY' | 'MONTH'][] = [[s.zone, 'DAY'], [s.zone, 'MONTH'], ...otherZones.map((z): [string, 'DAY'] => [z, 'DAY'])];
+    const checks: [string, Resolution.DAY | Resolution.MONTH][] = [[s.zone, Resolution.DAY], [s.zone, Resolution.MONTH], ...otherZones.map((z): [string, Resolution.DAY] => [z, Resolution.DAY])];
     for (const [zone, resolution] of checks) {
       const name = `${label}: series ${s.meterReadingId} ${resolution} in ${zone}`;
       const auto = (await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone })) as UsageSeries;

@@ -1,27 +1,27 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, UseMiddleware, type PubSub } from 'type-graphql';
-import { AlertResolver, AlertRuleResolver } from '../resolvers/alert.resolver';
-import { BillForecastResolver } from '../resolvers/bill-forecast.resolver';
-import { CustomerAccountResolver } from '../resolvers/customer-account.resolver';
-import { CustomerResolver } from '../resolvers/customer.resolver';
-import { DownloadResolver } from '../resolvers/download.resolver';
-import { ImportAdminResolver } from '../resolvers/import-admin.resolver';
-import { ImportBatchResolver } from '../resolvers/import-batch.resolver';
-import { MeterReadingResolver } from '../resolvers/meter-reading.resolver';
-import { NodeResolver } from '../resolvers/node.resolver';
-import { OpsAdminResolver } from '../resolvers/ops-admin.resolver';
-import { JobQueueResolver, JobResolver } from '../resolvers/ops.resolver';
-import { TariffResolver } from '../resolvers/tariff.resolver';
-import { ReadingRevisionResolver, UsageChangeResolver, UsagePointChangesResolver } from '../resolvers/usage-change.resolver';
-import { UsagePointResolver } from '../resolvers/usage-point.resolver';
-import { UsageSummaryResolver } from '../resolvers/usage-summary.resolver';
-import { SubscriptionResolver } from '../resolvers/subscription.resolver';
-import { ViewerResolver } from '../resolvers/viewer.resolver';
-import { WebhookResolver } from '../resolvers/webhook.resolver';
-import { DateTimeScalar } from './date-time.scalar';
-import { domainErrorsOfField } from './graphql-errors';
-import { resolveNodeType } from './node.interface';
+import { AlertResolver, AlertRuleResolver } from './alert.resolver';
+import { BillForecastResolver } from './bill-forecast.resolver';
+import { CustomerAccountResolver } from './customer-account.resolver';
+import { CustomerResolver } from './customer.resolver';
+import { DownloadResolver } from './download.resolver';
+import { ImportAdminResolver } from './import-admin.resolver';
+import { ImportBatchResolver } from './import-batch.resolver';
+import { MeterReadingResolver } from './meter-reading.resolver';
+import { NodeResolver } from './node.resolver';
+import { OpsAdminResolver } from './ops-admin.resolver';
+import { JobQueueResolver, JobResolver } from './ops.resolver';
+import { TariffResolver } from './tariff.resolver';
+import { ReadingRevisionResolver, UsageChangeResolver, UsagePointChangesResolver } from './usage-change.resolver';
+import { UsagePointResolver } from './usage-point.resolver';
+import { UsageSummaryResolver } from './usage-summary.resolver';
+import { SubscriptionResolver } from './subscription.resolver';
+import { ViewerResolver } from './viewer.resolver';
+import { WebhookResolver } from './webhook.resolver';
+import { DateTimeScalar } from '../schema/date-time.scalar';
+import { domainErrorsOfField } from '../schema/graphql-errors';
+import { resolveNodeType } from '../schema/node.interface';
 
 export const resolvers = [
   ViewerResolver,
