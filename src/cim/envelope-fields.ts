@@ -1,7 +1,8 @@
+import { childOf, childrenOf, dropUndefined, textOf } from '../xml/element-tree';
 import { parseDateTime } from './date-time';
 import { CimMessageError } from './message-error';
 import { CimError, CimHeader, CimId, CimObjectRef, CimReply, CimRequest, ErrorLevel, GetMeterReadingsFilter, NameValue, Verb, VERBS } from './records';
-import { childOf, childrenOf, textOf, XmlNode } from './xml-node';
+import { XmlNode } from './xml-node';
 
 /** Decoding of the 61968-100 Header, Request and Reply trees. Failures throw, to be answered with FAILED. */
 
@@ -55,7 +56,7 @@ function decodeValidHeader(node: XmlNode): CimHeader {
 }
 
 export function decodeRequest(node: XmlNode): CimRequest {
-  const get = node.children.find((c) => c.local === 'GetMeterReadings');
+  const get = node.children.find((c) => c.name === 'GetMeterReadings');
   return dropUndefined({
     startTime: requestTime(node, 'StartTime'),
     endTime: requestTime(node, 'EndTime'),
@@ -148,7 +149,3 @@ function booleanOf(node: XmlNode, local: string): boolean | undefined {
 }
 
 /** Records compare with deepEqual in round trips, so absent fields are left out rather than set to undefined. */
-export function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}

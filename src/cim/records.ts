@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../espi/diagnostics';
+import type { Diagnostic } from '../xml/diagnostics';
 import type { EspiIntervalReading, ReadingTypeFields } from '../espi/records';
 
 /** Records of the IEC 61968-100 envelope and the 61968-9 MeterReadings payload. Times are UTC epoch seconds. */

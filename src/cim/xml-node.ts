@@ -1,23 +1,10 @@
+import { ElementTree } from '../xml/element-tree';
+
 /** The small element trees kept for envelope parts and payload objects (interval readings are one each). */
-export interface XmlNode {
-  local: string;
+export interface XmlNode extends ElementTree<XmlNode> {
   ns: string;
+  /** Attributes by local name: CIM uses only unprefixed ones (`ref`, `kind`, `idType`). */
   attributes: ReadonlyMap<string, string>;
   text: string;
-  children: XmlNode[];
   line: number;
-}
-
-export function childOf(node: XmlNode | undefined, local: string): XmlNode | undefined {
-  return node?.children.find((c) => c.local === local);
-}
-
-export function childrenOf(node: XmlNode | undefined, local: string): XmlNode[] {
-  return node ? node.children.filter((c) => c.local === local) : [];
-}
-
-/** Trimmed text of a child; undefined when absent or empty (an empty optional element says nothing). */
-export function textOf(node: XmlNode | undefined, local: string): string | undefined {
-  const t = childOf(node, local)?.text.trim();
-  return t === undefined || t === '' ? undefined : t;
 }

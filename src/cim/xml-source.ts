@@ -1,17 +1,8 @@
 import { SaxesParser } from 'saxes';
 import { TextDecoder } from 'node:util';
+import { ByteSource } from '../xml/byte-source';
+import { DEFAULT_XML_LIMITS } from '../xml/limits';
 import { CimMessageError } from './message-error';
-
-export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
-
-/** Bounds that keep hostile input from costing memory or time; real messages stay far below them. */
-export interface XmlLimits {
-  maxDepth: number;
-  /** Longest run of characters without a parser event: bounds text nodes, attribute values and comments. */
-  maxTokenChars: number;
-}
-
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxTokenChars: 8 * 1024 * 1024 };
 
 export interface XmlSink {
   /** Attributes by local name: CIM uses only unprefixed ones (`ref`, `kind`, `idType`). */
@@ -28,8 +19,8 @@ const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
  * while the message is still arriving. Any DOCTYPE is refused: saxes never fetches external entities, and with
  * no DTD no internal entity can be declared either, so XXE and entity expansion both stop here.
  *
- * Not shared with src/espi: its XML layer is being replaced by an ESPI-specific byte tokenizer (whitespace text
- * dropped, ESPI-worded errors), and a CIM message needs CIM errors with reply codes.
+ * ESPI files have their own byte tokenizer (src/espi/xml-tokenizer.ts): its errors are ESPI's, while a CIM
+ * message's errors carry the reply codes it is answered with.
  */
 export async function* streamXml<T>(source: ByteSource, sink: XmlSink, drain: () => T[], limits = DEFAULT_XML_LIMITS): AsyncGenerator<T> {
   const parser = new SaxesParser({ xmlns: true, position: true });
@@ -66,8 +57,8 @@ export async function* streamXml<T>(source: ByteSource, sink: XmlSink, drain: ()
   const feed = (text: string) => {
     for (let i = 0; i < text.length; i += SLICE) {
       parser.write(text.length <= SLICE ? text : text.slice(i, i + SLICE));
-      if (parser.position - lastEventAt > limits.maxTokenChars) {
-        fail('xml-token-too-long', '1.8', `a text node, attribute or comment longer than ${limits.maxTokenChars} characters`);
+      if (parser.position - lastEventAt > limits.maxTokenLength) {
+        fail('xml-token-too-long', '1.8', `a text node, attribute or comment longer than ${limits.maxTokenLength} characters`);
       }
     }
   };

@@ -1,6 +1,8 @@
-import { Diagnostic, EspiFileError } from './diagnostics';
+import { ByteSource } from '../xml/byte-source';
+import { Diagnostic } from '../xml/diagnostics';
+import { XmlLimits } from '../xml/limits';
+import { EspiFileError } from './diagnostics';
 import {
-  dropUndefined,
   localTimeFields,
   LTP_ELEMENTS,
   READING_TYPE_ELEMENTS,
@@ -9,12 +11,13 @@ import {
   USAGE_SUMMARY_ELEMENTS,
   usageSummaryFields,
   usagePointFields,
+  usagePointRefs,
 } from './entity-fields';
 import { isInt48, scanInteger } from './numbers';
 import { PlainReadingScanner, READING_NOT_PLAIN } from './plain-reading';
 import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, EspiIntervalReading, XmlElement } from './records';
-import { ByteSource, driveXml } from './xml-stream';
-import { DEFAULT_XML_LIMITS, XmlAttributes, XmlElementScope, XmlHandler, XmlLimits, XmlPosition, XmlText } from './xml-tokenizer';
+import { XmlAttributes, XmlElementScope, XmlHandler, XmlPosition, XmlText } from './xml-handler';
+import { driveXml } from './xml-stream';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 export const ESPI_NS = 'http://naesb.org/espi';
@@ -83,7 +86,7 @@ const FRACTIONAL_TEXT = /^\s*[+-]?\d*\.\d+\s*$/;
  */
 export function readEspiAtom(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReaderEvent> {
   const reader = new AtomReader(options.batchSize ?? 2048, options.maxEntityElements ?? 100_000, options.plainReadings ?? true);
-  return driveXml(source, reader, () => reader.drain(), options.limits ?? DEFAULT_XML_LIMITS);
+  return driveXml(source, reader, () => reader.drain(), options.limits);
 }
 
 class AtomReader implements XmlHandler {
@@ -314,7 +317,7 @@ class AtomReader implements XmlHandler {
     const known = (names: string[]) => this.checkChildren(root, names, line);
     if (ns === ESPI_NS && kind === 'UsagePoint') {
       known(USAGE_POINT_ELEMENTS);
-      this.entryRecords.push({ type: 'UsagePoint', entry, ...dropUndefined(usagePointFields(root, problems)) });
+      this.entryRecords.push({ type: 'UsagePoint', entry, ...usagePointFields(root, problems) });
     } else if (ns === ESPI_NS && kind === 'MeterReading') {
       this.entryRecords.push({ type: 'MeterReading', entry });
     } else if (ns === ESPI_NS && kind === 'ReadingType') {
@@ -322,7 +325,7 @@ class AtomReader implements XmlHandler {
       this.entryRecords.push({ type: 'ReadingType', entry, fields: readingTypeFields(root, problems) });
     } else if ((ns === ESPI_NS || ns === CUSTOMER_NS) && kind === 'LocalTimeParameters') {
       known(LTP_ELEMENTS);
-      const fields = dropUndefined(localTimeFields(root, problems));
+      const fields = localTimeFields(root, problems);
       this.entryRecords.push({ type: 'LocalTimeParameters', entry, fields, namespace: ns === ESPI_NS ? 'espi' : 'customer' });
     } else if (ns === ESPI_NS && (kind === 'UsageSummary' || kind === 'ElectricPowerUsageSummary')) {
       known(USAGE_SUMMARY_ELEMENTS);
@@ -482,18 +485,4 @@ class AtomReader implements XmlHandler {
     this.tryPlainReadings = false;
     this.entryRecords.push({ type: 'IntervalBlock', entry: block.entry, block });
   }
-}
-
-function usagePointRefs(root: XmlElement): string[] {
-  const refs: string[] = [];
-  const visit = (el: XmlElement) => {
-    for (const c of el.children) {
-      if (c.name === 'UsagePoints') {
-        for (const r of c.children) if (r.text?.trim()) refs.push(r.text.trim());
-        if (c.text?.trim()) refs.push(c.text.trim());
-      } else visit(c);
-    }
-  };
-  visit(root);
-  return refs;
 }

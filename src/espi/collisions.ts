@@ -1,5 +1,5 @@
 import { normalizeHref } from './hrefs';
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic } from '../xml/diagnostics';
 import type { EntryInfo, ReadingTypeFields } from './records';
 
 // Two different resources under one self href (anonymised or per-section numbering, batch feeds that resend entries):

@@ -7,7 +7,7 @@ import { linkEspiRecords } from './linker';
 import type { LinkOptions, ParseEvent } from './linked-feed';
 import { BlockInfo, EntryInfo, EspiIntervalReading, ReadingTypeFields } from './records';
 import { ianaZone, resolveLocalTime, TimeZone } from './time-zone';
-import { ByteSource } from './xml-stream';
+import { ByteSource } from '../xml/byte-source';
 import { memoisedZone } from './zone-memo';
 
 /**

@@ -1,4 +1,5 @@
-import { parseHexBinary } from './numbers';
+import { childOf, childrenOf, dropUndefined, textOf } from '../xml/element-tree';
+import { parseHexBinary, parseInteger } from './numbers';
 import {
   DateTimeInterval,
   EspiLineItem,
@@ -9,7 +10,6 @@ import {
   UsageSummaryFields,
   XmlElement,
 } from './records';
-import { child, children, intOf, textOf } from './xml-tree';
 
 /** Converters from an entity's element tree to typed fields. Each lists the element names it knows, in schema order. */
 
@@ -39,7 +39,7 @@ export function readingTypeFields(el: XmlElement, problems: string[]): ReadingTy
     if (v !== undefined) f[name] = v;
   }
   const ratio = (name: string) => {
-    const r = child(el, name);
+    const r = childOf(el, name);
     return r && { numerator: intOf(r, 'numerator', problems), denominator: intOf(r, 'denominator', problems) };
   };
   const interharmonic = ratio('interharmonic');
@@ -54,13 +54,13 @@ export function readingTypeFields(el: XmlElement, problems: string[]): ReadingTy
 export const USAGE_POINT_ELEMENTS = ['roleFlags', 'ServiceCategory', 'status', 'serviceDeliveryPoint'];
 
 export function usagePointFields(el: XmlElement, problems: string[]) {
-  return {
+  return dropUndefined({
     roleFlags: textOf(el, 'roleFlags'),
-    serviceKind: intOf(child(el, 'ServiceCategory'), 'kind', problems),
+    serviceKind: intOf(childOf(el, 'ServiceCategory'), 'kind', problems),
     status: intOf(el, 'status', problems),
     // The tariff the usage point is billed on (ServiceDeliveryPoint, an ESPI extension).
-    tariffProfile: textOf(child(el, 'serviceDeliveryPoint'), 'tariffProfile'),
-  };
+    tariffProfile: textOf(childOf(el, 'serviceDeliveryPoint'), 'tariffProfile'),
+  });
 }
 
 export const LTP_ELEMENTS = ['dstEndRule', 'dstOffset', 'dstStartRule', 'tzOffset'];
@@ -74,14 +74,14 @@ export function localTimeFields(el: XmlElement, problems: string[]): LocalTimePa
   };
   const start = rule('dstStartRule');
   const end = rule('dstEndRule');
-  return {
+  return dropUndefined({
     dstEndRule: end.value,
     dstEndRuleText: end.text,
     dstOffset: intOf(el, 'dstOffset', problems),
     dstStartRule: start.value,
     dstStartRuleText: start.text,
     tzOffset: intOf(el, 'tzOffset', problems),
-  };
+  });
 }
 
 export function intervalOf(el: XmlElement | undefined, problems: string[]): DateTimeInterval | undefined {
@@ -113,10 +113,10 @@ function lineItemOf(el: XmlElement, problems: string[]): EspiLineItem {
     rounding: intOf(el, 'rounding', problems),
     dateTime: intOf(el, 'dateTime', problems),
     note: textOf(el, 'note'),
-    measurement: measurementOf(child(el, 'measurement'), problems),
+    measurement: measurementOf(childOf(el, 'measurement'), problems),
     itemKind: intOf(el, 'itemKind', problems),
     unitCost: intOf(el, 'unitCost', problems),
-    itemPeriod: intervalOf(child(el, 'itemPeriod'), problems),
+    itemPeriod: intervalOf(childOf(el, 'itemPeriod'), problems),
   });
 }
 
@@ -140,20 +140,20 @@ export const USAGE_SUMMARY_ELEMENTS = [
 export function usageSummaryFields(el: XmlElement, problems: string[]): UsageSummaryFields {
   const measurements: UsageSummaryFields['measurements'] = {};
   for (const name of SUMMARY_MEASUREMENT_FIELDS) {
-    const m = measurementOf(child(el, name), problems);
+    const m = measurementOf(childOf(el, name), problems);
     if (m) measurements[name] = m;
   }
   return dropUndefined({
-    billingPeriod: intervalOf(child(el, 'billingPeriod'), problems),
+    billingPeriod: intervalOf(childOf(el, 'billingPeriod'), problems),
     billLastPeriod: intOf(el, 'billLastPeriod', problems),
     billToDate: intOf(el, 'billToDate', problems),
     costAdditionalLastPeriod: intOf(el, 'costAdditionalLastPeriod', problems),
-    costAdditionalDetailLastPeriod: children(el, 'costAdditionalDetailLastPeriod').map((li) => lineItemOf(li, problems)),
+    costAdditionalDetailLastPeriod: childrenOf(el, 'costAdditionalDetailLastPeriod').map((li) => lineItemOf(li, problems)),
     currency: intOf(el, 'currency', problems),
     measurements,
     qualityOfReading: intOf(el, 'qualityOfReading', problems),
-    ratchetDemand: measurementOf(child(el, 'ratchetDemand'), problems),
-    ratchetDemandPeriod: intervalOf(child(el, 'ratchetDemandPeriod'), problems),
+    ratchetDemand: measurementOf(childOf(el, 'ratchetDemand'), problems),
+    ratchetDemandPeriod: intervalOf(childOf(el, 'ratchetDemandPeriod'), problems),
     statusTimeStamp: intOf(el, 'statusTimeStamp', problems),
     commodity: intOf(el, 'commodity', problems),
     tariffProfile: textOf(el, 'tariffProfile'),
@@ -161,8 +161,26 @@ export function usageSummaryFields(el: XmlElement, problems: string[]): UsageSum
   });
 }
 
-/** Records compare equal after a round trip only if absent fields are absent, not present-and-undefined. */
-export function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+/** The usage points a customer entity names (a ServiceLocation's UsagePoints), wherever they nest. */
+export function usagePointRefs(root: XmlElement): string[] {
+  const refs: string[] = [];
+  const visit = (el: XmlElement) => {
+    for (const c of el.children) {
+      if (c.name === 'UsagePoints') {
+        for (const r of c.children) if (r.text?.trim()) refs.push(r.text.trim());
+        if (c.text?.trim()) refs.push(c.text.trim());
+      } else visit(c);
+    }
+  };
+  visit(root);
+  return refs;
+}
+
+/** A numeric field: undefined when absent; `problems` collects the names of fields present but not integers. */
+function intOf(el: XmlElement | undefined, name: string, problems: string[]): number | undefined {
+  const t = textOf(el, name);
+  if (t === undefined) return undefined;
+  const n = parseInteger(t);
+  if (n === undefined) problems.push(`${name}="${t.slice(0, 40)}"`);
+  return n;
 }

@@ -5,7 +5,7 @@ export type { ParseEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, Link
 export { BlockOwners } from './block-owners';
 export { parseEspiAtom, parseEspiAtomFile, collectParsedFeed } from './parse';
 export type { EspiParseOptions, CollectedFeed } from './parse';
-export type { Diagnostic, Severity } from './diagnostics';
+export type { Diagnostic, Severity } from '../xml/diagnostics';
 export { EspiFileError } from './diagnostics';
 export * from './records';
 export { flowOf, readingTypeSignature, scaledDecimal } from './reading-type';
@@ -14,9 +14,9 @@ export { ianaZone, fixedZone, ltpZone, localToUtc, resolveLocalTime, dstTransiti
 export type { TimeZone, LtpFields } from './time-zone';
 export { decodeDstRule } from './dst-rule';
 export { COMMON_ZONES } from './ltp-inference';
-export { DEFAULT_XML_LIMITS } from './xml-tokenizer';
-export type { XmlLimits } from './xml-tokenizer';
-export type { ByteSource } from './xml-stream';
+export { DEFAULT_XML_LIMITS } from '../xml/limits';
+export type { XmlLimits } from '../xml/limits';
+export type { ByteSource } from '../xml/byte-source';
 export { EspiUsageFeedWriter, EspiWriteError, writeCollectedUsageFeed } from './usage-writer';
 export type { FeedWriterOptions, EspiIntervalBlockRecord, EspiMeterReadingRecord, MeterReadingRef, EspiUsagePointRecord, UsagePointRef, EspiUsageSummaryRecord } from './usage-writer';
 export { localTimeParametersFor } from './ltp-encode';

@@ -1,5 +1,5 @@
 import type { SpilledBlock } from './block-spill';
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic } from '../xml/diagnostics';
 import type { ParseEvent } from './linked-feed';
 import type { EntryInfo } from './records';
 

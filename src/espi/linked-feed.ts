@@ -1,6 +1,6 @@
+import type { Diagnostic } from '../xml/diagnostics';
 import type { ReaderEvent } from './atom-reader';
 import type { BlockOwners } from './block-owners';
-import type { Diagnostic } from './diagnostics';
 import type { Flow } from './reading-type';
 import type { BlockInfo, EntryInfo, EspiIntervalReading, EspiRecord, ReadingTypeFields, UsageSummaryFields } from './records';
 import type { LtpFields, TimeZone } from './time-zone';

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
+import { ByteSource } from '../xml/byte-source';
 import { readEspiAtom, ReaderOptions } from './atom-reader';
 import { linkEspiRecords } from './linker';
 import type { LinkedFeed, LinkedMeterReading, LinkOptions, ParseEvent } from './linked-feed';
 import { BlockInfo, EspiIntervalReading } from './records';
-import { ByteSource } from './xml-stream';
 
 export type EspiParseOptions = LinkOptions & ReaderOptions;
 

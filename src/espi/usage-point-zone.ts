@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic } from '../xml/diagnostics';
 import { normalizeHref } from './hrefs';
 import { dataYears, incompleteLtpZone } from './ltp-inference';
 import type { EntryInfo, EspiRecord } from './records';

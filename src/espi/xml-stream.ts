@@ -1,6 +1,7 @@
-import { DEFAULT_XML_LIMITS, XmlHandler, XmlLimits, XmlTokenizer } from './xml-tokenizer';
-
-export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+import { ByteSource } from '../xml/byte-source';
+import { DEFAULT_XML_LIMITS, XmlLimits } from '../xml/limits';
+import { XmlHandler } from './xml-handler';
+import { XmlTokenizer } from './xml-tokenizer';
 
 /**
  * Drives the tokenizer over a byte stream, one chunk at a time, and calls `afterChunk` between chunks so the

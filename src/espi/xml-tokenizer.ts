@@ -1,6 +1,9 @@
-import { isUtf8 } from 'node:buffer';
+import { DEFAULT_XML_LIMITS, XmlLimits } from '../xml/limits';
 import { EspiFileError } from './diagnostics';
-import { scanInteger, scanIntegerBytes } from './numbers';
+import { Utf8Chunks } from './utf8-chunks';
+import { AMP, BANG, CR, EMPTY, EQUALS, GT, HAS_AMP, HAS_CR, isSpace, LT, NAME, NON_ASCII, NON_SPACE, QUESTION, RBRACKET, SLASH } from './xml-chars';
+import { XmlElementScope, XmlHandler } from './xml-handler';
+import { decodeText, TextRun } from './xml-text';
 
 /**
  * A strict, streaming XML 1.0 + Namespaces tokenizer over UTF-8 bytes, written for ESPI's shape: millions of small
@@ -9,67 +12,14 @@ import { scanInteger, scanIntegerBytes } from './numbers';
  * names interned (no string per tag), decodes only text that is not whitespace and builds an attribute map only
  * for elements that have attributes.
  *
- * What it refuses, as saxes did: any DOCTYPE (so no entity is ever declared or expanded), references other than
+ * What it refuses: any DOCTYPE (so no entity is ever declared or expanded), references other than
  * the five predefined entities and character references, mismatched or unclosed tags, unbound prefixes, duplicate
  * attributes, `<` in attribute values, `]]>` and control characters in text, `--` in comments, content outside
  * the single root, a misplaced XML declaration, and bytes that are not UTF-8. Not checked: the Unicode ranges of
  * non-ASCII name characters (any non-ASCII byte is accepted in a name) and U+FFFE/U+FFFF.
  *
- * A handler may take whole elements of a shape it knows straight from the bytes (`XmlHandler.onElement`), where
- * a dozen tokens and handler calls per element would cost more than the element's content: the ESPI reader does
- * so for plain IntervalReadings (`plain-reading.ts`), and a differential test holds it to this tokenizer.
+ * Its handler may take whole elements it knows straight from the bytes: see `xml-handler.ts`.
  */
-
-export interface XmlLimits {
-  /** Deepest element nesting accepted (ESPI needs about 10). */
-  maxDepth: number;
-  /** Longest single token in bytes (text node, tag with its attributes, comment, CDATA, PI): bounds buffered memory. */
-  maxTokenBytes: number;
-}
-
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxTokenBytes: 8 * 1024 * 1024 };
-
-/** Attributes by qualified name, as written (ESPI uses only unprefixed `href` and `rel`). */
-export type XmlAttributes = ReadonlyMap<string, string>;
-
-/** Where the current token starts, computed on demand: most events never need their line. */
-export interface XmlPosition {
-  readonly line: number;
-}
-
-/** One run of text or CDATA, valid only during the `onText` call that hands it over. */
-export interface XmlText {
-  /** The run is all the element holds: it follows the start tag and the end tag follows it. */
-  readonly whole: boolean;
-  string(): string;
-  /** The run as an integer (whitespace around it allowed) without making a string, or NaN. */
-  integer(): number;
-}
-
-/** What a handler taking a whole element (`XmlHandler.onElement`) needs to know of where it stands. */
-export interface XmlElementScope extends XmlPosition {
-  /** The prefix of the parent element's name ('' for none): names written with it are bound. */
-  readonly parentPrefix: string;
-  /** Levels of elements that may still nest here before `maxDepth` is exceeded. */
-  readonly depthLeft: number;
-  /** The line breaks (LF, CRLF or lone CR, one each) in the element taken, so they are not counted again. */
-  tookLineBreaks(count: number): void;
-}
-
-export interface XmlHandler {
-  onOpen(uri: string, local: string, attributes: XmlAttributes | undefined, at: XmlPosition): void;
-  onClose(uri: string, local: string, at: XmlPosition): void;
-  /** Text and CDATA; whitespace-only text is insignificant in ESPI and is not reported. */
-  onText(text: XmlText): void;
-  /**
-   * A fast path for elements the handler knows by heart, offered at every start tag below the root:
-   * `bytes[start]` is its `<`. The handler may take the whole element, when it ends within `bytes`, and return
-   * the offset after its end tag, having left itself exactly as the element's events would have. It must take
-   * only what the tokenizer accepts (no references, comments, CDATA, attributes, control characters, names it
-   * cannot prove bound, nesting past `depthLeft`...). -1 leaves the element to the tokenizer, as usual.
-   */
-  onElement?(bytes: Buffer, start: number, scope: XmlElementScope): number;
-}
 
 interface QName {
   qname: string;
@@ -79,55 +29,7 @@ interface QName {
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const MAX_INTERNED = 4096;
-
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const BANG = 0x21;
-const QUESTION = 0x3f;
-const AMP = 0x26;
-const EQUALS = 0x3d;
-const CR = 0x0d;
-const RBRACKET = 0x5d;
-
-/** 1: may start a name; 2: may continue one. Non-ASCII bytes are allowed in both (see above). */
-const NAME = new Uint8Array(256);
-for (let b = 0; b < 256; b++) {
-  const letter = (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x3a || b >= 0x80;
-  const other = (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e;
-  NAME[b] = letter ? 3 : other ? 2 : 0;
-}
-
-const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x09 || b === CR;
-
-// Flags gathered while scanning a text run.
-const NON_SPACE = 1;
-const NON_ASCII = 2;
-const HAS_AMP = 4;
-const HAS_CR = 8;
-
-const EMPTY = Buffer.alloc(0);
-
-class TextRun implements XmlText {
-  whole = false;
-  constructor(
-    private readonly tokenizer: XmlTokenizer,
-    public buf: Buffer,
-    public start: number,
-    public end: number,
-    public flags: number,
-  ) {}
-
-  string(): string {
-    return this.tokenizer.decode(this.start, this.end, this.flags);
-  }
-
-  integer(): number {
-    return this.flags & (HAS_AMP | NON_ASCII) ? scanInteger(this.string()) : scanIntegerBytes(this.buf, this.start, this.end);
-  }
-}
 
 export class XmlTokenizer implements XmlElementScope {
   private buf: Buffer = EMPTY;
@@ -138,7 +40,7 @@ export class XmlTokenizer implements XmlElementScope {
   private at = 0;
   private lines = 1;
   private linesCountedTo = 0;
-  private utf8Pending: Buffer = EMPTY;
+  private readonly utf8 = new Utf8Chunks();
   /** 3 after a byte-order mark: where an XML declaration may stand. */
   private documentStart = 0;
 
@@ -149,7 +51,9 @@ export class XmlTokenizer implements XmlElementScope {
   private readonly bindings: { prefix: string; uri: string; depth: number }[] = [];
   private sawRoot = false;
   private readonly names = new Map<number, QName>();
-  private readonly textRun = new TextRun(this, EMPTY, 0, 0, 0);
+  /** The "not well-formed" error as a function, made once for the text decoding that may raise it. */
+  private readonly refuse = (message: string): never => this.malformed(message);
+  private readonly textRun = new TextRun(this.refuse, EMPTY, 0, 0, 0);
   /** The last token was a start tag: a text run right after it may be the element's whole content. */
   private afterStartTag = false;
   /** Line breaks in the element `onElement` is taking, when the handler counted them; else -1. */
@@ -187,18 +91,14 @@ export class XmlTokenizer implements XmlElementScope {
   }
 
   write(chunk: Uint8Array): void {
-    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.utf8Pending.length > 0) data = Buffer.concat([this.utf8Pending, data]);
-    const cut = completeUtf8Length(data);
-    this.utf8Pending = Buffer.from(data.subarray(cut));
-    data = data.subarray(0, cut);
-    if (!isUtf8(data)) this.fail('not-utf8', 'bytes that are not UTF-8 text: a binary or wrongly encoded file');
+    const data = this.utf8.next(chunk);
+    if (!data) return this.fail('not-utf8', 'bytes that are not UTF-8 text: a binary or wrongly encoded file');
     this.append(data);
     this.run(false);
   }
 
   end(): void {
-    if (this.utf8Pending.length > 0) this.fail('not-utf8', 'the file ends inside a UTF-8 character');
+    if (this.utf8.unfinished) this.fail('not-utf8', 'the file ends inside a UTF-8 character');
     this.run(true);
     if (!this.sawRoot) this.fail('xml-empty', 'the file holds no XML element (empty or not XML)');
     if (this.depth > 0) this.fail('xml-truncated', `the file ends inside ${this.depth} unclosed element(s): truncated`);
@@ -242,8 +142,8 @@ export class XmlTokenizer implements XmlElementScope {
       if (next < 0) {
         this.afterStartTag = afterStartTag;
         if (final) this.fail('xml-truncated', 'the file ends inside a tag, comment or text: truncated');
-        if (len - p > this.limits.maxTokenBytes) {
-          this.fail('xml-token-too-long', `a text node, tag or comment longer than ${this.limits.maxTokenBytes} bytes`);
+        if (len - p > this.limits.maxTokenLength) {
+          this.fail('xml-token-too-long', `a text node, tag or comment longer than ${this.limits.maxTokenLength} bytes`);
         }
         return;
       }
@@ -278,7 +178,6 @@ export class XmlTokenizer implements XmlElementScope {
     return i;
   }
 
-  /** Text as XML reports it: line ends normalised (to spaces, with tabs, in attribute values), references resolved. */
   private emitText(start: number, end: number, flags: number, whole: boolean) {
     const run = this.textRun;
     run.buf = this.buf;
@@ -287,25 +186,6 @@ export class XmlTokenizer implements XmlElementScope {
     run.flags = flags;
     run.whole = whole;
     this.handler.onText(run);
-  }
-
-  decode(start: number, end: number, flags: number, attribute = false): string {
-    let s = flags & NON_ASCII ? this.buf.toString('utf8', start, end) : this.buf.toString('latin1', start, end);
-    if (flags & HAS_CR) s = attribute ? s.replace(/\r\n|[\r\n\t]/g, ' ') : s.replace(/\r\n?/g, '\n');
-    if (flags & HAS_AMP) s = this.resolveReferences(s);
-    return s;
-  }
-
-  private resolveReferences(s: string): string {
-    return s.replace(/&([^;&<]*)(;?)/g, (whole, name: string, semicolon: string) => {
-      if (!semicolon) this.malformed(`"&" not starting a reference: ${whole.slice(0, 20)}`);
-      if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name];
-      const code = /^#x([0-9a-fA-F]{1,6})$/.test(name) ? parseInt(name.slice(2), 16) : /^#([0-9]{1,7})$/.test(name) ? parseInt(name.slice(1), 10) : NaN;
-      if (Number.isNaN(code)) this.malformed(`reference to an undeclared entity &${name.slice(0, 20)}; (no DTD, so only the predefined ones exist)`);
-      const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      if (!allowed) this.malformed(`character reference &${name}; to a character XML forbids`);
-      return String.fromCodePoint(code);
-    });
   }
 
   // --- tags ----------------------------------------------------------------------------------------------------
@@ -395,7 +275,7 @@ export class XmlTokenizer implements XmlElementScope {
         }
       }
       if (i >= len) return -1;
-      const value = this.decode(valueStart, i, flags, true);
+      const value = decodeText(buf, valueStart, i, flags, true, this.refuse);
       i++;
       attributes ??= new Map();
       if (attributes.has(attrName)) this.malformed(`attribute ${attrName} repeated in <${name.qname}>`);
@@ -546,16 +426,3 @@ export class XmlTokenizer implements XmlElementScope {
     return end + 2;
   }
 }
-
-/** Offset up to which `data` holds whole UTF-8 characters; what follows is the start of one split across chunks. */
-function completeUtf8Length(data: Buffer): number {
-  const len = data.length;
-  for (let back = 1; back <= 3 && back <= len; back++) {
-    const b = data[len - back];
-    if ((b & 0xc0) === 0x80) continue;
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return need > back ? len - back : len;
-  }
-  return len;
-}
-

@@ -367,8 +367,8 @@ test('fast and general paths agree on truncated feeds and at the depth and token
     const rnd = random(seed);
     for (let k = 0; k < 4; k++) await assertSame(`seed ${seed} truncated`, bytes.subarray(0, rnd.int(bytes.length)), [[1 << 30], [1 + rnd.int(50)]]);
     // feed > entry > content > IntervalBlock > IntervalReading > timePeriod > start is 7 deep.
-    for (const maxDepth of [5, 6, 7]) await assertSame(`seed ${seed} maxDepth ${maxDepth}`, bytes, [[1 << 30], [11]], { limits: { maxDepth, maxTokenBytes: 1 << 20 } });
-    for (const maxTokenBytes of [8, 24, 60]) await assertSame(`seed ${seed} maxTokenBytes ${maxTokenBytes}`, bytes, [[5], [40], [1 << 30]], { limits: { maxDepth: 64, maxTokenBytes } });
+    for (const maxDepth of [5, 6, 7]) await assertSame(`seed ${seed} maxDepth ${maxDepth}`, bytes, [[1 << 30], [11]], { limits: { maxDepth, maxTokenLength: 1 << 20 } });
+    for (const maxTokenLength of [8, 24, 60]) await assertSame(`seed ${seed} maxTokenLength ${maxTokenLength}`, bytes, [[5], [40], [1 << 30]], { limits: { maxDepth: 64, maxTokenLength } });
   }
 });
 

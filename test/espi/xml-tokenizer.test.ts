@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SaxesParser } from 'saxes';
 import { EspiFileError } from '../../src/espi';
-import { XmlAttributes, XmlTokenizer, XmlText } from '../../src/espi/xml-tokenizer';
+import { XmlAttributes, XmlText } from '../../src/espi/xml-handler';
+import { XmlTokenizer } from '../../src/espi/xml-tokenizer';
 
 /** Events as one comparable list; adjacent text is merged and whitespace-only text dropped, as ESPI reads it. */
 function ours(xml: string, chunkSize = Infinity): string[] | string {
