@@ -84,7 +84,7 @@ export function localTimeFields(el: XmlElement, problems: string[]): LocalTimePa
   });
 }
 
-export function intervalOf(el: XmlElement | undefined, problems: string[]): DateTimeInterval | undefined {
+function intervalOf(el: XmlElement | undefined, problems: string[]): DateTimeInterval | undefined {
   if (!el) return undefined;
   const start = intOf(el, 'start', problems);
   const duration = intOf(el, 'duration', problems);

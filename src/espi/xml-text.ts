@@ -3,7 +3,7 @@ import { XmlText } from './xml-handler';
 import { scanInteger, scanIntegerBytes } from './numbers';
 
 /** Throws the tokenizer's "not well-formed" error, placed at the current token. */
-export type Refuse = (message: string) => never;
+type Refuse = (message: string) => never;
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 

@@ -12,7 +12,7 @@ export interface Diagnostic {
 }
 
 /** Diagnostics kept per code by default: a file with a million bad readings reports the first hundred of each kind. */
-export const DIAGNOSTICS_PER_CODE = 100;
+const DIAGNOSTICS_PER_CODE = 100;
 
 /** The diagnostics of one file: every finding counted, the first `maxPerCode` of each code kept. */
 export class DiagnosticLog {
