@@ -1,9 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { EMPTY } from './xml-chars';
 
 /** Cuts a byte stream at character boundaries: each chunk's whole UTF-8 characters, a split one held for the next. */
 export class Utf8Chunks {
-  private pending: Buffer = EMPTY;
+  private pending: Buffer = Buffer.alloc(0);
 
   /** The whole characters `chunk` completes, or undefined when they are not UTF-8. */
   next(chunk: Uint8Array): Buffer | undefined {

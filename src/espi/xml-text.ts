@@ -1,6 +1,16 @@
-import { HAS_AMP, HAS_CR, NON_ASCII } from './xml-chars';
-import { XmlText } from './xml-handler';
 import { scanInteger, scanIntegerBytes } from './numbers';
+import { XmlText } from './xml-handler';
+
+/**
+ * What the tokenizer saw while scanning a run of text or an attribute value, so decoding does only the work needed.
+ * A const enum: its values are inlined into the tokenizer's byte loops.
+ */
+export const enum TextFlags {
+  NonSpace = 1,
+  NonAscii = 2,
+  HasAmp = 4,
+  HasCr = 8,
+}
 
 /** Throws the tokenizer's "not well-formed" error, placed at the current token. */
 type Refuse = (message: string) => never;
@@ -12,9 +22,9 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "
  * (to spaces, with tabs, in attribute values) and references resolved.
  */
 export function decodeText(buf: Buffer, start: number, end: number, flags: number, attribute: boolean, refuse: Refuse): string {
-  let s = flags & NON_ASCII ? buf.toString('utf8', start, end) : buf.toString('latin1', start, end);
-  if (flags & HAS_CR) s = attribute ? s.replace(/\r\n|[\r\n\t]/g, ' ') : s.replace(/\r\n?/g, '\n');
-  if (flags & HAS_AMP) s = resolveReferences(s, refuse);
+  let s = flags & TextFlags.NonAscii ? buf.toString('utf8', start, end) : buf.toString('latin1', start, end);
+  if (flags & TextFlags.HasCr) s = attribute ? s.replace(/\r\n|[\r\n\t]/g, ' ') : s.replace(/\r\n?/g, '\n');
+  if (flags & TextFlags.HasAmp) s = resolveReferences(s, refuse);
   return s;
 }
 
@@ -47,6 +57,6 @@ export class TextRun implements XmlText {
   }
 
   integer(): number {
-    return this.flags & (HAS_AMP | NON_ASCII) ? scanInteger(this.string()) : scanIntegerBytes(this.buf, this.start, this.end);
+    return this.flags & (TextFlags.HasAmp | TextFlags.NonAscii) ? scanInteger(this.string()) : scanIntegerBytes(this.buf, this.start, this.end);
   }
 }

@@ -1,9 +1,8 @@
 import { DEFAULT_XML_LIMITS, XmlLimits } from '../xml/limits';
 import { EspiFileError } from './diagnostics';
 import { Utf8Chunks } from './utf8-chunks';
-import { AMP, BANG, CR, EMPTY, EQUALS, GT, HAS_AMP, HAS_CR, isSpace, LT, NAME, NON_ASCII, NON_SPACE, QUESTION, RBRACKET, SLASH } from './xml-chars';
 import { XmlElementScope, XmlHandler } from './xml-handler';
-import { decodeText, TextRun } from './xml-text';
+import { decodeText, TextFlags, TextRun } from './xml-text';
 
 /**
  * A strict, streaming XML 1.0 + Namespaces tokenizer over UTF-8 bytes, written for ESPI's shape: millions of small
@@ -30,6 +29,28 @@ interface QName {
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const MAX_INTERNED = 4096;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const AMP = 0x26;
+const EQUALS = 0x3d;
+const CR = 0x0d;
+const RBRACKET = 0x5d;
+
+/** 1: may start a name; 2: may continue one. Non-ASCII bytes are allowed in both (see above). */
+const NAME = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const letter = (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x3a || b >= 0x80;
+  const other = (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e;
+  NAME[b] = letter ? 3 : other ? 2 : 0;
+}
+
+const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x09 || b === CR;
+
+const EMPTY = Buffer.alloc(0);
 
 export class XmlTokenizer implements XmlElementScope {
   private buf: Buffer = EMPTY;
@@ -162,16 +183,16 @@ export class XmlTokenizer implements XmlElementScope {
       const b = buf[i];
       if (b === LT) break;
       if (b > 0x20) {
-        flags |= NON_SPACE;
-        if (b >= 0x80) flags |= NON_ASCII;
-        else if (b === AMP) flags |= HAS_AMP;
+        flags |= TextFlags.NonSpace;
+        if (b >= 0x80) flags |= TextFlags.NonAscii;
+        else if (b === AMP) flags |= TextFlags.HasAmp;
         else if (b === GT && i - p >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) this.malformed('"]]>" in text');
-      } else if (b === CR) flags |= HAS_CR;
+      } else if (b === CR) flags |= TextFlags.HasCr;
       else if (b !== 0x20 && b !== 0x0a && b !== 0x09) this.malformed(`control character 0x${b.toString(16)} in text`);
     }
     // The run may go on in the next chunk; at the very end it is complete (trailing whitespace after the root).
     if (i === len && this.depth > 0) return -1;
-    if (flags & NON_SPACE) {
+    if (flags & TextFlags.NonSpace) {
       if (this.depth === 0) this.malformed('text outside the root element');
       this.emitText(p, i, flags, afterStartTag && buf[i + 1] === SLASH);
     }
@@ -267,11 +288,11 @@ export class XmlTokenizer implements XmlElementScope {
       for (; i < len && buf[i] !== quote; i++) {
         const c = buf[i];
         if (c === LT) this.malformed(`"<" in the value of attribute ${attrName}`);
-        if (c === AMP) flags |= HAS_AMP;
-        else if (c >= 0x80) flags |= NON_ASCII;
+        if (c === AMP) flags |= TextFlags.HasAmp;
+        else if (c >= 0x80) flags |= TextFlags.NonAscii;
         else if (c < 0x20) {
           if (c !== 0x09 && c !== 0x0a && c !== CR) this.malformed(`control character 0x${c.toString(16)} in an attribute`);
-          flags |= HAS_CR;
+          flags |= TextFlags.HasCr;
         }
       }
       if (i >= len) return -1;
@@ -406,8 +427,8 @@ export class XmlTokenizer implements XmlElementScope {
     let flags = 0;
     for (let i = p + 9; i < end; i++) {
       const b = this.buf[i];
-      if (b >= 0x80) flags |= NON_ASCII;
-      else if (b === CR) flags |= HAS_CR;
+      if (b >= 0x80) flags |= TextFlags.NonAscii;
+      else if (b === CR) flags |= TextFlags.HasCr;
       else if (b < 0x20 && !isSpace(b)) this.malformed(`control character 0x${b.toString(16)} in CDATA`);
     }
     this.emitText(p + 9, end, flags, false);
