@@ -1,30 +1,19 @@
 import type { SpilledBlock } from './block-spill';
-import type { Diagnostic } from '../xml/diagnostics';
+import { Diagnostic, DiagnosticLog } from '../xml/diagnostics';
 import type { ParseEvent } from './linked-feed';
 import type { EntryInfo } from './records';
 
 /**
- * The linker's findings: every one counted, the first `maxPerCode` of each code kept for the feed and handed out
- * as events as they come. The findings several link rules share are worded here once.
+ * The linker's findings: the file's diagnostics log, whose kept findings are also handed out as events as they
+ * come. The findings several link rules share are worded here once.
  */
-export class LinkDiagnostics {
-  readonly kept: Diagnostic[] = [];
-  errorCount = 0;
-  warningCount = 0;
+export class LinkDiagnostics extends DiagnosticLog {
   private pending: Diagnostic[] = [];
-  private readonly perCode = new Map<string, number>();
 
-  constructor(private readonly maxPerCode: number) {}
-
-  report(d: Diagnostic) {
-    if (d.severity === 'error') this.errorCount++;
-    else this.warningCount++;
-    const seen = (this.perCode.get(d.code) ?? 0) + 1;
-    this.perCode.set(d.code, seen);
-    if (seen <= this.maxPerCode) {
-      this.kept.push(d);
-      this.pending.push(d);
-    }
+  override report(d: Diagnostic): boolean {
+    const kept = super.report(d);
+    if (kept) this.pending.push(d);
+    return kept;
   }
 
   /** The findings not handed out yet, as events. */

@@ -26,7 +26,7 @@ export class LinkState {
 
   constructor(readonly options: LinkOptions) {
     this.spill = new BlockSpill(options.spillMemoryBytes ?? SPILL_MEMORY_BYTES, options.tempDir);
-    this.diagnostics = new LinkDiagnostics(options.maxDiagnosticsPerCode ?? 100);
+    this.diagnostics = new LinkDiagnostics(options.maxDiagnosticsPerCode);
     this.readings = new ReadingChecks(this.diagnostics);
     this.selfLinks = new SelfLinks(this.diagnostics);
   }

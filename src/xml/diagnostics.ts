@@ -17,16 +17,16 @@ const DIAGNOSTICS_PER_CODE = 100;
 /** The diagnostics of one file: every finding counted, the first `maxPerCode` of each code kept. */
 export class DiagnosticLog {
   readonly kept: Diagnostic[] = [];
-  errors = 0;
-  warnings = 0;
+  errorCount = 0;
+  warningCount = 0;
   private readonly perCode = new Map<string, number>();
 
   constructor(private readonly maxPerCode = DIAGNOSTICS_PER_CODE) {}
 
   /** Counts `d`; true when it is kept, false when its code has had its share. */
   report(d: Diagnostic): boolean {
-    if (d.severity === 'error') this.errors++;
-    else this.warnings++;
+    if (d.severity === 'error') this.errorCount++;
+    else this.warningCount++;
     const seen = (this.perCode.get(d.code) ?? 0) + 1;
     this.perCode.set(d.code, seen);
     if (seen > this.maxPerCode) return false;
