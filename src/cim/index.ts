@@ -14,7 +14,6 @@ export { scaleDecimal } from './decimal-value';
 export { parseDateTime, formatDateTime } from './date-time';
 export { espiQualityOf } from './reading-quality';
 export { MESSAGE_NS, METER_READINGS_NS, GET_METER_READINGS_NS } from './namespaces';
-export { DEFAULT_XML_LIMITS } from '../xml/limits';
 export type { XmlLimits } from '../xml/limits';
 export type { ByteSource } from '../xml/byte-source';
 export * from './records';

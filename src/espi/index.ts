@@ -14,7 +14,6 @@ export { ianaZone, fixedZone, ltpZone, localToUtc, resolveLocalTime, dstTransiti
 export type { TimeZone, LtpFields } from './time-zone';
 export { decodeDstRule } from './dst-rule';
 export { COMMON_ZONES } from './ltp-inference';
-export { DEFAULT_XML_LIMITS } from '../xml/limits';
 export type { XmlLimits } from '../xml/limits';
 export type { ByteSource } from '../xml/byte-source';
 export { EspiUsageFeedWriter, EspiWriteError, writeCollectedUsageFeed } from './usage-writer';
