@@ -1,3 +1,5 @@
+import type { ElementTree } from '../xml/element-tree';
+
 /** Records produced by the readers (Atom XML and CSV) and consumed by the linker and the writer. Times are UTC epoch seconds. */
 
 /** The Atom envelope of one entry: where an entity sits in the file and how it points at others. */
@@ -116,11 +118,7 @@ export interface LocalTimeParametersFields {
 }
 
 /** A customer-namespace element kept as a tree: the customer schema is wide and the portal needs only a few fields. */
-export interface XmlElement {
-  name: string;
-  text?: string;
-  children: XmlElement[];
-}
+export type XmlElement = ElementTree<XmlElement>;
 
 export type CustomerKindName =
   | 'Customer'
