@@ -66,7 +66,7 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     await backend.prepare();
     teardown.push({ name: 'queue backend', run: () => backend.close() });
     const problems = await backend.requirementProblems();
-    if (problems.length > 0) logger.warn({ problems }, 'the queue backend is not configured as the README (Redis) asks: it may lose jobs');
+    if (problems.length > 0) logger.warn({ problems }, 'the queue backend is not configured as docs/operations.md (Redis) asks: it may lose jobs');
     const queues = openQueues(backend);
     teardown.push({ name: 'queues', run: () => closeQueues(queues) });
     const metrics = createPortalMetrics();

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-/** What the README asks of Redis, as far as this server tells: undefined where it refuses to say (a managed Redis). */
+/** What docs/operations.md ("Redis") asks of Redis, as far as this server tells: undefined where it refuses to say (a managed Redis). */
 interface RedisSettings {
   appendOnly?: boolean;
   /** RDB snapshots configured (`save` not empty). */
@@ -36,7 +36,7 @@ async function readSettings(client: Redis): Promise<RedisSettings> {
 }
 
 /**
- * Why this Redis may lose the queue's state, one sentence each; empty when it is configured as the README asks. The
+ * Why this Redis may lose the queue's state, one sentence each; empty when it is configured as docs/operations.md asks. The
  * schedules come back by themselves after a loss, queued and running jobs do not (the inbox scan finds their files
  * again, a /cim push's job is gone).
  */

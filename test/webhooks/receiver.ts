@@ -6,7 +6,7 @@ export interface Received {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  /** The signature header checked against the path's secret (as the README tells receivers to). */
+  /** The signature header checked against the path's secret (as docs/webhooks.md tells receivers to). */
   signed: boolean;
   /** What we answered. */
   status: number;
@@ -62,7 +62,7 @@ export class WebhookReceiver {
   }
 }
 
-/** The README's recipe: HMAC-SHA256 over `${t}.${rawBody}`, compared in constant time, timestamps older than 5 min refused. */
+/** docs/webhooks.md's recipe: HMAC-SHA256 over `${t}.${rawBody}`, compared in constant time, timestamps older than 5 min refused. */
 function verify(secret: string | undefined, header: string, body: string): boolean {
   const fields = Object.fromEntries(header.split(',').map((part) => part.split('=', 2) as [string, string]));
   const t = Number(fields.t);

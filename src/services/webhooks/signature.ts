@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs: the README has the receiver's check. */
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs: docs/webhooks.md has the receiver's check. */
 export const SIGNATURE_HEADER = 'x-usage-portal-signature';
 export const EVENT_ID_HEADER = 'x-usage-portal-event-id';
 export const DELIVERY_ID_HEADER = 'x-usage-portal-delivery-id';
