@@ -2,26 +2,13 @@ import { ByteSource } from '../xml/byte-source';
 import { Diagnostic } from '../xml/diagnostics';
 import { XmlLimits } from '../xml/limits';
 import { EspiFileError } from './diagnostics';
-import {
-  localTimeFields,
-  LTP_ELEMENTS,
-  READING_TYPE_ELEMENTS,
-  readingTypeFields,
-  USAGE_POINT_ELEMENTS,
-  USAGE_SUMMARY_ELEMENTS,
-  usageSummaryFields,
-  usagePointFields,
-  usagePointRefs,
-} from './entity-fields';
+import { readEntity } from './atom-entities';
+import { ATOM_NS, CUSTOMER_NS, ESPI_NS } from './namespaces';
 import { isInt48, scanInteger } from './numbers';
 import { PlainReadingScanner, READING_NOT_PLAIN } from './plain-reading';
-import { BlockInfo, CustomerKindName, EntryInfo, EspiRecord, EspiIntervalReading, XmlElement } from './records';
+import { BlockInfo, EntryInfo, EspiRecord, EspiIntervalReading, XmlElement } from './records';
 import { XmlAttributes, XmlElementScope, XmlHandler, XmlPosition, XmlText } from './xml-handler';
 import { driveXml } from './xml-stream';
-
-export const ATOM_NS = 'http://www.w3.org/2005/Atom';
-export const ESPI_NS = 'http://naesb.org/espi';
-export const CUSTOMER_NS = 'http://naesb.org/espi/customer';
 
 export type ReaderEvent = EspiRecord | { type: 'Diagnostic'; diagnostic: Diagnostic };
 
@@ -37,29 +24,6 @@ export interface ReaderOptions {
    */
   plainReadings?: boolean;
 }
-
-const CUSTOMER_KINDS: ReadonlySet<string> = new Set<CustomerKindName>([
-  'Customer',
-  'CustomerAccount',
-  'CustomerAgreement',
-  'ServiceLocation',
-  'ServiceSupplier',
-  'Meter',
-  'EndDevice',
-  'Statement',
-  'ProgramDateIdMappings',
-]);
-
-/** Resources the portal has no use for; read past without a warning because they are legitimate ESPI. */
-const IGNORED_RESOURCES = new Set([
-  'ElectricPowerQualitySummary',
-  'ApplicationInformation',
-  'Authorization',
-  'Subscription',
-  'BatchList',
-  'ServiceStatus',
-  'ProgramIdMappings',
-]);
 
 /** The related links of an entry that has none (most): one shared, frozen array instead of one per entry. */
 const NO_RELATED: string[] = Object.freeze([]) as unknown as string[];
@@ -313,34 +277,9 @@ class AtomReader implements XmlHandler {
 
   private entityRecord(kind: string, ns: string, root: XmlElement, line: number) {
     const entry = this.entry!;
-    const problems: string[] = [];
-    const known = (names: string[]) => this.checkChildren(root, names, line);
-    if (ns === ESPI_NS && kind === 'UsagePoint') {
-      known(USAGE_POINT_ELEMENTS);
-      this.entryRecords.push({ type: 'UsagePoint', entry, ...usagePointFields(root, problems) });
-    } else if (ns === ESPI_NS && kind === 'MeterReading') {
-      this.entryRecords.push({ type: 'MeterReading', entry });
-    } else if (ns === ESPI_NS && kind === 'ReadingType') {
-      known(READING_TYPE_ELEMENTS);
-      this.entryRecords.push({ type: 'ReadingType', entry, fields: readingTypeFields(root, problems) });
-    } else if ((ns === ESPI_NS || ns === CUSTOMER_NS) && kind === 'LocalTimeParameters') {
-      known(LTP_ELEMENTS);
-      const fields = localTimeFields(root, problems);
-      this.entryRecords.push({ type: 'LocalTimeParameters', entry, fields, namespace: ns === ESPI_NS ? 'espi' : 'customer' });
-    } else if (ns === ESPI_NS && (kind === 'UsageSummary' || kind === 'ElectricPowerUsageSummary')) {
-      known(USAGE_SUMMARY_ELEMENTS);
-      this.entryRecords.push({ type: kind, entry, fields: usageSummaryFields(root, problems) });
-    } else if (ns === CUSTOMER_NS && CUSTOMER_KINDS.has(kind)) {
-      this.entryRecords.push({
-        type: 'CustomerEntity',
-        kind: kind as CustomerKindName,
-        entry,
-        content: root,
-        usagePointRefs: usagePointRefs(root),
-      });
-    } else if (!IGNORED_RESOURCES.has(kind)) {
-      this.unknown(kind, line);
-    }
+    const { record, unknown, problems } = readEntity(kind, ns, root, entry);
+    for (const name of unknown) this.unknown(name, line);
+    if (record) this.entryRecords.push(record);
     if (problems.length > 0) {
       this.diagnostic({
         severity: 'error',
@@ -349,12 +288,6 @@ class AtomReader implements XmlHandler {
         line,
         entity: entry.self ?? entry.id,
       });
-    }
-  }
-
-  private checkChildren(root: XmlElement, names: string[], line: number) {
-    for (const c of root.children) {
-      if (!names.includes(c.name)) this.unknown(`${root.name}/${c.name}`, line);
     }
   }
 

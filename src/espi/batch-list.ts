@@ -1,4 +1,4 @@
-import { ESPI_NS } from './atom-reader';
+import { ESPI_NS } from './namespaces';
 import { escapeXml } from './atom-writer';
 
 /**

@@ -1,11 +1,13 @@
 import { TextDecoder } from 'node:util';
 import type { ReaderEvent } from './atom-reader';
-import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, UNITS, unitIn } from './csv-layouts';
-import { exactCost, exactDecimal, instantWithOffset, localDate, localDateTime, splitCsv, timeOfDay } from './csv-values';
+import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, unitIn } from './csv-layouts';
+import { elapsedSeconds, periodLabel, periodOf, rowPeriod } from './csv-periods';
+import { CsvSeries } from './csv-series';
+import { exactCost, exactDecimal, localDate, localDateTime, splitCsv } from './csv-values';
 import { EspiFileError } from './diagnostics';
 import { linkEspiRecords } from './linker';
 import type { LinkOptions, ParseEvent } from './linked-feed';
-import { BlockInfo, EntryInfo, EspiIntervalReading, ReadingTypeFields } from './records';
+import { EspiIntervalReading } from './records';
 import { ianaZone, resolveLocalTime, TimeZone } from './time-zone';
 import { ByteSource } from '../xml/byte-source';
 import { memoisedZone } from './zone-memo';
@@ -82,25 +84,11 @@ export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, 
   yield* reader.drain();
 }
 
-const FLOW_NAMES: Record<number, string> = { 1: 'Delivered', 19: 'Received', 4: 'Net' };
 const MAX_PREAMBLE_KEYS = 64;
 /** Data-like rows before any header kept to report (the linker keeps 100 diagnostics per code); all are counted. */
 const MAX_HEADLESS = 100;
 /** No layout has more columns than this: wider lines are not tried as headers (bounds the work on a hostile line). */
 const MAX_HEADER_CELLS = 64;
-
-interface OpenBlock {
-  block: BlockInfo;
-  batch: EspiIntervalReading[];
-  first?: number;
-  last?: number;
-}
-
-interface Series {
-  meterReading: EntryInfo;
-  blocks: number;
-  open?: OpenBlock;
-}
 
 /** A value column of the current table, with what its header says. */
 interface ValueColumn {
@@ -120,28 +108,12 @@ interface Current {
   blockKey?: string;
 }
 
-/** A row's local period; `elapsed` when the file gives the length itself; `absolute` when start and end are instants (times with their UTC offset). */
-interface LocalPeriod {
-  start: number;
-  end: number;
-  elapsed?: number;
-  absolute?: boolean;
-}
-
 class CsvReader {
   lineNumber = 0;
   private queue: ReaderEvent[] = [];
-  /** Usage points by self href, each emitted with its first meter reading. */
-  private readonly usagePoints = new Map<string, EntryInfo>();
   /** The usage point's name from the preamble, read at the first header. */
   private fileName = '1';
-  private readonly readingTypes = new Set<string>();
-  /** Series with an open block, in block order. */
-  private readonly open = new Set<Series>();
-  /** The block of the latest reading, named in diagnostics. */
-  private entity: string | undefined;
   private readonly preamble = new Map<string, string>();
-  private readonly series = new Map<string, Series>();
   private readonly streams = new Map<string, Map<string, number>>();
   /** Data-like rows before any header: reported when a header comes, counted in the refusal when none does. */
   private headless: { line: number; text: string }[] = [];
@@ -149,19 +121,18 @@ class CsvReader {
   private current: Current | undefined;
   /** First cell of the latest line that was neither data nor a header: a table's title. */
   private title = '';
-  private blockCount = 0;
   /** The layout reads preamble again between tables, so a later value of a key replaces the earlier one. */
   private preambleRepeats = false;
   private readonly decimals: number;
-  private readonly batchSize: number;
+  private readonly blocks: CsvSeries;
 
   constructor(
     private readonly zone: TimeZone,
     options: CsvOptions,
   ) {
     this.decimals = options.decimals ?? 3;
-    this.batchSize = options.batchSize ?? 2048;
     if (!Number.isInteger(this.decimals) || this.decimals < 0 || this.decimals > 9) throw new RangeError('decimals must be an integer from 0 to 9');
+    this.blocks = new CsvSeries((event) => this.queue.push(event), this.decimals, options.batchSize ?? 2048);
   }
 
   drain(): ReaderEvent[] {
@@ -217,7 +188,7 @@ class CsvReader {
     // Rows before the first header are reported once the file is known to be a Green Button CSV.
     for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
     const layout = table.layout;
-    if (this.usagePoints.size === 0 || layout.preambleBetweenTables) {
+    if (this.blocks.usagePointCount === 0 || layout.preambleBetweenTables) {
       this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
     }
     this.preambleRepeats = layout.preambleBetweenTables !== undefined;
@@ -236,9 +207,9 @@ class CsvReader {
 
   /** Reads a data row of the current table; false when the row's period cannot be read (not a data row). */
   private row(c: Current, cells: string[], line: number): boolean {
-    const period = this.period(c.table, cells);
+    const period = rowPeriod(c.table, cells);
     if (!period) return false;
-    const label = this.periodText(c.table, cells);
+    const label = periodLabel(c.table, cells);
     const wall = period.end - period.start;
     if (wall <= 0) {
       // interval_reading holds only readings with a length.
@@ -252,7 +223,7 @@ class CsvReader {
     const meter = c.table.at.meter === undefined ? '' : (cells[c.table.at.meter] ?? '').trim();
     const resolved = period.absolute ? { start: period.start, ambiguous: false } : this.instant(c, `${meter}|${period.start}`, period.start, label, line);
     if (!resolved) return true;
-    const duration = period.elapsed ?? (resolved.ambiguous ? wall : this.elapsed(resolved.start, period.end, wall));
+    const duration = period.elapsed ?? (resolved.ambiguous ? wall : elapsedSeconds(this.zone, resolved.start, period.end, wall));
     const cost = this.cost(c.table, cells, line);
     let kept = 0;
     for (const column of c.values) {
@@ -270,7 +241,7 @@ class CsvReader {
       }
       const reading: EspiIntervalReading = { start: resolved.start, duration, value: exact.value, line };
       if (column.cost && cost !== undefined) reading.cost = cost;
-      this.push(this.seriesFor(meter || this.fileName, column.flow, unit, column.cost, line), reading);
+      this.blocks.add(meter || this.fileName, column.flow, unit, column.cost, line, reading);
       kept++;
     }
     if (kept === 0 && c.values.every((v) => (cells[v.index] ?? '').trim() === '')) {
@@ -281,45 +252,6 @@ class CsvReader {
       if (note !== '') this.diagnostic('warning', 'csv-quality-unknown', `reading quality or note "${note.slice(0, 60)}" has no ESPI code here; not kept`, line);
     }
     return true;
-  }
-
-  private period(t: Table, cells: string[]): LocalPeriod | undefined {
-    const { at } = t;
-    const cell = (i: number | undefined) => cells[i!] ?? '';
-    if (at.period !== undefined) {
-      return periodOf(cell(at.period));
-    }
-    if (at.start !== undefined && at.end !== undefined) {
-      const [from, to] = [instantWithOffset(cell(at.start)), instantWithOffset(cell(at.end))];
-      if (from !== undefined && to !== undefined) return { start: from, end: to, elapsed: to - from, absolute: true };
-      const start = localDateTime(cell(at.start));
-      const end = localDateTime(cell(at.end));
-      return start === undefined || end === undefined ? undefined : { start, end };
-    }
-    const day = localDate(cell(at.date));
-    if (day === undefined) return undefined;
-    if (at.startTime === undefined) return { start: day, end: day + 86400 };
-    const from = timeOfDay(cell(at.startTime));
-    if (from === undefined) return undefined;
-    if (at.minutes !== undefined) {
-      const minutes = /^\s*(\d{1,6})\s*$/.exec(cell(at.minutes));
-      return minutes ? { start: day + from, end: day + from + +minutes[1] * 60, elapsed: +minutes[1] * 60 } : undefined;
-    }
-    const to = timeOfDay(cell(at.endTime));
-    if (to === undefined) return undefined;
-    let end = day + (to <= from ? to + 86400 : to);
-    // An end written as the interval's last minute ("00:14", "23:59"): intervals are whole multiples of 5 minutes.
-    if ((end - day - from) % 300 === 240) end += 60;
-    return { start: day + from, end };
-  }
-
-  private periodText(t: Table, cells: string[]): string {
-    const { at } = t;
-    const parts = at.period !== undefined ? [at.period] : [at.start, at.end, at.date, at.startTime, at.endTime];
-    return parts
-      .filter((i): i is number => i !== undefined)
-      .map((i) => (cells[i] ?? '').trim())
-      .join(' ');
   }
 
   /** `occurrence` names the local start within its series (meter and time): a repeat is the fall-back hour's second. */
@@ -339,12 +271,9 @@ class CsvReader {
     return { start: chosen, ambiguous: true };
   }
 
-  /** Seconds from the start's instant to the local end's: the wall-clock length unless a DST change falls between. */
-  private elapsed(start: number, localEnd: number, wall: number): number {
-    const guess = start + wall;
-    if (guess + this.zone.offsetAt(guess) === localEnd) return wall;
-    const end = resolveLocalTime(this.zone, localEnd);
-    return end.skipped || end.second !== undefined ? wall : end.first - start;
+  private closeBlocks() {
+    this.blocks.closeBlocks();
+    if (this.current) this.current.blockKey = undefined;
   }
 
   private cost(t: Table, cells: string[], line: number): number | undefined {
@@ -362,75 +291,8 @@ class CsvReader {
     return cell ?? column.unit ?? (uom === undefined ? undefined : unitIn(uom)) ?? t.layout.unit;
   }
 
-  private seriesFor(usagePoint: string, flow: number, unit: UnitName, costed: boolean, line: number): Series {
-    const up = `/GreenButtonCsv/UsagePoint/${encodeURIComponent(usagePoint)}`;
-    const key = `${up}|${flow}|${unit}`;
-    const known = this.series.get(key);
-    if (known) return known;
-    const u = UNITS[unit];
-    if (!this.usagePoints.has(up)) {
-      const entry: EntryInfo = { self: up, up: '/GreenButtonCsv/UsagePoint', related: [`${up}/MeterReading`], line };
-      this.usagePoints.set(up, entry);
-      this.queue.push({ type: 'UsagePoint', entry, serviceKind: u.serviceKind });
-    }
-    const name = `${FLOW_NAMES[flow] ?? flow}${unit === 'kwh' ? '' : `-${u.label}`}`;
-    const readingType = `/GreenButtonCsv/ReadingType/${name}${costed ? '-USD' : ''}`;
-    const series: Series = { meterReading: { self: `${up}/MeterReading/${name}`, up: `${up}/MeterReading`, related: [readingType], line }, blocks: 0 };
-    this.series.set(key, series);
-    this.queue.push({ type: 'MeterReading', entry: series.meterReading });
-    if (!this.readingTypes.has(readingType)) {
-      this.readingTypes.add(readingType);
-      const fields: ReadingTypeFields = {
-        accumulationBehaviour: 4,
-        ...u.fields,
-        ...(costed ? { currency: 840 } : {}),
-        flowDirection: flow,
-        powerOfTenMultiplier: u.exponent - this.decimals,
-      };
-      this.queue.push({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
-    }
-    return series;
-  }
-
-  private push(series: Series, reading: EspiIntervalReading) {
-    let open = series.open;
-    if (!open) {
-      const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;
-      const entry: EntryInfo = { self, up: `${series.meterReading.self}/IntervalBlock`, related: [], line: reading.line };
-      open = series.open = { block: { ordinal: this.blockCount++, entry, readingCount: 0, line: reading.line }, batch: [] };
-      this.open.add(series);
-    }
-    this.entity = open.block.entry.self;
-    open.batch.push(reading);
-    open.block.readingCount++;
-    const end = reading.start + reading.duration;
-    open.first = open.first === undefined ? reading.start : Math.min(open.first, reading.start);
-    open.last = open.last === undefined ? end : Math.max(open.last, end);
-    if (open.batch.length >= this.batchSize) this.flush(open);
-  }
-
-  private closeBlocks() {
-    // Insertion order is block order: a series joins when its block opens.
-    for (const s of this.open) {
-      const o = s.open!;
-      s.open = undefined;
-      this.flush(o);
-      if (o.first !== undefined && o.last !== undefined) o.block.interval = { start: o.first, duration: o.last - o.first };
-      this.queue.push({ type: 'IntervalBlock', entry: o.block.entry, block: o.block });
-    }
-    this.open.clear();
-    this.entity = undefined;
-    if (this.current) this.current.blockKey = undefined;
-  }
-
-  private flush(o: OpenBlock) {
-    if (o.batch.length === 0) return;
-    this.queue.push({ type: 'Readings', block: o.block, readings: o.batch });
-    o.batch = [];
-  }
-
   private diagnostic(severity: 'error' | 'warning', code: string, message: string, line: number) {
-    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: this.entity } });
+    this.queue.push({ type: 'Diagnostic', diagnostic: { severity, code, message, line, entity: this.blocks.entity } });
   }
 }
 
@@ -440,12 +302,4 @@ function looksLikeData(cells: string[]): boolean {
   if (isTime(cells[0])) return true;
   const some = cells.slice(0, MAX_HEADER_CELLS);
   return some.filter((c) => c.trim() !== '').length >= 3 && some.some(isTime);
-}
-
-/** "<local start> to <local end>" in one cell (SCE). */
-function periodOf(cell: string): LocalPeriod | undefined {
-  const [from, to, ...rest] = cell.split(/\s+to\s+/i);
-  const start = localDateTime(from);
-  const end = to === undefined || rest.length > 0 ? undefined : localDateTime(to);
-  return start === undefined || end === undefined ? undefined : { start, end };
 }

@@ -1,4 +1,5 @@
-export { readEspiAtom, ATOM_NS, ESPI_NS, CUSTOMER_NS } from './atom-reader';
+export { readEspiAtom } from './atom-reader';
+export { ATOM_NS, ESPI_NS, CUSTOMER_NS } from './namespaces';
 export type { ReaderEvent, ReaderOptions } from './atom-reader';
 export { linkEspiRecords } from './linker';
 export type { ParseEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, EspiCustomerRecord, PendingStats } from './linked-feed';
