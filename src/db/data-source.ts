@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { migrations } from '../../migrations';
+import { pgDriverFor } from './pool';
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
-  return new DataSource({
+  const dataSource: DataSource = new DataSource({
     type: 'postgres',
+    driver: pgDriverFor(() => dataSource),
     url,
     entities,
     migrations,
@@ -19,4 +21,5 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     applicationName: options.applicationName ?? 'usage-portal',
     extra: { connectionTimeoutMillis: 10_000 },
   });
+  return dataSource;
 }

@@ -226,7 +226,7 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
     await runner.startTransaction();
     try {
       const crossing = { ruleId: rule.id, usagePointId: pointOfA, kind: 'DAILY_USAGE_ABOVE' as const, periodStart: new Date('2024-03-11T04:00:00Z'), periodEnd: new Date('2024-03-12T04:00:00Z'), value: '10', threshold: '9.599' };
-      const [id] = await raiseAlerts(runner, [crossing]);
+      const [id] = await raiseAlerts(runner.manager, [crossing]);
       const inside = (await runner.query(`SELECT customer_id::text AS customer FROM event_outbox WHERE kind = 'ALERT_RAISED' AND payload->>'alertId' = $1`, [toGlobalId('Alert', id)])) as { customer: string }[];
       assert.deepEqual(inside, [{ customer: customers.aId }]);
     } finally {

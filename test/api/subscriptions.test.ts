@@ -137,7 +137,7 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     const raise = async (day: number, commit: boolean) => {
       const runner = b.system.database.dataSource.createQueryRunner();
       await runner.startTransaction();
-      const ids = await raiseAlerts(runner, [crossing(day)]);
+      const ids = await raiseAlerts(runner.manager, [crossing(day)]);
       await (commit ? runner.commitTransaction() : runner.rollbackTransaction());
       await runner.release();
       return ids;

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Logger } from '../../logger';
 import { AccessScope } from '../access/access-scope';
@@ -59,7 +59,7 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
   if (horizon === null) return outcome;
   await db.query(`INSERT INTO alert_watermark (name, change_id) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [WATERMARK]);
   for (;;) {
-    const pass = await db.transaction((manager) => evaluatePass(db, manager.queryRunner as QueryRunner, horizon, now));
+    const pass = await db.transaction((manager) => evaluatePass(db, manager, horizon, now));
     outcome.changes += pass.changes;
     outcome.usagePoints += pass.usagePoints;
     outcome.alerts.push(...pass.alerts);
@@ -69,9 +69,9 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
   return outcome;
 }
 
-async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string, now: number): Promise<EvaluationOutcome> {
-  const [{ changeId }] = (await runner.query(`SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`, [WATERMARK])) as { changeId: string }[];
-  const changed = (await runner.query(
+async function evaluatePass(db: DataSource, manager: EntityManager, horizon: string, now: number): Promise<EvaluationOutcome> {
+  const [{ changeId }] = (await manager.query(`SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`, [WATERMARK])) as { changeId: string }[];
+  const changed = (await manager.query(
     `WITH c AS (SELECT * FROM usage_change WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3)
      SELECT c.usage_point_id::text AS "usagePointId", coalesce(u.time_zone, 'UTC') AS "timeZone",
             min(c.window_start) AS from, max(c.window_end) AS to, max(c.id)::text AS last, count(*)::int AS changes
@@ -79,7 +79,7 @@ async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string
     [changeId, horizon, CHANGES_PER_PASS],
   )) as { usagePointId: string; timeZone: string; from: Date; to: Date; last: string; changes: number }[];
   if (changed.length === 0) return { changes: 0, usagePoints: 0, alerts: [] };
-  const rules = (await runner.query(
+  const rules = (await manager.query(
     `SELECT id::text AS id, usage_point_id::text AS "usagePointId", kind, threshold::text AS threshold
        FROM alert_rule WHERE usage_point_id = ANY($1::bigint[]) AND kind <> 'DATA_MISSING' ORDER BY alert_rule.id`,
     [changed.map((c) => c.usagePointId)],
@@ -93,9 +93,9 @@ async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string
     const window: ChangedWindow = { usagePointId: point.usagePointId, timeZone: point.timeZone, from: point.from.getTime(), to: point.to.getTime() };
     crossings.push(...(await crossingsIn(services, window, own, now)));
   }
-  const alerts = await raiseAlerts(runner, crossings);
+  const alerts = await raiseAlerts(manager, crossings);
   const last = changed.reduce((max, c) => (BigInt(c.last) > BigInt(max) ? c.last : max), changeId);
-  await runner.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [WATERMARK, last]);
+  await manager.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [WATERMARK, last]);
   return { changes: changed.reduce((sum, c) => sum + c.changes, 0), usagePoints: changed.length, alerts };
 }
 

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
 import type { Crossing } from './raise';
 import { raiseAlerts } from './raise';
@@ -34,7 +34,7 @@ export async function evaluateDataMissing(db: DataSource, logger: Logger, now = 
       value: ((now - gap.since.getTime()) / DAY_MS).toFixed(2),
       threshold: String(gap.days),
     }));
-    return raiseAlerts(manager.queryRunner as QueryRunner, crossings);
+    return raiseAlerts(manager, crossings);
   });
   logger.info({ alerts: alerts.length }, 'data-missing rules evaluated');
   return alerts;

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { Connection } from '../../db/pool';
 import type { Diagnostic } from '../../espi';
 import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
@@ -68,8 +69,7 @@ export class FileLoad {
   private readonly writer: StagingWriter;
   private readonly hashing: Promise<string>;
   private readonly parsing: Promise<Staged>;
-  private readonly runner: QueryRunner;
-  private client?: PoolClient;
+  private connection?: Connection;
   private batchId: string | null = null;
   // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
   // the caller: one import can be followed from the request through the job to the batch.
@@ -114,7 +114,6 @@ export class FileLoad {
     this.parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
     // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
     this.parsing.catch(() => undefined);
-    this.runner = dataSource.createQueryRunner();
   }
 
   private lap(name: string): void {
@@ -124,18 +123,18 @@ export class FileLoad {
   }
 
   private get db(): PoolClient {
-    if (!this.client) throw new Error('the load has no connection before lock()');
-    return this.client;
+    if (!this.connection) throw new Error('the load has no connection before lock()');
+    return this.connection.client;
   }
 
   /** Waits for the checksum and locks it; false when these bytes are loaded already. Then opens the batch and staging. */
   async lock(): Promise<boolean> {
     const { options, result } = this;
     const checksum = (result.checksum = await this.hashing);
-    await this.runner.connect();
-    // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
-    const client = (this.client = (this.runner as unknown as { databaseConnection: PoolClient }).databaseConnection);
-    await this.runner.startTransaction();
+    // A pg connection of its own: COPY needs it, and the load's statements gain nothing from the ORM.
+    const connection = (this.connection = await Connection.of(this.dataSource));
+    const { client } = connection;
+    await connection.begin();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
     // 4 MB they spill to temporary files in many batches.
     await client.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
@@ -143,7 +142,7 @@ export class FileLoad {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(checksum)]);
     const loadedIn = (this.loadedIn = await findLoaded(client, checksum));
     if (loadedIn && !options.force && !options.dryRun) {
-      await this.runner.rollbackTransaction();
+      await connection.rollback();
       result.warnings.push(`already loaded in batch ${loadedIn} (same sha256); use --force to reload`);
       result.batchId = loadedIn;
       return false;
@@ -234,7 +233,7 @@ export class FileLoad {
 
   /** A dry run ends after write(): everything is rolled back. */
   async dryRunEnd(): Promise<ImportResult> {
-    await this.runner.rollbackTransaction();
+    await this.connection?.rollback();
     this.result.status = 'dry-run';
     return this.result;
   }
@@ -253,7 +252,7 @@ export class FileLoad {
     const counts = this.counts as Counts;
     await finishBatch(this.db, this.batchId as string, this.result, { forced: !!this.superseded });
     faultPoint('import:before-commit');
-    await this.runner.commitTransaction();
+    await this.connection?.commit();
     this.lap('commit');
     this.timings.total = Date.now() - this.started;
     this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings }, 'file loaded');
@@ -263,7 +262,7 @@ export class FileLoad {
   /** Rolls back and closes the batch as rejected: the file is refused (`reason`, or its diagnostics). */
   private async reject(reason?: string): Promise<false> {
     if (reason) this.result.errors.unshift(reason);
-    await this.runner.rollbackTransaction();
+    await this.connection?.rollback();
     this.result.status = 'rejected';
     if (this.batchId) await closeBatch(this.dataSource, this.batchId, 'rejected', this.result);
     return false;
@@ -271,7 +270,7 @@ export class FileLoad {
 
   /** A fault: everything is rolled back, and the batch marked failed for the retry to resume. */
   async fail(error: unknown): Promise<void> {
-    if (this.runner.isTransactionActive) await this.runner.rollbackTransaction().catch(() => undefined);
+    if (this.connection?.inTransaction) await this.connection.rollback().catch(() => undefined);
     if (!this.batchId) return;
     this.log.warn({ file: this.options.path, err: error }, 'load failed and rolled back');
     await closeBatch(this.dataSource, this.batchId, 'failed', { warnings: this.result.warnings, errors: [(error as Error).message] }).catch((e) =>
@@ -286,6 +285,6 @@ export class FileLoad {
     this.writer.close();
     this.progress.phase = 'done';
     this.report(true);
-    await this.runner.release();
+    this.connection?.release();
   }
 }
