@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { migrations } from '../../migrations';
-import { pgDriverFor } from './pool';
+import { pgDriver } from './pool';
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
-  const dataSource: DataSource = new DataSource({
+  return new DataSource({
     type: 'postgres',
-    driver: pgDriverFor(() => dataSource),
+    // pg as TypeORM would load it, with its pool kept where the services find it (pool.ts).
+    driver: pgDriver(),
     url,
     entities,
     migrations,
@@ -21,5 +22,4 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     applicationName: options.applicationName ?? 'usage-portal',
     extra: { connectionTimeoutMillis: 10_000 },
   });
-  return dataSource;
 }

@@ -2,24 +2,28 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 
 // The pg pool under each DataSource. TypeORM's postgres driver builds its pool from the `driver` option (documented:
-// "the driver object, defaults to require('pg')"); createDataSource hands it pg with a Pool class that records the
-// pool it makes here, so the services reach the same pool (and its size limit) without reading the driver's fields.
-const pools = new WeakMap<DataSource, Pool>();
+// "the driver object, defaults to require('pg')"); createDataSource gives each DataSource its own pg driver object
+// whose Pool class records the pool it makes here, so the services reach the same pool (and its size limit) through
+// the DataSource's options instead of the driver's fields.
+const pools = new WeakMap<object, Pool>();
 
-/** pg, with a Pool that registers itself as the pool of `dataSource()` when TypeORM creates it. */
-export function pgDriverFor(dataSource: () => DataSource): typeof pg {
+/** pg, with a Pool class that registers the pool TypeORM makes from it: the `driver` option of one DataSource. */
+export function pgDriver(): typeof pg {
+  const driver = Object.create(pg) as typeof pg;
   class RegisteredPool extends pg.Pool {
     constructor(config?: pg.PoolConfig) {
       super(config);
-      pools.set(dataSource(), this);
+      pools.set(driver, this);
     }
   }
-  return Object.assign(Object.create(pg) as typeof pg, { Pool: RegisteredPool });
+  return Object.assign(driver, { Pool: RegisteredPool });
 }
 
 /** The pg pool of a DataSource made by createDataSource; undefined before it is initialized. */
 export function poolOf(db: DataSource): Pool | undefined {
-  return db.isInitialized ? pools.get(db) : undefined;
+  const { options } = db;
+  if (!db.isInitialized || options.type !== 'postgres' || !options.driver) return undefined;
+  return pools.get(options.driver as object);
 }
 
 function initializedPool(db: DataSource): Pool {

@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Connection } from '../../db/pool';
-import type { Diagnostic } from '../../espi';
 import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import { ensureIntervalPartitions } from '../partitions';
@@ -18,44 +17,13 @@ import { refreshRollups } from './rollups';
 import { recordUsageChanges } from '../events/usage-changes';
 import { sniffFormat, stage, type FileFormat, type Linked, type Staged } from './staged-file';
 import { createStaging, StagingWriter, type StagedBlock } from './staging';
+import { addCounts, addDiagnostics, emptyResult, type ReadingCounts } from './load-result';
+import { progressReporter, StepTimings } from './load-progress';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
 
-const PROGRESS_INTERVAL_MS = 250;
 const LOAD_WORK_MEM = '256MB';
 
-const describe = (d: Diagnostic) => `${d.code}: ${d.message}${d.line ? ` (line ${d.line})` : ''}`;
-
-function emptyResult(path: string, checksum: string): ImportResult {
-  return {
-    file: path,
-    status: 'loaded',
-    batchId: null,
-    checksum,
-    usagePoints: 0,
-    meterReadings: 0,
-    readings: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    warnings: [],
-    errors: [],
-    timings: {},
-  };
-}
-
-type Counts = Awaited<ReturnType<typeof upsertReadings>>;
 type LoadOptions = ImportFileOptions & { sourceSystem: string };
-
-/** Reports progress at most every PROGRESS_INTERVAL_MS, unless forced (a phase change). */
-function progressReporter(onProgress: ImportFileOptions['onProgress'], progress: ImportProgress): (force?: boolean) => void {
-  let lastReport = 0;
-  return (force = false) => {
-    if (!onProgress || (!force && Date.now() - lastReport < PROGRESS_INTERVAL_MS)) return;
-    lastReport = Date.now();
-    onProgress({ ...progress });
-  };
-}
 
 /**
  * One load of one file, a step per method, in one transaction on one connection. The steps that can end the load
@@ -63,8 +31,7 @@ function progressReporter(onProgress: ImportFileOptions['onProgress'], progress:
  */
 export class FileLoad {
   readonly result: ImportResult;
-  private mark: number;
-  private readonly timings: Record<string, number> = {};
+  private readonly timings: StepTimings;
   private readonly abandon = new AbortController();
   private readonly writer: StagingWriter;
   private readonly hashing: Promise<string>;
@@ -79,7 +46,7 @@ export class FileLoad {
   private staged?: Staged;
   private linked?: Linked;
   private superseded?: string;
-  private counts?: Counts;
+  private counts?: ReadingCounts;
 
   /** Starts the load: the checksum and the parse begin at once. */
   static async start(dataSource: DataSource, options: LoadOptions): Promise<FileLoad> {
@@ -87,39 +54,46 @@ export class FileLoad {
     const progress: ImportProgress = { readings: 0, bytes: 0, total: (await stat(options.path)).size, phase: 'parse' };
     const report = progressReporter(options.onProgress, progress);
     report(true);
-    return new FileLoad(dataSource, options, started, progress, report, await sniffFormat(options.path));
+    return new FileLoad(dataSource, options, new StepTimings(started), progress, report, await sniffFormat(options.path));
   }
 
   private constructor(
     private readonly dataSource: DataSource,
     private readonly options: LoadOptions,
-    private readonly started: number,
+    timings: StepTimings,
     private readonly progress: ImportProgress,
     private readonly report: (force?: boolean) => void,
     private readonly format: FileFormat,
   ) {
-    const { path, sourceSystem } = options;
-    this.mark = started;
-    this.result = emptyResult(path, '');
-    this.result.timings = this.timings;
+    this.timings = timings;
+    this.result = emptyResult(options.path, '');
+    this.result.timings = timings.byStep;
     this.log = options.logger;
+    this.writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
     // The parse writes nothing to the database, so it starts at once, while another core computes the checksum that
     // says whether the file is new; a file already loaded stops the parse at its next chunk.
-    this.hashing = sha256FileOffThread(path).then((checksum) => {
-      this.timings.checksum = Date.now() - this.started;
-      return checksum;
-    });
-    this.writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
-    const fallbackZone = options.fallbackZone ?? 'UTC';
-    this.parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
-    // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
-    this.parsing.catch(() => undefined);
+    this.hashing = this.startChecksum();
+    this.parsing = this.startParse();
   }
 
-  private lap(name: string): void {
-    const now = Date.now();
-    this.timings[name] = now - this.mark;
-    this.mark = now;
+  private startChecksum(): Promise<string> {
+    return sha256FileOffThread(this.options.path).then((checksum) => {
+      this.timings.sinceStart('checksum');
+      return checksum;
+    });
+  }
+
+  private startParse(): Promise<Staged> {
+    const { path, sourceSystem, fallbackZone = 'UTC' } = this.options;
+    const { format, progress, report } = this;
+    const parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
+    // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
+    parsing.catch(() => undefined);
+    return parsing;
+  }
+
+  private lap(step: string): void {
+    this.timings.lap(step);
   }
 
   private get db(): PoolClient {
@@ -131,6 +105,23 @@ export class FileLoad {
   async lock(): Promise<boolean> {
     const { options, result } = this;
     const checksum = (result.checksum = await this.hashing);
+    const client = await this.openTransaction(checksum);
+    const loadedIn = (this.loadedIn = await findLoaded(client, checksum));
+    if (loadedIn && !options.force && !options.dryRun) {
+      await this.connection?.rollback();
+      result.warnings.push(`already loaded in batch ${loadedIn} (same sha256); use --force to reload`);
+      result.batchId = loadedIn;
+      return false;
+    }
+    if (!options.dryRun) await this.openBatch(checksum, !!loadedIn);
+    await createStaging(client);
+    // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
+    if (loadedIn && this.format !== 'cim') this.skippable = await skippableDigests(client, checksum);
+    return true;
+  }
+
+  /** The load's connection and transaction, holding the checksum's lock. */
+  private async openTransaction(checksum: string): Promise<PoolClient> {
     // A pg connection of its own: COPY needs it, and the load's statements gain nothing from the ORM.
     const connection = (this.connection = await Connection.of(this.dataSource));
     const { client } = connection;
@@ -140,23 +131,16 @@ export class FileLoad {
     await client.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
     // Held until commit: the same file is never loaded twice at once, whichever process or queue asks.
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(checksum)]);
-    const loadedIn = (this.loadedIn = await findLoaded(client, checksum));
-    if (loadedIn && !options.force && !options.dryRun) {
-      await connection.rollback();
-      result.warnings.push(`already loaded in batch ${loadedIn} (same sha256); use --force to reload`);
-      result.batchId = loadedIn;
-      return false;
-    }
-    if (!options.dryRun) {
-      this.batchId = await startBatch(this.dataSource, { source: options.source, fileName: basename(options.path), checksum, forced: !!loadedIn, jobId: options.jobId });
-      result.batchId = this.batchId;
-      this.log = options.logger.child({ batchId: this.batchId });
-      this.log.info({ file: options.path, checksum, forced: !!loadedIn }, 'load started');
-    }
-    await createStaging(client);
-    // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
-    if (loadedIn && this.format !== 'cim') this.skippable = await skippableDigests(client, checksum);
-    return true;
+    return client;
+  }
+
+  /** The batch row of this load (a dead attempt's, taken over, or a new one); from here on every log line names it. */
+  private async openBatch(checksum: string, forced: boolean): Promise<void> {
+    const { options } = this;
+    this.batchId = await startBatch(this.dataSource, { source: options.source, fileName: basename(options.path), checksum, forced, jobId: options.jobId });
+    this.result.batchId = this.batchId;
+    this.log = options.logger.child({ batchId: this.batchId });
+    this.log.info({ file: options.path, checksum, forced }, 'load started');
   }
 
   /** Waits for the parse; false when the file is rejected. */
@@ -170,7 +154,7 @@ export class FileLoad {
     }
     this.lap('parse');
     faultPoint('import:after-parse');
-    for (const d of staged.diagnostics) (d.severity === 'error' ? this.result.errors : this.result.warnings).push(describe(d));
+    addDiagnostics(this.result, staged.diagnostics);
     if (staged.refusal !== undefined) return this.reject(staged.refusal || undefined);
     this.writer.skip(this.skippable);
     // Linking a CIM message checks its staged readings for two blocks of one series at one instant.
@@ -190,17 +174,26 @@ export class FileLoad {
     const linked = (this.linked = await staged.link(client));
     result.warnings.push(...linked.warnings);
     if (linked.refusal) return this.reject(linked.refusal);
-    // A file of an older extract run than what is loaded would write old values back as corrections.
-    const origin = await extractOriginOf(client, result.checksum);
-    const superseded = (this.superseded = (origin && (await supersededBy(client, origin, linked.usagePointIds))) || undefined);
-    if (superseded && !this.options.force) return this.reject(superseded);
-    if (superseded) result.warnings.push(`forced-over-newer: ${superseded}; loaded because of --force`);
-    if (origin) await recordExtractSeq(client, origin, linked.usagePointIds);
+    if (!(await this.checkExtractOrder(linked))) return false;
     if (linked.unknown?.length) {
       result.unknown = linked.unknown;
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
     }
     this.lap('link');
+    return true;
+  }
+
+  /**
+   * A file of an older extract run than what is loaded would write old values back as corrections: refused unless
+   * forced (false: rejected). Otherwise the usage points remember this file's extract run.
+   */
+  private async checkExtractOrder(linked: Linked): Promise<boolean> {
+    const { result, db: client } = this;
+    const origin = await extractOriginOf(client, result.checksum);
+    const superseded = (this.superseded = (origin && (await supersededBy(client, origin, linked.usagePointIds))) || undefined);
+    if (superseded && !this.options.force) return this.reject(superseded);
+    if (superseded) result.warnings.push(`forced-over-newer: ${superseded}; loaded because of --force`);
+    if (origin) await recordExtractSeq(client, origin, linked.usagePointIds);
     return true;
   }
 
@@ -222,13 +215,7 @@ export class FileLoad {
     if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
     this.lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
-    result.usagePoints = linked.usagePoints;
-    result.meterReadings = linked.meterReadings;
-    result.readings = counts.staged - counts.dropped;
-    result.inserted = counts.inserted;
-    result.updated = counts.updated;
-    result.unchanged = result.readings - counts.inserted - counts.updated;
-    result.rejected = counts.dropped + writer.withoutValue;
+    addCounts(result, linked, counts, writer);
   }
 
   /** A dry run ends after write(): everything is rolled back. */
@@ -239,7 +226,7 @@ export class FileLoad {
   }
 
   async rollups(): Promise<void> {
-    const counts = this.counts as Counts;
+    const counts = this.counts as ReadingCounts;
     const blocks = counts.firstLoad ? { owners: (this.linked as Linked).owners, blocks: this.writer.blocks } : undefined;
     const rollups = await refreshRollups(this.db, counts.spans, blocks);
     if (counts.firstLoad) this.result.blockRollups = rollups.fromBlocks;
@@ -249,13 +236,13 @@ export class FileLoad {
 
   /** Closes the batch as loaded and commits. */
   async finish(): Promise<ImportResult> {
-    const counts = this.counts as Counts;
+    const counts = this.counts as ReadingCounts;
     await finishBatch(this.db, this.batchId as string, this.result, { forced: !!this.superseded });
     faultPoint('import:before-commit');
     await this.connection?.commit();
     this.lap('commit');
-    this.timings.total = Date.now() - this.started;
-    this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings }, 'file loaded');
+    this.timings.sinceStart('total');
+    this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings.byStep }, 'file loaded');
     return this.result;
   }
 
