@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CUSTOMER_DIRECTORY_SELECTS } from '../../src/services/customers/records';
-import { READING_TYPE_SIGNATURE } from '../../src/services/reading-type-columns';
+import { READING_TYPE_SIGNATURE, readingTypeOfRow } from '../../src/services/reading-type-columns';
 import { openSchemaDatabase, userTables, type SchemaDatabase } from './schema-database';
 
 let schema: SchemaDatabase;
@@ -120,6 +120,13 @@ test('the column lists derived from the entities read the migrated tables', asyn
   assert.deepEqual(
     READING_TYPE_SIGNATURE.map(([column]) => column).sort(),
     signature.map((s) => s.column).sort(),
+  );
+  // Each signature column holds the ESPI field of its entity field's name: a row read back gives each value again.
+  const row = Object.fromEntries(READING_TYPE_SIGNATURE.map(([column], i) => [column, i + 1]));
+  const fields = readingTypeOfRow(row);
+  assert.deepEqual(
+    READING_TYPE_SIGNATURE.map(([column, valueOf]) => [column, valueOf(fields) ?? null]),
+    READING_TYPE_SIGNATURE.map(([column]) => [column, column === 'aggregate' ? null : row[column]]),
   );
 });
 
