@@ -161,9 +161,9 @@ export async function deliveredFiles(dataSource: DataSource, runId: string): Pro
 
 /** Every shard is loaded: the run is done and the watermark advances, together. */
 export async function finishRun(dataSource: DataSource, runId: string, seqTo: string): Promise<string> {
-  return dataSource.transaction(async (tx) => {
-    await tx.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
-    return advanceWatermark(tx, seqTo);
+  return transaction(dataSource, async (client) => {
+    await client.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
+    return advanceWatermark(client, seqTo);
   });
 }
 
