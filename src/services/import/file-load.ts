@@ -31,7 +31,6 @@ type LoadOptions = ImportFileOptions & { sourceSystem: string };
  */
 export class FileLoad {
   readonly result: ImportResult;
-  private readonly timings: StepTimings;
   private readonly abandon = new AbortController();
   private readonly writer: StagingWriter;
   private readonly hashing: Promise<string>;
@@ -60,12 +59,11 @@ export class FileLoad {
   private constructor(
     private readonly dataSource: DataSource,
     private readonly options: LoadOptions,
-    timings: StepTimings,
+    private readonly timings: StepTimings,
     private readonly progress: ImportProgress,
     private readonly report: (force?: boolean) => void,
     private readonly format: FileFormat,
   ) {
-    this.timings = timings;
     this.result = emptyResult(options.path, '');
     this.result.timings = timings.byStep;
     this.log = options.logger;
@@ -90,10 +88,6 @@ export class FileLoad {
     // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
     parsing.catch(() => undefined);
     return parsing;
-  }
-
-  private lap(step: string): void {
-    this.timings.lap(step);
   }
 
   private get db(): PoolClient {
@@ -152,7 +146,7 @@ export class FileLoad {
       if (!(error instanceof StagingRefusal)) throw error;
       return this.reject(error.message);
     }
-    this.lap('parse');
+    this.timings.lap('parse');
     faultPoint('import:after-parse');
     addDiagnostics(this.result, staged.diagnostics);
     if (staged.refusal !== undefined) return this.reject(staged.refusal || undefined);
@@ -179,7 +173,7 @@ export class FileLoad {
       result.unknown = linked.unknown;
       result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
     }
-    this.lap('link');
+    this.timings.lap('link');
     return true;
   }
 
@@ -208,12 +202,12 @@ export class FileLoad {
       for (const block of unverified) (blocks.get(block) as StagedBlock).skipped = false;
     }
     if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => blocks.get(o.block)?.skipped).length;
-    this.lap('verify');
+    this.timings.lap('verify');
     const counts = (this.counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, this.format === 'cim'));
-    this.lap('upsert');
+    this.timings.lap('upsert');
     // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
     if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
-    this.lap('digests');
+    this.timings.lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
     addCounts(result, linked, counts, writer);
   }
@@ -231,7 +225,7 @@ export class FileLoad {
     const rollups = await refreshRollups(this.db, counts.spans, blocks);
     if (counts.firstLoad) this.result.blockRollups = rollups.fromBlocks;
     await recordUsageChanges(this.db, this.batchId, counts.spans);
-    this.lap('rollups');
+    this.timings.lap('rollups');
   }
 
   /** Closes the batch as loaded and commits. */
@@ -240,7 +234,7 @@ export class FileLoad {
     await finishBatch(this.db, this.batchId as string, this.result, { forced: !!this.superseded });
     faultPoint('import:before-commit');
     await this.connection?.commit();
-    this.lap('commit');
+    this.timings.lap('commit');
     this.timings.sinceStart('total');
     this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings.byStep }, 'file loaded');
     return this.result;
