@@ -1,14 +1,8 @@
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { poolRows } from './pool';
 
 // Statement texts seen so far and their names; the texts are the code's own (a few dozen), never built from input.
 const names = new Map<string, string>();
-
-/** The pg pool TypeORM's postgres driver keeps on `master` (undefined before the DataSource is initialized). */
-export function poolOf(db: DataSource): Pool | undefined {
-  return (db.driver as PostgresDriver).master as Pool | undefined;
-}
 
 /**
  * Rows of a statement run as a named prepared statement on the DataSource's connection pool: PostgreSQL parses and
@@ -19,5 +13,5 @@ export function poolOf(db: DataSource): Pool | undefined {
 export async function preparedRows<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
   let name = names.get(text);
   if (!name) names.set(text, (name = `read-${names.size}`));
-  return (await (poolOf(db) as Pool).query({ name, text, values })).rows as R[];
+  return poolRows<R>(db, { name, text, values });
 }

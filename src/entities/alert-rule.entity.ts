@@ -1,5 +1,5 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { UsagePoint } from './usage-point.entity';
+import { UsagePointEntity } from './usage-point.entity';
 
 // A customer's alert rule on one of its usage points (src/services/alerts): a threshold on daily or weekly usage or
 // cost or on the projected bill, or a number of days without readings.
@@ -11,7 +11,7 @@ export class AlertRuleEntity {
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })
-  @ForeignKey(() => UsagePoint, { name: 'fk_alert_rule_usage_point', onDelete: 'CASCADE' })
+  @ForeignKey(() => UsagePointEntity, { name: 'fk_alert_rule_usage_point', onDelete: 'CASCADE' })
   usagePointId: string;
 
   @Column({ type: 'text' })

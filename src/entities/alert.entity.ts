@@ -1,6 +1,6 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { AlertRuleEntity } from './alert-rule.entity';
-import { UsagePoint } from './usage-point.entity';
+import { UsagePointEntity } from './usage-point.entity';
 
 // One crossing of an alert rule's threshold: at most one per rule and period (a local day, an ISO week, a billing
 // cycle, or a stretch without readings from its start). Raised in the transaction of its ALERT_RAISED event.
@@ -17,7 +17,7 @@ export class AlertEntity {
   ruleId: string | null;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })
-  @ForeignKey(() => UsagePoint, { name: 'fk_alert_usage_point', onDelete: 'CASCADE' })
+  @ForeignKey(() => UsagePointEntity, { name: 'fk_alert_usage_point', onDelete: 'CASCADE' })
   usagePointId: string;
 
   @Column({ type: 'text' })

@@ -5,7 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Entity('cim_message')
 @Unique('uq_cim_message_sender_message', ['sender', 'messageId'])
 @Index('ix_cim_message_received_at', ['receivedAt'])
-export class CimMessage {
+export class CimMessageEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_cim_message' })
   id: string;
 

@@ -1,10 +1,10 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { Customer } from './customer.entity';
+import { CustomerEntity } from './customer.entity';
 import { SourcedRecord } from './sourced-record';
 
 @Entity('customer_account')
 @Unique('uq_customer_account_source', ['sourceSystem', 'externalId'])
-export class CustomerAccount extends SourcedRecord {
+export class CustomerAccountEntity extends SourcedRecord {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
     generatedIdentity: 'ALWAYS',
@@ -14,7 +14,7 @@ export class CustomerAccount extends SourcedRecord {
 
   @Column({ type: 'bigint', name: 'customer_id' })
   @Index('ix_customer_account_customer')
-  @ForeignKey(() => Customer, { name: 'fk_customer_account_customer', onDelete: 'CASCADE' })
+  @ForeignKey(() => CustomerEntity, { name: 'fk_customer_account_customer', onDelete: 'CASCADE' })
   customerId: string;
 
   @Column({ type: 'text', name: 'account_number', nullable: true })

@@ -3,7 +3,7 @@ import { SourcedRecord } from './sourced-record';
 
 @Entity('customer')
 @Unique('uq_customer_source', ['sourceSystem', 'externalId'])
-export class Customer extends SourcedRecord {
+export class CustomerEntity extends SourcedRecord {
   // bigint comes back from pg as a string; GraphQL wraps it in an opaque global id anyway.
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_customer' })
   id: string;

@@ -1,16 +1,16 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { ExtractRun } from './extract-run.entity';
+import { ExtractRunEntity } from './extract-run.entity';
 
 // Each file an extract run delivers, by checksum: the loader finds which run (and so which change_seq range) a file
 // comes from, whatever path brought it (the run itself, the inbox scan, an upload, a retry).
 @Entity('extract_delivery')
-export class ExtractDelivery {
+export class ExtractDeliveryEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_extract_delivery' })
   sha256: string;
 
   @Column({ type: 'text', name: 'run_id' })
   @Index('ix_extract_delivery_run')
-  @ForeignKey(() => ExtractRun, { name: 'fk_extract_delivery_run', onDelete: 'CASCADE' })
+  @ForeignKey(() => ExtractRunEntity, { name: 'fk_extract_delivery_run', onDelete: 'CASCADE' })
   runId: string;
 
   @Column({ type: 'text', name: 'file_name' })

@@ -8,7 +8,7 @@ export type ExtractRunStatus = 'running' | 'loaded' | 'abandoned' | 'failed';
 // transaction); 'abandoned' for a run of an earlier version of the extract that died before its watermark moved.
 @Entity('extract_run')
 @Check('ck_extract_run_status', `status IN ('running', 'loaded', 'abandoned', 'failed')`)
-export class ExtractRun {
+export class ExtractRunEntity {
   // The manifest id; its files' names start with it.
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_extract_run' })
   id: string;

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
-import { ExtractRun } from './extract-run.entity';
+import { ExtractRunEntity } from './extract-run.entity';
 
 export type ExtractShardStatus = 'pending' | 'loaded' | 'failed';
 
@@ -9,9 +9,9 @@ export type ExtractShardStatus = 'pending' | 'loaded' | 'failed';
 // loaded before is recognised by checksum and not loaded twice.
 @Entity('extract_shard')
 @Check('ck_extract_shard_status', `status IN ('pending', 'loaded', 'failed')`)
-export class ExtractShard {
+export class ExtractShardEntity {
   @PrimaryColumn({ type: 'text', name: 'run_id', primaryKeyConstraintName: 'pk_extract_shard' })
-  @ForeignKey(() => ExtractRun, { name: 'fk_extract_shard_run', onDelete: 'CASCADE' })
+  @ForeignKey(() => ExtractRunEntity, { name: 'fk_extract_shard_run', onDelete: 'CASCADE' })
   runId: string;
 
   @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'pk_extract_shard' })

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 // How far the ODS extract has loaded, per source. Advanced only after the loads of an extract committed: a crash in
 // between re-extracts the same range, which the idempotent load makes harmless.
 @Entity('extract_watermark')
-export class ExtractWatermark {
+export class ExtractWatermarkEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_extract_watermark' })
   source: string;
 

@@ -11,7 +11,7 @@ export type ImportStatus = 'queued' | 'running' | 'loaded' | 'rejected' | 'faile
 @Check('ck_import_batch_checksum', `checksum ~ '^[0-9a-f]{64}$'`)
 // A file is loaded once; --force reloads are marked forced and stay outside the uniqueness.
 @Index('uq_import_batch_checksum', ['checksum'], { unique: true, where: `status = 'loaded' AND NOT forced` })
-export class ImportBatch {
+export class ImportBatchEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_import_batch' })
   id: string;
 

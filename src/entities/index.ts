@@ -1,30 +1,30 @@
 import { AlertEntity } from './alert.entity';
 import { AlertRuleEntity } from './alert-rule.entity';
-import { AlertWatermark } from './alert-watermark.entity';
-import { CimMessage } from './cim-message.entity';
-import { Customer } from './customer.entity';
-import { CustomerAccount } from './customer-account.entity';
-import { ExtractDelivery } from './extract-delivery.entity';
-import { ExtractRun } from './extract-run.entity';
-import { ExtractShard } from './extract-shard.entity';
+import { AlertWatermarkEntity } from './alert-watermark.entity';
+import { CimMessageEntity } from './cim-message.entity';
+import { CustomerEntity } from './customer.entity';
+import { CustomerAccountEntity } from './customer-account.entity';
+import { ExtractDeliveryEntity } from './extract-delivery.entity';
+import { ExtractRunEntity } from './extract-run.entity';
+import { ExtractShardEntity } from './extract-shard.entity';
 import { EventOutboxEntity } from './event-outbox.entity';
-import { ExtractWatermark } from './extract-watermark.entity';
-import { ImportBatch } from './import-batch.entity';
-import { IntervalBlockDigest } from './interval-block-digest.entity';
-import { IntervalReading } from './interval-reading.entity';
-import { IntervalRevision } from './interval-revision.entity';
-import { Meter } from './meter.entity';
-import { MeterReading } from './meter-reading.entity';
-import { ReadingType } from './reading-type.entity';
-import { ServiceLocation } from './service-location.entity';
+import { ExtractWatermarkEntity } from './extract-watermark.entity';
+import { ImportBatchEntity } from './import-batch.entity';
+import { IntervalBlockDigestEntity } from './interval-block-digest.entity';
+import { IntervalReadingEntity } from './interval-reading.entity';
+import { IntervalRevisionEntity } from './interval-revision.entity';
+import { MeterEntity } from './meter.entity';
+import { MeterReadingEntity } from './meter-reading.entity';
+import { ReadingTypeEntity } from './reading-type.entity';
+import { ServiceLocationEntity } from './service-location.entity';
 import { TariffEntity } from './tariff.entity';
 import { TariffVersionEntity } from './tariff-version.entity';
 import { UsageChangeEntity } from './usage-change.entity';
-import { UsageDaily } from './usage-daily.entity';
-import { UsageMonthly } from './usage-monthly.entity';
-import { UsagePoint } from './usage-point.entity';
-import { UsageSummary } from './usage-summary.entity';
-import { UsageSummaryLineItem } from './usage-summary-line-item.entity';
+import { UsageDailyEntity } from './usage-daily.entity';
+import { UsageMonthlyEntity } from './usage-monthly.entity';
+import { UsagePointEntity } from './usage-point.entity';
+import { UsageSummaryEntity } from './usage-summary.entity';
+import { UsageSummaryLineItemEntity } from './usage-summary-line-item.entity';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -32,31 +32,31 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 export {
   AlertEntity,
   AlertRuleEntity,
-  AlertWatermark,
-  CimMessage,
-  Customer,
-  CustomerAccount,
-  ExtractDelivery,
-  ExtractRun,
-  ExtractShard,
+  AlertWatermarkEntity,
+  CimMessageEntity,
+  CustomerEntity,
+  CustomerAccountEntity,
+  ExtractDeliveryEntity,
+  ExtractRunEntity,
+  ExtractShardEntity,
   EventOutboxEntity,
-  ExtractWatermark,
-  ImportBatch,
-  IntervalBlockDigest,
-  IntervalReading,
-  IntervalRevision,
-  Meter,
-  MeterReading,
-  ReadingType,
-  ServiceLocation,
+  ExtractWatermarkEntity,
+  ImportBatchEntity,
+  IntervalBlockDigestEntity,
+  IntervalReadingEntity,
+  IntervalRevisionEntity,
+  MeterEntity,
+  MeterReadingEntity,
+  ReadingTypeEntity,
+  ServiceLocationEntity,
   TariffEntity,
   TariffVersionEntity,
   UsageChangeEntity,
-  UsageDaily,
-  UsageMonthly,
-  UsagePoint,
-  UsageSummary,
-  UsageSummaryLineItem,
+  UsageDailyEntity,
+  UsageMonthlyEntity,
+  UsagePointEntity,
+  UsageSummaryEntity,
+  UsageSummaryLineItemEntity,
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
   WebhookEndpointEntity,
@@ -69,33 +69,33 @@ export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export { ESTIMATED_QUALITY_CODES, ESTIMATED_QUALITY_MASK, qualityMask } from './interval-reading.entity';
 
 export const entities = [
-  Customer,
-  CustomerAccount,
-  ServiceLocation,
-  UsagePoint,
-  Meter,
-  ReadingType,
-  MeterReading,
-  ImportBatch,
-  IntervalReading,
-  IntervalRevision,
-  IntervalBlockDigest,
-  UsageDaily,
-  UsageMonthly,
-  UsageSummary,
-  UsageSummaryLineItem,
-  ExtractWatermark,
-  ExtractRun,
-  ExtractShard,
-  ExtractDelivery,
-  CimMessage,
+  CustomerEntity,
+  CustomerAccountEntity,
+  ServiceLocationEntity,
+  UsagePointEntity,
+  MeterEntity,
+  ReadingTypeEntity,
+  MeterReadingEntity,
+  ImportBatchEntity,
+  IntervalReadingEntity,
+  IntervalRevisionEntity,
+  IntervalBlockDigestEntity,
+  UsageDailyEntity,
+  UsageMonthlyEntity,
+  UsageSummaryEntity,
+  UsageSummaryLineItemEntity,
+  ExtractWatermarkEntity,
+  ExtractRunEntity,
+  ExtractShardEntity,
+  ExtractDeliveryEntity,
+  CimMessageEntity,
   TariffEntity,
   TariffVersionEntity,
   UsageChangeEntity,
   EventOutboxEntity,
   AlertRuleEntity,
   AlertEntity,
-  AlertWatermark,
+  AlertWatermarkEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,

@@ -6,7 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 // their series (migration 1765200000000 says why).
 @Entity('interval_block_digest')
 @Index('ix_interval_block_digest_batch', ['batchId'])
-export class IntervalBlockDigest {
+export class IntervalBlockDigestEntity {
   @PrimaryColumn({ type: 'bigint', name: 'usage_point_id', primaryKeyConstraintName: 'pk_interval_block_digest' })
   usagePointId: string;
 

@@ -7,7 +7,7 @@ import { MeterReadingKey } from './meter-reading-key';
 // lock keep the references whole (migrations/1764500000000-IntervalReadingWithoutForeignKey.ts).
 @Entity('interval_reading')
 @Check('ck_interval_reading_duration', 'duration > 0')
-export class IntervalReading extends MeterReadingKey {
+export class IntervalReadingEntity extends MeterReadingKey {
   @PrimaryColumn({ type: 'timestamptz' })
   start: Date;
 

@@ -1,16 +1,16 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { ImportBatch } from './import-batch.entity';
-import { MeterReading } from './meter-reading.entity';
+import { ImportBatchEntity } from './import-batch.entity';
+import { MeterReadingEntity } from './meter-reading.entity';
 import { MeterReadingKey } from './meter-reading-key';
 
 // What a correction replaced. Not partitioned: only changed readings land here, orders of magnitude fewer rows than
 // interval_reading, and they are read per reading (the primary key) or per batch, never by time range.
 @Entity('interval_revision')
-@ForeignKey(() => MeterReading, ['usagePointId', 'meterReadingId'], ['usagePointId', 'id'], {
+@ForeignKey(() => MeterReadingEntity, ['usagePointId', 'meterReadingId'], ['usagePointId', 'id'], {
   name: 'fk_interval_revision_meter_reading',
   onDelete: 'CASCADE',
 })
-export class IntervalRevision extends MeterReadingKey {
+export class IntervalRevisionEntity extends MeterReadingKey {
   @PrimaryColumn({ type: 'timestamptz' })
   start: Date;
 
@@ -21,7 +21,7 @@ export class IntervalRevision extends MeterReadingKey {
   // The batch that made the correction.
   @Column({ type: 'bigint', name: 'batch_id', nullable: true })
   @Index('ix_interval_revision_batch')
-  @ForeignKey(() => ImportBatch, { name: 'fk_interval_revision_batch', onDelete: 'SET NULL' })
+  @ForeignKey(() => ImportBatchEntity, { name: 'fk_interval_revision_batch', onDelete: 'SET NULL' })
   batchId: string | null;
 
   // The batch that had written the replaced value.

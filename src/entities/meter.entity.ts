@@ -1,16 +1,16 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { SourcedRecord } from './sourced-record';
-import { UsagePoint } from './usage-point.entity';
+import { UsagePointEntity } from './usage-point.entity';
 
 @Entity('meter')
 @Unique('uq_meter_source', ['sourceSystem', 'externalId'])
-export class Meter extends SourcedRecord {
+export class MeterEntity extends SourcedRecord {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_meter' })
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id', nullable: true })
   @Index('ix_meter_usage_point')
-  @ForeignKey(() => UsagePoint, { name: 'fk_meter_usage_point', onDelete: 'SET NULL' })
+  @ForeignKey(() => UsagePointEntity, { name: 'fk_meter_usage_point', onDelete: 'SET NULL' })
   usagePointId: string | null;
 
   @Column({ type: 'text', name: 'serial_number', nullable: true })

@@ -28,7 +28,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from
   'tou',
   'uom',
 ])
-export class ReadingType {
+export class ReadingTypeEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_reading_type' })
   id: string;
 

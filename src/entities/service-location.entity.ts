@@ -3,7 +3,7 @@ import { SourcedRecord } from './sourced-record';
 
 @Entity('service_location')
 @Unique('uq_service_location_source', ['sourceSystem', 'externalId'])
-export class ServiceLocation extends SourcedRecord {
+export class ServiceLocationEntity extends SourcedRecord {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
     generatedIdentity: 'ALWAYS',

@@ -1,6 +1,6 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { ImportBatch } from './import-batch.entity';
-import { UsagePoint } from './usage-point.entity';
+import { ImportBatchEntity } from './import-batch.entity';
+import { UsagePointEntity } from './usage-point.entity';
 
 // One committed load that wrote readings of a usage point: the change feed (UsagePoint.changes). Written in the load's
 // transaction, so the feed holds exactly the loads that committed; a load that changed nothing writes none.
@@ -11,11 +11,11 @@ export class UsageChangeEntity {
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })
-  @ForeignKey(() => UsagePoint, { name: 'fk_usage_change_usage_point', onDelete: 'CASCADE' })
+  @ForeignKey(() => UsagePointEntity, { name: 'fk_usage_change_usage_point', onDelete: 'CASCADE' })
   usagePointId: string;
 
   @Column({ type: 'bigint', name: 'batch_id', nullable: true })
-  @ForeignKey(() => ImportBatch, { name: 'fk_usage_change_batch', onDelete: 'SET NULL' })
+  @ForeignKey(() => ImportBatchEntity, { name: 'fk_usage_change_batch', onDelete: 'SET NULL' })
   batchId: string | null;
 
   @Column({ type: 'timestamptz', name: 'committed_at', default: () => 'clock_timestamp()' })

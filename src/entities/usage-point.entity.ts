@@ -1,23 +1,23 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { CustomerAccount } from './customer-account.entity';
-import { ServiceLocation } from './service-location.entity';
+import { CustomerAccountEntity } from './customer-account.entity';
+import { ServiceLocationEntity } from './service-location.entity';
 import { SourcedRecord } from './sourced-record';
 
 @Entity('usage_point')
 @Unique('uq_usage_point_source', ['sourceSystem', 'externalId'])
-export class UsagePoint extends SourcedRecord {
+export class UsagePointEntity extends SourcedRecord {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_point' })
   id: string;
 
   // Null while a usage feed has been loaded but no customer feed has claimed the usage point yet.
   @Column({ type: 'bigint', name: 'customer_account_id', nullable: true })
   @Index('ix_usage_point_customer_account')
-  @ForeignKey(() => CustomerAccount, { name: 'fk_usage_point_customer_account', onDelete: 'SET NULL' })
+  @ForeignKey(() => CustomerAccountEntity, { name: 'fk_usage_point_customer_account', onDelete: 'SET NULL' })
   customerAccountId: string | null;
 
   @Column({ type: 'bigint', name: 'service_location_id', nullable: true })
   @Index('ix_usage_point_service_location')
-  @ForeignKey(() => ServiceLocation, { name: 'fk_usage_point_service_location', onDelete: 'SET NULL' })
+  @ForeignKey(() => ServiceLocationEntity, { name: 'fk_usage_point_service_location', onDelete: 'SET NULL' })
   serviceLocationId: string | null;
 
   // ESPI ServiceCategory kind: 0 electricity, 1 gas, 2 water, 3 time, 4 heat, ...

@@ -1,14 +1,14 @@
 import { Column, Entity, ForeignKey, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { UsageSummary } from './usage-summary.entity';
+import { UsageSummaryEntity } from './usage-summary.entity';
 
 // ESPI LineItem of a usage summary's bill. The loader replaces a summary's line items wholesale on re-import, since
 // line items carry no identity of their own.
 @Entity('usage_summary_line_item')
-@ForeignKey(() => UsageSummary, ['usagePointId', 'usageSummaryId'], ['usagePointId', 'id'], {
+@ForeignKey(() => UsageSummaryEntity, ['usagePointId', 'usageSummaryId'], ['usagePointId', 'id'], {
   name: 'fk_usage_summary_line_item_summary',
   onDelete: 'CASCADE',
 })
-export class UsageSummaryLineItem {
+export class UsageSummaryLineItemEntity {
   @PrimaryColumn({ type: 'bigint', name: 'usage_point_id' })
   usagePointId: string;
 

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, PrimaryColumn, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { ImportBatch } from './import-batch.entity';
-import { UsagePoint } from './usage-point.entity';
+import { ImportBatchEntity } from './import-batch.entity';
+import { UsagePointEntity } from './usage-point.entity';
 
 // ESPI UsageSummary / ElectricPowerUsageSummary for one billing period. Money is in 1/100000 of `currency`;
 // a SummaryMeasurement is (value, power-of-ten multiplier, uom, timestamp) kept as received. The two measurements
@@ -8,9 +8,9 @@ import { UsagePoint } from './usage-point.entity';
 // into other_measurements as { [espiElementName]: { value, powerOfTenMultiplier, uom, timeStamp } }.
 @Entity('usage_summary')
 @Unique('uq_usage_summary_billing_period', ['usagePointId', 'billingPeriodStart'])
-export class UsageSummary {
+export class UsageSummaryEntity {
   @PrimaryColumn({ type: 'bigint', name: 'usage_point_id', primaryKeyConstraintName: 'pk_usage_summary' })
-  @ForeignKey(() => UsagePoint, { name: 'fk_usage_summary_usage_point', onDelete: 'CASCADE' })
+  @ForeignKey(() => UsagePointEntity, { name: 'fk_usage_summary_usage_point', onDelete: 'CASCADE' })
   usagePointId: string;
 
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_summary' })
@@ -28,7 +28,7 @@ export class UsageSummary {
   externalId: string | null;
 
   @Column({ type: 'bigint', name: 'batch_id', nullable: true })
-  @ForeignKey(() => ImportBatch, { name: 'fk_usage_summary_batch', onDelete: 'SET NULL' })
+  @ForeignKey(() => ImportBatchEntity, { name: 'fk_usage_summary_batch', onDelete: 'SET NULL' })
   batchId: string | null;
 
   @Column({ type: 'bigint', name: 'bill_last_period', nullable: true })

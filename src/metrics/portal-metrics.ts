@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolOf } from '../db/prepared';
+import { poolOf } from '../db/pool';
 import { registerImportCollectors } from './import-metrics';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';

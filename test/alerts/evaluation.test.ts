@@ -12,6 +12,7 @@ import { ALERTS_DATA_MISSING } from '../../src/queue/job-data';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { ALERT_CHANNEL } from '../../src/services/alerts/alert-kinds';
 import { evaluateChanges } from '../../src/services/alerts/change-evaluator';
+import { Connection } from '../../src/db/pool';
 import { raiseAlerts } from '../../src/services/alerts/raise';
 import { importFile } from '../../src/services/import/import-file';
 import { RequestServices } from '../../src/services/request-services';
@@ -219,19 +220,19 @@ describeOnEachQueueBackend('alert rules evaluated after each committed load', { 
 
   it('an alert and its ALERT_RAISED event are one transaction: rolled back, neither is left and nothing is notified', async () => {
     const [rule] = await sql<{ id: string }>(`SELECT id::text FROM alert_rule WHERE kind = 'DAILY_USAGE_ABOVE' AND threshold = 9.599`);
-    const runner = system.database.dataSource.createQueryRunner();
+    const connection = await Connection.of(system.database.dataSource);
     const counts = () => sql<{ alerts: number; events: number }>(`SELECT (SELECT count(*)::int FROM alert) AS alerts, (SELECT count(*)::int FROM event_outbox WHERE kind = 'ALERT_RAISED') AS events`);
     const [before] = await counts();
     const heard = notified.length;
-    await runner.startTransaction();
+    await connection.begin();
     try {
       const crossing = { ruleId: rule.id, usagePointId: pointOfA, kind: 'DAILY_USAGE_ABOVE' as const, periodStart: new Date('2024-03-11T04:00:00Z'), periodEnd: new Date('2024-03-12T04:00:00Z'), value: '10', threshold: '9.599' };
-      const [id] = await raiseAlerts(runner, [crossing]);
-      const inside = (await runner.query(`SELECT customer_id::text AS customer FROM event_outbox WHERE kind = 'ALERT_RAISED' AND payload->>'alertId' = $1`, [toGlobalId('Alert', id)])) as { customer: string }[];
+      const [id] = await raiseAlerts(connection.client, [crossing]);
+      const { rows: inside } = await connection.client.query<{ customer: string }>(`SELECT customer_id::text AS customer FROM event_outbox WHERE kind = 'ALERT_RAISED' AND payload->>'alertId' = $1`, [toGlobalId('Alert', id)]);
       assert.deepEqual(inside, [{ customer: customers.aId }]);
     } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
+      await connection.rollback();
+      connection.release();
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(await counts(), [before]);

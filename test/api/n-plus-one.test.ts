@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { graphql, type GraphQLSchema } from 'graphql';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '../../src/db/pool';
 import { createLogger } from '../../src/logger';
 import { buildPortalSchema } from '../../src/resolvers/build-schema';
 import type { GraphQLContext } from '../../src/schema/context';
@@ -31,27 +33,29 @@ const query = (count = '') => `query($first: Int!) {
     } } } } } } } } }
 }`;
 
-/** A DataSource whose query() counts statements (every service reads through query()). */
-/** The DataSource, counting the statements run through it: its own `query`, and its pool's (prepared statements). */
-function counting(db: DataSource): { db: DataSource; count: () => number } {
+/**
+ * The DataSource, counting the statements run through it: its own `query`, and its pool's (prepared statements)
+ * until `stop()`.
+ */
+function counting(db: DataSource): { db: DataSource; count: () => number; stop: () => void } {
   let statements = 0;
-  const countingQuery = <T extends object>(target: T, inner?: (property: string | symbol, value: unknown) => unknown): T =>
-    new Proxy(target, {
-      get(object, property, receiver) {
-        const value = Reflect.get(object, property, receiver);
-        if (property === 'query' && typeof value === 'function') {
-          return (...args: unknown[]) => {
-            statements += 1;
-            return value.apply(object, args);
-          };
-        }
-        return inner ? inner(property, value) : value;
-      },
-    });
-  const proxy = countingQuery(db, (property, value) =>
-    property === 'driver' ? countingQuery(value as object, (inner, master) => (inner === 'master' ? countingQuery(master as object) : master)) : value,
-  );
-  return { db: proxy, count: () => statements };
+  const counted = <F extends (...args: never[]) => unknown>(query: F, self: object) =>
+    ((...args: Parameters<F>) => {
+      statements += 1;
+      return query.apply(self, args);
+    }) as F;
+  const proxy = new Proxy(db, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      return property === 'query' && typeof value === 'function' ? counted(value, object) : value;
+    },
+  });
+  const pool = poolOf(db) as Pool;
+  pool.query = counted(pool.query, pool);
+  const stop = () => {
+    delete (pool as Partial<Pool>).query;
+  };
+  return { db: proxy, count: () => statements, stop };
 }
 
 describe('DataLoaders: the number of SQL statements does not grow with the number of objects', { timeout: 120_000 }, () => {
@@ -79,9 +83,9 @@ describe('DataLoaders: the number of SQL statements does not grow with the numbe
   after(() => api.close());
 
   async function statementsFor(first: number, totalCount = '', source = query(totalCount), variables: Record<string, unknown> = {}): Promise<{ statements: number; usagePoints: number; data: unknown }> {
-    const { db, count } = counting(api.db);
+    const { db, count, stop } = counting(api.db);
     const contextValue: GraphQLContext = { requestId: 'test', logger: createLogger('silent'), principal: CSR, clientAddress: 'test', services: new RequestServices(db, CSR) };
-    const result = await graphql({ schema, source, variableValues: { first, ...variables }, contextValue });
+    const result = await graphql({ schema, source, variableValues: { first, ...variables }, contextValue }).finally(stop);
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     const usagePoints = (JSON.stringify(result.data).match(/"timeZone"/g) ?? []).length;
     return { statements: count(), usagePoints, data: result.data };

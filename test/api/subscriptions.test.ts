@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
 import { idOf, toGlobalId } from '../../src/services/access/global-id';
+import { Connection } from '../../src/db/pool';
 import { raiseAlerts } from '../../src/services/alerts/raise';
 import { importFile } from '../../src/services/import/import-file';
 import { createLogger } from '../../src/logger';
@@ -135,11 +136,11 @@ describe('GraphQL subscriptions over WebSocket, fanned out through PostgreSQL to
     });
     // Raised through process B's database, as the evaluator does, in a transaction: first rolled back, then committed.
     const raise = async (day: number, commit: boolean) => {
-      const runner = b.system.database.dataSource.createQueryRunner();
-      await runner.startTransaction();
-      const ids = await raiseAlerts(runner, [crossing(day)]);
-      await (commit ? runner.commitTransaction() : runner.rollbackTransaction());
-      await runner.release();
+      const connection = await Connection.of(b.system.database.dataSource);
+      await connection.begin();
+      const ids = await raiseAlerts(connection.client, [crossing(day)]);
+      await (commit ? connection.commit() : connection.rollback());
+      connection.release();
       return ids;
     };
     await raise(9, false);

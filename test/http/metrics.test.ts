@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Role } from '../../src/auth/roles';
 import { PARTITION_MAINTENANCE } from '../../src/queue/job-data';
+import { transaction } from '../../src/db/pool';
 import { createLogger } from '../../src/logger';
 import { advanceWatermark } from '../../src/services/extract/watermark';
 import { importFile } from '../../src/services/import/import-file';
@@ -105,7 +106,7 @@ describe('/metrics', { timeout: 120_000 }, () => {
     assert.equal(await sample('usage_portal_import_batches', { source: 'upload', status: 'rejected' }), 1);
 
     const before = Date.now() / 1000;
-    await advanceWatermark(dataSource, '42');
+    await transaction(dataSource, (client) => advanceWatermark(client, '42'));
     const at = (await sample('usage_portal_last_extract_success_timestamp_seconds')) ?? 0;
     assert.ok(at >= Math.floor(before) && at <= Date.now() / 1000 + 1, String(at));
   });

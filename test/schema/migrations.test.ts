@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { CUSTOMER_DIRECTORY_SELECTS } from '../../src/services/customers/records';
+import { READING_TYPE_SIGNATURE, readingTypeOfRow } from '../../src/services/reading-type-columns';
 import { openSchemaDatabase, userTables, type SchemaDatabase } from './schema-database';
 
 let schema: SchemaDatabase;
@@ -101,6 +103,31 @@ test('the migration keeps what the entities cannot express', async () => {
   await batch('loaded', true);
   await assert.rejects(batch('loaded', false), /uq_import_batch_checksum/);
   await assert.rejects(batch('done', false), /ck_import_batch_status/);
+});
+
+// The services' column lists come from the entities: each must name real columns of the migrated tables.
+test('the column lists derived from the entities read the migrated tables', async () => {
+  const { dataSource } = schema;
+  for (const { entity, columns } of CUSTOMER_DIRECTORY_SELECTS) {
+    const table = dataSource.getMetadata(entity).tableName;
+    await assert.doesNotReject(dataSource.query(`SELECT ${columns} FROM ${table} t LIMIT 0`), `the SELECT list of ${table}`);
+  }
+
+  const signature: { column: string }[] = await dataSource.query(
+    `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indexrelid = 'uq_reading_type_signature'::regclass`,
+  );
+  assert.deepEqual(
+    READING_TYPE_SIGNATURE.map(([column]) => column).sort(),
+    signature.map((s) => s.column).sort(),
+  );
+  // Each signature column holds the ESPI field of its entity field's name: a row read back gives each value again.
+  const row = Object.fromEntries(READING_TYPE_SIGNATURE.map(([column], i) => [column, i + 1]));
+  const fields = readingTypeOfRow(row);
+  assert.deepEqual(
+    READING_TYPE_SIGNATURE.map(([column, valueOf]) => [column, valueOf(fields) ?? null]),
+    READING_TYPE_SIGNATURE.map(([column]) => [column, column === 'aggregate' ? null : row[column]]),
+  );
 });
 
 test('reverting every migration leaves only the typeorm_migrations table', async () => {

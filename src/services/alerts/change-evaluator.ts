@@ -1,4 +1,6 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import { Role } from '../../auth/roles';
 import type { Logger } from '../../logger';
 import { AccessScope } from '../access/access-scope';
@@ -32,11 +34,11 @@ export interface EvaluationOutcome {
  * at once; every id drawn before it is then settled.
  */
 async function settledHorizon(db: DataSource): Promise<string | null> {
-  return db.transaction(async (manager) => {
-    await manager.query(`SET LOCAL lock_timeout = '${SETTLE_TIMEOUT}'`);
-    await manager.query(`LOCK TABLE usage_change IN SHARE MODE`);
-    const [{ horizon }] = (await manager.query(`SELECT max(id)::text AS horizon FROM usage_change`)) as { horizon: string | null }[];
-    return horizon;
+  return transaction(db, async (client) => {
+    await client.query(`SET LOCAL lock_timeout = '${SETTLE_TIMEOUT}'`);
+    await client.query(`LOCK TABLE usage_change IN SHARE MODE`);
+    const { rows } = await client.query<{ horizon: string | null }>(`SELECT max(id)::text AS horizon FROM usage_change`);
+    return rows[0].horizon;
   });
 }
 
@@ -59,7 +61,7 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
   if (horizon === null) return outcome;
   await db.query(`INSERT INTO alert_watermark (name, change_id) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [WATERMARK]);
   for (;;) {
-    const pass = await db.transaction((manager) => evaluatePass(db, manager.queryRunner as QueryRunner, horizon, now));
+    const pass = await transaction(db, (client) => evaluatePass(db, client, horizon, now));
     outcome.changes += pass.changes;
     outcome.usagePoints += pass.usagePoints;
     outcome.alerts.push(...pass.alerts);
@@ -69,21 +71,23 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
   return outcome;
 }
 
-async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string, now: number): Promise<EvaluationOutcome> {
-  const [{ changeId }] = (await runner.query(`SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`, [WATERMARK])) as { changeId: string }[];
-  const changed = (await runner.query(
+async function evaluatePass(db: DataSource, client: PoolClient, horizon: string, now: number): Promise<EvaluationOutcome> {
+  const {
+    rows: [{ changeId }],
+  } = await client.query<{ changeId: string }>(`SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`, [WATERMARK]);
+  const { rows: changed } = await client.query<{ usagePointId: string; timeZone: string; from: Date; to: Date; last: string; changes: number }>(
     `WITH c AS (SELECT * FROM usage_change WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3)
      SELECT c.usage_point_id::text AS "usagePointId", coalesce(u.time_zone, 'UTC') AS "timeZone",
             min(c.window_start) AS from, max(c.window_end) AS to, max(c.id)::text AS last, count(*)::int AS changes
        FROM c JOIN usage_point u ON u.id = c.usage_point_id GROUP BY 1, 2`,
     [changeId, horizon, CHANGES_PER_PASS],
-  )) as { usagePointId: string; timeZone: string; from: Date; to: Date; last: string; changes: number }[];
+  );
   if (changed.length === 0) return { changes: 0, usagePoints: 0, alerts: [] };
-  const rules = (await runner.query(
+  const { rows: rules } = await client.query<ThresholdRule>(
     `SELECT id::text AS id, usage_point_id::text AS "usagePointId", kind, threshold::text AS threshold
        FROM alert_rule WHERE usage_point_id = ANY($1::bigint[]) AND kind <> 'DATA_MISSING' ORDER BY alert_rule.id`,
     [changed.map((c) => c.usagePointId)],
-  )) as ThresholdRule[];
+  );
   // Fresh services per pass: their loaders cache, and each pass must read the data as it is now.
   const services = measuringServices(db);
   const crossings = [];
@@ -93,9 +97,9 @@ async function evaluatePass(db: DataSource, runner: QueryRunner, horizon: string
     const window: ChangedWindow = { usagePointId: point.usagePointId, timeZone: point.timeZone, from: point.from.getTime(), to: point.to.getTime() };
     crossings.push(...(await crossingsIn(services, window, own, now)));
   }
-  const alerts = await raiseAlerts(runner, crossings);
+  const alerts = await raiseAlerts(client, crossings);
   const last = changed.reduce((max, c) => (BigInt(c.last) > BigInt(max) ? c.last : max), changeId);
-  await runner.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [WATERMARK, last]);
+  await client.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [WATERMARK, last]);
   return { changes: changed.reduce((sum, c) => sum + c.changes, 0), usagePoints: changed.length, alerts };
 }
 

@@ -1,4 +1,5 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import type { Logger } from '../../logger';
 import type { Crossing } from './raise';
 import { raiseAlerts } from './raise';
@@ -11,8 +12,8 @@ const DAY_MS = 86_400_000;
  * the gap starts, so the next passes raise nothing until readings arrive and stop again.
  */
 export async function evaluateDataMissing(db: DataSource, logger: Logger, now = Date.now()): Promise<string[]> {
-  const alerts = await db.transaction(async (manager) => {
-    const gaps = (await manager.query(
+  const alerts = await transaction(db, async (client) => {
+    const { rows: gaps } = await client.query<{ ruleId: string; usagePointId: string; days: number; since: Date }>(
       `SELECT r.id::text AS "ruleId", r.usage_point_id::text AS "usagePointId", r.days, coalesce(max(l.end), r.created_at) AS since
          FROM alert_rule r
          LEFT JOIN meter_reading m ON m.usage_point_id = r.usage_point_id
@@ -23,7 +24,7 @@ export async function evaluateDataMissing(db: DataSource, logger: Logger, now = 
         GROUP BY r.id
        HAVING coalesce(max(l.end), r.created_at) < $1::timestamptz - r.days * interval '1 day'`,
       [new Date(now)],
-    )) as { ruleId: string; usagePointId: string; days: number; since: Date }[];
+    );
     const crossings: Crossing[] = gaps.map((gap) => ({
       ruleId: gap.ruleId,
       usagePointId: gap.usagePointId,
@@ -34,7 +35,7 @@ export async function evaluateDataMissing(db: DataSource, logger: Logger, now = 
       value: ((now - gap.since.getTime()) / DAY_MS).toFixed(2),
       threshold: String(gap.days),
     }));
-    return raiseAlerts(manager.queryRunner as QueryRunner, crossings);
+    return raiseAlerts(client, crossings);
   });
   logger.info({ alerts: alerts.length }, 'data-missing rules evaluated');
   return alerts;

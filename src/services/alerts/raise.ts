@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { PoolClient } from 'pg';
 import { toGlobalId } from '../access/global-id';
 import { ALERT_CHANNEL, type AlertRuleKind } from './alert-kinds';
 
@@ -18,11 +18,11 @@ export interface Crossing {
  * drops the others), an ALERT_RAISED event for each in the outbox with the usage point's customer, and a NOTIFY on
  * ALERT_CHANNEL that PostgreSQL sends at commit, never for a rolled-back pass. Returns the new alerts' ids.
  */
-export async function raiseAlerts(runner: QueryRunner, crossings: readonly Crossing[]): Promise<string[]> {
+export async function raiseAlerts(client: PoolClient, crossings: readonly Crossing[]): Promise<string[]> {
   if (crossings.length === 0) return [];
   const column = <K extends keyof Crossing>(key: K) => crossings.map((c) => c[key]);
   // Rules deleted since they were measured raise nothing.
-  const raised = (await runner.query(
+  const { rows: raised } = await client.query<Crossing & { id: string; raisedAt: Date }>(
     `INSERT INTO alert (rule_id, usage_point_id, kind, period_start, period_end, value, threshold)
      SELECT c.rule_id, c.usage_point_id, c.kind, c.period_start, c.period_end, c.value, c.threshold
        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::numeric[], $7::numeric[])
@@ -33,7 +33,7 @@ export async function raiseAlerts(runner: QueryRunner, crossings: readonly Cross
      RETURNING id::text AS id, rule_id::text AS "ruleId", usage_point_id::text AS "usagePointId", kind, period_start AS "periodStart",
                period_end AS "periodEnd", value::text AS value, threshold::text AS threshold, raised_at AS "raisedAt"`,
     [column('ruleId'), column('usagePointId'), column('kind'), column('periodStart'), column('periodEnd'), column('value'), column('threshold')],
-  )) as (Crossing & { id: string; raisedAt: Date })[];
+  );
   if (raised.length === 0) return [];
   raised.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   const payloads = raised.map((a) => ({
@@ -46,7 +46,7 @@ export async function raiseAlerts(runner: QueryRunner, crossings: readonly Cross
     periodEnd: a.periodEnd.toISOString(),
     raisedAt: a.raisedAt.toISOString(),
   }));
-  await runner.query(
+  await client.query(
     `INSERT INTO event_outbox (kind, usage_point_id, customer_id, payload)
      SELECT 'ALERT_RAISED', e.usage_point_id, ca.customer_id, e.payload
        FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS e (usage_point_id, payload, n)
@@ -55,6 +55,6 @@ export async function raiseAlerts(runner: QueryRunner, crossings: readonly Cross
     [raised.map((a) => a.usagePointId), payloads.map((p) => JSON.stringify(p))],
   );
   const ids = raised.map((a) => a.id);
-  await runner.query(`SELECT pg_notify('${ALERT_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [ids]);
+  await client.query(`SELECT pg_notify('${ALERT_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [ids]);
   return ids;
 }

@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import type { CimEnvelope } from '../../cim';
 import type { ImportJobData } from '../../queue/job-data';
 import type { QueueAccess } from '../../queue/queue-access';
@@ -33,19 +34,21 @@ export async function registerPush(
     return job;
   };
   if (!messageId) return { job: await enqueue(), duplicate: false };
-  return db.transaction(async (tx) => {
-    const inserted = (await tx.query(
+  return transaction(db, async (client) => {
+    const { rows: inserted } = await client.query<{ id: string }>(
       `INSERT INTO cim_message (sender, message_id, verb, checksum) VALUES ($1, $2, $3, $4)
        ON CONFLICT ON CONSTRAINT uq_cim_message_sender_message DO NOTHING RETURNING id`,
       [args.sender, messageId, envelope.header?.verb, body.checksum],
-    )) as { id: string }[];
+    );
     if (!inserted.length) {
-      const [first] = (await tx.query(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId])) as { job_id: string | null }[];
+      const {
+        rows: [first],
+      } = await client.query<{ job_id: string | null }>(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId]);
       const job = first?.job_id ? ((await queueAccess.queues.imports.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
       return job ? { job, duplicate: true } : undefined;
     }
     const job = await enqueue();
-    await tx.query(`UPDATE cim_message SET job_id = $2 WHERE id = $1`, [inserted[0].id, job.id]);
+    await client.query(`UPDATE cim_message SET job_id = $2 WHERE id = $1`, [inserted[0].id, job.id]);
     return { job, duplicate: false };
   });
 }

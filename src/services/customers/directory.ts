@@ -14,17 +14,15 @@ import {
   SERVICE_LOCATION_COLUMNS,
   USAGE_POINT_COLUMNS,
   USAGE_SUMMARY_COLUMNS,
-} from './columns';
-import type {
-  AccountRecord,
-  CustomerRecord,
-  LineItemRecord,
-  MeterReadingRecord,
-  MeterRecord,
-  ReadingTypeRecord,
-  ServiceLocationRecord,
-  UsagePointRecord,
-  UsageSummaryRecord,
+  type AccountRecord,
+  type CustomerRecord,
+  type LineItemRecord,
+  type MeterReadingRecord,
+  type MeterRecord,
+  type ReadingTypeRecord,
+  type ServiceLocationRecord,
+  type UsagePointRecord,
+  type UsageSummaryRecord,
 } from './records';
 import { redactAccount, redactCustomer, redactServiceLocation, redactUsagePoint } from './redaction';
 import { SummaryPages, type SummaryPageRequest } from './summary-pages';

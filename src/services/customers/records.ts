@@ -1,111 +1,84 @@
-// Rows as the services hand them to the GraphQL layer: plain data with database ids (bigint as strings). Personal
-// fields are null when the reader's role may not see them.
+import {
+  CustomerAccountEntity,
+  CustomerEntity,
+  MeterEntity,
+  MeterReadingEntity,
+  ReadingTypeEntity,
+  ServiceLocationEntity,
+  UsagePointEntity,
+  UsageSummaryEntity,
+  UsageSummaryLineItemEntity,
+} from '../../entities';
+import { selectColumns, type EntityField, type EntityRow } from '../../entities/columns';
 
-export interface CustomerRecord {
-  id: string;
-  kind: string | null;
-  status: string | null;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-}
+// Rows as the services hand them to the GraphQL layer: the fields of each entity the portal shows, with database ids
+// (bigint as strings), and the SELECT lists that read them (`t` is the table alias in every query). Personal fields
+// are null when the reader's role may not see them.
 
-export interface AccountRecord {
-  id: string;
-  customerId: string;
-  accountNumber: string | null;
-  name: string | null;
-  billingCycle: string | null;
-}
+const fields = <E>() => <const F extends readonly EntityField<E>[]>(list: F): F => list;
 
-export interface ServiceLocationRecord {
-  id: string;
-  streetAddress: string | null;
-  streetAddress2: string | null;
-  city: string | null;
-  stateOrProvince: string | null;
-  postalCode: string | null;
-  country: string | null;
-  timeZone: string | null;
-}
+const CUSTOMER_FIELDS = fields<CustomerEntity>()(['id', 'kind', 'status', 'name', 'email', 'phone']);
+export type CustomerRecord = EntityRow<CustomerEntity, typeof CUSTOMER_FIELDS>;
+export const CUSTOMER_COLUMNS = selectColumns(CustomerEntity, CUSTOMER_FIELDS);
 
-export interface UsagePointRecord {
-  id: string;
-  customerAccountId: string | null;
-  serviceLocationId: string | null;
-  serviceCategoryKind: number;
-  status: number | null;
-  name: string | null;
-  description: string | null;
-  /** IANA zone of local days and months; null means UTC. */
-  timeZone: string | null;
-  /** Changes in the transaction in which the loader changes the point's usage data: a version for whoever keeps answers. */
-  dataVersion: string;
-  /** Code of the tariff the usage point is on (ESPI ServiceDeliveryPoint tariffProfile), as received. */
-  tariffProfile: string | null;
-}
+const ACCOUNT_FIELDS = fields<CustomerAccountEntity>()(['id', 'customerId', 'accountNumber', 'name', 'billingCycle']);
+export type AccountRecord = EntityRow<CustomerAccountEntity, typeof ACCOUNT_FIELDS>;
+export const ACCOUNT_COLUMNS = selectColumns(CustomerAccountEntity, ACCOUNT_FIELDS);
 
-export interface MeterRecord {
-  id: string;
-  usagePointId: string | null;
-  serialNumber: string | null;
-  formNumber: string | null;
-  intervalLength: number | null;
-}
+const SERVICE_LOCATION_FIELDS = fields<ServiceLocationEntity>()([
+  'id', 'streetAddress', 'streetAddress2', 'city', 'stateOrProvince', 'postalCode', 'country', 'timeZone'
+]);
+export type ServiceLocationRecord = EntityRow<ServiceLocationEntity, typeof SERVICE_LOCATION_FIELDS>;
+export const SERVICE_LOCATION_COLUMNS = selectColumns(ServiceLocationEntity, SERVICE_LOCATION_FIELDS);
 
-export interface ReadingTypeRecord {
-  id: string;
-  uom: number | null;
-  powerOfTenMultiplier: number | null;
-  flowDirection: number | null;
-  intervalLength: number | null;
-  commodity: number | null;
-  accumulationBehaviour: number | null;
-  kind: number | null;
-  currency: number | null;
-  tou: number | null;
-}
+// timeZone: the IANA zone of local days and months, null meaning UTC. dataVersion: changes in the transaction in which
+// the loader changes the point's usage data, a version for whoever keeps answers. tariffProfile: the code of the
+// tariff the usage point is on (ESPI ServiceDeliveryPoint tariffProfile), as received.
+const USAGE_POINT_FIELDS = fields<UsagePointEntity>()([
+  'id', 'customerAccountId', 'serviceLocationId', 'serviceCategoryKind', 'status', 'name', 'description', 'timeZone', 'dataVersion', 'tariffProfile'
+]);
+export type UsagePointRecord = EntityRow<UsagePointEntity, typeof USAGE_POINT_FIELDS>;
+export const USAGE_POINT_COLUMNS = selectColumns(UsagePointEntity, USAGE_POINT_FIELDS);
 
-export interface MeterReadingRecord {
-  id: string;
-  usagePointId: string;
-  readingTypeId: string;
-}
+const METER_FIELDS = fields<MeterEntity>()(['id', 'usagePointId', 'serialNumber', 'formNumber', 'intervalLength']);
+export type MeterRecord = EntityRow<MeterEntity, typeof METER_FIELDS>;
+export const METER_COLUMNS = selectColumns(MeterEntity, METER_FIELDS);
 
-export interface UsageSummaryRecord {
-  id: string;
-  usagePointId: string;
-  billingPeriodStart: Date;
-  billingPeriodDuration: number;
-  billLastPeriod: string | null;
-  billToDate: string | null;
-  costAdditionalLastPeriod: string | null;
-  currency: number | null;
-  overallConsumptionLastPeriodValue: string | null;
-  overallConsumptionLastPeriodMultiplier: number | null;
-  overallConsumptionLastPeriodUom: number | null;
-  currentBillingPeriodOverAllConsumptionValue: string | null;
-  currentBillingPeriodOverAllConsumptionMultiplier: number | null;
-  currentBillingPeriodOverAllConsumptionUom: number | null;
-  qualityOfReading: number | null;
-  statusTimeStamp: Date | null;
-  commodity: number | null;
-  readCycle: string | null;
-  tariffProfile: string | null;
-}
+const READING_TYPE_FIELDS = fields<ReadingTypeEntity>()([
+  'id', 'uom', 'powerOfTenMultiplier', 'flowDirection', 'intervalLength', 'commodity', 'accumulationBehaviour', 'kind', 'currency', 'tou'
+]);
+export type ReadingTypeRecord = EntityRow<ReadingTypeEntity, typeof READING_TYPE_FIELDS>;
+export const READING_TYPE_COLUMNS = selectColumns(ReadingTypeEntity, READING_TYPE_FIELDS);
 
-export interface LineItemRecord {
-  id: string;
-  usageSummaryId: string;
-  amount: string;
-  rounding: string | null;
-  unitCost: string | null;
-  measurementValue: string | null;
-  measurementMultiplier: number | null;
-  measurementUom: number | null;
-  dateTime: Date | null;
-  itemPeriodStart: Date | null;
-  itemPeriodDuration: number | null;
-  itemKind: number | null;
-  note: string | null;
-}
+const METER_READING_FIELDS = fields<MeterReadingEntity>()(['id', 'usagePointId', 'readingTypeId']);
+export type MeterReadingRecord = EntityRow<MeterReadingEntity, typeof METER_READING_FIELDS>;
+export const METER_READING_COLUMNS = selectColumns(MeterReadingEntity, METER_READING_FIELDS);
+
+const USAGE_SUMMARY_FIELDS = fields<UsageSummaryEntity>()([
+  'id', 'usagePointId', 'billingPeriodStart', 'billingPeriodDuration', 'billLastPeriod', 'billToDate', 'costAdditionalLastPeriod', 'currency',
+  'overallConsumptionLastPeriodValue', 'overallConsumptionLastPeriodMultiplier', 'overallConsumptionLastPeriodUom',
+  'currentBillingPeriodOverAllConsumptionValue', 'currentBillingPeriodOverAllConsumptionMultiplier', 'currentBillingPeriodOverAllConsumptionUom',
+  'qualityOfReading', 'statusTimeStamp', 'commodity', 'readCycle', 'tariffProfile'
+]);
+export type UsageSummaryRecord = EntityRow<UsageSummaryEntity, typeof USAGE_SUMMARY_FIELDS>;
+export const USAGE_SUMMARY_COLUMNS = selectColumns(UsageSummaryEntity, USAGE_SUMMARY_FIELDS);
+
+const LINE_ITEM_FIELDS = fields<UsageSummaryLineItemEntity>()([
+  'id', 'usageSummaryId', 'amount', 'rounding', 'unitCost', 'measurementValue', 'measurementMultiplier', 'measurementUom', 'dateTime',
+  'itemPeriodStart', 'itemPeriodDuration', 'itemKind', 'note'
+]);
+export type LineItemRecord = EntityRow<UsageSummaryLineItemEntity, typeof LINE_ITEM_FIELDS>;
+export const LINE_ITEM_COLUMNS = selectColumns(UsageSummaryLineItemEntity, LINE_ITEM_FIELDS);
+
+/** Every SELECT list above with the entity it reads, for the test that runs each on the migrated table. */
+export const CUSTOMER_DIRECTORY_SELECTS: readonly { entity: abstract new () => unknown; columns: string }[] = [
+  { entity: CustomerEntity, columns: CUSTOMER_COLUMNS },
+  { entity: CustomerAccountEntity, columns: ACCOUNT_COLUMNS },
+  { entity: ServiceLocationEntity, columns: SERVICE_LOCATION_COLUMNS },
+  { entity: UsagePointEntity, columns: USAGE_POINT_COLUMNS },
+  { entity: MeterEntity, columns: METER_COLUMNS },
+  { entity: ReadingTypeEntity, columns: READING_TYPE_COLUMNS },
+  { entity: MeterReadingEntity, columns: METER_READING_COLUMNS },
+  { entity: UsageSummaryEntity, columns: USAGE_SUMMARY_COLUMNS },
+  { entity: UsageSummaryLineItemEntity, columns: LINE_ITEM_COLUMNS },
+];

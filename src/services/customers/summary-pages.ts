@@ -3,8 +3,7 @@ import type { AccessScope } from '../access/access-scope';
 import { isBigintKey } from '../access/global-id';
 import { checkRange } from '../usage/usage-query';
 import { keyset, toPage, type Keyset, type Page, type PageRequest } from '../pagination';
-import { USAGE_SUMMARY_COLUMNS } from './columns';
-import type { UsageSummaryRecord } from './records';
+import { USAGE_SUMMARY_COLUMNS, type UsageSummaryRecord } from './records';
 
 /** A page of a usage point's bills: in billing-period order, optionally only those whose period overlaps [from, to). */
 export interface SummaryPageRequest extends PageRequest {

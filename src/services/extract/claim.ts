@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { withConnection } from '../../db/pool';
 import type { Logger } from '../../logger';
 import { planExtract } from '../../ods/extract-plan';
 import { abandonRunsWithoutShards, createRun, shardsNotLoaded, takeOver, unfinishedRun, type RunRow, type ShardRow } from './runs';
@@ -30,15 +31,15 @@ const EXTRACT_LOCK = 'usage-portal ods extract';
  * overlap and the watermark moves in order.
  */
 export async function claimRun(dataSource: DataSource, options: ClaimOptions): Promise<Claim> {
-  const lock = dataSource.createQueryRunner();
-  await lock.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [EXTRACT_LOCK]);
-    return await claimLocked(dataSource, options);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [EXTRACT_LOCK]).catch(() => undefined);
-    await lock.release();
-  }
+  // A session lock, on a connection held for the claim.
+  return withConnection(dataSource, async ({ client }) => {
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [EXTRACT_LOCK]);
+      return await claimLocked(dataSource, options);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [EXTRACT_LOCK]).catch(() => undefined);
+    }
+  });
 }
 
 async function claimLocked(dataSource: DataSource, options: ClaimOptions): Promise<Claim> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import type { ExtractedFile, ExtractManifest } from '../../ods/extract';
 import type { ExtractPlan } from '../../ods/extract-plan';
 import type { RunProgress } from '../../queue/job-data';
@@ -40,14 +41,16 @@ const RUN_COLUMNS = `id, seq_from::text AS "seqFrom", seq_to::text AS "seqTo", s
   job_id AS "jobId", round, status, reason`;
 
 export async function createRun(dataSource: DataSource, plan: ExtractPlan, jobId: string): Promise<RunRow> {
-  return dataSource.transaction(async (tx) => {
-    const [run] = (await tx.query(
+  return transaction(dataSource, async (client) => {
+    const {
+      rows: [run],
+    } = await client.query<RunRow>(
       `INSERT INTO extract_run (id, source, seq_from, seq_to, since, started_at, shards, readings, job_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        RETURNING ${RUN_COLUMNS}`,
       [plan.id, ODS_SOURCE, plan.range.after, plan.range.upTo, plan.range.since ?? null, plan.createdAt, plan.shards.length, plan.readings, jobId],
-    )) as RunRow[];
+    );
     for (const s of plan.shards) {
-      await tx.query(
+      await client.query(
         `INSERT INTO extract_shard (run_id, shard, customer_ids, usage_point_ids, channel_ids, readings) VALUES ($1, $2, $3::bigint[], $4::bigint[], $5::bigint[], $6)`,
         [plan.id, s.index, s.customerIds, s.usagePointIds, s.channelIds, s.readings],
       );
@@ -69,14 +72,12 @@ export async function runById(dataSource: DataSource, runId: string): Promise<Ru
 
 /** A new owner takes the run up for another round: its shards not loaded are to be run again. */
 export async function takeOver(dataSource: DataSource, runId: string, jobId: string, round: number): Promise<RunRow> {
-  return dataSource.transaction(async (tx) => {
-    await tx.query(`UPDATE extract_shard SET status = 'pending' WHERE run_id = $1 AND status = 'failed'`, [runId]);
-    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
-    const [rows] = (await tx.query(`UPDATE extract_run SET job_id = $2, round = $3, status = 'running', reason = NULL, finished_at = NULL WHERE id = $1 RETURNING ${RUN_COLUMNS}`, [
-      runId,
-      jobId,
-      round,
-    ])) as [RunRow[], number];
+  return transaction(dataSource, async (client) => {
+    await client.query(`UPDATE extract_shard SET status = 'pending' WHERE run_id = $1 AND status = 'failed'`, [runId]);
+    const { rows } = await client.query<RunRow>(
+      `UPDATE extract_run SET job_id = $2, round = $3, status = 'running', reason = NULL, finished_at = NULL WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+      [runId, jobId, round],
+    );
     return rows[0];
   });
 }
@@ -160,9 +161,9 @@ export async function deliveredFiles(dataSource: DataSource, runId: string): Pro
 
 /** Every shard is loaded: the run is done and the watermark advances, together. */
 export async function finishRun(dataSource: DataSource, runId: string, seqTo: string): Promise<string> {
-  return dataSource.transaction(async (tx) => {
-    await tx.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
-    return advanceWatermark(tx, seqTo);
+  return transaction(dataSource, async (client) => {
+    await client.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
+    return advanceWatermark(client, seqTo);
   });
 }
 

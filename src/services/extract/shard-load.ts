@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import type { Delivery } from '../../ods/delivery';
@@ -122,10 +123,10 @@ async function reclaimDeliveries(dataSource: DataSource, options: ShardLoadOptio
   const reason = `abandoned: an attempt at shard ${options.shard.shard} of extract run ${options.run.id} did not finish; the shard is extracted again`;
   for (const d of deliveries) {
     if (!d.running && !(await options.delivery.holds(d.name))) continue;
-    await dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(d.sha256)]);
+    await transaction(dataSource, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(d.sha256)]);
       await options.delivery.withdraw(d.name);
-      await tx.query(
+      await client.query(
         `WITH closed AS (
            UPDATE import_batch SET status = 'failed', errors = errors || $2::jsonb, finished_at = clock_timestamp() WHERE checksum = $1 AND status = 'running'
            RETURNING id, file_name, status)

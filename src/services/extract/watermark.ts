@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
 
 export const ODS_SOURCE = 'ods';
 
@@ -7,13 +8,16 @@ export async function readWatermark(dataSource: DataSource, source = ODS_SOURCE)
   return rows[0]?.seq ?? '0';
 }
 
-/** Never moves back: a `--since` re-extract of an older range must not make the next run repeat everything after it. */
-export async function advanceWatermark(dataSource: DataSource | EntityManager, changeSeq: string, source = ODS_SOURCE): Promise<string> {
-  const rows = (await dataSource.query(
+/**
+ * In the caller's transaction (the run's finish). Never moves back: a `--since` re-extract of an older range must not
+ * make the next run repeat everything after it.
+ */
+export async function advanceWatermark(client: PoolClient, changeSeq: string, source = ODS_SOURCE): Promise<string> {
+  const { rows } = await client.query<{ seq: string }>(
     `INSERT INTO extract_watermark AS w (source, change_seq) VALUES ($1, $2)
      ON CONFLICT (source) DO UPDATE SET change_seq = greatest(w.change_seq, EXCLUDED.change_seq), updated_at = now()
      RETURNING change_seq::text AS seq`,
     [source, changeSeq],
-  )) as { seq: string }[];
+  );
   return rows[0].seq;
 }

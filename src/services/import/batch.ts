@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import { importFailedEvents } from '../events/import-failed';
 import type { ImportSource } from '../../entities';
 import type { ImportResult } from './types';
@@ -25,13 +26,15 @@ export async function startBatch(
   db: DataSource,
   args: { source: ImportSource; fileName: string; checksum: string; forced: boolean; jobId?: string },
 ): Promise<string> {
-  return db.transaction(async (tx) => {
-    const [resumed] = (await tx.query(
+  return transaction(db, async (client) => {
+    const {
+      rows: [resumed],
+    } = await client.query<{ id: string }>(
       `SELECT id FROM import_batch WHERE checksum = $1 AND status IN ('running', 'failed') ORDER BY id DESC LIMIT 1 FOR UPDATE`,
       [args.checksum],
-    )) as { id: string }[];
+    );
     if (resumed) {
-      await tx.query(
+      await client.query(
         `UPDATE import_batch SET status = 'running', started_at = clock_timestamp(), finished_at = NULL, source = $2, file_name = $3,
                 forced = $4, job_id = $5, errors = '[]'
           WHERE id = $1`,
@@ -39,11 +42,13 @@ export async function startBatch(
       );
       return resumed.id;
     }
-    const [{ id }] = (await tx.query(
+    const {
+      rows: [{ id }],
+    } = await client.query<{ id: string }>(
       `INSERT INTO import_batch (source, file_name, checksum, forced, status, job_id, started_at)
        VALUES ($1, $2, $3, $4, 'running', $5, clock_timestamp()) RETURNING id`,
       [args.source, args.fileName, args.checksum, args.forced, args.jobId ?? null],
-    )) as { id: string }[];
+    );
     return id;
   });
 }

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
-import type { Diagnostic } from '../../espi';
+import type { DataSource } from 'typeorm';
+import { Connection } from '../../db/pool';
 import { faultPoint } from '../../fault-points';
 import type { Logger } from '../../logger';
 import { ensureIntervalPartitions } from '../partitions';
@@ -17,44 +17,13 @@ import { refreshRollups } from './rollups';
 import { recordUsageChanges } from '../events/usage-changes';
 import { sniffFormat, stage, type FileFormat, type Linked, type Staged } from './staged-file';
 import { createStaging, StagingWriter, type StagedBlock } from './staging';
+import { addCounts, addDiagnostics, emptyResult, type ReadingCounts } from './load-result';
+import { progressReporter, StepTimings } from './load-progress';
 import type { ImportFileOptions, ImportProgress, ImportResult } from './types';
 
-const PROGRESS_INTERVAL_MS = 250;
 const LOAD_WORK_MEM = '256MB';
 
-const describe = (d: Diagnostic) => `${d.code}: ${d.message}${d.line ? ` (line ${d.line})` : ''}`;
-
-function emptyResult(path: string, checksum: string): ImportResult {
-  return {
-    file: path,
-    status: 'loaded',
-    batchId: null,
-    checksum,
-    usagePoints: 0,
-    meterReadings: 0,
-    readings: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    warnings: [],
-    errors: [],
-    timings: {},
-  };
-}
-
-type Counts = Awaited<ReturnType<typeof upsertReadings>>;
 type LoadOptions = ImportFileOptions & { sourceSystem: string };
-
-/** Reports progress at most every PROGRESS_INTERVAL_MS, unless forced (a phase change). */
-function progressReporter(onProgress: ImportFileOptions['onProgress'], progress: ImportProgress): (force?: boolean) => void {
-  let lastReport = 0;
-  return (force = false) => {
-    if (!onProgress || (!force && Date.now() - lastReport < PROGRESS_INTERVAL_MS)) return;
-    lastReport = Date.now();
-    onProgress({ ...progress });
-  };
-}
 
 /**
  * One load of one file, a step per method, in one transaction on one connection. The steps that can end the load
@@ -62,14 +31,11 @@ function progressReporter(onProgress: ImportFileOptions['onProgress'], progress:
  */
 export class FileLoad {
   readonly result: ImportResult;
-  private mark: number;
-  private readonly timings: Record<string, number> = {};
   private readonly abandon = new AbortController();
   private readonly writer: StagingWriter;
   private readonly hashing: Promise<string>;
   private readonly parsing: Promise<Staged>;
-  private readonly runner: QueryRunner;
-  private client?: PoolClient;
+  private connection?: Connection;
   private batchId: string | null = null;
   // Once the batch row exists, every line of this load carries its id, next to the job id and request id bound by
   // the caller: one import can be followed from the request through the job to the batch.
@@ -79,7 +45,7 @@ export class FileLoad {
   private staged?: Staged;
   private linked?: Linked;
   private superseded?: string;
-  private counts?: Counts;
+  private counts?: ReadingCounts;
 
   /** Starts the load: the checksum and the parse begin at once. */
   static async start(dataSource: DataSource, options: LoadOptions): Promise<FileLoad> {
@@ -87,77 +53,88 @@ export class FileLoad {
     const progress: ImportProgress = { readings: 0, bytes: 0, total: (await stat(options.path)).size, phase: 'parse' };
     const report = progressReporter(options.onProgress, progress);
     report(true);
-    return new FileLoad(dataSource, options, started, progress, report, await sniffFormat(options.path));
+    return new FileLoad(dataSource, options, new StepTimings(started), progress, report, await sniffFormat(options.path));
   }
 
   private constructor(
     private readonly dataSource: DataSource,
     private readonly options: LoadOptions,
-    private readonly started: number,
+    private readonly timings: StepTimings,
     private readonly progress: ImportProgress,
     private readonly report: (force?: boolean) => void,
     private readonly format: FileFormat,
   ) {
-    const { path, sourceSystem } = options;
-    this.mark = started;
-    this.result = emptyResult(path, '');
-    this.result.timings = this.timings;
+    this.result = emptyResult(options.path, '');
+    this.result.timings = timings.byStep;
     this.log = options.logger;
+    this.writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
     // The parse writes nothing to the database, so it starts at once, while another core computes the checksum that
     // says whether the file is new; a file already loaded stops the parse at its next chunk.
-    this.hashing = sha256FileOffThread(path).then((checksum) => {
-      this.timings.checksum = Date.now() - this.started;
-      return checksum;
-    });
-    this.writer = new StagingWriter(options.spillMemoryBytes, options.tempDir);
-    const fallbackZone = options.fallbackZone ?? 'UTC';
-    this.parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
-    // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
-    this.parsing.catch(() => undefined);
-    this.runner = dataSource.createQueryRunner();
+    this.hashing = this.startChecksum();
+    this.parsing = this.startParse();
   }
 
-  private lap(name: string): void {
-    const now = Date.now();
-    this.timings[name] = now - this.mark;
-    this.mark = now;
+  private startChecksum(): Promise<string> {
+    return sha256FileOffThread(this.options.path).then((checksum) => {
+      this.timings.sinceStart('checksum');
+      return checksum;
+    });
+  }
+
+  private startParse(): Promise<Staged> {
+    const { path, sourceSystem, fallbackZone = 'UTC' } = this.options;
+    const { format, progress, report } = this;
+    const parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
+    // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
+    parsing.catch(() => undefined);
+    return parsing;
   }
 
   private get db(): PoolClient {
-    if (!this.client) throw new Error('the load has no connection before lock()');
-    return this.client;
+    if (!this.connection) throw new Error('the load has no connection before lock()');
+    return this.connection.client;
   }
 
   /** Waits for the checksum and locks it; false when these bytes are loaded already. Then opens the batch and staging. */
   async lock(): Promise<boolean> {
     const { options, result } = this;
     const checksum = (result.checksum = await this.hashing);
-    await this.runner.connect();
-    // The pg client under TypeORM: COPY needs it, and the load's statements gain nothing from the ORM.
-    const client = (this.client = (this.runner as unknown as { databaseConnection: PoolClient }).databaseConnection);
-    await this.runner.startTransaction();
+    const client = await this.openTransaction(checksum);
+    const loadedIn = (this.loadedIn = await findLoaded(client, checksum));
+    if (loadedIn && !options.force && !options.dryRun) {
+      await this.connection?.rollback();
+      result.warnings.push(`already loaded in batch ${loadedIn} (same sha256); use --force to reload`);
+      result.batchId = loadedIn;
+      return false;
+    }
+    if (!options.dryRun) await this.openBatch(checksum, !!loadedIn);
+    await createStaging(client);
+    // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
+    if (loadedIn && this.format !== 'cim') this.skippable = await skippableDigests(client, checksum);
+    return true;
+  }
+
+  /** The load's connection and transaction, holding the checksum's lock. */
+  private async openTransaction(checksum: string): Promise<PoolClient> {
+    // A pg connection of its own: COPY needs it, and the load's statements gain nothing from the ORM.
+    const connection = (this.connection = await Connection.of(this.dataSource));
+    const { client } = connection;
+    await connection.begin();
     // The delta join against stored readings and the rollups' sort hash or sort millions of rows: at the default
     // 4 MB they spill to temporary files in many batches.
     await client.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
     // Held until commit: the same file is never loaded twice at once, whichever process or queue asks.
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [checksumLockKey(checksum)]);
-    const loadedIn = (this.loadedIn = await findLoaded(client, checksum));
-    if (loadedIn && !options.force && !options.dryRun) {
-      await this.runner.rollbackTransaction();
-      result.warnings.push(`already loaded in batch ${loadedIn} (same sha256); use --force to reload`);
-      result.batchId = loadedIn;
-      return false;
-    }
-    if (!options.dryRun) {
-      this.batchId = await startBatch(this.dataSource, { source: options.source, fileName: basename(options.path), checksum, forced: !!loadedIn, jobId: options.jobId });
-      result.batchId = this.batchId;
-      this.log = options.logger.child({ batchId: this.batchId });
-      this.log.info({ file: options.path, checksum, forced: !!loadedIn }, 'load started');
-    }
-    await createStaging(client);
-    // A reload of the same bytes skips the blocks its earlier loads stored, once their owners confirm them (below).
-    if (loadedIn && this.format !== 'cim') this.skippable = await skippableDigests(client, checksum);
-    return true;
+    return client;
+  }
+
+  /** The batch row of this load (a dead attempt's, taken over, or a new one); from here on every log line names it. */
+  private async openBatch(checksum: string, forced: boolean): Promise<void> {
+    const { options } = this;
+    this.batchId = await startBatch(this.dataSource, { source: options.source, fileName: basename(options.path), checksum, forced, jobId: options.jobId });
+    this.result.batchId = this.batchId;
+    this.log = options.logger.child({ batchId: this.batchId });
+    this.log.info({ file: options.path, checksum, forced }, 'load started');
   }
 
   /** Waits for the parse; false when the file is rejected. */
@@ -169,9 +146,9 @@ export class FileLoad {
       if (!(error instanceof StagingRefusal)) throw error;
       return this.reject(error.message);
     }
-    this.lap('parse');
+    this.timings.lap('parse');
     faultPoint('import:after-parse');
-    for (const d of staged.diagnostics) (d.severity === 'error' ? this.result.errors : this.result.warnings).push(describe(d));
+    addDiagnostics(this.result, staged.diagnostics);
     if (staged.refusal !== undefined) return this.reject(staged.refusal || undefined);
     this.writer.skip(this.skippable);
     // Linking a CIM message checks its staged readings for two blocks of one series at one instant.
@@ -191,17 +168,26 @@ export class FileLoad {
     const linked = (this.linked = await staged.link(client));
     result.warnings.push(...linked.warnings);
     if (linked.refusal) return this.reject(linked.refusal);
-    // A file of an older extract run than what is loaded would write old values back as corrections.
+    if (!(await this.checkExtractOrder(linked))) return false;
+    if (linked.unknown?.length) {
+      result.unknown = linked.unknown;
+      result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
+    }
+    this.timings.lap('link');
+    return true;
+  }
+
+  /**
+   * A file of an older extract run than what is loaded would write old values back as corrections: refused unless
+   * forced (false: rejected). Otherwise the usage points remember this file's extract run.
+   */
+  private async checkExtractOrder(linked: Linked): Promise<boolean> {
+    const { result, db: client } = this;
     const origin = await extractOriginOf(client, result.checksum);
     const superseded = (this.superseded = (origin && (await supersededBy(client, origin, linked.usagePointIds))) || undefined);
     if (superseded && !this.options.force) return this.reject(superseded);
     if (superseded) result.warnings.push(`forced-over-newer: ${superseded}; loaded because of --force`);
     if (origin) await recordExtractSeq(client, origin, linked.usagePointIds);
-    if (linked.unknown?.length) {
-      result.unknown = linked.unknown;
-      result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
-    }
-    this.lap('link');
     return true;
   }
 
@@ -216,54 +202,48 @@ export class FileLoad {
       for (const block of unverified) (blocks.get(block) as StagedBlock).skipped = false;
     }
     if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => blocks.get(o.block)?.skipped).length;
-    this.lap('verify');
+    this.timings.lap('verify');
     const counts = (this.counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, this.format === 'cim'));
-    this.lap('upsert');
+    this.timings.lap('upsert');
     // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
     if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
-    this.lap('digests');
+    this.timings.lap('digests');
     result.warnings.push(...(await linked.afterReadings(batchId)));
-    result.usagePoints = linked.usagePoints;
-    result.meterReadings = linked.meterReadings;
-    result.readings = counts.staged - counts.dropped;
-    result.inserted = counts.inserted;
-    result.updated = counts.updated;
-    result.unchanged = result.readings - counts.inserted - counts.updated;
-    result.rejected = counts.dropped + writer.withoutValue;
+    addCounts(result, linked, counts, writer);
   }
 
   /** A dry run ends after write(): everything is rolled back. */
   async dryRunEnd(): Promise<ImportResult> {
-    await this.runner.rollbackTransaction();
+    await this.connection?.rollback();
     this.result.status = 'dry-run';
     return this.result;
   }
 
   async rollups(): Promise<void> {
-    const counts = this.counts as Counts;
+    const counts = this.counts as ReadingCounts;
     const blocks = counts.firstLoad ? { owners: (this.linked as Linked).owners, blocks: this.writer.blocks } : undefined;
     const rollups = await refreshRollups(this.db, counts.spans, blocks);
     if (counts.firstLoad) this.result.blockRollups = rollups.fromBlocks;
     await recordUsageChanges(this.db, this.batchId, counts.spans);
-    this.lap('rollups');
+    this.timings.lap('rollups');
   }
 
   /** Closes the batch as loaded and commits. */
   async finish(): Promise<ImportResult> {
-    const counts = this.counts as Counts;
+    const counts = this.counts as ReadingCounts;
     await finishBatch(this.db, this.batchId as string, this.result, { forced: !!this.superseded });
     faultPoint('import:before-commit');
-    await this.runner.commitTransaction();
-    this.lap('commit');
-    this.timings.total = Date.now() - this.started;
-    this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings }, 'file loaded');
+    await this.connection?.commit();
+    this.timings.lap('commit');
+    this.timings.sinceStart('total');
+    this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings.byStep }, 'file loaded');
     return this.result;
   }
 
   /** Rolls back and closes the batch as rejected: the file is refused (`reason`, or its diagnostics). */
   private async reject(reason?: string): Promise<false> {
     if (reason) this.result.errors.unshift(reason);
-    await this.runner.rollbackTransaction();
+    await this.connection?.rollback();
     this.result.status = 'rejected';
     if (this.batchId) await closeBatch(this.dataSource, this.batchId, 'rejected', this.result);
     return false;
@@ -271,7 +251,7 @@ export class FileLoad {
 
   /** A fault: everything is rolled back, and the batch marked failed for the retry to resume. */
   async fail(error: unknown): Promise<void> {
-    if (this.runner.isTransactionActive) await this.runner.rollbackTransaction().catch(() => undefined);
+    if (this.connection?.inTransaction) await this.connection.rollback().catch(() => undefined);
     if (!this.batchId) return;
     this.log.warn({ file: this.options.path, err: error }, 'load failed and rolled back');
     await closeBatch(this.dataSource, this.batchId, 'failed', { warnings: this.result.warnings, errors: [(error as Error).message] }).catch((e) =>
@@ -286,6 +266,6 @@ export class FileLoad {
     this.writer.close();
     this.progress.phase = 'done';
     this.report(true);
-    await this.runner.release();
+    this.connection?.release();
   }
 }

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { localTimeParametersFor, type LinkedFeed, type LinkedMeterReading, type LinkedUsagePoint, type ReadingTypeFields } from '../../espi';
-import { READING_TYPE_COLUMNS } from '../reading-type-columns';
+import { READING_TYPE_SIGNATURE } from '../reading-type-columns';
 import { ianaZoneFor } from './zone';
 
 // Usage points, reading types and meter readings of a file, upserted by natural key. They are few per file (one per
@@ -83,9 +83,9 @@ async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSys
 }
 
 // One statement text per reading-type lookup: every column of the natural key, NULLs matching NULLs.
-const RT_NAMES = READING_TYPE_COLUMNS.map(([c]) => c).join(', ');
-const RT_PARAMS = READING_TYPE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-const RT_MATCH = READING_TYPE_COLUMNS.map(([c], i) => `${c} IS NOT DISTINCT FROM $${i + 1}`).join(' AND ');
+const RT_NAMES = READING_TYPE_SIGNATURE.map(([c]) => c).join(', ');
+const RT_PARAMS = READING_TYPE_SIGNATURE.map((_, i) => `$${i + 1}`).join(', ');
+const RT_MATCH = READING_TYPE_SIGNATURE.map(([c], i) => `${c} IS NOT DISTINCT FROM $${i + 1}`).join(' AND ');
 
 async function readingTypeId(client: PoolClient, values: (number | null)[]): Promise<string> {
   await client.query(`INSERT INTO reading_type (${RT_NAMES}) VALUES (${RT_PARAMS}) ON CONFLICT ON CONSTRAINT uq_reading_type_signature DO NOTHING`, values);
@@ -95,7 +95,7 @@ async function readingTypeId(client: PoolClient, values: (number | null)[]): Pro
 
 /** The reading_type row of these fields, created when new; `cache` spares the statements for a type already seen. */
 export async function readingTypeIdOf(client: PoolClient, fields: ReadingTypeFields, cache: Map<string, string>): Promise<string> {
-  const values = READING_TYPE_COLUMNS.map(([, get]) => get(fields) ?? null);
+  const values = READING_TYPE_SIGNATURE.map(([, get]) => get(fields) ?? null);
   const signature = JSON.stringify(values);
   let typeId = cache.get(signature);
   if (!typeId) cache.set(signature, (typeId = await readingTypeId(client, values)));

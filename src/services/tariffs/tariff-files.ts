@@ -1,6 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { transaction } from '../../db/pool';
 import { readTariffDocument, type PublishedVersion } from '../../tariffs/urdb';
 import { TariffError } from '../../tariffs/tariff';
 
@@ -30,7 +32,7 @@ export async function loadTariffFiles(db: DataSource, paths: readonly string[]):
     for (const file of await tariffFilesIn(path)) {
       try {
         const published = await readTariffDocument(file);
-        await db.transaction((manager) => storeVersions(manager.query.bind(manager), published, file));
+        await transaction(db, (client) => storeVersions(client, published, file));
         outcomes.push({ file, versions: published.map(({ version: { code, label } }) => ({ code, label })), error: null });
       } catch (error) {
         if (!(error instanceof TariffError)) throw error;
@@ -41,17 +43,17 @@ export async function loadTariffFiles(db: DataSource, paths: readonly string[]):
   return outcomes;
 }
 
-type Query = (sql: string, parameters?: unknown[]) => Promise<{ id: string }[]>;
-
-async function storeVersions(query: Query, published: PublishedVersion[], file: string): Promise<void> {
+async function storeVersions(client: PoolClient, published: PublishedVersion[], file: string): Promise<void> {
   for (const { version, item } of published) {
-    const [tariff] = await query(
+    const {
+      rows: [tariff],
+    } = await client.query<{ id: string }>(
       `INSERT INTO tariff (code, name, utility, unit) VALUES ($1, $2, $3, $4)
        ON CONFLICT (code) DO UPDATE SET name = excluded.name, utility = excluded.utility, unit = excluded.unit, updated_at = now()
        RETURNING id`,
       [version.code, version.name, version.utility, version.unit],
     );
-    await query(
+    await client.query(
       `INSERT INTO tariff_version (tariff_id, label, valid_from, valid_to, definition, source, source_file)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (label) DO UPDATE SET tariff_id = excluded.tariff_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
