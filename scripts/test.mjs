@@ -1,7 +1,8 @@
-// The test command behind `npm test`: lint, then the compiled tests (node --test) against real servers that this
-// script starts and stops itself: one PostgreSQL (embedded, or TEST_DATABASE_URL) and, when available, one Redis
-// (REDIS_URL, or a redis-server found on PATH) and one Redis Cluster of three masters (REDIS_CLUSTER_NODES, or
-// redis-server and redis-cli found on PATH) so the queue tests run on all three BullMQ backends.
+// The test command behind `npm test`: lint (eslint and prettier's check), then the compiled tests (node --test) against
+// real servers that this script starts and stops itself: one PostgreSQL (embedded, or TEST_DATABASE_URL) and, when
+// available, one Redis (REDIS_URL, or a redis-server found on PATH) and one Redis Cluster of three masters
+// (REDIS_CLUSTER_NODES, or redis-server and redis-cli found on PATH) so the queue tests run on all three BullMQ
+// backends.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -73,11 +74,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const args = process.argv.slice(2);
   if (!args.length) {
-    log('lint: eslint');
+    log('lint: eslint, prettier --check');
     try {
       execFileSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
+      execFileSync(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.'], { cwd: root, stdio: 'inherit' });
     } catch {
-      log('lint failed (see above)');
+      log('lint failed (see above; `npm run format` rewrites the files prettier lists)');
       process.exit(1);
     }
   }
