@@ -13,11 +13,22 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
   },
   {
     // The demo page's script runs in the browser, as an ES module.
     files: ['public/**/*.js'],
-    languageOptions: { sourceType: 'module', globals: { document: 'readonly', fetch: 'readonly', navigator: 'readonly', Option: 'readonly' } },
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', fetch: 'readonly', navigator: 'readonly', Option: 'readonly' },
+    },
   },
 );

@@ -23,7 +23,11 @@ export interface Figures {
 }
 
 /** The database URL, and whether it already holds the data (a kept database of an earlier run). */
-export async function benchDatabase(serverUrl: string, usagePoints: number, keep: boolean): Promise<{ url: string; loaded: boolean }> {
+export async function benchDatabase(
+  serverUrl: string,
+  usagePoints: number,
+  keep: boolean,
+): Promise<{ url: string; loaded: boolean }> {
   const name = keep ? `bench_api_${usagePoints}` : `bench_api_${process.pid}`;
   if (keep) {
     const url = new URL(serverUrl);
@@ -32,7 +36,11 @@ export async function benchDatabase(serverUrl: string, usagePoints: number, keep
     // The monthly rollups are the load's last step: a run stopped before them left an unusable database.
     const loaded = await db
       .connect()
-      .then(() => db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [usagePoints]))
+      .then(() =>
+        db.query(`SELECT (SELECT count(*) FROM usage_point) = $1 AND EXISTS (SELECT 1 FROM usage_monthly) AS loaded`, [
+          usagePoints,
+        ]),
+      )
       .then((r) => r.rows[0].loaded as boolean)
       .catch(() => false)
       .finally(() => db.end().catch(() => undefined));
@@ -54,16 +62,27 @@ export async function load(url: string, loaded: boolean, usagePoints: number): P
   const from = new Date('2023-12-31T00:00:00Z');
   const to = new Date('2025-01-02T00:00:00Z');
   await ensureIntervalPartitions(db, from, to);
-  await db.query(`INSERT INTO customer (source_system, external_id, name) SELECT 'bench', 'c' || i, 'Customer ' || i FROM generate_series(1, $1) i`, [usagePoints]);
-  await db.query(`INSERT INTO customer_account (source_system, external_id, customer_id) SELECT 'bench', 'a' || id, id FROM customer ORDER BY id`);
+  await db.query(
+    `INSERT INTO customer (source_system, external_id, name) SELECT 'bench', 'c' || i, 'Customer ' || i FROM generate_series(1, $1) i`,
+    [usagePoints],
+  );
+  await db.query(
+    `INSERT INTO customer_account (source_system, external_id, customer_id) SELECT 'bench', 'a' || id, id FROM customer ORDER BY id`,
+  );
   await db.query(
     `INSERT INTO usage_point (source_system, external_id, customer_account_id, service_category_kind, time_zone)
      SELECT 'bench', 'u' || id, id, 0, ($1::text[])[1 + (id % 3)] FROM customer_account ORDER BY id`,
     [ZONES],
   );
-  await db.query(`INSERT INTO reading_type (accumulation_behaviour, commodity, currency, flow_direction, interval_length, kind, power_of_ten_multiplier, uom) VALUES (4, 1, 840, 1, 900, 12, 0, 72)`);
-  await db.query(`INSERT INTO meter_reading (usage_point_id, reading_type_id) SELECT u.id, (SELECT id FROM reading_type) FROM usage_point u ORDER BY u.id`);
-  const [{ mismatched }] = await db.query(`SELECT count(*)::int AS mismatched FROM meter_reading WHERE id <> usage_point_id`);
+  await db.query(
+    `INSERT INTO reading_type (accumulation_behaviour, commodity, currency, flow_direction, interval_length, kind, power_of_ten_multiplier, uom) VALUES (4, 1, 840, 1, 900, 12, 0, 72)`,
+  );
+  await db.query(
+    `INSERT INTO meter_reading (usage_point_id, reading_type_id) SELECT u.id, (SELECT id FROM reading_type) FROM usage_point u ORDER BY u.id`,
+  );
+  const [{ mismatched }] = await db.query(
+    `SELECT count(*)::int AS mismatched FROM meter_reading WHERE id <> usage_point_id`,
+  );
   if (mismatched) throw new Error('meter reading ids do not match usage point ids; the pgbench scripts rely on it');
   const started = Date.now();
   for (let lo = 1; lo <= usagePoints; lo += 50) {
@@ -74,7 +93,9 @@ export async function load(url: string, loaded: boolean, usagePoints: number): P
          LATERAL (SELECT extract(epoch FROM s)::bigint / 900 AS n) k, LATERAL (SELECT ((k.n * 7919 + u) % 1500) + 1 AS v) x`,
       [lo, Math.min(lo + 49, usagePoints), from, to],
     );
-    log(`readings: ${Math.min(lo + 49, usagePoints)}/${usagePoints} usage points (${Math.round((Date.now() - started) / 1000)} s)`);
+    log(
+      `readings: ${Math.min(lo + 49, usagePoints)}/${usagePoints} usage points (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   }
   // Rollups as the loader defines them (docs/database.md): per local date of each reading's start.
   await db.query(
@@ -91,7 +112,9 @@ export async function load(url: string, loaded: boolean, usagePoints: number): P
        max(last_end), sum(readings), sum(estimated) FROM usage_daily GROUP BY 1, 2, 3`,
   );
   await db.query('VACUUM ANALYZE');
-  log(`loaded ${usagePoints} usage points × one year of quarter-hours in ${Math.round((Date.now() - started) / 1000)} s`);
+  log(
+    `loaded ${usagePoints} usage points × one year of quarter-hours in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   await db.destroy();
 }
 
@@ -110,12 +133,30 @@ function pgbench(url: string, name: string, script: string, options: PgbenchOpti
   const file = join(options.work, `${name}.sql`);
   writeFileSync(file, script);
   const logDir = mkdtempSync(join(options.work, `${name}-log-`));
-  const binary = ['/usr/lib/postgresql/15/bin/pgbench', 'pgbench'].find((candidate) => spawnSync(candidate, ['--version']).status === 0);
+  const binary = ['/usr/lib/postgresql/15/bin/pgbench', 'pgbench'].find(
+    (candidate) => spawnSync(candidate, ['--version']).status === 0,
+  );
   if (!binary) throw new Error('pgbench not found (apt-get install postgresql-client)');
   const run = (seconds: number, logged: boolean) =>
-    spawnSync(binary, ['-n', '-c', String(options.connections), '-j', '2', '-T', String(seconds), '-f', file, ...(logged ? ['-l', `--log-prefix=${join(logDir, 'tx')}`] : []), url], {
-      encoding: 'utf8',
-    });
+    spawnSync(
+      binary,
+      [
+        '-n',
+        '-c',
+        String(options.connections),
+        '-j',
+        '2',
+        '-T',
+        String(seconds),
+        '-f',
+        file,
+        ...(logged ? ['-l', `--log-prefix=${join(logDir, 'tx')}`] : []),
+        url,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
   run(3, false);
   const result = run(options.seconds, true);
   if (result.status !== 0) throw new Error(`pgbench ${name} failed: ${result.stderr}`);

@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import { withApi, type Build } from './api-process';
-import { checkAnswers, checkTrivial, randomTraffic, sessions, trivialAsks, warmUp, type Customer, type Measured } from './api-traffic';
+import {
+  checkAnswers,
+  checkTrivial,
+  randomTraffic,
+  sessions,
+  trivialAsks,
+  warmUp,
+  type Customer,
+  type Measured,
+} from './api-traffic';
 
 // bench/api's modes: what the API's caches hold, and what customers ask of it. Each runs against a fresh API process
 // of one build, and checks its answers against SQL before timing anything.
@@ -31,7 +40,14 @@ export const runMode: Record<Mode, Run> = {
     withApi(build, url, DEPLOYED_CACHE_MB, work, async (api) => {
       await checkAnswers(url, api, customers, build.label);
       await sessions(api, customers, connections);
-      return { warm: await randomTraffic(api, customers.flatMap((customer) => customer.asks), connections, seconds) };
+      return {
+        warm: await randomTraffic(
+          api,
+          customers.flatMap((customer) => customer.asks),
+          connections,
+          seconds,
+        ),
+      };
     }),
 
   // The morning after the nightly load: the caches full of the day before's answers, every one of them now stale.
@@ -40,12 +56,19 @@ export const runMode: Record<Mode, Run> = {
       await checkAnswers(url, api, customers, build.label);
       // The day before: a warm-up as in the other modes, then every customer's session. The same queries as this
       // morning's, so a hit after the load could only be a stale answer.
-      await warmUp(api, customers.flatMap((customer) => customer.asks), connections);
+      await warmUp(
+        api,
+        customers.flatMap((customer) => customer.asks),
+        connections,
+      );
       await sessions(api, customers, connections);
       await newDataVersions(url);
       const morning = await sessions(api, customers, connections);
       for (const [cache, ratio] of Object.entries(morning.hits)) {
-        if (ratio > 0.01) throw new Error(`${build.label}: ${(ratio * 100).toFixed(1)} % of the morning's first answers hit the ${cache} cache after every data version changed`);
+        if (ratio > 0.01)
+          throw new Error(
+            `${build.label}: ${(ratio * 100).toFixed(1)} % of the morning's first answers hit the ${cache} cache after every data version changed`,
+          );
       }
       return { morning, 'morning again': await sessions(api, customers, connections) };
     }),
@@ -54,7 +77,12 @@ export const runMode: Record<Mode, Run> = {
   off: (build, { url, work, customers, connections, seconds }) =>
     withApi(build, url, 0, work, async (api) => {
       await checkAnswers(url, api, customers, build.label);
-      const year = await randomTraffic(api, customers.map((customer) => customer.asks[0]), connections, seconds);
+      const year = await randomTraffic(
+        api,
+        customers.map((customer) => customer.asks[0]),
+        connections,
+        seconds,
+      );
       // A warm-up for the month and interval queries the year did not run.
       await sessions(api, customers.slice(0, 4 * connections), connections);
       return { 'off year': year, 'off mix': await sessions(api, customers, connections) };

@@ -37,7 +37,13 @@ function freePort(): Promise<number> {
  * Runs `body` against a fresh `usage-portal api` of `build` on `databaseUrl`, with both caches at `cacheMb` (the
  * deployed 64, or 0: every answer computed), and stops the process afterwards, whatever happened.
  */
-export async function withApi<T>(build: Build, databaseUrl: string, cacheMb: number, work: string, body: (api: Api) => Promise<T>): Promise<T> {
+export async function withApi<T>(
+  build: Build,
+  databaseUrl: string,
+  cacheMb: number,
+  work: string,
+  body: (api: Api) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
   const profile = build.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${build.cpuProfDir}`] : [];
   const child = spawn(process.execPath, [...profile, build.cli, 'api'], {
@@ -90,7 +96,9 @@ async function ready(url: string, exited: Promise<unknown>): Promise<void> {
 
 /** CPU seconds (user + system) a process has used so far, from /proc: what a request costs whatever else runs. */
 export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -108,7 +116,8 @@ export async function cacheLookups(api: Api): Promise<CacheLookups> {
   const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
   const lookups: CacheLookups = {};
   for (const cache of ['answer', 'usage'] as const) {
-    const count = (result: string) => new RegExp(`usage_portal_${cache}_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1];
+    const count = (result: string) =>
+      new RegExp(`usage_portal_${cache}_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1];
     const hit = count('hit');
     if (hit !== undefined) lookups[cache] = { hit: Number(hit), miss: Number(count('miss') ?? 0) };
   }

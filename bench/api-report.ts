@@ -37,7 +37,8 @@ const median = (xs: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const num = (x: number, digits: number, width: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–').padStart(width);
+const num = (x: number, digits: number, width: number) =>
+  (Number.isFinite(x) ? x.toFixed(digits) : '–').padStart(width);
 const percent = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 /** Medians over the runs of each figure of one build; c/b is each run's against that run's floor. */
@@ -48,12 +49,37 @@ function row(label: string, runs: Run[], cachesOn: boolean, of: (run: Run) => Me
     .filter((cache) => measured[0].m.hits[cache] !== undefined)
     .map((cache) => `${cache} ${percent(median(measured.map(({ m: x }) => x.hits[cache] ?? NaN)))}`);
   if (cachesOn && hits.length === 0) hits.push('no cache lookups in /metrics');
-  return `  ${label.padEnd(14)}${num(m((x) => x.rps), 0, 8)}${num(m((x) => x.p50), 2, 9)}${num(m((x) => x.p99), 2, 9)}${num(m((x) => x.cpuMs), 2, 12)}${num(median(measured.map(({ run, m: x }) => x.rps / run.b.rps)), 3, 8)}   ${hits.join(', ')}`.trimEnd();
+  return `  ${label.padEnd(14)}${num(
+    m((x) => x.rps),
+    0,
+    8,
+  )}${num(
+    m((x) => x.p50),
+    2,
+    9,
+  )}${num(
+    m((x) => x.p99),
+    2,
+    9,
+  )}${num(
+    m((x) => x.cpuMs),
+    2,
+    12,
+  )}${num(median(measured.map(({ run, m: x }) => x.rps / run.b.rps)), 3, 8)}   ${hits.join(', ')}`.trimEnd();
 }
 
 function ratioRow(runs: Run[], figure: Figure): string {
-  const ratio = (pick: (x: Measured) => number) => median(runs.map((run) => pick(run.ours[figure] as Measured) / pick(run.baseline?.[figure] as Measured)));
-  return `  ${'ours/baseline'.padEnd(14)}${num(ratio((x) => x.rps), 2, 8)}${''.padStart(18)}${num(ratio((x) => x.cpuMs), 2, 12)}`;
+  const ratio = (pick: (x: Measured) => number) =>
+    median(runs.map((run) => pick(run.ours[figure] as Measured) / pick(run.baseline?.[figure] as Measured)));
+  return `  ${'ours/baseline'.padEnd(14)}${num(
+    ratio((x) => x.rps),
+    2,
+    8,
+  )}${''.padStart(18)}${num(
+    ratio((x) => x.cpuMs),
+    2,
+    12,
+  )}`;
 }
 
 export function report(setting: Setting, runs: Run[]): string {
@@ -67,14 +93,36 @@ export function report(setting: Setting, runs: Run[]): string {
     ['(b) SQL 365 precomputed daily rows (the floor)', (run: Run) => run.b],
   ] as const) {
     const m = (f: (x: Figures) => number) => median(runs.map((run) => f(pick(run))));
-    lines.push(`${label.padEnd(48)}${num(m((x) => x.rps), 0, 8)} req/s   p50 ${num(m((x) => x.p50), 2, 8)} ms   p99 ${num(m((x) => x.p99), 2, 8)} ms`);
+    lines.push(
+      `${label.padEnd(48)}${num(
+        m((x) => x.rps),
+        0,
+        8,
+      )} req/s   p50 ${num(
+        m((x) => x.p50),
+        2,
+        8,
+      )} ms   p99 ${num(
+        m((x) => x.p99),
+        2,
+        8,
+      )} ms`,
+    );
   }
   lines.push('', `${''.padEnd(16)}   req/s   p50 ms   p99 ms  CPU ms/req     c/b   cache hit ratios`);
   for (const figure of FIGURES.filter((f) => runs[0].ours[f])) {
-    const requests = figure.startsWith('morning') || figure === 'off mix' ? ` (${runs[0].ours[figure]?.requests} requests)` : '';
+    const requests =
+      figure.startsWith('morning') || figure === 'off mix' ? ` (${runs[0].ours[figure]?.requests} requests)` : '';
     const cachesOn = CACHED.has(figure);
-    lines.push(`${TITLES[figure]}${requests}`, row('ours', runs, cachesOn, (run) => run.ours[figure]));
-    if (runs[0].baseline) lines.push(row('baseline', runs, cachesOn, (run) => run.baseline?.[figure]), ratioRow(runs, figure));
+    lines.push(
+      `${TITLES[figure]}${requests}`,
+      row('ours', runs, cachesOn, (run) => run.ours[figure]),
+    );
+    if (runs[0].baseline)
+      lines.push(
+        row('baseline', runs, cachesOn, (run) => run.baseline?.[figure]),
+        ratioRow(runs, figure),
+      );
   }
   lines.push(...targets(runs, 'ours', (run) => run.ours));
   if (runs[0].baseline) lines.push(...targets(runs, 'baseline', (run) => run.baseline ?? {}));
@@ -84,7 +132,8 @@ export function report(setting: Setting, runs: Run[]): string {
 /** The issue's targets, all with every answer computed, and what the caches save on the morning's traffic. */
 function targets(runs: Run[], build: string, of: (run: Run) => Partial<Record<Figure, Measured>>): string[] {
   const lines: string[] = [];
-  const m = (figure: Figure, pick: (x: Measured, run: Run) => number) => median(runs.map((run) => pick(of(run)[figure] as Measured, run)));
+  const m = (figure: Figure, pick: (x: Measured, run: Run) => number) =>
+    median(runs.map((run) => pick(of(run)[figure] as Measured, run)));
   const check = (met: boolean) => (met ? 'met' : 'NOT met');
   if (of(runs[0])['off year']) {
     const cb = m('off year', (x, run) => x.rps / run.b.rps);
@@ -102,8 +151,13 @@ function targets(runs: Run[], build: string, of: (run: Run) => Partial<Record<Fi
   if (of(runs[0]).morning && of(runs[0])['off mix']) {
     // Both passes have one request per customer and query: the mean of the two is the morning's cost per request.
     const first = m('off mix', (x, run) => x.cpuMs / (of(run).morning as Measured).cpuMs);
-    const both = m('off mix', (x, run) => (2 * x.cpuMs) / ((of(run).morning as Measured).cpuMs + (of(run)['morning again'] as Measured).cpuMs));
-    lines.push(`${build}: the caches and the answer lane make the morning's traffic ${both.toFixed(2)}× cheaper in API CPU over both passes, ${first.toFixed(2)}× over the first (issue 16: the lane stays only at ≥ 2×)`);
+    const both = m(
+      'off mix',
+      (x, run) => (2 * x.cpuMs) / ((of(run).morning as Measured).cpuMs + (of(run)['morning again'] as Measured).cpuMs),
+    );
+    lines.push(
+      `${build}: the caches and the answer lane make the morning's traffic ${both.toFixed(2)}× cheaper in API CPU over both passes, ${first.toFixed(2)}× over the first (issue 16: the lane stays only at ≥ 2×)`,
+    );
   }
   return lines;
 }

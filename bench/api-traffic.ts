@@ -60,11 +60,28 @@ export async function customers(url: string): Promise<Customer[]> {
     );
     return Promise.all(
       rows.map(async (row: { id: string; customer: string; today: Date; starts: Date[] }) => {
-        const token = await mintToken(tokenConfig, { role: Role.CUSTOMER, customerId: toGlobalId('Customer', row.customer), ttlSeconds: 3600 });
+        const token = await mintToken(tokenConfig, {
+          role: Role.CUSTOMER,
+          customerId: toGlobalId('Customer', row.customer),
+          ttlSeconds: 3600,
+        });
         const asks = ASKS.map(({ what, resolution, buckets }, i) => {
           const from = row.starts[i];
-          const variables = { id: toGlobalId('UsagePoint', row.id), from: from.toISOString(), to: row.today.toISOString(), resolution };
-          return { body: JSON.stringify({ query: USAGE, variables }), token, from, to: row.today, what, resolution, buckets };
+          const variables = {
+            id: toGlobalId('UsagePoint', row.id),
+            from: from.toISOString(),
+            to: row.today.toISOString(),
+            resolution,
+          };
+          return {
+            body: JSON.stringify({ query: USAGE, variables }),
+            token,
+            from,
+            to: row.today,
+            what,
+            resolution,
+            buckets,
+          };
         });
         return { usagePoint: row.id, asks };
       }),
@@ -82,7 +99,8 @@ export function trivialAsks(all: Customer[]): Ask[] {
 
 export async function checkTrivial(api: Api, ask: Ask, build: string): Promise<void> {
   const response = (await (await post(api, ask)).json()) as { data?: { __typename?: string }; errors?: unknown };
-  if (response.errors || response.data?.__typename !== 'Query') throw new Error(`${build}: { __typename } was answered ${JSON.stringify(response).slice(0, 300)}`);
+  if (response.errors || response.data?.__typename !== 'Query')
+    throw new Error(`${build}: { __typename } was answered ${JSON.stringify(response).slice(0, 300)}`);
 }
 
 /** Checks the three answers of one customer per zone against SQL: totals, bucket counts, yesterday's readings. */
@@ -92,18 +110,25 @@ export async function checkAnswers(url: string, api: Api, all: Customer[], build
   try {
     for (const customer of all.slice(0, 3)) {
       for (const ask of customer.asks) {
-        const response = (await (await post(api, ask)).json()) as { data?: { usagePoint: { usage: { total: string; buckets: unknown[] } } }; errors?: unknown };
+        const response = (await (await post(api, ask)).json()) as {
+          data?: { usagePoint: { usage: { total: string; buckets: unknown[] } } };
+          errors?: unknown;
+        };
         const [sql] = (
-          await db.query(`SELECT coalesce(sum(value), 0)::text AS total, count(*)::int AS readings FROM interval_reading WHERE usage_point_id = $1 AND start >= $2 AND start < $3`, [
-            customer.usagePoint,
-            ask.from,
-            ask.to,
-          ])
+          await db.query(
+            `SELECT coalesce(sum(value), 0)::text AS total, count(*)::int AS readings FROM interval_reading WHERE usage_point_id = $1 AND start >= $2 AND start < $3`,
+            [customer.usagePoint, ask.from, ask.to],
+          )
         ).rows;
         const usage = response.data?.usagePoint.usage;
         // Yesterday's intervals are its readings, and the data have all 96 of them.
         const intervals = ask.resolution !== 'INTERVAL' || sql.readings === ask.buckets;
-        if (response.errors || usage?.total !== formatScaled(BigInt(sql.total), -3) || usage.buckets.length !== ask.buckets || !intervals) {
+        if (
+          response.errors ||
+          usage?.total !== formatScaled(BigInt(sql.total), -3) ||
+          usage.buckets.length !== ask.buckets ||
+          !intervals
+        ) {
           throw new Error(
             `${build}: the API's ${ask.what} of usage point ${customer.usagePoint} does not match SQL (total ${formatScaled(BigInt(sql.total), -3)}, ${sql.readings} readings): ${JSON.stringify(response).slice(0, 500)}`,
           );
@@ -116,11 +141,18 @@ export async function checkAnswers(url: string, api: Api, all: Customer[], build
 }
 
 function post(api: Api, ask: Ask): Promise<Response> {
-  return fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ask.token}` }, body: ask.body });
+  return fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ask.token}` },
+    body: ask.body,
+  });
 }
 
 /** The API's CPU, the caches' lookups and the requests/s over `run`, which reports its requests and latencies. */
-async function measure(api: Api, run: () => Promise<{ requests: number; seconds: number; p50: number; p99: number }>): Promise<Measured> {
+async function measure(
+  api: Api,
+  run: () => Promise<{ requests: number; seconds: number; p50: number; p99: number }>,
+): Promise<Measured> {
   const before = await cacheLookups(api);
   const cpuBefore = cpuSeconds(api.pid);
   const { requests, seconds, p50, p99 } = await run();
@@ -140,13 +172,23 @@ async function autocannonRun(api: Api, asks: Ask[], connections: number, seconds
         method: 'POST',
         setupRequest: (req) => {
           const pick = asks[Math.floor(Math.random() * asks.length)];
-          return { ...req, body: pick.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${pick.token}` } };
+          return {
+            ...req,
+            body: pick.body,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${pick.token}` },
+          };
         },
       },
     ],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
-  return { requests: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 /** 3 s of `asks` at random, untimed: a fresh process's code optimized before any figure is taken. */
@@ -202,7 +244,15 @@ function timedPost(agent: Agent, api: Api, ask: Ask): Promise<number> {
     const started = performance.now();
     const req = request(
       `${api.url}/graphql`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ask.body), authorization: `Bearer ${ask.token}` } },
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(ask.body),
+          authorization: `Bearer ${ask.token}`,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

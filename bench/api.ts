@@ -50,7 +50,9 @@ function modes(): Mode[] {
 
 async function main(): Promise<void> {
   const chosen = modes();
-  const builds: Build[] = [{ label: 'ours', cli: join(__dirname, '..', 'src', 'cli.js'), cpuProfDir: args.get('cpu-prof') }];
+  const builds: Build[] = [
+    { label: 'ours', cli: join(__dirname, '..', 'src', 'cli.js'), cpuProfDir: args.get('cpu-prof') },
+  ];
   if (BASELINE) builds.push({ label: 'baseline', cli: join(BASELINE, 'src', 'cli.js') });
   await withBenchServer(
     'api',
@@ -61,19 +63,32 @@ async function main(): Promise<void> {
       const pgbench = { usagePoints: USAGE_POINTS, connections: CONNECTIONS, seconds: SECONDS, work };
       const runs: Run[] = [];
       for (let i = 1; i <= RUNS; i += 1) {
-        const run: Run = { a: sqlAggregation(url, pgbench), b: sqlFloor(url, pgbench), ours: {}, baseline: BASELINE ? {} : undefined };
+        const run: Run = {
+          a: sqlAggregation(url, pgbench),
+          b: sqlFloor(url, pgbench),
+          ours: {},
+          baseline: BASELINE ? {} : undefined,
+        };
         log(`run ${i}/${RUNS}: (a) ${run.a.rps.toFixed(0)} req/s, (b) ${run.b.rps.toFixed(0)} req/s`);
         for (const mode of chosen) {
           for (const build of builds) {
             const figures = await runMode[mode](build, context);
             Object.assign(build.label === 'ours' ? run.ours : (run.baseline ?? {}), figures);
-            const summary = Object.entries(figures).map(([name, f]) => `${name} ${f.rps.toFixed(0)} req/s, p99 ${f.p99.toFixed(1)} ms, CPU ${f.cpuMs.toFixed(2)} ms`);
+            const summary = Object.entries(figures).map(
+              ([name, f]) =>
+                `${name} ${f.rps.toFixed(0)} req/s, p99 ${f.p99.toFixed(1)} ms, CPU ${f.cpuMs.toFixed(2)} ms`,
+            );
             log(`run ${i}/${RUNS}: ${build.label}: ${summary.join('; ')}`);
           }
         }
         runs.push(run);
       }
-      process.stdout.write(report({ usagePoints: USAGE_POINTS, connections: CONNECTIONS, seconds: SECONDS, baseline: BASELINE, today: TODAY }, runs));
+      process.stdout.write(
+        report(
+          { usagePoints: USAGE_POINTS, connections: CONNECTIONS, seconds: SECONDS, baseline: BASELINE, today: TODAY },
+          runs,
+        ),
+      );
     },
     PG_DIR,
   );

@@ -40,7 +40,12 @@ function startWorker(cli: string, env: Record<string, string>): TimedWorker {
   return { time, stdout: () => out, stderr: () => err, exited };
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, failed: () => string | undefined, timeoutMs: number): Promise<void> {
+async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  failed: () => string | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     const failure = failed();
@@ -68,10 +73,25 @@ async function stopWorker(worker: TimedWorker): Promise<WorkerFigures> {
  * one `ods-extract` job as the API's odsExtractStart does, and times it until its extract_run is loaded. The schedules
  * are pushed out of the way so that the enqueued job is the only work.
  */
-export async function sharedRun(cli: string, env: Record<string, string>, portalUrl: string, redisUrl?: string): Promise<SharedRun> {
-  const workerEnv = { ...env, EXTRACT_CRON: '0 0 1 1 *', INBOX_SCAN_CRON: '0 0 1 1 *', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+export async function sharedRun(
+  cli: string,
+  env: Record<string, string>,
+  portalUrl: string,
+  redisUrl?: string,
+): Promise<SharedRun> {
+  const workerEnv = {
+    ...env,
+    EXTRACT_CRON: '0 0 1 1 *',
+    INBOX_SCAN_CRON: '0 0 1 1 *',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
   const workers = [startWorker(cli, workerEnv), startWorker(cli, workerEnv)];
-  const exitedEarly = () => workers.map((w) => (w.time.exitCode !== null ? `a worker exited ${w.time.exitCode}:\n${w.stderr().slice(-2000)}` : undefined)).find(Boolean);
+  const exitedEarly = () =>
+    workers
+      .map((w) =>
+        w.time.exitCode !== null ? `a worker exited ${w.time.exitCode}:\n${w.stderr().slice(-2000)}` : undefined,
+      )
+      .find(Boolean);
   const portal = new Client({ connectionString: portalUrl });
   await portal.connect();
   try {
@@ -97,7 +117,22 @@ export async function sharedRun(cli: string, env: Record<string, string>, portal
 /** A throw-away redis-server with the settings the README asks for, on `port`, its files in `dir`. */
 export async function startRedis(dir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   mkdirSync(dir, { recursive: true });
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const server = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => server.on('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
   const ping = async () => {
@@ -113,7 +148,12 @@ export async function startRedis(dir: string, port: number): Promise<{ url: stri
       client.disconnect();
     }
   };
-  await until('redis-server answering', ping, () => (server.exitCode !== null ? `exited ${server.exitCode}` : undefined), 15_000);
+  await until(
+    'redis-server answering',
+    ping,
+    () => (server.exitCode !== null ? `exited ${server.exitCode}` : undefined),
+    15_000,
+  );
   return {
     url,
     stop: async () => {

@@ -51,25 +51,66 @@ async function count(url: string, sql: string): Promise<number> {
 }
 
 /** A fresh migrated portal database and its own data folders, for one stage. */
-async function freshPortal(serverUrl: string, work: string, stage: string, withCli = cli): Promise<{ url: string; env: Record<string, string> }> {
+async function freshPortal(
+  serverUrl: string,
+  work: string,
+  stage: string,
+  withCli = cli,
+): Promise<{ url: string; env: Record<string, string> }> {
   const url = await createDatabase(serverUrl, `bench_batch_${stage}`);
   const dataDir = join(work, stage);
   mkdirSync(dataDir, { recursive: true });
-  const env = { DATABASE_URL: url, DATA_DIR: dataDir, INBOX_DIR: join(dataDir, 'inbox'), OUTBOX_DIR: join(dataDir, 'outbox'), LOG_LEVEL: 'info', QUEUE_PREFIX: `bench-${stage}` };
+  const env = {
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    INBOX_DIR: join(dataDir, 'inbox'),
+    OUTBOX_DIR: join(dataDir, 'outbox'),
+    LOG_LEVEL: 'info',
+    QUEUE_PREFIX: `bench-${stage}`,
+  };
   timed(process.execPath, [withCli, 'migrate'], env);
   return { url, env };
 }
 
 async function floor(serverUrl: string, work: string, odsUrl: string): Promise<Timed> {
   const { url } = await freshPortal(serverUrl, work, 'floor');
-  timed('/usr/bin/psql', ['-X', '-q', '-d', url, '-c', `CREATE TABLE bench_copy (LIKE interval_reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`], {});
+  timed(
+    '/usr/bin/psql',
+    [
+      '-X',
+      '-q',
+      '-d',
+      url,
+      '-c',
+      `CREATE TABLE bench_copy (LIKE interval_reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+    ],
+    {},
+  );
   const psql = 'psql -X -q -v ON_ERROR_STOP=1 -d';
-  const a = timed('/bin/bash', ['-c', `set -o pipefail; ${psql} "$1" -c "$3" | ${psql} "$2" -c "$4"`, 'floor', odsUrl, url, `COPY (${FLOOR_SELECT}) TO STDOUT`, `COPY bench_copy (${FLOOR_COLUMNS}) FROM STDIN`], {});
+  const a = timed(
+    '/bin/bash',
+    [
+      '-c',
+      `set -o pipefail; ${psql} "$1" -c "$3" | ${psql} "$2" -c "$4"`,
+      'floor',
+      odsUrl,
+      url,
+      `COPY (${FLOOR_SELECT}) TO STDOUT`,
+      `COPY bench_copy (${FLOOR_COLUMNS}) FROM STDIN`,
+    ],
+    {},
+  );
   return a;
 }
 
 /** (b): `usage-portal extract --json`; the stage times from its per-file timings and its shards' writing time. */
-async function extract(serverUrl: string, work: string, odsUrl: string, stage: string, withCli: string): Promise<Extracted> {
+async function extract(
+  serverUrl: string,
+  work: string,
+  odsUrl: string,
+  stage: string,
+  withCli: string,
+): Promise<Extracted> {
   const { url, env } = await freshPortal(serverUrl, work, stage, withCli);
   const started = Date.now();
   const r = timed(process.execPath, [withCli, 'extract', '--json'], { ...env, ODS_DATABASE_URL: odsUrl });
@@ -86,10 +127,22 @@ async function extract(serverUrl: string, work: string, odsUrl: string, stage: s
   };
   const phases: Record<string, number> = {};
   for (const key of new Set(files.flatMap((f) => Object.keys(f.timings)))) phases[key] = sum(key);
-  return { ...r, stages, phases, files: files.length, stdout: String(await count(url, 'SELECT count(*) AS n FROM interval_reading')) };
+  return {
+    ...r,
+    stages,
+    phases,
+    files: files.length,
+    stdout: String(await count(url, 'SELECT count(*) AS n FROM interval_reading')),
+  };
 }
 
-async function shared(serverUrl: string, work: string, odsUrl: string, backend: 'postgres' | 'redis', redisUrl?: string): Promise<SharedRun & { stored: number }> {
+async function shared(
+  serverUrl: string,
+  work: string,
+  odsUrl: string,
+  backend: 'postgres' | 'redis',
+  redisUrl?: string,
+): Promise<SharedRun & { stored: number }> {
   const { url, env } = await freshPortal(serverUrl, work, `workers_${backend}`);
   const run = await sharedRun(cli, { ...env, LOG_LEVEL: 'warn', ODS_DATABASE_URL: odsUrl }, url, redisUrl);
   return { ...run, stored: await count(url, 'SELECT count(*) AS n FROM interval_reading') };
@@ -102,10 +155,19 @@ function check(stage: string, stored: number, readings: number): void {
 async function main(): Promise<void> {
   await withBenchServer('batch', async (work, serverUrl) => {
     const odsUrl = await createDatabase(serverUrl, 'bench_batch_ods');
-    const seeded = timed(process.execPath, [cli, 'seed-demo', '--customers', CUSTOMERS, '--days', DAYS, '--json'], { DATABASE_URL: odsUrl, ODS_DATABASE_URL: odsUrl, LOG_LEVEL: 'warn' });
+    const seeded = timed(process.execPath, [cli, 'seed-demo', '--customers', CUSTOMERS, '--days', DAYS, '--json'], {
+      DATABASE_URL: odsUrl,
+      ODS_DATABASE_URL: odsUrl,
+      LOG_LEVEL: 'warn',
+    });
     const readings = await count(odsUrl, 'SELECT count(*) AS n FROM ods.interval_read');
-    process.stderr.write(`demo ODS: ${CUSTOMERS} customers × ${DAYS} days, ${readings} readings, seeded in ${seeded.seconds.toFixed(1)} s\n`);
-    if (readings < 3_000_000) process.stderr.write(`under the 3 M readings the targets are set for: raise --days or --customers for the target size\n`);
+    process.stderr.write(
+      `demo ODS: ${CUSTOMERS} customers × ${DAYS} days, ${readings} readings, seeded in ${seeded.seconds.toFixed(1)} s\n`,
+    );
+    if (readings < 3_000_000)
+      process.stderr.write(
+        `under the 3 M readings the targets are set for: raise --days or --customers for the target size\n`,
+      );
     const redis = await startRedis(join(work, 'redis'), 56000 + (process.pid % 5000)).catch((error: Error) => {
       process.stderr.write(`no Redis (${error.message}): (c) on Redis is skipped\n`);
       return undefined;
@@ -123,7 +185,9 @@ async function main(): Promise<void> {
         const cRedis = redis ? await shared(serverUrl, work, odsUrl, 'redis', redis.url) : undefined;
         if (cRedis) check('(c) Redis', cRedis.stored, readings);
         runs.push({ a, b, base, cPg, cRedis });
-        process.stderr.write(`run ${i + 1}/${RUNS}: a ${a.seconds.toFixed(1)} s, b ${b.seconds.toFixed(1)} s, c ${cPg.seconds.toFixed(1)} s (PostgreSQL), ${cRedis?.seconds.toFixed(1) ?? '–'} s (Redis)\n`);
+        process.stderr.write(
+          `run ${i + 1}/${RUNS}: a ${a.seconds.toFixed(1)} s, b ${b.seconds.toFixed(1)} s, c ${cPg.seconds.toFixed(1)} s (PostgreSQL), ${cRedis?.seconds.toFixed(1) ?? '–'} s (Redis)\n`,
+        );
       }
       process.stdout.write(report(readings, runs));
     } finally {
@@ -140,29 +204,67 @@ function report(readings: number, runs: Run[]): string {
   const perMillion = (cpu: number) => (cpu / (readings / 1e6)).toFixed(2);
   const a = median(runs.map((r) => r.a.seconds));
   const b = median(runs.map((r) => r.b.seconds));
-  const line = (label: string, s: number, rest: string) => `${label.padEnd(44)} ${s.toFixed(1).padStart(7)} s  ${rate(s).padStart(20)}  ${rest}`;
+  const line = (label: string, s: number, rest: string) =>
+    `${label.padEnd(44)} ${s.toFixed(1).padStart(7)} s  ${rate(s).padStart(20)}  ${rest}`;
   const workers = (pick: (r: Run) => SharedRun | undefined) =>
-    ['busier', 'other'].map((name, w) => `${name} worker: peak RSS ${mb(runs.map((r) => pick(r)!.workers[w].maxRssMb))}, CPU ${median(runs.map((r) => pick(r)!.workers[w].cpuSeconds)).toFixed(1)} s`).join('; ');
+    ['busier', 'other']
+      .map(
+        (name, w) =>
+          `${name} worker: peak RSS ${mb(runs.map((r) => pick(r)!.workers[w].maxRssMb))}, CPU ${median(runs.map((r) => pick(r)!.workers[w].cpuSeconds)).toFixed(1)} s`,
+      )
+      .join('; ');
   const stageCpu = (pick: (r: Run) => Extracted) =>
     ['ods', 'parse', 'copy', 'rollups']
-      .map((stage) => `${stage} ${perMillion(median(runs.map((r) => (pick(r).cpuSeconds * pick(r).stages[stage]) / (pick(r).seconds * 1000))))}`)
+      .map(
+        (stage) =>
+          `${stage} ${perMillion(median(runs.map((r) => (pick(r).cpuSeconds * pick(r).stages[stage]) / (pick(r).seconds * 1000))))}`,
+      )
       .join(', ');
-  const stageMs = (pick: (r: Run) => Extracted) => Object.keys(runs[0].b.stages).map((stage) => `${stage} ${median(runs.map((r) => pick(r).stages[stage])).toFixed(0)}`).join(', ');
+  const stageMs = (pick: (r: Run) => Extracted) =>
+    Object.keys(runs[0].b.stages)
+      .map((stage) => `${stage} ${median(runs.map((r) => pick(r).stages[stage])).toFixed(0)}`)
+      .join(', ');
   const lines = [
     `demo ODS: ${CUSTOMERS} customers × ${DAYS} days, ${readings.toLocaleString('en-US')} readings; medians of ${runs.length} run(s)`,
     line('(a) floor: psql COPY TO STDOUT | COPY FROM', a, `peak RSS (psql) ${mb(runs.map((r) => r.a.maxRssMb))}`),
-    line('(b) usage-portal extract, one process', b, `peak RSS ${mb(runs.map((r) => r.b.maxRssMb))}, CPU ${median(runs.map((r) => r.b.cpuSeconds)).toFixed(1)} s`),
+    line(
+      '(b) usage-portal extract, one process',
+      b,
+      `peak RSS ${mb(runs.map((r) => r.b.maxRssMb))}, CPU ${median(runs.map((r) => r.b.cpuSeconds)).toFixed(1)} s`,
+    ),
   ];
-  if (runs[0].base) lines.push(line('    baseline (b)', median(runs.map((r) => r.base!.seconds)), `peak RSS ${mb(runs.map((r) => r.base!.maxRssMb))}, CPU ${median(runs.map((r) => r.base!.cpuSeconds)).toFixed(1)} s`));
-  else lines.push('    baseline (b): none given (--baseline <another checkout\'s dist/>)');
+  if (runs[0].base)
+    lines.push(
+      line(
+        '    baseline (b)',
+        median(runs.map((r) => r.base!.seconds)),
+        `peak RSS ${mb(runs.map((r) => r.base!.maxRssMb))}, CPU ${median(runs.map((r) => r.base!.cpuSeconds)).toFixed(1)} s`,
+      ),
+    );
+  else lines.push("    baseline (b): none given (--baseline <another checkout's dist/>)");
   const cPg = median(runs.map((r) => r.cPg.seconds));
-  lines.push(line('(c) two workers, PostgreSQL backend', cPg, workers((r) => r.cPg)));
+  lines.push(
+    line(
+      '(c) two workers, PostgreSQL backend',
+      cPg,
+      workers((r) => r.cPg),
+    ),
+  );
   const cRedis = runs[0].cRedis ? median(runs.map((r) => r.cRedis!.seconds)) : undefined;
-  if (cRedis !== undefined) lines.push(line('(c) two workers, Redis backend', cRedis, workers((r) => r.cRedis)));
+  if (cRedis !== undefined)
+    lines.push(
+      line(
+        '(c) two workers, Redis backend',
+        cRedis,
+        workers((r) => r.cRedis),
+      ),
+    );
   else lines.push('(c) two workers, Redis backend: skipped (no redis-server)');
   lines.push(
     `(b) stages, wall ms: ${stageMs((r) => r.b)} (ods = the shards' ODS read + XML write, waits for loads excluded (before the flow: start-up to the outbox written); parse = parse + link; copy = the import's upsert)`,
-    `(b) ${runs[0].b.files} files; their timings summed, ms: ${Object.keys(runs[0].b.phases).map((key) => `${key} ${median(runs.map((r) => r.b.phases[key]))}`).join(', ')}`,
+    `(b) ${runs[0].b.files} files; their timings summed, ms: ${Object.keys(runs[0].b.phases)
+      .map((key) => `${key} ${median(runs.map((r) => r.b.phases[key]))}`)
+      .join(', ')}`,
     `(b) CPU-s per million readings by stage (the process's user+sys split by the stages' wall time; PostgreSQL's own CPU not included): ${stageCpu((r) => r.b)}`,
   );
   if (runs[0].base) lines.push(`baseline (b) CPU-s per million readings by stage: ${stageCpu((r) => r.base!)}`);

@@ -39,7 +39,10 @@ async function child(format: string, url: string, usagePoints: number, out: stri
   const db = createDataSource(url, { poolSize: 2, applicationName: `bench-cim-${format}` });
   await db.initialize();
   try {
-    const ups = (await db.query(`SELECT id, external_id FROM usage_point ORDER BY id LIMIT $1`, [usagePoints])) as { id: string; external_id: string }[];
+    const ups = (await db.query(`SELECT id, external_id FROM usage_point ORDER BY id LIMIT $1`, [usagePoints])) as {
+      id: string;
+      external_id: string;
+    }[];
     const file = createWriteStream(out);
     const t0 = process.hrtime.bigint();
     let readings = 0;
@@ -49,16 +52,34 @@ async function child(format: string, url: string, usagePoints: number, out: stri
         kind: 'request',
         rootName: 'RequestMessage',
         header: { verb: 'get', noun: 'MeterReadings', messageId: 'bench' },
-        request: { getMeterReadings: { usagePoints: ups.map((u) => ({ mRID: u.external_id })), endDevices: [], readingTypes: [], periods: [{ start: FROM, end: TO }] } },
+        request: {
+          getMeterReadings: {
+            usagePoints: ups.map((u) => ({ mRID: u.external_id })),
+            endDevices: [],
+            readingTypes: [],
+            periods: [{ start: FROM, end: TO }],
+          },
+        },
       };
-      const { message, next } = await answerGet(db, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope, pageReadings: 1_000_000 });
+      const { message, next } = await answerGet(db, envelope, {
+        sourceSystem: DEFAULT_SOURCE_SYSTEM,
+        scope,
+        pageReadings: 1_000_000,
+      });
       if (next) throw new Error('the reply was paged: raise pageReadings');
       for await (const chunk of writeCimMessage(message)) {
-        for (let i = chunk.indexOf('<IntervalReadings>'); i >= 0; i = chunk.indexOf('<IntervalReadings>', i + 1)) readings++;
+        for (let i = chunk.indexOf('<IntervalReadings>'); i >= 0; i = chunk.indexOf('<IntervalReadings>', i + 1))
+          readings++;
         if (!file.write(chunk)) await once(file, 'drain');
       }
     } else {
-      readings = (await writeUsageFeed(db, { scope, usagePointIds: ups.map((u) => u.id), from: new Date(FROM * 1000), to: new Date(TO * 1000) }, file)).readings;
+      readings = (
+        await writeUsageFeed(
+          db,
+          { scope, usagePointIds: ups.map((u) => u.id), from: new Date(FROM * 1000), to: new Date(TO * 1000) },
+          file,
+        )
+      ).readings;
     }
     file.end();
     await finished(file);
@@ -81,17 +102,27 @@ async function main(): Promise<void> {
     const cli = join(__dirname, '..', 'src', 'cli.js');
     const env = { DATABASE_URL: url, LOG_LEVEL: 'warn' };
     timed(process.execPath, [cli, 'migrate'], env);
-    const loaded = JSON.parse(timed(process.execPath, [cli, 'import', xml, '--json'], env).stdout) as { files: { inserted: number }[] };
+    const loaded = JSON.parse(timed(process.execPath, [cli, 'import', xml, '--json'], env).stdout) as {
+      files: { inserted: number }[];
+    };
     process.stderr.write(`loaded ${loaded.files[0].inserted} readings of ${usagePoints} usage points\n`);
 
     const lines: string[] = [];
     for (const ups of [Math.max(1, Math.round(usagePoints / 10)), usagePoints]) {
-      const figures: Record<string, { seconds: number[]; rss: number[]; result?: ChildResult }> = { cim: { seconds: [], rss: [] }, espi: { seconds: [], rss: [] } };
+      const figures: Record<string, { seconds: number[]; rss: number[]; result?: ChildResult }> = {
+        cim: { seconds: [], rss: [] },
+        espi: { seconds: [], rss: [] },
+      };
       for (let run = 0; run < runs; run++) {
         for (const format of ['cim', 'espi']) {
-          const r = timed(process.execPath, [__filename, '--child', format, '--url', url, '--ups', String(ups), '--out', join(work, `${format}.xml`)], {});
+          const r = timed(
+            process.execPath,
+            [__filename, '--child', format, '--url', url, '--ups', String(ups), '--out', join(work, `${format}.xml`)],
+            {},
+          );
           const result = JSON.parse(r.stdout) as ChildResult;
-          if (result.readings !== ups * PER_USAGE_POINT) throw new Error(`${format} wrote ${result.readings} readings, expected ${ups * PER_USAGE_POINT}`);
+          if (result.readings !== ups * PER_USAGE_POINT)
+            throw new Error(`${format} wrote ${result.readings} readings, expected ${ups * PER_USAGE_POINT}`);
           figures[format].seconds.push(result.seconds);
           figures[format].rss.push(r.maxRssMb);
           figures[format].result = result;
@@ -112,7 +143,12 @@ async function main(): Promise<void> {
 }
 
 if (args.has('child')) {
-  child(args.get('child') as string, args.get('url') as string, Number(args.get('ups')), args.get('out') as string).catch((error: Error) => {
+  child(
+    args.get('child') as string,
+    args.get('url') as string,
+    Number(args.get('ups')),
+    args.get('out') as string,
+  ).catch((error: Error) => {
     process.stderr.write(`${error.stack ?? error.message}\n`);
     process.exit(1);
   });

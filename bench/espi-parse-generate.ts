@@ -6,7 +6,11 @@ import { once } from 'node:events';
  * MeterReading, a ReadingType and one IntervalBlock entry per day of 96 quarter-hour readings with cost,
  * indented as real files are.
  */
-export async function generateEspiFeed(path: string, totalReadings: number, readingsPerUsagePoint: number): Promise<void> {
+export async function generateEspiFeed(
+  path: string,
+  totalReadings: number,
+  readingsPerUsagePoint: number,
+): Promise<void> {
   const usagePoints = Math.ceil(totalReadings / readingsPerUsagePoint);
   const out = createWriteStream(path);
   let buf = `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <id>urn:uuid:bench</id>\n  <title>bench</title>\n  <updated>2024-01-01T00:00:00Z</updated>\n`;
@@ -18,7 +22,9 @@ export async function generateEspiFeed(path: string, totalReadings: number, read
   const entry = (self: string, up: string, related: string[], content: string) =>
     `  <entry>\n    <id>urn:uuid:${self}</id>\n    <link rel="self" href="${self}"/>\n    <link rel="up" href="${up}"/>\n${related
       .map((r) => `    <link rel="related" href="${r}"/>\n`)
-      .join('')}    <title>${self.split('/').slice(-2).join(' ')}</title>\n    <content>\n${content}    </content>\n    <updated>2024-01-01T00:00:00Z</updated>\n  </entry>\n`;
+      .join(
+        '',
+      )}    <title>${self.split('/').slice(-2).join(' ')}</title>\n    <content>\n${content}    </content>\n    <updated>2024-01-01T00:00:00Z</updated>\n  </entry>\n`;
   buf += entry(
     '/LocalTimeParameters/1',
     '/LocalTimeParameters',
@@ -34,8 +40,18 @@ export async function generateEspiFeed(path: string, totalReadings: number, read
   for (let u = 0; u < usagePoints; u++) {
     const up = `/RetailCustomer/${u}/UsagePoint/1`;
     const mr = `${up}/MeterReading/1`;
-    buf += entry(up, `/RetailCustomer/${u}/UsagePoint`, [`${up}/MeterReading`, '/LocalTimeParameters/1'], '      <UsagePoint xmlns="http://naesb.org/espi">\n        <ServiceCategory>\n          <kind>0</kind>\n        </ServiceCategory>\n      </UsagePoint>\n');
-    buf += entry(mr, `${up}/MeterReading`, [`${mr}/IntervalBlock`, '/ReadingType/1'], '      <MeterReading xmlns="http://naesb.org/espi"/>\n');
+    buf += entry(
+      up,
+      `/RetailCustomer/${u}/UsagePoint`,
+      [`${up}/MeterReading`, '/LocalTimeParameters/1'],
+      '      <UsagePoint xmlns="http://naesb.org/espi">\n        <ServiceCategory>\n          <kind>0</kind>\n        </ServiceCategory>\n      </UsagePoint>\n',
+    );
+    buf += entry(
+      mr,
+      `${up}/MeterReading`,
+      [`${mr}/IntervalBlock`, '/ReadingType/1'],
+      '      <MeterReading xmlns="http://naesb.org/espi"/>\n',
+    );
     const count = Math.min(readingsPerUsagePoint, totalReadings - u * readingsPerUsagePoint);
     let start = 1704085200;
     for (let n = 0, day = 0; n < count; day++) {

@@ -33,7 +33,8 @@ async function worker(tool: string, file: string) {
     for await (const ev of parseEspiAtomFile(file, { fallbackZone: 'America/New_York' })) {
       if (ev.type === 'readings') readings += ev.readings.length;
       else if (ev.type === 'linked') {
-        if (ev.feed.fileRejected || ev.feed.errorCount > 0) throw new Error(`rejected: ${ev.feed.diagnostics[0]?.message}`);
+        if (ev.feed.fileRejected || ev.feed.errorCount > 0)
+          throw new Error(`rejected: ${ev.feed.diagnostics[0]?.message}`);
         const t = process.hrtime.bigint();
         (globalThis as { gc?: () => void }).gc?.();
         heapMb = process.memoryUsage().heapUsed / 1e6;
@@ -45,18 +46,31 @@ async function worker(tool: string, file: string) {
     // package publishes its .ts sources, which tsc would otherwise type-check as part of our build.
     const peerModule: string = '@cityssm/green-button-parser';
     const peer = (await import(peerModule)) as {
-      atomToGreenButtonJson(xml: string): Promise<{ entries: { content: { IntervalBlock?: { IntervalReading?: unknown[] }[] } }[] }>;
+      atomToGreenButtonJson(
+        xml: string,
+      ): Promise<{ entries: { content: { IntervalBlock?: { IntervalReading?: unknown[] }[] } }[] }>;
     };
     const json = await peer.atomToGreenButtonJson(readFileSync(file, 'utf8'));
-    for (const e of json.entries) for (const b of e.content.IntervalBlock ?? []) readings += b.IntervalReading?.length ?? 0;
+    for (const e of json.entries)
+      for (const b of e.content.IntervalBlock ?? []) readings += b.IntervalReading?.length ?? 0;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(JSON.stringify({ readings, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, heapMb }));
 }
 
 function runNode(tool: string, file: string): Run {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', __filename, '--worker', tool, '--file', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) return { readings: 0, seconds: NaN, maxRssMb: NaN, failed: (r.stderr || `exit ${r.status}`).trim().split('\n').slice(-1)[0] };
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=4096', '--expose-gc', __filename, '--worker', tool, '--file', file],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0)
+    return {
+      readings: 0,
+      seconds: NaN,
+      maxRssMb: NaN,
+      failed: (r.stderr || `exit ${r.status}`).trim().split('\n').slice(-1)[0],
+    };
   return JSON.parse(r.stdout) as Run;
 }
 
@@ -92,7 +106,8 @@ async function main() {
     if (mb <= peerMaxMb) tools.push(['@cityssm/green-button-parser', () => runNode('peer', file)]);
     else console.log(`  (peer skipped above ${peerMaxMb} MB: it holds the whole document and its JSON in memory)`);
     const results = new Map<string, Run[]>();
-    for (let i = 0; i < runs; i++) for (const [name, run] of tools) results.set(name, [...(results.get(name) ?? []), run()]);
+    for (let i = 0; i < runs; i++)
+      for (const [name, run] of tools) results.set(name, [...(results.get(name) ?? []), run()]);
     const summary = new Map<string, { mbs: number; rps: number; rss: number; heap?: number }>();
     for (const [name, rs] of results) {
       const failed = rs.find((r) => r.failed);
@@ -100,16 +115,24 @@ async function main() {
         console.log(`  ${name.padEnd(30)} failed: ${failed.failed}`);
         continue;
       }
-      if (name !== 'xmllint --stream' && rs.some((r) => r.readings !== total)) console.log(`  ${name}: read ${rs[0].readings} readings, expected ${total}`);
+      if (name !== 'xmllint --stream' && rs.some((r) => r.readings !== total))
+        console.log(`  ${name}: read ${rs[0].readings} readings, expected ${total}`);
       const s = median(rs.map((r) => r.seconds));
-      summary.set(name, { mbs: mb / s, rps: total / s, rss: median(rs.map((r) => r.maxRssMb)), heap: rs[0].heapMb === undefined ? undefined : median(rs.map((r) => r.heapMb!)) });
+      summary.set(name, {
+        mbs: mb / s,
+        rps: total / s,
+        rss: median(rs.map((r) => r.maxRssMb)),
+        heap: rs[0].heapMb === undefined ? undefined : median(rs.map((r) => r.heapMb!)),
+      });
     }
     const floor = summary.get('xmllint --stream');
     const peer = summary.get('@cityssm/green-button-parser');
     for (const [name, s] of summary) {
       const vsFloor = floor ? ` ${(s.mbs / floor.mbs).toFixed(2)}× xmllint MB/s` : '';
       const vsPeer = peer ? ` ${(s.rps / peer.rps).toFixed(1)}× peer readings/s` : '';
-      console.log(`  ${name.padEnd(30)} ${s.mbs.toFixed(1).padStart(7)} MB/s ${Math.round(s.rps).toString().padStart(9)} readings/s  peak RSS ${s.rss.toFixed(0).padStart(5)} MB ${vsFloor}${vsPeer}${s.heap === undefined ? '' : `, heap after GC ${s.heap.toFixed(1)} MB`}`);
+      console.log(
+        `  ${name.padEnd(30)} ${s.mbs.toFixed(1).padStart(7)} MB/s ${Math.round(s.rps).toString().padStart(9)} readings/s  peak RSS ${s.rss.toFixed(0).padStart(5)} MB ${vsFloor}${vsPeer}${s.heap === undefined ? '' : `, heap after GC ${s.heap.toFixed(1)} MB`}`,
+      );
     }
   }
 }

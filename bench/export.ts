@@ -52,14 +52,33 @@ async function main(): Promise<void> {
       `SELECT usage_point_id::text AS id, min(start) AS first, count(*)::text AS n FROM interval_reading GROUP BY usage_point_id`,
     );
     await client.end();
-    if (rows.length !== 1 || Number(rows[0].n) !== READINGS) throw new Error(`expected one usage point with ${READINGS} readings: ${JSON.stringify(rows)}`);
+    if (rows.length !== 1 || Number(rows[0].n) !== READINGS)
+      throw new Error(`expected one usage point with ${READINGS} readings: ${JSON.stringify(rows)}`);
     const { id, first } = rows[0];
     const from = first.toISOString();
     const to = new Date(first.getTime() + (READINGS / 96 + 1) * 86_400_000).toISOString();
     const oneDay = new Date(first.getTime() + 86_400_000).toISOString();
     const usagePoint = toGlobalId('UsagePoint', id);
     const exportRun = (format: string, until: string, out: string) =>
-      timed(process.execPath, [cli, 'export', '--usage-point', usagePoint, '--from', from, '--to', until, '--format', format, '--out', out, '--json'], env);
+      timed(
+        process.execPath,
+        [
+          cli,
+          'export',
+          '--usage-point',
+          usagePoint,
+          '--from',
+          from,
+          '--to',
+          until,
+          '--format',
+          format,
+          '--out',
+          out,
+          '--json',
+        ],
+        env,
+      );
 
     const copyOut = join(work, 'copy.csv');
     const a: Timed[] = [];
@@ -79,9 +98,15 @@ async function main(): Promise<void> {
       d.push(exportRun('espi', oneDay, join(work, 'day.xml')));
     }
     const [ma, mb, mc, md] = [a, b, c, d].map(median);
-    const inProcess = await timeFunctions(url, { scope: AccessScope.of({ subject: 'bench', role: Role.ADMIN }), usagePointIds: [id], from: new Date(from), to: new Date(to) });
+    const inProcess = await timeFunctions(url, {
+      scope: AccessScope.of({ subject: 'bench', role: Role.ADMIN }),
+      usagePointIds: [id],
+      from: new Date(from),
+      to: new Date(to),
+    });
     const exported = JSON.parse(b[0].stdout) as { readings: number; bytes: number };
-    if (exported.readings !== READINGS) throw new Error(`the export wrote ${exported.readings} readings, not ${READINGS}`);
+    if (exported.readings !== READINGS)
+      throw new Error(`the export wrote ${exported.readings} readings, not ${READINGS}`);
     const mb1 = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
     const lines = [
       `one usage point, ${READINGS} quarter-hour readings (${YEARS} year(s)); medians of ${RUNS} interleaved runs`,

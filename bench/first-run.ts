@@ -54,9 +54,16 @@ interface Run {
 async function once(): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'usage-portal-first-run-'));
   const port = await freePort();
-  const env = { ...process.env, DATA_DIR: dir, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', JWT_SECRET: 'a-bench-secret-that-is-long-enough-for-hs256',
+  const env = {
+    ...process.env,
+    DATA_DIR: dir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    LOG_LEVEL: 'info',
+    JWT_SECRET: 'a-bench-secret-that-is-long-enough-for-hs256',
     // The poll asks four times a second: a customer's budget would refuse it.
-    BUDGET_REFILL_PER_SECOND: '100000' };
+    BUDGET_REFILL_PER_SECOND: '100000',
+  };
   // The logs (JSON lines) go to stderr.
   const child = spawn('npm', ['start'], { cwd: repo, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
   const started = Date.now();
@@ -71,18 +78,33 @@ async function once(): Promise<Run> {
     }
   });
   try {
-    const token = execFileSync('node', [join(repo, 'dist/src/cli.js'), 'token', '--role', 'CSR', '--json'], { env, encoding: 'utf8' });
+    const token = execFileSync('node', [join(repo, 'dist/src/cli.js'), 'token', '--role', 'CSR', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
     const bearer = (JSON.parse(token) as { token: string }).token;
     const base = `http://127.0.0.1:${port}`;
     let firstAt = 0;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-      if (seededAt && !firstAt && (await customerUsage(base, bearer).catch((error: Error) => (/query failed/.test(error.message) ? Promise.reject(error) : 0))) > 0) firstAt = Date.now();
+      if (
+        seededAt &&
+        !firstAt &&
+        (await customerUsage(base, bearer).catch((error: Error) =>
+          /query failed/.test(error.message) ? Promise.reject(error) : 0,
+        )) > 0
+      )
+        firstAt = Date.now();
       if (firstAt && loadedAt) break;
       if (Date.now() - started > 30 * 60_000) throw new Error('not loaded within 30 minutes');
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { seedSeconds: (seededAt - started) / 1000, firstCustomerSeconds: (firstAt - seededAt) / 1000, loadedSeconds: (loadedAt - seededAt) / 1000, readings };
+    return {
+      seedSeconds: (seededAt - started) / 1000,
+      firstCustomerSeconds: (firstAt - seededAt) / 1000,
+      loadedSeconds: (loadedAt - seededAt) / 1000,
+      readings,
+    };
   } finally {
     process.kill(-(child.pid as number), 'SIGINT');
     await new Promise((r) => child.on('exit', r));
@@ -101,7 +123,10 @@ async function main(): Promise<void> {
     );
   }
   const median = (key: keyof Run) => [...runs].map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-  if (runs.length > 1) process.stdout.write(`median: first customer ${median('firstCustomerSeconds').toFixed(1)} s, whole year ${median('loadedSeconds').toFixed(1)} s\n`);
+  if (runs.length > 1)
+    process.stdout.write(
+      `median: first customer ${median('firstCustomerSeconds').toFixed(1)} s, whole year ${median('loadedSeconds').toFixed(1)} s\n`,
+    );
 }
 
 main().catch((error) => {

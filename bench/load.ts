@@ -34,13 +34,23 @@ interface Loaded {
 }
 
 /** (b) and (c) with one build's CLI, into a fresh migrated database; returns that database's URL too. */
-async function loadTwice(serverUrl: string, xml: string, name: string, withCli: string): Promise<Loaded & { url: string }> {
+async function loadTwice(
+  serverUrl: string,
+  xml: string,
+  name: string,
+  withCli: string,
+): Promise<Loaded & { url: string }> {
   const url = await createDatabase(serverUrl, name);
   const env = { DATABASE_URL: url, LOG_LEVEL: 'warn' };
   timed(process.execPath, [withCli, 'migrate'], env);
   const b = timed(process.execPath, [withCli, 'import', xml, '--json'], env);
-  const [loaded] = (JSON.parse(b.stdout) as { files: { readings: number; inserted: number; status: string; timings: Record<string, number> }[] }).files;
-  if (loaded.status !== 'loaded' || loaded.inserted !== READINGS) throw new Error(`import loaded ${JSON.stringify(loaded)}`);
+  const [loaded] = (
+    JSON.parse(b.stdout) as {
+      files: { readings: number; inserted: number; status: string; timings: Record<string, number> }[];
+    }
+  ).files;
+  if (loaded.status !== 'loaded' || loaded.inserted !== READINGS)
+    throw new Error(`import loaded ${JSON.stringify(loaded)}`);
   const c = timed(process.execPath, [withCli, 'import', xml, '--force', '--json'], env);
   const [again] = (JSON.parse(c.stdout) as { files: { unchanged: number; timings: Record<string, number> }[] }).files;
   if (again.unchanged !== READINGS) throw new Error(`forced re-import: ${c.stdout}`);
@@ -54,28 +64,52 @@ async function main(): Promise<void> {
     await generateEspiFeed(xml, READINGS, PER_USAGE_POINT);
     const usagePoints = Math.ceil(READINGS / PER_USAGE_POINT);
     const sizeMb = statSync(xml).size / 1e6;
-    process.stderr.write(`generated ${READINGS} readings over ${usagePoints} usage points: ${sizeMb.toFixed(0)} MB of ESPI XML\n`);
+    process.stderr.write(
+      `generated ${READINGS} readings over ${usagePoints} usage points: ${sizeMb.toFixed(0)} MB of ESPI XML\n`,
+    );
 
     const runs: { a: Timed; ours: Loaded; base?: Loaded }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ours = await loadTwice(serverUrl, xml, 'bench_load', cli);
       // The floor: the very rows the import stored, as CSV, into an empty copy of the table with its primary key.
-      if (i === 0) psql(ours.url, `\\copy (SELECT usage_point_id, meter_reading_id, start, value, cost, duration, quality FROM interval_reading) TO '${csv}' WITH (FORMAT csv)`);
-      psql(ours.url, `CREATE TABLE bench_copy (LIKE interval_reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
-      const a = psql(ours.url, `\\copy bench_copy (usage_point_id, meter_reading_id, start, value, cost, duration, quality) FROM '${csv}' WITH (FORMAT csv)`);
+      if (i === 0)
+        psql(
+          ours.url,
+          `\\copy (SELECT usage_point_id, meter_reading_id, start, value, cost, duration, quality FROM interval_reading) TO '${csv}' WITH (FORMAT csv)`,
+        );
+      psql(
+        ours.url,
+        `CREATE TABLE bench_copy (LIKE interval_reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+      );
+      const a = psql(
+        ours.url,
+        `\\copy bench_copy (usage_point_id, meter_reading_id, start, value, cost, duration, quality) FROM '${csv}' WITH (FORMAT csv)`,
+      );
       const base = baselineCli ? await loadTwice(serverUrl, xml, 'bench_load_baseline', baselineCli) : undefined;
       runs.push({ a, ours, base });
-      const ratios = (l: Loaded) => `b ${l.b.seconds.toFixed(1)} s, c ${l.c.seconds.toFixed(1)} s, b/a ${(a.seconds / l.b.seconds).toFixed(2)}`;
-      process.stderr.write(`run ${i + 1}/${RUNS}: a ${a.seconds.toFixed(1)} s; ours ${ratios(ours)}${base ? `; baseline ${ratios(base)}` : ''}\n`);
+      const ratios = (l: Loaded) =>
+        `b ${l.b.seconds.toFixed(1)} s, c ${l.c.seconds.toFixed(1)} s, b/a ${(a.seconds / l.b.seconds).toFixed(2)}`;
+      process.stderr.write(
+        `run ${i + 1}/${RUNS}: a ${a.seconds.toFixed(1)} s; ours ${ratios(ours)}${base ? `; baseline ${ratios(base)}` : ''}\n`,
+      );
     }
     process.stdout.write(report(sizeMb, statSync(csv).size / 1e6, usagePoints, runs));
   });
 }
 
-function report(sizeMb: number, csvMb: number, usagePoints: number, runs: { a: Timed; ours: Loaded; base?: Loaded }[]): string {
+function report(
+  sizeMb: number,
+  csvMb: number,
+  usagePoints: number,
+  runs: { a: Timed; ours: Loaded; base?: Loaded }[],
+): string {
   const a = median(runs.map((r) => r.a.seconds));
   const phases = (pick: (l: Loaded) => Record<string, number>, of: (r: (typeof runs)[number]) => Loaded) =>
-    JSON.stringify(Object.fromEntries(Object.keys(pick(of(runs[0]))).map((key) => [key, median(runs.map((r) => pick(of(r))[key] ?? 0))])));
+    JSON.stringify(
+      Object.fromEntries(
+        Object.keys(pick(of(runs[0]))).map((key) => [key, median(runs.map((r) => pick(of(r))[key] ?? 0))]),
+      ),
+    );
   const build = (label: string, of: (r: (typeof runs)[number]) => Loaded) => {
     const b = median(runs.map((r) => of(r).b.seconds));
     const c = median(runs.map((r) => of(r).c.seconds));
@@ -91,7 +125,9 @@ function report(sizeMb: number, csvMb: number, usagePoints: number, runs: { a: T
     `file: ${sizeMb.toFixed(0)} MB ESPI XML, ${READINGS} readings, ${usagePoints} usage points; CSV ${csvMb.toFixed(0)} MB; medians of ${runs.length} run(s)`,
     `(a) psql \\copy CSV into an empty table:   ${a.toFixed(1)} s  ${rate(READINGS, a)}`,
     ...build('ours:    ', (r) => r.ours),
-    ...(runs[0].base ? build('baseline:', (r) => r.base as Loaded) : ["baseline: none given (--baseline <another checkout's dist/>)"]),
+    ...(runs[0].base
+      ? build('baseline:', (r) => r.base as Loaded)
+      : ["baseline: none given (--baseline <another checkout's dist/>)"]),
   ];
   return `${lines.join('\n')}\n`;
 }

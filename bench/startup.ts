@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) later.push(await startOnce(dir, port, pgPort));
     later.sort((a, b) => a - b);
     process.stdout.write(`first start (install + build + initdb): ${first.toFixed(1)} s\n`);
-    process.stdout.write(`later starts: median ${later[1].toFixed(1)} s (min ${later[0].toFixed(1)}, max ${later[2].toFixed(1)}); ratio first/median ${(first / later[1]).toFixed(1)}x\n`);
+    process.stdout.write(
+      `later starts: median ${later[1].toFixed(1)} s (min ${later[0].toFixed(1)}, max ${later[2].toFixed(1)}); ratio first/median ${(first / later[1]).toFixed(1)}x\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -53,7 +53,14 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
   const db = createDataSource(url);
   await db.initialize();
   await runMigrations(db, pino({ level: 'warn' }));
-  const importEnv = { ...process.env, DATABASE_URL: url, MIGRATE_ON_START: 'false', JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(work, 'cli-')) };
+  const importEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    MIGRATE_ON_START: 'false',
+    JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(join(work, 'cli-')),
+  };
   const load = async (day: number) => {
     const file = join(work, `day-${day}.xml`);
     // One more local day of quarter-hours for each usage point than the load before: one change per point.
@@ -73,9 +80,16 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
     await listener.connect();
     listener.on('notification', (n) => notified.set(n.payload ?? '', now()));
     await listener.query(`LISTEN ${USAGE_CHANGE_CHANNEL}`);
-    const client = createClient({ url: `${api.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: `${api.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     const unsubscribe = client.subscribe(
-      { query: 'subscription($id: ID!) { usageUpdated(usagePointId: $id) { batchId } }', variables: { id: usagePointId } },
+      {
+        query: 'subscription($id: ID!) { usageUpdated(usagePointId: $id) { batchId } }',
+        variables: { id: usagePointId },
+      },
       {
         next: (result) => heard.set((result.data?.usageUpdated as { batchId: string }).batchId, now()),
         error: (error) => console.error('subscription error', error),
@@ -93,7 +107,8 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query: pollQuery, variables: { id: usagePointId } }),
         });
-        const total = ((await response.json()) as { data: { usagePoint: { usage: { total: string } } } }).data.usagePoint.usage.total;
+        const total = ((await response.json()) as { data: { usagePoint: { usage: { total: string } } } }).data
+          .usagePoint.usage.total;
         if (seen.total !== undefined && total !== seen.total) seen.changedAt = now();
         seen.total = total;
         await sleep(Math.max(0, POLL_MS - (now() - started)));
@@ -103,7 +118,9 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
     // The API holds the subscription once its /metrics counts it.
     const opsToken = await mintToken(tokenConfig, { role: Role.OPS, ttlSeconds: 3600 });
     for (let tries = 0; ; tries++) {
-      const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${opsToken}` } })).text();
+      const text = await (
+        await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${opsToken}` } })
+      ).text();
       if (text.includes('usage_portal_graphql_subscriptions 1')) break;
       if (tries > 500) throw new Error('the API never held the subscription');
       await sleep(20);
@@ -121,7 +138,11 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
         [id],
       )) as { id: string; batchId: string; committedMs: string }[];
       const batchId = toGlobalId('ImportBatch', change.batchId);
-      await until(() => heard.has(batchId) && seen.changedAt !== undefined && notified.has(change.id), 10_000, `load ${day}'s arrival`);
+      await until(
+        () => heard.has(batchId) && seen.changedAt !== undefined && notified.has(change.id),
+        10_000,
+        `load ${day}'s arrival`,
+      );
       floor.push((notified.get(change.id) as number) - Number(change.committedMs));
       pushed.push((heard.get(batchId) as number) - Number(change.committedMs));
       polled.push(Number(seen.changedAt) - Number(change.committedMs));
@@ -133,13 +154,18 @@ void withBenchServer('subscriptions', async (work, serverUrl) => {
     unsubscribe();
     await client.dispose();
     await listener.end();
-    const row = (name: string, ms: number[]) => `| ${name} | ${percentile(ms, 50).toFixed(1)} ms | ${percentile(ms, 99).toFixed(1)} ms | ${Math.max(...ms).toFixed(1)} ms |`;
-    console.log(`commit → client, ${LOADS} loads of ${USAGE_POINTS} usage points (one change each), one subscriber and one poller on the same usage point`);
+    const row = (name: string, ms: number[]) =>
+      `| ${name} | ${percentile(ms, 50).toFixed(1)} ms | ${percentile(ms, 99).toFixed(1)} ms | ${Math.max(...ms).toFixed(1)} ms |`;
+    console.log(
+      `commit → client, ${LOADS} loads of ${USAGE_POINTS} usage points (one change each), one subscriber and one poller on the same usage point`,
+    );
     console.log('| client | median | p99 | max |\n|---|---|---|---|');
     console.log(row('NOTIFY heard by a plain LISTEN (floor)', floor));
     console.log(row('subscription (graphql-ws)', pushed));
     console.log(row(`polling usage every ${POLL_MS} ms (baseline)`, polled));
-    console.log(`median ratio polling / subscription: ${(percentile(polled, 50) / percentile(pushed, 50)).toFixed(1)}×; load average ${loadavg()[0].toFixed(1)}`);
+    console.log(
+      `median ratio polling / subscription: ${(percentile(polled, 50) / percentile(pushed, 50)).toFixed(1)}×; load average ${loadavg()[0].toFixed(1)}`,
+    );
   });
   await db.destroy();
 });

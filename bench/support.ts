@@ -61,13 +61,21 @@ export function psql(url: string, command: string): Timed {
  * Runs `body` with a scratch folder and a PostgreSQL server URL: BENCH_DATABASE_URL when set, else an embedded server
  * in the scratch folder, or in `pgDir`, which is kept for a later run. The scratch folder is gone afterwards.
  */
-export async function withBenchServer<T>(name: string, body: (work: string, serverUrl: string) => Promise<T>, pgDir?: string): Promise<T> {
+export async function withBenchServer<T>(
+  name: string,
+  body: (work: string, serverUrl: string) => Promise<T>,
+  pgDir?: string,
+): Promise<T> {
   const work = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   let embedded: PostgresServer | undefined;
   try {
     let serverUrl = process.env.BENCH_DATABASE_URL;
     if (!serverUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: pgDir ?? join(work, 'pg'), port: 55000 + (process.pid % 5000), logger: pino({ level: 'warn' }) });
+      embedded = await startEmbeddedPostgres({
+        dataDir: pgDir ?? join(work, 'pg'),
+        port: 55000 + (process.pid % 5000),
+        logger: pino({ level: 'warn' }),
+      });
       serverUrl = embedded.serverUrl;
     }
     return await body(work, serverUrl);

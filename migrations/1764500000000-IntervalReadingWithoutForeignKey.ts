@@ -53,7 +53,9 @@ export class IntervalReadingWithoutForeignKey1764500000000 implements MigrationI
     await q.query(`DROP TRIGGER tg_meter_reading_restrict_move ON meter_reading`);
     await q.query(`DROP TRIGGER tg_meter_reading_truncate_readings ON meter_reading`);
     await q.query(`DROP TRIGGER tg_meter_reading_delete_readings ON meter_reading`);
-    await q.query(`DROP FUNCTION interval_reading_restrict_move(), interval_reading_cascade_truncate(), interval_reading_cascade_delete()`);
+    await q.query(
+      `DROP FUNCTION interval_reading_restrict_move(), interval_reading_cascade_truncate(), interval_reading_cascade_delete()`,
+    );
     // Validates every existing row: readings left without a meter reading make the revert fail instead of hiding them.
     await q.query(`
       ALTER TABLE interval_reading ADD CONSTRAINT fk_interval_reading_meter_reading FOREIGN KEY (usage_point_id, meter_reading_id)

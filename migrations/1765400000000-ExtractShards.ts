@@ -8,7 +8,9 @@ export class ExtractShards1765400000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE extract_run DROP CONSTRAINT ck_extract_run_status`);
-    await q.query(`ALTER TABLE extract_run ADD CONSTRAINT ck_extract_run_status CHECK (status IN ('running', 'loaded', 'abandoned', 'failed'))`);
+    await q.query(
+      `ALTER TABLE extract_run ADD CONSTRAINT ck_extract_run_status CHECK (status IN ('running', 'loaded', 'abandoned', 'failed'))`,
+    );
     await q.query(`
       ALTER TABLE extract_run
         ADD COLUMN since timestamptz,
@@ -47,11 +49,17 @@ export class ExtractShards1765400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE extract_delivery DROP COLUMN shard, DROP COLUMN kind, DROP COLUMN bytes, DROP COLUMN usage_points, DROP COLUMN meter_readings, DROP COLUMN readings, DROP COLUMN customers`);
+    await q.query(
+      `ALTER TABLE extract_delivery DROP COLUMN shard, DROP COLUMN kind, DROP COLUMN bytes, DROP COLUMN usage_points, DROP COLUMN meter_readings, DROP COLUMN readings, DROP COLUMN customers`,
+    );
     await q.query('DROP TABLE extract_shard');
-    await q.query(`ALTER TABLE extract_run DROP COLUMN since, DROP COLUMN shards, DROP COLUMN readings, DROP COLUMN job_id, DROP COLUMN round`);
+    await q.query(
+      `ALTER TABLE extract_run DROP COLUMN since, DROP COLUMN shards, DROP COLUMN readings, DROP COLUMN job_id, DROP COLUMN round`,
+    );
     await q.query(`UPDATE extract_run SET status = 'abandoned' WHERE status = 'failed'`);
     await q.query(`ALTER TABLE extract_run DROP CONSTRAINT ck_extract_run_status`);
-    await q.query(`ALTER TABLE extract_run ADD CONSTRAINT ck_extract_run_status CHECK (status IN ('running', 'loaded', 'abandoned'))`);
+    await q.query(
+      `ALTER TABLE extract_run ADD CONSTRAINT ck_extract_run_status CHECK (status IN ('running', 'loaded', 'abandoned'))`,
+    );
   }
 }

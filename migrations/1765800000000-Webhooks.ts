@@ -56,7 +56,9 @@ export class Webhooks1765800000000 implements MigrationInterface {
         PERFORM pg_notify('usage_portal_event', '');
         RETURN NULL;
       END $$`);
-    await q.query(`CREATE TRIGGER event_outbox_notify AFTER INSERT ON event_outbox FOR EACH STATEMENT EXECUTE FUNCTION event_outbox_notify()`);
+    await q.query(
+      `CREATE TRIGGER event_outbox_notify AFTER INSERT ON event_outbox FOR EACH STATEMENT EXECUTE FUNCTION event_outbox_notify()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

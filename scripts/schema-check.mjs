@@ -40,7 +40,8 @@ try {
   const current = readFileSync('schema.graphql', 'utf8');
   const oldSchema = buildSchema(previous);
   const newSchema = buildSchema(current);
-  for (const change of findDangerousChanges(oldSchema, newSchema)) console.log(`schema-check: dangerous: ${change.type}: ${change.description}`);
+  for (const change of findDangerousChanges(oldSchema, newSchema))
+    console.log(`schema-check: dangerous: ${change.type}: ${change.description}`);
   const breaking = findBreakingChanges(oldSchema, newSchema);
   if (breaking.length === 0) {
     console.log(`schema-check: no breaking change against ${base.slice(0, 12)}`);

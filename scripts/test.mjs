@@ -48,7 +48,13 @@ async function waitForRedis(port, child) {
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const client = new IORedis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -65,7 +71,10 @@ async function waitForRedis(port, child) {
 
 const cleanups = [];
 async function cleanup() {
-  while (cleanups.length) await cleanups.pop()().catch((e) => log(`cleanup failed: ${e.message}`));
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch((e) => log(`cleanup failed: ${e.message}`));
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => cleanup().finally(() => process.exit(130)));
@@ -76,8 +85,15 @@ async function main() {
   if (!args.length) {
     log('lint: eslint, prettier --check');
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
-      execFileSync(process.execPath, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.'], { cwd: root, stdio: 'inherit' });
+      execFileSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      execFileSync(
+        process.execPath,
+        [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.'],
+        { cwd: root, stdio: 'inherit' },
+      );
     } catch {
       log('lint failed (see above; `npm run format` rewrites the files prettier lists)');
       process.exit(1);
@@ -92,7 +108,12 @@ async function main() {
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
     // Two test files at a time, each starting up to four processes of ~25 connections (a pool per BullMQ queue and
     // worker): more than PostgreSQL's default 100.
-    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, settings: { max_connections: '300' } });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      logger,
+      settings: { max_connections: '300' },
+    });
     cleanups.push(() => server.stop());
     env.TEST_DATABASE_URL = server.serverUrl;
     log(`PostgreSQL: embedded (${relative(root, dataDir)})`);
@@ -105,7 +126,11 @@ async function main() {
     log('Redis: REDIS_URL (queue tests run on it)');
   } else if (onPath('redis-server')) {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     cleanups.push(async () => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
@@ -126,7 +151,9 @@ async function main() {
     env.TEST_REDIS_CLUSTER_NODES = cluster.nodes;
     log(`Redis Cluster: three redis-server masters on ${cluster.nodes} (queue tests run on it)`);
   } else {
-    log('SKIPPED the Redis Cluster suite: no redis-server and redis-cli on PATH and REDIS_CLUSTER_NODES is unset (queue tests skip the cluster backend)');
+    log(
+      'SKIPPED the Redis Cluster suite: no redis-server and redis-cli on PATH and REDIS_CLUSTER_NODES is unset (queue tests skip the cluster backend)',
+    );
   }
   delete env.REDIS_URL;
   delete env.REDIS_CLUSTER_NODES;
@@ -134,7 +161,11 @@ async function main() {
 
   const files = args.length ? args : findTests(join(root, 'dist', 'test'));
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
     child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
   });
   await cleanup();

@@ -110,6 +110,7 @@ process.on('uncaughtException', unexpected);
 process.on('unhandledRejection', unexpected);
 main().catch((error: unknown) => {
   // An argument a service refused is as wrong as one the parser refused.
-  if (error instanceof UsageError || error instanceof InvalidInputError) out.fail({ message: error.message, code: 'USAGE' }, 2);
+  if (error instanceof UsageError || error instanceof InvalidInputError)
+    out.fail({ message: error.message, code: 'USAGE' }, 2);
   unexpected(error);
 });

@@ -128,17 +128,26 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
 }
 
 function urlList(env: Env, name: string, protocols: readonly string[]): URL[] {
-  const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (nonEmpty(env, name) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   return entries.map((entry) => new URL(url({ [name]: entry }, name, protocols) as string));
 }
 
 // Browsers send Origin as scheme://host[:port], lower case, without a default port: entries are kept in that form.
 function originList(env: Env, name: string): string[] {
-  const entries = (nonEmpty(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (nonEmpty(env, name) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   return entries.map((entry) => {
     const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.pathname !== '/' || /[?#@]/.test(entry)) {
-      throw new ConfigError(name, `expected comma-separated http(s) origins such as https://app.example.com (no path, no "*"), got "${entry}"`);
+      throw new ConfigError(
+        name,
+        `expected comma-separated http(s) origins such as https://app.example.com (no path, no "*"), got "${entry}"`,
+      );
     }
     return parsed.origin;
   });
@@ -166,7 +175,8 @@ function duration(env: Env, name: string, fallback: number): number {
   const raw = nonEmpty(env, name);
   if (raw === undefined) return fallback;
   const seconds = durationSeconds(raw);
-  if (seconds === undefined) throw new ConfigError(name, `expected a positive duration such as 3600, 30m, 24h or 7d, got "${raw}"`);
+  if (seconds === undefined)
+    throw new ConfigError(name, `expected a positive duration such as 3600, 30m, 24h or 7d, got "${raw}"`);
   return seconds;
 }
 
@@ -174,7 +184,8 @@ function duration(env: Env, name: string, fallback: number): number {
 function publicBaseUrl(env: Env, name: string, fallback: string): string {
   const raw = url(env, name, ['http:', 'https:']) ?? fallback;
   const parsed = new URL(raw);
-  if (parsed.search || parsed.hash || raw.includes('?') || raw.includes('#')) throw new ConfigError(name, 'must not have a query or a fragment');
+  if (parsed.search || parsed.hash || raw.includes('?') || raw.includes('#'))
+    throw new ConfigError(name, 'must not have a query or a fragment');
   if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials');
   return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
 }
@@ -193,14 +204,22 @@ function redisNode(name: string, entry: string): { node: RedisNode; access?: Nod
       throw new ConfigError(name, 'an entry is not a valid redis:// or rediss:// URL'); // never echoed: it may hold a password
     }
     if (!parsed.port || (parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search) {
-      throw new ConfigError(name, `expected redis(s)://[user:password@]host:port entries with a port and no database or options, got one for ${parsed.host}`);
+      throw new ConfigError(
+        name,
+        `expected redis(s)://[user:password@]host:port entries with a port and no database or options, got one for ${parsed.host}`,
+      );
     }
-    const access = { username: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined, tls: parsed.protocol === 'rediss:' };
+    const access = {
+      username: decodeURIComponent(parsed.username) || undefined,
+      password: decodeURIComponent(parsed.password) || undefined,
+      tls: parsed.protocol === 'rediss:',
+    };
     return { node: { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) }, access };
   }
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(entry);
   const port = Number(match?.[3]);
-  if (!match || port < 1 || port > 65535) throw new ConfigError(name, `expected comma-separated host:port or redis(s)://host:port entries, got "${entry}"`);
+  if (!match || port < 1 || port > 65535)
+    throw new ConfigError(name, `expected comma-separated host:port or redis(s)://host:port entries, got "${entry}"`);
   return { node: { host: match[1] ?? match[2], port } };
 }
 
@@ -209,7 +228,11 @@ function redisCluster(env: Env, name: string): RedisClusterSetting | undefined {
   if (raw === undefined) return undefined;
   const entries = raw.split(',').map((entry) => redisNode(name, entry.trim()));
   const accesses = new Set(entries.flatMap(({ access }) => (access ? [JSON.stringify(access)] : [])));
-  if (accesses.size > 1) throw new ConfigError(name, 'the URL entries differ in user, password or scheme: the client reaches every node with one set');
+  if (accesses.size > 1)
+    throw new ConfigError(
+      name,
+      'the URL entries differ in user, password or scheme: the client reaches every node with one set',
+    );
   const access = entries.find((entry) => entry.access)?.access ?? { tls: false };
   return { nodes: entries.map(({ node }) => node), ...access };
 }
@@ -251,7 +274,11 @@ function timeZone(env: Env, name: string, fallback: string): string {
 function checkKillAt(env: Env, production: boolean): void {
   const value = nonEmpty(env, 'USAGE_PORTAL_KILL_AT');
   if (value === undefined) return;
-  if (production) throw new ConfigError('USAGE_PORTAL_KILL_AT', 'a test hook that kills the process: refused with NODE_ENV=production');
+  if (production)
+    throw new ConfigError(
+      'USAGE_PORTAL_KILL_AT',
+      'a test hook that kills the process: refused with NODE_ENV=production',
+    );
   try {
     parseKillAt(value);
   } catch (error) {
@@ -283,15 +310,24 @@ export function loadConfig(env: Env = process.env): Config {
   checkKillAt(env, production);
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const redisClusterSetting = redisCluster(env, 'REDIS_CLUSTER_NODES');
-  if (redisUrl && redisClusterSetting) throw new ConfigError('REDIS_CLUSTER_NODES', 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  if (redisUrl && redisClusterSetting)
+    throw new ConfigError(
+      'REDIS_CLUSTER_NODES',
+      'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
+    );
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const odsDatabaseUrl = url(env, 'ODS_DATABASE_URL', POSTGRES);
   // On by default only where the demo ODS is generated (embedded PostgreSQL, no ODS_DATABASE_URL): no real customers.
   const persistedQueriesFile = nonEmpty(env, 'PERSISTED_QUERIES_FILE');
   const persistedQueriesOnly = boolean(env, 'PERSISTED_QUERIES_ONLY', false);
-  if (persistedQueriesOnly && !persistedQueriesFile) throw new ConfigError('PERSISTED_QUERIES_ONLY', 'needs the list: set PERSISTED_QUERIES_FILE');
+  if (persistedQueriesOnly && !persistedQueriesFile)
+    throw new ConfigError('PERSISTED_QUERIES_ONLY', 'needs the list: set PERSISTED_QUERIES_FILE');
   const demoPage = boolean(env, 'DEMO_PAGE', !databaseUrl && !odsDatabaseUrl && !jwt.jwksUrl);
-  if (demoPage && jwt.jwksUrl) throw new ConfigError('DEMO_PAGE', 'the demo page signs its own tokens, which JWT_JWKS_URL does not accept: turn one off');
+  if (demoPage && jwt.jwksUrl)
+    throw new ConfigError(
+      'DEMO_PAGE',
+      'the demo page signs its own tokens, which JWT_JWKS_URL does not accept: turn one off',
+    );
   return {
     production,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
@@ -299,7 +335,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl: publicBaseUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`),
     // A year of daily usage for a usage point costs about 400 points: the budget lets one app user refresh a dashboard
     // many times a minute, not scrape the database.
-    budget: { points: integer(env, 'BUDGET_POINTS', 50_000, 100, 100_000_000), refillPerSecond: integer(env, 'BUDGET_REFILL_PER_SECOND', 500, 1, 10_000_000) },
+    budget: {
+      points: integer(env, 'BUDGET_POINTS', 50_000, 100, 100_000_000),
+      refillPerSecond: integer(env, 'BUDGET_REFILL_PER_SECOND', 500, 1, 10_000_000),
+    },
     subscriptionsPerPrincipal: integer(env, 'SUBSCRIPTIONS_PER_PRINCIPAL', 20, 1, 10_000),
     dataDir,
     databaseUrl,
@@ -317,7 +356,10 @@ export function loadConfig(env: Env = process.env): Config {
     extractCron: cron(env, 'EXTRACT_CRON', '0 2 * * *'),
     extractShardAttempts: integer(env, 'EXTRACT_SHARD_ATTEMPTS', 5, 1, 20),
     extractConcurrency: integer(env, 'EXTRACT_CONCURRENCY', 2, 1, 16),
-    extractShards: nonEmpty(env, 'EXTRACT_SHARDS') === undefined || nonEmpty(env, 'EXTRACT_SHARDS') === 'auto' ? undefined : integer(env, 'EXTRACT_SHARDS', 1, 1, MAX_SHARDS),
+    extractShards:
+      nonEmpty(env, 'EXTRACT_SHARDS') === undefined || nonEmpty(env, 'EXTRACT_SHARDS') === 'auto'
+        ? undefined
+        : integer(env, 'EXTRACT_SHARDS', 1, 1, MAX_SHARDS),
     inboxScanCron: cron(env, 'INBOX_SCAN_CRON', '*/5 * * * *'),
     partitionCron: cron(env, 'PARTITION_CRON', '17 3 * * *'),
     partitionMonthsAhead: integer(env, 'PARTITION_MONTHS_AHEAD', 3, 1, 60),

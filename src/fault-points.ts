@@ -10,7 +10,8 @@ let reached = 0;
 export function parseKillAt(value: string | undefined): { name: string; nth: number } | undefined {
   if (!value) return undefined;
   const match = /^([\w:.-]+?)(?::(\d+))?$/.exec(value);
-  if (!match || match[2] === '0') throw new Error(`expected a fault point name with an optional ":n" (n >= 1), got "${value}"`);
+  if (!match || match[2] === '0')
+    throw new Error(`expected a fault point name with an optional ":n" (n >= 1), got "${value}"`);
   return { name: match[1], nth: match[2] ? Number(match[2]) : 1 };
 }
 

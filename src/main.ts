@@ -52,9 +52,13 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       logger.debug({ step: step.name }, 'stopping');
       let timer: NodeJS.Timeout | undefined;
       const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), stepLimitMs)));
-      const outcome = await Promise.race([step.run().catch((error) => logger.error({ err: error, step: step.name }, 'shutdown step failed')), overdue]);
+      const outcome = await Promise.race([
+        step.run().catch((error) => logger.error({ err: error, step: step.name }, 'shutdown step failed')),
+        overdue,
+      ]);
       clearTimeout(timer);
-      if (outcome === 'overdue') logger.error({ step: step.name, ms: stepLimitMs }, 'shutdown step did not finish in time; going on');
+      if (outcome === 'overdue')
+        logger.error({ step: step.name, ms: stepLimitMs }, 'shutdown step did not finish in time; going on');
     }
   };
   try {
@@ -66,7 +70,11 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     await backend.prepare();
     teardown.push({ name: 'queue backend', run: () => backend.close() });
     const problems = await backend.requirementProblems();
-    if (problems.length > 0) logger.warn({ problems }, 'the queue backend is not configured as docs/operations.md (Redis) asks: it may lose jobs');
+    if (problems.length > 0)
+      logger.warn(
+        { problems },
+        'the queue backend is not configured as docs/operations.md (Redis) asks: it may lose jobs',
+      );
     const queues = openQueues(backend);
     teardown.push({ name: 'queues', run: () => closeQueues(queues) });
     const metrics = createPortalMetrics();
@@ -79,16 +87,34 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
 
     let workers: RunningWorkers | undefined;
     if (role !== 'api') {
-      workers = startWorkers(backend, jobHandlers, { dataSource: database.dataSource, config, logger, queues, backend }, metrics);
+      workers = startWorkers(
+        backend,
+        jobHandlers,
+        { dataSource: database.dataSource, config, logger, queues, backend },
+        metrics,
+      );
       const running = workers;
       teardown.push({ name: 'workers', run: () => running.close(config.shutdownTimeoutMs) });
       await registerSchedules(queues, config, logger);
       const keeper = keepSchedules(queues, backend, config, logger);
       teardown.push({ name: 'schedule keeper', run: () => keeper.stop() });
       wakers.push(
-        wakeOnNotify(listener, EVENT_CHANNEL, () => queues.webhooks.add(WEBHOOK_RELAY, {}, RECENT_JOBS_KEPT), logger, 'webhook relay'),
+        wakeOnNotify(
+          listener,
+          EVENT_CHANNEL,
+          () => queues.webhooks.add(WEBHOOK_RELAY, {}, RECENT_JOBS_KEPT),
+          logger,
+          'webhook relay',
+        ),
         // A night's extract commits thousands of loads: one evaluation per quarter second picks them all up.
-        wakeOnNotify(listener, USAGE_CHANGE_CHANNEL, () => queues.alerts.add(ALERTS_EVALUATE, {}, RECENT_JOBS_KEPT), logger, 'alert evaluation', 250),
+        wakeOnNotify(
+          listener,
+          USAGE_CHANGE_CHANNEL,
+          () => queues.alerts.add(ALERTS_EVALUATE, {}, RECENT_JOBS_KEPT),
+          logger,
+          'alert evaluation',
+          250,
+        ),
       );
       teardown.push({ name: 'queue wakers', run: async () => wakers.forEach((w) => w.stop()) });
       startDemoOds(config, database.url, logger, queues);
@@ -99,7 +125,10 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
       await sweepCimSpool(config, queues, logger);
-      const live = { usage: usageUpdateFeed(database.dataSource, listener, logger), alerts: alertFeed(database.dataSource, listener, logger) };
+      const live = {
+        usage: usageUpdateFeed(database.dataSource, listener, logger),
+        alerts: alertFeed(database.dataSource, listener, logger),
+      };
       http = await startHttpServer(
         {
           schema: await buildPortalSchema(),
@@ -124,7 +153,10 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
       );
       const running = http;
       teardown.push({ name: 'http', run: () => running.stop() });
-      logger.info({ url: running.url, graphql: `${running.url}/graphql`, queueBackend: backend.kind }, 'usage-portal is serving');
+      logger.info(
+        { url: running.url, graphql: `${running.url}/graphql`, queueBackend: backend.kind },
+        'usage-portal is serving',
+      );
     }
     return { database, backend, queues, metrics, http, workers, stop };
   } catch (error) {
@@ -139,7 +171,10 @@ async function loadTariffsOnStart(config: Config, dataSource: DataSource, logger
   try {
     outcomes = await loadTariffFiles(dataSource, [config.tariffPath]);
   } catch (error) {
-    logger.warn({ err: error, path: config.tariffPath }, 'tariff files not loaded: the API shows the tariffs loaded before');
+    logger.warn(
+      { err: error, path: config.tariffPath },
+      'tariff files not loaded: the API shows the tariffs loaded before',
+    );
     return;
   }
   for (const { file, error } of outcomes) if (error) logger.error({ file, reason: error }, 'tariff file refused');
@@ -165,7 +200,10 @@ function startDemoOds(config: Config, portalUrl: string, logger: Logger, queues:
   if (isDemoOds(config)) {
     ensureDemoOds(portalUrl, logger)
       // A newcomer should see usage in the API today, not after tonight's scheduled extract.
-      .then((seeded) => seeded && queues['ods-extract'].add(ODS_EXTRACT, {}, { deduplication: { id: `${ODS_EXTRACT}-first-start` } }))
+      .then(
+        (seeded) =>
+          seeded && queues['ods-extract'].add(ODS_EXTRACT, {}, { deduplication: { id: `${ODS_EXTRACT}-first-start` } }),
+      )
       .catch((error) => logger.warn({ err: error }, 'demo ODS not seeded; the next start tries again'));
   } else if (!odsConfigured(config)) {
     logger.info('ODS extract disabled: ODS_DATABASE_URL is unset and DATABASE_URL names an external server');

@@ -67,7 +67,8 @@ async function graphql(query, variables = {}) {
   });
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) throw new ApiError('Your demo session has expired: sign in again.');
-  if (!response.ok || body.errors?.length) throw new ApiError(body.errors?.[0]?.message ?? body.error ?? `HTTP ${response.status}`);
+  if (!response.ok || body.errors?.length)
+    throw new ApiError(body.errors?.[0]?.message ?? body.error ?? `HTTP ${response.status}`);
   return body.data;
 }
 
@@ -88,9 +89,21 @@ function localeFor(country) {
 
 function zoneOffsetMs(zone, instant) {
   const parts = {};
-  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - Math.floor(instant / 1000) * 1000;
+  return (
+    Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) -
+    Math.floor(instant / 1000) * 1000
+  );
 }
 
 /** The instant a local calendar date starts in `zone` (Date.UTC normalises day overflow, so day may be negative). */
@@ -103,17 +116,27 @@ function localMidnight(zone, year, month, day) {
 /** The last DAYS complete local days: from midnight DAYS days ago to midnight today, in the usage point's zone. */
 function lastDays(zone) {
   const today = {};
-  for (const part of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(new Date())) {
+  for (const part of new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+  }).formatToParts(new Date())) {
     today[part.type] = Number(part.value);
   }
-  return { from: localMidnight(zone, today.year, today.month, today.day - DAYS), to: localMidnight(zone, today.year, today.month, today.day) };
+  return {
+    from: localMidnight(zone, today.year, today.month, today.day - DAYS),
+    to: localMidnight(zone, today.year, today.month, today.day),
+  };
 }
 
 function formats(usagePoint, series) {
   const locale = localeFor(usagePoint.serviceLocation?.country);
   const zone = usagePoint.timeZone;
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const money = series?.currency ? new Intl.NumberFormat(locale, { style: 'currency', currency: series.currency }) : null;
+  const money = series?.currency
+    ? new Intl.NumberFormat(locale, { style: 'currency', currency: series.currency })
+    : null;
   // Decimal strings go to Intl as they are: it formats them exactly, without a float in between.
   const value = (decimal) => `${number.format(decimal)} ${series?.unitSymbol ?? ''}`.trim();
   const moneyOf = (decimal) => (decimal == null ? '—' : money ? money.format(decimal) : number.format(decimal));
@@ -152,10 +175,20 @@ function barChart({ container, height, bars, label, tickEvery, tickLabel, scaleL
   const span = max - min || 1;
   const y = (v) => pad.top + ((max - v) / span) * (height - pad.top - pad.bottom);
   const slot = (width - pad.left - pad.right) / Math.max(bars.length, 1);
-  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': label, class: 'chart' });
+  const svg = svgElement('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-label': label,
+    class: 'chart',
+  });
   const scale = svgElement('text', { x: pad.left, y: 12, class: 'tick' });
   scale.textContent = scaleLabel(String(max));
-  svg.append(scale, svgElement('line', { x1: pad.left, x2: width - pad.right, y1: pad.top, y2: pad.top, class: 'grid' }));
+  svg.append(
+    scale,
+    svgElement('line', { x1: pad.left, x2: width - pad.right, y1: pad.top, y2: pad.top, class: 'grid' }),
+  );
   svg.append(svgElement('line', { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: 'axis' }));
   bars.forEach((bar, i) => {
     const x = pad.left + i * slot + slot * 0.1;
@@ -163,8 +196,15 @@ function barChart({ container, height, bars, label, tickEvery, tickLabel, scaleL
     // A day without readings still gets a mark on the zero line: a gap must show, not vanish.
     const barHeight = bar.readings === 0 ? 3 : Math.max(Math.abs(y(numbers[i]) - y(0)), 1);
     const rect = svgElement('rect', {
-      x, y: bar.readings === 0 ? y(0) - 3 : top, width: slot * 0.8, height: barHeight,
-      class: `bar ${bar.kind}`, 'data-start': bar.start, 'data-end': bar.end, 'data-value': bar.value, 'data-index': i,
+      x,
+      y: bar.readings === 0 ? y(0) - 3 : top,
+      width: slot * 0.8,
+      height: barHeight,
+      class: `bar ${bar.kind}`,
+      'data-start': bar.start,
+      'data-end': bar.end,
+      'data-value': bar.value,
+      'data-index': i,
     });
     const title = svgElement('title');
     title.textContent = bar.title;
@@ -173,7 +213,12 @@ function barChart({ container, height, bars, label, tickEvery, tickLabel, scaleL
     svg.append(rect);
     if (i % tickEvery === 0) {
       // The first label starts at the bar rather than centring on it, so it is not cut at the edge.
-    const text = svgElement('text', { x: i === 0 ? pad.left : x + slot * 0.4, y: height - 6, class: 'tick', 'text-anchor': i === 0 ? 'start' : 'middle' });
+      const text = svgElement('text', {
+        x: i === 0 ? pad.left : x + slot * 0.4,
+        y: height - 6,
+        class: 'tick',
+        'text-anchor': i === 0 ? 'start' : 'middle',
+      });
       text.textContent = tickLabel(bar);
       svg.append(text);
     }
@@ -188,7 +233,12 @@ function bucketKind(bucket) {
   return 'measured';
 }
 
-const KIND_NOTES = { gap: 'no readings', incomplete: 'readings missing', estimated: 'includes estimates', measured: '' };
+const KIND_NOTES = {
+  gap: 'no readings',
+  incomplete: 'readings missing',
+  estimated: 'includes estimates',
+  measured: '',
+};
 
 // ---- the page ----
 
@@ -201,7 +251,11 @@ async function signIn() {
   button.disabled = true;
   $('sign-in-error').hidden = true;
   try {
-    const response = await fetch('/demo/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch('/demo/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new ApiError(body.error ?? `HTTP ${response.status}`);
     state.token = body.token;
@@ -233,12 +287,22 @@ async function showCustomer() {
     account.usagePoints.edges.map(({ node }) => ({ ...node, accountNumber: account.accountNumber })),
   );
   $('customer-name').textContent = customer.name ?? 'Demo customer';
-  $('customer-meta').textContent = [customer.kind, `${state.usagePoints.length} usage point${state.usagePoints.length === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+  $('customer-meta').textContent = [
+    customer.kind,
+    `${state.usagePoints.length} usage point${state.usagePoints.length === 1 ? '' : 's'}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const select = $('usage-point');
   select.replaceChildren(
     ...state.usagePoints.map((up) => {
-      const place = up.serviceLocation ? [up.serviceLocation.streetAddress, up.serviceLocation.city].filter(Boolean).join(', ') : '';
-      return new Option(`${up.serviceCategory.toLowerCase()} · ${place || up.name || up.accountNumber || up.id}`, up.id);
+      const place = up.serviceLocation
+        ? [up.serviceLocation.streetAddress, up.serviceLocation.city].filter(Boolean).join(', ')
+        : '';
+      return new Option(
+        `${up.serviceCategory.toLowerCase()} · ${place || up.name || up.accountNumber || up.id}`,
+        up.id,
+      );
     }),
   );
   $('signed-out').hidden = true;
@@ -251,7 +315,9 @@ async function showCustomer() {
 async function selectUsagePoint(id) {
   const usagePoint = state.usagePoints.find((up) => up.id === id);
   state.usagePoint = usagePoint;
-  const directions = [...new Set(usagePoint.meterReadings.edges.map(({ node }) => node.readingType?.flowDirection).filter(Boolean))];
+  const directions = [
+    ...new Set(usagePoint.meterReadings.edges.map(({ node }) => node.readingType?.flowDirection).filter(Boolean)),
+  ];
   const order = Object.keys(DIRECTION_LABELS);
   directions.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   state.direction = directions.includes(state.direction) ? state.direction : (directions[0] ?? 'DELIVERED');
@@ -259,7 +325,12 @@ async function selectUsagePoint(id) {
   $('direction-options').replaceChildren(
     ...directions.map((direction) => {
       const label = document.createElement('label');
-      const input = Object.assign(document.createElement('input'), { type: 'radio', name: 'direction', value: direction, checked: direction === state.direction });
+      const input = Object.assign(document.createElement('input'), {
+        type: 'radio',
+        name: 'direction',
+        value: direction,
+        checked: direction === state.direction,
+      });
       input.addEventListener('change', () => {
         state.direction = direction;
         loadUsage();
@@ -277,7 +348,12 @@ async function loadUsage() {
   setStatus('Loading usage…');
   $('day').hidden = true;
   try {
-    const data = await graphql(USAGE_QUERY, { id: usagePoint.id, from: from.toISOString(), to: to.toISOString(), direction: state.direction });
+    const data = await graphql(USAGE_QUERY, {
+      id: usagePoint.id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      direction: state.direction,
+    });
     if (usagePoint !== state.usagePoint) return;
     drawUsage(usagePoint, data.usagePoint);
     setStatus('');
@@ -301,7 +377,9 @@ function drawUsage(usagePoint, data) {
   const buckets = series.buckets;
   const first = buckets[0];
   const last = buckets[buckets.length - 1];
-  const range = first ? `${f.date.format(new Date(first.start))} to ${f.date.format(new Date(new Date(last.end).getTime() - 1))}` : '';
+  const range = first
+    ? `${f.date.format(new Date(first.start))} to ${f.date.format(new Date(new Date(last.end).getTime() - 1))}`
+    : '';
   const bars = buckets.map((b) => {
     const kind = bucketKind(b);
     const note = KIND_NOTES[kind];
@@ -325,10 +403,18 @@ function drawUsage(usagePoint, data) {
     ...bars.map((bar, i) => {
       const row = document.createElement('tr');
       const dayCell = document.createElement('td');
-      const button = Object.assign(document.createElement('button'), { type: 'button', className: 'link', textContent: f.day.format(new Date(bar.start)) });
+      const button = Object.assign(document.createElement('button'), {
+        type: 'button',
+        className: 'link',
+        textContent: f.day.format(new Date(bar.start)),
+      });
       button.addEventListener('click', () => showDay(i));
       dayCell.append(button);
-      const cells = [f.value(bar.value), f.money(bar.cost), `${bar.readings}${bar.expected != null ? ` of ${bar.expected}` : ''}${bar.estimated ? `, ${bar.estimated} estimated` : ''}`].map((text) => {
+      const cells = [
+        f.value(bar.value),
+        f.money(bar.cost),
+        `${bar.readings}${bar.expected != null ? ` of ${bar.expected}` : ''}${bar.estimated ? `, ${bar.estimated} estimated` : ''}`,
+      ].map((text) => {
         const cell = document.createElement('td');
         cell.textContent = text;
         return cell;
@@ -342,8 +428,14 @@ function drawUsage(usagePoint, data) {
   $('bills-list').replaceChildren(
     ...bills.map(({ node }) => {
       const item = document.createElement('li');
-      const money = node.currency ? new Intl.NumberFormat(localeFor(usagePoint.serviceLocation?.country), { style: 'currency', currency: node.currency }) : null;
-      const amount = node.billLastPeriod == null ? '—' : money ? money.format(node.billLastPeriod) : node.billLastPeriod;
+      const money = node.currency
+        ? new Intl.NumberFormat(localeFor(usagePoint.serviceLocation?.country), {
+            style: 'currency',
+            currency: node.currency,
+          })
+        : null;
+      const amount =
+        node.billLastPeriod == null ? '—' : money ? money.format(node.billLastPeriod) : node.billLastPeriod;
       item.textContent = `${f.date.format(new Date(node.billingPeriodStart))} – ${f.date.format(new Date(node.billingPeriodEnd))}: ${amount}`;
       return item;
     }),
@@ -361,7 +453,12 @@ async function showDay(index) {
   $('day-chart').replaceChildren();
   $('day-meta').textContent = 'Loading intervals…';
   try {
-    const data = await graphql(INTERVALS_QUERY, { id: usagePoint.id, from: bucket.start, to: bucket.end, direction: state.direction });
+    const data = await graphql(INTERVALS_QUERY, {
+      id: usagePoint.id,
+      from: bucket.start,
+      to: bucket.end,
+      direction: state.direction,
+    });
     if (usagePoint !== state.usagePoint) return;
     const intervals = (data.usagePoint?.intervals?.edges ?? []).map(({ node }) => ({
       ...node,
@@ -381,7 +478,8 @@ async function showDay(index) {
         tickLabel: (bar) => f.time.format(new Date(bar.start)),
       }),
     );
-    $('day-meta').textContent = `${intervals.length} interval readings${bucket.expected != null ? ` of ${bucket.expected} expected` : ''}, times in ${f.zone}.`;
+    $('day-meta').textContent =
+      `${intervals.length} interval readings${bucket.expected != null ? ` of ${bucket.expected} expected` : ''}, times in ${f.zone}.`;
   } catch (error) {
     handleError(error);
   }

@@ -41,15 +41,27 @@ const VERIFIED_TOKEN_TTL_MS = 5 * 60_000;
  */
 function checkLifetime(payload: JWTPayload, nowSeconds: number, maxTtlSeconds: number): void {
   const exp = payload.exp as number;
-  if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new AuthenticationError('token issued in the future');
+  if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS)
+    throw new AuthenticationError('token issued in the future');
   const lifetime = exp - (payload.iat ?? nowSeconds);
-  if (lifetime > maxTtlSeconds + CLOCK_SKEW_SECONDS) throw new AuthenticationError(`token lifetime exceeds the maximum of ${maxTtlSeconds} s (JWT_MAX_TTL)`);
+  if (lifetime > maxTtlSeconds + CLOCK_SKEW_SECONDS)
+    throw new AuthenticationError(`token lifetime exceeds the maximum of ${maxTtlSeconds} s (JWT_MAX_TTL)`);
 }
 
-export function createTokenVerifier(config: Pick<Config, 'jwt' | 'dataDir'>, now: () => number = Date.now): TokenVerifier {
+export function createTokenVerifier(
+  config: Pick<Config, 'jwt' | 'dataDir'>,
+  now: () => number = Date.now,
+): TokenVerifier {
   const secret = resolveHmacSecret(config);
-  const jwks: JWTVerifyGetKey | undefined = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
-  const options = { issuer: config.jwt.issuer, audience: config.jwt.audience, clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['exp'] };
+  const jwks: JWTVerifyGetKey | undefined = config.jwt.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwt.jwksUrl))
+    : undefined;
+  const options = {
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    requiredClaims: ['exp'],
+  };
   // A signature check (WebCrypto HMAC, or RSA/EC for a JWKS) was a large part of a cached answer's CPU. A token
   // string that passed every check once is the same token until its `exp`: only the clock needs checking again. Only
   // tokens that passed are remembered, and never beyond their `exp`, so the cache skips no rule.
@@ -67,7 +79,11 @@ export function createTokenVerifier(config: Pick<Config, 'jwt' | 'dataDir'>, now
         // Pinning the algorithms is what refuses `alg: none` and HS/RS confusion.
         const { payload } = jwks
           ? await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS, currentDate: new Date(at) })
-          : await jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'], currentDate: new Date(at) });
+          : await jwtVerify(token, secret as Uint8Array, {
+              ...options,
+              algorithms: ['HS256'],
+              currentDate: new Date(at),
+            });
         checkLifetime(payload, at / 1000, config.jwt.maxTtlSeconds);
         const principal = toPrincipal(payload);
         const expiresAt = ((payload.exp as number) + CLOCK_SKEW_SECONDS) * 1000;
@@ -89,9 +105,11 @@ export async function mintToken(
   config: Pick<Config, 'jwt' | 'dataDir'>,
   claims: { role: Role; subject?: string; customerId?: string; ttlSeconds: number },
 ): Promise<string> {
-  if (claims.ttlSeconds > config.jwt.maxTtlSeconds) throw new AuthenticationError(`a token may live at most ${config.jwt.maxTtlSeconds} s (JWT_MAX_TTL)`);
+  if (claims.ttlSeconds > config.jwt.maxTtlSeconds)
+    throw new AuthenticationError(`a token may live at most ${config.jwt.maxTtlSeconds} s (JWT_MAX_TTL)`);
   const secret = resolveHmacSecret(config);
-  if (!secret) throw new AuthenticationError('tokens can only be minted with JWT_SECRET (this installation uses JWT_JWKS_URL)');
+  if (!secret)
+    throw new AuthenticationError('tokens can only be minted with JWT_SECRET (this installation uses JWT_JWKS_URL)');
   let jwt = new SignJWT({ role: claims.role, ...(claims.customerId ? { customer: claims.customerId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.subject ?? `local-${claims.role.toLowerCase()}`)

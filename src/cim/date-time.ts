@@ -64,7 +64,10 @@ function localText(t: number): string {
 /** `2017-07-02T00:15:00+03:00`, or `…Z` for offset 0. */
 export function formatDateTime(epoch: number, offsetMinutes = 0): string {
   const t = epoch + offsetMinutes * 60;
-  const local = Number.isInteger(t) && t >= FIRST_LOCAL && t < LAST_LOCAL ? localText(t) : new Date(t * 1000).toISOString().slice(0, 19);
+  const local =
+    Number.isInteger(t) && t >= FIRST_LOCAL && t < LAST_LOCAL
+      ? localText(t)
+      : new Date(t * 1000).toISOString().slice(0, 19);
   if (offsetMinutes === 0) return `${local}Z`;
   const abs = Math.abs(offsetMinutes);
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');

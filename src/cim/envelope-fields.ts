@@ -1,7 +1,19 @@
 import { childOf, childrenOf, dropUndefined, textOf } from '../xml/element-tree';
 import { parseDateTime } from './date-time';
 import { CimMessageError } from './message-error';
-import { CimError, CimHeader, CimId, CimObjectRef, CimReply, CimRequest, ErrorLevel, GetMeterReadingsFilter, NameValue, Verb, VERBS } from './records';
+import {
+  CimError,
+  CimHeader,
+  CimId,
+  CimObjectRef,
+  CimReply,
+  CimRequest,
+  ErrorLevel,
+  GetMeterReadingsFilter,
+  NameValue,
+  Verb,
+  VERBS,
+} from './records';
 import { XmlNode } from './xml-node';
 
 /** Decoding of the 61968-100 Header, Request and Reply trees. Failures throw, to be answered with FAILED. */
@@ -21,7 +33,12 @@ export function decodeHeader(node: XmlNode): CimHeader {
     const messageId = textOf(node, 'MessageID');
     const correlationId = textOf(node, 'CorrelationID');
     if (error instanceof CimMessageError && !error.header && (messageId || correlationId)) {
-      error.header = dropUndefined({ verb: 'reply' as Verb, noun: textOf(node, 'Noun') ?? 'MeterReadings', messageId, correlationId });
+      error.header = dropUndefined({
+        verb: 'reply' as Verb,
+        noun: textOf(node, 'Noun') ?? 'MeterReadings',
+        messageId,
+        correlationId,
+      });
     }
     throw error;
   }
@@ -69,10 +86,19 @@ export function decodeRequest(node: XmlNode): CimRequest {
 export function decodeReply(node: XmlNode): CimReply {
   const result = textOf(node, 'Result');
   if (result === undefined || !RESULTS.has(result)) {
-    throw new CimMessageError('reply-result-invalid', '1.8', `Reply/Result must be OK, PARTIAL or FAILED, not "${(result ?? '').slice(0, 40)}"`, node.line);
+    throw new CimMessageError(
+      'reply-result-invalid',
+      '1.8',
+      `Reply/Result must be OK, PARTIAL or FAILED, not "${(result ?? '').slice(0, 40)}"`,
+      node.line,
+    );
   }
   const errors = childrenOf(node, 'Error').map(decodeError);
-  return dropUndefined({ result: result as CimReply['result'], errors: errors.length ? errors : undefined, ids: idsOf(childrenOf(node, 'ID')) });
+  return dropUndefined({
+    result: result as CimReply['result'],
+    errors: errors.length ? errors : undefined,
+    ids: idsOf(childrenOf(node, 'ID')),
+  });
 }
 
 function decodeError(node: XmlNode): CimError {
@@ -116,7 +142,12 @@ function requestTime(node: XmlNode | undefined, local: string): number | undefin
   if (text === undefined) return undefined;
   const t = parseDateTime(text);
   if (!t || t.offsetMinutes === undefined) {
-    throw new CimMessageError('request-time-invalid', '1.8', `${local} "${text.slice(0, 40)}" is not an xs:dateTime with a UTC offset`, childOf(node, local)?.line);
+    throw new CimMessageError(
+      'request-time-invalid',
+      '1.8',
+      `${local} "${text.slice(0, 40)}" is not an xs:dateTime with a UTC offset`,
+      childOf(node, local)?.line,
+    );
   }
   return t.epoch;
 }
@@ -145,7 +176,12 @@ function booleanOf(node: XmlNode, local: string): boolean | undefined {
   if (t === undefined) return undefined;
   if (t === 'true' || t === '1') return true;
   if (t === 'false' || t === '0') return false;
-  throw new CimMessageError('header-boolean-invalid', '1.8', `${local} "${t.slice(0, 40)}" is not an xs:boolean`, node.line);
+  throw new CimMessageError(
+    'header-boolean-invalid',
+    '1.8',
+    `${local} "${t.slice(0, 40)}" is not an xs:boolean`,
+    node.line,
+  );
 }
 
 /** Records compare with deepEqual in round trips, so absent fields are left out rather than set to undefined. */

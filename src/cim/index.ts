@@ -3,7 +3,14 @@ export type { CimReaderOptions } from './message-reader';
 export { readCimFile, collectCimMessage } from './collect';
 export type { CollectedMessage } from './collect';
 export { writeCimMessage, writeCimMessageText } from './message-writer';
-export type { CimWriterOptions, OutgoingMessage, OutgoingMeterReading, OutgoingBlock, OutgoingReading, OutgoingRegister } from './message-writer';
+export type {
+  CimWriterOptions,
+  OutgoingMessage,
+  OutgoingMeterReading,
+  OutgoingBlock,
+  OutgoingReading,
+  OutgoingRegister,
+} from './message-writer';
 export { replyOk, replyPartial, replyFailed, replyHeader, failureMessage, moreToFollow, REPLY_CODES } from './reply';
 export type { UnknownObject, UnknownObjectType, ReplyOptions } from './reply';
 export { CimMessageError } from './message-error';

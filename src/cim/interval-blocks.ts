@@ -57,7 +57,12 @@ export class IntervalBlockReader {
   reading(node: XmlNode): void {
     const block = this.block as BlockState;
     if (block.pending.length >= this.maxBlockReadings) {
-      throw new CimMessageError('block-too-large', '3.1', `an IntervalBlock holds more than ${this.maxBlockReadings} readings`, node.line);
+      throw new CimMessageError(
+        'block-too-large',
+        '3.1',
+        `an IntervalBlock holds more than ${this.maxBlockReadings} readings`,
+        node.line,
+      );
     }
     const endText = textOf(node, 'timeStamp');
     const period = childOf(node, 'timePeriod');
@@ -67,7 +72,9 @@ export class IntervalBlockReader {
       valueText: textOf(node, 'value'),
       cimQualities: qualityRefs(node),
       period: period && { start: timeOf(period, 'start'), end: timeOf(period, 'end') },
-      badPeriod: period !== undefined && ['start', 'end'].some((e) => textOf(period, e) !== undefined && timeOf(period, e) === undefined),
+      badPeriod:
+        period !== undefined &&
+        ['start', 'end'].some((e) => textOf(period, e) !== undefined && timeOf(period, e) === undefined),
       line: node.line,
     });
   }
@@ -86,8 +93,16 @@ export class IntervalBlockReader {
     };
     if (!state.readingTypeRef) return reject('reading-type-missing', 'the IntervalBlock has no ReadingType ref');
     const decoded = decodeReadingTypeMrid(state.readingTypeRef);
-    if (!decoded) return reject('reading-type-invalid', `ReadingType ref "${state.readingTypeRef.slice(0, 60)}" is not an 18-field mRID`);
-    if (state.pendingCalculation) return reject('pending-calculation-unsupported', 'values awaiting a PendingCalculation (scalar/offset) are not loaded');
+    if (!decoded)
+      return reject(
+        'reading-type-invalid',
+        `ReadingType ref "${state.readingTypeRef.slice(0, 60)}" is not an 18-field mRID`,
+      );
+    if (state.pendingCalculation)
+      return reject(
+        'pending-calculation-unsupported',
+        'values awaiting a PendingCalculation (scalar/offset) are not loaded',
+      );
     const period = intervalPeriodOf(decoded);
     let periodReported = false;
     const readingType = this.values.seriesReadingType(decoded);
@@ -97,7 +112,13 @@ export class IntervalBlockReader {
       const placed = this.placeReading(p, period, entity);
       if (placed === 'no-period') {
         if (!periodReported) {
-          this.output.diagnose('error', 'interval-period-unknown', `ReadingType ${state.readingTypeRef} fixes no interval length and the readings carry no timePeriod`, p.line, entity);
+          this.output.diagnose(
+            'error',
+            'interval-period-unknown',
+            `ReadingType ${state.readingTypeRef} fixes no interval length and the readings carry no timePeriod`,
+            p.line,
+            entity,
+          );
         }
         periodReported = true;
         counts.rejectedReadings++;
@@ -113,7 +134,13 @@ export class IntervalBlockReader {
         continue;
       }
       if (starts.has(placed.start)) {
-        this.output.diagnose('error', 'reading-duplicate-timestamp', `a second reading ends at ${p.endText}`, p.line, entity);
+        this.output.diagnose(
+          'error',
+          'reading-duplicate-timestamp',
+          `a second reading ends at ${p.endText}`,
+          p.line,
+          entity,
+        );
         counts.rejectedReadings++;
         continue;
       }
@@ -130,7 +157,13 @@ export class IntervalBlockReader {
         }),
       );
     }
-    const block: CimBlock = { ordinal, readingTypeRef: state.readingTypeRef, readingType, readingCount: readings.length, line: state.line };
+    const block: CimBlock = {
+      ordinal,
+      readingTypeRef: state.readingTypeRef,
+      readingType,
+      readingCount: readings.length,
+      line: state.line,
+    };
     counts.blocks++;
     counts.intervalReadings += readings.length;
     this.output.push({ type: 'readings', block, readings });
@@ -138,20 +171,34 @@ export class IntervalBlockReader {
   }
 
   /** [start, start + duration) from the end stamp and the type's period, or from an explicit timePeriod. */
-  private placeReading(p: PendingReading, period: IntervalPeriod | undefined, entity: string): { start: number; duration: number } | 'no-period' | undefined {
+  private placeReading(
+    p: PendingReading,
+    period: IntervalPeriod | undefined,
+    entity: string,
+  ): { start: number; duration: number } | 'no-period' | undefined {
     if (p.badPeriod) {
       this.output.diagnose('error', 'reading-bad-time', 'a timePeriod bound is not an xs:dateTime', p.line, entity);
       return undefined;
     }
     if (p.period?.start && p.period.end) {
       const { start, end } = p.period;
-      if (!this.values.checkTime(start, 'timePeriod/start', p.line, entity) || !this.values.checkTime(end, 'timePeriod/end', p.line, entity)) return undefined;
+      if (
+        !this.values.checkTime(start, 'timePeriod/start', p.line, entity) ||
+        !this.values.checkTime(end, 'timePeriod/end', p.line, entity)
+      )
+        return undefined;
       if (end.epoch <= start.epoch) {
         this.output.diagnose('error', 'reading-negative-duration', 'timePeriod ends before it starts', p.line, entity);
         return undefined;
       }
       if (p.end && p.end.epoch !== end.epoch) {
-        this.output.diagnose('warning', 'interval-end-mismatch', `timeStamp ${p.endText} is not the end of its timePeriod`, p.line, entity);
+        this.output.diagnose(
+          'warning',
+          'interval-end-mismatch',
+          `timeStamp ${p.endText} is not the end of its timePeriod`,
+          p.line,
+          entity,
+        );
       }
       return { start: start.epoch, duration: end.epoch - start.epoch };
     }

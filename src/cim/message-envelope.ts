@@ -32,7 +32,12 @@ export class MessageEnvelope {
   root(local: string, line: number): void {
     const kind = kindOfRoot(local);
     if (kind === null) {
-      throw new CimMessageError('not-a-message', '1.8', `<${local.slice(0, 60)}> is not a 61968-100 message (RequestMessage, ResponseMessage, EventMessage, FaultMessage)`, line);
+      throw new CimMessageError(
+        'not-a-message',
+        '1.8',
+        `<${local.slice(0, 60)}> is not a 61968-100 message (RequestMessage, ResponseMessage, EventMessage, FaultMessage)`,
+        line,
+      );
     }
     this.rootName = local;
     this.kindByName = kind;
@@ -44,7 +49,13 @@ export class MessageEnvelope {
     const envelope = this.envelope as CimEnvelope;
     envelope.payloadName = this.payloadName;
     if (envelope.header && local !== envelope.header.noun) {
-      throw new CimMessageError('noun-payload-mismatch', '2.5', `the Noun is ${envelope.header.noun} but the Payload holds ${local}`, line, envelope.header);
+      throw new CimMessageError(
+        'noun-payload-mismatch',
+        '2.5',
+        `the Noun is ${envelope.header.noun} but the Payload holds ${local}`,
+        line,
+        envelope.header,
+      );
     }
   }
 
@@ -58,10 +69,18 @@ export class MessageEnvelope {
     if (kind !== 'fault') {
       if (!header) throw new CimMessageError('header-missing', '1.5', `the ${this.rootName} has no Header`);
       if (kind === undefined || kindOfVerb(header.verb) !== kind) {
-        throw new CimMessageError('verb-kind-mismatch', '2.9', `verb "${header.verb}" does not belong in a ${this.rootName}`);
+        throw new CimMessageError(
+          'verb-kind-mismatch',
+          '2.9',
+          `verb "${header.verb}" does not belong in a ${this.rootName}`,
+        );
       }
       if (!this.nouns.has(header.noun)) {
-        throw new CimMessageError('noun-unsupported', '2.5', `Noun "${header.noun.slice(0, 60)}" is not handled here (${[...this.nouns].join(', ')})`);
+        throw new CimMessageError(
+          'noun-unsupported',
+          '2.5',
+          `Noun "${header.noun.slice(0, 60)}" is not handled here (${[...this.nouns].join(', ')})`,
+        );
       }
     }
     if (kind === 'response' || kind === 'fault') {

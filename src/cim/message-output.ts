@@ -5,7 +5,13 @@ import { CimEvent, CimSummary } from './records';
 /** What the reading of one message hands out as it goes: events, the counts of its summary, its diagnostics. */
 export class MessageOutput {
   private readonly events: CimEvent[] = [];
-  readonly counts: CimSummary['counts'] = { meterReadings: 0, blocks: 0, intervalReadings: 0, registers: 0, rejectedReadings: 0 };
+  readonly counts: CimSummary['counts'] = {
+    meterReadings: 0,
+    blocks: 0,
+    intervalReadings: 0,
+    registers: 0,
+    rejectedReadings: 0,
+  };
   readonly diagnostics = new DiagnosticLog();
 
   push(event: CimEvent): void {

@@ -101,7 +101,16 @@ class MessageReader implements XmlSink {
     const envelope = this.envelope.envelope as CimEnvelope;
     yield* this.drain();
     const { counts, diagnostics } = this.output;
-    yield { type: 'end', summary: { envelope, readingTypes: this.readingTypes, readingQualityTypes: this.qualityTypes, counts, diagnostics: diagnostics.kept } };
+    yield {
+      type: 'end',
+      summary: {
+        envelope,
+        readingTypes: this.readingTypes,
+        readingQualityTypes: this.qualityTypes,
+        counts,
+        diagnostics: diagnostics.kept,
+      },
+    };
   }
 
   open(ns: string, local: string, attributes: ReadonlyMap<string, string>, line: number): void {
@@ -109,7 +118,12 @@ class MessageReader implements XmlSink {
     if (parent?.role === 'collect' || parent?.role === 'skip') {
       if (parent.role === 'collect') {
         if (++this.objectElements > this.maxObjectElements) {
-          throw new CimMessageError('object-too-large', '3.1', `an element holds more than ${this.maxObjectElements} elements`, line);
+          throw new CimMessageError(
+            'object-too-large',
+            '3.1',
+            `an element holds more than ${this.maxObjectElements} elements`,
+            line,
+          );
         }
         const node: XmlNode = { name: local, ns, attributes, text: '', children: [], line };
         (parent.node as XmlNode).children.push(node);
@@ -131,10 +145,17 @@ class MessageReader implements XmlSink {
     else if (frame.role === 'interval-block') this.closeBlock();
     else if (frame.role === 'meter-reading') this.meterReadings.close();
     else if (frame.role === 'message') this.envelope.complete();
-    else if (frame.role === 'soap-body' && !this.envelope.rootName) throw new CimMessageError('not-a-message', '1.8', 'the SOAP Body holds no message', line);
+    else if (frame.role === 'soap-body' && !this.envelope.rootName)
+      throw new CimMessageError('not-a-message', '1.8', 'the SOAP Body holds no message', line);
   }
 
-  private frameFor(parent: Role | undefined, ns: string, local: string, attributes: ReadonlyMap<string, string>, line: number): Frame {
+  private frameFor(
+    parent: Role | undefined,
+    ns: string,
+    local: string,
+    attributes: ReadonlyMap<string, string>,
+    line: number,
+  ): Frame {
     switch (parent) {
       case undefined:
         if (local === 'Envelope' && (ns === SOAP_11_NS || ns === SOAP_12_NS)) {
@@ -147,13 +168,24 @@ class MessageReader implements XmlSink {
         return { role: 'skip' };
       case 'soap-body':
         if (local === 'Fault' && (ns === SOAP_11_NS || ns === SOAP_12_NS)) {
-          throw new CimMessageError('soap-fault', '1.8', 'the SOAP Body holds a SOAP Fault, not a 61968-100 message', line);
+          throw new CimMessageError(
+            'soap-fault',
+            '1.8',
+            'the SOAP Body holds a SOAP Fault, not a 61968-100 message',
+            line,
+          );
         }
         if (this.envelope.rootName) return this.unknown(local, line);
         return this.messageRoot(local, line);
       case 'message':
         if (local === 'Header' || local === 'Request' || local === 'Reply') {
-          return this.collect(ns, local, attributes, line, (node) => (this.envelope.parts[local.toLowerCase() as 'header' | 'request' | 'reply'] = node));
+          return this.collect(
+            ns,
+            local,
+            attributes,
+            line,
+            (node) => (this.envelope.parts[local.toLowerCase() as 'header' | 'request' | 'reply'] = node),
+          );
         }
         if (local === 'Payload') {
           this.envelope.complete();
@@ -168,7 +200,8 @@ class MessageReader implements XmlSink {
           return { role: 'meter-reading' };
         }
         if (local === 'ReadingType') return this.collect(ns, local, attributes, line, (n) => this.addReadingType(n));
-        if (local === 'ReadingQualityType') return this.collect(ns, local, attributes, line, (n) => this.addQualityType(n));
+        if (local === 'ReadingQualityType')
+          return this.collect(ns, local, attributes, line, (n) => this.addQualityType(n));
         if (local === 'EndDeviceEventType') return { role: 'skip' };
         return this.unknown(local, line);
       case 'meter-reading':
@@ -177,7 +210,12 @@ class MessageReader implements XmlSink {
           return { role: 'interval-block' };
         }
         if (local === 'EndDeviceEvents') {
-          this.output.diagnose('warning', 'end-device-events-ignored', 'MeterReading/EndDeviceEvents are not loaded', line);
+          this.output.diagnose(
+            'warning',
+            'end-device-events-ignored',
+            'MeterReading/EndDeviceEvents are not loaded',
+            line,
+          );
           return { role: 'skip' };
         }
         if (['Readings', 'Meter', 'UsagePoint', 'valuesInterval', 'isCoincidentTrigger'].includes(local)) {
@@ -185,7 +223,8 @@ class MessageReader implements XmlSink {
         }
         return this.unknown(local, line);
       case 'interval-block':
-        if (local === 'IntervalReadings') return this.collect(ns, local, attributes, line, (n) => this.blocks.reading(n));
+        if (local === 'IntervalReadings')
+          return this.collect(ns, local, attributes, line, (n) => this.blocks.reading(n));
         if (local === 'ReadingType') {
           this.blocks.readingTypeRef(attributes.get('ref')?.trim());
           return { role: 'skip' };
@@ -208,14 +247,25 @@ class MessageReader implements XmlSink {
   private payloadChild(ns: string, local: string, attributes: ReadonlyMap<string, string>, line: number): Frame {
     if (local === 'Format') return this.collect(ns, local, attributes, line, (n) => (this.envelope.parts.format = n));
     if (local === 'Compressed' || local === 'OperationSet') {
-      throw new CimMessageError('payload-unsupported', '1.8', `Payload/${local} is not supported: send the MeterReadings element itself`, line);
+      throw new CimMessageError(
+        'payload-unsupported',
+        '1.8',
+        `Payload/${local} is not supported: send the MeterReadings element itself`,
+        line,
+      );
     }
     this.envelope.payload(local, line);
     if (local === 'MeterReadings' && isMeterReadingsNs(ns)) return { role: 'meter-readings' };
     return this.unknown(local, line);
   }
 
-  private collect(ns: string, local: string, attributes: ReadonlyMap<string, string>, line: number, done: (node: XmlNode) => void): Frame {
+  private collect(
+    ns: string,
+    local: string,
+    attributes: ReadonlyMap<string, string>,
+    line: number,
+    done: (node: XmlNode) => void,
+  ): Frame {
     this.objectElements = 0;
     return { role: 'collect', node: { name: local, ns, attributes, text: '', children: [], line }, done };
   }

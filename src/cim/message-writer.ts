@@ -57,7 +57,12 @@ export interface CimWriterOptions {
   readingTypeName?: (mRID: string, fields: ReadingTypeFields) => string;
 }
 
-const ROOTS: Record<MessageKind, string> = { request: 'RequestMessage', response: 'ResponseMessage', event: 'EventMessage', fault: 'FaultMessage' };
+const ROOTS: Record<MessageKind, string> = {
+  request: 'RequestMessage',
+  response: 'ResponseMessage',
+  event: 'EventMessage',
+  fault: 'FaultMessage',
+};
 const FLUSH_AT = 64 * 1024;
 
 /**
@@ -67,14 +72,18 @@ const FLUSH_AT = 64 * 1024;
  * forwarded on its own. ReadingType definitions, which the schema puts after all MeterReadings, are written from
  * the types the blocks used.
  */
-export async function* writeCimMessage(message: OutgoingMessage, options: CimWriterOptions = {}): AsyncGenerator<string> {
+export async function* writeCimMessage(
+  message: OutgoingMessage,
+  options: CimWriterOptions = {},
+): AsyncGenerator<string> {
   const w = new XmlText();
   const decimals = options.valueDecimals ?? 3;
   const offset = options.offsetMinutes ?? 0;
   const time = (epoch: number) => formatDateTime(epoch, offset);
   const root = ROOTS[message.kind];
   if (message.kind !== 'fault' && !message.header) throw new Error(`a ${root} needs a Header`);
-  if ((message.kind === 'response' || message.kind === 'fault') && !message.reply) throw new Error(`a ${root} needs a Reply`);
+  if ((message.kind === 'response' || message.kind === 'fault') && !message.reply)
+    throw new Error(`a ${root} needs a Reply`);
 
   if (message.soap) {
     const soapNs = message.soap === '1.1' ? SOAP_11_NS : SOAP_12_NS;
@@ -103,10 +112,15 @@ export async function* writeCimMessage(message: OutgoingMessage, options: CimWri
           const end = r.start + r.duration;
           // Times and decimals are digits and punctuation only: nothing to escape, one string per reading.
           const v = value(r.value);
-          w.raw(v === undefined ? `<IntervalReadings><timeStamp>${time(end)}</timeStamp>` : `<IntervalReadings><timeStamp>${time(end)}</timeStamp><value>${v}</value>`);
+          w.raw(
+            v === undefined
+              ? `<IntervalReadings><timeStamp>${time(end)}</timeStamp>`
+              : `<IntervalReadings><timeStamp>${time(end)}</timeStamp><value>${v}</value>`,
+          );
           writeQualities(w, r.cimQualities);
           // The reader places a reading from its end and the type's period; say so explicitly when that would not fit.
-          if (!period || intervalStart(end, offset, period) !== r.start) writeInterval(w, 'timePeriod', { start: r.start, end }, time);
+          if (!period || intervalStart(end, offset, period) !== r.start)
+            writeInterval(w, 'timePeriod', { start: r.start, end }, time);
           w.raw('</IntervalReadings>');
           if (w.size >= FLUSH_AT) yield w.take();
         }
@@ -125,7 +139,8 @@ export async function* writeCimMessage(message: OutgoingMessage, options: CimWri
       w.raw('</MeterReading>');
       if (w.size >= FLUSH_AT) yield w.take();
     }
-    for (const [mRID, fields] of typesUsed) writeReadingType(w, mRID, fields, options.readingTypeName?.(mRID, fields) ?? mRID);
+    for (const [mRID, fields] of typesUsed)
+      writeReadingType(w, mRID, fields, options.readingTypeName?.(mRID, fields) ?? mRID);
     w.raw('</MeterReadings></Payload>');
   }
   w.raw(`</${root}>`);
@@ -215,7 +230,13 @@ function writeId(w: XmlText, name: string, id: CimId): void {
   w.raw(`<${name}${atts}>${escape(id.value)}</${name}>`);
 }
 
-function writeNameValues(w: XmlText, element: string, list: NameValue[] | undefined, nameField: string, valueField: string): void {
+function writeNameValues(
+  w: XmlText,
+  element: string,
+  list: NameValue[] | undefined,
+  nameField: string,
+  valueField: string,
+): void {
   for (const p of list ?? []) {
     w.raw(`<${element}>`);
     w.element(nameField, p.name);
@@ -241,7 +262,12 @@ function writeObject(w: XmlText, element: string, ref: CimObjectRef): void {
 }
 
 /** DateTimeInterval: the schema orders `end` before `start`. */
-function writeInterval(w: XmlText, element: string, i: { start?: number; end?: number }, time: (epoch: number) => string): void {
+function writeInterval(
+  w: XmlText,
+  element: string,
+  i: { start?: number; end?: number },
+  time: (epoch: number) => string,
+): void {
   w.raw(`<${element}>`);
   w.element('end', i.end === undefined ? undefined : time(i.end));
   w.element('start', i.start === undefined ? undefined : time(i.start));
@@ -249,7 +275,8 @@ function writeInterval(w: XmlText, element: string, i: { start?: number; end?: n
 }
 
 function writeQualities(w: XmlText, refs: string[] | undefined): void {
-  for (const ref of refs ?? []) w.raw(`<ReadingQualities><ReadingQualityType ref="${escape(ref)}"/></ReadingQualities>`);
+  for (const ref of refs ?? [])
+    w.raw(`<ReadingQualities><ReadingQualityType ref="${escape(ref)}"/></ReadingQualities>`);
 }
 
 /**
@@ -262,7 +289,10 @@ function writeReadingType(w: XmlText, mRID: string, rt: ReadingTypeFields, name:
   w.element('consumptionTier', String(rt.consumptionTier ?? 0));
   w.element('cpp', String(rt.cpp ?? 0));
   w.element('tou', String(rt.tou ?? 0));
-  for (const [element, ratio] of [['argument', rt.argument], ['interharmonic', rt.interharmonic]] as const) {
+  for (const [element, ratio] of [
+    ['argument', rt.argument],
+    ['interharmonic', rt.interharmonic],
+  ] as const) {
     w.raw(`<${element}>`);
     w.element('denominator', String(ratio?.denominator ?? 0));
     w.element('numerator', String(ratio?.numerator ?? 0));

@@ -5,7 +5,13 @@ import { MessageOutput } from './message-output';
 import { espiQualityOf } from './reading-quality';
 import { decodeReadingTypeMrid } from './reading-type-mrid';
 import { qualityRefs, ReadingValues, timeOf } from './reading-values';
-import { CimBlock, CimMeterReading, CimRegisterReading, ReadingQualityTypeDefinition, ReadingTypeDefinition } from './records';
+import {
+  CimBlock,
+  CimMeterReading,
+  CimRegisterReading,
+  ReadingQualityTypeDefinition,
+  ReadingTypeDefinition,
+} from './records';
 import { XmlNode } from './xml-node';
 
 interface MeterReadingState {
@@ -51,7 +57,13 @@ export class MeterReadingReader {
     const timeText = textOf(node, 'timeStamp');
     const time = timeText === undefined ? undefined : parseDateTime(timeText);
     if (!ref || !decoded) {
-      this.output.diagnose('error', ref ? 'reading-type-invalid' : 'reading-type-missing', 'a register reading needs an 18-field ReadingType ref', node.line, entity);
+      this.output.diagnose(
+        'error',
+        ref ? 'reading-type-invalid' : 'reading-type-missing',
+        'a register reading needs an 18-field ReadingType ref',
+        node.line,
+        entity,
+      );
     } else if (timeText === undefined) {
       this.output.diagnose('error', 'reading-no-timestamp', 'a register reading has no timeStamp', node.line, entity);
     } else if (this.values.checkTime(time, `timeStamp "${timeText.slice(0, 40)}"`, node.line, entity)) {
@@ -91,13 +103,20 @@ export class MeterReadingReader {
       ordinal: this.ordinal++,
       meter: meter && objectRefOf(meter),
       usagePoint: usagePoint && objectRefOf(usagePoint),
-      valuesInterval: interval && dropUndefined({ start: timeOf(interval, 'start')?.epoch, end: timeOf(interval, 'end')?.epoch }),
+      valuesInterval:
+        interval && dropUndefined({ start: timeOf(interval, 'start')?.epoch, end: timeOf(interval, 'end')?.epoch }),
       blocks: state.blocks,
       registers: state.registers,
       line: state.line,
     });
     if (!hasIdentity(meterReading.meter) && !hasIdentity(meterReading.usagePoint)) {
-      this.output.diagnose('error', 'meter-reading-unreferenced', 'a MeterReading names neither a Meter nor a UsagePoint: its readings cannot be placed', state.line, `MeterReading#${meterReading.ordinal}`);
+      this.output.diagnose(
+        'error',
+        'meter-reading-unreferenced',
+        'a MeterReading names neither a Meter nor a UsagePoint: its readings cannot be placed',
+        state.line,
+        `MeterReading#${meterReading.ordinal}`,
+      );
       const dropped = meterReading.blocks.reduce((n, b) => n + b.readingCount, 0);
       counts.blocks -= meterReading.blocks.length;
       counts.intervalReadings -= dropped;
@@ -115,7 +134,12 @@ export class MeterReadingReader {
 export function readingTypeDefinition(node: XmlNode, output: MessageOutput): ReadingTypeDefinition | undefined {
   const mRID = textOf(node, 'mRID');
   if (mRID === undefined) {
-    output.diagnose('warning', 'reading-type-no-mrid', 'a ReadingType definition without mRID cannot be matched to refs', node.line);
+    output.diagnose(
+      'warning',
+      'reading-type-no-mrid',
+      'a ReadingType definition without mRID cannot be matched to refs',
+      node.line,
+    );
     return undefined;
   }
   const labels: Record<string, string> = {};
@@ -123,14 +147,24 @@ export function readingTypeDefinition(node: XmlNode, output: MessageOutput): Rea
     const t = c.text.trim();
     if (c.children.length === 0 && t !== '' && c.name !== 'mRID') labels[c.name] = t;
   }
-  return dropUndefined({ mRID, fields: decodeReadingTypeMrid(mRID), name: textOf(childOf(node, 'Names'), 'name'), labels });
+  return dropUndefined({
+    mRID,
+    fields: decodeReadingTypeMrid(mRID),
+    name: textOf(childOf(node, 'Names'), 'name'),
+    labels,
+  });
 }
 
 /** A ReadingQualityType of the payload; one without mRID cannot be referred to and is skipped. */
 export function qualityTypeDefinition(node: XmlNode): ReadingQualityTypeDefinition | undefined {
   const mRID = textOf(node, 'mRID');
   if (mRID === undefined) return undefined;
-  return dropUndefined({ mRID, category: textOf(node, 'category'), subCategory: textOf(node, 'subCategory'), systemId: textOf(node, 'systemId') });
+  return dropUndefined({
+    mRID,
+    category: textOf(node, 'category'),
+    subCategory: textOf(node, 'subCategory'),
+    systemId: textOf(node, 'systemId'),
+  });
 }
 
 function hasIdentity(ref: { mRID?: string; names?: unknown[] } | undefined): boolean {

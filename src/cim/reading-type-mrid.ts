@@ -47,7 +47,9 @@ export function decodeReadingTypeMrid(mRID: string): ReadingTypeFields | undefin
 export function encodeReadingTypeMrid(fields: ReadingTypeFields): string {
   return MRID_FIELDS.map((name) => {
     const [outer, inner] = name.split('.') as [keyof ReadingTypeFields, 'numerator' | 'denominator' | undefined];
-    const value = inner ? (fields[outer] as { numerator?: number; denominator?: number } | undefined)?.[inner] : fields[outer];
+    const value = inner
+      ? (fields[outer] as { numerator?: number; denominator?: number } | undefined)?.[inner]
+      : fields[outer];
     return String(value ?? 0);
   }).join('.');
 }

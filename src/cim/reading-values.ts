@@ -17,8 +17,16 @@ export class ReadingValues {
   /** True for an instant: an xs:dateTime with a UTC offset and whole seconds; otherwise reported. */
   checkTime(t: ParsedDateTime | undefined, what: string, line: number, entity: string): t is ParsedDateTime {
     if (!t) this.output.diagnose('error', 'reading-bad-time', `${what} is not an xs:dateTime`, line, entity);
-    else if (t.offsetMinutes === undefined) this.output.diagnose('error', 'reading-time-no-offset', `${what} has no UTC offset, so its instant is unknown`, line, entity);
-    else if (t.fractional) this.output.diagnose('error', 'reading-fractional-time', `${what} has a fraction of a second`, line, entity);
+    else if (t.offsetMinutes === undefined)
+      this.output.diagnose(
+        'error',
+        'reading-time-no-offset',
+        `${what} has no UTC offset, so its instant is unknown`,
+        line,
+        entity,
+      );
+    else if (t.fractional)
+      this.output.diagnose('error', 'reading-fractional-time', `${what} has a fraction of a second`, line, entity);
     else return true;
     return false;
   }
@@ -33,7 +41,11 @@ export class ReadingValues {
       'too-precise': `value "${text.slice(0, 40)}" has more than ${this.decimals} significant decimals`,
       'out-of-range': `value "${text.slice(0, 40)}" × 10^${this.decimals} is outside Int48`,
     };
-    const codes = { 'not-a-number': 'reading-bad-number', 'too-precise': 'value-too-precise', 'out-of-range': 'value-out-of-range' };
+    const codes = {
+      'not-a-number': 'reading-bad-number',
+      'too-precise': 'value-too-precise',
+      'out-of-range': 'value-out-of-range',
+    };
     this.output.diagnose('error', codes[scaled.problem], messages[scaled.problem], line, entity);
     return null;
   }
@@ -50,7 +62,9 @@ export class ReadingValues {
 
 /** The ReadingQualityType refs of a reading. */
 export function qualityRefs(node: XmlNode): string[] {
-  return childrenOf(node, 'ReadingQualities').flatMap((q) => childOf(q, 'ReadingQualityType')?.attributes.get('ref')?.trim() || []);
+  return childrenOf(node, 'ReadingQualities').flatMap(
+    (q) => childOf(q, 'ReadingQualityType')?.attributes.get('ref')?.trim() || [],
+  );
 }
 
 export function timeOf(node: XmlNode, name: string): ParsedDateTime | undefined {

@@ -182,6 +182,12 @@ export interface CimSummary {
   envelope: CimEnvelope;
   readingTypes: ReadingTypeDefinition[];
   readingQualityTypes: ReadingQualityTypeDefinition[];
-  counts: { meterReadings: number; blocks: number; intervalReadings: number; registers: number; rejectedReadings: number };
+  counts: {
+    meterReadings: number;
+    blocks: number;
+    intervalReadings: number;
+    registers: number;
+    rejectedReadings: number;
+  };
   diagnostics: Diagnostic[];
 }

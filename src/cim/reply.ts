@@ -27,7 +27,12 @@ export const REPLY_CODES: Readonly<Record<string, string>> = {
 
 export type UnknownObjectType = 'Meter' | 'EndDevice' | 'UsagePoint' | 'ReadingType';
 
-const UNKNOWN_CODES: Record<UnknownObjectType, string> = { Meter: '2.4', EndDevice: '2.4', UsagePoint: '2.12', ReadingType: '2.6' };
+const UNKNOWN_CODES: Record<UnknownObjectType, string> = {
+  Meter: '2.4',
+  EndDevice: '2.4',
+  UsagePoint: '2.12',
+  ReadingType: '2.6',
+};
 
 export interface UnknownObject {
   objectType: UnknownObjectType;
@@ -50,17 +55,15 @@ export function replyOk(options: ReplyOptions = {}): CimReply {
 
 /** PARTIAL: everything else was processed; one Error per object we do not know, with its id so the sender can act. */
 export function replyPartial(unknown: UnknownObject[], options: ReplyOptions = {}): CimReply {
-  const errors = unknown.map(
-    (u): CimError => ({
-      code: UNKNOWN_CODES[u.objectType],
-      // FATAL for that object: none of its data was taken; the PARTIAL result says the rest was.
-      level: 'FATAL',
-      reason: REPLY_CODES[UNKNOWN_CODES[u.objectType]],
-      details: `unknown ${u.objectType} ${u.id}${u.path ? ` at ${u.path}` : ''}`,
-      xpath: u.objectType,
-      id: { value: u.id, kind: u.kind ?? 'uuid', objectType: u.objectType },
-    }),
-  );
+  const errors = unknown.map((u): CimError => ({
+    code: UNKNOWN_CODES[u.objectType],
+    // FATAL for that object: none of its data was taken; the PARTIAL result says the rest was.
+    level: 'FATAL',
+    reason: REPLY_CODES[UNKNOWN_CODES[u.objectType]],
+    details: `unknown ${u.objectType} ${u.id}${u.path ? ` at ${u.path}` : ''}`,
+    xpath: u.objectType,
+    id: { value: u.id, kind: u.kind ?? 'uuid', objectType: u.objectType },
+  }));
   return finish({ result: 'PARTIAL', errors }, options);
 }
 
@@ -68,7 +71,14 @@ export function replyPartial(unknown: UnknownObject[], options: ReplyOptions = {
 export function replyFailed(failure: CimMessageError | { replyCode: string; message: string }): CimReply {
   return {
     result: 'FAILED',
-    errors: [{ code: failure.replyCode, level: 'FATAL', reason: REPLY_CODES[failure.replyCode] ?? 'Unable to process the request', details: failure.message }],
+    errors: [
+      {
+        code: failure.replyCode,
+        level: 'FATAL',
+        reason: REPLY_CODES[failure.replyCode] ?? 'Unable to process the request',
+        details: failure.message,
+      },
+    ],
   };
 }
 
@@ -81,7 +91,10 @@ export function moreToFollow(reply: CimReply): boolean {
  * The Header of our answer to `request`: Verb reply, the same Noun, and CorrelationID echoing the request's
  * CorrelationID, or its MessageID when it set none (61968-100 correlates replies by either).
  */
-export function replyHeader(request: CimHeader | undefined, own: { source?: string; messageId?: string; timestamp?: string } = {}): CimHeader {
+export function replyHeader(
+  request: CimHeader | undefined,
+  own: { source?: string; messageId?: string; timestamp?: string } = {},
+): CimHeader {
   const correlationId = request?.correlationId ?? request?.messageId;
   const header: CimHeader = { verb: 'reply', noun: request?.noun ?? 'MeterReadings', ...own };
   if (correlationId !== undefined) header.correlationId = correlationId;
@@ -92,9 +105,14 @@ export function replyHeader(request: CimHeader | undefined, own: { source?: stri
  * What to send back for a refused message: a ResponseMessage echoing the correlation when the Header could be
  * read, otherwise the FaultMessage that 61968-100 defines for messages whose header cannot be parsed.
  */
-export function failureMessage(failure: CimMessageError, own: { source?: string; messageId?: string; timestamp?: string } = {}): OutgoingMessage {
+export function failureMessage(
+  failure: CimMessageError,
+  own: { source?: string; messageId?: string; timestamp?: string } = {},
+): OutgoingMessage {
   const reply = replyFailed(failure);
-  return failure.header ? { kind: 'response', header: replyHeader(failure.header, own), reply } : { kind: 'fault', reply };
+  return failure.header
+    ? { kind: 'response', header: replyHeader(failure.header, own), reply }
+    : { kind: 'fault', reply };
 }
 
 function finish(reply: CimReply, options: ReplyOptions): CimReply {

@@ -22,7 +22,12 @@ const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
  * ESPI files have their own byte tokenizer (src/espi/xml-tokenizer.ts): its errors are ESPI's, while a CIM
  * message's errors carry the reply codes it is answered with.
  */
-export async function* streamXml<T>(source: ByteSource, sink: XmlSink, drain: () => T[], limits = DEFAULT_XML_LIMITS): AsyncGenerator<T> {
+export async function* streamXml<T>(
+  source: ByteSource,
+  sink: XmlSink,
+  drain: () => T[],
+  limits = DEFAULT_XML_LIMITS,
+): AsyncGenerator<T> {
   const parser = new SaxesParser({ xmlns: true, position: true });
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let depth = 0;
@@ -31,15 +36,20 @@ export async function* streamXml<T>(source: ByteSource, sink: XmlSink, drain: ()
   const fail = (code: string, replyCode: string, message: string): never => {
     throw new CimMessageError(code, replyCode, message, parser.line);
   };
-  parser.on('error', (err) => fail('xml-malformed', '1.8', `not well-formed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')}`));
-  parser.on('doctype', () => fail('xml-dtd-refused', '7.7', 'a DOCTYPE is not accepted (DTDs and entities are never resolved)'));
+  parser.on('error', (err) =>
+    fail('xml-malformed', '1.8', `not well-formed XML: ${err.message.replace(/^.*?:\d+:\d+: /, '')}`),
+  );
+  parser.on('doctype', () =>
+    fail('xml-dtd-refused', '7.7', 'a DOCTYPE is not accepted (DTDs and entities are never resolved)'),
+  );
   parser.on('opentag', (tag) => {
     lastEventAt = parser.position;
     sawRoot = true;
     if (++depth > limits.maxDepth) fail('xml-too-deep', '1.8', `element nesting deeper than ${limits.maxDepth}`);
     const names = Object.values(tag.attributes);
     const attributes = names.length === 0 ? NO_ATTRIBUTES : new Map<string, string>();
-    for (const a of names) if (typeof a !== 'string' && a.uri === '') (attributes as Map<string, string>).set(a.local, a.value);
+    for (const a of names)
+      if (typeof a !== 'string' && a.uri === '') (attributes as Map<string, string>).set(a.local, a.value);
     sink.open(tag.uri ?? '', tag.local ?? tag.name, attributes, parser.line);
   });
   parser.on('closetag', () => {
@@ -58,7 +68,11 @@ export async function* streamXml<T>(source: ByteSource, sink: XmlSink, drain: ()
     for (let i = 0; i < text.length; i += SLICE) {
       parser.write(text.length <= SLICE ? text : text.slice(i, i + SLICE));
       if (parser.position - lastEventAt > limits.maxTokenLength) {
-        fail('xml-token-too-long', '1.8', `a text node, attribute or comment longer than ${limits.maxTokenLength} characters`);
+        fail(
+          'xml-token-too-long',
+          '1.8',
+          `a text node, attribute or comment longer than ${limits.maxTokenLength} characters`,
+        );
       }
     }
   };

@@ -24,7 +24,9 @@ export async function runServer(role: ProcessRole, { config, logger, out }: Comm
   const system = await startSystem(role, config, logger);
   out.result(
     { status: 'running', role, url: system.http?.url ?? null, queueBackend: system.backend.kind, pid: process.pid },
-    system.http ? `usage-portal ${role}: ${system.http.url}/graphql (queues on ${system.backend.kind})` : `usage-portal ${role} running (queues on ${system.backend.kind})`,
+    system.http
+      ? `usage-portal ${role}: ${system.http.url}/graphql (queues on ${system.backend.kind})`
+      : `usage-portal ${role} running (queues on ${system.backend.kind})`,
   );
   let firstSignalAt: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -56,7 +58,10 @@ export async function migrate({ config, logger, out }: CommandContext): Promise<
     const backend = createQueueBackend(config, database.url);
     await backend.prepare();
     await backend.close();
-    out.result({ applied }, applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+    out.result(
+      { applied },
+      applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date',
+    );
   } finally {
     await database.close();
   }
@@ -66,10 +71,13 @@ export async function token({ config, out, options }: CommandContext): Promise<v
   const role = String(options.role ?? '').toUpperCase();
   if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const customerId = typeof options.customer === 'string' ? options.customer : undefined;
-  if (role === Role.CUSTOMER && !customerId) throw new UsageError('--customer <GraphQL id> is required with --role CUSTOMER');
+  if (role === Role.CUSTOMER && !customerId)
+    throw new UsageError('--customer <GraphQL id> is required with --role CUSTOMER');
   const ttlSeconds = parseDuration(typeof options.ttl === 'string' ? options.ttl : '1h');
   if (ttlSeconds > config.jwt.maxTtlSeconds) {
-    throw new UsageError(`--ttl ${String(options.ttl)} is longer than JWT_MAX_TTL (${config.jwt.maxTtlSeconds} s): the API would refuse the token`);
+    throw new UsageError(
+      `--ttl ${String(options.ttl)} is longer than JWT_MAX_TTL (${config.jwt.maxTtlSeconds} s): the API would refuse the token`,
+    );
   }
   const subject = typeof options.subject === 'string' ? options.subject : undefined;
   const jwt = await mintToken(config, { role, customerId, subject, ttlSeconds });

@@ -11,7 +11,8 @@ import { UsageError } from './usage-error';
 
 function instant(value: unknown, name: string): Date {
   const d = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z`);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(`--${name} must be an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z`);
   return d;
 }
 
@@ -23,7 +24,8 @@ function instant(value: unknown, name: string): Date {
 export async function exportCommand({ config, logger, out, options }: CommandContext): Promise<void> {
   const usagePointIds = (options['usage-point'] as string[] | undefined) ?? [];
   const customerId = typeof options.customer === 'string' ? options.customer : undefined;
-  if ((usagePointIds.length === 0) === (customerId === undefined)) throw new UsageError('export needs --usage-point <id> (repeatable) or --customer <id>');
+  if ((usagePointIds.length === 0) === (customerId === undefined))
+    throw new UsageError('export needs --usage-point <id> (repeatable) or --customer <id>');
   const from = instant(options.from, 'from');
   const to = instant(options.to, 'to');
   if (from >= to) throw new UsageError('--from must be before --to');
@@ -51,7 +53,14 @@ export async function exportCommand({ config, logger, out, options }: CommandCon
     }
     const committed = await file.commit();
     out.result(
-      { file: committed.path, format, bytes: committed.bytes, sha256: committed.sha256, suggestedName: exp.fileName, ...(stats as object) },
+      {
+        file: committed.path,
+        format,
+        bytes: committed.bytes,
+        sha256: committed.sha256,
+        suggestedName: exp.fileName,
+        ...(stats as object),
+      },
       `${committed.path}: ${committed.bytes} bytes (${format})`,
     );
   } finally {

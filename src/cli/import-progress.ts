@@ -17,7 +17,10 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
   return {
     draw,
     update(file: string, p: ImportProgress) {
-      draw(p.total > 0 ? p.bytes / p.total : 0, `${p.readings.toLocaleString('en-US')} readings ${p.phase} ${basename(file)}`);
+      draw(
+        p.total > 0 ? p.bytes / p.total : 0,
+        `${p.readings.toLocaleString('en-US')} readings ${p.phase} ${basename(file)}`,
+      );
     },
     done() {
       if (drawn) stream.write('\r\x1b[K');

@@ -17,7 +17,9 @@ export async function tariffsCommand({ config, logger, out, positionals }: Comma
   } finally {
     await database.close();
   }
-  const lines = outcomes.map((o) => (o.error ? `refused ${o.error}` : `loaded ${o.file}: ${o.versions.map((v) => `${v.code} (${v.label})`).join(', ')}`));
+  const lines = outcomes.map((o) =>
+    o.error ? `refused ${o.error}` : `loaded ${o.file}: ${o.versions.map((v) => `${v.code} (${v.label})`).join(', ')}`,
+  );
   if (outcomes.some((o) => o.error)) out.fail({ message: lines.join('\n'), code: 'TARIFF_REFUSED' }, 2);
   out.result({ files: outcomes }, lines.join('\n'));
 }

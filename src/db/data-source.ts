@@ -4,7 +4,10 @@ import { entities } from '../entities';
 import { migrations } from '../../migrations';
 import { pgDriver } from './pool';
 
-export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(
+  url: string,
+  options: { poolSize?: number; applicationName?: string } = {},
+): DataSource {
   return new DataSource({
     type: 'postgres',
     // pg as TypeORM would load it, with its pool kept where the services find it (pool.ts).

@@ -36,7 +36,10 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
 }
 
 /** The server URL given by DATABASE_URL, or the embedded server's `usage_portal` database started for this process. */
-export async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; embedded?: PostgresServer }> {
+export async function resolveDatabaseUrl(
+  config: Config,
+  logger: Logger,
+): Promise<{ url: string; embedded?: PostgresServer }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
   try {
@@ -56,12 +59,17 @@ export async function openPortalDatabase(
   const dataSource = createDataSource(url, options);
   try {
     await dataSource.initialize();
-    const [{ version }] = (await dataSource.query("SELECT current_setting('server_version_num')::int AS version")) as { version: number }[];
-    if (version < 150000) throw new StartupError(`DATABASE_URL: PostgreSQL 15 or newer is required (server is ${version})`);
+    const [{ version }] = (await dataSource.query("SELECT current_setting('server_version_num')::int AS version")) as {
+      version: number;
+    }[];
+    if (version < 150000)
+      throw new StartupError(`DATABASE_URL: PostgreSQL 15 or newer is required (server is ${version})`);
   } catch (error) {
     await embedded?.stop();
     if (error instanceof StartupError) throw error;
-    throw new StartupError(describeConnectionError(error, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL', url));
+    throw new StartupError(
+      describeConnectionError(error, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL', url),
+    );
   }
   return {
     url,
@@ -78,7 +86,11 @@ export async function openPortalDatabase(
  * The database at this version's schema, as every process that uses it starts: pending migrations applied when
  * MIGRATE_ON_START (the default), else refused unless already migrated. Closed again when that fails.
  */
-export async function openMigratedDatabase(config: Config, logger: Logger, options: Parameters<typeof openPortalDatabase>[2] = {}): Promise<PortalDatabase> {
+export async function openMigratedDatabase(
+  config: Config,
+  logger: Logger,
+  options: Parameters<typeof openPortalDatabase>[2] = {},
+): Promise<PortalDatabase> {
   const database = await openPortalDatabase(config, logger, options);
   try {
     if (config.migrateOnStart) await runMigrations(database.dataSource, logger);

@@ -1,6 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { Client } from 'pg';
@@ -94,7 +104,9 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new StartupError(`embedded PostgreSQL has no binaries for ${platform()}-${arch()} (${name} is not installed); set DATABASE_URL`);
+    throw new StartupError(
+      `embedded PostgreSQL has no binaries for ${platform()}-${arch()} (${name} is not installed); set DATABASE_URL`,
+    );
   }
 }
 
@@ -107,7 +119,10 @@ function explainFailure(log: string, port: number): string {
   if (/could not bind|Address already in use/i.test(log)) {
     return `embedded PostgreSQL could not listen on 127.0.0.1:${port}: the port is in use (set EMBEDDED_PG_PORT)`;
   }
-  const fatal = log.split('\n').reverse().find((line) => /FATAL|PANIC|ERROR/.test(line));
+  const fatal = log
+    .split('\n')
+    .reverse()
+    .find((line) => /FATAL|PANIC|ERROR/.test(line));
   return `embedded PostgreSQL failed to start: ${fatal?.trim() ?? 'see the log'}`;
 }
 
@@ -117,7 +132,12 @@ function explainFailure(log: string, port: number): string {
  * it stops the database. A server orphaned by a SIGKILLed parent is found through its owner file and stopped before
  * a fresh start.
  */
-export async function startEmbeddedPostgres({ dataDir, port, logger, settings = {} }: Options): Promise<PostgresServer> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  logger,
+  settings = {},
+}: Options): Promise<PostgresServer> {
   const log = logger.child({ component: 'embedded-postgres' });
   const pgData = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres.password');
@@ -141,7 +161,9 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, settings = 
     writeFileSync(passwordFile, password, { mode: 0o600 });
   }
   if (!existsSync(passwordFile)) {
-    throw new StartupError(`embedded PostgreSQL cluster in ${pgData} has no password file ${passwordFile}; remove ${pgData} to recreate it`);
+    throw new StartupError(
+      `embedded PostgreSQL cluster in ${pgData} has no password file ${passwordFile}; remove ${pgData} to recreate it`,
+    );
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
 
@@ -154,7 +176,17 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, settings = 
   try {
     child = spawn(
       binaries.postgres,
-      ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
+      [
+        '-D',
+        pgData,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ],
       { detached: true, stdio: ['ignore', logFd, logFd], ...(isRoot() ? postgresUserIds() : {}) },
     );
   } finally {
@@ -173,7 +205,9 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, settings = 
     if (await canConnect(serverUrl)) break;
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGQUIT');
-      throw new StartupError(`embedded PostgreSQL did not become ready within ${READY_TIMEOUT_MS / 1000}s (log: ${logFile})`);
+      throw new StartupError(
+        `embedded PostgreSQL did not become ready within ${READY_TIMEOUT_MS / 1000}s (log: ${logFile})`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -222,7 +256,14 @@ function initialiseCluster(binaries: Binaries, pgData: string, password: string)
     }
     execFileSync(
       binaries.initdb,
-      [`--pgdata=${pgData}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-locale'],
+      [
+        `--pgdata=${pgData}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], ...(ids ?? {}) },
     );
   } catch (error) {

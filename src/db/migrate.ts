@@ -7,7 +7,9 @@ const MIGRATION_LOCK_KEY = 0x75706f72;
 
 async function unknownAppliedMigrations(dataSource: DataSource): Promise<string[]> {
   const table = dataSource.options.migrationsTableName ?? 'migrations';
-  const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table])) as { exists: boolean }[];
+  const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table])) as {
+    exists: boolean;
+  }[];
   if (!exists) return [];
   const applied = (await dataSource.query(`SELECT name FROM "${table}" ORDER BY id`)) as { name: string }[];
   const known = new Set(dataSource.migrations.map((m) => m.name ?? m.constructor.name));
@@ -43,6 +45,8 @@ export async function runMigrations(dataSource: DataSource, logger: Logger): Pro
 export async function assertMigrated(dataSource: DataSource): Promise<void> {
   await assertNoUnknownMigrations(dataSource);
   if (await dataSource.showMigrations()) {
-    throw new StartupError('the database has pending migrations: run `usage-portal migrate` (or start with MIGRATE_ON_START=true)');
+    throw new StartupError(
+      'the database has pending migrations: run `usage-portal migrate` (or start with MIGRATE_ON_START=true)',
+    );
   }
 }

@@ -94,7 +94,10 @@ export class NotificationListener {
     client.end().catch(() => undefined);
     if (this.client === client) this.client = undefined;
     if (this.stopped) return;
-    this.logger.warn({ err: error, retryInMs: this.retryMs }, 'notification listener lost its database connection; reconnecting');
+    this.logger.warn(
+      { err: error, retryInMs: this.retryMs },
+      'notification listener lost its database connection; reconnecting',
+    );
     this.retry = setTimeout(() => void this.connect(true), this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
   }

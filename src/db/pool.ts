@@ -99,7 +99,11 @@ export async function withConnection<T>(db: DataSource, fn: (connection: Connect
 }
 
 /** Runs `fn` in one transaction (`begin`: the statement that opens it), committed when `fn` returns, else rolled back. */
-export async function transaction<T>(db: DataSource, fn: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function transaction<T>(
+  db: DataSource,
+  fn: (client: PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   return withConnection(db, async (connection) => {
     await connection.begin(begin);
     const result = await fn(connection.client);

@@ -5,9 +5,16 @@ import { UsagePointEntity } from './usage-point.entity';
 // cost or on the projected bill, or a number of days without readings.
 @Entity('alert_rule')
 @Index('ix_alert_rule_usage_point', ['usagePointId', 'kind'])
-@Check('ck_alert_rule_kind', `kind IN ('DAILY_USAGE_ABOVE', 'DAILY_COST_ABOVE', 'WEEKLY_USAGE_ABOVE', 'WEEKLY_COST_ABOVE', 'BILL_PROJECTED_ABOVE', 'DATA_MISSING')`)
+@Check(
+  'ck_alert_rule_kind',
+  `kind IN ('DAILY_USAGE_ABOVE', 'DAILY_COST_ABOVE', 'WEEKLY_USAGE_ABOVE', 'WEEKLY_COST_ABOVE', 'BILL_PROJECTED_ABOVE', 'DATA_MISSING')`,
+)
 export class AlertRuleEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_alert_rule' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_alert_rule',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })

@@ -8,7 +8,11 @@ import { UsagePointEntity } from './usage-point.entity';
 @Unique('uq_alert_rule_period', ['ruleId', 'periodStart'])
 @Index('ix_alert_usage_point', ['usagePointId', 'id'])
 export class AlertEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_alert' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_alert',
+  })
   id: string;
 
   // Null once the rule is deleted: the alerts it raised stay in the customer's history.

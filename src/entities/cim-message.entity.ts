@@ -6,7 +6,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Unique('uq_cim_message_sender_message', ['sender', 'messageId'])
 @Index('ix_cim_message_received_at', ['receivedAt'])
 export class CimMessageEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_cim_message' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_cim_message',
+  })
   id: string;
 
   // Header/Source, or the token's subject when the sender names none.

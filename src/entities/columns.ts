@@ -7,7 +7,8 @@ import { getMetadataArgsStorage } from 'typeorm';
 type EntityClass = Function;
 
 /** The data fields of an entity: the properties its columns map to. */
-export type EntityField<E> = { [K in keyof E]: E[K] extends (...args: never[]) => unknown ? never : K }[keyof E] & string;
+export type EntityField<E> = { [K in keyof E]: E[K] extends (...args: never[]) => unknown ? never : K }[keyof E] &
+  string;
 
 /** A row with the fields `F` of the entity `E`, typed as the entity types them (bigint and numeric as strings). */
 export type EntityRow<E, F extends readonly EntityField<E>[]> = Pick<E, F[number]>;
@@ -15,7 +16,8 @@ export type EntityRow<E, F extends readonly EntityField<E>[]> = Pick<E, F[number
 /** The entity class and its abstract bases, whose decorated columns it inherits. */
 function lineage(entity: EntityClass): EntityClass[] {
   const classes: EntityClass[] = [];
-  for (let c = entity; c !== Function.prototype && c !== null; c = Object.getPrototypeOf(c) as EntityClass) classes.push(c);
+  for (let c = entity; c !== Function.prototype && c !== null; c = Object.getPrototypeOf(c) as EntityClass)
+    classes.push(c);
   return classes;
 }
 
@@ -54,6 +56,7 @@ export function uniqueFields<E>(entity: abstract new () => E, constraint: string
   const unique = getMetadataArgsStorage()
     .filterUniques(lineage(entity))
     .find((u) => u.name === constraint);
-  if (!unique || !Array.isArray(unique.columns)) throw new Error(`${entity.name} declares no unique constraint ${constraint} by field names`);
+  if (!unique || !Array.isArray(unique.columns))
+    throw new Error(`${entity.name} declares no unique constraint ${constraint} by field names`);
   return unique.columns as EntityField<E>[];
 }

@@ -5,7 +5,11 @@ import { SourcedRecord } from './sourced-record';
 @Unique('uq_customer_source', ['sourceSystem', 'externalId'])
 export class CustomerEntity extends SourcedRecord {
   // bigint comes back from pg as a string; GraphQL wraps it in an opaque global id anyway.
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_customer' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_customer',
+  })
   id: string;
 
   // ESPI CustomerKind as received: residential, commercial, industrial, ...

@@ -6,7 +6,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('event_outbox')
 @Index('ix_event_outbox_pending', ['id'], { where: 'dispatched_at IS NULL' })
 export class EventOutboxEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_event_outbox' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_event_outbox',
+  })
   id: string;
 
   // USAGE_LOADED, USAGE_REVISED, ALERT_RAISED, IMPORT_FAILED.

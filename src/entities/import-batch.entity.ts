@@ -12,7 +12,11 @@ export type ImportStatus = 'queued' | 'running' | 'loaded' | 'rejected' | 'faile
 // A file is loaded once; --force reloads are marked forced and stay outside the uniqueness.
 @Index('uq_import_batch_checksum', ['checksum'], { unique: true, where: `status = 'loaded' AND NOT forced` })
 export class ImportBatchEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_import_batch' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_import_batch',
+  })
   id: string;
 
   @Column({ type: 'text' })

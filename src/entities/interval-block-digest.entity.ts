@@ -22,7 +22,8 @@ export class IntervalBlockDigestEntity {
   @Column({ type: 'integer' })
   readings: number;
 
-  // sha256 of the block's readings as the loader encodes them for COPY (start, duration, value, cost, quality, tou, cpp, tier).
+  // sha256 of the block's readings as the loader encodes them for COPY (start, duration, value, cost, quality, tou,
+  // cpp, tier).
   @Column({ type: 'bytea' })
   digest: Buffer;
 

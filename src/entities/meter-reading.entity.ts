@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { ReadingTypeEntity } from './reading-type.entity';
 import { UsagePointEntity } from './usage-point.entity';
 
@@ -9,7 +18,11 @@ import { UsagePointEntity } from './usage-point.entity';
 // Target of the usage tables' composite foreign keys (see the migration).
 @Unique('uq_meter_reading_usage_point_id', ['usagePointId', 'id'])
 export class MeterReadingEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_meter_reading' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_meter_reading',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })

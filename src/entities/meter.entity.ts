@@ -5,7 +5,11 @@ import { UsagePointEntity } from './usage-point.entity';
 @Entity('meter')
 @Unique('uq_meter_source', ['sourceSystem', 'externalId'])
 export class MeterEntity extends SourcedRecord {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_meter' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_meter',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id', nullable: true })

@@ -29,7 +29,11 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from
   'uom',
 ])
 export class ReadingTypeEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_reading_type' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_reading_type',
+  })
   id: string;
 
   @Column({ type: 'smallint', name: 'accumulation_behaviour', nullable: true })

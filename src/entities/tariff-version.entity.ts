@@ -6,7 +6,11 @@ import { TariffEntity } from './tariff.entity';
 @Unique('uq_tariff_version_label', ['label'])
 @Index('ix_tariff_version_tariff', ['tariffId', 'validFrom'])
 export class TariffVersionEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_tariff_version' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_tariff_version',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'tariff_id' })

@@ -7,7 +7,11 @@ import { UsagePointEntity } from './usage-point.entity';
 @Entity('usage_change')
 @Index('ix_usage_change_usage_point', ['usagePointId', 'committedAt', 'id'])
 export class UsageChangeEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_change' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_usage_change',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'usage_point_id' })

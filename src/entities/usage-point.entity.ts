@@ -6,7 +6,11 @@ import { SourcedRecord } from './sourced-record';
 @Entity('usage_point')
 @Unique('uq_usage_point_source', ['sourceSystem', 'externalId'])
 export class UsagePointEntity extends SourcedRecord {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_point' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_usage_point',
+  })
   id: string;
 
   // Null while a usage feed has been loaded but no customer feed has claimed the usage point yet.

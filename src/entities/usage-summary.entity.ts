@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, ForeignKey, PrimaryColumn, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { ImportBatchEntity } from './import-batch.entity';
 import { UsagePointEntity } from './usage-point.entity';
 
@@ -13,7 +22,11 @@ export class UsageSummaryEntity {
   @ForeignKey(() => UsagePointEntity, { name: 'fk_usage_summary_usage_point', onDelete: 'CASCADE' })
   usagePointId: string;
 
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_usage_summary' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_usage_summary',
+  })
   id: string;
 
   @Column({ type: 'timestamptz', name: 'billing_period_start' })

@@ -11,7 +11,11 @@ export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Index('ix_webhook_delivery_unqueued', ['id'], { where: 'NOT queued' })
 @Index('ix_webhook_delivery_status', ['status', 'id'])
 export class WebhookDeliveryEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_webhook_delivery' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_webhook_delivery',
+  })
   id: string;
 
   @Column({ type: 'bigint', name: 'endpoint_id' })

@@ -6,13 +6,18 @@ export type WebhookFormat = 'JSON' | 'ESPI_BATCHLIST';
 // only those of some customers, and the secret its deliveries are signed with.
 @Entity('webhook_endpoint')
 export class WebhookEndpointEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_webhook_endpoint' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'pk_webhook_endpoint',
+  })
   id: string;
 
   @Column({ type: 'text' })
   url: string;
 
-  // JSON: one signed JSON body per event; ESPI_BATCHLIST: a Green Button third party's notify URI, one BatchList per relay run.
+  // JSON: one signed JSON body per event; ESPI_BATCHLIST: a Green Button third party's notify URI, one BatchList per
+  // relay run.
   @Column({ type: 'text', default: 'JSON' })
   format: WebhookFormat;
 

@@ -67,7 +67,13 @@ export function readEntity(kind: string, ns: string, root: XmlElement, entry: En
     known(USAGE_SUMMARY_ELEMENTS);
     record = { type: kind, entry, fields: usageSummaryFields(root, problems) };
   } else if (ns === CUSTOMER_NS && CUSTOMER_KINDS.has(kind)) {
-    record = { type: 'CustomerEntity', kind: kind as CustomerKindName, entry, content: root, usagePointRefs: usagePointRefs(root) };
+    record = {
+      type: 'CustomerEntity',
+      kind: kind as CustomerKindName,
+      entry,
+      content: root,
+      usagePointRefs: usagePointRefs(root),
+    };
   } else if (!IGNORED_RESOURCES.has(kind)) {
     unknown.push(kind);
   }

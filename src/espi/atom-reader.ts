@@ -49,7 +49,11 @@ const FRACTIONAL_TEXT = /^\s*[+-]?\d*\.\d+\s*$/;
  * out and reported, with their line, as error diagnostics.
  */
 export function readEspiAtom(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReaderEvent> {
-  const reader = new AtomReader(options.batchSize ?? 2048, options.maxEntityElements ?? 100_000, options.plainReadings ?? true);
+  const reader = new AtomReader(
+    options.batchSize ?? 2048,
+    options.maxEntityElements ?? 100_000,
+    options.plainReadings ?? true,
+  );
   return driveXml(source, reader, () => reader.drain(), options.limits);
 }
 
@@ -68,7 +72,8 @@ class AtomReader implements XmlHandler {
   private readonly sharedStrings = new Map<string, string>();
 
   // A resource being captured as a tree.
-  private tree: { kind: string; ns: string; root: XmlElement; stack: XmlElement[]; level: number; line: number } | undefined;
+  private tree:
+    { kind: string; ns: string; root: XmlElement; stack: XmlElement[]; level: number; line: number } | undefined;
   private treeSize = 0;
 
   // An IntervalBlock being streamed.
@@ -258,7 +263,11 @@ class AtomReader implements XmlHandler {
   private openInTree(local: string) {
     const tree = this.tree!;
     if (++this.treeSize > this.maxEntityElements) {
-      throw new EspiFileError('entity-too-large', `a ${tree.kind} entity with more than ${this.maxEntityElements} elements`, tree.line);
+      throw new EspiFileError(
+        'entity-too-large',
+        `a ${tree.kind} entity with more than ${this.maxEntityElements} elements`,
+        tree.line,
+      );
     }
     const node: XmlElement = { name: local, children: [] };
     tree.stack[tree.stack.length - 1].children.push(node);
@@ -380,7 +389,12 @@ class AtomReader implements XmlHandler {
     const t = this.text;
     const n = scanInteger(t);
     if (!Number.isNaN(n)) return n;
-    this.diagnostic({ severity: 'warning', code: 'block-bad-interval', message: `IntervalBlock ${field} "${t.trim()}" is not an integer`, line });
+    this.diagnostic({
+      severity: 'warning',
+      code: 'block-bad-interval',
+      message: `IntervalBlock ${field} "${t.trim()}" is not an integer`,
+      line,
+    });
     return undefined;
   }
 
@@ -392,8 +406,13 @@ class AtomReader implements XmlHandler {
   private endReading(r: EspiIntervalReading) {
     if (!this.readingProblem) {
       if (Number.isNaN(r.start)) this.rejectReading('reading-no-start', 'IntervalReading without timePeriod/start');
-      else if (Number.isNaN(r.duration)) this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
-      else if (r.duration <= 0) this.rejectReading(r.duration < 0 ? 'reading-negative-duration' : 'reading-no-duration', `duration ${r.duration} is ${r.duration < 0 ? 'negative' : 'zero'}`);
+      else if (Number.isNaN(r.duration))
+        this.rejectReading('reading-no-duration', 'IntervalReading without timePeriod/duration');
+      else if (r.duration <= 0)
+        this.rejectReading(
+          r.duration < 0 ? 'reading-negative-duration' : 'reading-no-duration',
+          `duration ${r.duration} is ${r.duration < 0 ? 'negative' : 'zero'}`,
+        );
     }
     this.reading = undefined;
     if (this.readingProblem) {

@@ -26,7 +26,9 @@ export function drained(out: Writable): Promise<void> {
 
 /** `&`, `<`, `>` and quotes escaped: enough for text and double-quoted attribute values. */
 export function escapeXml(s: string): string {
-  return /[&<>"]/.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : s;
+  return /[&<>"]/.test(s)
+    ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+    : s;
 }
 
 export function isoSeconds(epochSeconds: number): string {
@@ -75,7 +77,9 @@ export class AtomFeedWriter {
     this.bytes.text(`${head}    <title>${escapeXml(e.title)}</title>\n    <content>\n`);
     if (typeof e.content === 'string') this.bytes.text(e.content);
     else e.content(this.bytes);
-    this.bytes.text(`    </content>\n    <published>${this.updated}</published>\n    <updated>${this.updated}</updated>\n  </entry>\n`);
+    this.bytes.text(
+      `    </content>\n    <published>${this.updated}</published>\n    <updated>${this.updated}</updated>\n  </entry>\n`,
+    );
     await this.flush(false);
   }
 

@@ -40,7 +40,8 @@ export class BlockOwners<T> implements Iterable<[number, T]> {
 
   /** The runs: blocks `first` to `last` (inclusive) belong to `owner`. A loader can store ownership this way too. */
   *runs(): Generator<{ first: number; last: number; owner: T }> {
-    for (let i = 0; i < this.owners.length; i++) yield { first: this.firsts[i], last: this.lasts[i], owner: this.owners[i] };
+    for (let i = 0; i < this.owners.length; i++)
+      yield { first: this.firsts[i], last: this.lasts[i], owner: this.owners[i] };
   }
 
   get runCount(): number {

@@ -11,7 +11,11 @@ import type { ParentRules, Parents } from './parent-rules';
  * unless the block cannot be tied to one, its readings have values in no unit or they repeat an earlier block's.
  * The owners' totals and time spans add up their blocks.
  */
-export function linkBlocks(state: LinkState, parents: ParentRules, meterReadings: Parents<LinkedMeterReading>): BlockOwners<LinkedMeterReading> {
+export function linkBlocks(
+  state: LinkState,
+  parents: ParentRules,
+  meterReadings: Parents<LinkedMeterReading>,
+): BlockOwners<LinkedMeterReading> {
   const { diagnostics } = state;
   const owner = new BlockOwners<LinkedMeterReading>();
   const coverage = new Map<LinkedMeterReading, Coverage>();
@@ -24,13 +28,21 @@ export function linkBlocks(state: LinkState, parents: ParentRules, meterReadings
     }
     const linked = mr.linked;
     if (block.readingCount > 0 && linked.readingType.uom === undefined) {
-      diagnostics.rejectBlock(block, 'unit-missing', `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`);
+      diagnostics.rejectBlock(
+        block,
+        'unit-missing',
+        `readings with values but the ReadingType ${linked.readingTypeHref ?? ''} has no uom`,
+      );
       continue;
     }
     let seen = coverage.get(linked);
     if (!seen) coverage.set(linked, (seen = new Coverage()));
     if (!seen.addRanges(block.ranges)) {
-      diagnostics.rejectBlock(block, 'reading-duplicate-start', `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`);
+      diagnostics.rejectBlock(
+        block,
+        'reading-duplicate-start',
+        `readings repeat or overlap those of an earlier block of ${linked.href ?? linked.key}`,
+      );
       continue;
     }
     checkIntervalLength(diagnostics, block, linked);
@@ -40,7 +52,8 @@ export function linkBlocks(state: LinkState, parents: ParentRules, meterReadings
     linked.valueTotal += block.valueTotal;
     linked.costTotal += block.costTotal;
     const { firstStart, lastEnd } = block;
-    if (firstStart !== undefined && (linked.firstStart === undefined || firstStart < linked.firstStart)) linked.firstStart = firstStart;
+    if (firstStart !== undefined && (linked.firstStart === undefined || firstStart < linked.firstStart))
+      linked.firstStart = firstStart;
     if (lastEnd !== undefined && (linked.lastEnd === undefined || lastEnd > linked.lastEnd)) linked.lastEnd = lastEnd;
   }
   return owner;

@@ -51,7 +51,8 @@ export class BlockSpill {
     const buf = this.file.buf;
     let at = this.file.at;
     at = buf.writeUInt32LE(size - 4, at);
-    for (const x of [b.ordinal, b.line, e.line, b.readingCount, b.firstStart ?? NaN, b.lastEnd ?? NaN]) at = buf.writeDoubleLE(x, at);
+    for (const x of [b.ordinal, b.line, e.line, b.readingCount, b.firstStart ?? NaN, b.lastEnd ?? NaN])
+      at = buf.writeDoubleLE(x, at);
     for (const s of strings) {
       if (s === undefined) at = buf.writeUInt32LE(NONE, at);
       else {

@@ -14,7 +14,8 @@ export class SeriesEvidence {
 
   add(readingCount: number, durations: number[]): this {
     this.readingCount += readingCount;
-    for (let i = 0; i < durations.length; i += 2) this.durations.set(durations[i], (this.durations.get(durations[i]) ?? 0) + durations[i + 1]);
+    for (let i = 0; i < durations.length; i += 2)
+      this.durations.set(durations[i], (this.durations.get(durations[i]) ?? 0) + durations[i + 1]);
     return this;
   }
 }
@@ -29,16 +30,30 @@ interface TypeCandidate {
  * the readings have values (else they would be refused), its intervalLength is the readings' duration (give or take
  * the DST hour, as local days and months are) rather than another, and its `up` names this MeterReading.
  */
-function fit(t: TypeCandidate, mrSelf: string | undefined, data: SeriesEvidence | undefined, dstOffset: number): number[] {
+function fit(
+  t: TypeCandidate,
+  mrSelf: string | undefined,
+  data: SeriesEvidence | undefined,
+  dstOffset: number,
+): number[] {
   const unit = t.fields.uom !== undefined || !data?.readingCount ? 1 : 0;
   const length = t.fields.intervalLength;
   const durations = [...(data?.durations.keys() ?? [])];
-  const interval = length === undefined || durations.length === 0 ? 1 : durations.every((d) => d === length || Math.abs(d - length) === dstOffset) ? 2 : 0;
+  const interval =
+    length === undefined || durations.length === 0
+      ? 1
+      : durations.every((d) => d === length || Math.abs(d - length) === dstOffset)
+        ? 2
+        : 0;
   const up = mrSelf !== undefined && t.entry.up !== undefined && normalizeHref(t.entry.up) === mrSelf ? 1 : 0;
   return [unit, interval, up];
 }
 
-const REASONS = ['has a unit for the readings', 'has the intervalLength of the readings', 'names this MeterReading as its up link'];
+const REASONS = [
+  'has a unit for the readings',
+  'has the intervalLength of the readings',
+  'names this MeterReading as its up link',
+];
 
 /**
  * The ReadingType a MeterReading means among several different ones its links reach: the one that fits its readings
@@ -78,7 +93,11 @@ export class Occurrences {
   private readonly copies = new Map<EntryInfo, number[]>();
 
   /** The earlier entry this one repeats, or its place among the different ones under its identity (1 for the first). */
-  see(identity: string, content: string, entry: EntryInfo): { repeats: EntryInfo } | { nth: number; first?: EntryInfo } {
+  see(
+    identity: string,
+    content: string,
+    entry: EntryInfo,
+  ): { repeats: EntryInfo } | { nth: number; first?: EntryInfo } {
     const contents = this.seen.get(identity) ?? new Map<string, EntryInfo>();
     this.seen.set(identity, contents);
     const repeats = contents.get(content);
@@ -121,7 +140,9 @@ export function readingTypesReached<T extends TypeCandidate>(mr: EntryInfo, read
   const self = mr.self && normalizeHref(mr.self);
   const seen = new Set<string>();
   return readingTypes.filter((t) => {
-    const reached = (t.entry.self && related.has(normalizeHref(t.entry.self))) || (self && t.entry.up && normalizeHref(t.entry.up) === self);
+    const reached =
+      (t.entry.self && related.has(normalizeHref(t.entry.self))) ||
+      (self && t.entry.up && normalizeHref(t.entry.up) === self);
     const fields = JSON.stringify(t.fields);
     if (!reached || seen.has(fields)) return false;
     seen.add(fields);
@@ -141,13 +162,22 @@ export function readingTypeOf<T extends TypeCandidate>(
   const self = mr.self && normalizeHref(mr.self);
   const { chosen, why } = chooseReadingType(reached, self, data, dstOffset);
   const hrefs = new Set(reached.map((t) => t.entry.self && normalizeHref(t.entry.self)));
-  const shared = hrefs.size === 1 && chosen.entry.self ? `, all under the self link ${normalizeHref(chosen.entry.self)}` : '';
+  const shared =
+    hrefs.size === 1 && chosen.entry.self ? `, all under the self link ${normalizeHref(chosen.entry.self)}` : '';
   const message = `MeterReading ${self ?? mr.id} reaches ${reached.length} different ReadingTypes (lines ${lines(reached)}${shared}): the one at line ${chosen.entry.line} is used, ${why}`;
-  return { readingType: chosen, diagnostic: { severity: 'warning', code: 'collision-resolved', message, line: mr.line, entity: self ?? mr.id } };
+  return {
+    readingType: chosen,
+    diagnostic: { severity: 'warning', code: 'collision-resolved', message, line: mr.line, entity: self ?? mr.id },
+  };
 }
 
 /** The warning for children placed among entries that share a self href (once per child kind and parent). */
-export function placedDiagnostic(child: EntryInfo, childKind: string, parents: { entry: EntryInfo; href?: string }[], chosen: { entry: EntryInfo; href?: string }): Diagnostic {
+export function placedDiagnostic(
+  child: EntryInfo,
+  childKind: string,
+  parents: { entry: EntryInfo; href?: string }[],
+  chosen: { entry: EntryInfo; href?: string },
+): Diagnostic {
   return {
     severity: 'warning',
     code: 'collision-resolved',

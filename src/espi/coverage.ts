@@ -60,7 +60,7 @@ export class Coverage {
   /** The range with the greatest start ≤ `at`. */
   private floor(at: number): number {
     let found = NIL;
-    for (let n = this.root; n !== NIL; ) {
+    for (let n = this.root; n !== NIL;) {
       if (this.starts[n] <= at) {
         found = n;
         n = this.right[n];
@@ -72,7 +72,7 @@ export class Coverage {
   /** The range with the least start > `at`. */
   private ceilingAbove(at: number): number {
     let found = NIL;
-    for (let n = this.root; n !== NIL; ) {
+    for (let n = this.root; n !== NIL;) {
       if (this.starts[n] > at) {
         found = n;
         n = this.left[n];

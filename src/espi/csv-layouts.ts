@@ -71,8 +71,13 @@ const PGE_VALUES = col('value', /^(usage|import|export)\b/);
 export const CSV_LAYOUTS: readonly CsvLayout[] = [
   {
     name: 'sce',
-    looksLike: '"Energy Delivered|Received|Consumption time period", "Usage…(Real energy in kilowatt-hours)", "Reading quality" (SCE net metering and consumption)',
-    columns: [col('period', /^energy (delivered|received|consumption) time period$/), col('value', /^usage/), col('note', /^reading quality$/, true)],
+    looksLike:
+      '"Energy Delivered|Received|Consumption time period", "Usage…(Real energy in kilowatt-hours)", "Reading quality" (SCE net metering and consumption)',
+    columns: [
+      col('period', /^energy (delivered|received|consumption) time period$/),
+      col('value', /^usage/),
+      col('note', /^reading quality$/, true),
+    ],
     identity: ['for location'],
     unit: 'kwh',
     sectionBreak: SCE_SECTION,
@@ -92,7 +97,8 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
   },
   {
     name: 'pge',
-    looksLike: 'TYPE, DATE, START TIME, END TIME, USAGE [(unit)] | IMPORT (kWh), EXPORT (kWh), UNITS, COST, NOTES (PG&E electric and gas)',
+    looksLike:
+      'TYPE, DATE, START TIME, END TIME, USAGE [(unit)] | IMPORT (kWh), EXPORT (kWh), UNITS, COST, NOTES (PG&E electric and gas)',
     columns: [...PGE_COLUMNS, ...INTERVAL, PGE_VALUES, ...PGE_TAIL],
     identity: ['service'],
   },
@@ -104,7 +110,8 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
   },
   {
     name: 'sdge',
-    looksLike: 'Meter Number, Date, Start Time, Duration, Consumption, Generation, Net, with a "UOM" preamble line (SDG&E electric and gas)',
+    looksLike:
+      'Meter Number, Date, Start Time, Duration, Consumption, Generation, Net, with a "UOM" preamble line (SDG&E electric and gas)',
     columns: [
       col('meter', /^meter number$/),
       col('date', /^date$/),
@@ -118,7 +125,8 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
   {
     // What this portal's own Download My Data writes (src/services/export/csv.ts): it must load back.
     name: 'usage-portal',
-    looksLike: 'Date, Start, End, Usage, Unit, Cost, Quality, under "Usage point" and "Energy Delivered|Received" lines (this portal\'s download)',
+    looksLike:
+      'Date, Start, End, Usage, Unit, Cost, Quality, under "Usage point" and "Energy Delivered|Received" lines (this portal\'s download)',
     columns: [
       col('known', /^date$/),
       col('start', /^start$/),
@@ -129,7 +137,8 @@ export const CSV_LAYOUTS: readonly CsvLayout[] = [
       col('note', /^quality$/, true),
     ],
     identity: ['usage point'],
-    preambleBetweenTables: /^(name|usage point|time zone|period|energy delivered|energy received|net energy|flow direction .*)$/,
+    preambleBetweenTables:
+      /^(name|usage point|time zone|period|energy delivered|energy received|net energy|flow direction .*)$/,
   },
   {
     name: 'generic',
@@ -176,7 +185,11 @@ export function flowInHeader(header: string): number | undefined {
 }
 
 export function normaliseHeader(cell: string): string {
-  return cell.replace(/^\uFEFF/, '').replace(/[\s\u00a0]+/g, ' ').trim().toLowerCase();
+  return cell
+    .replace(/^\uFEFF/, '')
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** A header row matched to a layout: which cell holds what. */

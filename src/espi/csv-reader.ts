@@ -1,6 +1,14 @@
 import { TextDecoder } from 'node:util';
 import type { ReaderEvent } from './atom-reader';
-import { flowInHeader, knownLayouts, matchHeader, normaliseHeader, type Table, type UnitName, unitIn } from './csv-layouts';
+import {
+  flowInHeader,
+  knownLayouts,
+  matchHeader,
+  normaliseHeader,
+  type Table,
+  type UnitName,
+  unitIn,
+} from './csv-layouts';
 import { elapsedSeconds, periodLabel, periodOf, rowPeriod } from './csv-periods';
 import { CsvSeries } from './csv-series';
 import { exactCost, exactDecimal, localDate, localDateTime, splitCsv } from './csv-values';
@@ -48,15 +56,24 @@ export interface CsvOptions {
   maxLineChars?: number;
 }
 
-export type CsvParseOptions = Omit<LinkOptions, 'fallbackZone' | 'zoneConfigured'> & CsvOptions & { /** IANA zone of the usage point. */ zone: string };
+export type CsvParseOptions = Omit<LinkOptions, 'fallbackZone' | 'zoneConfigured'> &
+  CsvOptions & { /** IANA zone of the usage point. */ zone: string };
 
 /** Parse, link and validate a Green Button CSV: the CSV counterpart of `parseEspiAtom`. */
 export function parseGreenButtonCsv(source: ByteSource, options: CsvParseOptions): AsyncGenerator<ParseEvent> {
-  return linkEspiRecords(readGreenButtonCsv(source, options.zone, options), { ...options, fallbackZone: options.zone, zoneConfigured: true });
+  return linkEspiRecords(readGreenButtonCsv(source, options.zone, options), {
+    ...options,
+    fallbackZone: options.zone,
+    zoneConfigured: true,
+  });
 }
 
 /** The record stream of a Green Button CSV, before linking. */
-export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, options: CsvOptions = {}): AsyncGenerator<ReaderEvent> {
+export async function* readGreenButtonCsv(
+  source: ByteSource,
+  zoneName: string,
+  options: CsvOptions = {},
+): AsyncGenerator<ReaderEvent> {
   const reader = new CsvReader(memoisedZone(ianaZone(zoneName)), options);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
@@ -66,11 +83,20 @@ export async function* readGreenButtonCsv(source: ByteSource, zoneName: string, 
     try {
       text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     } catch {
-      throw new EspiFileError('not-utf8', 'bytes that are not UTF-8 text: a binary or wrongly encoded file', reader.lineNumber);
+      throw new EspiFileError(
+        'not-utf8',
+        'bytes that are not UTF-8 text: a binary or wrongly encoded file',
+        reader.lineNumber,
+      );
     }
     const lines = (pending + text).split('\n');
     pending = lines.pop()!;
-    if (pending.length > maxLine) throw new EspiFileError('csv-line-too-long', `a line longer than ${maxLine} characters`, reader.lineNumber + lines.length + 1);
+    if (pending.length > maxLine)
+      throw new EspiFileError(
+        'csv-line-too-long',
+        `a line longer than ${maxLine} characters`,
+        reader.lineNumber + lines.length + 1,
+      );
     for (const line of lines) reader.line(line);
     yield* reader.drain();
   }
@@ -131,7 +157,8 @@ class CsvReader {
     options: CsvOptions,
   ) {
     this.decimals = options.decimals ?? 3;
-    if (!Number.isInteger(this.decimals) || this.decimals < 0 || this.decimals > 9) throw new RangeError('decimals must be an integer from 0 to 9');
+    if (!Number.isInteger(this.decimals) || this.decimals < 0 || this.decimals > 9)
+      throw new RangeError('decimals must be an integer from 0 to 9');
     this.blocks = new CsvSeries((event) => this.queue.push(event), this.decimals, options.batchSize ?? 2048);
   }
 
@@ -156,7 +183,12 @@ class CsvReader {
       this.current = undefined;
     }
     if (this.current) {
-      return this.diagnostic('error', 'csv-row-unreadable', `row "${line.trim().slice(0, 80)}" is neither data of a ${this.current.table.layout.name} row nor a header`, n);
+      return this.diagnostic(
+        'error',
+        'csv-row-unreadable',
+        `row "${line.trim().slice(0, 80)}" is neither data of a ${this.current.table.layout.name} row nor a header`,
+        n,
+      );
     }
     if (looksLikeData(cells)) {
       if (this.headlessCount++ < MAX_HEADLESS) this.headless.push({ line: n, text: line.trim().slice(0, 80) });
@@ -169,8 +201,15 @@ class CsvReader {
   end() {
     this.closeBlocks();
     if (this.streams.size === 0) {
-      const rows = this.headlessCount > 0 ? ` (${this.headlessCount} rows that look like data, the first at line ${this.headless[0].line})` : '';
-      throw new EspiFileError('not-green-button-csv', `no column header row of a known Green Button CSV layout${rows}; known layouts: ${knownLayouts()}`, this.lineNumber || undefined);
+      const rows =
+        this.headlessCount > 0
+          ? ` (${this.headlessCount} rows that look like data, the first at line ${this.headless[0].line})`
+          : '';
+      throw new EspiFileError(
+        'not-green-button-csv',
+        `no column header row of a known Green Button CSV layout${rows}; known layouts: ${knownLayouts()}`,
+        this.lineNumber || undefined,
+      );
     }
   }
 
@@ -179,25 +218,48 @@ class CsvReader {
     const colon = /^([^:]{1,40}):\s*(.*)$/.exec(cells[0].trim());
     const key = normaliseHeader(colon ? colon[1] : cells[0]);
     const value = (colon && colon[2] !== '' ? colon[2] : (cells[1] ?? '')).trim();
-    if (value === '' || value.length > 200 || (this.preamble.has(key) && !this.preambleRepeats) || this.preamble.size >= MAX_PREAMBLE_KEYS) return;
+    if (
+      value === '' ||
+      value.length > 200 ||
+      (this.preamble.has(key) && !this.preambleRepeats) ||
+      this.preamble.size >= MAX_PREAMBLE_KEYS
+    )
+      return;
     this.preamble.set(key, value);
   }
 
   private openTable(table: Table, line: number) {
     this.closeBlocks();
     // Rows before the first header are reported once the file is known to be a Green Button CSV.
-    for (const row of this.headless.splice(0)) this.diagnostic('error', 'csv-no-header', `an interval row before any column header row: "${row.text}"`, row.line);
+    for (const row of this.headless.splice(0))
+      this.diagnostic(
+        'error',
+        'csv-no-header',
+        `an interval row before any column header row: "${row.text}"`,
+        row.line,
+      );
     const layout = table.layout;
     if (this.blocks.usagePointCount === 0 || layout.preambleBetweenTables) {
-      this.fileName = layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
+      this.fileName =
+        layout.identity.map((key) => this.preamble.get(key)).find((v) => v !== undefined) ?? this.fileName;
     }
     this.preambleRepeats = layout.preambleBetweenTables !== undefined;
     if (table.unknown.length > 0) {
-      this.diagnostic('warning', 'csv-column-unknown', `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`, line);
+      this.diagnostic(
+        'warning',
+        'csv-column-unknown',
+        `columns ${table.unknown.map((h) => `"${h}"`).join(', ')} are not part of the ${layout.name} layout: not read`,
+        line,
+      );
     }
     const periodHeader = table.at.period === undefined ? '' : table.headers[table.at.period];
     const titled = layout.preambleBetweenTables ? flowInHeader(this.title) : undefined;
-    const values = table.values.map(({ index, header }) => ({ index, flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? titled ?? 1, unit: unitIn(header), cost: false }));
+    const values = table.values.map(({ index, header }) => ({
+      index,
+      flow: flowInHeader(header) ?? flowInHeader(periodHeader) ?? titled ?? 1,
+      unit: unitIn(header),
+      cost: false,
+    }));
     if (table.at.cost !== undefined && values.length > 0) (values.find((v) => v.flow === 1) ?? values[0]).cost = true;
     const streamKey = `${layout.name}|${values.map((v) => v.flow).join(',')}`;
     let ambiguousSeen = this.streams.get(streamKey);
@@ -213,7 +275,8 @@ class CsvReader {
     const wall = period.end - period.start;
     if (wall <= 0) {
       // interval_reading holds only readings with a length.
-      const [code, what] = wall < 0 ? ['reading-negative-duration', 'ends before it starts'] : ['reading-no-duration', 'has no length'];
+      const [code, what] =
+        wall < 0 ? ['reading-negative-duration', 'ends before it starts'] : ['reading-no-duration', 'has no length'];
       this.diagnostic('error', code, `period ${what}: ${label}`, line);
       return true;
     }
@@ -221,9 +284,12 @@ class CsvReader {
     if (c.blockKey !== blockKey) this.closeBlocks();
     c.blockKey = blockKey;
     const meter = c.table.at.meter === undefined ? '' : (cells[c.table.at.meter] ?? '').trim();
-    const resolved = period.absolute ? { start: period.start, ambiguous: false } : this.instant(c, `${meter}|${period.start}`, period.start, label, line);
+    const resolved = period.absolute
+      ? { start: period.start, ambiguous: false }
+      : this.instant(c, `${meter}|${period.start}`, period.start, label, line);
     if (!resolved) return true;
-    const duration = period.elapsed ?? (resolved.ambiguous ? wall : elapsedSeconds(this.zone, resolved.start, period.end, wall));
+    const duration =
+      period.elapsed ?? (resolved.ambiguous ? wall : elapsedSeconds(this.zone, resolved.start, period.end, wall));
     const cost = this.cost(c.table, cells, line);
     let kept = 0;
     for (const column of c.values) {
@@ -231,7 +297,12 @@ class CsvReader {
       if (cell.trim() === '') continue;
       const unit = this.unitOf(c.table, column, cells);
       if (!unit) {
-        this.diagnostic('error', 'csv-unit-unknown', `value ${cell.trim()}: no unit in the row, its column header, a "UOM" line or the ${c.table.layout.name} layout`, line);
+        this.diagnostic(
+          'error',
+          'csv-unit-unknown',
+          `value ${cell.trim()}: no unit in the row, its column header, a "UOM" line or the ${c.table.layout.name} layout`,
+          line,
+        );
         continue;
       }
       const exact = exactDecimal(cell, this.decimals);
@@ -249,16 +320,33 @@ class CsvReader {
     }
     for (const i of c.table.notes) {
       const note = (cells[i] ?? '').trim();
-      if (note !== '') this.diagnostic('warning', 'csv-quality-unknown', `reading quality or note "${note.slice(0, 60)}" has no ESPI code here; not kept`, line);
+      if (note !== '')
+        this.diagnostic(
+          'warning',
+          'csv-quality-unknown',
+          `reading quality or note "${note.slice(0, 60)}" has no ESPI code here; not kept`,
+          line,
+        );
     }
     return true;
   }
 
   /** `occurrence` names the local start within its series (meter and time): a repeat is the fall-back hour's second. */
-  private instant(c: Current, occurrence: string, local: number, period: string, line: number): { start: number; ambiguous: boolean } | undefined {
+  private instant(
+    c: Current,
+    occurrence: string,
+    local: number,
+    period: string,
+    line: number,
+  ): { start: number; ambiguous: boolean } | undefined {
     const r = resolveLocalTime(this.zone, local);
     if (r.skipped) {
-      this.diagnostic('error', 'csv-local-time-skipped', `${period}: this local time does not exist in ${this.zone.name} (clocks spring forward); row refused`, line);
+      this.diagnostic(
+        'error',
+        'csv-local-time-skipped',
+        `${period}: this local time does not exist in ${this.zone.name} (clocks spring forward); row refused`,
+        line,
+      );
       return undefined;
     }
     if (r.second === undefined) return { start: r.first, ambiguous: false };
@@ -267,7 +355,12 @@ class CsvReader {
     // A third occurrence maps to the second instant again, where the linker reports the duplicate start.
     const chosen = seen === 0 ? r.first : r.second;
     const which = seen === 0 ? 'first' : 'second';
-    this.diagnostic('warning', 'csv-local-time-ambiguous', `${period}: this local time occurs twice in ${this.zone.name}; taken as its ${which} occurrence, ${new Date(chosen * 1000).toISOString()}`, line);
+    this.diagnostic(
+      'warning',
+      'csv-local-time-ambiguous',
+      `${period}: this local time occurs twice in ${this.zone.name}; taken as its ${which} occurrence, ${new Date(chosen * 1000).toISOString()}`,
+      line,
+    );
     return { start: chosen, ambiguous: true };
   }
 
@@ -298,7 +391,8 @@ class CsvReader {
 
 /** A row that reads as an interval, not a "Key,value" preamble line: a time first, or three cells or more with a date. */
 function looksLikeData(cells: string[]): boolean {
-  const isTime = (cell: string) => localDate(cell) !== undefined || localDateTime(cell) !== undefined || periodOf(cell) !== undefined;
+  const isTime = (cell: string) =>
+    localDate(cell) !== undefined || localDateTime(cell) !== undefined || periodOf(cell) !== undefined;
   if (isTime(cells[0])) return true;
   const some = cells.slice(0, MAX_HEADER_CELLS);
   return some.filter((c) => c.trim() !== '').length >= 3 && some.some(isTime);

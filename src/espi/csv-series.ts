@@ -54,7 +54,8 @@ export class CsvSeries {
       const o = s.open!;
       s.open = undefined;
       this.flush(o);
-      if (o.first !== undefined && o.last !== undefined) o.block.interval = { start: o.first, duration: o.last - o.first };
+      if (o.first !== undefined && o.last !== undefined)
+        o.block.interval = { start: o.first, duration: o.last - o.first };
       this.emit({ type: 'IntervalBlock', entry: o.block.entry, block: o.block });
     }
     this.open.clear();
@@ -74,7 +75,10 @@ export class CsvSeries {
     }
     const name = `${FLOW_NAMES[flow] ?? flow}${unit === 'kwh' ? '' : `-${u.label}`}`;
     const readingType = `/GreenButtonCsv/ReadingType/${name}${costed ? '-USD' : ''}`;
-    const series: Series = { meterReading: { self: `${up}/MeterReading/${name}`, up: `${up}/MeterReading`, related: [readingType], line }, blocks: 0 };
+    const series: Series = {
+      meterReading: { self: `${up}/MeterReading/${name}`, up: `${up}/MeterReading`, related: [readingType], line },
+      blocks: 0,
+    };
     this.series.set(key, series);
     this.emit({ type: 'MeterReading', entry: series.meterReading });
     if (!this.readingTypes.has(readingType)) {
@@ -86,7 +90,11 @@ export class CsvSeries {
         flowDirection: flow,
         powerOfTenMultiplier: u.exponent - this.decimals,
       };
-      this.emit({ type: 'ReadingType', entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line }, fields });
+      this.emit({
+        type: 'ReadingType',
+        entry: { self: readingType, up: '/GreenButtonCsv/ReadingType', related: [], line },
+        fields,
+      });
     }
     return series;
   }
@@ -95,8 +103,16 @@ export class CsvSeries {
     let open = series.open;
     if (!open) {
       const self = `${series.meterReading.self}/IntervalBlock/${series.blocks++}`;
-      const entry: EntryInfo = { self, up: `${series.meterReading.self}/IntervalBlock`, related: [], line: reading.line };
-      open = series.open = { block: { ordinal: this.blockCount++, entry, readingCount: 0, line: reading.line }, batch: [] };
+      const entry: EntryInfo = {
+        self,
+        up: `${series.meterReading.self}/IntervalBlock`,
+        related: [],
+        line: reading.line,
+      };
+      open = series.open = {
+        block: { ordinal: this.blockCount++, entry, readingCount: 0, line: reading.line },
+        batch: [],
+      };
       this.open.add(series);
     }
     this.entity = open.block.entry.self;

@@ -99,14 +99,19 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 export function exactDecimal(text: string, decimals: number): Exact {
   const cell = text.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
   const m = DECIMAL.exec(cell);
-  if (!m || (m[2] === '' && !m[3])) return { code: 'reading-bad-number', message: `value "${text.trim().slice(0, 40)}" is not a decimal number` };
+  if (!m || (m[2] === '' && !m[3]))
+    return { code: 'reading-bad-number', message: `value "${text.trim().slice(0, 40)}" is not a decimal number` };
   const fraction = m[3] ?? '';
   if (/[1-9]/.test(fraction.slice(decimals))) {
-    return { code: 'csv-value-precision', message: `value ${cell} has more than ${decimals} decimals: refused rather than rounded` };
+    return {
+      code: 'csv-value-precision',
+      message: `value ${cell} has more than ${decimals} decimals: refused rather than rounded`,
+    };
   }
   const digits = `${m[2]}${fraction.slice(0, decimals).padEnd(decimals, '0')}`.replace(/^0+(?=\d)/, '');
   const n = Number(`${m[1]}${digits}`);
-  if (!Number.isSafeInteger(n) || !isInt48(n)) return { code: 'value-out-of-range', message: `value ${cell} is outside the Int48 range of ESPI` };
+  if (!Number.isSafeInteger(n) || !isInt48(n))
+    return { code: 'value-out-of-range', message: `value ${cell} is outside the Int48 range of ESPI` };
   return { value: n === 0 ? 0 : n };
 }
 
@@ -119,5 +124,7 @@ export function exactCost(text: string): Exact {
   const negative = parenthesised || m[1] || m[2] ? '-' : '';
   if (m[1] && m[2]) return { code: 'reading-bad-number', message: `cost "${cell.slice(0, 40)}" is not an amount` };
   const amount = exactDecimal(`${negative}${m[3]}`, 5);
-  return 'value' in amount || amount.code !== 'reading-bad-number' ? amount : { ...amount, message: `cost "${cell.slice(0, 40)}" is not an amount` };
+  return 'value' in amount || amount.code !== 'reading-bad-number'
+    ? amount
+    : { ...amount, message: `cost "${cell.slice(0, 40)}" is not an amount` };
 }

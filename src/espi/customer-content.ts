@@ -12,7 +12,8 @@ function el(name: string, content: Text | XmlElement[]): XmlElement | undefined 
   return content.length ? { name, children: content } : undefined;
 }
 
-const tree = (...children: (XmlElement | undefined)[]): XmlElement[] => children.filter((c): c is XmlElement => c !== undefined);
+const tree = (...children: (XmlElement | undefined)[]): XmlElement[] =>
+  children.filter((c): c is XmlElement => c !== undefined);
 
 /** Contact details sit in the customer's Organisation (OrganisationRole), as customer.xsd orders them. */
 export function customerContent(c: { kind: Text; status: Text; name: Text; email: Text; phone: Text }): XmlElement {
@@ -20,7 +21,10 @@ export function customerContent(c: { kind: Text; status: Text; name: Text; email
     name: 'Customer',
     children: tree(
       el('name', c.name),
-      el('Organisation', tree(el('phone1', tree(el('localNumber', c.phone))), el('electronicAddress', tree(el('email1', c.email))))),
+      el(
+        'Organisation',
+        tree(el('phone1', tree(el('localNumber', c.phone))), el('electronicAddress', tree(el('email1', c.email)))),
+      ),
       el('kind', c.kind),
       el('status', tree(el('value', c.status))),
     ),
@@ -28,23 +32,55 @@ export function customerContent(c: { kind: Text; status: Text; name: Text; email
 }
 
 export function customerAccountContent(a: { name?: Text; billingCycle: Text; accountNumber: Text }): XmlElement {
-  return { name: 'CustomerAccount', children: tree(el('name', a.name), el('billingCycle', a.billingCycle), el('accountId', a.accountNumber)) };
-}
-
-export function serviceLocationContent(l: { streetAddress: Text; city: Text; stateOrProvince: Text; postalCode: Text; country: Text; usagePointHrefs: string[] }): XmlElement {
-  const address = tree(
-    el('streetDetail', tree(el('addressGeneral', l.streetAddress))),
-    el('townDetail', tree(el('code', l.postalCode), el('name', l.city), el('stateOrProvince', l.stateOrProvince), el('country', l.country))),
-  );
   return {
-    name: 'ServiceLocation',
-    children: tree(el('mainAddress', address), el('UsagePoints', l.usagePointHrefs.map((href) => ({ name: 'UsagePoint', text: href, children: [] })))),
+    name: 'CustomerAccount',
+    children: tree(el('name', a.name), el('billingCycle', a.billingCycle), el('accountId', a.accountNumber)),
   };
 }
 
-export function meterContent(m: { serialNumber: Text; formNumber: Text; intervalLength: number | null | undefined }): XmlElement {
+export function serviceLocationContent(l: {
+  streetAddress: Text;
+  city: Text;
+  stateOrProvince: Text;
+  postalCode: Text;
+  country: Text;
+  usagePointHrefs: string[];
+}): XmlElement {
+  const address = tree(
+    el('streetDetail', tree(el('addressGeneral', l.streetAddress))),
+    el(
+      'townDetail',
+      tree(
+        el('code', l.postalCode),
+        el('name', l.city),
+        el('stateOrProvince', l.stateOrProvince),
+        el('country', l.country),
+      ),
+    ),
+  );
+  return {
+    name: 'ServiceLocation',
+    children: tree(
+      el('mainAddress', address),
+      el(
+        'UsagePoints',
+        l.usagePointHrefs.map((href) => ({ name: 'UsagePoint', text: href, children: [] })),
+      ),
+    ),
+  };
+}
+
+export function meterContent(m: {
+  serialNumber: Text;
+  formNumber: Text;
+  intervalLength: number | null | undefined;
+}): XmlElement {
   return {
     name: 'Meter',
-    children: tree(el('serialNumber', m.serialNumber), el('formNumber', m.formNumber), el('intervalLength', m.intervalLength == null ? null : String(m.intervalLength))),
+    children: tree(
+      el('serialNumber', m.serialNumber),
+      el('formNumber', m.formNumber),
+      el('intervalLength', m.intervalLength == null ? null : String(m.intervalLength)),
+    ),
   };
 }

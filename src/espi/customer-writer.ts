@@ -33,10 +33,7 @@ export class EspiCustomerFeedWriter {
   private readonly atom: AtomFeedWriter;
   private readonly root: string;
 
-  constructor(
-    out: Writable,
-    options: FeedWriterOptions,
-  ) {
+  constructor(out: Writable, options: FeedWriterOptions) {
     this.root = customerFeedRoot(options.baseUrl, options.feedKey);
     this.atom = new AtomFeedWriter(out, {
       id: `urn:uuid:${uuidV5(`customer-feed|${options.feedKey}`)}`,
@@ -50,7 +47,14 @@ export class EspiCustomerFeedWriter {
     const id = uuidV5(`${record.kind}|${record.key}`);
     const self = record.self ?? `${this.root}/${record.kind}/${id}`;
     const content = `      <${record.kind} xmlns="${CUSTOMER_NS}">${record.content.children.map(elementXml).join('')}</${record.kind}>\n`;
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: record.title ?? '', content });
+    await this.atom.entry({
+      id: `urn:uuid:${id}`,
+      self,
+      up: collectionOf(self),
+      related: [],
+      title: record.title ?? '',
+      content,
+    });
     return { self };
   }
 
@@ -65,10 +69,19 @@ function elementXml(el: XmlElement): string {
 }
 
 /** Writes back the customer entities an import collected, in file order. */
-export async function writeCollectedCustomerFeed(out: Writable, collected: CollectedFeed, options: FeedWriterOptions): Promise<void> {
+export async function writeCollectedCustomerFeed(
+  out: Writable,
+  collected: CollectedFeed,
+  options: FeedWriterOptions,
+): Promise<void> {
   const writer = new EspiCustomerFeedWriter(out, options);
   for (const [i, c] of collected.feed.customers.entries()) {
-    await writer.entity({ kind: c.kind, key: c.entry.self ?? c.entry.id ?? `#${i}`, content: c.content, title: c.entry.title });
+    await writer.entity({
+      kind: c.kind,
+      key: c.entry.self ?? c.entry.id ?? `#${i}`,
+      content: c.content,
+      title: c.entry.title,
+    });
   }
   await writer.end();
 }

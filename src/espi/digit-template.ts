@@ -44,7 +44,8 @@ export class DigitTemplate {
     }
     const skeleton = Buffer.concat(parts, size);
     let lineBreaks = 0;
-    for (let i = 0; i < size; i++) if (skeleton[i] === LF || (skeleton[i] === CR && skeleton[i + 1] !== LF)) lineBreaks++;
+    for (let i = 0; i < size; i++)
+      if (skeleton[i] === LF || (skeleton[i] === CR && skeleton[i + 1] !== LF)) lineBreaks++;
     this.lineBreaks = lineBreaks;
     this.skeleton = new DataView(skeleton.buffer, skeleton.byteOffset, size);
     this.numbers.length = this.slots;

@@ -148,7 +148,9 @@ export function usageSummaryFields(el: XmlElement, problems: string[]): UsageSum
     billLastPeriod: intOf(el, 'billLastPeriod', problems),
     billToDate: intOf(el, 'billToDate', problems),
     costAdditionalLastPeriod: intOf(el, 'costAdditionalLastPeriod', problems),
-    costAdditionalDetailLastPeriod: childrenOf(el, 'costAdditionalDetailLastPeriod').map((li) => lineItemOf(li, problems)),
+    costAdditionalDetailLastPeriod: childrenOf(el, 'costAdditionalDetailLastPeriod').map((li) =>
+      lineItemOf(li, problems),
+    ),
     currency: intOf(el, 'currency', problems),
     measurements,
     qualityOfReading: intOf(el, 'qualityOfReading', problems),

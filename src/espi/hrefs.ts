@@ -7,7 +7,10 @@ export const ESPI_REST_PATH = '/espi/1_1/resource';
  */
 export function normalizeHref(href: string): string {
   let h = href.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  h = h.replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  h = h
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/{2,}/g, '/');
   return h.startsWith('/') ? h : `/${h}`;
 }
 

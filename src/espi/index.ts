@@ -2,7 +2,16 @@ export { readEspiAtom } from './atom-reader';
 export { ATOM_NS, ESPI_NS, CUSTOMER_NS } from './namespaces';
 export type { ReaderEvent, ReaderOptions } from './atom-reader';
 export { linkEspiRecords } from './linker';
-export type { ParseEvent, LinkedFeed, LinkedMeterReading, LinkedUsagePoint, LinkedSummary, LinkOptions, EspiCustomerRecord, PendingStats } from './linked-feed';
+export type {
+  ParseEvent,
+  LinkedFeed,
+  LinkedMeterReading,
+  LinkedUsagePoint,
+  LinkedSummary,
+  LinkOptions,
+  EspiCustomerRecord,
+  PendingStats,
+} from './linked-feed';
 export { BlockOwners } from './block-owners';
 export { parseEspiAtom, parseEspiAtomFile, collectParsedFeed } from './parse';
 export type { EspiParseOptions, CollectedFeed } from './parse';
@@ -18,7 +27,15 @@ export { COMMON_ZONES } from './ltp-inference';
 export type { XmlLimits } from '../xml/limits';
 export type { ByteSource } from '../xml/byte-source';
 export { EspiUsageFeedWriter, EspiWriteError, writeCollectedUsageFeed } from './usage-writer';
-export type { FeedWriterOptions, EspiIntervalBlockRecord, EspiMeterReadingRecord, MeterReadingRef, EspiUsagePointRecord, UsagePointRef, EspiUsageSummaryRecord } from './usage-writer';
+export type {
+  FeedWriterOptions,
+  EspiIntervalBlockRecord,
+  EspiMeterReadingRecord,
+  MeterReadingRef,
+  EspiUsagePointRecord,
+  UsagePointRef,
+  EspiUsageSummaryRecord,
+} from './usage-writer';
 export { localTimeParametersFor } from './ltp-encode';
 export { uuidV5 } from './uuid';
 export { ESPI_REST_PATH, normalizeHref } from './hrefs';

@@ -26,7 +26,13 @@ export class LinkDiagnostics extends DiagnosticLog {
 
   collision(kind: string, self: string, entry: EntryInfo, earlier: string, key?: string) {
     const kept = key ? `both kept, this one under the key ${key}` : 'both kept';
-    this.report({ severity: 'warning', code: 'self-link-collision', message: `${kind} has the self link of ${earlier}; ${kept}`, line: entry.line, entity: self });
+    this.report({
+      severity: 'warning',
+      code: 'self-link-collision',
+      message: `${kind} has the self link of ${earlier}; ${kept}`,
+      line: entry.line,
+      entity: self,
+    });
   }
 
   duplicate(kind: string, identity: string, entry: EntryInfo, earlier: EntryInfo) {

@@ -32,13 +32,25 @@ export class LinkRules {
     const usagePoints = new Parents(this.linkUsagePoints());
     const meterReadings = new Parents(this.linkMeterReadings(usagePoints));
     const blockOwner = linkBlocks(this.state, this.parents, meterReadings);
-    const linkedReadings = uniqueBy(meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])), (m) => m);
-    for (const { usagePoint: up, ltp } of this.unsettled) this.diagnostics.report(settleZone(up, ltp, linkedReadings.filter((m) => m.usagePoint === up), this.state.options.fallbackZone));
+    const linkedReadings = uniqueBy(
+      meterReadings.list.flatMap((m) => (m.linked ? [m.linked] : [])),
+      (m) => m,
+    );
+    for (const { usagePoint: up, ltp } of this.unsettled)
+      this.diagnostics.report(
+        settleZone(
+          up,
+          ltp,
+          linkedReadings.filter((m) => m.usagePoint === up),
+          this.state.options.fallbackZone,
+        ),
+      );
     // The rows are read: the temporary file goes now, not when the consumer finishes with the feed.
     this.state.spill.close();
     const summaries = this.state.summaries.map((s) => ({
       type: s.type,
-      usagePoint: this.parents.find(s.entry, usagePoints, s.type, ['UsageSummary', 'ElectricPowerUsageSummary'], false)?.linked,
+      usagePoint: this.parents.find(s.entry, usagePoints, s.type, ['UsageSummary', 'ElectricPowerUsageSummary'], false)
+        ?.linked,
       fields: s.fields,
       entry: s.entry,
     }));
@@ -98,17 +110,35 @@ export class LinkRules {
       const href = up.entry.self && normalizeHref(up.entry.self);
       const identity = href ?? (up.entry.id && `id:${up.entry.id}`);
       if (!identity) {
-        this.diagnostics.report({ severity: 'error', code: 'usage-point-no-identity', message: 'UsagePoint entry has neither a self link nor an atom:id', line: up.entry.line });
+        this.diagnostics.report({
+          severity: 'error',
+          code: 'usage-point-no-identity',
+          message: 'UsagePoint entry has neither a self link nor an atom:id',
+          line: up.entry.line,
+        });
         continue;
       }
-      const seenAs = this.occurrences.see(`UsagePoint ${identity}`, JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]), up.entry);
+      const seenAs = this.occurrences.see(
+        `UsagePoint ${identity}`,
+        JSON.stringify([up.serviceKind, up.status, up.roleFlags, linkContent(up.entry)]),
+        up.entry,
+      );
       if ('repeats' in seenAs) {
         this.diagnostics.duplicate('UsagePoint', identity, up.entry, seenAs.repeats);
         continue;
       }
       const key = `${this.state.options.source}|${identity}${seenAs.nth > 1 ? `(${seenAs.nth})` : ''}`;
-      if (seenAs.first) this.diagnostics.collision('UsagePoint', identity, up.entry, `the UsagePoint at line ${seenAs.first.line} with other content`, key);
-      const { unsettled, ...zone } = usagePointZone(up.entry, this.state.ltps, this.state.options, (d) => this.diagnostics.report(d));
+      if (seenAs.first)
+        this.diagnostics.collision(
+          'UsagePoint',
+          identity,
+          up.entry,
+          `the UsagePoint at line ${seenAs.first.line} with other content`,
+          key,
+        );
+      const { unsettled, ...zone } = usagePointZone(up.entry, this.state.ltps, this.state.options, (d) =>
+        this.diagnostics.report(d),
+      );
       const linked: LinkedUsagePoint = {
         key,
         href,
@@ -190,19 +220,31 @@ export class LinkRules {
       const identity = href ?? entry.id ?? `line ${entry.line}`;
       // Under a usage point that shares its self href with another, the same links name another resource.
       const up = this.parents.find(entry, usagePoints, 'MeterReading', ['MeterReading'], false)?.linked;
-      const seenAs = this.occurrences.see(`MeterReading ${identity}`, JSON.stringify([up?.key, linkContent(entry)]), entry);
+      const seenAs = this.occurrences.see(
+        `MeterReading ${identity}`,
+        JSON.stringify([up?.key, linkContent(entry)]),
+        entry,
+      );
       if ('repeats' in seenAs) {
         this.diagnostics.duplicate('MeterReading', identity, entry, seenAs.repeats);
         continue;
       }
-      if (seenAs.first) this.diagnostics.collision('MeterReading', identity, entry, `the MeterReading at line ${seenAs.first.line} with other links or usage point`);
+      if (seenAs.first)
+        this.diagnostics.collision(
+          'MeterReading',
+          identity,
+          entry,
+          `the MeterReading at line ${seenAs.first.line} with other links or usage point`,
+        );
       out.push({ entry, href });
     }
     return out;
   }
 
   /** What each MeterReading's blocks say, read from the spilled rows only when one of them reaches several ReadingTypes. */
-  private seriesEvidence(meterReadings: Candidate<LinkedMeterReading>[]): Map<Candidate<LinkedMeterReading>, SeriesEvidence> | undefined {
+  private seriesEvidence(
+    meterReadings: Candidate<LinkedMeterReading>[],
+  ): Map<Candidate<LinkedMeterReading>, SeriesEvidence> | undefined {
     if (!meterReadings.some((m) => readingTypesReached(m.entry, this.state.readingTypes).length > 1)) return undefined;
     const parents = new Parents(meterReadings);
     const evidence = new Map<Candidate<LinkedMeterReading>, SeriesEvidence>();
@@ -214,10 +256,23 @@ export class LinkRules {
     return evidence;
   }
 
-  private readingTypeOf(mr: EntryInfo, data: SeriesEvidence | undefined, up: LinkedUsagePoint | undefined): RecordOf<'ReadingType'> | undefined {
-    const { readingType, diagnostic } = readingTypeOf(mr, this.state.readingTypes, data, up?.localTimeParameters?.dstOffset ?? 3600);
+  private readingTypeOf(
+    mr: EntryInfo,
+    data: SeriesEvidence | undefined,
+    up: LinkedUsagePoint | undefined,
+  ): RecordOf<'ReadingType'> | undefined {
+    const { readingType, diagnostic } = readingTypeOf(
+      mr,
+      this.state.readingTypes,
+      data,
+      up?.localTimeParameters?.dstOffset ?? 3600,
+    );
     if (diagnostic) this.diagnostics.report(diagnostic);
-    return readingType ?? (this.state.readingTypes.length === 1 && this.state.meterReadings.length === 1 ? this.state.readingTypes[0] : undefined);
+    return (
+      readingType ??
+      (this.state.readingTypes.length === 1 && this.state.meterReadings.length === 1
+        ? this.state.readingTypes[0]
+        : undefined)
+    );
   }
-
 }

@@ -2,7 +2,14 @@ import type { Diagnostic } from '../xml/diagnostics';
 import type { ReaderEvent } from './atom-reader';
 import type { BlockOwners } from './block-owners';
 import type { Flow } from './reading-type';
-import type { BlockInfo, EntryInfo, EspiIntervalReading, EspiRecord, ReadingTypeFields, UsageSummaryFields } from './records';
+import type {
+  BlockInfo,
+  EntryInfo,
+  EspiIntervalReading,
+  EspiRecord,
+  ReadingTypeFields,
+  UsageSummaryFields,
+} from './records';
 import type { LtpFields, TimeZone } from './time-zone';
 import type { ZoneSource } from './usage-point-zone';
 
@@ -25,7 +32,6 @@ export interface LinkOptions {
   /** Where that file goes (default: the OS temp folder). */
   tempDir?: string;
 }
-
 
 export interface LinkedUsagePoint {
   key: string;

@@ -11,7 +11,10 @@ import type { LinkOptions, ParseEvent } from './linked-feed';
  * `linked` event; until then a finished block waits as a compact row in a `BlockSpill`, in memory for small files
  * and in a temporary file beyond, so memory holds only the small entities and the blocks still streaming.
  */
-export async function* linkEspiRecords(events: AsyncIterable<ReaderEvent>, options: LinkOptions): AsyncGenerator<ParseEvent> {
+export async function* linkEspiRecords(
+  events: AsyncIterable<ReaderEvent>,
+  options: LinkOptions,
+): AsyncGenerator<ParseEvent> {
   const state = new LinkState(options);
   const { diagnostics } = state;
   try {

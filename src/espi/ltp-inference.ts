@@ -63,7 +63,9 @@ function agrees(p: PartialRule, actual: DstRule, year: number): boolean {
   if (p.month !== undefined && p.month !== actual.month) return false;
   const day = dayRule(p);
   if (day && ruleLocalSeconds(day, year) !== ruleLocalSeconds({ ...actual, hours: 0, seconds: 0 }, year)) return false;
-  return (p.hours === undefined || p.hours === actual.hours) && (p.seconds === undefined || p.seconds === actual.seconds);
+  return (
+    (p.hours === undefined || p.hours === actual.hours) && (p.seconds === undefined || p.seconds === actual.seconds)
+  );
 }
 
 const ORDINALS = ['', '', '1st', '2nd', '3rd', '4th', '5th', 'last'];
@@ -77,7 +79,10 @@ export function describeRule(p: PartialRule): string {
   if (day?.operator === 0) parts.push(`day ${day.dayOfMonth}`);
   else if (day?.operator === 1) parts.push(`${WEEKDAYS[day.dayOfWeek]} on or after day ${day.dayOfMonth}`);
   else if (day) parts.push(`${ORDINALS[day.operator]} ${WEEKDAYS[day.dayOfWeek]}`);
-  if (p.hours !== undefined) parts.push(`${String(p.hours).padStart(2, '0')}:${p.seconds === undefined ? '..' : String(Math.floor(p.seconds / 60)).padStart(2, '0')}`);
+  if (p.hours !== undefined)
+    parts.push(
+      `${String(p.hours).padStart(2, '0')}:${p.seconds === undefined ? '..' : String(Math.floor(p.seconds / 60)).padStart(2, '0')}`,
+    );
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
@@ -89,7 +94,8 @@ interface Known {
 }
 
 /** A stated dstOffset settles whether DST is observed; without one, a readable rule says it is. */
-const saysDst = (k: Known) => (k.dstOffset !== undefined ? k.dstOffset > 0 : Object.keys(k.start).length + Object.keys(k.end).length > 0);
+const saysDst = (k: Known) =>
+  k.dstOffset !== undefined ? k.dstOffset > 0 : Object.keys(k.start).length + Object.keys(k.end).length > 0;
 
 /** The zone has the standard offset, the DST amount and the rules' known fields in every year of the data. */
 function fits(name: string, k: Known, years: number[]): boolean {
@@ -101,7 +107,11 @@ function fits(name: string, k: Known, years: number[]): boolean {
       continue;
     }
     if (k.dstOffset !== undefined && ltp.dstOffset !== k.dstOffset) return false;
-    if (!agrees(k.start, decodeDstRule(ltp.dstStartRule)!, year) || !agrees(k.end, decodeDstRule(ltp.dstEndRule)!, year)) return false;
+    if (
+      !agrees(k.start, decodeDstRule(ltp.dstStartRule)!, year) ||
+      !agrees(k.end, decodeDstRule(ltp.dstEndRule)!, year)
+    )
+      return false;
   }
   return true;
 }
@@ -148,16 +158,40 @@ export interface ZoneInference {
  * fixed offset of tzOffset; when DST is stated but no zone agrees, standard time all year. Undefined without a
  * tzOffset: nothing is known, and the caller falls back.
  */
-export function inferLtpZone(f: LocalTimeParametersFields, fallbackZone: string, years: number[]): ZoneInference | undefined {
+export function inferLtpZone(
+  f: LocalTimeParametersFields,
+  fallbackZone: string,
+  years: number[],
+): ZoneInference | undefined {
   if (f.tzOffset === undefined) return undefined;
-  const k: Known = { tzOffset: f.tzOffset, dstOffset: f.dstOffset, start: readableRule(f.dstStartRuleText), end: readableRule(f.dstEndRuleText) };
+  const k: Known = {
+    tzOffset: f.tzOffset,
+    dstOffset: f.dstOffset,
+    start: readableRule(f.dstStartRuleText),
+    end: readableRule(f.dstEndRuleText),
+  };
   const stated = `tzOffset ${k.tzOffset} s, dstOffset ${k.dstOffset === undefined ? 'absent' : `${k.dstOffset} s`}, start rule says ${describeRule(k.start)}, end rule says ${describeRule(k.end)}`;
   const name = firstFitting(k, fallbackZone, years);
-  if (name && saysDst(k)) return { zone: ianaZone(name), reason: `${name}, the zone that agrees with what is stated (${stated}) over ${span(years)}` };
-  if (name) return { zone: ianaZone(name), reason: `${name}, the fixed offset of tzOffset, as nothing says DST is observed (${stated})` };
-  const standard = etcZone(k.tzOffset) ?? [...COMMON_ZONES, ...Intl.supportedValuesOf('timeZone')].find((n) => fits(n, { ...k, dstOffset: 0, start: {}, end: {} }, years));
+  if (name && saysDst(k))
+    return {
+      zone: ianaZone(name),
+      reason: `${name}, the zone that agrees with what is stated (${stated}) over ${span(years)}`,
+    };
+  if (name)
+    return {
+      zone: ianaZone(name),
+      reason: `${name}, the fixed offset of tzOffset, as nothing says DST is observed (${stated})`,
+    };
+  const standard =
+    etcZone(k.tzOffset) ??
+    [...COMMON_ZONES, ...Intl.supportedValuesOf('timeZone')].find((n) =>
+      fits(n, { ...k, dstOffset: 0, start: {}, end: {} }, years),
+    );
   if (!standard) return undefined;
-  return { zone: ianaZone(standard), reason: `${standard}, standard time all year: no zone agrees with what is stated (${stated}) over ${span(years)}` };
+  return {
+    zone: ianaZone(standard),
+    reason: `${standard}, standard time all year: no zone agrees with what is stated (${stated}) over ${span(years)}`,
+  };
 }
 
 const span = (years: number[]) => (years.length === 1 ? `${years[0]}` : `${years[0]}–${years[years.length - 1]}`);
@@ -170,15 +204,26 @@ export interface IncompleteLtpZone {
 }
 
 /** The zone for LocalTimeParameters that are not whole or whose rules do not decode, and the warning saying why. */
-export function incompleteLtpZone(f: LocalTimeParametersFields, fallbackZone: string, years: number[]): IncompleteLtpZone {
-  const whole = f.tzOffset !== undefined && f.dstOffset !== undefined && f.dstStartRule !== undefined && f.dstEndRule !== undefined;
+export function incompleteLtpZone(
+  f: LocalTimeParametersFields,
+  fallbackZone: string,
+  years: number[],
+): IncompleteLtpZone {
+  const whole =
+    f.tzOffset !== undefined && f.dstOffset !== undefined && f.dstStartRule !== undefined && f.dstEndRule !== undefined;
   const what = whole
     ? `DST rules ${f.dstStartRuleText}/${f.dstEndRuleText} do not decode to dates`
     : `LocalTimeParameters incomplete or truncated (dstStartRule "${f.dstStartRuleText ?? ''}", dstEndRule "${f.dstEndRuleText ?? ''}")`;
   const code = whole ? 'dst-rule-invalid' : 'dst-rule-truncated';
   const inferred = inferLtpZone(f, fallbackZone, years);
-  if (inferred) return { zone: inferred.zone, zoneSource: 'inferred', code, message: `${what}: local days use ${inferred.reason}` };
-  return { zone: ianaZone(fallbackZone), zoneSource: 'fallback', code, message: `${what} and no usable tzOffset: local days use the fallback zone ${fallbackZone}` };
+  if (inferred)
+    return { zone: inferred.zone, zoneSource: 'inferred', code, message: `${what}: local days use ${inferred.reason}` };
+  return {
+    zone: ianaZone(fallbackZone),
+    zoneSource: 'fallback',
+    code,
+    message: `${what} and no usable tzOffset: local days use the fallback zone ${fallbackZone}`,
+  };
 }
 
 /** The calendar years a usage point's readings cover (at most 30), or this year when it has none. */

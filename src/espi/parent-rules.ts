@@ -55,7 +55,13 @@ export class ParentRules {
    * the parent's collection; the child's self href sits under the parent; the parent's `related` names the
    * child or its collection; and, with no links at all, the only candidate in the file.
    */
-  find<T>(child: EntryInfo, parents: Parents<T>, childKind: string, collections: string[], reportAmbiguity: boolean): Candidate<T> | undefined {
+  find<T>(
+    child: EntryInfo,
+    parents: Parents<T>,
+    childKind: string,
+    collections: string[],
+    reportAmbiguity: boolean,
+  ): Candidate<T> | undefined {
     const up = child.up && normalizeHref(child.up);
     const self = child.self && normalizeHref(child.self);
     const rules: (() => Candidate<T>[])[] = [
@@ -67,10 +73,17 @@ export class ParentRules {
     for (const rule of rules) {
       const found = uniqueBy(rule(), (p) => p);
       if (found.length === 1) return found[0];
-      if (found.length > 1 && found[0].href && found.every((p) => p.href === found[0].href)) return this.sharedSelf(child, childKind, found, reportAmbiguity);
+      if (found.length > 1 && found[0].href && found.every((p) => p.href === found[0].href))
+        return this.sharedSelf(child, childKind, found, reportAmbiguity);
       if (found.length > 1) {
         if (reportAmbiguity) {
-          this.diagnostics.report({ severity: 'error', code: 'link-ambiguous', message: `${childKind} could belong to ${found.length} parents`, line: child.line, entity: self ?? child.id });
+          this.diagnostics.report({
+            severity: 'error',
+            code: 'link-ambiguous',
+            message: `${childKind} could belong to ${found.length} parents`,
+            line: child.line,
+            entity: self ?? child.id,
+          });
         }
         return undefined;
       }

@@ -48,7 +48,11 @@ export async function collectParsedFeed(events: AsyncIterable<ParseEvent>): Prom
         if (mr) blocks.get(mr)!.push(info);
       }
       const readings = new Map<LinkedMeterReading, EspiIntervalReading[]>();
-      for (const [mr, list] of blocks) readings.set(mr, list.flatMap((b) => byBlock.get(b.ordinal) ?? []));
+      for (const [mr, list] of blocks)
+        readings.set(
+          mr,
+          list.flatMap((b) => byBlock.get(b.ordinal) ?? []),
+        );
       for (const ordinal of byBlock.keys()) if (!owner.has(ordinal)) byBlock.delete(ordinal);
       return { feed: ev.feed, readings, blocks, blockReadings: byBlock };
     }

@@ -79,7 +79,14 @@ export class PendingBlocks {
   }
 
   /** One accepted reading (already covered): its span, duration and, where present, value and cost. */
-  count(ordinal: number, start: number, end: number, duration: number, value: number | undefined, cost: number | undefined) {
+  count(
+    ordinal: number,
+    start: number,
+    end: number,
+    duration: number,
+    value: number | undefined,
+    cost: number | undefined,
+  ) {
     const at = this.row(ordinal);
     if (value !== undefined) this.sum(at + VALUE, value);
     if (cost !== undefined) this.sum(at + COST, cost);

@@ -7,7 +7,8 @@ import { EspiIntervalReading } from './records';
  * million: start and end tags with no attributes and no space before `>`, every name under the enclosing
  * block's prefix, only whitespace and comments between elements, and fields holding one Int48 integer each:
  *
- *   <IntervalReading> [cost|value|tou|cpp|consumptionTier] [timePeriod: duration|start] [ReadingQuality: quality] </IntervalReading>
+ *   <IntervalReading> [cost|value|tou|cpp|consumptionTier] [timePeriod: duration|start] [ReadingQuality: quality]
+ * </IntervalReading>
  *
  * (children in any order and number). Going through the tokenizer, such a reading costs a dozen tag and text
  * tokens and as many handler calls; here it is one pass over its bytes. Anything else (a comment inside a number,
@@ -148,7 +149,10 @@ export class PlainReadingScanner {
       if (i < 0) return i;
       const element = this.element;
       if (PARENT[element] !== parent) return READING_NOT_PLAIN;
-      i = element === TIME_PERIOD || element === READING_QUALITY ? this.children(bytes, i, element, reading) : this.field(bytes, i, element, reading);
+      i =
+        element === TIME_PERIOD || element === READING_QUALITY
+          ? this.children(bytes, i, element, reading)
+          : this.field(bytes, i, element, reading);
       if (i < 0) return i;
     }
   }

@@ -66,7 +66,11 @@ export class ReadingChecks {
     const end = r.start + r.duration;
     const pEnd = p.start + p.duration;
     const clipped: [number, number] | undefined =
-      r.start > p.start && r.start < pEnd && end > pEnd ? [pEnd, end] : r.start < p.start && end > p.start ? [r.start, p.start] : undefined;
+      r.start > p.start && r.start < pEnd && end > pEnd
+        ? [pEnd, end]
+        : r.start < p.start && end > p.start
+          ? [r.start, p.start]
+          : undefined;
     if (!clipped || !this.blocks.cover(info.ordinal, clipped[0], clipped[1])) return false;
     this.diagnostics.report({
       severity: 'warning',

@@ -42,7 +42,8 @@ const SIGNATURE_FIELDS = [
  */
 export function readingTypeSignature(rt: ReadingTypeFields): string {
   const parts: string[] = SIGNATURE_FIELDS.map((f) => `${f}=${rt[f] ?? ''}`);
-  const ratio = (r?: { numerator?: number; denominator?: number }) => (r ? `${r.numerator ?? ''}/${r.denominator ?? ''}` : '');
+  const ratio = (r?: { numerator?: number; denominator?: number }) =>
+    r ? `${r.numerator ?? ''}/${r.denominator ?? ''}` : '';
   parts.push(`interharmonic=${ratio(rt.interharmonic)}`, `argument=${ratio(rt.argument)}`);
   return parts.join(';');
 }

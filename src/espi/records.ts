@@ -132,7 +132,14 @@ export type CustomerKindName =
   | 'ProgramDateIdMappings';
 
 export type EspiRecord =
-  | { type: 'UsagePoint'; entry: EntryInfo; serviceKind?: number; status?: number; roleFlags?: string; tariffProfile?: string }
+  | {
+      type: 'UsagePoint';
+      entry: EntryInfo;
+      serviceKind?: number;
+      status?: number;
+      roleFlags?: string;
+      tariffProfile?: string;
+    }
   | { type: 'MeterReading'; entry: EntryInfo }
   | { type: 'ReadingType'; entry: EntryInfo; fields: ReadingTypeFields }
   | { type: 'LocalTimeParameters'; entry: EntryInfo; fields: LocalTimeParametersFields; namespace: 'espi' | 'customer' }

@@ -48,7 +48,8 @@ export class SelfLinks {
       return false;
     }
     if (!first) {
-      if (this.blockHrefs.has(self) && r.entry !== this.lastBlockEntry) this.diagnostics.collision(kind, self, r.entry, 'an earlier IntervalBlock');
+      if (this.blockHrefs.has(self) && r.entry !== this.lastBlockEntry)
+        this.diagnostics.collision(kind, self, r.entry, 'an earlier IntervalBlock');
       else this.selfLinks.set(self, { kind, entry: r.entry, contents: new Map([[this.content(r), r.entry]]) });
       return false;
     }
@@ -59,7 +60,12 @@ export class SelfLinks {
       return true;
     }
     if (first.kind === kind) first.contents.set(content, r.entry);
-    this.diagnostics.collision(kind, self, r.entry, `the ${first.kind} at line ${first.entry.line}${first.kind === kind ? ' with other content' : ''}`);
+    this.diagnostics.collision(
+      kind,
+      self,
+      r.entry,
+      `the ${first.kind} at line ${first.entry.line}${first.kind === kind ? ' with other content' : ''}`,
+    );
     return false;
   }
 

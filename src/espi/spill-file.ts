@@ -59,7 +59,7 @@ export class SpillFile {
   }
 
   private file(chunk: Buffer) {
-    for (let done = 0; done < chunk.length; ) done += writeSync(this.fd as number, chunk, done);
+    for (let done = 0; done < chunk.length;) done += writeSync(this.fd as number, chunk, done);
     this.filed.push(chunk.length);
   }
 
@@ -77,7 +77,7 @@ export class SpillFile {
     let position = 0;
     for (const length of this.filed) {
       if (length > buf.length) buf = Buffer.allocUnsafe(length);
-      for (let got = 0; got < length; ) {
+      for (let got = 0; got < length;) {
         const n = readSync(this.fd, buf, got, length - got, position + got);
         if (n === 0) throw new Error(`spill file ended ${length - got} bytes early`);
         got += n;

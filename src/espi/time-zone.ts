@@ -7,7 +7,10 @@ export interface TimeZone {
 }
 
 export function fixedZone(offsetSeconds: number): TimeZone {
-  return { name: `UTC${offsetSeconds < 0 ? '-' : '+'}${Math.abs(offsetSeconds) / 3600}`, offsetAt: () => offsetSeconds };
+  return {
+    name: `UTC${offsetSeconds < 0 ? '-' : '+'}${Math.abs(offsetSeconds) / 3600}`,
+    offsetAt: () => offsetSeconds,
+  };
 }
 
 /** An IANA zone through Intl (Node ships full ICU), used as the fallback when a file has no usable LocalTimeParameters. */
@@ -85,7 +88,10 @@ export function localToUtc(zone: TimeZone, localSeconds: number): number {
  * Every reading of a local wall-clock time: `first` always (as `localToUtc` gives it), `second` when the time
  * occurs twice (fall-back), `skipped` when it never occurs (spring-forward). Callers that must not guess use this.
  */
-export function resolveLocalTime(zone: TimeZone, localSeconds: number): { first: number; second?: number; skipped: boolean } {
+export function resolveLocalTime(
+  zone: TimeZone,
+  localSeconds: number,
+): { first: number; second?: number; skipped: boolean } {
   const probe = localSeconds - zone.offsetAt(localSeconds);
   const before = zone.offsetAt(probe - 86400);
   const after = zone.offsetAt(probe + 86400);
@@ -93,7 +99,8 @@ export function resolveLocalTime(zone: TimeZone, localSeconds: number): { first:
   const late = localSeconds - after;
   const earlyValid = zone.offsetAt(early) === before;
   const lateValid = zone.offsetAt(late) === after;
-  if (earlyValid && lateValid && early !== late) return { first: Math.min(early, late), second: Math.max(early, late), skipped: false };
+  if (earlyValid && lateValid && early !== late)
+    return { first: Math.min(early, late), second: Math.max(early, late), skipped: false };
   if (earlyValid) return { first: early, skipped: false };
   if (lateValid) return { first: late, skipped: false };
   return { first: early, skipped: true };

@@ -28,7 +28,9 @@ export function usagePointZone(
   report: (d: Diagnostic) => void,
 ): UsagePointZone & { unsettled?: Ltp } {
   const related = new Set(up.related.map(normalizeHref));
-  const ltp = ltps.find((l) => l.entry.self && related.has(normalizeHref(l.entry.self))) ?? (ltps.length === 1 ? ltps[0] : undefined);
+  const ltp =
+    ltps.find((l) => l.entry.self && related.has(normalizeHref(l.entry.self))) ??
+    (ltps.length === 1 ? ltps[0] : undefined);
   const fallback = { zone: ianaZone(options.fallbackZone), zoneSource: 'fallback' as const };
   if (!ltp && options.zoneConfigured) return { ...fallback, zoneSource: 'configured' };
   if (!ltp) {
@@ -42,7 +44,8 @@ export function usagePointZone(
     return fallback;
   }
   const { tzOffset, dstOffset, dstStartRule, dstEndRule } = ltp.fields;
-  const whole = tzOffset !== undefined && dstOffset !== undefined && dstStartRule !== undefined && dstEndRule !== undefined;
+  const whole =
+    tzOffset !== undefined && dstOffset !== undefined && dstStartRule !== undefined && dstEndRule !== undefined;
   const fields = whole ? { tzOffset, dstOffset, dstStartRule, dstEndRule } : undefined;
   const zone = fields && ltpZone(fields);
   if (zone) return { zone, zoneSource: 'LocalTimeParameters', localTimeParameters: fields };
@@ -50,7 +53,12 @@ export function usagePointZone(
 }
 
 /** Sets the zone of a usage point whose LocalTimeParameters are not whole, over its readings' years; the warning says which and why. */
-export function settleZone(usagePoint: UsagePointZone, ltp: Ltp, readings: { firstStart?: number; lastEnd?: number }[], fallbackZone: string): Diagnostic {
+export function settleZone(
+  usagePoint: UsagePointZone,
+  ltp: Ltp,
+  readings: { firstStart?: number; lastEnd?: number }[],
+  fallbackZone: string,
+): Diagnostic {
   const { zone, zoneSource, code, message } = incompleteLtpZone(ltp.fields, fallbackZone, dataYears(readings));
   Object.assign(usagePoint, { zone, zoneSource });
   return { severity: 'warning', code, message, line: ltp.entry.line, entity: ltp.entry.self ?? ltp.entry.id };

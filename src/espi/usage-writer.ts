@@ -111,12 +111,24 @@ export class EspiUsageFeedWriter {
   }
 
   async usagePoint(up: EspiUsagePointRecord): Promise<UsagePointRef> {
-    const ltp = up.localTimeParameters ?? localTimeParametersFor(up.zone.name, this.options.zoneYear ?? new Date(this.options.generatedAt * 1000).getUTCFullYear());
+    const ltp =
+      up.localTimeParameters ??
+      localTimeParametersFor(
+        up.zone.name,
+        this.options.zoneYear ?? new Date(this.options.generatedAt * 1000).getUTCFullYear(),
+      );
     const ltpKey = `ltp|${ltp.tzOffset}|${ltp.dstOffset}|${ltp.dstStartRule}|${ltp.dstEndRule}`;
     const ltpSelf = `${this.options.baseUrl.replace(/\/+$/, '')}/LocalTimeParameters/${uuidV5(ltpKey)}`;
     if (!this.writtenLtp.has(ltpKey)) {
       this.writtenLtp.add(ltpKey);
-      await this.atom.entry({ id: `urn:uuid:${uuidV5(ltpKey)}`, self: ltpSelf, up: collectionOf(ltpSelf), related: [], title: 'LocalTimeParameters', content: localTimeParametersXml(ltp) });
+      await this.atom.entry({
+        id: `urn:uuid:${uuidV5(ltpKey)}`,
+        self: ltpSelf,
+        up: collectionOf(ltpSelf),
+        related: [],
+        title: 'LocalTimeParameters',
+        content: localTimeParametersXml(ltp),
+      });
     }
     const { self } = this.usagePointRef(up);
     await this.atom.entry({
@@ -144,7 +156,14 @@ export class EspiUsageFeedWriter {
     const id = uuidV5(`meter-reading|${mr.key}`);
     const { self } = this.meterReadingRef(up, mr.key);
     const typeSelf = this.readingTypeSelf(mr.key);
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [`${self}/IntervalBlock`, typeSelf], title: '', content: `      <MeterReading xmlns="${ESPI_NS}"/>\n` });
+    await this.atom.entry({
+      id: `urn:uuid:${id}`,
+      self,
+      up: collectionOf(self),
+      related: [`${self}/IntervalBlock`, typeSelf],
+      title: '',
+      content: `      <MeterReading xmlns="${ESPI_NS}"/>\n`,
+    });
     await this.readingType(mr.key, mr.readingType);
     return { self, key: mr.key };
   }
@@ -152,7 +171,14 @@ export class EspiUsageFeedWriter {
   /** A ReadingType entry on its own: a meter reading's (written by `meterReading`) or a ReadingType collection's. */
   async readingType(key: string, fields: ReadingTypeFields, title = ''): Promise<void> {
     const self = this.readingTypeSelf(key);
-    await this.atom.entry({ id: `urn:uuid:${uuidV5(`reading-type|${key}`)}`, self, up: collectionOf(self), related: [], title, content: readingTypeXml(fields) });
+    await this.atom.entry({
+      id: `urn:uuid:${uuidV5(`reading-type|${key}`)}`,
+      self,
+      up: collectionOf(self),
+      related: [],
+      title,
+      content: readingTypeXml(fields),
+    });
   }
 
   private readingTypeSelf(key: string): string {
@@ -161,10 +187,18 @@ export class EspiUsageFeedWriter {
 
   async intervalBlock(mr: MeterReadingRef, block: EspiIntervalBlockRecord): Promise<void> {
     const first = block.readings[0]?.start;
-    if (first === undefined && !block.interval) throw new EspiWriteError(`an IntervalBlock of ${mr.key} with neither an interval nor readings`);
+    if (first === undefined && !block.interval)
+      throw new EspiWriteError(`an IntervalBlock of ${mr.key} with neither an interval nor readings`);
     const id = uuidV5(`interval-block|${mr.key}|${block.interval?.start ?? ''}|${first ?? ''}`);
     const self = `${mr.self}/IntervalBlock/${id}`;
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: (out) => writeIntervalBlock(out, block) });
+    await this.atom.entry({
+      id: `urn:uuid:${id}`,
+      self,
+      up: collectionOf(self),
+      related: [],
+      title: '',
+      content: (out) => writeIntervalBlock(out, block),
+    });
   }
 
   async usageSummary(up: UsagePointRef, summary: EspiUsageSummaryRecord): Promise<void> {
@@ -172,7 +206,14 @@ export class EspiUsageFeedWriter {
     const key = `${summary.type}|${up.self}|${f.billingPeriod?.start ?? ''}|${f.statusTimeStamp ?? ''}`;
     const id = uuidV5(key);
     const self = summary.self ?? `${up.self}/${summary.type}/${id}`;
-    await this.atom.entry({ id: `urn:uuid:${id}`, self, up: collectionOf(self), related: [], title: '', content: usageSummaryXml(summary, this.options.generatedAt) });
+    await this.atom.entry({
+      id: `urn:uuid:${id}`,
+      self,
+      up: collectionOf(self),
+      related: [],
+      title: '',
+      content: usageSummaryXml(summary, this.options.generatedAt),
+    });
   }
 
   end(): Promise<void> {
@@ -189,7 +230,8 @@ function collectionOf(self: string): string {
 /** An integer field, checked against its XSD range: a writer that emits what the schema refuses would lie. */
 function int(name: string, v: number | undefined, min = INT48_MIN, max = INT48_MAX): string {
   if (v === undefined) return '';
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new EspiWriteError(`${name} ${v} is not an integer in [${min}, ${max}]`);
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new EspiWriteError(`${name} ${v} is not an integer in [${min}, ${max}]`);
   return `<${name}>${v}</${name}>`;
 }
 
@@ -208,9 +250,16 @@ function resource(name: string, body: string): string {
 }
 
 function usagePointXml(up: EspiUsagePointRecord): string {
-  const category = up.serviceKind === undefined ? '' : `<ServiceCategory>${int('kind', up.serviceKind)}</ServiceCategory>`;
-  const delivery = up.tariffProfile == null ? '' : `<serviceDeliveryPoint>${text('tariffProfile', up.tariffProfile)}</serviceDeliveryPoint>`;
-  return resource('UsagePoint', text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255) + delivery);
+  const category =
+    up.serviceKind === undefined ? '' : `<ServiceCategory>${int('kind', up.serviceKind)}</ServiceCategory>`;
+  const delivery =
+    up.tariffProfile == null
+      ? ''
+      : `<serviceDeliveryPoint>${text('tariffProfile', up.tariffProfile)}</serviceDeliveryPoint>`;
+  return resource(
+    'UsagePoint',
+    text('roleFlags', up.roleFlags) + category + int('status', up.status, 0, 255) + delivery,
+  );
 }
 
 function hex32(n: number): string {
@@ -231,7 +280,8 @@ function ratio(name: string, r: { numerator?: number; denominator?: number } | u
 function readingTypeXml(t: ReadingTypeFields): string {
   let body = '';
   for (const name of READING_TYPE_NUMBERS) body += int(name, t[name]);
-  body += ratio('interharmonic', t.interharmonic) + int('measuringPeriod', t.measuringPeriod) + ratio('argument', t.argument);
+  body +=
+    ratio('interharmonic', t.interharmonic) + int('measuringPeriod', t.measuringPeriod) + ratio('argument', t.argument);
   return resource('ReadingType', body);
 }
 
@@ -252,7 +302,8 @@ class IntElement {
   /** Writes the element, or nothing when `v` is absent; the same checks as `int`. */
   write(out: XmlBytes, v: number | undefined): void {
     if (v === undefined) return;
-    if (!Number.isSafeInteger(v) || v < this.min || v > this.max) throw new EspiWriteError(`${this.name} ${v} is not an integer in [${this.min}, ${this.max}]`);
+    if (!Number.isSafeInteger(v) || v < this.min || v > this.max)
+      throw new EspiWriteError(`${this.name} ${v} is not an integer in [${this.min}, ${this.max}]`);
     out.raw(this.open);
     out.int(v);
     out.raw(this.close);
@@ -314,7 +365,8 @@ function measurement(name: string, m: SummaryMeasurement | undefined): string {
 }
 
 function lineItem(li: EspiLineItem): string {
-  if (li.note === undefined || li.itemKind === undefined) throw new EspiWriteError('a LineItem needs its note and itemKind (espi.xsd requires both)');
+  if (li.note === undefined || li.itemKind === undefined)
+    throw new EspiWriteError('a LineItem needs its note and itemKind (espi.xsd requires both)');
   return (
     `<costAdditionalDetailLastPeriod>${int('amount', li.amount)}${int('rounding', li.rounding)}${int('dateTime', li.dateTime)}${text('note', li.note)}` +
     `${measurement('measurement', li.measurement)}${int('itemKind', li.itemKind)}${int('unitCost', li.unitCost)}${interval('itemPeriod', li.itemPeriod)}</costAdditionalDetailLastPeriod>`
@@ -348,17 +400,26 @@ function usageSummaryXml(s: EspiUsageSummaryRecord, generatedAt: number): string
  * are written too, and reading types no meter reading uses; customer entities belong in a customer feed
  * (`EspiCustomerFeedWriter`).
  */
-export async function writeCollectedUsageFeed(out: Writable, collected: CollectedFeed, options: FeedWriterOptions): Promise<void> {
+export async function writeCollectedUsageFeed(
+  out: Writable,
+  collected: CollectedFeed,
+  options: FeedWriterOptions,
+): Promise<void> {
   const { feed, blocks, blockReadings } = collected;
   const writer = new EspiUsageFeedWriter(out, options);
   for (const up of feed.usagePoints) {
     const upRef = await writer.usagePoint(up);
     for (const mr of feed.meterReadings.filter((m) => m.usagePoint === up)) {
       const mrRef = await writer.meterReading(upRef, mr);
-      for (const block of blocks.get(mr) ?? []) await writer.intervalBlock(mrRef, { interval: block.interval, readings: blockReadings.get(block.ordinal) ?? [] });
+      for (const block of blocks.get(mr) ?? [])
+        await writer.intervalBlock(mrRef, {
+          interval: block.interval,
+          readings: blockReadings.get(block.ordinal) ?? [],
+        });
     }
     for (const summary of feed.summaries.filter((s) => s.usagePoint === up)) await writer.usageSummary(upRef, summary);
   }
-  for (const [i, t] of feed.unusedReadingTypes.entries()) await writer.readingType(t.entry.self ?? t.entry.id ?? `#${i}`, t.fields, t.entry.title);
+  for (const [i, t] of feed.unusedReadingTypes.entries())
+    await writer.readingType(t.entry.self ?? t.entry.id ?? `#${i}`, t.fields, t.entry.title);
   await writer.end();
 }

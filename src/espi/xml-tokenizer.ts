@@ -132,7 +132,8 @@ export class XmlTokenizer implements XmlElementScope {
     this.base += this.pos;
     this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.pos), data]) : data;
     this.pos = 0;
-    if (this.base === 0 && this.buf.length >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = this.documentStart = 3;
+    if (this.base === 0 && this.buf.length >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf)
+      this.pos = this.documentStart = 3;
   }
 
   private fail(code: string, message: string): never {
@@ -164,7 +165,10 @@ export class XmlTokenizer implements XmlElementScope {
         this.afterStartTag = afterStartTag;
         if (final) this.fail('xml-truncated', 'the file ends inside a tag, comment or text: truncated');
         if (len - p > this.limits.maxTokenLength) {
-          this.fail('xml-token-too-long', `a text node, tag or comment longer than ${this.limits.maxTokenLength} bytes`);
+          this.fail(
+            'xml-token-too-long',
+            `a text node, tag or comment longer than ${this.limits.maxTokenLength} bytes`,
+          );
         }
         return;
       }
@@ -186,7 +190,8 @@ export class XmlTokenizer implements XmlElementScope {
         flags |= TextFlags.NonSpace;
         if (b >= 0x80) flags |= TextFlags.NonAscii;
         else if (b === AMP) flags |= TextFlags.HasAmp;
-        else if (b === GT && i - p >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) this.malformed('"]]>" in text');
+        else if (b === GT && i - p >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET)
+          this.malformed('"]]>" in text');
       } else if (b === CR) flags |= TextFlags.HasCr;
       else if (b !== 0x20 && b !== 0x0a && b !== 0x09) this.malformed(`control character 0x${b.toString(16)} in text`);
     }
@@ -229,8 +234,13 @@ export class XmlTokenizer implements XmlElementScope {
     if (known && known.qname.length === end - start && this.sameBytes(known.qname, start)) return known;
     const qname = buf.toString('utf8', start, end);
     const colon = qname.indexOf(':');
-    if (colon !== qname.lastIndexOf(':') || colon === 0 || colon === qname.length - 1) this.malformed(`"${qname}" is not a namespace-valid name`);
-    const made = { qname, prefix: colon < 0 ? '' : qname.slice(0, colon), local: colon < 0 ? qname : qname.slice(colon + 1) };
+    if (colon !== qname.lastIndexOf(':') || colon === 0 || colon === qname.length - 1)
+      this.malformed(`"${qname}" is not a namespace-valid name`);
+    const made = {
+      qname,
+      prefix: colon < 0 ? '' : qname.slice(0, colon),
+      local: colon < 0 ? qname : qname.slice(colon + 1),
+    };
     if (!known && this.names.size < MAX_INTERNED) this.names.set(hash, made);
     return made;
   }
@@ -291,7 +301,8 @@ export class XmlTokenizer implements XmlElementScope {
         if (c === AMP) flags |= TextFlags.HasAmp;
         else if (c >= 0x80) flags |= TextFlags.NonAscii;
         else if (c < 0x20) {
-          if (c !== 0x09 && c !== 0x0a && c !== CR) this.malformed(`control character 0x${c.toString(16)} in an attribute`);
+          if (c !== 0x09 && c !== 0x0a && c !== CR)
+            this.malformed(`control character 0x${c.toString(16)} in an attribute`);
           flags |= TextFlags.HasCr;
         }
       }
@@ -340,12 +351,14 @@ export class XmlTokenizer implements XmlElementScope {
   private declareNamespaces(attributes: Map<string, string>, depth: number) {
     for (const [attr, value] of attributes) {
       if (attr === 'xmlns') {
-        if (value === XML_NS || value === XMLNS_NS) this.malformed(`the reserved namespace ${value} cannot be the default`);
+        if (value === XML_NS || value === XMLNS_NS)
+          this.malformed(`the reserved namespace ${value} cannot be the default`);
         this.bindings.push({ prefix: '', uri: value, depth });
       } else if (attr.startsWith('xmlns:')) {
         const prefix = attr.slice(6);
         if (!value) this.malformed(`prefix "${prefix}" cannot be bound to the empty namespace`);
-        if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS) || value === XMLNS_NS) this.malformed(`reserved prefix or namespace in ${attr}="${value}"`);
+        if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS) || value === XMLNS_NS)
+          this.malformed(`reserved prefix or namespace in ${attr}="${value}"`);
         this.bindings.push({ prefix, uri: value, depth });
       }
     }
@@ -395,7 +408,8 @@ export class XmlTokenizer implements XmlElementScope {
   private bang(p: number): number {
     if (this.startsWith(p, '<!--')) return this.comment(p);
     if (this.startsWith(p, '<![CDATA[')) return this.cdata(p);
-    if (this.startsWith(p, '<!DOCTYPE')) this.fail('xml-dtd-refused', 'a DOCTYPE is not accepted in ESPI files (DTDs and entities are never resolved)');
+    if (this.startsWith(p, '<!DOCTYPE'))
+      this.fail('xml-dtd-refused', 'a DOCTYPE is not accepted in ESPI files (DTDs and entities are never resolved)');
     // Too few bytes yet to tell which of the three it is.
     if (this.buf.length - p < 9) return -1;
     return this.malformed('"<!" that opens no comment or CDATA section');
@@ -442,7 +456,8 @@ export class XmlTokenizer implements XmlElementScope {
     const end = this.buf.indexOf('?>', nameEnd, 'latin1');
     if (end < 0) return -1;
     if (target.toLowerCase() === 'xml') {
-      if (target !== 'xml' || this.base + p !== this.documentStart) this.malformed('an XML declaration anywhere but at the very start');
+      if (target !== 'xml' || this.base + p !== this.documentStart)
+        this.malformed('an XML declaration anywhere but at the very start');
     }
     return end + 2;
   }

@@ -51,7 +51,8 @@ export function requirePermission(verifier: TokenVerifier, permission: Permissio
       }
       return sendJsonError(req, res, 401, 'UNAUTHENTICATED', 'authentication required');
     }
-    if (!allows(principal, permission)) return sendJsonError(req, res, 403, 'FORBIDDEN', refusalOf(principal, permission).message);
+    if (!allows(principal, permission))
+      return sendJsonError(req, res, 403, 'FORBIDDEN', refusalOf(principal, permission).message);
     req.principal = principal;
     next();
   };
@@ -89,8 +90,17 @@ export function adminSessionRoutes(verifier: TokenVerifier, secureCookies: boole
     const target = safeNext(req.body?.next);
     try {
       const principal = await verifier.verify(token);
-      if (!allows(principal, 'useAdminPages')) return res.status(403).type('html').send(loginPage(target, refusalOf(principal, 'useAdminPages').message));
-      res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: COOKIE_PATH });
+      if (!allows(principal, 'useAdminPages'))
+        return res
+          .status(403)
+          .type('html')
+          .send(loginPage(target, refusalOf(principal, 'useAdminPages').message));
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        path: COOKIE_PATH,
+      });
       res.redirect(303, target);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);

@@ -57,7 +57,11 @@ function wantsHtml(req: Request): boolean {
   return req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
-export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  options: HttpServerOptions,
+  port: number,
+  host: string,
+): Promise<RunningHttpServer> {
   const app = express();
   app.disable('x-powered-by');
   // Express would hash every response body for an ETag; GraphQL answers are per caller and marked no-store anyway.
@@ -70,7 +74,11 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   // The composition root of the services' queue access: they see the QueueAccess, never the job processors.
   const queueAccess = bullQueueAccess(options.queues);
   const { budget } = options.config;
-  const budgets = new CostBuckets({ ...DEFAULT_QUERY_LIMITS, budgetPoints: budget.points, budgetRefillPerSecond: budget.refillPerSecond });
+  const budgets = new CostBuckets({
+    ...DEFAULT_QUERY_LIMITS,
+    budgetPoints: budget.points,
+    budgetRefillPerSecond: budget.refillPerSecond,
+  });
   const { apollo, context } = await createGraphQLServer({
     ...options,
     budgets,
@@ -79,7 +87,11 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     jobs: { queueAccess, config: options.config },
   });
   const graphql = graphqlRoute(apollo, { limits: budgets.limits, context });
-  const subscriptions = startSubscriptionServer(server, { ...options, budgets, jobs: { queueAccess, config: options.config } });
+  const subscriptions = startSubscriptionServer(server, {
+    ...options,
+    budgets,
+    jobs: { queueAccess, config: options.config },
+  });
   const opsOnly = [requirePermission(options.verifier, 'readOperations'), flatCharge(budgets)];
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
@@ -89,7 +101,12 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.get('/metrics', ...opsOnly, async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.put(INBOX_UPLOAD_PATH, requirePermission(options.verifier, 'uploadToInbox'), flatCharge(budgets), inboxUpload(options));
+  app.put(
+    INBOX_UPLOAD_PATH,
+    requirePermission(options.verifier, 'uploadToInbox'),
+    flatCharge(budgets),
+    inboxUpload(options),
+  );
   app.use('/admin', adminSessionRoutes(options.verifier, options.production));
   app.use(QUEUE_DASHBOARD_PATH, ...opsOnly, queueDashboard(options.queues));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
@@ -98,12 +115,26 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   if (options.config.demoPage) app.use(DEMO_PAGE_PATH, demoPageRoutes({ ...options, budgets }));
   app.post('/cim', cimEndpoint({ ...options, queueAccess, budgets }));
   app.use(DOWNLOAD_PATH, downloadRoutes(options.dataSource, resolveUrlSigningKey(options.config), budgets));
-  app.use(ESPI_REST_PATH, espiRestRoutes({ db: options.dataSource, verifier: options.verifier, budgets, publicBaseUrl: options.config.publicBaseUrl }));
+  app.use(
+    ESPI_REST_PATH,
+    espiRestRoutes({
+      db: options.dataSource,
+      verifier: options.verifier,
+      budgets,
+      publicBaseUrl: options.config.publicBaseUrl,
+    }),
+  );
   app.use((req, res) => sendJsonError(req, res, 404, 'NOT_FOUND', 'not found'));
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled HTTP error');
-    sendJsonError(req, res, status, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status === 500 ? 'internal server error' : error.message);
+    sendJsonError(
+      req,
+      res,
+      status,
+      status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST',
+      status === 500 ? 'internal server error' : error.message,
+    );
   });
 
   // Operations still running: a client that hung up leaves its operation running after its connection is gone, and
@@ -118,7 +149,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     // Before any route: a preflight is answered here, and every answer to an allowed origin names it.
     if (cors(req, res)) return;
     const url = req.url ?? '';
-    const mainPath = (url === '/graphql' || url.startsWith('/graphql?')) && req.method !== 'GET' && req.method !== 'HEAD';
+    const mainPath =
+      (url === '/graphql' || url.startsWith('/graphql?')) && req.method !== 'GET' && req.method !== 'HEAD';
     if (!mainPath) return void app(req, res);
     const answering = graphql(request, res)
       .catch((error: unknown) => {

@@ -24,7 +24,10 @@ export async function authenticate(req: IncomingMessage, verifier: TokenVerifier
  * A long-lived connection's sign-in (a subscription socket): the principal of an Authorization value, and when its
  * token expires (ms since the epoch), when the connection must end. The verifier requires `exp`.
  */
-export async function authenticateSession(authorization: string, verifier: TokenVerifier): Promise<{ principal: Principal; expiresAt: number }> {
+export async function authenticateSession(
+  authorization: string,
+  verifier: TokenVerifier,
+): Promise<{ principal: Principal; expiresAt: number }> {
   const token = bearerToken(authorization);
   const principal = await verifier.verify(token);
   return { principal, expiresAt: (decodeJwt(token).exp as number) * 1000 };

@@ -4,7 +4,16 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/roles';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
-import { CimMessageError, failureMessage, readCimMessage, replyFailed, writeCimMessage, type CimEnvelope, type CimReply, type OutgoingMessage } from '../cim';
+import {
+  CimMessageError,
+  failureMessage,
+  readCimMessage,
+  replyFailed,
+  writeCimMessage,
+  type CimEnvelope,
+  type CimReply,
+  type OutgoingMessage,
+} from '../cim';
 import type { Config } from '../config';
 import { enqueueCimReply } from '../jobs/cim-reply.job';
 import type { QueueAccess } from '../queue/queue-access';
@@ -117,8 +126,10 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       await spooled?.dispose();
       await send(res, status, message);
     };
-    const reply = (status: number, body: CimReply) => answerWith(status, responseTo(envelope ?? { soap: binding }, body, envelope?.soap ?? binding));
-    const unauthenticated = () => reply(401, replyFailed({ replyCode: '7.7', message: 'a valid bearer token is required' }));
+    const reply = (status: number, body: CimReply) =>
+      answerWith(status, responseTo(envelope ?? { soap: binding }, body, envelope?.soap ?? binding));
+    const unauthenticated = () =>
+      reply(401, replyFailed({ replyCode: '7.7', message: 'a valid bearer token is required' }));
     try {
       const principal = await principalOf(req, verifier);
       try {
@@ -128,7 +139,9 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
         // The rest of a refused body is not read: the connection closes rather than carry it.
         if (error instanceof BodyTooLarge) {
           res.set('connection', 'close');
-          return await (principal ? reply(413, replyFailed({ replyCode: '3.1', message: error.message })) : unauthenticated());
+          return await (principal
+            ? reply(413, replyFailed({ replyCode: '3.1', message: error.message }))
+            : unauthenticated());
         }
         if (!(error instanceof CimMessageError)) throw error;
         // Without a token the body is read only to echo its Header: an unreadable one is still a missing token.
@@ -140,20 +153,44 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
       const isPush = PUSH_VERBS.has(verb) && (envelope.kind === 'request' || envelope.kind === 'event');
       if (!principal) return await unauthenticated();
       const permission = isGet ? 'getCim' : 'pushCim';
-      if (!allows(principal, permission)) return await reply(403, replyFailed({ replyCode: '7.7', message: refusalOf(principal, permission).message }));
+      if (!allows(principal, permission))
+        return await reply(403, replyFailed({ replyCode: '7.7', message: refusalOf(principal, permission).message }));
       if (!isGet && !isPush) {
-        return await reply(200, replyFailed({ replyCode: '2.9', message: `${envelope.rootName} with Verb ${verb} is not handled here: send get, create or change requests, or created or changed events` }));
+        return await reply(
+          200,
+          replyFailed({
+            replyCode: '2.9',
+            message: `${envelope.rootName} with Verb ${verb} is not handled here: send get, create or change requests, or created or changed events`,
+          }),
+        );
       }
       const getOptions: GetOptions = { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope: AccessScope.of(principal) };
-      const retryAfter = charge(budgets, principal, req.ip, isGet ? await getCost(dataSource, envelope, getOptions) : PUSH_COST);
+      const retryAfter = charge(
+        budgets,
+        principal,
+        req.ip,
+        isGet ? await getCost(dataSource, envelope, getOptions) : PUSH_COST,
+      );
       if (retryAfter !== undefined) {
         res.set('retry-after', String(retryAfter));
-        return await reply(429, replyFailed({ replyCode: '7.7', message: `RATE_LIMITED: the budget of this token is used up; retry in ${retryAfter} s` }));
+        return await reply(
+          429,
+          replyFailed({
+            replyCode: '7.7',
+            message: `RATE_LIMITED: the budget of this token is used up; retry in ${retryAfter} s`,
+          }),
+        );
       }
       const asyncAddress = envelope.header?.asyncReplyFlag ? envelope.header.replyAddress : undefined;
       // A flag without an address asks for an asynchronous reply all the same: refused, never answered synchronously.
       if (envelope.header?.asyncReplyFlag && !allowedUrl(asyncAddress, config.cimReplyUrls)) {
-        return await reply(200, replyFailed({ replyCode: '1.8', message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)` }));
+        return await reply(
+          200,
+          replyFailed({
+            replyCode: '1.8',
+            message: `AsyncReplyFlag is true but ReplyAddress ${asyncAddress || '(none)'} is not an http(s) URL under one this portal posts replies to (CIM_REPLY_URLS)`,
+          }),
+        );
       }
       if (isGet) {
         // Not needed for a get, which may stream for long.
@@ -171,30 +208,57 @@ export function cimEndpoint(options: CimEndpointOptions): RequestHandler {
         sender: envelope.header?.source ?? principal.subject,
         replyAddress: asyncAddress,
       });
-      if (!registered) return await reply(200, acknowledgement(undefined, 'this MessageID was received and processed before; nothing was done again'));
+      if (!registered)
+        return await reply(
+          200,
+          acknowledgement(undefined, 'this MessageID was received and processed before; nothing was done again'),
+        );
       const { job, duplicate } = registered;
       if (asyncAddress) {
-        return await reply(200, acknowledgement(job.id, duplicate ? 'this MessageID was received before; its outcome goes to the first ReplyAddress' : `the outcome will be posted to ${asyncAddress}`));
+        return await reply(
+          200,
+          acknowledgement(
+            job.id,
+            duplicate
+              ? 'this MessageID was received before; its outcome goes to the first ReplyAddress'
+              : `the outcome will be posted to ${asyncAddress}`,
+          ),
+        );
       }
       const outcome = await waitForJob(queues.imports, job.id as string, SYNC_WAIT_MS);
       if (outcome.state === 'completed') return await reply(200, loadReply(outcome.value as ImportResult));
-      if (outcome.state === 'failed') return await reply(200, replyFailed({ replyCode: '1.8', message: outcome.reason.replace(/^\S+ rejected: /, '') }));
+      if (outcome.state === 'failed')
+        return await reply(
+          200,
+          replyFailed({ replyCode: '1.8', message: outcome.reason.replace(/^\S+ rejected: /, '') }),
+        );
       return await reply(200, acknowledgement(job.id, 'accepted and queued; the load has not finished yet'));
     } catch (error) {
       // The caller went away mid-body: nobody to answer, and not our fault (no 500 to alert on).
-      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' && !req.complete) return void req.log.warn({ err: error }, 'CIM request interrupted');
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' && !req.complete)
+        return void req.log.warn({ err: error }, 'CIM request interrupted');
       req.log.error({ err: error }, 'CIM request failed');
       if (res.headersSent) return void res.destroy();
-      await reply(500, replyFailed({ replyCode: '5.3', message: `an internal error occurred (request id ${req.id})` })).catch(() => res.destroy());
+      await reply(
+        500,
+        replyFailed({ replyCode: '5.3', message: `an internal error occurred (request id ${req.id})` }),
+      ).catch(() => res.destroy());
     } finally {
       // Also when no answer could be sent.
-      await spooled?.dispose().catch((error) => req.log.error({ err: error, path: spooled?.path }, 'CIM spool file not removed'));
+      await spooled
+        ?.dispose()
+        .catch((error) => req.log.error({ err: error, path: spooled?.path }, 'CIM spool file not removed'));
     }
   };
 }
 
 /** A synchronous get: the ResponseMessage streams from the database as it is written. */
-async function answer(res: Response, dataSource: DataSource, envelope: CimEnvelope, options: GetOptions): Promise<void> {
+async function answer(
+  res: Response,
+  dataSource: DataSource,
+  envelope: CimEnvelope,
+  options: GetOptions,
+): Promise<void> {
   try {
     const { message } = await answerGet(dataSource, envelope, options);
     await send(res, 200, message);

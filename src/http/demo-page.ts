@@ -27,7 +27,8 @@ const FILES: Record<string, { file: string; type: string }> = {
 };
 
 // Nothing but this origin's own script, styles and API: an injected tag can neither run nor send data elsewhere.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface DemoPageOptions {
   config: Config;
@@ -43,7 +44,12 @@ export function demoPageRoutes(options: DemoPageOptions): Router {
   const router = express.Router();
   for (const [path, { file, type }] of Object.entries(FILES)) {
     router.get(path, (_req, res) => {
-      res.set({ 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' });
+      res.set({
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      });
       res.type(type).sendFile(resolve(PUBLIC_DIR, file));
     });
   }
@@ -55,15 +61,29 @@ function demoSession({ config, dataSource, budgets }: DemoPageOptions) {
   const demoData = demoDataCheck(config, dataSource);
   return async (req: Request, res: Response) => {
     // A JSON body needs a CORS preflight from another origin, so no other site's form or script can sign a browser in.
-    if (!req.is('application/json')) return sendJsonError(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the sign-in as application/json');
+    if (!req.is('application/json'))
+      return sendJsonError(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the sign-in as application/json');
     const retryAfter = charge(budgets, undefined, req.ip, SIGN_IN_COST);
     if (retryAfter !== undefined) return sendRateLimited(req, res, retryAfter);
     // An ODS not (yet) reachable is no demo either: a first start creates and seeds it in the background.
     if (!(await demoData().catch(() => false))) {
-      return sendJsonError(req, res, 409, 'NO_DEMO_DATA', 'the ODS holds no generated demo data (yet): the demo page signs in only as its fictitious customers');
+      return sendJsonError(
+        req,
+        res,
+        409,
+        'NO_DEMO_DATA',
+        'the ODS holds no generated demo data (yet): the demo page signs in only as its fictitious customers',
+      );
     }
     const customerId = await demoCustomerId(dataSource);
-    if (!customerId) return sendJsonError(req, res, 409, 'DEMO_DATA_LOADING', 'no demo customer is loaded yet: the first extract is still running; try again in a minute');
+    if (!customerId)
+      return sendJsonError(
+        req,
+        res,
+        409,
+        'DEMO_DATA_LOADING',
+        'no demo customer is loaded yet: the first extract is still running; try again in a minute',
+      );
     const ttlSeconds = Math.min(DEMO_TOKEN_TTL_SECONDS, config.jwt.maxTtlSeconds);
     const token = await mintToken(config, { role: Role.CUSTOMER, subject: 'demo-page', customerId, ttlSeconds });
     res.set('cache-control', 'no-store');

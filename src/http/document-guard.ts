@@ -32,7 +32,9 @@ export function documentGuard(limits: QueryLimits): (query: unknown) => Document
     }
     const repeated = mostRepeatedResponseName(document);
     if (repeated > limits.maxSameNameFields) {
-      return new DocumentRefused(`a selection set asks for one field name ${repeated} times (fragments included), more than ${limits.maxSameNameFields}`);
+      return new DocumentRefused(
+        `a selection set asks for one field name ${repeated} times (fragments included), more than ${limits.maxSameNameFields}`,
+      );
     }
     if (accepted.size >= ACCEPTED_KEPT || chars + query.length > ACCEPTED_CHARS_KEPT) {
       accepted.clear();

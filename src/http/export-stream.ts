@@ -8,7 +8,12 @@ import type { Export } from '../services/export/download';
  * slow reader slows the database paging instead of filling memory, and a client that goes away ends the export
  * (its next write fails) and frees its connection.
  */
-export async function streamExport(req: Request, res: Response, exp: Export, disposition: 'attachment' | 'inline'): Promise<void> {
+export async function streamExport(
+  req: Request,
+  res: Response,
+  exp: Export,
+  disposition: 'attachment' | 'inline',
+): Promise<void> {
   res.status(200).set({
     'content-type': exp.contentType,
     'content-disposition': `${disposition}; filename="${exp.fileName}"`,

@@ -11,11 +11,24 @@ export type FrontRequest = IncomingMessage & { id: string; log: Logger; body?: u
 
 type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-const BODY_ERROR_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+const BODY_ERROR_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
-export function sendGraphQLError(req: FrontRequest, res: ServerResponse, status: number, code: string, message: string): void {
+export function sendGraphQLError(
+  req: FrontRequest,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code, requestId: req.id } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -46,19 +59,31 @@ export function graphqlRoute(
 ): (req: FrontRequest, res: ServerResponse) => Promise<void> {
   const parseBody = express.json({ limit: '1mb' }) as unknown as BodyParser;
   const guard = documentGuard(options.limits);
-  const readBody = (req: FrontRequest, res: ServerResponse) => new Promise<unknown>((resolve) => parseBody(req, res, resolve));
+  const readBody = (req: FrontRequest, res: ServerResponse) =>
+    new Promise<unknown>((resolve) => parseBody(req, res, resolve));
   return async (req, res) => {
     const parseError = (await readBody(req, res)) as { status?: number; message?: string } | undefined;
     const parseCode = parseError && BODY_ERROR_CODES[parseError.status ?? 500];
     if (parseError && !parseCode) throw parseError;
-    if (parseError) return sendGraphQLError(req, res, parseError.status as number, parseCode as string, parseError.message ?? 'bad request');
+    if (parseError)
+      return sendGraphQLError(
+        req,
+        res,
+        parseError.status as number,
+        parseCode as string,
+        parseError.message ?? 'bad request',
+      );
     const url = req.url ?? '';
     const search = url.includes('?') ? url.slice(url.indexOf('?')) : '';
-    const query = req.method === 'GET' ? new URLSearchParams(search).get('query') : (req.body as { query?: unknown } | undefined)?.query;
+    const query =
+      req.method === 'GET'
+        ? new URLSearchParams(search).get('query')
+        : (req.body as { query?: unknown } | undefined)?.query;
     const refused = guard(query);
     if (refused) return sendGraphQLError(req, res, refused.status, refused.graphqlCode, refused.message);
     const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search, body: req.body },
       context: () => options.context(req),

@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { DataSource } from 'typeorm';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AuthenticationError, type TokenVerifier } from '../auth/tokens';
@@ -34,7 +37,12 @@ const CLIENT_ERROR_CODES = new Set([
 
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (isClientError(formatted)) return formatted;
-  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }
 
 /**
@@ -95,7 +103,9 @@ const subscriptionsOverWebSocket: ApolloServerPlugin<GraphQLContext> = {
       // Thrown synchronously, so the query limits after it neither price nor charge it (see persisted-queries.ts).
       didResolveOperation({ operation }) {
         if (operation?.operation !== 'subscription') return Promise.resolve();
-        throw new GraphQLError('subscriptions run over WebSocket at this path (graphql-ws protocol), not over HTTP', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        throw new GraphQLError('subscriptions run over WebSocket at this path (graphql-ws protocol), not over HTTP', {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
       },
     };
   },
@@ -134,7 +144,9 @@ export async function createGraphQLServer(options: {
       // compute hints the schema never sets.
       ApolloServerPluginCacheControlDisabled(),
       // Before the query limits: a document off the list is refused before it is priced or charged.
-      ...(config.persistedQueriesFile ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)] : []),
+      ...(config.persistedQueriesFile
+        ? [persistedQueriesPlugin(loadPersistedQueries(config.persistedQueriesFile), config.persistedQueriesOnly)]
+        : []),
       noStore,
       requestIdInErrors,
       subscriptionsOverWebSocket,
@@ -151,7 +163,11 @@ export async function createGraphQLServer(options: {
         logger: req.log,
         principal,
         clientAddress: clientAddressOf(req),
-        services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: req.log, requestId: req.id }),
+        services: new RequestServices(options.dataSource, principal, {
+          ...options.jobs,
+          logger: req.log,
+          requestId: req.id,
+        }),
       };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;

@@ -47,7 +47,8 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
       compiled.delete(key);
     } else {
       const result = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
-      // Validated, and the operation exists (see the executor): errors here would be graphql-jit's own, reported as such.
+      // Validated, and the operation exists (see the executor): errors here would be graphql-jit's own, reported as
+      // such.
       if (!isCompiledQuery(result)) return result;
       query = result;
       if (compiled.size >= COMPILED_QUERY_LIMIT) compiled.delete(compiled.keys().next().value as string);
@@ -74,7 +75,11 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
           if (variables.errors) return { errors: variables.errors };
           const query = compile(`${queryHash}\0${operationName ?? ''}`, document, operationName);
           if (!isCompiledQuery(query)) return query;
-          return query.query(undefined, context, asNames(schema, operation.variableDefinitions ?? [], variables.coerced));
+          return query.query(
+            undefined,
+            context,
+            asNames(schema, operation.variableDefinitions ?? [], variables.coerced),
+          );
         },
       };
     },
@@ -83,7 +88,11 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
 }
 
 /** Coerced variables with every enum value given by its name again, the form graphql-jit coerces from. */
-function asNames(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[], coerced: Record<string, unknown>) {
+function asNames(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+  coerced: Record<string, unknown>,
+) {
   const out: Record<string, unknown> = { ...coerced };
   for (const definition of definitions) {
     const name = definition.variable.name.value;
@@ -97,10 +106,18 @@ function enumsAsNames(type: GraphQLInputType, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   const nullable = getNullableType(type);
   if (isEnumType(nullable)) return nullable.serialize(value);
-  if (isListType(nullable)) return Array.isArray(value) ? value.map((item) => enumsAsNames(nullable.ofType, item)) : enumsAsNames(nullable.ofType, value);
+  if (isListType(nullable))
+    return Array.isArray(value)
+      ? value.map((item) => enumsAsNames(nullable.ofType, item))
+      : enumsAsNames(nullable.ofType, value);
   if (isInputObjectType(nullable)) {
     const fields = nullable.getFields();
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, fields[key] ? enumsAsNames(fields[key].type, item) : item]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        key,
+        fields[key] ? enumsAsNames(fields[key].type, item) : item,
+      ]),
+    );
   }
   return value;
 }

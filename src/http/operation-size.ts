@@ -1,4 +1,10 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** What the query limits count in an operation, with its fragments expanded. */
 export interface OperationSize {
@@ -42,7 +48,8 @@ export function operationSize(document: DocumentNode, operation: OperationDefini
   const ofSet = (set: SelectionSetNode | undefined): OperationSize => {
     const size = { depth: 0, aliases: 0, selections: 0 };
     for (const selection of set?.selections ?? []) {
-      const inner = selection.kind === Kind.FRAGMENT_SPREAD ? ofFragment(selection.name.value) : ofSet(selection.selectionSet);
+      const inner =
+        selection.kind === Kind.FRAGMENT_SPREAD ? ofFragment(selection.name.value) : ofSet(selection.selectionSet);
       const field = selection.kind === Kind.FIELD;
       size.depth = Math.max(size.depth, inner.depth + (field ? 1 : 0));
       size.aliases += inner.aliases + (field && selection.alias ? 1 : 0);
@@ -78,7 +85,11 @@ export function mostRepeatedResponseName(document: DocumentNode): number {
     return names;
   };
   // graphql-js collects each distinct fragment once per selection set, whatever the number of its spreads.
-  const collect = (set: SelectionSetNode | undefined, into: Map<string, number>, spread: Set<string>): Map<string, number> => {
+  const collect = (
+    set: SelectionSetNode | undefined,
+    into: Map<string, number>,
+    spread: Set<string>,
+  ): Map<string, number> => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         add(into, (selection.alias ?? selection.name).value, 1);

@@ -19,10 +19,15 @@ import { fragmentsOf } from './operation-size';
 /**
  * Refuses the operation when any field's `first` or `last` is not a page size that field serves, or it gives both or
  * neither (BAD_USER_INPUT, HTTP 400), before it is priced: the cost of a page is its size times its selection, so a
- * negative or huge size would make the price meaningless. The same check as the services' (`checkPageSize`), against the maximum the field declares.
- * Each fragment is visited once: its type condition fixes the fields it names.
+ * negative or huge size would make the price meaningless. The same check as the services' (`checkPageSize`), against
+ * the maximum the field declares. Each fragment is visited once: its type condition fixes the fields it names.
  */
-export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): void {
+export function checkPageSizes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): void {
   const fragments = fragmentsOf(document);
   const visited = new Set<string>();
   const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | null | undefined): void => {
@@ -40,7 +45,10 @@ export function checkPageSizes(schema: GraphQLSchema, document: DocumentNode, op
         }
         walk(selection.selectionSet, getNamedType(field.type));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
+        walk(
+          selection.selectionSet,
+          selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent,
+        );
       } else if (!visited.has(selection.name.value)) {
         visited.add(selection.name.value);
         const fragment = fragments.get(selection.name.value);

@@ -23,15 +23,22 @@ export function loadPersistedQueries(file: string): PersistedQueries {
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
   } catch (error) {
-    throw refuse((error as NodeJS.ErrnoException).code ? `cannot be read (${(error as NodeJS.ErrnoException).code})` : 'is not JSON');
+    throw refuse(
+      (error as NodeJS.ErrnoException).code
+        ? `cannot be read (${(error as NodeJS.ErrnoException).code})`
+        : 'is not JSON',
+    );
   }
   if (manifest?.format !== FORMAT || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
-    throw refuse(`is not an Apollo persisted query manifest ({"format": "${FORMAT}", "version": 1, "operations": [...]})`);
+    throw refuse(
+      `is not an Apollo persisted query manifest ({"format": "${FORMAT}", "version": 1, "operations": [...]})`,
+    );
   }
   const queries = new Map<string, string>();
   manifest.operations.forEach((operation: { id?: unknown; name?: unknown; body?: unknown }, index) => {
     const which = `operation ${index}${typeof operation?.name === 'string' ? ` (${operation.name})` : ''}`;
-    if (typeof operation?.id !== 'string' || typeof operation.body !== 'string') throw refuse(`${which} needs a string "id" and "body"`);
+    if (typeof operation?.id !== 'string' || typeof operation.body !== 'string')
+      throw refuse(`${which} needs a string "id" and "body"`);
     if (operation.id !== sha256(operation.body)) throw refuse(`${which}: its id is not the sha256 of its body`);
     try {
       parse(operation.body);
@@ -62,9 +69,12 @@ export function persistedQueriesPlugin(queries: PersistedQueries, only: boolean)
       return {
         didResolveOperation({ queryHash }) {
           if (!queries.has(queryHash)) {
-            throw new GraphQLError('this API runs only the operations of its persisted query list: send the id of a listed operation', {
-              extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              'this API runs only the operations of its persisted query list: send the id of a listed operation',
+              {
+                extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', http: { status: 400 } },
+              },
+            );
           }
           return Promise.resolve();
         },
@@ -77,13 +87,26 @@ export function persistedQueriesPlugin(queries: PersistedQueries, only: boolean)
  * The document a subscribe message over WebSocket runs (subscriptions.ts), by the plugin's rules: a listed operation by
  * its id alone, and with `only` nothing off the list (PERSISTED_QUERY_NOT_ALLOWED). The GraphQLError that refuses it.
  */
-export function persistedDocument(queries: PersistedQueries, only: boolean, query: string | undefined, id: unknown): string | GraphQLError {
+export function persistedDocument(
+  queries: PersistedQueries,
+  only: boolean,
+  query: string | undefined,
+  id: unknown,
+): string | GraphQLError {
   const listed = typeof id === 'string' ? queries.get(id) : undefined;
   const text = query || listed;
   if (only && !(text !== undefined && queries.has(sha256(text)))) {
-    return new GraphQLError('this API runs only the operations of its persisted query list: send the id of a listed operation', {
-      extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED' },
-    });
+    return new GraphQLError(
+      'this API runs only the operations of its persisted query list: send the id of a listed operation',
+      {
+        extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED' },
+      },
+    );
   }
-  return text ?? new GraphQLError('send the query, or the id of a listed operation', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  return (
+    text ??
+    new GraphQLError('send the query, or the id of a listed operation', {
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    })
+  );
 }

@@ -1,5 +1,11 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  getVariableValues,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Principal } from '../auth/roles';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../schema/context';
@@ -39,7 +45,12 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   budgetRefillPerSecond: 500,
 };
 
-function limitError(message: string, code: string, status: number, extensions: Record<string, unknown> = {}): GraphQLError {
+function limitError(
+  message: string,
+  code: string,
+  status: number,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status }, ...extensions } });
 }
 
@@ -51,14 +62,18 @@ export class CostBuckets {
   constructor(readonly limits: QueryLimits) {}
 
   private refilled(bucket: { points: number; at: number }, now: number): number {
-    return Math.min(this.limits.budgetPoints, bucket.points + ((now - bucket.at) / 1000) * this.limits.budgetRefillPerSecond);
+    return Math.min(
+      this.limits.budgetPoints,
+      bucket.points + ((now - bucket.at) / 1000) * this.limits.budgetRefillPerSecond,
+    );
   }
 
   /** Takes `cost` points from the caller's bucket; returns the points left, or null when there are not enough. */
   take(key: string, cost: number, now = Date.now()): number | null {
     // A full bucket carries no information: forgetting those now and then keeps the map as small as the busy callers.
     if ((this.takes += 1) % 10_000 === 0) {
-      for (const [other, bucket] of this.buckets) if (this.refilled(bucket, now) >= this.limits.budgetPoints) this.buckets.delete(other);
+      for (const [other, bucket] of this.buckets)
+        if (this.refilled(bucket, now) >= this.limits.budgetPoints) this.buckets.delete(other);
     }
     const previous = this.buckets.get(key);
     const points = previous ? this.refilled(previous, now) : this.limits.budgetPoints;
@@ -74,7 +89,10 @@ export class CostBuckets {
   retryAfterSeconds(key: string, cost: number, now = Date.now()): number {
     const bucket = this.buckets.get(key);
     const points = bucket ? this.refilled(bucket, now) : this.limits.budgetPoints;
-    return Math.max(1, Math.ceil((Math.min(cost, this.limits.budgetPoints) - points) / this.limits.budgetRefillPerSecond));
+    return Math.max(
+      1,
+      Math.ceil((Math.min(cost, this.limits.budgetPoints) - points) / this.limits.budgetRefillPerSecond),
+    );
   }
 }
 
@@ -94,15 +112,24 @@ export interface PricedOperation {
  * BAD_USER_INPUT errors, before any resolver runs). Throws the GraphQLError that refuses it. Every GraphQL transport
  * runs it: HTTP (the plugin below) and WebSocket subscriptions (subscriptions.ts).
  */
-export function priceOperation(budgets: CostBuckets, { schema, document, operation, variables, principal, clientAddress }: PricedOperation): CostReport | undefined {
+export function priceOperation(
+  budgets: CostBuckets,
+  { schema, document, operation, variables, principal, clientAddress }: PricedOperation,
+): CostReport | undefined {
   const { limits } = budgets;
   // First, in time linear in the document: what follows (variables, pricing, execution) grows with the operation
   // fragments expanded.
   const { depth, aliases, selections } = operationSize(document, operation);
-  if (depth > limits.maxDepth) throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
-  if (aliases > limits.maxAliases) throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
+  if (depth > limits.maxDepth)
+    throw limitError(`query depth ${depth} exceeds ${limits.maxDepth}`, 'QUERY_TOO_COMPLEX', 400);
+  if (aliases > limits.maxAliases)
+    throw limitError(`query uses ${aliases} aliases, more than ${limits.maxAliases}`, 'QUERY_TOO_COMPLEX', 400);
   if (selections > limits.maxSelections) {
-    throw limitError(`query selects ${selections} fields and fragments (fragments expanded), more than ${limits.maxSelections}`, 'QUERY_TOO_COMPLEX', 400);
+    throw limitError(
+      `query selects ${selections} fields and fragments (fragments expanded), more than ${limits.maxSelections}`,
+      'QUERY_TOO_COMPLEX',
+      400,
+    );
   }
   // Variables that do not coerce: execution refuses the operation before any resolver runs, with graphql-js's
   // BAD_USER_INPUT errors. Pricing it would throw the first of them from here, where it became an internal error.
@@ -120,9 +147,14 @@ export function priceOperation(budgets: CostBuckets, { schema, document, operati
     maxQueryNodes: limits.maxSelections + 1,
   });
   if (requested > limits.maxCost) {
-    throw limitError(`query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`, 'QUERY_TOO_COMPLEX', 400, {
-      cost: { requested, maximum: limits.maxCost },
-    });
+    throw limitError(
+      `query cost ${requested} exceeds the maximum of ${limits.maxCost}; ask for fewer items or a shorter range`,
+      'QUERY_TOO_COMPLEX',
+      400,
+      {
+        cost: { requested, maximum: limits.maxCost },
+      },
+    );
   }
   const spent = spend(budgets, principal, clientAddress, requested);
   if ('retryAfter' in spent) {
@@ -158,7 +190,14 @@ export function queryLimitsPlugin(budgets: CostBuckets): ApolloServerPlugin<Grap
           // No operation: execution answers why (unknown operation name), as graphql-js does, and runs nothing.
           if (!operation) return;
           const { principal, clientAddress } = contextValue;
-          report = priceOperation(budgets, { schema, document, operation, variables: request.variables ?? {}, principal, clientAddress });
+          report = priceOperation(budgets, {
+            schema,
+            document,
+            operation,
+            variables: request.variables ?? {},
+            principal,
+            clientAddress,
+          });
         },
         async willSendResponse({ response }) {
           if (report && response.body.kind === 'single') {

@@ -16,7 +16,10 @@ function offlineViewsDir(): string {
   const uiDir = dirname(require.resolve('@bull-board/ui/package.json'));
   const { version } = JSON.parse(readFileSync(join(uiDir, 'package.json'), 'utf8')) as { version: string };
   const viewsDir = join(tmpdir(), `usage-portal-bull-board-ui-${version}`);
-  const template = readFileSync(join(uiDir, 'dist', 'index.ejs'), 'utf8').replace(/^.*fonts\.googleapis\.com.*$\n?/gm, '');
+  const template = readFileSync(join(uiDir, 'dist', 'index.ejs'), 'utf8').replace(
+    /^.*fonts\.googleapis\.com.*$\n?/gm,
+    '',
+  );
   const target = join(viewsDir, 'index.ejs');
   if (!existsSync(target) || readFileSync(target, 'utf8') !== template) {
     mkdirSync(viewsDir, { recursive: true });
@@ -28,7 +31,9 @@ function offlineViewsDir(): string {
 function board(queues: Queues, readOnlyMode: boolean, viewsDir: string): RequestHandler {
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: Object.values(queues).map((queue) => new BullMQAdapter(queue as never, { readOnlyMode, allowRetries: !readOnlyMode })),
+    queues: Object.values(queues).map(
+      (queue) => new BullMQAdapter(queue as never, { readOnlyMode, allowRetries: !readOnlyMode }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'usage-portal queues' } },
   });
@@ -37,8 +42,9 @@ function board(queues: Queues, readOnlyMode: boolean, viewsDir: string): Request
 }
 
 /**
- * Bull Board, twice: those who may read operations get a read-only board (Bull Board refuses retries, removals and pauses on read-only
- * queues in its API, not only in its buttons), ADMIN the full one. requirePermission has already put the principal on req.
+ * Bull Board, twice: those who may read operations get a read-only board (Bull Board refuses retries, removals and
+ * pauses on read-only queues in its API, not only in its buttons), ADMIN the full one. requirePermission has already
+ * put the principal on req.
  */
 export function queueDashboard(queues: Queues): RequestHandler {
   const viewsDir = offlineViewsDir();

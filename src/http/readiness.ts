@@ -7,7 +7,9 @@ const CHECK_TIMEOUT_MS = 3000;
 function withTimeout(check: ReadinessCheck): Promise<void> {
   return Promise.race([
     check(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, getOperationAST, parse, subscribe, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { Gauge } from 'prom-client';
@@ -136,7 +146,10 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
   const armExpiry = (extra: SocketExtra, session: Session, expiresAt: number) => {
     const wait = expiresAt - Date.now();
     session.expiry = setTimeout(
-      () => (wait > LONGEST_TIMER_MS ? armExpiry(extra, session, expiresAt) : extra.socket.close(CloseCode.Forbidden, 'token expired')),
+      () =>
+        wait > LONGEST_TIMER_MS
+          ? armExpiry(extra, session, expiresAt)
+          : extra.socket.close(CloseCode.Forbidden, 'token expired'),
       Math.max(0, Math.min(wait, LONGEST_TIMER_MS)),
     );
   };
@@ -151,7 +164,10 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
         const extra = ctx.extra as SocketExtra;
         const authorization = authorizationOf(ctx.connectionParams);
         if (authorization === undefined) {
-          extra.socket.close(CloseCode.Unauthorized, 'send the bearer token in connection_init: { "authorization": "Bearer <token>" }');
+          extra.socket.close(
+            CloseCode.Unauthorized,
+            'send the bearer token in connection_init: { "authorization": "Bearer <token>" }',
+          );
           return false;
         }
         try {
@@ -159,7 +175,12 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
           // Gone while its token was checked: nothing to keep (its close has run already).
           if (extra.socket.readyState !== extra.socket.OPEN) return false;
           const requestId = randomUUID();
-          const session: Session = { principal, requestId, log: options.logger.child({ requestId }), clientAddress: clientAddressOf(extra.request) };
+          const session: Session = {
+            principal,
+            requestId,
+            log: options.logger.child({ requestId }),
+            clientAddress: clientAddressOf(extra.request),
+          };
           extra.session = session;
           armExpiry(extra, session, expiresAt);
           session.log.info({ subject: principal.subject, role: principal.role }, 'subscription socket opened');
@@ -179,7 +200,9 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
       async onSubscribe(ctx, id, payload: SubscribePayload) {
         const session = (ctx.extra as SocketExtra).session as Session;
         const listedId = (payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-        const query = persisted ? persistedDocument(persisted, options.jobs.config.persistedQueriesOnly, payload.query, listedId) : payload.query;
+        const query = persisted
+          ? persistedDocument(persisted, options.jobs.config.persistedQueriesOnly, payload.query, listedId)
+          : payload.query;
         if (query instanceof GraphQLError) return [query];
         const refused = guard(query);
         if (refused) return refusal(refused.message, refused.graphqlCode);
@@ -190,13 +213,31 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
           return refusal((error as GraphQLError).message, 'GRAPHQL_PARSE_FAILED');
         }
         const invalid = validate(schema, document);
-        if (invalid.length > 0) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        if (invalid.length > 0)
+          return invalid.map(
+            (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          );
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return refusal('name the operation to run (operationName): the document has several or none of that name', 'BAD_REQUEST');
-        if (operation.operation !== 'subscription') return refusal('this socket runs subscriptions: send queries and mutations by POST to /graphql', 'BAD_REQUEST');
+        if (!operation)
+          return refusal(
+            'name the operation to run (operationName): the document has several or none of that name',
+            'BAD_REQUEST',
+          );
+        if (operation.operation !== 'subscription')
+          return refusal(
+            'this socket runs subscriptions: send queries and mutations by POST to /graphql',
+            'BAD_REQUEST',
+          );
         const { principal, clientAddress } = session;
         try {
-          priceOperation(budgets, { schema, document, operation, variables: payload.variables ?? {}, principal, clientAddress });
+          priceOperation(budgets, {
+            schema,
+            document,
+            operation,
+            variables: payload.variables ?? {},
+            principal,
+            clientAddress,
+          });
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
@@ -208,9 +249,20 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
           logger: log,
           principal,
           clientAddress,
-          services: new RequestServices(options.dataSource, principal, { ...options.jobs, logger: log, requestId }, options.live),
+          services: new RequestServices(
+            options.dataSource,
+            principal,
+            { ...options.jobs, logger: log, requestId },
+            options.live,
+          ),
         };
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        } satisfies ExecutionArgs;
       },
       // The per-principal cap, taken before the subscription starts and given back when it ends, however it ends.
       async subscribe(args) {
@@ -218,7 +270,12 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
         const key = budgetKeyOf(principal, clientAddress);
         const held = open.get(key) ?? 0;
         if (held >= perPrincipal) {
-          return { errors: refusal(`this token already holds ${held} subscriptions, the most one principal may (SUBSCRIPTIONS_PER_PRINCIPAL)`, 'TOO_MANY_SUBSCRIPTIONS') };
+          return {
+            errors: refusal(
+              `this token already holds ${held} subscriptions, the most one principal may (SUBSCRIPTIONS_PER_PRINCIPAL)`,
+              'TOO_MANY_SUBSCRIPTIONS',
+            ),
+          };
         }
         open.set(key, held + 1);
         total += 1;
@@ -234,7 +291,12 @@ export function startSubscriptionServer(server: Server, options: SubscriptionSer
       },
       onNext(_ctx, _id, _payload, args, result: ExecutionResult) {
         if (!result.errors) return undefined;
-        for (const error of result.errors) if (!isClientError(error)) (args.contextValue as GraphQLContext).logger.error({ err: error.originalError ?? error }, 'GraphQL subscription error');
+        for (const error of result.errors)
+          if (!isClientError(error))
+            (args.contextValue as GraphQLContext).logger.error(
+              { err: error.originalError ?? error },
+              'GraphQL subscription error',
+            );
         return { ...result, errors: result.errors.map((e) => format(e.toJSON())) };
       },
       onError(_ctx, _id, _payload, errors) {

@@ -9,4 +9,6 @@ export const alertsEvaluateJob: JobHandler = async (_job, { dataSource, logger }
 };
 
 /** DATA_MISSING rules, once a day. */
-export const alertsDataMissingJob: JobHandler = async (_job, { dataSource, logger }) => ({ alerts: (await evaluateDataMissing(dataSource, logger)).length });
+export const alertsDataMissingJob: JobHandler = async (_job, { dataSource, logger }) => ({
+  alerts: (await evaluateDataMissing(dataSource, logger)).length,
+});

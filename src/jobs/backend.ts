@@ -28,7 +28,12 @@ export interface QueueBackend {
 
 function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
   const bound = withBackend(createPostgresBackend);
-  const connection = { connectionString: databaseUrl, schema: BULLMQ_PG_SCHEMA, max: 10, application_name: 'usage-portal-bullmq' };
+  const connection = {
+    connectionString: databaseUrl,
+    schema: BULLMQ_PG_SCHEMA,
+    max: 10,
+    application_name: 'usage-portal-bullmq',
+  };
   return {
     kind: 'postgres',
     prefix,
@@ -71,7 +76,12 @@ function postgresBackend(databaseUrl: string, prefix: string): QueueBackend {
   };
 }
 
-export function createQueueBackend(config: Pick<Config, 'redisUrl' | 'redisCluster' | 'queuePrefix'>, databaseUrl: string): QueueBackend {
+export function createQueueBackend(
+  config: Pick<Config, 'redisUrl' | 'redisCluster' | 'queuePrefix'>,
+  databaseUrl: string,
+): QueueBackend {
   if (config.redisCluster) return redisClusterBackend(config.redisCluster, config.queuePrefix);
-  return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl, config.queuePrefix);
+  return config.redisUrl
+    ? redisBackend(config.redisUrl, config.queuePrefix)
+    : postgresBackend(databaseUrl, config.queuePrefix);
 }

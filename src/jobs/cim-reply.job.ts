@@ -18,7 +18,10 @@ export function enqueueCimReply(queues: Queues, data: CimReplyJobData) {
 function atPage(envelope: CimEnvelope, cursor: string | undefined): CimEnvelope {
   if (!cursor) return envelope;
   const request = envelope.request ?? {};
-  const ids = [...(request.ids ?? []).filter((id) => id.idType !== 'continuation'), { value: cursor, idType: 'continuation' }];
+  const ids = [
+    ...(request.ids ?? []).filter((id) => id.idType !== 'continuation'),
+    { value: cursor, idType: 'continuation' },
+  ];
   return { ...envelope, request: { ...request, ids } };
 }
 
@@ -41,7 +44,11 @@ export const cimReplyJob: JobHandler = async (job: Job<CimReplyJobData>, { dataS
     let message: OutgoingMessage;
     let next: string | undefined;
     try {
-      ({ message, next } = await answerGet(dataSource, envelope, { sourceSystem: DEFAULT_SOURCE_SYSTEM, scope, pageReadings: data.pageReadings }));
+      ({ message, next } = await answerGet(dataSource, envelope, {
+        sourceSystem: DEFAULT_SOURCE_SYSTEM,
+        scope,
+        pageReadings: data.pageReadings,
+      }));
     } catch (error) {
       if (!(error instanceof GetRefusal)) throw error;
       message = responseTo(envelope, refusalReply(error));

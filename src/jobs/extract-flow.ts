@@ -1,5 +1,12 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, extractRunJobId, extractShardJobId, type ExtractRunJobData, type ExtractShardJobData } from '../queue/job-data';
+import {
+  ODS_EXTRACT_RUN,
+  ODS_EXTRACT_SHARD,
+  extractRunJobId,
+  extractShardJobId,
+  type ExtractRunJobData,
+  type ExtractShardJobData,
+} from '../queue/job-data';
 import type { RunRow, ShardRow } from '../services/extract/runs';
 import type { QueueBackend } from './backend';
 
@@ -10,7 +17,11 @@ const QUEUE = 'ods-extract';
  * (ignoreDependencyOnFailure) instead of failing it at once, so the parent still runs when the other shards are done,
  * and fails the run with every shard's reason.
  */
-const shardOptions = (attempts: number): JobsOptions => ({ attempts, backoff: { type: 'exponential', delay: 5_000 }, ignoreDependencyOnFailure: true });
+const shardOptions = (attempts: number): JobsOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay: 5_000 },
+  ignoreDependencyOnFailure: true,
+});
 
 function shardJobs(run: RunRow, shards: ShardRow[], attempts: number) {
   return shards.map((s) => ({
@@ -21,7 +32,12 @@ function shardJobs(run: RunRow, shards: ShardRow[], attempts: number) {
 }
 
 /** The run as a flow: the parent (the run's owner, which finishes it) and one child per shard not loaded. */
-export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: ShardRow[], attempts: number): Promise<void> {
+export async function addRunFlow(
+  backend: QueueBackend,
+  run: RunRow,
+  shards: ShardRow[],
+  attempts: number,
+): Promise<void> {
   const flows = new backend.FlowProducer({ connection: backend.connection as never, prefix: backend.prefix });
   try {
     await flows.add({
@@ -38,8 +54,19 @@ export async function addRunFlow(backend: QueueBackend, run: RunRow, shards: Sha
 }
 
 /** A parent retried after it failed its run: the shards not loaded become its children again. */
-export async function addShardsTo(queue: Queue, parent: Job, run: RunRow, shards: ShardRow[], attempts: number): Promise<void> {
-  await queue.addBulk(shardJobs(run, shards, attempts).map((child) => ({ ...child, opts: { ...child.opts, parent: { id: parent.id as string, queue: parent.queueQualifiedName } } })));
+export async function addShardsTo(
+  queue: Queue,
+  parent: Job,
+  run: RunRow,
+  shards: ShardRow[],
+  attempts: number,
+): Promise<void> {
+  await queue.addBulk(
+    shardJobs(run, shards, attempts).map((child) => ({
+      ...child,
+      opts: { ...child.opts, parent: { id: parent.id as string, queue: parent.queueQualifiedName } },
+    })),
+  );
 }
 
 const ALIVE = new Set(['active', 'waiting', 'waiting-children', 'delayed', 'prioritized', 'paused']);

@@ -25,7 +25,11 @@ const POLL_MS = 250;
  * goes on while the extract only took up an unfinished run or found one in progress, so the changes made until
  * now are in when it returns.
  */
-export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options: { since?: Date; onProgress?: (p: ExtractRunProgress) => void }): Promise<ExtractNowResult> {
+export async function extractNow(
+  deps: JobDeps,
+  metrics: PortalMetrics,
+  options: { since?: Date; onProgress?: (p: ExtractRunProgress) => void },
+): Promise<ExtractNowResult> {
   const queue = deps.queues['ods-extract'];
   const workers = startWorkers(deps.backend, { 'ods-extract': jobHandlers['ods-extract'] }, deps, metrics);
   const files: FileOutcome[] = [];
@@ -43,7 +47,14 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
       };
       if (!planned.runJob) {
         const at = planned.watermark?.to ?? watermark?.to ?? '0';
-        return { run: null, files, watermark: { from: watermark?.from ?? at, to: at }, manifest: null, shards: 0, timings };
+        return {
+          run: null,
+          files,
+          watermark: { from: watermark?.from ?? at, to: at },
+          manifest: null,
+          shards: 0,
+          timings,
+        };
       }
       const runJob = await queue.getJob(planned.runJob);
       if (!runJob) continue;
@@ -59,7 +70,15 @@ export async function extractNow(deps: JobDeps, metrics: PortalMetrics, options:
       }
       if (!outcome?.watermark) continue;
       watermark = { from: watermark?.from ?? outcome.watermark.from, to: outcome.watermark.to };
-      if (!planned.resumed && !planned.skipped) return { run: planned.run ?? null, files, watermark, manifest: outcome.manifest, shards: outcome.shards, timings };
+      if (!planned.resumed && !planned.skipped)
+        return {
+          run: planned.run ?? null,
+          files,
+          watermark,
+          manifest: outcome.manifest,
+          shards: outcome.shards,
+          timings,
+        };
     }
   } catch (error) {
     const at = watermark?.to ?? null;
@@ -79,12 +98,15 @@ async function finished(queue: Queue, jobId: string, onProgress?: (p: ExtractRun
     const ended = state === 'completed' || state === 'failed' ? await queue.getJob(jobId) : undefined;
     if (state === 'completed') return ended?.returnvalue;
     if (state === 'failed') throw Object.assign(new Error(ended?.failedReason), { code: 'EXTRACT_FAILED' });
-    if (onProgress && current.progress && typeof current.progress === 'object') onProgress(current.progress as unknown as ExtractRunProgress);
+    if (onProgress && current.progress && typeof current.progress === 'object')
+      onProgress(current.progress as unknown as ExtractRunProgress);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
 /** What the run's shards returned (those that completed). */
-async function shardsOf(runJob: Job): Promise<{ files?: FileOutcome[]; timings?: { write: number; waitForLoads: number } }[]> {
+async function shardsOf(
+  runJob: Job,
+): Promise<{ files?: FileOutcome[]; timings?: { write: number; waitForLoads: number } }[]> {
   return Object.values(await runJob.getChildrenValues());
 }

@@ -8,9 +8,16 @@ import type { JobDeps, JobHandler } from './workers';
 
 /** The shards' files, summed: what ops see of a finished run (the files themselves stay with the shards' jobs). */
 async function childTotals(job: Job) {
-  const files = (Object.values(await job.getChildrenValues()) as { files?: FileOutcome[] }[]).flatMap((v) => v?.files ?? []);
+  const files = (Object.values(await job.getChildrenValues()) as { files?: FileOutcome[] }[]).flatMap(
+    (v) => v?.files ?? [],
+  );
   const total = (key: 'readings' | 'inserted' | 'updated' | 'unchanged') => files.reduce((n, f) => n + f[key], 0);
-  return { readings: total('readings'), inserted: total('inserted'), updated: total('updated'), unchanged: total('unchanged') };
+  return {
+    readings: total('readings'),
+    inserted: total('inserted'),
+    updated: total('updated'),
+    unchanged: total('unchanged'),
+  };
 }
 
 /**
@@ -32,10 +39,20 @@ export const extractRunJob: JobHandler = async (job, deps, token) => {
     const progress: ExtractRunProgress = { phase: 'finish', run: runId, ...(await runProgress(dataSource, runId)) };
     await job.updateProgress(progress as never);
     const completion = await completeRun(dataSource, run, config.outboxDir);
-    logger.info({ run: runId, ...completion, shards: progress.shards, readings: progress.readings }, 'ODS extract run loaded');
+    logger.info(
+      { run: runId, ...completion, shards: progress.shards, readings: progress.readings },
+      'ODS extract run loaded',
+    );
     // A run taken up again ends after newer changes arrived: they follow at once instead of at the next schedule.
     if (run.round > 1) await queues['ods-extract'].add(ODS_EXTRACT, {});
-    return { run: runId, manifest: completion.manifest, watermark: completion.watermark, shards: run.shards, ...(await childTotals(job)), files: completion.files };
+    return {
+      run: runId,
+      manifest: completion.manifest,
+      watermark: completion.watermark,
+      shards: run.shards,
+      ...(await childTotals(job)),
+      files: completion.files,
+    };
   }
   if (failedRound === run.round) return takeUpAgain(job, run, deps, token);
   const reason = failureReasons(open, shardFailures(await job.getIgnoredChildrenFailures()));
@@ -47,9 +64,18 @@ export const extractRunJob: JobHandler = async (job, deps, token) => {
 async function takeUpAgain(job: Job, run: RunRow, deps: JobDeps, token: string | undefined): Promise<unknown> {
   const runId = run.id;
   const next = await takeOver(deps.dataSource, runId, job.id as string, run.round + 1);
-  deps.logger.warn({ run: runId, round: next.round }, 'ODS extract: a failed run retried; its shards not loaded run again');
+  deps.logger.warn(
+    { run: runId, round: next.round },
+    'ODS extract: a failed run retried; its shards not loaded run again',
+  );
   await job.updateData({ runId } satisfies ExtractRunJobData);
-  await addShardsTo(deps.queues['ods-extract'], job, next, await shardsNotLoaded(deps.dataSource, runId), deps.config.extractShardAttempts);
+  await addShardsTo(
+    deps.queues['ods-extract'],
+    job,
+    next,
+    await shardsNotLoaded(deps.dataSource, runId),
+    deps.config.extractShardAttempts,
+  );
   if (await job.moveToWaitingChildren(token as string)) throw new WaitingChildrenError();
   return extractRunJob(job, deps, token);
 }

@@ -14,7 +14,8 @@ import type { JobHandler } from './workers';
 export const extractShardJob: JobHandler = async (job, { dataSource, config, logger, queues }) => {
   const { runId, shard } = job.data as ExtractShardJobData;
   const run = await runById(dataSource, runId);
-  if (!run || run.status === 'loaded' || job.id !== extractShardJobId(runId, shard, run.round)) return { skipped: `not the current round of extract run ${runId}` };
+  if (!run || run.status === 'loaded' || job.id !== extractShardJobId(runId, shard, run.round))
+    return { skipped: `not the current round of extract run ${runId}` };
   const target = await shardOf(dataSource, runId, shard);
   if (!target) return { skipped: `shard ${shard} of extract run ${runId} is loaded` };
   const odsUrl = odsUrlFor(config, (dataSource.options as { url: string }).url) as string;
@@ -38,7 +39,8 @@ export const extractShardJob: JobHandler = async (job, { dataSource, config, log
       onFileLoaded: () => void reportProgress().catch(() => undefined),
     });
   } catch (error) {
-    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await finishShard(dataSource, runId, shard, { status: 'failed', reason: (error as Error).message });
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+      await finishShard(dataSource, runId, shard, { status: 'failed', reason: (error as Error).message });
     throw error;
   }
   await reportProgress().catch(() => undefined);

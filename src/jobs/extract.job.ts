@@ -16,7 +16,10 @@ export type RunStart =
  * Plans a run, or takes up an unfinished one whose owner is gone, and adds it as a flow whose shards any worker
  * takes; the run's parent job (extract-run.job.ts) finishes it. Nothing is recorded before the plan is complete.
  */
-export async function startRun({ dataSource, config, logger, queues, backend }: JobDeps, data: ExtractJobData): Promise<RunStart> {
+export async function startRun(
+  { dataSource, config, logger, queues, backend }: JobDeps,
+  data: ExtractJobData,
+): Promise<RunStart> {
   const odsUrl = odsUrlFor(config, (dataSource.options as { url: string }).url);
   if (!odsUrl) return { skipped: 'no ODS: ODS_DATABASE_URL is unset and DATABASE_URL names an external server' };
   const queue = queues['ods-extract'];
@@ -29,10 +32,17 @@ export async function startRun({ dataSource, config, logger, queues, backend }: 
     ownerAlive: (id) => jobAlive(queue, id),
   });
   if (claim.kind === 'nothing-changed') return { watermark: { from: claim.watermark, to: claim.watermark }, shards: 0 };
-  if (claim.kind === 'busy') return { skipped: `extract run ${claim.run.id} is in progress`, run: claim.run.id, runJob: claim.run.jobId };
+  if (claim.kind === 'busy')
+    return { skipped: `extract run ${claim.run.id} is in progress`, run: claim.run.id, runJob: claim.run.jobId };
   faultPoint('extract:after-plan');
   await addRunFlow(backend, claim.run, claim.shards, config.extractShardAttempts);
-  return { run: claim.run.id, runJob: claim.run.jobId as string, round: claim.run.round, shards: claim.shards.length, resumed: claim.resumed };
+  return {
+    run: claim.run.id,
+    runJob: claim.run.jobId as string,
+    round: claim.run.round,
+    shards: claim.shards.length,
+    resumed: claim.resumed,
+  };
 }
 
 /**

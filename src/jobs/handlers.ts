@@ -1,4 +1,16 @@
-import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, CIM_REPLY, IMPORT_FILE, INBOX_SCAN, ODS_EXTRACT, ODS_EXTRACT_RUN, ODS_EXTRACT_SHARD, PARTITION_MAINTENANCE, WEBHOOK_DELIVERY, WEBHOOK_RELAY } from '../queue/job-data';
+import {
+  ALERTS_DATA_MISSING,
+  ALERTS_EVALUATE,
+  CIM_REPLY,
+  IMPORT_FILE,
+  INBOX_SCAN,
+  ODS_EXTRACT,
+  ODS_EXTRACT_RUN,
+  ODS_EXTRACT_SHARD,
+  PARTITION_MAINTENANCE,
+  WEBHOOK_DELIVERY,
+  WEBHOOK_RELAY,
+} from '../queue/job-data';
 import { alertsDataMissingJob, alertsEvaluateJob } from './alerts.job';
 import { cimReplyJob } from './cim-reply.job';
 import { extractJob } from './extract.job';

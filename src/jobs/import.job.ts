@@ -33,7 +33,8 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
     });
   } catch (error) {
     // An earlier attempt loaded and moved the file, then died before BullMQ heard of it.
-    if (isMissing(error) && inbox && (await wasMovedToLoaded(path))) return { file: path, status: 'loaded', moved: true };
+    if (isMissing(error) && inbox && (await wasMovedToLoaded(path)))
+      return { file: path, status: 'loaded', moved: true };
     if (isMissing(error)) throw new UnrecoverableError(`${path}: no such file`);
     throw error;
   }
@@ -46,7 +47,9 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
   }
   const movedTo = inbox ? await moveToLoaded(path) : undefined;
   // The load has committed: tidying the failed list must not fail (and so retry) it.
-  await removeSupersededFailures(deps.queues.imports, job, result.checksum, logger).catch((error) => logger.warn({ err: error }, 'superseded failed jobs not removed'));
+  await removeSupersededFailures(deps.queues.imports, job, result.checksum, logger).catch((error) =>
+    logger.warn({ err: error }, 'superseded failed jobs not removed'),
+  );
   return { ...result, movedTo };
 };
 
@@ -54,7 +57,11 @@ export const importJob: JobHandler = async (job: Job<ImportJobData>, deps) => {
 async function settleCimMessage(data: ImportJobData, result: ImportResult, { queues }: JobDeps): Promise<void> {
   const { request, replyAddress } = data.cim as NonNullable<ImportJobData['cim']>;
   if (replyAddress) {
-    await enqueueCimReply(queues, { kind: 'message', address: replyAddress, message: responseTo(request, loadReply(result)) });
+    await enqueueCimReply(queues, {
+      kind: 'message',
+      address: replyAddress,
+      message: responseTo(request, loadReply(result)),
+    });
   }
   await rm(data.path, { force: true });
 }

@@ -17,7 +17,14 @@ export interface QueueWaker {
  * so does a reconnect of the listener, for what committed meanwhile. A lost notification only costs that speed: each
  * job's scheduler still runs it.
  */
-export function wakeOnNotify(listener: NotificationListener, channel: string, add: () => Promise<unknown>, logger: Logger, what: string, gatherMs = 0): QueueWaker {
+export function wakeOnNotify(
+  listener: NotificationListener,
+  channel: string,
+  add: () => Promise<unknown>,
+  logger: Logger,
+  what: string,
+  gatherMs = 0,
+): QueueWaker {
   let pending: NodeJS.Timeout | undefined;
   const wake = () => {
     pending ??= setTimeout(() => {

@@ -24,7 +24,12 @@ interface RedisTopology {
 const PING_TIMEOUT_MS = 3000;
 
 function withinPingTimeout<T>(what: string, request: Promise<T>): Promise<T> {
-  return Promise.race([request, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${PING_TIMEOUT_MS / 1000}s`)), PING_TIMEOUT_MS))]);
+  return Promise.race([
+    request,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer within ${PING_TIMEOUT_MS / 1000}s`)), PING_TIMEOUT_MS),
+    ),
+  ]);
 }
 
 function ioredisBackend(topology: RedisTopology, prefix: string): QueueBackend {
@@ -44,7 +49,9 @@ function ioredisBackend(topology: RedisTopology, prefix: string): QueueBackend {
     ping: () => topology.ping(client()),
     async requirementProblems() {
       const problems = await Promise.all(
-        (await topology.servers(client())).map(async ({ name, server }) => (await redisRequirementProblems(server)).map((problem) => (name ? `${name}: ${problem}` : problem))),
+        (await topology.servers(client())).map(async ({ name, server }) =>
+          (await redisRequirementProblems(server)).map((problem) => (name ? `${name}: ${problem}` : problem)),
+        ),
       );
       return problems.flat();
     },
@@ -66,7 +73,12 @@ function ioredisBackend(topology: RedisTopology, prefix: string): QueueBackend {
 
 /** A client of one server, connected once without retries; a StartupError naming `variable` and the cause otherwise. */
 async function connectOnce(redisUrl: string, variable: string): Promise<Redis> {
-  const probe = new IORedis(redisUrl, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new IORedis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // connect() only reports "Connection is closed"; the socket error that explains why arrives as an event.
   let socketError: unknown;
   probe.on('error', (error) => (socketError ??= error));
@@ -97,9 +109,12 @@ export function redisBackend(redisUrl: string, prefix: string): QueueBackend {
       async probe() {
         const probe = await connectOnce(redisUrl, 'REDIS_URL');
         try {
-          // A cluster node answers for its own slots only: every queue whose slot lives elsewhere would fail with MOVED.
+          // A cluster node answers for its own slots only: every queue whose slot lives elsewhere would fail with
+          // MOVED.
           if ((await clusterEnabled(probe, 'REDIS_URL', redisUrl)) === true) {
-            throw new StartupError(`REDIS_URL: ${redisUrl} is a Redis Cluster node: set REDIS_CLUSTER_NODES instead (and a {hash tag} in QUEUE_PREFIX)`);
+            throw new StartupError(
+              `REDIS_URL: ${redisUrl} is a Redis Cluster node: set REDIS_CLUSTER_NODES instead (and a {hash tag} in QUEUE_PREFIX)`,
+            );
           }
         } finally {
           probe.disconnect();
@@ -115,7 +130,8 @@ export function redisBackend(redisUrl: string, prefix: string): QueueBackend {
   );
 }
 
-const nodeName = (node: RedisNode) => (node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`);
+const nodeName = (node: RedisNode) =>
+  node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
 
 export function redisClusterBackend(setting: RedisClusterSetting, prefix: string): QueueBackend {
   const { nodes, username, password, tls } = setting;
@@ -132,7 +148,8 @@ export function redisClusterBackend(setting: RedisClusterSetting, prefix: string
   return ioredisBackend(
     {
       kind: 'cluster',
-      open: () => new Cluster(nodes, { redisOptions: { ...access, maxRetriesPerRequest: null }, enableReadyCheck: true }),
+      open: () =>
+        new Cluster(nodes, { redisOptions: { ...access, maxRetriesPerRequest: null }, enableReadyCheck: true }),
       async probe() {
         // One seed answering is enough (the client learns the others from it); each tells why when none does.
         const unreachable: StartupError[] = [];
@@ -145,21 +162,32 @@ export function redisClusterBackend(setting: RedisClusterSetting, prefix: string
             continue;
           }
           try {
-            if ((await clusterEnabled(seed, 'REDIS_CLUSTER_NODES', seedUrl(node))) === false) throw new StartupError(`REDIS_CLUSTER_NODES: ${nodeName(node)} is not in cluster mode: set REDIS_URL for a single Redis`);
+            if ((await clusterEnabled(seed, 'REDIS_CLUSTER_NODES', seedUrl(node))) === false)
+              throw new StartupError(
+                `REDIS_CLUSTER_NODES: ${nodeName(node)} is not in cluster mode: set REDIS_URL for a single Redis`,
+              );
           } finally {
             seed.disconnect();
           }
         }
         if (unreachable.length === nodes.length) {
-          throw new StartupError(`REDIS_CLUSTER_NODES: ${unreachable.map((error) => error.message.replace(/^REDIS_CLUSTER_NODES: /, '')).join('; ')}`);
+          throw new StartupError(
+            `REDIS_CLUSTER_NODES: ${unreachable.map((error) => error.message.replace(/^REDIS_CLUSTER_NODES: /, '')).join('; ')}`,
+          );
         }
-        const probe = new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { ...access, connectTimeout: 5000, maxRetriesPerRequest: 0 } });
+        const probe = new Cluster(nodes, {
+          lazyConnect: true,
+          clusterRetryStrategy: () => null,
+          redisOptions: { ...access, connectTimeout: 5000, maxRetriesPerRequest: 0 },
+        });
         probe.on('error', () => undefined); // the failed command below says it
         try {
           await probe.connect();
           await probe.exists(slotKey);
         } catch (error) {
-          throw new StartupError(`REDIS_CLUSTER_NODES: the Redis Cluster of ${seeds} cannot serve QUEUE_PREFIX's slot: ${(error as Error).message}`);
+          throw new StartupError(
+            `REDIS_CLUSTER_NODES: the Redis Cluster of ${seeds} cannot serve QUEUE_PREFIX's slot: ${(error as Error).message}`,
+          );
         } finally {
           probe.disconnect();
         }
@@ -169,7 +197,9 @@ export function redisClusterBackend(setting: RedisClusterSetting, prefix: string
       },
       async servers(client) {
         await client.exists(slotKey); // the slot map, hence the list of masters, is known once a command went through
-        return (client as Cluster).nodes('master').map((server) => ({ name: `${server.options.host}:${server.options.port}`, server }));
+        return (client as Cluster)
+          .nodes('master')
+          .map((server) => ({ name: `${server.options.host}:${server.options.port}`, server }));
       },
     },
     prefix,

@@ -26,12 +26,17 @@ export function keepSchedules(queues: Queues, backend: QueueBackend, config: Con
     const missing = await missingSchedulers(queues, config);
     for (const scheduler of missing) await upsertScheduler(queues, scheduler, logger);
     if (missing.length > 0) {
-      logger.warn({ schedulers: missing.map(schedulerName) }, 'job schedulers were missing from the queue backend (a restart without persistence, an eviction): registered again');
+      logger.warn(
+        { schedulers: missing.map(schedulerName) },
+        'job schedulers were missing from the queue backend (a restart without persistence, an eviction): registered again',
+      );
     }
   };
   const check = () => {
     running ??= restore()
-      .catch((error) => logger.warn({ err: error, nextCheckMs: SCHEDULER_CHECK_MS }, 'could not check the job schedulers'))
+      .catch((error) =>
+        logger.warn({ err: error, nextCheckMs: SCHEDULER_CHECK_MS }, 'could not check the job schedulers'),
+      )
       .finally(() => (running = undefined));
   };
   const timer = setInterval(check, SCHEDULER_CHECK_MS).unref();
@@ -49,6 +54,8 @@ export function keepSchedules(queues: Queues, backend: QueueBackend, config: Con
 export async function assertSchedulersPresent(queues: Queues, config: Config): Promise<void> {
   const missing = await missingSchedulers(queues, config);
   if (missing.length > 0) {
-    throw new Error(`job schedulers missing: ${missing.map(schedulerName).join(', ')} (registered again within ${SCHEDULER_CHECK_MS / 1000} s)`);
+    throw new Error(
+      `job schedulers missing: ${missing.map(schedulerName).join(', ')} (registered again within ${SCHEDULER_CHECK_MS / 1000} s)`,
+    );
   }
 }

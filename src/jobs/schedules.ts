@@ -2,17 +2,35 @@ import { ErrorCode, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { odsConfigured } from '../ods/database';
-import { ALERTS_DATA_MISSING, ALERTS_EVALUATE, INBOX_SCAN, ODS_EXTRACT, PARTITION_MAINTENANCE, WEBHOOK_RELAY } from '../queue/job-data';
+import {
+  ALERTS_DATA_MISSING,
+  ALERTS_EVALUATE,
+  INBOX_SCAN,
+  ODS_EXTRACT,
+  PARTITION_MAINTENANCE,
+  WEBHOOK_RELAY,
+} from '../queue/job-data';
 import type { QueueName, Queues } from '../queue/queues';
 import { RECENT_JOBS_KEPT } from './queue-waker';
 
 /**
- * Alert rules are evaluated when a load commits (queue-waker.ts, wired in main.ts); every 30 s as well, for loads committed
- * while no worker listened. DATA_MISSING rules have a daily pass, since no load tells of readings that did not come.
+ * Alert rules are evaluated when a load commits (queue-waker.ts, wired in main.ts); every 30 s as well, for loads
+ * committed while no worker listened. DATA_MISSING rules have a daily pass, since no load tells of readings that did
+ * not come.
  */
 const ALERT_SCHEDULERS: ExpectedScheduler[] = [
-  { queue: 'alerts', id: ALERTS_EVALUATE, pattern: '*/30 * * * * *', template: { name: ALERTS_EVALUATE, data: {}, opts: RECENT_JOBS_KEPT } },
-  { queue: 'alerts', id: ALERTS_DATA_MISSING, pattern: '23 6 * * *', template: { name: ALERTS_DATA_MISSING, data: {} } },
+  {
+    queue: 'alerts',
+    id: ALERTS_EVALUATE,
+    pattern: '*/30 * * * * *',
+    template: { name: ALERTS_EVALUATE, data: {}, opts: RECENT_JOBS_KEPT },
+  },
+  {
+    queue: 'alerts',
+    id: ALERTS_DATA_MISSING,
+    pattern: '23 6 * * *',
+    template: { name: ALERTS_DATA_MISSING, data: {} },
+  },
 ];
 
 /** Every 5 seconds. */
@@ -29,12 +47,21 @@ export interface ExpectedScheduler {
 /** The schedulers a worker of this configuration keeps registered (the ODS extract only when there is an ODS). */
 export function expectedSchedulers(config: Config): ExpectedScheduler[] {
   const expected: ExpectedScheduler[] = [
-    { queue: 'maintenance', id: PARTITION_MAINTENANCE, pattern: config.partitionCron, template: { name: PARTITION_MAINTENANCE, data: {} } },
+    {
+      queue: 'maintenance',
+      id: PARTITION_MAINTENANCE,
+      pattern: config.partitionCron,
+      template: { name: PARTITION_MAINTENANCE, data: {} },
+    },
     {
       queue: 'imports',
       id: INBOX_SCAN,
       pattern: config.inboxScanCron,
-      template: { name: INBOX_SCAN, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      template: {
+        name: INBOX_SCAN,
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
     },
     ...ALERT_SCHEDULERS,
     // The relay's safety net: events whose wake-up was lost (no worker listening at their commit) wait at most this.
@@ -42,10 +69,20 @@ export function expectedSchedulers(config: Config): ExpectedScheduler[] {
       queue: 'webhooks',
       id: WEBHOOK_RELAY,
       pattern: RELAY_PATTERN,
-      template: { name: WEBHOOK_RELAY, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      template: {
+        name: WEBHOOK_RELAY,
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
     },
   ];
-  if (odsConfigured(config)) expected.push({ queue: 'ods-extract', id: ODS_EXTRACT, pattern: config.extractCron, template: { name: ODS_EXTRACT, data: {} } });
+  if (odsConfigured(config))
+    expected.push({
+      queue: 'ods-extract',
+      id: ODS_EXTRACT,
+      pattern: config.extractCron,
+      template: { name: ODS_EXTRACT, data: {} },
+    });
   return expected;
 }
 
@@ -58,7 +95,11 @@ export const schedulerName = (scheduler: ExpectedScheduler) => `${scheduler.queu
  * the log), rather than the process failing to start. The same refusal is what a process racing another one to
  * register a lost scheduler meets, so several processes asserting the same schedulers leave one of each.
  */
-export async function upsertScheduler(queues: Queues, { queue, id, pattern, template }: ExpectedScheduler, logger: Logger) {
+export async function upsertScheduler(
+  queues: Queues,
+  { queue, id, pattern, template }: ExpectedScheduler,
+  logger: Logger,
+) {
   try {
     await queues[queue].upsertJobScheduler(id, { pattern, tz: 'UTC' }, template);
   } catch (error) {
@@ -67,7 +108,10 @@ export async function upsertScheduler(queues: Queues, { queue, id, pattern, temp
     const existing = await queues[queue].getJobScheduler(id);
     if (!existing) throw error;
     if (existing.pattern !== pattern || existing.tz !== 'UTC') {
-      logger.error({ scheduler: id, pattern: existing.pattern, wanted: pattern, err: error }, 'job scheduler not updated: its next iteration is taken; it keeps its old pattern until that iteration is gone (restart then)');
+      logger.error(
+        { scheduler: id, pattern: existing.pattern, wanted: pattern, err: error },
+        'job scheduler not updated: its next iteration is taken; it keeps its old pattern until that iteration is gone (restart then)',
+      );
     }
   }
 }
@@ -88,5 +132,9 @@ export async function registerSchedules(queues: Queues, config: Config, logger: 
   // Without an ODS there is nothing to extract: a scheduler left from an earlier configuration goes too.
   if (!odsConfigured(config)) await queues['ods-extract'].removeJobScheduler(ODS_EXTRACT);
   // Also run once now: a new installation must not wait for the night to have this month's partitions.
-  await queues.maintenance.add(PARTITION_MAINTENANCE, {}, { deduplication: { id: `${PARTITION_MAINTENANCE}-startup`, ttl: 60_000 } });
+  await queues.maintenance.add(
+    PARTITION_MAINTENANCE,
+    {},
+    { deduplication: { id: `${PARTITION_MAINTENANCE}-startup`, ttl: 60_000 } },
+  );
 }

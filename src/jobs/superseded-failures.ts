@@ -9,7 +9,12 @@ import { jobsIn } from '../queue/queues';
  * retries ran out before someone queued the file again. They are removed, so the failed list that ops alert on and
  * work through holds only what still needs someone. The failed list is bounded (removeOnFail), so the walk is too.
  */
-export async function removeSupersededFailures(queue: Queue, loaded: Job, checksum: string, logger: Logger): Promise<void> {
+export async function removeSupersededFailures(
+  queue: Queue,
+  loaded: Job,
+  checksum: string,
+  logger: Logger,
+): Promise<void> {
   const deduplicationId = importDeduplicationId(checksum);
   const superseded: Job[] = [];
   for await (const failed of jobsIn(queue, ['failed'])) {
@@ -17,6 +22,9 @@ export async function removeSupersededFailures(queue: Queue, loaded: Job, checks
   }
   for (const failed of superseded) await failed.remove();
   if (superseded.length > 0) {
-    logger.info({ removed: superseded.map((failed) => ({ jobId: failed.id, failedReason: failed.failedReason })) }, 'failed jobs for the same bytes removed: this load supersedes them');
+    logger.info(
+      { removed: superseded.map((failed) => ({ jobId: failed.id, failedReason: failed.failedReason })) },
+      'failed jobs for the same bytes removed: this load supersedes them',
+    );
   }
 }

@@ -6,7 +6,8 @@ import { relayEvents } from '../services/webhooks/relay';
 import type { JobHandler } from './workers';
 
 /** The outbox relay: woken on commit (queue-waker.ts, wired in main.ts) and every few seconds by its scheduler. */
-export const webhookRelayJob: JobHandler = async (_job, { dataSource, queues }) => relayEvents(dataSource, queues.webhooks);
+export const webhookRelayJob: JobHandler = async (_job, { dataSource, queues }) =>
+  relayEvents(dataSource, queues.webhooks);
 
 /**
  * One attempt at a delivery. A failure throws, so BullMQ retries with the delivery's backoff; one no retry could
@@ -18,6 +19,7 @@ export const webhookDeliveryJob: JobHandler = async (job: Job<WebhookDeliveryJob
     espiBaseUrl: `${config.publicBaseUrl}${ESPI_REST_PATH}`,
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
   });
-  if (result.outcome === 'failed') throw result.retry ? new Error(result.reason) : new UnrecoverableError(result.reason);
+  if (result.outcome === 'failed')
+    throw result.retry ? new Error(result.reason) : new UnrecoverableError(result.reason);
   return result;
 };

@@ -24,7 +24,12 @@ export interface RunningWorkers {
   close(timeoutMs: number): Promise<void>;
 }
 
-function observeDuration(metrics: PortalMetrics, queue: string, job: Job | undefined, outcome: 'completed' | 'failed'): void {
+function observeDuration(
+  metrics: PortalMetrics,
+  queue: string,
+  job: Job | undefined,
+  outcome: 'completed' | 'failed',
+): void {
   if (!job?.processedOn || !job.finishedOn) return;
   metrics.jobDuration.observe({ queue, job: job.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
 }
@@ -44,7 +49,12 @@ const STALLED_INTERVAL_MS = 5_000;
 const MAX_STALLED_COUNT = 2;
 const WEBHOOK_CONCURRENCY = 16;
 
-export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps: JobDeps, metrics: PortalMetrics): RunningWorkers {
+export function startWorkers(
+  backend: QueueBackend,
+  handlers: JobHandlers,
+  deps: JobDeps,
+  metrics: PortalMetrics,
+): RunningWorkers {
   const workers: Worker[] = [];
   for (const [queue, byName] of Object.entries(handlers) as [QueueName, Record<string, JobHandler>][]) {
     const worker = new backend.Worker(
@@ -53,7 +63,13 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
         const handler = byName[job.name];
         if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
         const { requestId } = (job.data ?? {}) as { requestId?: string };
-        const logger = deps.logger.child({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...(requestId ? { requestId } : {}) });
+        const logger = deps.logger.child({
+          queue,
+          jobId: job.id,
+          job: job.name,
+          attempt: job.attemptsMade + 1,
+          ...(requestId ? { requestId } : {}),
+        });
         return handler(job, { ...deps, logger }, token);
       },
       // metrics: BullMQ's per-minute completed/failed counts, which the ops API reads as throughput and failure rate.
@@ -63,7 +79,8 @@ export function startWorkers(backend: QueueBackend, handlers: JobHandlers, deps:
         // One job at a time per queue, but two extract shards: a shard's writing and its loads leave a core idle
         // at times (a file's commit, the next file's first rows), which a second shard fills. Webhook deliveries
         // mostly wait on receivers: one slow endpoint must not hold up the others.
-        concurrency: queue === 'ods-extract' ? deps.config.extractConcurrency : queue === 'webhooks' ? WEBHOOK_CONCURRENCY : 1,
+        concurrency:
+          queue === 'ods-extract' ? deps.config.extractConcurrency : queue === 'webhooks' ? WEBHOOK_CONCURRENCY : 1,
         autorun: true,
         metrics: { maxDataPoints: QUEUE_METRICS_MINUTES },
         lockDuration: LOCK_DURATION_MS,

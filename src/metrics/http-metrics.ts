@@ -12,7 +12,12 @@ function routeOf(url: string): string {
 }
 
 /** Times one HTTP request until its response is sent (the front, app.ts, runs it for every request). */
-export function timeHttpRequest(metrics: PortalMetrics, req: IncomingMessage, res: ServerResponse, url = req.url ?? ''): void {
+export function timeHttpRequest(
+  metrics: PortalMetrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url = req.url ?? '',
+): void {
   const end = metrics.httpDuration.startTimer();
   res.on('finish', () => {
     const route = res.statusCode === 404 ? 'unmatched' : routeOf(url);
@@ -42,7 +47,8 @@ export function graphqlMetrics(metrics: PortalMetrics): ApolloServerPlugin {
       const end = metrics.graphqlDuration.startTimer();
       return {
         async willSendResponse({ operationName, operation, request, response }) {
-          // A request that fails validation never resolves an operation; the name the client sent still says what it was.
+          // A request that fails validation never resolves an operation; the name the client sent still says what it
+          // was.
           const name = operationLabel(metrics, operationName ?? request.operationName ?? 'anonymous');
           end({ operation: name, type: operation?.operation ?? 'unknown' });
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;

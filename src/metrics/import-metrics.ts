@@ -24,10 +24,15 @@ async function loadedSums(db: DataSource): Promise<SourceSums[]> {
 const EXTRACT_SCAN = 20;
 
 async function lastExtractSuccess(db: DataSource, queues: Queues): Promise<number | undefined> {
-  const [{ at }] = (await db.query(`SELECT extract(epoch FROM max(updated_at)) AS at FROM extract_watermark WHERE source = $1`, [ODS_SOURCE])) as { at: string | null }[];
+  const [{ at }] = (await db.query(
+    `SELECT extract(epoch FROM max(updated_at)) AS at FROM extract_watermark WHERE source = $1`,
+    [ODS_SOURCE],
+  )) as { at: string | null }[];
   // The watermark only moves when something changed; a completed job also counts an extract that found nothing new.
   const jobs = await queues['ods-extract'].getJobs(['completed'], 0, EXTRACT_SCAN - 1);
-  const ran = jobs.filter((job) => job?.finishedOn && !(job.returnvalue as { skipped?: unknown } | null)?.skipped).map((job) => (job.finishedOn as number) / 1000);
+  const ran = jobs
+    .filter((job) => job?.finishedOn && !(job.returnvalue as { skipped?: unknown } | null)?.skipped)
+    .map((job) => (job.finishedOn as number) / 1000);
   const candidates = [...ran, ...(at === null ? [] : [Number(at)])];
   return candidates.length ? Math.max(...candidates) : undefined;
 }
@@ -45,7 +50,11 @@ export function registerImportCollectors(registry: Registry, queues: Queues, dat
         for (const row of rows) this.inc({ source: row.source }, Number(pick(row)));
       },
     });
-  counterOf('usage_portal_readings_loaded_total', 'Interval readings accepted by committed loads, by import source.', (row) => row.readings);
+  counterOf(
+    'usage_portal_readings_loaded_total',
+    'Interval readings accepted by committed loads, by import source.',
+    (row) => row.readings,
+  );
   counterOf(
     'usage_portal_readings_rejected_total',
     'Interval readings refused inside committed loads (no value, a local time that does not exist), by import source. Whole rejected files are in usage_portal_import_batches.',
@@ -57,7 +66,9 @@ export function registerImportCollectors(registry: Registry, queues: Queues, dat
     labelNames: ['source', 'status'],
     registers: [registry],
     async collect() {
-      const rows = (await dataSource.query(`SELECT source, status, count(*)::int AS n FROM import_batch GROUP BY source, status`)) as { source: string; status: string; n: number }[];
+      const rows = (await dataSource.query(
+        `SELECT source, status, count(*)::int AS n FROM import_batch GROUP BY source, status`,
+      )) as { source: string; status: string; n: number }[];
       this.reset();
       for (const row of rows) this.set({ source: row.source, status: row.status }, row.n);
     },

@@ -51,7 +51,12 @@ export function createPortalMetrics(): PortalMetrics {
 }
 
 /** Gauges read at scrape time, so /metrics shows the queues and the pool as they are now. */
-export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, dataSource: DataSource, config: Config): void {
+export function registerStateCollectors(
+  metrics: PortalMetrics,
+  queues: Queues,
+  dataSource: DataSource,
+  config: Config,
+): void {
   new Gauge({
     name: 'usage_portal_queue_jobs',
     help: 'Jobs in each queue by state.',
@@ -72,7 +77,11 @@ export function registerStateCollectors(metrics: PortalMetrics, queues: Queues, 
     labelNames: ['queue'],
     registers: [metrics.registry],
     async collect() {
-      await Promise.all(Object.entries(queues).map(async ([name, queue]) => this.set({ queue: name }, (await queue.isPaused()) ? 1 : 0)));
+      await Promise.all(
+        Object.entries(queues).map(async ([name, queue]) =>
+          this.set({ queue: name }, (await queue.isPaused()) ? 1 : 0),
+        ),
+      );
     },
   });
   new Gauge({

@@ -68,12 +68,15 @@ export class AtomicFile extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.hash.update(chunk);
-    this.writeAll(chunk).then(() => callback(), (error: unknown) => callback((this.writeError ??= new FileWriteError(this.path, error))));
+    this.writeAll(chunk).then(
+      () => callback(),
+      (error: unknown) => callback((this.writeError ??= new FileWriteError(this.path, error))),
+    );
   }
 
   /** write(2) may write less than asked (a disk filling up): the rest is written until done or an error says why. */
   private async writeAll(chunk: Buffer): Promise<void> {
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);
       if (bytesWritten <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
       offset += bytesWritten;
@@ -92,7 +95,8 @@ export class AtomicFile extends Writable {
         throw new FileWriteError(this.path, error);
       });
       const { size } = await this.handle.stat();
-      if (size !== this.bytesWritten) throw new FileWriteError(this.path, new Error(`${size} bytes on disk, ${this.bytesWritten} written`));
+      if (size !== this.bytesWritten)
+        throw new FileWriteError(this.path, new Error(`${size} bytes on disk, ${this.bytesWritten} written`));
       await this.handle.close();
       await rename(this.partPath, this.path);
     } catch (error) {

@@ -10,7 +10,10 @@ export const DEMO_ODS_DATABASE = 'usage_portal_ods';
  * Where the ODS is: ODS_DATABASE_URL, or in embedded mode the demo database beside the portal's in the embedded
  * server. With an external portal database and no ODS_DATABASE_URL there is none, and the extract is disabled.
  */
-export function odsUrlFor(config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>, portalUrl: string): string | undefined {
+export function odsUrlFor(
+  config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>,
+  portalUrl: string,
+): string | undefined {
   if (config.odsDatabaseUrl) return config.odsDatabaseUrl;
   if (config.databaseUrl) return undefined;
   const url = new URL(portalUrl);
@@ -19,14 +22,19 @@ export function odsUrlFor(config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>
 }
 
 /** Whether there is an ODS to extract from (see odsUrlFor). */
-export const odsConfigured = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) => !!config.odsDatabaseUrl || !config.databaseUrl;
+export const odsConfigured = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) =>
+  !!config.odsDatabaseUrl || !config.databaseUrl;
 
-export const isDemoOds = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) => !config.odsDatabaseUrl && !config.databaseUrl;
+export const isDemoOds = (config: Pick<Config, 'odsDatabaseUrl' | 'databaseUrl'>) =>
+  !config.odsDatabaseUrl && !config.databaseUrl;
 
 /** Refuses to TRUNCATE a real ODS: only an empty database or one the generator made may be (re)seeded. */
 async function assertDemoTarget(client: Client): Promise<void> {
-  const { rows } = await client.query<{ real: boolean }>(`SELECT to_regclass('ods.customer') IS NOT NULL AND to_regclass('ods.demo_seed') IS NULL AS real`);
-  if (rows[0].real) throw new Error('the ODS database holds an ods schema the demo generator did not create: not overwriting it');
+  const { rows } = await client.query<{ real: boolean }>(
+    `SELECT to_regclass('ods.customer') IS NOT NULL AND to_regclass('ods.demo_seed') IS NULL AS real`,
+  );
+  if (rows[0].real)
+    throw new Error('the ODS database holds an ods schema the demo generator did not create: not overwriting it');
 }
 
 async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
@@ -54,7 +62,11 @@ export async function isGeneratedDemoOds(url: string): Promise<boolean> {
 export async function seedDemo(url: string, options: Partial<SeedOptions>): Promise<SeedResult | undefined> {
   return withClient(url, async (client) => {
     await assertDemoTarget(client);
-    return seedDemoOds(client, { ...options, customers: options.customers ?? DEFAULT_SEED.customers, days: options.days ?? DEFAULT_SEED.days });
+    return seedDemoOds(client, {
+      ...options,
+      customers: options.customers ?? DEFAULT_SEED.customers,
+      days: options.days ?? DEFAULT_SEED.days,
+    });
   });
 }
 

@@ -51,7 +51,14 @@ export class DirectoryDelivery implements Delivery {
   }
 
   async holds(name: string): Promise<boolean> {
-    const found = await Promise.all(this.pathsOf(name).map((path) => stat(path).then(() => true, () => false)));
+    const found = await Promise.all(
+      this.pathsOf(name).map((path) =>
+        stat(path).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     return found.includes(true);
   }
 

@@ -23,9 +23,50 @@ const PLACES = [
   { zone: 'America/Los_Angeles', city: 'Sacramento', state: 'CA', zip: '958' },
   { zone: 'America/Los_Angeles', city: 'Fresno', state: 'CA', zip: '937' },
 ] as const;
-const FIRST = ['Ada', 'Ben', 'Carla', 'Diego', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Kai', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya'];
-const LAST = ['Nguyen', 'Smith', 'Garcia', 'Okafor', 'Kowalski', 'Haddad', 'Johnson', 'Silva', 'Müller', 'Tanaka', "O'Brien", 'Patel'];
-const BUSINESS = ['Bakery', 'Dental Clinic', 'Hardware', 'Print Shop', 'Grocery', 'Fitness Studio', 'Veterinary', 'Café', 'Auto Repair', 'Office Suites'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Carla',
+  'Diego',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jamal',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+];
+const LAST = [
+  'Nguyen',
+  'Smith',
+  'Garcia',
+  'Okafor',
+  'Kowalski',
+  'Haddad',
+  'Johnson',
+  'Silva',
+  'Müller',
+  'Tanaka',
+  "O'Brien",
+  'Patel',
+];
+const BUSINESS = [
+  'Bakery',
+  'Dental Clinic',
+  'Hardware',
+  'Print Shop',
+  'Grocery',
+  'Fitness Studio',
+  'Veterinary',
+  'Café',
+  'Auto Repair',
+  'Office Suites',
+];
 const STREETS = ['Oak St', 'Maple Ave', 'Main St', 'Cedar Ln', 'Park Blvd', 'Lakeview Dr', 'Hill Rd', 'Elm Ct'];
 
 export type Profile = 'residential' | 'commercial';

@@ -12,7 +12,9 @@ export const DEMO_FLAT_TARIFF = 'DEMO-FLAT';
 export const DEMO_GAS_TARIFF = 'DEMO-GAS';
 
 /** The tariff files the product ships (tariffs/, at the package root): what the demo ODS prices and bills with. */
-const DEMO_TARIFF_FILES = ['demo-tou.json', 'demo-flat.json', 'demo-gas.json'].map((file) => resolve(__dirname, '..', '..', '..', 'tariffs', file));
+const DEMO_TARIFF_FILES = ['demo-tou.json', 'demo-flat.json', 'demo-gas.json'].map((file) =>
+  resolve(__dirname, '..', '..', '..', 'tariffs', file),
+);
 
 export async function readDemoTariffs(): Promise<TariffVersion[]> {
   return (await Promise.all(DEMO_TARIFF_FILES.map(readTariffFile))).flat();
@@ -42,7 +44,10 @@ function validity(tariffs: TariffVersion[]): { version: TariffVersion; from: Dat
     const ordered = byValidFrom(tariffs.filter((t) => t.code === code));
     return ordered.map((version, i) => {
       const next = ordered[i + 1]?.validFrom ?? null;
-      const to = version.validTo && next ? new Date(Math.min(version.validTo.getTime(), next.getTime())) : (version.validTo ?? next);
+      const to =
+        version.validTo && next
+          ? new Date(Math.min(version.validTo.getTime(), next.getTime()))
+          : (version.validTo ?? next);
       return { version, from: version.validFrom, to };
     });
   });
@@ -52,14 +57,28 @@ function priceRows(tariffs: TariffVersion[]): PriceRow[] {
   const rows: PriceRow[] = [];
   for (const { version, from, to } of validity(tariffs)) {
     const tariff = version.code;
-    if (version.tierWindow !== 'month') throw new Error(`demo tariff ${tariff}: the demo prices monthly blocks only, not ${version.tierWindow}`);
-    for (const [weekend, schedule] of [[false, version.weekday], [true, version.weekend]] as const) {
+    if (version.tierWindow !== 'month')
+      throw new Error(`demo tariff ${tariff}: the demo prices monthly blocks only, not ${version.tierWindow}`);
+    for (const [weekend, schedule] of [
+      [false, version.weekday],
+      [true, version.weekend],
+    ] as const) {
       schedule.forEach((hours, m) =>
         hours.forEach((index, hour) => {
           let tierFrom = 0;
           for (const tier of version.periods[index].tiers) {
             const tierTo = tier.max === null ? null : tier.max * RAW_UNITS_PER_UNIT;
-            rows.push({ tariff, validFrom: from, validTo: to, weekend, month: m + 1, hour, tierFrom, tierTo, rate: tier.rate });
+            rows.push({
+              tariff,
+              validFrom: from,
+              validTo: to,
+              weekend,
+              month: m + 1,
+              hour,
+              tierFrom,
+              tierTo,
+              rate: tier.rate,
+            });
             tierFrom = tierTo ?? tierFrom;
           }
         }),
@@ -85,7 +104,17 @@ export async function createDemoPriceTables(client: ClientBase, tariffs: TariffV
             tier_from, tier_to, rate::numeric * ${RAW_UNIT_PRICE} AS price
        FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::boolean[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::text[])
             x(tariff, valid_from, valid_to, weekend, month, hour, tier_from, tier_to, rate)`,
-    [column('tariff'), column('validFrom'), column('validTo'), column('weekend'), column('month'), column('hour'), column('tierFrom'), column('tierTo'), column('rate')],
+    [
+      column('tariff'),
+      column('validFrom'),
+      column('validTo'),
+      column('weekend'),
+      column('month'),
+      column('hour'),
+      column('tierFrom'),
+      column('tierTo'),
+      column('rate'),
+    ],
   );
   const versions = validity(tariffs);
   await client.query(

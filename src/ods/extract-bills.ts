@@ -26,11 +26,22 @@ interface BillRow {
   issued_at: number;
   commodity: number | null;
   read_cycle: string | null;
-  items: { kind: string; item_kind: number; description: string; amount: string; unit_cost: string | null; quantity: string | null }[];
+  items: {
+    kind: string;
+    item_kind: number;
+    description: string;
+    amount: string;
+    unit_cost: string | null;
+    quantity: string | null;
+  }[];
 }
 
 /** The changed bills of some usage points, as UsageSummary records by usage point id, each usage point's by period. */
-export async function changedBills(client: ClientBase, range: ChangeRange, usagePointIds: string[]): Promise<Map<string, EspiUsageSummaryRecord[]>> {
+export async function changedBills(
+  client: ClientBase,
+  range: ChangeRange,
+  usagePointIds: string[],
+): Promise<Map<string, EspiUsageSummaryRecord[]>> {
   const { rows } = await client.query<BillRow>(
     `SELECT b.usage_point_id::text, extract(epoch FROM b.period_start)::bigint AS period_start, extract(epoch FROM b.period_end)::bigint AS period_end,
             b.tariff, b.amount::text, b.consumption::text, b.uom, b.power_of_ten, b.currency, extract(epoch FROM b.issued_at)::bigint AS issued_at,
@@ -78,7 +89,9 @@ function usageSummaryOf(b: BillRow): EspiUsageSummaryRecord {
         itemPeriod: period,
       })),
       currency: b.currency,
-      measurements: { overallConsumptionLastPeriod: { ...measurement(b.consumption), timeStamp: Number(b.period_end) } },
+      measurements: {
+        overallConsumptionLastPeriod: { ...measurement(b.consumption), timeStamp: Number(b.period_end) },
+      },
       statusTimeStamp: issued,
       commodity: b.commodity ?? undefined,
       tariffProfile: b.tariff,

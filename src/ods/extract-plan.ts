@@ -1,5 +1,11 @@
 import type { ClientBase } from 'pg';
-import { changedChannels, customersInScope, highestChange, usagePointsInScope, type ChangeRange } from './extract-queries';
+import {
+  changedChannels,
+  customersInScope,
+  highestChange,
+  usagePointsInScope,
+  type ChangeRange,
+} from './extract-queries';
 
 /** A shard's readings target when the shard count is left to the plan: a few seconds of one worker's time. */
 export const SHARD_READINGS = 500_000;
@@ -49,7 +55,9 @@ export async function planExtract(ods: ClientBase, options: PlanOptions): Promis
     await ods.query('COMMIT');
     if (usagePoints.length === 0 && customers.length === 0) return undefined;
 
-    const byCustomer = new Map<string, { usagePointIds: string[]; channelIds: string[]; readings: number }>(customers.map((c) => [c, { usagePointIds: [], channelIds: [], readings: 0 }]));
+    const byCustomer = new Map<string, { usagePointIds: string[]; channelIds: string[]; readings: number }>(
+      customers.map((c) => [c, { usagePointIds: [], channelIds: [], readings: 0 }]),
+    );
     const customerOf = new Map(usagePoints.map((u) => [u.usage_point_id, u.customer_id]));
     for (const u of usagePoints) byCustomer.get(u.customer_id)?.usagePointIds.push(u.usage_point_id);
     for (const c of channels) {
@@ -74,11 +82,17 @@ export async function planExtract(ods: ClientBase, options: PlanOptions): Promis
 }
 
 export function defaultShardCount(readings: number, customers: number): number {
-  return Math.max(1, Math.min(MAX_SHARDS, customers, Math.ceil((readings + customers * CUSTOMER_WEIGHT) / SHARD_READINGS)));
+  return Math.max(
+    1,
+    Math.min(MAX_SHARDS, customers, Math.ceil((readings + customers * CUSTOMER_WEIGHT) / SHARD_READINGS)),
+  );
 }
 
 /** Contiguous runs of customers (in id order) of about equal weight; never an empty shard. */
-function splitIntoShards(byCustomer: Map<string, { usagePointIds: string[]; channelIds: string[]; readings: number }>, count: number): ShardPlan[] {
+function splitIntoShards(
+  byCustomer: Map<string, { usagePointIds: string[]; channelIds: string[]; readings: number }>,
+  count: number,
+): ShardPlan[] {
   const entries = [...byCustomer.entries()];
   const weightOf = (c: { readings: number }) => c.readings + CUSTOMER_WEIGHT;
   const total = entries.reduce((n, [, c]) => n + weightOf(c), 0);

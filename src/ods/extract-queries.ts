@@ -63,7 +63,10 @@ const readChanged = `(CASE WHEN $3::timestamptz IS NULL THEN ${changed('r')} ELS
 const params = (range: ChangeRange) => [range.after, range.upTo, range.since ?? null];
 
 /** Channels with changed reads (with how many: the plan balances its shards by them), plus channels that changed themselves. */
-export async function changedChannels(client: ClientBase, range: ChangeRange): Promise<(ChannelRow & { readings: number })[]> {
+export async function changedChannels(
+  client: ClientBase,
+  range: ChangeRange,
+): Promise<(ChannelRow & { readings: number })[]> {
   const { rows } = await client.query<ChannelRow & { readings: number }>(
     `SELECT c.*, coalesce(n.readings, 0)::int AS readings
        FROM ods.channel c
@@ -77,12 +80,19 @@ export async function changedChannels(client: ClientBase, range: ChangeRange): P
 
 /** A shard's channels, as its plan listed them. */
 export async function channelsByIds(client: ClientBase, channelIds: string[]): Promise<ChannelRow[]> {
-  const { rows } = await client.query<ChannelRow>(`SELECT c.* FROM ods.channel c WHERE c.channel_id = ANY($1::bigint[]) ORDER BY c.usage_point_id, c.channel_id`, [channelIds]);
+  const { rows } = await client.query<ChannelRow>(
+    `SELECT c.* FROM ods.channel c WHERE c.channel_id = ANY($1::bigint[]) ORDER BY c.usage_point_id, c.channel_id`,
+    [channelIds],
+  );
   return rows;
 }
 
 /** Usage points to write: those of the changed channels and those whose own row, location or bills changed. */
-export async function usagePointsInScope(client: ClientBase, range: ChangeRange, channelUsagePoints: string[]): Promise<OdsUsagePointRow[]> {
+export async function usagePointsInScope(
+  client: ClientBase,
+  range: ChangeRange,
+  channelUsagePoints: string[],
+): Promise<OdsUsagePointRow[]> {
   const { rows } = await client.query<OdsUsagePointRow>(
     `SELECT u.usage_point_id, a.customer_id, u.kind, u.name, l.time_zone, u.tariff
        FROM ods.usage_point u JOIN ods.service_location l USING (location_id) JOIN ods.account a USING (account_id)
@@ -107,7 +117,11 @@ export async function usagePointsByIds(client: ClientBase, usagePointIds: string
 }
 
 /** Customers to write: those owning a usage point in scope and those whose customer-side rows changed. */
-export async function customersInScope(client: ClientBase, range: ChangeRange, usagePointCustomers: string[]): Promise<string[]> {
+export async function customersInScope(
+  client: ClientBase,
+  range: ChangeRange,
+  usagePointCustomers: string[],
+): Promise<string[]> {
   const { rows } = await client.query<{ customer_id: string }>(
     `SELECT c.customer_id FROM ods.customer c
       WHERE c.customer_id = ANY($4::bigint[])
@@ -130,7 +144,13 @@ export async function customersInScope(client: ClientBase, range: ChangeRange, u
  * third of the CPU of a cursor's row objects, and memory stays one page whatever the range. Runs inside the
  * caller's transaction (COPY takes no parameters: the values are written into the statement, escaped).
  */
-export async function* changedReads(client: ClientBase, range: ChangeRange, channels: ChannelRow[], zones: Map<string, string>, pageSize = 20_000): AsyncGenerator<ReadRow[]> {
+export async function* changedReads(
+  client: ClientBase,
+  range: ChangeRange,
+  channels: ChannelRow[],
+  zones: Map<string, string>,
+  pageSize = 20_000,
+): AsyncGenerator<ReadRow[]> {
   if (channels.length === 0) return;
   const bigints = (values: string[]) => `'{${values.map((v) => BigInt(v).toString()).join(',')}}'::bigint[]`;
   const literal = (value: string) => client.escapeLiteral(value);
@@ -165,7 +185,15 @@ export async function* changedReads(client: ClientBase, range: ChangeRange, chan
 
 function readRow(line: string): ReadRow {
   const [usagePointId, channelId, start, localDay, value, cost, quality] = line.split('\t');
-  return { usage_point_id: usagePointId, channel_id: channelId, start: Number(start), local_day: localDay, value, cost: cost === '\\N' ? null : cost, quality: quality === '\\N' ? null : Number(quality) };
+  return {
+    usage_point_id: usagePointId,
+    channel_id: channelId,
+    start: Number(start),
+    local_day: localDay,
+    value,
+    cost: cost === '\\N' ? null : cost,
+    quality: quality === '\\N' ? null : Number(quality),
+  };
 }
 
 export interface CustomerEntitiesRow {
@@ -186,7 +214,13 @@ export interface CustomerEntitiesRow {
       state: string;
       postal_code: string;
       country: string;
-      usage_points: { usage_point_id: string; meter_id: string; serial_number: string; form_number: string | null; interval_length: number }[];
+      usage_points: {
+        usage_point_id: string;
+        meter_id: string;
+        serial_number: string;
+        form_number: string | null;
+        interval_length: number;
+      }[];
     }[];
   }[];
 }

@@ -65,7 +65,14 @@ export interface ExtractManifest {
   since: string | null;
   shards: number;
   files: (ExtractedFile & { shard: number })[];
-  totals: { files: number; bytes: number; usagePoints: number; meterReadings: number; readings: number; customers: number };
+  totals: {
+    files: number;
+    bytes: number;
+    usagePoints: number;
+    meterReadings: number;
+    readings: number;
+    customers: number;
+  };
 }
 
 export interface ShardExtractOptions {
@@ -140,9 +147,13 @@ export async function extractShard(ods: ShardConnections, options: ShardExtractO
   }
 }
 
-const sum = (files: ExtractedFile[], key: 'bytes' | 'usagePoints' | 'meterReadings' | 'readings' | 'customers') => files.reduce((n, f) => n + f[key], 0);
+const sum = (files: ExtractedFile[], key: 'bytes' | 'usagePoints' | 'meterReadings' | 'readings' | 'customers') =>
+  files.reduce((n, f) => n + f[key], 0);
 
-export function manifestOf(plan: { id: string; createdAt: Date; range: ChangeRange; shards: number }, files: ExtractManifest['files']): ExtractManifest {
+export function manifestOf(
+  plan: { id: string; createdAt: Date; range: ChangeRange; shards: number },
+  files: ExtractManifest['files'],
+): ExtractManifest {
   return {
     id: plan.id,
     createdAt: plan.createdAt.toISOString(),
@@ -188,7 +199,10 @@ class FileSeries {
   async open(kind: ExtractedFile['kind']): Promise<AtomicFile> {
     const name = `${shardFilePrefix(this.options.runId, this.options.shard.index)}${String(++this.sequence).padStart(5, '0')}-${kind}.xml`;
     const file = await AtomicFile.create(join(this.options.outboxDir, name));
-    this.current = { file, stats: { name, kind, bytes: 0, sha256: '', usagePoints: 0, meterReadings: 0, readings: 0, customers: 0 } };
+    this.current = {
+      file,
+      stats: { name, kind, bytes: 0, sha256: '', usagePoints: 0, meterReadings: 0, readings: 0, customers: 0 },
+    };
     return file;
   }
 
@@ -258,7 +272,8 @@ class CustomerCompletion {
 
   async writeCompleted(): Promise<void> {
     while (this.pending.length) {
-      for (const customer of await customerEntities(this.ods, this.pending.splice(0, 500))) await writeCustomerFeed(customer, this.files);
+      for (const customer of await customerEntities(this.ods, this.pending.splice(0, 500)))
+        await writeCustomerFeed(customer, this.files);
     }
   }
 }
@@ -294,7 +309,9 @@ async function writeUsageFeeds(
   const position = new Map(usagePoints.map((u, i) => [u.usage_point_id, i]));
   const channelById = new Map(channels.map((c) => [c.channel_id, c]));
   // Channels in the usage points' order: the reads arrive usage point by usage point.
-  const ordered = [...channels].sort((x, y) => (position.get(x.usage_point_id) as number) - (position.get(y.usage_point_id) as number));
+  const ordered = [...channels].sort(
+    (x, y) => (position.get(x.usage_point_id) as number) - (position.get(y.usage_point_id) as number),
+  );
   let writer: EspiUsageFeedWriter | undefined;
   let inFile: string[] = [];
   let upRef: UsagePointRef | undefined;
@@ -313,7 +330,10 @@ async function writeUsageFeeds(
       qualities: r.quality === null ? undefined : [r.quality],
     }));
     const first = block[0].start;
-    await writer?.intervalBlock(mrRef, { interval: { start: first, duration: block[block.length - 1].start + duration - first }, readings });
+    await writer?.intervalBlock(mrRef, {
+      interval: { start: first, duration: block[block.length - 1].start + duration - first },
+      readings,
+    });
     files.stats.readings += readings.length;
     block = [];
   };
@@ -331,9 +351,20 @@ async function writeUsageFeeds(
     mrRef = undefined;
     if (!writer || files.full()) {
       await commitFile();
-      writer = new EspiUsageFeedWriter(await files.open('usage'), { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS usage extract', generatedAt: files.generatedAt });
+      writer = new EspiUsageFeedWriter(await files.open('usage'), {
+        baseUrl: ODS_BASE_URL,
+        feedKey: FEED_KEY,
+        title: 'ODS usage extract',
+        generatedAt: files.generatedAt,
+      });
     }
-    upRef = await writer.usagePoint({ key: usagePointKey(up.usage_point_id), title: up.name, serviceKind: SERVICE_KIND[up.kind], tariffProfile: up.tariff, zone: { name: up.time_zone } });
+    upRef = await writer.usagePoint({
+      key: usagePointKey(up.usage_point_id),
+      title: up.name,
+      serviceKind: SERVICE_KIND[up.kind],
+      tariffProfile: up.tariff,
+      zone: { name: up.time_zone },
+    });
     for (const summary of bills.get(up.usage_point_id) ?? []) await writer.usageSummary(upRef, summary);
     files.stats.usagePoints++;
     inFile.push(up.usage_point_id);
@@ -353,7 +384,10 @@ async function writeUsageFeeds(
       }
       if (r.channel_id !== current.channel) {
         await flushBlock();
-        mrRef = await (writer as EspiUsageFeedWriter).meterReading(upRef as UsagePointRef, { key: `ods|channel|${r.channel_id}`, readingType: readingTypeOf(channelById.get(r.channel_id) as ChannelRow) });
+        mrRef = await (writer as EspiUsageFeedWriter).meterReading(upRef as UsagePointRef, {
+          key: `ods|channel|${r.channel_id}`,
+          readingType: readingTypeOf(channelById.get(r.channel_id) as ChannelRow),
+        });
         files.stats.meterReadings++;
         current.channel = r.channel_id;
         current.day = r.local_day;
@@ -374,7 +408,12 @@ async function writeUsageFeeds(
  * the only account when the hrefs do not nest (the writer's are flat), so one customer per file keeps that exact.
  */
 async function writeCustomerFeed(c: CustomerEntitiesRow, files: FileSeries): Promise<void> {
-  const writer = new EspiCustomerFeedWriter(await files.open('customer'), { baseUrl: ODS_BASE_URL, feedKey: FEED_KEY, title: 'ODS customer extract', generatedAt: files.generatedAt });
+  const writer = new EspiCustomerFeedWriter(await files.open('customer'), {
+    baseUrl: ODS_BASE_URL,
+    feedKey: FEED_KEY,
+    title: 'ODS customer extract',
+    generatedAt: files.generatedAt,
+  });
   await writer.entity({
     kind: 'Customer',
     key: `ods|customer|${c.customer_id}`,
@@ -407,7 +446,11 @@ async function writeCustomerFeed(c: CustomerEntitiesRow, files: FileSeries): Pro
           kind: 'Meter',
           key: `ods|meter|${u.meter_id}`,
           title: u.serial_number,
-          content: meterContent({ serialNumber: u.serial_number, formNumber: u.form_number, intervalLength: u.interval_length }),
+          content: meterContent({
+            serialNumber: u.serial_number,
+            formNumber: u.form_number,
+            intervalLength: u.interval_length,
+          }),
         });
       }
     }

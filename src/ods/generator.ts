@@ -1,7 +1,15 @@
 import type { ClientBase } from 'pg';
 import { insertDemoBills } from './demo-bills';
 import { demoCustomers, type DemoCustomer } from './demo-entities';
-import { createDemoPriceTables, DEMO_FLAT_TARIFF, DEMO_GAS_TARIFF, DEMO_TOU_TARIFF, priceApplies, priceTieredReads, readDemoTariffs } from './demo-tariffs';
+import {
+  createDemoPriceTables,
+  DEMO_FLAT_TARIFF,
+  DEMO_GAS_TARIFF,
+  DEMO_TOU_TARIFF,
+  priceApplies,
+  priceTieredReads,
+  readDemoTariffs,
+} from './demo-tariffs';
 import { ensureOdsSchema, ODS_INDEXES_SQL } from './schema';
 
 export interface SeedOptions {
@@ -43,7 +51,8 @@ const VALIDATED = 17;
 // so they are computed once per (zone, interval, start) into a grid, and each channel scales the grid's curves with
 // its own noise, a hash of (channel, time): the same options give the same reads. Arithmetic is float8 (extract()
 // would make it numeric, ten times slower).
-const noise = (key: string, salt: number, seed = '$1') => `((hashint8extended(${key}, ${seed} + ${salt}) & 1048575)::float8 / 1048576)`;
+const noise = (key: string, salt: number, seed = '$1') =>
+  `((hashint8extended(${key}, ${seed} + ${salt}) & 1048575)::float8 / 1048576)`;
 const bump = (at: number | string, width: number) => `exp(-((l.h - ${at}) * (l.h - ${at})) / ${width})`;
 const cooling = `greatest(0, cos(2 * pi() * (l.doy - 200) / 365)) ^ 2`;
 const heating = `greatest(0, cos(2 * pi() * (l.doy - 15) / 365))`;
@@ -119,7 +128,9 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
       await client.query('ROLLBACK');
       return undefined;
     }
-    await client.query('TRUNCATE ods.bill_line_item, ods.bill, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer, ods.demo_seed');
+    await client.query(
+      'TRUNCATE ods.bill_line_item, ods.bill, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer, ods.demo_seed',
+    );
     await createDemoPriceTables(client, tariffs);
     await insertEntities(client, customers);
     await client.query(GRID, [from, end]);
@@ -128,7 +139,10 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
     const { estimated, corrected } = await estimateAndCorrect(client, seed);
     await priceTieredReads(client);
     const bills = await insertDemoBills(client, from, end);
-    await client.query('INSERT INTO ods.demo_seed (customers, days) VALUES ($1, $2)', [options.customers, options.days]);
+    await client.query('INSERT INTO ods.demo_seed (customers, days) VALUES ($1, $2)', [
+      options.customers,
+      options.days,
+    ]);
     const counts = await client.query<{ ups: number; channels: number; reads: number }>(
       `SELECT (SELECT count(*)::int FROM ods.usage_point) AS ups, (SELECT count(*)::int FROM ods.channel) AS channels,
               (SELECT count(*)::int FROM ods.interval_read) AS reads`,
@@ -137,7 +151,9 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
     if (row.reads !== reads - gaps) throw new Error(`demo ODS: ${row.reads} reads stored, expected ${reads - gaps}`);
     // Statistics before the first extract plans its reads over the new rows: without them (autovacuum comes minutes
     // later) the planner guesses, and the first shards ran three times slower.
-    await client.query('ANALYZE ods.bill, ods.bill_line_item, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer');
+    await client.query(
+      'ANALYZE ods.bill, ods.bill_line_item, ods.interval_read, ods.channel, ods.usage_point, ods.meter, ods.service_location, ods.account, ods.customer',
+    );
     await client.query('COMMIT');
     return {
       customers: customers.length,
@@ -161,7 +177,9 @@ export async function seedDemoOds(client: ClientBase, options: SeedOptions): Pro
 /** Gas on the gas tariff; one home in eight without solar on the flat (block) tariff, the other electricity on time of use. */
 function tariffOf(customer: DemoCustomer, kind: 'electricity' | 'gas'): string {
   if (kind === 'gas') return DEMO_GAS_TARIFF;
-  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 8 === 4 ? DEMO_FLAT_TARIFF : DEMO_TOU_TARIFF;
+  return customer.kind === 'residential' && customer.pvKw === 0 && customer.id % 8 === 4
+    ? DEMO_FLAT_TARIFF
+    : DEMO_TOU_TARIFF;
 }
 
 async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Promise<void> {
@@ -188,7 +206,12 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
   }
   await client.query(
     `INSERT INTO ods.meter (meter_id, serial_number, form_number, interval_length) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[])`,
-    [ups.map((u) => u.id), ups.map((u) => `${u.kind === 'gas' ? 'G' : 'E'}${String(u.id).padStart(8, '0')}`), ups.map((u) => (u.kind === 'gas' ? 'G4' : '2S')), ups.map((u) => u.interval)],
+    [
+      ups.map((u) => u.id),
+      ups.map((u) => `${u.kind === 'gas' ? 'G' : 'E'}${String(u.id).padStart(8, '0')}`),
+      ups.map((u) => (u.kind === 'gas' ? 'G4' : '2S')),
+      ups.map((u) => u.interval),
+    ],
   );
   await client.query(
     `INSERT INTO ods.usage_point (usage_point_id, location_id, meter_id, kind, name, tariff) SELECT u, l, u, k, n, t FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) x(u, l, k, n, t)`,
@@ -206,7 +229,17 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
     const c = u.customer;
     if (u.kind === 'gas') channels.push([u.id * 10 + 1, u.id, 1, THERM, -3, 3600, NATURAL_GAS, 'gas', c.kind]);
     else {
-      channels.push([u.id * 10 + 1, u.id, 1, WH, 0, u.interval, ELECTRICITY, c.pvKw > 0 ? 'delivered' : 'load', c.kind]);
+      channels.push([
+        u.id * 10 + 1,
+        u.id,
+        1,
+        WH,
+        0,
+        u.interval,
+        ELECTRICITY,
+        c.pvKw > 0 ? 'delivered' : 'load',
+        c.kind,
+      ]);
       if (c.pvKw > 0) channels.push([u.id * 10 + 9, u.id, 19, WH, 0, u.interval, ELECTRICITY, 'received', c.kind]);
     }
   }
@@ -238,7 +271,9 @@ async function insertEntities(client: ClientBase, customers: DemoCustomer[]): Pr
 
 /** Indexes are dropped for the bulk insert and rebuilt after: one sort is several times cheaper than 10 M inserts. */
 async function insertReads(client: ClientBase, seed: number): Promise<number> {
-  await client.query('ALTER TABLE ods.interval_read DROP CONSTRAINT interval_read_pkey; DROP INDEX ods.ix_interval_read_change_seq');
+  await client.query(
+    'ALTER TABLE ods.interval_read DROP CONSTRAINT interval_read_pkey; DROP INDEX ods.ix_interval_read_change_seq',
+  );
   const { rowCount } = await client.query(READS, [seed]);
   await client.query('ALTER TABLE ods.interval_read ADD PRIMARY KEY (channel_id, start)');
   await client.query(ODS_INDEXES_SQL);

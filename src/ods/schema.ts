@@ -6,7 +6,8 @@ import type { ClientBase } from 'pg';
  * `change_seq` from one sequence, raised on every insert and update, so "what changed since the last extract" is one
  * indexed range scan per relation, whatever the row's business time.
  */
-export const ODS_INDEXES_SQL = 'CREATE INDEX IF NOT EXISTS ix_interval_read_change_seq ON ods.interval_read (change_seq);';
+export const ODS_INDEXES_SQL =
+  'CREATE INDEX IF NOT EXISTS ix_interval_read_change_seq ON ods.interval_read (change_seq);';
 
 export const ODS_SCHEMA_SQL = `
 CREATE SCHEMA IF NOT EXISTS ods;

@@ -81,7 +81,15 @@ export interface ExtractRunProgress extends RunProgress {
  */
 export type CimReplyJobData =
   | { kind: 'message'; address: string; message: OutgoingMessage }
-  | { kind: 'get'; address: string; envelope: CimEnvelope; principal?: Principal; pageReadings?: number; cursor?: string; pages?: number };
+  | {
+      kind: 'get';
+      address: string;
+      envelope: CimEnvelope;
+      principal?: Principal;
+      pageReadings?: number;
+      cursor?: string;
+      pages?: number;
+    };
 
 /** One webhook delivery (a row of webhook_delivery) to post; the row says to where, what and whether it still needs to. */
 export interface WebhookDeliveryJobData {

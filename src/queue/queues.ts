@@ -10,7 +10,16 @@ export type Queues = Record<QueueName, Queue>;
  * Every state a job count is asked for. Named explicitly: without arguments the PostgreSQL backend leaves out
  * `paused`, where it counts the waiting jobs of a paused queue (BullMQ's types do not list it).
  */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused', 'completed', 'failed'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'paused',
+  'completed',
+  'failed',
+] as const;
 export type JobStateName = (typeof JOB_STATES)[number];
 
 export function countJobs(queue: Queue): Promise<Record<string, number>> {

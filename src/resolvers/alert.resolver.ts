@@ -15,14 +15,27 @@ import { toGlobalId } from '../services/access/global-id';
 
 @Resolver(() => AlertRule)
 export class AlertRuleResolver {
-  @Mutation(() => AlertRuleCreatePayload, { description: 'CUSTOMER (its own usage points), CSR and ADMIN: a new alert rule; at most 20 per usage point.' })
-  async alertRuleCreate(@Arg('input', () => AlertRuleCreateInput) input: AlertRuleCreateInput, @Ctx() { services }: GraphQLContext): Promise<AlertRuleCreatePayload> {
+  @Mutation(() => AlertRuleCreatePayload, {
+    description: 'CUSTOMER (its own usage points), CSR and ADMIN: a new alert rule; at most 20 per usage point.',
+  })
+  async alertRuleCreate(
+    @Arg('input', () => AlertRuleCreateInput) input: AlertRuleCreateInput,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<AlertRuleCreatePayload> {
     const { rule, refusals } = await services.alertRules.create(input);
-    return Object.assign(new AlertRuleCreatePayload(), { rule: rule ? AlertRule.from(rule) : null, userErrors: userErrorsOf(refusals) });
+    return Object.assign(new AlertRuleCreatePayload(), {
+      rule: rule ? AlertRule.from(rule) : null,
+      userErrors: userErrorsOf(refusals),
+    });
   }
 
-  @Mutation(() => AlertRuleDeletePayload, { description: 'CUSTOMER (its own), CSR and ADMIN: deletes an alert rule; the alerts it raised stay.' })
-  async alertRuleDelete(@Arg('id', () => ID, { description: 'Global id of the rule.' }) id: string, @Ctx() { services }: GraphQLContext): Promise<AlertRuleDeletePayload> {
+  @Mutation(() => AlertRuleDeletePayload, {
+    description: 'CUSTOMER (its own), CSR and ADMIN: deletes an alert rule; the alerts it raised stay.',
+  })
+  async alertRuleDelete(
+    @Arg('id', () => ID, { description: 'Global id of the rule.' }) id: string,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<AlertRuleDeletePayload> {
     const { deletedId, refusals } = await services.alertRules.delete(id);
     return Object.assign(new AlertRuleDeletePayload(), {
       deletedRuleId: deletedId ? toGlobalId('AlertRule', deletedId) : null,
@@ -30,9 +43,13 @@ export class AlertRuleResolver {
     });
   }
 
-  @Query(() => [AlertRule], { description: "Alert rules, oldest first: a usage point's, or without usagePointId all of a CUSTOMER's own (staff name the usage point)." })
+  @Query(() => [AlertRule], {
+    description:
+      "Alert rules, oldest first: a usage point's, or without usagePointId all of a CUSTOMER's own (staff name the usage point).",
+  })
   async alertRules(
-    @Arg('usagePointId', () => ID, { nullable: true, description: 'Global id of a usage point.' }) usagePointId: string | null,
+    @Arg('usagePointId', () => ID, { nullable: true, description: 'Global id of a usage point.' })
+    usagePointId: string | null,
     @Ctx() { services }: GraphQLContext,
   ): Promise<AlertRule[]> {
     return (await services.alertRules.rules(usagePointId)).map(AlertRule.from);
@@ -47,8 +64,14 @@ export class AlertRuleResolver {
 
 @Resolver(() => Alert)
 export class AlertResolver {
-  @Query(() => AlertConnection, { complexity: pageCost, description: "Raised alerts, newest first: a CUSTOMER's own, staff every customer's (or one usage point's)." })
-  async alerts(@Args(() => AlertsArgs) args: AlertsArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<Alert>> {
+  @Query(() => AlertConnection, {
+    complexity: pageCost,
+    description: "Raised alerts, newest first: a CUSTOMER's own, staff every customer's (or one usage point's).",
+  })
+  async alerts(
+    @Args(() => AlertsArgs) args: AlertsArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<Alert>> {
     return connectionFrom(await services.alertRules.alerts(args), Alert.from);
   }
 
@@ -58,7 +81,10 @@ export class AlertResolver {
     return record && UsagePoint.from(record);
   }
 
-  @FieldResolver(() => AlertRule, { nullable: true, description: 'The rule that raised it; null once the rule was deleted.' })
+  @FieldResolver(() => AlertRule, {
+    nullable: true,
+    description: 'The rule that raised it; null once the rule was deleted.',
+  })
   async rule(@Root() alert: Alert, @Ctx() { services }: GraphQLContext): Promise<AlertRule | null> {
     const record = alert.ruleKey ? await services.alertRules.rule(alert.ruleKey) : null;
     return record && AlertRule.from(record);

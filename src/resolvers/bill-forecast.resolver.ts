@@ -16,14 +16,20 @@ export class BillForecastResolver {
       'Bill to date and forecast of the open billing cycle (after the latest bill, or the calendar month): usage and cost so far, a projection ' +
       'for the whole cycle with a low-high range, the same cycle a year earlier, and the share of readings in. Null without a delivered series.',
   })
-  async billForecast(@Root() usagePoint: UsagePoint, @Args(() => BillForecastArgs) { asOf }: BillForecastArgs, @Ctx() { services }: GraphQLContext): Promise<BillForecast | null> {
+  async billForecast(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => BillForecastArgs) { asOf }: BillForecastArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<BillForecast | null> {
     const forecast = await services.billForecasts.forecast(usagePoint.key, asOf);
     const record = forecast && (await services.directory.usagePoint(usagePoint.key));
     return (
       forecast &&
       Object.assign(new BillForecast(), {
         ...forecast,
-        fixedCharges: record ? await services.tariffPricing.cycleFixedCharges(record, forecast.periodStart, forecast.periodEnd) : null,
+        fixedCharges: record
+          ? await services.tariffPricing.cycleFixedCharges(record, forecast.periodStart, forecast.periodEnd)
+          : null,
         basis: forecast.basis as CycleBasis,
         status: forecast.status as ForecastStatus,
         unit: forecast.unit.unit,

@@ -76,7 +76,9 @@ export async function buildPortalSchema(): Promise<GraphQLSchema> {
     pubSub: NO_TOPICS,
   });
   const query = schema.getQueryType();
-  if (query) query.description = 'Entry points: the signed-in viewer, objects by global id, and paginated lists, all limited to what the caller may see.';
+  if (query)
+    query.description =
+      'Entry points: the signed-in viewer, objects by global id, and paginated lists, all limited to what the caller may see.';
   for (const name of PLAIN_BULK_TYPES) {
     const type = schema.getType(name);
     if (!isObjectType(type)) throw new Error(`${name} is not an object type of the schema`);

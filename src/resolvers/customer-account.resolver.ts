@@ -16,8 +16,15 @@ export class CustomerAccountResolver {
     return record ? Customer.from(record) : null;
   }
 
-  @FieldResolver(() => UsagePointConnection, { complexity: pageCost, description: 'Usage points billed to the account.' })
-  async usagePoints(@Root() account: CustomerAccount, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsagePoint>> {
+  @FieldResolver(() => UsagePointConnection, {
+    complexity: pageCost,
+    description: 'Usage points billed to the account.',
+  })
+  async usagePoints(
+    @Root() account: CustomerAccount,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<UsagePoint>> {
     return connectionFrom(await services.directory.usagePointsOf(account.key, args), UsagePoint.from);
   }
 }

@@ -7,13 +7,19 @@ import { UsagePoint } from '../schema/usage-point.type';
 @Resolver(() => MeterReading)
 export class MeterReadingResolver {
   @FieldResolver(() => ReadingType, { nullable: true, description: 'What the readings measure and in which unit.' })
-  async readingType(@Root() meterReading: MeterReading, @Ctx() { services }: GraphQLContext): Promise<ReadingType | null> {
+  async readingType(
+    @Root() meterReading: MeterReading,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ReadingType | null> {
     const record = await services.directory.readingType(meterReading.readingTypeKey);
     return record ? ReadingType.from(record) : null;
   }
 
   @FieldResolver(() => UsagePoint, { nullable: true, description: 'The usage point the series belongs to.' })
-  async usagePoint(@Root() meterReading: MeterReading, @Ctx() { services }: GraphQLContext): Promise<UsagePoint | null> {
+  async usagePoint(
+    @Root() meterReading: MeterReading,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<UsagePoint | null> {
     const record = await services.directory.usagePoint(meterReading.usagePointKey);
     return record ? UsagePoint.from(record) : null;
   }

@@ -21,7 +21,10 @@ import { WebhookDelivery } from '../schema/webhook-delivery.type';
 import { WebhookEndpoint } from '../schema/webhook-endpoint.type';
 
 // Each lookup goes through the same scoped service as the typed queries, so node(id:) reveals nothing they do not.
-async function loadNode({ directory, usage, ops, tariffs, changes, alertRules, webhooks }: RequestServices, id: string): Promise<Node | null> {
+async function loadNode(
+  { directory, usage, ops, tariffs, changes, alertRules, webhooks }: RequestServices,
+  id: string,
+): Promise<Node | null> {
   const decoded = fromGlobalId(id);
   if (!decoded) return null;
   const [key, second, third] = decoded.keys;
@@ -47,7 +50,9 @@ async function loadNode({ directory, usage, ops, tariffs, changes, alertRules, w
     case 'UsageSummary':
       return map(directory.summary(key, second), UsageSummary.from);
     case 'IntervalReading':
-      return map(usage.interval(key, second, new Date(Number(third) * 1000)), (found) => IntervalReading.from(found.reading, found.series.readingType));
+      return map(usage.interval(key, second, new Date(Number(third) * 1000)), (found) =>
+        IntervalReading.from(found.reading, found.series.readingType),
+      );
     case 'ImportBatch':
       // Operational, not customer data: OPS and ADMIN only; for the other roles it does not exist.
       return ops.visible ? map(ops.importBatch(key), ImportBatch.from) : null;
@@ -68,8 +73,14 @@ async function loadNode({ directory, usage, ops, tariffs, changes, alertRules, w
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist or is not visible to the caller.' })
-  node(@Arg('id', () => ID, { description: 'Global id of the object.' }) id: string, @Ctx() { services }: GraphQLContext): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any object by its global id; null when it does not exist or is not visible to the caller.',
+  })
+  node(
+    @Arg('id', () => ID, { description: 'Global id of the object.' }) id: string,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<Node | null> {
     return loadNode(services, id);
   }
 }

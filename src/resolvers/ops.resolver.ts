@@ -20,7 +20,10 @@ export class JobQueueResolver {
   }
 
   @Query(() => JobQueue, { description: 'OPS and ADMIN: one job queue.' })
-  queue(@Arg('name', () => QueueNameValue, { description: 'Which queue.' }) name: QueueNameValue, @Ctx() { services }: GraphQLContext): JobQueue {
+  queue(
+    @Arg('name', () => QueueNameValue, { description: 'Which queue.' }) name: QueueNameValue,
+    @Ctx() { services }: GraphQLContext,
+  ): JobQueue {
     return JobQueue.of(services.ops.queue(name) as QueueNameValue);
   }
 
@@ -34,32 +37,49 @@ export class JobQueueResolver {
     return Object.assign(new JobCounts(), await services.ops.counts(queue.name));
   }
 
-  @FieldResolver(() => QueueThroughput, { description: 'Jobs completed and failed over the last minutes, and the failure rate.' })
+  @FieldResolver(() => QueueThroughput, {
+    description: 'Jobs completed and failed over the last minutes, and the failure rate.',
+  })
   async throughput(
     @Root() queue: JobQueue,
-    @Arg('minutes', () => Int, { defaultValue: 15, description: 'Window in minutes, 1 to 1440, including the current minute.' }) minutes: number,
+    @Arg('minutes', () => Int, {
+      defaultValue: 15,
+      description: 'Window in minutes, 1 to 1440, including the current minute.',
+    })
+    minutes: number,
     @Ctx() { services }: GraphQLContext,
   ): Promise<QueueThroughput> {
     return Object.assign(new QueueThroughput(), await services.ops.throughput(queue.name, minutes));
   }
 
-  @FieldResolver(() => [JobScheduler], { description: 'The Job Schedulers adding jobs to this queue, with their next run and last outcome.' })
+  @FieldResolver(() => [JobScheduler], {
+    description: 'The Job Schedulers adding jobs to this queue, with their next run and last outcome.',
+  })
   async schedulers(@Root() queue: JobQueue, @Ctx() { services }: GraphQLContext): Promise<JobScheduler[]> {
     return (await services.ops.schedulers(queue.name)).map(JobScheduler.from);
   }
 
   @FieldResolver(() => JobConnection, {
     complexity: pageCost,
-    description: 'Jobs in one state, newest first. Cursors are positions in that list: jobs that change state in between shift the pages.',
+    description:
+      'Jobs in one state, newest first. Cursors are positions in that list: jobs that change state in between shift the pages.',
   })
-  async jobs(@Root() queue: JobQueue, @Args(() => JobsArgs) args: JobsArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<Job>> {
+  async jobs(
+    @Root() queue: JobQueue,
+    @Args(() => JobsArgs) args: JobsArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<Job>> {
     return connectionFrom(await services.ops.jobPage(queue.name, args.state, args), Job.from);
   }
 }
 
 @Resolver(() => Job)
 export class JobResolver {
-  @Query(() => Job, { nullable: true, description: 'OPS and ADMIN: one job by queue and id, with its progress (poll it to follow a running import); null when gone.' })
+  @Query(() => Job, {
+    nullable: true,
+    description:
+      'OPS and ADMIN: one job by queue and id, with its progress (poll it to follow a running import); null when gone.',
+  })
   async job(
     @Arg('queue', () => QueueNameValue, { description: 'The queue of the job.' }) queue: QueueNameValue,
     @Arg('id', () => ID, { description: 'BullMQ job id.' }) id: string,
@@ -69,7 +89,10 @@ export class JobResolver {
     return record && Job.from(record);
   }
 
-  @FieldResolver(() => [ImportBatch], { description: 'The import batches this job wrote: one for a file load, one per file for an extract, newest first (at most 100).' })
+  @FieldResolver(() => [ImportBatch], {
+    description:
+      'The import batches this job wrote: one for a file load, one per file for an extract, newest first (at most 100).',
+  })
   async importBatches(@Root() job: Job, @Ctx() { services }: GraphQLContext): Promise<ImportBatch[]> {
     return (await services.ops.importBatchesOfJob(job.queue, job.jobId)).map(ImportBatch.from);
   }

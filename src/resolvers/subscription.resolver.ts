@@ -23,7 +23,8 @@ const subscribeTo =
     }
   };
 
-const OVER_WEBSOCKET = 'over WebSocket, graphql-ws protocol, at /graphql. A usage point the caller cannot see is refused with BAD_USER_INPUT.';
+const OVER_WEBSOCKET =
+  'over WebSocket, graphql-ws protocol, at /graphql. A usage point the caller cannot see is refused with BAD_USER_INPUT.';
 
 @Resolver()
 export class SubscriptionResolver {
@@ -31,7 +32,10 @@ export class SubscriptionResolver {
     subscribe: subscribeTo((services, id) => services.usageUpdates(id)),
     description: `Each committed load or correction that changes readings of the usage point, once, from the moment of subscribing (${OVER_WEBSOCKET})`,
   })
-  usageUpdated(@Root() update: UsageUpdateRecord, @Arg('usagePointId', () => ID, { description: 'Global id of the usage point.' }) _usagePointId: string): UsageUpdate {
+  usageUpdated(
+    @Root() update: UsageUpdateRecord,
+    @Arg('usagePointId', () => ID, { description: 'Global id of the usage point.' }) _usagePointId: string,
+  ): UsageUpdate {
     return UsageUpdate.from(update);
   }
 
@@ -39,7 +43,10 @@ export class SubscriptionResolver {
     subscribe: subscribeTo((services, id) => services.alertsRaised(id)),
     description: `Each alert raised on the usage point by its alert rules, once, from the moment of subscribing (${OVER_WEBSOCKET})`,
   })
-  alertRaised(@Root() alert: AlertRecord, @Arg('usagePointId', () => ID, { description: 'Global id of the usage point.' }) _usagePointId: string): Alert {
+  alertRaised(
+    @Root() alert: AlertRecord,
+    @Arg('usagePointId', () => ID, { description: 'Global id of the usage point.' }) _usagePointId: string,
+  ): Alert {
     return Alert.from(alert);
   }
 }

@@ -21,7 +21,11 @@ export class UsagePointChangesResolver {
       'Committed loads and corrections that wrote readings of the usage point, at or after `since`, oldest first. A load that changed ' +
       'nothing is not listed. Poll with the last `pageInfo.endCursor` as `after` (and the same `since`) to get only what is new.',
   })
-  async changes(@Root() usagePoint: UsagePoint, @Args(() => ChangesArgs) args: ChangesArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageChange>> {
+  async changes(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => ChangesArgs) args: ChangesArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<UsageChange>> {
     return connectionFrom(await services.changes.changesOf(usagePoint.key, args), UsageChange.from);
   }
 
@@ -32,7 +36,11 @@ export class UsagePointChangesResolver {
       "Hourly long-term statistics of a series from `since` through its latest reading (at most 744 hours; continue from the last hour): each hour's " +
       'value and the running sum since the series began, as Home Assistant imports them. Null when the usage point has no series in that direction.',
   })
-  async statistics(@Root() usagePoint: UsagePoint, @Args(() => StatisticsArgs) args: StatisticsArgs, @Ctx() { services }: GraphQLContext): Promise<Statistic[] | null> {
+  async statistics(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => StatisticsArgs) args: StatisticsArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<Statistic[] | null> {
     const hours = await services.usage.hourlyStatistics(usagePoint.key, args);
     return hours && hours.map((hour) => Object.assign(new Statistic(), hour));
   }
@@ -40,8 +48,15 @@ export class UsagePointChangesResolver {
 
 @Resolver(() => UsageChange)
 export class UsageChangeResolver {
-  @FieldResolver(() => ReadingRevisionConnection, { complexity: pageCost, description: 'The stored readings this load changed at the usage point, with old and new values.' })
-  async revisions(@Root() change: UsageChange, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<ReadingRevision>> {
+  @FieldResolver(() => ReadingRevisionConnection, {
+    complexity: pageCost,
+    description: 'The stored readings this load changed at the usage point, with old and new values.',
+  })
+  async revisions(
+    @Root() change: UsageChange,
+    @Args(() => ForwardPageArgs) args: ForwardPageArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<ReadingRevision>> {
     return connectionFrom(await services.changes.revisionsOf(change.key, args), ReadingRevision.from);
   }
 
@@ -55,7 +70,10 @@ export class UsageChangeResolver {
 @Resolver(() => ReadingRevision)
 export class ReadingRevisionResolver {
   @FieldResolver(() => MeterReading, { nullable: true, description: 'The series of the reading.' })
-  async meterReading(@Root() revision: ReadingRevision, @Ctx() { services }: GraphQLContext): Promise<MeterReading | null> {
+  async meterReading(
+    @Root() revision: ReadingRevision,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<MeterReading | null> {
     const record = await services.directory.meterReading(revision.meterReadingKey);
     return record ? MeterReading.from(record) : null;
   }

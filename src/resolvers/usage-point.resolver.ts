@@ -6,7 +6,12 @@ import { Completeness } from '../schema/completeness.type';
 import { CompletenessArgs } from '../schema/completeness.args';
 import { connectionFrom, type ConnectionShape } from '../schema/connection';
 import { ConnectionArgs } from '../schema/connection.args';
-import { IntervalReadingConnection, MeterReadingConnection, UsagePointConnection, UsageSummaryConnection } from '../schema/connections';
+import {
+  IntervalReadingConnection,
+  MeterReadingConnection,
+  UsagePointConnection,
+  UsageSummaryConnection,
+} from '../schema/connections';
 import type { GraphQLContext } from '../schema/context';
 import { CustomerAccount } from '../schema/customer-account.type';
 import { IntervalReading } from '../schema/interval-reading.type';
@@ -27,8 +32,14 @@ import { toCompleteness, toUsageSeries } from './usage-mapping';
 
 @Resolver(() => UsagePoint)
 export class UsagePointResolver {
-  @Query(() => UsagePoint, { nullable: true, description: 'A usage point by global id; null when it does not exist or is not visible to the caller.' })
-  async usagePoint(@Arg('id', () => ID, { description: 'Global id of the usage point.' }) id: string, @Ctx() { services }: GraphQLContext): Promise<UsagePoint | null> {
+  @Query(() => UsagePoint, {
+    nullable: true,
+    description: 'A usage point by global id; null when it does not exist or is not visible to the caller.',
+  })
+  async usagePoint(
+    @Arg('id', () => ID, { description: 'Global id of the usage point.' }) id: string,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<UsagePoint | null> {
     const key = idOf(id, 'UsagePoint');
     const record = key && (await services.directory.usagePoint(key));
     return record ? UsagePoint.from(record) : null;
@@ -36,20 +47,33 @@ export class UsagePointResolver {
 
   @Query(() => UsagePointConnection, {
     complexity: pageCost,
-    description: "Usage points visible to the caller, by id. For CSR and ADMIN: all, including those not yet claimed by a customer feed; a CUSTOMER sees its own.",
+    description:
+      'Usage points visible to the caller, by id. For CSR and ADMIN: all, including those not yet claimed by a customer feed; a CUSTOMER sees its own.',
   })
-  async usagePoints(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsagePoint>> {
+  async usagePoints(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<UsagePoint>> {
     return connectionFrom(await services.directory.usagePointPage(args), UsagePoint.from);
   }
 
-  @FieldResolver(() => CustomerAccount, { nullable: true, description: 'The account the usage point is billed to; null before a customer feed claims it.' })
+  @FieldResolver(() => CustomerAccount, {
+    nullable: true,
+    description: 'The account the usage point is billed to; null before a customer feed claims it.',
+  })
   async account(@Root() usagePoint: UsagePoint, @Ctx() { services }: GraphQLContext): Promise<CustomerAccount | null> {
     const record = usagePoint.accountKey && (await services.directory.account(usagePoint.accountKey));
     return record ? CustomerAccount.from(record) : null;
   }
 
-  @FieldResolver(() => ServiceLocation, { nullable: true, description: 'Where the usage point is installed, when known.' })
-  async serviceLocation(@Root() usagePoint: UsagePoint, @Ctx() { services }: GraphQLContext): Promise<ServiceLocation | null> {
+  @FieldResolver(() => ServiceLocation, {
+    nullable: true,
+    description: 'Where the usage point is installed, when known.',
+  })
+  async serviceLocation(
+    @Root() usagePoint: UsagePoint,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ServiceLocation | null> {
     const record = usagePoint.locationKey && (await services.directory.serviceLocation(usagePoint.locationKey));
     return record ? ServiceLocation.from(record) : null;
   }
@@ -59,8 +83,15 @@ export class UsagePointResolver {
     return (await services.directory.metersOf(usagePoint.key)).map(Meter.from);
   }
 
-  @FieldResolver(() => MeterReadingConnection, { complexity: pageCost, description: 'Series of readings of the usage point (one per reading type).' })
-  async meterReadings(@Root() usagePoint: UsagePoint, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<MeterReading>> {
+  @FieldResolver(() => MeterReadingConnection, {
+    complexity: pageCost,
+    description: 'Series of readings of the usage point (one per reading type).',
+  })
+  async meterReadings(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<MeterReading>> {
     return connectionFrom(await services.directory.meterReadingsOf(usagePoint.key, args), MeterReading.from);
   }
 
@@ -71,8 +102,14 @@ export class UsagePointResolver {
       'Usage over [from, to) in buckets of local periods, summed exactly in the series unit, with cost and expected, received and estimated ' +
       'reading counts; with `compareTo`, each bucket beside the matching earlier one. Null when the usage point has no series in that direction.',
   })
-  async usage(@Root() usagePoint: UsagePoint, @Args(() => UsageArgs) args: UsageArgs, @Ctx() { services }: GraphQLContext): Promise<UsageSeriesNode | null> {
-    const series = args.compareTo ? await services.usageComparison.compare(usagePoint.key, args, args.compareTo) : await services.usage.usage(usagePoint.key, args);
+  async usage(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => UsageArgs) args: UsageArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<UsageSeriesNode | null> {
+    const series = args.compareTo
+      ? await services.usageComparison.compare(usagePoint.key, args, args.compareTo)
+      : await services.usage.usage(usagePoint.key, args);
     if (!series) return null;
     const answer = toUsageSeries(series);
     const split = args.byRatePeriod ? await services.tariffPricing.ratePeriodsOf(series, args.resolution) : null;
@@ -80,7 +117,11 @@ export class UsagePointResolver {
     return answer;
   }
 
-  @FieldResolver(() => Tariff, { nullable: true, description: "The tariff the usage point is on, as in force at `at`; null when the ODS names none or its rates are not loaded." })
+  @FieldResolver(() => Tariff, {
+    nullable: true,
+    description:
+      'The tariff the usage point is on, as in force at `at`; null when the ODS names none or its rates are not loaded.',
+  })
   async tariff(
     @Root() usagePoint: UsagePoint,
     @Arg('at', () => DateTimeScalar, { nullable: true, description: 'When; now when omitted.' }) at: Date | null,
@@ -97,9 +138,18 @@ export class UsagePointResolver {
       "The delivered usage of [from, to) re-priced under the usage point's tariff and each tariff given, cheapest marked. Null when the usage " +
       'point has no delivered series.',
   })
-  async rateComparison(@Root() usagePoint: UsagePoint, @Args(() => RateComparisonArgs) args: RateComparisonArgs, @Ctx() { services }: GraphQLContext): Promise<TariffCost[] | null> {
+  async rateComparison(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => RateComparisonArgs) args: RateComparisonArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<TariffCost[] | null> {
     const costs = await services.tariffPricing.compare(usagePoint.key, args);
-    return costs && costs.map(({ tariff, ...figures }) => Object.assign(new TariffCost(), { ...figures, tariff: Tariff.from(tariff, args.to.getTime() - 1) }));
+    return (
+      costs &&
+      costs.map(({ tariff, ...figures }) =>
+        Object.assign(new TariffCost(), { ...figures, tariff: Tariff.from(tariff, args.to.getTime() - 1) }),
+      )
+    );
   }
 
   @FieldResolver(() => IntervalReadingConnection, {
@@ -108,7 +158,11 @@ export class UsagePointResolver {
     description: `Raw readings of a series over [from, to), in time order, ${MAX_INTERVAL_PAGE} at most per page. Null when the usage point has no series in that direction.`,
   })
   @Extensions(maxPageSize(MAX_INTERVAL_PAGE))
-  async intervals(@Root() usagePoint: UsagePoint, @Args(() => IntervalsArgs) args: IntervalsArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<IntervalReading> | null> {
+  async intervals(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => IntervalsArgs) args: IntervalsArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<IntervalReading> | null> {
     const result = await services.usage.intervals(usagePoint.key, args);
     return result && connectionFrom(result.page, (record) => IntervalReading.from(record, result.series.readingType));
   }
@@ -116,19 +170,28 @@ export class UsagePointResolver {
   @FieldResolver(() => Completeness, {
     nullable: true,
     complexity: completenessCost,
-    description: 'Per local day: expected, received and estimated intervals (DST-aware), first and last reading; and the data-through time.',
+    description:
+      'Per local day: expected, received and estimated intervals (DST-aware), first and last reading; and the data-through time.',
   })
-  async completeness(@Root() usagePoint: UsagePoint, @Args(() => CompletenessArgs) args: CompletenessArgs, @Ctx() { services }: GraphQLContext): Promise<Completeness | null> {
+  async completeness(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => CompletenessArgs) args: CompletenessArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<Completeness | null> {
     const result = await services.usage.completeness(usagePoint.key, args);
     return result && toCompleteness(result.days, result.dataThrough);
   }
 
   @FieldResolver(() => UsageSummaryConnection, {
     complexity: pageCost,
-    description: 'Bills (usage summaries) of the usage point by billing period start (oldest first unless `orderBy` says otherwise), optionally those overlapping [from, to).',
+    description:
+      'Bills (usage summaries) of the usage point by billing period start (oldest first unless `orderBy` says otherwise), optionally those overlapping [from, to).',
   })
-  async summaries(@Root() usagePoint: UsagePoint, @Args(() => SummariesArgs) args: SummariesArgs, @Ctx() { services }: GraphQLContext): Promise<ConnectionShape<UsageSummary>> {
+  async summaries(
+    @Root() usagePoint: UsagePoint,
+    @Args(() => SummariesArgs) args: SummariesArgs,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ConnectionShape<UsageSummary>> {
     return connectionFrom(await services.directory.summariesOf(usagePoint.key, args), UsageSummary.from);
   }
 }
-

@@ -12,8 +12,14 @@ export class UsageSummaryResolver {
   }
 
   // Priced as the usage() it runs: a month of days.
-  @FieldResolver(() => BillReconciliation, { complexity: 10 + 31, description: "How the bill's amount reconciles with the interval costs of its billing period." })
-  async reconciliation(@Root() summary: UsageSummary, @Ctx() { services }: GraphQLContext): Promise<BillReconciliation> {
+  @FieldResolver(() => BillReconciliation, {
+    complexity: 10 + 31,
+    description: "How the bill's amount reconciles with the interval costs of its billing period.",
+  })
+  async reconciliation(
+    @Root() summary: UsageSummary,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<BillReconciliation> {
     return Object.assign(new BillReconciliation(), await services.bills.reconciliation(summary.record));
   }
 }

@@ -10,7 +10,11 @@ export class AlertRuleCreateInput {
   @Field(() => AlertKind, { description: 'What the rule watches.' })
   kind: AlertKind;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "Every kind but DATA_MISSING: a positive decimal (at most 12 digits before the point and 5 after) in the series' unit or the currency." })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      "Every kind but DATA_MISSING: a positive decimal (at most 12 digits before the point and 5 after) in the series' unit or the currency.",
+  })
   threshold?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'DATA_MISSING only: days without readings, 1 to 365.' })

@@ -7,6 +7,9 @@ export class AlertRuleCreatePayload {
   @Field(() => AlertRule, { nullable: true, description: 'The rule created; null when userErrors say why not.' })
   rule: AlertRule | null;
 
-  @Field(() => [UserError], { description: 'Problems with the input (INVALID_INPUT naming the field, NOT_FOUND for a usage point the caller may not manage); empty on success.' })
+  @Field(() => [UserError], {
+    description:
+      'Problems with the input (INVALID_INPUT naming the field, NOT_FOUND for a usage point the caller may not manage); empty on success.',
+  })
   userErrors: UserError[];
 }

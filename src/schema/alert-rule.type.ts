@@ -5,7 +5,10 @@ import { AlertKind } from './alert-kind.enum';
 import { DecimalScalar } from './decimal.scalar';
 import { Node } from './node.interface';
 
-@ObjectType({ implements: Node, description: 'A rule on a usage point that raises an Alert when its figure crosses the threshold: once per period.' })
+@ObjectType({
+  implements: Node,
+  description: 'A rule on a usage point that raises an Alert when its figure crosses the threshold: once per period.',
+})
 export class AlertRule extends Node {
   /** Database id of the usage point, for the usagePoint field. */
   usagePointKey: string;
@@ -13,10 +16,16 @@ export class AlertRule extends Node {
   @Field(() => AlertKind, { description: 'What the rule watches.' })
   kind: AlertKind;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "In the series' unit or the currency; null for DATA_MISSING." })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "In the series' unit or the currency; null for DATA_MISSING.",
+  })
   threshold: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'DATA_MISSING: days without readings before the alert; null for the other kinds.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'DATA_MISSING: days without readings before the alert; null for the other kinds.',
+  })
   days: number | null;
 
   @Field(() => Date, { description: 'When the rule was created.' })

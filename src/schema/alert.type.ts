@@ -5,7 +5,10 @@ import { AlertKind } from './alert-kind.enum';
 import { DecimalScalar } from './decimal.scalar';
 import { Node } from './node.interface';
 
-@ObjectType({ implements: Node, description: "One crossing of an alert rule's threshold: a rule raises at most one per period." })
+@ObjectType({
+  implements: Node,
+  description: "One crossing of an alert rule's threshold: a rule raises at most one per period.",
+})
 export class Alert extends Node {
   usagePointKey: string;
   ruleKey: string | null;
@@ -13,16 +16,24 @@ export class Alert extends Node {
   @Field(() => AlertKind, { description: 'The kind of the rule that raised it.' })
   kind: AlertKind;
 
-  @Field(() => Date, { description: 'Start of the period that crossed: a local day, an ISO week, a billing cycle, or where readings stopped (DATA_MISSING).' })
+  @Field(() => Date, {
+    description:
+      'Start of the period that crossed: a local day, an ISO week, a billing cycle, or where readings stopped (DATA_MISSING).',
+  })
   periodStart: Date;
 
   @Field(() => Date, { description: 'End of the period (exclusive); for DATA_MISSING, when the gap was found.' })
   periodEnd: Date;
 
-  @Field(() => DecimalScalar, { description: 'The figure that crossed: usage, cost, projected cost, or days without readings, when the alert was raised.' })
+  @Field(() => DecimalScalar, {
+    description:
+      'The figure that crossed: usage, cost, projected cost, or days without readings, when the alert was raised.',
+  })
   value: string;
 
-  @Field(() => DecimalScalar, { description: "The rule's threshold (days for DATA_MISSING) when the alert was raised." })
+  @Field(() => DecimalScalar, {
+    description: "The rule's threshold (days for DATA_MISSING) when the alert was raised.",
+  })
   threshold: string;
 
   @Field(() => Date, { description: 'When the alert was raised.' })

@@ -7,7 +7,10 @@ import { ForecastStatus } from './forecast-status.enum';
 import { RangeUsage } from './range-usage.type';
 import { Unit } from './unit.enum';
 
-@ObjectType({ description: 'The open billing cycle of a usage point (its delivered series): usage and cost so far, and a projection for the whole cycle.' })
+@ObjectType({
+  description:
+    'The open billing cycle of a usage point (its delivered series): usage and cost so far, and a projection for the whole cycle.',
+})
 export class BillForecast {
   @Field(() => DateTimeScalar, { description: 'The moment the forecast is made for.' })
   asOf: Date;
@@ -30,7 +33,10 @@ export class BillForecast {
   @Field({ description: 'Symbol of the unit for display.' })
   unitSymbol: string;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the costs; null when the series has none.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 4217 currency of the costs; null when the series has none.',
+  })
   currency: string | null;
 
   @Field(() => RangeUsage, {
@@ -39,15 +45,22 @@ export class BillForecast {
   })
   soFar: RangeUsage;
 
-  @Field(() => Float, { nullable: true, description: 'Share (0 to 1) of the expected readings of `soFar` that are in; null when nothing is expected yet.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share (0 to 1) of the expected readings of `soFar` that are in; null when nothing is expected yet.',
+  })
   coverage: number | null;
 
-  @Field(() => BillProjection, { nullable: true, description: 'The projection for the whole cycle; null when `status` is not PROJECTED.' })
+  @Field(() => BillProjection, {
+    nullable: true,
+    description: 'The projection for the whole cycle; null when `status` is not PROJECTED.',
+  })
   projected: BillProjection | null;
 
   @Field(() => RangeUsage, {
     nullable: true,
-    description: 'The same cycle a year earlier (same local dates, as `usage(compareTo: PREVIOUS_YEAR)` maps them); null without readings then. Check `readings` against `expected`.',
+    description:
+      'The same cycle a year earlier (same local dates, as `usage(compareTo: PREVIOUS_YEAR)` maps them); null without readings then. Check `readings` against `expected`.',
   })
   lastYear: RangeUsage | null;
 

@@ -7,7 +7,10 @@ export class ForwardPageArgs {
   @Field(() => Int, { description: 'This many items, 1 to 100, from the start or after `after`.' })
   first: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (`pageInfo.endCursor` of the previous page).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor after which the page starts (`pageInfo.endCursor` of the previous page).',
+  })
   after?: string | null;
 }
 

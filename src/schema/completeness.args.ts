@@ -10,7 +10,10 @@ export class CompletenessArgs {
   @Field(() => DateTimeScalar, { description: 'End of the range, exclusive (at most about 10 years).' })
   to: Date;
 
-  @Field(() => String, { nullable: true, description: "IANA time zone of the days; the usage point's zone when omitted." })
+  @Field(() => String, {
+    nullable: true,
+    description: "IANA time zone of the days; the usage point's zone when omitted.",
+  })
   timeZone?: string | null;
 
   @Field(() => FlowDirection, { nullable: true, description: 'Which series: DELIVERED (default), RECEIVED or NET.' })

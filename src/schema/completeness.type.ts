@@ -20,7 +20,10 @@ export class Completeness {
   @Field(() => Int, { description: 'Estimated intervals over the range.' })
   estimated: number;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Data through: end of the latest reading of the series, at any date; null without readings.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Data through: end of the latest reading of the series, at any date; null without readings.',
+  })
   dataThrough: Date | null;
 
   @Field(() => MeterReading, { description: 'The series examined.' })

@@ -25,7 +25,12 @@ export interface CostContext {
 }
 
 /** Whether a selection set asks for field `name`, directly or through its inline and named fragments. */
-function selects(set: SelectionSetNode | undefined, name: string, context: CostContext | undefined, seen = new Set<string>()): boolean {
+function selects(
+  set: SelectionSetNode | undefined,
+  name: string,
+  context: CostContext | undefined,
+  seen = new Set<string>(),
+): boolean {
   return (set?.selections ?? []).some((selection) => {
     if (selection.kind === Kind.FIELD) return selection.name.value === name;
     if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, name, context, seen);
@@ -48,7 +53,9 @@ function countCost(args: Record<string, unknown>): number {
  * here, once, rather than with each item.
  */
 export const pageCost: ComplexityEstimator = ({ args, childComplexity, node, context }) =>
-  1 + ((args.first ?? args.last) as number) * Math.max(1, childComplexity) + (selects(node.selectionSet, 'totalCount', context as CostContext | undefined) ? countCost(args) : 0);
+  1 +
+  ((args.first ?? args.last) as number) * Math.max(1, childComplexity) +
+  (selects(node.selectionSet, 'totalCount', context as CostContext | undefined) ? countCost(args) : 0);
 
 function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): number {
   const from = new Date(args.from as string | Date);
@@ -59,13 +66,18 @@ function rangeBuckets(args: Record<string, unknown>, resolution: Resolution): nu
 
 /** With `compareTo` a usage series reads a second, earlier one of as many buckets, each its own range. */
 export const usageCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? Resolution.DAY)) * (args.compareTo ? 2 : 1) + ratePeriodCost(args);
+  (10 + childComplexity + rangeBuckets(args, (args.resolution as Resolution) ?? Resolution.DAY)) *
+    (args.compareTo ? 2 : 1) +
+  ratePeriodCost(args);
 
 /** Readings grouped per local hour (or priced one by one, per tariff): a cost per day of the range. */
-export const ratePeriodCost = (args: Record<string, unknown>): number => (args.byRatePeriod ? rangeBuckets(args, Resolution.DAY) : 0);
+export const ratePeriodCost = (args: Record<string, unknown>): number =>
+  args.byRatePeriod ? rangeBuckets(args, Resolution.DAY) : 0;
 
 export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity }) =>
-  10 + childComplexity + rangeBuckets(args, Resolution.DAY) * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
+  10 +
+  childComplexity +
+  rangeBuckets(args, Resolution.DAY) * (1 + ((args.tariffs as unknown[] | undefined)?.length ?? 0));
 
 /**
  * A bill forecast reads about 150 local days (the cycle and the 4 weeks before it, now and a year earlier), priced
@@ -73,7 +85,8 @@ export const rateComparisonCost: ComplexityEstimator = ({ args, childComplexity 
  */
 export const forecastCost: ComplexityEstimator = ({ childComplexity }) => 10 + childComplexity + 150;
 
-export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) => 10 + childComplexity + rangeBuckets(args, Resolution.DAY);
+export const completenessCost: ComplexityEstimator = ({ args, childComplexity }) =>
+  10 + childComplexity + rangeBuckets(args, Resolution.DAY);
 
 /** Hourly statistics run from `since` to the latest reading, which is never later than now: priced by those hours. */
 export const statisticsCost: ComplexityEstimator = ({ args, childComplexity }) => {

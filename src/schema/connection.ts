@@ -18,7 +18,10 @@ export interface ConnectionShape<T> {
 export function EdgeOf<T extends object>(node: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { description: `An edge of a ${name} connection.` })
   class Edge implements EdgeShape<T> {
-    @Field({ description: 'Opaque cursor of this edge; pass it as `after` to continue after it, or as `before` to page back from it.' })
+    @Field({
+      description:
+        'Opaque cursor of this edge; pass it as `after` to continue after it, or as `before` to page back from it.',
+    })
     cursor: string;
 
     @Field(() => node, { description: `The ${name}.` })
@@ -30,7 +33,9 @@ export function EdgeOf<T extends object>(node: ClassType<T>, name: string) {
 /** The generic Relay connection of a node type. */
 export function ConnectionOf<T extends object>(node: ClassType<T>, name: string) {
   const Edge = EdgeOf(node, name);
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, in a stable order, keyset-paginated forward (first/after) or backward (last/before).` })
+  @ObjectType(`${name}Connection`, {
+    description: `A page of ${name} objects, in a stable order, keyset-paginated forward (first/after) or backward (last/before).`,
+  })
   class Connection implements ConnectionShape<T> {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges: EdgeShape<T>[];
@@ -43,7 +48,8 @@ export function ConnectionOf<T extends object>(node: ClassType<T>, name: string)
     // Priced by the connection's own cost (pageCost), not once per item.
     @Field(() => Int, {
       complexity: 0,
-      description: 'How many items the whole list holds, over all pages, as the caller sees it (one more statement: ask for it only when shown).',
+      description:
+        'How many items the whole list holds, over all pages, as the caller sees it (one more statement: ask for it only when shown).',
     })
     totalCount(): Promise<number> {
       return this.count();

@@ -8,7 +8,10 @@ export class Customer extends Node {
   /** Database id, for field resolvers; not exposed. */
   key: string;
 
-  @Field(() => String, { nullable: true, description: 'Kind of customer as the utility classifies it (e.g. residential).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Kind of customer as the utility classifies it (e.g. residential).',
+  })
   kind: string | null;
 
   @Field(() => String, { nullable: true, description: 'Status as received from the utility (e.g. active).' })

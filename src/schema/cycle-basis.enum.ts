@@ -9,7 +9,10 @@ registerEnumType(CycleBasis, {
   name: 'CycleBasis',
   description: 'How the open billing cycle of a forecast was found.',
   valuesConfig: {
-    LAST_BILL: { description: 'Monthly from the end of the latest bill that ended at or before asOf (its day of the month and clock time).' },
+    LAST_BILL: {
+      description:
+        'Monthly from the end of the latest bill that ended at or before asOf (its day of the month and clock time).',
+    },
     CALENDAR_MONTH: { description: 'The usage point has no such bill: the local calendar month of asOf.' },
   },
 });

@@ -44,5 +44,8 @@ export function isoString(date: Date): string {
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   ...GraphQLDateTime.toConfig(),
   // A valid Date, which is what the services return, needs none of graphql-scalars' checks and conversions.
-  serialize: (value) => isoString(value instanceof Date && !Number.isNaN(value.getTime()) ? value : (GraphQLDateTime.serialize(value) as Date)),
+  serialize: (value) =>
+    isoString(
+      value instanceof Date && !Number.isNaN(value.getTime()) ? value : (GraphQLDateTime.serialize(value) as Date),
+    ),
 });

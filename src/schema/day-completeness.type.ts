@@ -12,7 +12,10 @@ export class DayCompleteness {
   @Field(() => DateTimeScalar, { description: 'End of the day (or of the range, on its last day).' })
   end: Date;
 
-  @Field(() => Int, { nullable: true, description: 'Intervals the day has: 96 quarter-hours, 92 or 100 on DST change days; null for irregular series.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Intervals the day has: 96 quarter-hours, 92 or 100 on DST change days; null for irregular series.',
+  })
   expected: number | null;
 
   @Field(() => Int, { description: 'Intervals received.' })
@@ -21,7 +24,10 @@ export class DayCompleteness {
   @Field(() => Int, { description: 'Received intervals marked as estimated.' })
   estimated: number;
 
-  @Field(() => Int, { nullable: true, description: 'Intervals missing (expected − received, never negative); null when nothing is expected.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Intervals missing (expected − received, never negative); null when nothing is expected.',
+  })
   missing: number | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Start of the first reading of the day.' })

@@ -12,15 +12,18 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
     'An exact decimal number as a string, e.g. "12.345" or "-0.5": no exponent, no rounding. Sums of energy and money ' +
     'are computed exactly and would lose digits as JSON floats; parse with a decimal library when doing arithmetic.',
   serialize(value) {
-    if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError(`not a decimal string: ${String(value)}`);
+    if (typeof value !== 'string' || !DECIMAL.test(value))
+      throw new TypeError(`not a decimal string: ${String(value)}`);
     return value;
   },
   parseValue(value) {
-    if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError('Decimal expects a string like "12.345"');
+    if (typeof value !== 'string' || !DECIMAL.test(value))
+      throw new TypeError('Decimal expects a string like "12.345"');
     return value;
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING || !DECIMAL.test(ast.value)) throw new TypeError('Decimal expects a string like "12.345"');
+    if (ast.kind !== Kind.STRING || !DECIMAL.test(ast.value))
+      throw new TypeError('Decimal expects a string like "12.345"');
     return ast.value;
   },
 });

@@ -8,8 +8,17 @@ registerEnumType(ExportFormat, {
   name: 'ExportFormat',
   description: 'File format of a Green Button Download My Data export.',
   valuesConfig: {
-    ESPI_XML: { description: 'ESPI (Green Button) usage feed, Atom XML valid against espi.xsd: usage points, readings, summaries.' },
-    CSV: { description: 'Green Button CSV: local date, start, end, usage, unit, cost, quality; one section per series and flow direction.' },
-    CUSTOMER_XML: { description: 'ESPI customer feed, Atom XML valid against customer.xsd: customer, accounts, service locations, meters.' },
+    ESPI_XML: {
+      description:
+        'ESPI (Green Button) usage feed, Atom XML valid against espi.xsd: usage points, readings, summaries.',
+    },
+    CSV: {
+      description:
+        'Green Button CSV: local date, start, end, usage, unit, cost, quality; one section per series and flow direction.',
+    },
+    CUSTOMER_XML: {
+      description:
+        'ESPI customer feed, Atom XML valid against customer.xsd: customer, accounts, service locations, meters.',
+    },
   },
 });

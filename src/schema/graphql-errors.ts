@@ -4,7 +4,11 @@ import { DomainError, InvalidInputError, type DomainErrorCode, type Refusal } fr
 import type { UserError } from './user-error.type';
 
 // The codes GraphQL clients branch on; the HTTP layer passes them through unmasked (src/http/graphql.ts).
-const GRAPHQL_CODES: Record<DomainErrorCode, string> = { INVALID_INPUT: 'BAD_USER_INPUT', UNAUTHENTICATED: 'UNAUTHENTICATED', FORBIDDEN: 'FORBIDDEN' };
+const GRAPHQL_CODES: Record<DomainErrorCode, string> = {
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+};
 
 /**
  * A service's refusal as GraphQL clients know it. Invalid input gets `field`: the argument at fault under `path`, the
@@ -13,12 +17,14 @@ const GRAPHQL_CODES: Record<DomainErrorCode, string> = { INVALID_INPUT: 'BAD_USE
  */
 export function graphqlErrorOf(error: DomainError, path: readonly string[], status?: number): GraphQLError {
   const field = error instanceof InvalidInputError ? { field: [...path, error.argument] } : {};
-  return new GraphQLError(error.message, { extensions: { code: GRAPHQL_CODES[error.code], ...field, ...(status ? { http: { status } } : {}) } });
+  return new GraphQLError(error.message, {
+    extensions: { code: GRAPHQL_CODES[error.code], ...field, ...(status ? { http: { status } } : {}) },
+  });
 }
 
 /**
- * Around every resolver (resolvers/build-schema.ts): services do not know which field called them, the resolver does. The
- * field's name, not its alias, so that clients see the same path whatever they call the answer.
+ * Around every resolver (resolvers/build-schema.ts): services do not know which field called them, the resolver does.
+ * The field's name, not its alias, so that clients see the same path whatever they call the answer.
  */
 export const domainErrorsOfField: MiddlewareFn = ({ info }, next) =>
   next().catch((error: unknown) => {

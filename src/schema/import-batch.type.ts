@@ -5,7 +5,11 @@ import { ImportBatchStatus } from './import-batch-status.enum';
 import { ImportSourceValue } from './import-source.enum';
 import { Node } from './node.interface';
 
-@ObjectType({ implements: Node, description: 'The load of one file (one row per attempt chain): its outcome, counts, warnings and errors. No customer data.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'The load of one file (one row per attempt chain): its outcome, counts, warnings and errors. No customer data.',
+})
 export class ImportBatch extends Node {
   /** The record, for field resolvers. */
   record: ImportBatchRecord;
@@ -49,10 +53,15 @@ export class ImportBatch extends Node {
   @Field(() => Int, { description: 'Readings refused (no value, a local time that does not exist…).' })
   rejected: number;
 
-  @Field(() => [String], { description: 'Accepted with a remark: gaps, DST anomalies, records that could not be placed… (repeats of one kind are capped by the reader).' })
+  @Field(() => [String], {
+    description:
+      'Accepted with a remark: gaps, DST anomalies, records that could not be placed… (repeats of one kind are capped by the reader).',
+  })
   warnings: string[];
 
-  @Field(() => [String], { description: 'Why the file or some of its readings were refused, or the fault that failed the load.' })
+  @Field(() => [String], {
+    description: 'Why the file or some of its readings were refused, or the fault that failed the load.',
+  })
   errors: string[];
 
   @Field(() => Date, { description: 'When the batch was recorded.' })

@@ -24,7 +24,10 @@ export class IntervalReading extends Node {
   @Field(() => DecimalScalar, { description: "Value in the reading type's unit (raw × 10^valueExponent), exact." })
   value: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "Cost in the reading type's currency, exact; null when none was given." })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Cost in the reading type's currency, exact; null when none was given.",
+  })
   cost: string | null;
 
   @Field(() => [ReadingQuality], { description: 'Qualities given for the reading; empty when none was given.' })
@@ -35,7 +38,12 @@ export class IntervalReading extends Node {
 
   static from(record: IntervalRecord, readingType: ReadingTypeRecord): IntervalReading {
     return Object.assign(new IntervalReading(), {
-      id: toGlobalId('IntervalReading', record.usagePointId, record.meterReadingId, Math.floor(record.start.getTime() / 1000)),
+      id: toGlobalId(
+        'IntervalReading',
+        record.usagePointId,
+        record.meterReadingId,
+        Math.floor(record.start.getTime() / 1000),
+      ),
       start: record.start,
       end: new Date(record.start.getTime() + record.duration * 1000),
       duration: record.duration,

@@ -5,7 +5,10 @@ import { QueueNameValue } from './queue-name.enum';
 // referenced, so it is not emitted).
 @InputType()
 abstract class JobTargetInput {
-  @Field(() => QueueNameValue, { defaultValue: QueueNameValue.IMPORTS, description: 'The queue of the job: IMPORTS for file loads, ODS_EXTRACT for extracts.' })
+  @Field(() => QueueNameValue, {
+    defaultValue: QueueNameValue.IMPORTS,
+    description: 'The queue of the job: IMPORTS for file loads, ODS_EXTRACT for extracts.',
+  })
   queue: QueueNameValue;
 
   @Field(() => ID, { description: 'BullMQ job id (Job.jobId, usageImportStart.jobId).' })

@@ -9,7 +9,9 @@ abstract class JobPayload {
   @Field(() => Job, { nullable: true, description: 'The job as it is after the mutation; null when nothing was done.' })
   job: Job | null;
 
-  @Field(() => [UserError], { description: 'Why nothing was done (JOB_NOT_FOUND, JOB_NOT_FAILED, SCHEDULER_NOT_FOUND…); empty on success.' })
+  @Field(() => [UserError], {
+    description: 'Why nothing was done (JOB_NOT_FOUND, JOB_NOT_FAILED, SCHEDULER_NOT_FOUND…); empty on success.',
+  })
   userErrors: UserError[];
 }
 
@@ -24,6 +26,9 @@ export class ImportJobCancelPayload {
   @Field(() => ID, { nullable: true, description: 'The cancelled (removed) job; null when nothing was cancelled.' })
   cancelledJobId: string | null;
 
-  @Field(() => [UserError], { description: 'Why nothing was cancelled (JOB_ACTIVE, JOB_FINISHED, SCHEDULED_RUN, JOB_NOT_FOUND); empty on success.' })
+  @Field(() => [UserError], {
+    description:
+      'Why nothing was cancelled (JOB_ACTIVE, JOB_FINISHED, SCHEDULED_RUN, JOB_NOT_FOUND); empty on success.',
+  })
   userErrors: UserError[];
 }

@@ -1,11 +1,20 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'What a running job reported last; a file load reports bytes and readings, an extract run its shards, files and readings.' })
+@ObjectType({
+  description:
+    'What a running job reported last; a file load reports bytes and readings, an extract run its shards, files and readings.',
+})
 export class JobProgress {
-  @Field(() => String, { nullable: true, description: 'Phase, e.g. checksum, parse, write, done (loads) or extract, finish (an extract run).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Phase, e.g. checksum, parse, write, done (loads) or extract, finish (an extract run).',
+  })
   phase: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Done so far, 0 to 100, from the totals the job reports; null when it reports none.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Done so far, 0 to 100, from the totals the job reports; null when it reports none.',
+  })
   percent: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Readings parsed (a load) or loaded (an extract) so far.' })

@@ -1,7 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 import { QueueNameValue } from './queue-name.enum';
 
-@ObjectType({ description: 'A BullMQ queue: its jobs by state, whether it is paused, its throughput and its schedulers.' })
+@ObjectType({
+  description: 'A BullMQ queue: its jobs by state, whether it is paused, its throughput and its schedulers.',
+})
 export class JobQueue {
   @Field(() => QueueNameValue, { description: 'Which queue.' })
   name: QueueNameValue;

@@ -14,7 +14,10 @@ export class JobScheduler {
   @Field(() => String, { description: 'Name of the jobs it adds.' })
   jobName: string;
 
-  @Field(() => String, { nullable: true, description: 'Cron pattern (with seconds when it has six fields), when it runs on one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cron pattern (with seconds when it has six fields), when it runs on one.',
+  })
   pattern: string | null;
 
   @Field(() => Float, { nullable: true, description: 'Interval in milliseconds, when it runs every so often instead.' })
@@ -26,10 +29,16 @@ export class JobScheduler {
   @Field(() => Date, { nullable: true, description: 'When it next adds a job.' })
   nextRunAt: Date | null;
 
-  @Field(() => Job, { nullable: true, description: 'Its job that finished last (scheduled or run by hand), with the outcome; null when none is retained.' })
+  @Field(() => Job, {
+    nullable: true,
+    description: 'Its job that finished last (scheduled or run by hand), with the outcome; null when none is retained.',
+  })
   lastRun: Job | null;
 
   static from(record: SchedulerRecord): JobScheduler {
-    return Object.assign(new JobScheduler(), record, { queue: record.queue as QueueNameValue, lastRun: record.lastRun && Job.from(record.lastRun) });
+    return Object.assign(new JobScheduler(), record, {
+      queue: record.queue as QueueNameValue,
+      lastRun: record.lastRun && Job.from(record.lastRun),
+    });
   }
 }

@@ -21,7 +21,9 @@ registerEnumType(JobStateValue, {
     DELAYED: { description: 'Waiting for its time: a retry after a failure (backoff), or a scheduled run.' },
     PRIORITIZED: { description: 'Queued with a priority.' },
     WAITING_CHILDREN: { description: 'Waiting for child jobs to finish.' },
-    PAUSED: { description: 'Queued in a paused queue (how the PostgreSQL backend reports them; Redis keeps them WAITING).' },
+    PAUSED: {
+      description: 'Queued in a paused queue (how the PostgreSQL backend reports them; Redis keeps them WAITING).',
+    },
     COMPLETED: { description: 'Finished successfully (kept for a week).' },
     FAILED: { description: 'Failed for good: retries exhausted, or a file that cannot be loaded (kept for 30 days).' },
   },

@@ -4,12 +4,17 @@ import { JobProgress } from './job-progress.type';
 import { JobStateValue } from './job-state.enum';
 import { QueueNameValue } from './queue-name.enum';
 
-@ObjectType({ description: 'A BullMQ job, as ops see it: state, progress, attempts, timings and why it failed. Its data is not shown.' })
+@ObjectType({
+  description:
+    'A BullMQ job, as ops see it: state, progress, attempts, timings and why it failed. Its data is not shown.',
+})
 export class Job {
   @Field(() => QueueNameValue, { description: 'The queue it is in.' })
   queue: QueueNameValue;
 
-  @Field(() => ID, { description: 'BullMQ job id, unique within its queue (the jobId of usageImportStart, and of the logs).' })
+  @Field(() => ID, {
+    description: 'BullMQ job id, unique within its queue (the jobId of usageImportStart, and of the logs).',
+  })
   jobId: string;
 
   @Field(() => String, { description: 'Job name, e.g. import-file, inbox-scan, ods-extract, partition-maintenance.' })
@@ -18,7 +23,10 @@ export class Job {
   @Field(() => JobStateValue, { nullable: true, description: 'State now; null when the job is gone.' })
   state: JobStateValue | null;
 
-  @Field(() => JobProgress, { nullable: true, description: 'Last reported progress; poll this field to follow a running import.' })
+  @Field(() => JobProgress, {
+    nullable: true,
+    description: 'Last reported progress; poll this field to follow a running import.',
+  })
   progress: JobProgress | null;
 
   @Field(() => Int, { description: 'Attempts made so far.' })
@@ -39,7 +47,10 @@ export class Job {
   @Field(() => String, { nullable: true, description: 'Why its latest attempt failed.' })
   failedReason: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Stack traces of its failed attempts. ADMIN only: null for OPS.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Stack traces of its failed attempts. ADMIN only: null for OPS.',
+  })
   stacktrace: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Name of the file an import job loads (without its directory).' })

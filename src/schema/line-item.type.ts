@@ -15,10 +15,16 @@ export class LineItem {
   @Field(() => DecimalScalar, { nullable: true, description: 'Rounding applied to the amount, when given.' })
   rounding: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Unit cost (price per unit of the measurement), when given.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Unit cost (price per unit of the measurement), when given.',
+  })
   unitCost: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the line item was determined; null when the bill does not say (optional in ESPI).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the line item was determined; null when the bill does not say (optional in ESPI).',
+  })
   dateTime: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Description for the customer, e.g. "Energy charge tier 1".' })
@@ -46,7 +52,10 @@ export class LineItem {
       note: record.note,
       itemKind: record.itemKind,
       periodStart,
-      periodEnd: periodStart && record.itemPeriodDuration !== null ? new Date(periodStart.getTime() + record.itemPeriodDuration * 1000) : null,
+      periodEnd:
+        periodStart && record.itemPeriodDuration !== null
+          ? new Date(periodStart.getTime() + record.itemPeriodDuration * 1000)
+          : null,
       measurement: Measurement.of(record.measurementValue, record.measurementMultiplier, record.measurementUom),
     });
   }

@@ -20,7 +20,12 @@ export class Measurement {
   timeStamp: Date | null;
 
   /** Null when the raw value is absent. */
-  static of(raw: string | null, multiplier: number | null, uom: number | null, timeStamp: Date | null = null): Measurement | null {
+  static of(
+    raw: string | null,
+    multiplier: number | null,
+    uom: number | null,
+    timeStamp: Date | null = null,
+  ): Measurement | null {
     if (raw === null) return null;
     const unit = unitOf(uom);
     return Object.assign(new Measurement(), {

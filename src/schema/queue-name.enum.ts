@@ -18,7 +18,13 @@ registerEnumType(QueueNameValue, {
     ODS_EXTRACT: { description: 'The ODS extract-and-load.' },
     MAINTENANCE: { description: 'Database maintenance (reading partitions).' },
     CIM_REPLIES: { description: 'Asynchronous CIM replies posted to a ReplyAddress (cim-reply jobs).' },
-    ALERTS: { description: 'Customer alert rules evaluated after loads (alerts-evaluate) and the daily data-missing pass (alerts-data-missing).' },
-    WEBHOOKS: { description: 'The event relay (webhook-relay) and the webhook and Green Button notification deliveries (webhook-delivery).' },
+    ALERTS: {
+      description:
+        'Customer alert rules evaluated after loads (alerts-evaluate) and the daily data-missing pass (alerts-data-missing).',
+    },
+    WEBHOOKS: {
+      description:
+        'The event relay (webhook-relay) and the webhook and Green Button notification deliveries (webhook-delivery).',
+    },
   },
 });

@@ -8,10 +8,15 @@ export class QueueThroughput {
   @Field(() => Int, { description: 'Jobs completed in the window.' })
   completed: number;
 
-  @Field(() => Int, { description: 'Jobs failed for good in the window (a failed attempt that is retried is not counted).' })
+  @Field(() => Int, {
+    description: 'Jobs failed for good in the window (a failed attempt that is retried is not counted).',
+  })
   failed: number;
 
-  @Field(() => Float, { nullable: true, description: 'failed / (completed + failed) in the window, 0 to 1; null when no job finished.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'failed / (completed + failed) in the window, 0 to 1; null when no job finished.',
+  })
   failureRate: number | null;
 
   @Field(() => Int, { description: 'Jobs completed since the metrics began.' })

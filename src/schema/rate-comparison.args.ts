@@ -9,6 +9,9 @@ export class RateComparisonArgs {
   @Field(() => DateTimeScalar, { description: 'End of the range, exclusive; at most 400 days after from.' })
   to: Date;
 
-  @Field(() => [ID], { defaultValue: [], description: "Tariffs to price the usage under, besides the usage point's own (see `tariffs`)." })
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: "Tariffs to price the usage under, besides the usage point's own (see `tariffs`).",
+  })
   tariffs: string[];
 }

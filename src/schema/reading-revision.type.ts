@@ -19,7 +19,10 @@ export class ReadingRevision {
   @Field(() => DateTimeScalar, { description: 'End of the reading (start + its duration as stored now).' })
   end: Date;
 
-  @Field(() => FlowDirection, { nullable: true, description: "Direction of the reading's series; null for a direction code without a name." })
+  @Field(() => FlowDirection, {
+    nullable: true,
+    description: "Direction of the reading's series; null for a direction code without a name.",
+  })
   direction: FlowDirection | null;
 
   @Field(() => DecimalScalar, { description: "Value before, in the series' unit, exact." })
@@ -28,7 +31,10 @@ export class ReadingRevision {
   @Field(() => DecimalScalar, { description: "Value after, in the series' unit, exact." })
   newValue: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "Cost before, in the series' currency, exact; null when none was given." })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Cost before, in the series' currency, exact; null when none was given.",
+  })
   oldCost: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Cost after; null when none was given.' })

@@ -8,6 +8,9 @@ registerEnumType(ServiceCategory, {
   name: 'ServiceCategory',
   description: 'Kind of service a usage point meters (ESPI ServiceKind).',
   valuesConfig: Object.fromEntries(
-    Object.values(ServiceCategory).map((value) => [value, { description: `ESPI ServiceKind ${value.toLowerCase().replace('_', ' ')}.` }]),
+    Object.values(ServiceCategory).map((value) => [
+      value,
+      { description: `ESPI ServiceKind ${value.toLowerCase().replace('_', ' ')}.` },
+    ]),
   ),
 });

@@ -3,7 +3,10 @@ import { toGlobalId } from '../services/access/global-id';
 import type { ServiceLocationRecord } from '../services/customers/records';
 import { Node } from './node.interface';
 
-@ObjectType({ implements: Node, description: 'The premises where a usage point is installed. Address fields are personal data: null for OPS.' })
+@ObjectType({
+  implements: Node,
+  description: 'The premises where a usage point is installed. Address fields are personal data: null for OPS.',
+})
 export class ServiceLocation extends Node {
   @Field(() => String, { nullable: true, description: 'Street address, first line.' })
   streetAddress: string | null;

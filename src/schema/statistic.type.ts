@@ -16,9 +16,14 @@ export class Statistic {
   @Field(() => DecimalScalar, { description: 'Sum of the readings that start in the hour.' })
   value: string;
 
-  @Field(() => DecimalScalar, { description: 'Running sum of the series from its first reading through the end of this hour.' })
+  @Field(() => DecimalScalar, {
+    description: 'Running sum of the series from its first reading through the end of this hour.',
+  })
   sum: string;
 
-  @Field(() => Int, { description: 'Readings in the hour: fewer than the series delivers per hour in the latest hour while it is still arriving.' })
+  @Field(() => Int, {
+    description:
+      'Readings in the hour: fewer than the series delivers per hour in the latest hour while it is still arriving.',
+  })
   readings: number;
 }

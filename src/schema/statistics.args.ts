@@ -8,7 +8,10 @@ export class StatisticsArgs {
   @Field(() => DateTimeScalar, { description: 'First hour (floored to the hour); later when the series begins later.' })
   since: Date;
 
-  @Field(() => StatisticResolution, { defaultValue: StatisticResolution.HOUR, description: 'Period of each statistic.' })
+  @Field(() => StatisticResolution, {
+    defaultValue: StatisticResolution.HOUR,
+    description: 'Period of each statistic.',
+  })
   resolution: StatisticResolution;
 
   @Field(() => FlowDirection, { nullable: true, description: 'Which series: DELIVERED (default), RECEIVED or NET.' })

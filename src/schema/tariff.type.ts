@@ -9,7 +9,10 @@ import { Node } from './node.interface';
 import { TariffDayType } from './tariff-day-type.enum';
 import { TariffPeriodNode } from './tariff-period.type';
 
-@ObjectType({ implements: Node, description: "A utility's published rate (loaded from URDB JSON), as in force at the time asked for." })
+@ObjectType({
+  implements: Node,
+  description: "A utility's published rate (loaded from URDB JSON), as in force at the time asked for.",
+})
 export class Tariff extends Node {
   key: string;
 
@@ -34,10 +37,16 @@ export class Tariff extends Node {
   @Field({ description: 'URDB label of the version shown.' })
   version: string;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'From when the version shown applies; null: since ever.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'From when the version shown applies; null: since ever.',
+  })
   validFrom: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Until when it applies, when the utility published an end.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Until when it applies, when the utility published an end.',
+  })
   validTo: Date | null;
 
   @Field(() => DecimalScalar, { description: 'Fixed charge per month.' })
@@ -46,13 +55,19 @@ export class Tariff extends Node {
   @Field(() => DecimalScalar, { description: 'Fixed charge per day.' })
   fixedDailyCharge: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Minimum monthly charge, when the tariff has one (not applied by rateComparison).' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Minimum monthly charge, when the tariff has one (not applied by rateComparison).',
+  })
   minimumMonthlyCharge: string | null;
 
   @Field(() => [TariffPeriodNode], { description: 'Rate periods, in the order the tariff lists them.' })
   periods: TariffPeriodNode[];
 
-  @Field(() => [String], { description: 'Parts of the published rate the portal does not price (e.g. demand charges), so figures leave them out.' })
+  @Field(() => [String], {
+    description:
+      'Parts of the published rate the portal does not price (e.g. demand charges), so figures leave them out.',
+  })
   unpriced: string[];
 
   /** The version in force at `at`; the latest before it ever took effect, or the first when `at` is before all. */

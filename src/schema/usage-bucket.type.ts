@@ -5,7 +5,9 @@ import { DecimalScalar } from './decimal.scalar';
 import { UsageDifference } from './usage-difference.type';
 import { RatePeriodUsage } from './rate-period-usage.type';
 
-@ObjectType('UsageBucket', { description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.' })
+@ObjectType('UsageBucket', {
+  description: 'Usage of one period of a series: a local hour, day, week, month or year, or one reading.',
+})
 export class UsageBucketNode {
   @Field(() => DateTimeScalar, { description: 'Start of the period (clipped to the query range).' })
   start: Date;
@@ -13,7 +15,9 @@ export class UsageBucketNode {
   @Field(() => DateTimeScalar, { description: 'End of the period, exclusive (clipped to the query range).' })
   end: Date;
 
-  @Field(() => DecimalScalar, { description: "Sum of the readings starting in the period, in the series' unit, exact." })
+  @Field(() => DecimalScalar, {
+    description: "Sum of the readings starting in the period, in the series' unit, exact.",
+  })
   value: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Sum of their costs, exact; null when none had a cost.' })
@@ -24,7 +28,8 @@ export class UsageBucketNode {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Readings a complete period has: its length over the interval length (92 quarter-hours on a 23-hour day); null for irregular series.',
+    description:
+      'Readings a complete period has: its length over the interval length (92 quarter-hours on a 23-hour day); null for irregular series.',
   })
   expected: number | null;
 
@@ -39,9 +44,15 @@ export class UsageBucketNode {
   })
   ratePeriods?: RatePeriodUsage[] | null;
 
-  @Field(() => RangeUsage, { nullable: true, description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.' })
+  @Field(() => RangeUsage, {
+    nullable: true,
+    description: 'The matching earlier bucket, when `usage` was asked with `compareTo`; null otherwise.',
+  })
   compared?: RangeUsage;
 
-  @Field(() => UsageDifference, { nullable: true, description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.' })
+  @Field(() => UsageDifference, {
+    nullable: true,
+    description: 'This bucket minus `compared`, when `usage` was asked with `compareTo`; null otherwise.',
+  })
   change?: UsageDifference;
 }

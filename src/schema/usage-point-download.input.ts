@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ExportFormat } from './export-format.enum';
 
-@InputType({ description: 'What to download: usage points (or all of a customer\'s), a time range and a format.' })
+@InputType({ description: "What to download: usage points (or all of a customer's), a time range and a format." })
 export class UsagePointDownloadInput {
   @Field(() => [ID], { nullable: true, description: 'Usage points to export (1 to 100); or give customerId instead.' })
   usagePointIds?: string[];

@@ -3,7 +3,11 @@ import { UserError } from './user-error.type';
 
 @ObjectType({ description: 'Result of usagePointDownload: a short-lived signed URL to fetch the file from.' })
 export class UsagePointDownloadPayload {
-  @Field(() => String, { nullable: true, description: 'GET this URL (relative to the API origin, no token needed) before expiresAt; it grants exactly this export.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'GET this URL (relative to the API origin, no token needed) before expiresAt; it grants exactly this export.',
+  })
   url?: string;
 
   @Field(() => Date, { nullable: true, description: 'When the URL stops working.' })

@@ -5,7 +5,10 @@ import { serviceCategoryOf } from '../services/usage/reading-codes';
 import { Node } from './node.interface';
 import { ServiceCategory } from './service-category.enum';
 
-@ObjectType({ implements: Node, description: 'A point where a service (electricity, gas, water…) is metered: the owner of usage series.' })
+@ObjectType({
+  implements: Node,
+  description: 'A point where a service (electricity, gas, water…) is metered: the owner of usage series.',
+})
 export class UsagePoint extends Node {
   key: string;
   accountKey: string | null;

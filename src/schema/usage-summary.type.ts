@@ -10,7 +10,10 @@ import { Node } from './node.interface';
 
 const money = (raw: string | null) => (raw === null ? null : formatScaled(BigInt(raw), COST_EXPONENT));
 
-@ObjectType({ implements: Node, description: 'A bill: the summary of one billing period of a usage point (ESPI UsageSummary).' })
+@ObjectType({
+  implements: Node,
+  description: 'A bill: the summary of one billing period of a usage point (ESPI UsageSummary).',
+})
 export class UsageSummary extends Node {
   key: string;
   /** The row it shows, for the fields computed from it (reconciliation). */
@@ -25,7 +28,10 @@ export class UsageSummary extends Node {
   @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed for the period, in `currency`.' })
   billLastPeriod: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Amount billed so far in the current period, in `currency`.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Amount billed so far in the current period, in `currency`.',
+  })
   billToDate: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Additional costs of the period, in `currency`.' })
@@ -63,7 +69,11 @@ export class UsageSummary extends Node {
       billToDate: money(r.billToDate),
       costAdditionalLastPeriod: money(r.costAdditionalLastPeriod),
       currency: currencyOf(r.currency),
-      consumption: Measurement.of(r.overallConsumptionLastPeriodValue, r.overallConsumptionLastPeriodMultiplier, r.overallConsumptionLastPeriodUom),
+      consumption: Measurement.of(
+        r.overallConsumptionLastPeriodValue,
+        r.overallConsumptionLastPeriodMultiplier,
+        r.overallConsumptionLastPeriodUom,
+      ),
       currentPeriodConsumption: Measurement.of(
         r.currentBillingPeriodOverAllConsumptionValue,
         r.currentBillingPeriodOverAllConsumptionMultiplier,

@@ -1,6 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A problem with what a mutation was asked to do, for the user to fix; nothing was changed.' })
+@ObjectType({
+  description: 'A problem with what a mutation was asked to do, for the user to fix; nothing was changed.',
+})
 export class UserError {
   @Field(() => String, { description: 'Stable machine-readable code, e.g. FILE_NOT_FOUND.' })
   code: string;

@@ -3,7 +3,7 @@ import { Role } from './role.enum';
 
 @ObjectType({ description: 'The signed-in principal making the request.' })
 export class Viewer {
-  @Field(() => String, { description: 'Subject of the access token (the identity provider\'s user id).' })
+  @Field(() => String, { description: "Subject of the access token (the identity provider's user id)." })
   subject: string;
 
   @Field(() => Role, { description: 'Role granted by the access token.' })

@@ -12,10 +12,16 @@ export class WebhookAttempt {
   @Field(() => Int, { description: 'Milliseconds from connecting to the end of the answer (or the error).' })
   durationMs: number;
 
-  @Field(() => Int, { nullable: true, description: 'HTTP status the endpoint answered; null when it did not (error says why).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'HTTP status the endpoint answered; null when it did not (error says why).',
+  })
   statusCode: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why there was no answer (refused, timed out, endpoint disabled).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why there was no answer (refused, timed out, endpoint disabled).',
+  })
   error: string | null;
 
   static from(record: WebhookAttemptRecord): WebhookAttempt {
@@ -23,15 +29,21 @@ export class WebhookAttempt {
   }
 }
 
-@ObjectType({ implements: Node, description: 'An event (a BatchList: the events of one relay run) for one endpoint, and every attempt at posting it.' })
+@ObjectType({
+  implements: Node,
+  description: 'An event (a BatchList: the events of one relay run) for one endpoint, and every attempt at posting it.',
+})
 export class WebhookDelivery extends Node {
   @Field(() => ID, { description: 'The endpoint.' })
   endpointId: string;
 
-  @Field(() => String, { description: 'The event id receivers see (the body\'s id and the X-Usage-Portal-Event-Id header); for a BatchList, its first event.' })
+  @Field(() => String, {
+    description:
+      "The event id receivers see (the body's id and the X-Usage-Portal-Event-Id header); for a BatchList, its first event.",
+  })
   eventId: string;
 
-  @Field(() => [String], { description: 'Every event it carries: one, or a BatchList\'s.' })
+  @Field(() => [String], { description: "Every event it carries: one, or a BatchList's." })
   eventIds: string[];
 
   @Field(() => WebhookEventValue, { description: 'Kind of its (first) event.' })

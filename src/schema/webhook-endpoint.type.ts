@@ -4,7 +4,10 @@ import type { WebhookEndpointRecord } from '../services/webhooks/records';
 import { Node } from './node.interface';
 import { WebhookEventValue, WebhookFormatValue } from './webhook.enums';
 
-@ObjectType({ implements: Node, description: 'Where events are pushed: a webhook endpoint, or the notify URI of a Green Button third party.' })
+@ObjectType({
+  implements: Node,
+  description: 'Where events are pushed: a webhook endpoint, or the notify URI of a Green Button third party.',
+})
 export class WebhookEndpoint extends Node {
   @Field(() => String, { description: 'The URL posted to (under WEBHOOK_URLS).' })
   url: string;
@@ -15,7 +18,10 @@ export class WebhookEndpoint extends Node {
   @Field(() => [WebhookEventValue], { description: 'The event kinds it takes.' })
   events: WebhookEventValue[];
 
-  @Field(() => [ID], { nullable: true, description: 'Only events of these customers; null: of every customer, and those of none (IMPORT_FAILED).' })
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Only events of these customers; null: of every customer, and those of none (IMPORT_FAILED).',
+  })
   customerIds: string[] | null;
 
   @Field(() => Boolean, { description: 'False once disabled: it is sent nothing more.' })
@@ -26,7 +32,8 @@ export class WebhookEndpoint extends Node {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The signing secret: only in the answer of webhookEndpointCreate and webhookEndpointRotateSecret, null everywhere else.',
+    description:
+      'The signing secret: only in the answer of webhookEndpointCreate and webhookEndpointRotateSecret, null everywhere else.',
   })
   secret: string | null;
 

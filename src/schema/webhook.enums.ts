@@ -14,7 +14,10 @@ registerEnumType(WebhookEventValue, {
     USAGE_LOADED: { description: 'A committed load added readings of a usage point.' },
     USAGE_REVISED: { description: 'A committed load changed stored readings of a usage point.' },
     ALERT_RAISED: { description: "A customer's alert rule was crossed." },
-    IMPORT_FAILED: { description: 'A file was rejected, or its load failed (its job may retry it). Sent only to endpoints without a customer scope.' },
+    IMPORT_FAILED: {
+      description:
+        'A file was rejected, or its load failed (its job may retry it). Sent only to endpoints without a customer scope.',
+    },
   },
 });
 
@@ -28,7 +31,10 @@ registerEnumType(WebhookFormatValue, {
   description: 'What an endpoint is sent.',
   valuesConfig: {
     JSON: { description: 'One signed JSON body per event.' },
-    ESPI_BATCHLIST: { description: "A Green Button third party's notify URI: an ESPI BatchList of the resource URLs to fetch, one per relay run listing its usage changes." },
+    ESPI_BATCHLIST: {
+      description:
+        "A Green Button third party's notify URI: an ESPI BatchList of the resource URLs to fetch, one per relay run listing its usage changes.",
+    },
   },
 });
 
@@ -44,6 +50,8 @@ registerEnumType(WebhookDeliveryStatusValue, {
   valuesConfig: {
     PENDING: { description: 'Not delivered yet: being attempted, or waiting for its next retry.' },
     DELIVERED: { description: 'The endpoint answered 2xx.' },
-    FAILED: { description: 'Every attempt failed (or the endpoint was disabled): webhookDeliveryReplay posts it again.' },
+    FAILED: {
+      description: 'Every attempt failed (or the endpoint was disabled): webhookDeliveryReplay posts it again.',
+    },
   },
 });

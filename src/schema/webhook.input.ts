@@ -6,7 +6,9 @@ export class WebhookEndpointCreateInput {
   @Field(() => String, { description: 'http(s) URL under one of WEBHOOK_URLS (same origin, path at or below it).' })
   url: string;
 
-  @Field(() => [WebhookEventValue], { description: 'The event kinds to send it (a Green Button third party: USAGE_LOADED and USAGE_REVISED only).' })
+  @Field(() => [WebhookEventValue], {
+    description: 'The event kinds to send it (a Green Button third party: USAGE_LOADED and USAGE_REVISED only).',
+  })
   events: WebhookEventValue[];
 
   @Field(() => [ID], { nullable: true, description: 'Only events of these customers; left out: every customer.' })

@@ -19,7 +19,9 @@ export class WebhookEndpointCreatePayload extends WebhookEndpointPayload {}
 @ObjectType({ description: 'Result of webhookEndpointDisable.' })
 export class WebhookEndpointDisablePayload extends WebhookEndpointPayload {}
 
-@ObjectType({ description: 'Result of webhookEndpointRotateSecret: the endpoint with its new secret, shown this once.' })
+@ObjectType({
+  description: 'Result of webhookEndpointRotateSecret: the endpoint with its new secret, shown this once.',
+})
 export class WebhookEndpointRotateSecretPayload extends WebhookEndpointPayload {}
 
 @ObjectType({ description: 'Result of webhookDeliveryReplay.' })

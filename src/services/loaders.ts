@@ -3,7 +3,9 @@ import { toPage, type Keyset, type Page } from './pagination';
 
 // Per-request batching: every loader here turns the N lookups one GraphQL level makes into one SQL statement.
 
-export function byIdLoader<R extends { id: string }>(run: (ids: string[]) => Promise<R[]>): DataLoader<string, R | null> {
+export function byIdLoader<R extends { id: string }>(
+  run: (ids: string[]) => Promise<R[]>,
+): DataLoader<string, R | null> {
   return new DataLoader(async (ids) => {
     const rows = new Map((await run([...ids])).map((row) => [row.id, row]));
     return ids.map((id) => rows.get(id) ?? null);
@@ -11,7 +13,9 @@ export function byIdLoader<R extends { id: string }>(run: (ids: string[]) => Pro
 }
 
 /** Rows grouped by a parent id, for small unpaginated children (meters of a usage point). */
-export function byParentLoader<R>(run: (parentIds: string[]) => Promise<(R & { parentKey: string })[]>): DataLoader<string, R[]> {
+export function byParentLoader<R>(
+  run: (parentIds: string[]) => Promise<(R & { parentKey: string })[]>,
+): DataLoader<string, R[]> {
   return new DataLoader(async (parentIds) => {
     const groups = new Map<string, R[]>(parentIds.map((id) => [id, []]));
     for (const { parentKey, ...row } of await run([...parentIds])) groups.get(parentKey)?.push(row as R);
@@ -51,7 +55,12 @@ export function childPageLoader<R extends { id: string }>(
         }
       }
       return keys.map(({ parentId, ...keyset }) =>
-        toPage(rowsByKey.get(`${parentId}|${pageGroup(keyset)}`) ?? [], keyset, (row) => row.id, () => countOf(parentId)),
+        toPage(
+          rowsByKey.get(`${parentId}|${pageGroup(keyset)}`) ?? [],
+          keyset,
+          (row) => row.id,
+          () => countOf(parentId),
+        ),
       );
     },
     { cacheKeyFn: ({ parentId, ...keyset }) => `${parentId}|${pageGroup(keyset)}` },
@@ -63,7 +72,13 @@ export function childPageLoader<R extends { id: string }>(
  * nearest first, when `backward`), for each parent. Parameters: $1 parent ids, $2 after, $3 limit + 1, $4 before;
  * the caller adds its scope condition (which may push parameters after these).
  */
-export function childPageSql(columns: string, table: string, parentColumn: string, scopeCondition: string, backward: boolean): string {
+export function childPageSql(
+  columns: string,
+  table: string,
+  parentColumn: string,
+  scopeCondition: string,
+  backward: boolean,
+): string {
   const order = backward ? 'DESC' : 'ASC';
   return `SELECT * FROM (
       SELECT ${columns}, t.${parentColumn}::text AS "parentKey",
@@ -81,7 +96,9 @@ export function childCountSql(table: string, parentColumn: string, scopeConditio
 }
 
 /** The number of children of each of many parents, one statement per level: what `totalCount` of child pages reads. */
-export function childCountLoader(run: (parentIds: string[]) => Promise<{ parentKey: string; count: number }[]>): DataLoader<string, number> {
+export function childCountLoader(
+  run: (parentIds: string[]) => Promise<{ parentKey: string; count: number }[]>,
+): DataLoader<string, number> {
   return new DataLoader(async (parentIds) => {
     const counts = new Map((await run([...parentIds])).map(({ parentKey, count }) => [parentKey, count]));
     return parentIds.map((id) => counts.get(id) ?? 0);

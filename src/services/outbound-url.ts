@@ -1,7 +1,8 @@
 // Addresses the portal posts to on someone's say-so (a CIM ReplyAddress, a webhook endpoint): only under URLs the
 // operator allowed, or a sender could make the portal post to any host its network reaches, internal services included.
 
-// An encoded ".", "/", backslash or "%" in the path: a receiver that decodes it could read a path outside the allowed one.
+// An encoded ".", "/", backslash or "%" in the path: a receiver that decodes it could read a path outside the allowed
+// one.
 const ENCODED_PATH_SYNTAX = /%(2e|2f|5c|25)/i;
 
 /**
@@ -11,7 +12,10 @@ const ENCODED_PATH_SYNTAX = /%(2e|2f|5c|25)/i;
 export function allowedUrl(address: string | undefined, allowed: readonly URL[]): URL | undefined {
   const url = httpUrl(address);
   if (!url || url.username || url.password || ENCODED_PATH_SYNTAX.test(url.pathname)) return undefined;
-  const under = (base: URL) => url.origin === base.origin && (url.pathname === base.pathname || url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`));
+  const under = (base: URL) =>
+    url.origin === base.origin &&
+    (url.pathname === base.pathname ||
+      url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`));
   return allowed.some(under) ? url : undefined;
 }
 

@@ -70,7 +70,11 @@ export function notACursor(argument: 'after' | 'before'): InvalidInputError {
 }
 
 /** Validates and decodes a page request; `isKey` says which keys the connection's cursors can carry. */
-export function keyset(request: PageRequest, max = MAX_PAGE_SIZE, isKey: (key: string) => boolean = isBigintKey): Keyset {
+export function keyset(
+  request: PageRequest,
+  max = MAX_PAGE_SIZE,
+  isKey: (key: string) => boolean = isBigintKey,
+): Keyset {
   const limit = checkPageSize(request, max);
   const decode = (argument: 'after' | 'before'): string | null => {
     const cursor = request[argument];

@@ -20,7 +20,8 @@ export function intervalPartitionName(month: Date): string {
 
 // The UTC months that intersect [from, to), each as its first instant.
 export function monthsCovering(from: Date, to: Date): Date[] {
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new RangeError('partition range has an invalid date');
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+    throw new RangeError('partition range has an invalid date');
   if (from >= to) return [];
   const months: Date[] = [];
   for (
@@ -30,7 +31,9 @@ export function monthsCovering(from: Date, to: Date): Date[] {
   ) {
     months.push(month);
     if (months.length > maxMonths) {
-      throw new RangeError(`partition range ${from.toISOString()}..${to.toISOString()} spans more than ${maxMonths} months`);
+      throw new RangeError(
+        `partition range ${from.toISOString()}..${to.toISOString()} spans more than ${maxMonths} months`,
+      );
     }
   }
   return months;
@@ -42,7 +45,11 @@ export function monthsCovering(from: Date, to: Date): Date[] {
  * to run inside the caller's transaction (each month then becomes a savepoint); with a DataSource each month is its
  * own short transaction.
  */
-export async function ensureIntervalPartitions(db: DataSource | EntityManager, from: Date, to: Date): Promise<string[]> {
+export async function ensureIntervalPartitions(
+  db: DataSource | EntityManager,
+  from: Date,
+  to: Date,
+): Promise<string[]> {
   const created: string[] = [];
   for (const month of monthsCovering(from, to)) {
     const name = intervalPartitionName(month);

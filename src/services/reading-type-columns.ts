@@ -19,7 +19,10 @@ const RATIOS: [RatioName, numerator: Field, denominator: Field][] = [
   ['argument', 'argumentNumerator', 'argumentDenominator'],
 ];
 const SIGNATURE_FIELDS = uniqueFields(ReadingTypeEntity, 'uq_reading_type_signature');
-const NOT_SCALAR = new Set<Field>(['aggregate', ...RATIOS.flatMap(([, numerator, denominator]) => [numerator, denominator])]);
+const NOT_SCALAR = new Set<Field>([
+  'aggregate',
+  ...RATIOS.flatMap(([, numerator, denominator]) => [numerator, denominator]),
+]);
 const SCALAR_FIELDS = SIGNATURE_FIELDS.filter((field) => !NOT_SCALAR.has(field)) as ScalarField[];
 
 /** The ESPI value a signature field takes. */
@@ -32,20 +35,29 @@ function getterOf(field: Field): Getter {
 }
 
 /** Every column of a reading type's natural key (uq_reading_type_signature), with the value it takes from ESPI fields. */
-export const READING_TYPE_SIGNATURE: [string, Getter][] = SIGNATURE_FIELDS.map((field) => [columnOf(field), getterOf(field)]);
+export const READING_TYPE_SIGNATURE: [string, Getter][] = SIGNATURE_FIELDS.map((field) => [
+  columnOf(field),
+  getterOf(field),
+]);
 
 const SCALAR_COLUMNS = SCALAR_FIELDS.map((field) => [columnOf(field), field] as const);
-const RATIO_COLUMNS = RATIOS.map(([name, numerator, denominator]) => [name, columnOf(numerator), columnOf(denominator)] as const);
+const RATIO_COLUMNS = RATIOS.map(
+  ([name, numerator, denominator]) => [name, columnOf(numerator), columnOf(denominator)] as const,
+);
 
 /** The ESPI fields of a reading_type row (`t.*`); NULL columns are absent fields. */
 export function readingTypeOfRow(row: Record<string, string | number | null>): ReadingTypeFields {
   const out: Record<string, unknown> = {};
-  for (const [column, field] of SCALAR_COLUMNS) if (row[column] !== null && row[column] !== undefined) out[field] = Number(row[column]);
+  for (const [column, field] of SCALAR_COLUMNS)
+    if (row[column] !== null && row[column] !== undefined) out[field] = Number(row[column]);
   for (const [name, numeratorColumn, denominatorColumn] of RATIO_COLUMNS) {
     const numerator = row[numeratorColumn];
     const denominator = row[denominatorColumn];
     if (numerator != null || denominator != null) {
-      out[name] = { ...(numerator != null ? { numerator: Number(numerator) } : {}), ...(denominator != null ? { denominator: Number(denominator) } : {}) };
+      out[name] = {
+        ...(numerator != null ? { numerator: Number(numerator) } : {}),
+        ...(denominator != null ? { denominator: Number(denominator) } : {}),
+      };
     }
   }
   return out as ReadingTypeFields;

@@ -34,7 +34,13 @@ import { WebhookAdmin } from './webhooks/webhook-admin';
  * `viewer`, and reaching for data without one fails with UNAUTHENTICATED.
  */
 export class RequestServices {
-  private cached?: { directory: Directory; usage: UsageService; bills: BillService; tariffs: TariffBook; pricing: TariffPricingService };
+  private cached?: {
+    directory: Directory;
+    usage: UsageService;
+    bills: BillService;
+    tariffs: TariffBook;
+    pricing: TariffPricingService;
+  };
   private opsService?: OpsService;
   private changeFeed?: ChangeFeed;
 
@@ -51,7 +57,13 @@ export class RequestServices {
       const directory = new Directory(this.db, AccessScope.of(this.principal));
       const usage = new UsageService(this.db, directory);
       const tariffs = new TariffBook(this.db);
-      this.cached = { directory, usage, bills: new BillService(directory, usage), tariffs, pricing: new TariffPricingService(this.db, directory, tariffs) };
+      this.cached = {
+        directory,
+        usage,
+        bills: new BillService(directory, usage),
+        tariffs,
+        pricing: new TariffPricingService(this.db, directory, tariffs),
+      };
     }
     return this.cached;
   }
@@ -99,7 +111,10 @@ export class RequestServices {
   get downloads() {
     const jobs = this.jobs;
     if (!jobs) throw new Error('these request services were created without the configuration');
-    return { issue: (request: DownloadRequest) => issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request) };
+    return {
+      issue: (request: DownloadRequest) =>
+        issueDownload(this.db, resolveUrlSigningKey(jobs.config), this.principal, request),
+    };
   }
 
   /** The committed changes of one usage point the principal can see, from now on (`usageUpdated`). */

@@ -14,7 +14,8 @@ export function decimalUnits(text: string, places: number): bigint {
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) throw new RangeError(`not a decimal: ${text}`);
   const fraction = match[3] ?? '';
-  if (fraction.replace(/0+$/, '').length > places) throw new RangeError(`${text} has more than ${places} decimal places`);
+  if (fraction.replace(/0+$/, '').length > places)
+    throw new RangeError(`${text} has more than ${places} decimal places`);
   const digits = BigInt(match[2] + fraction.padEnd(places, '0').slice(0, places));
   return match[1] ? -digits : digits;
 }
@@ -62,9 +63,15 @@ export class TariffPricer {
   ) {
     if (versions.length === 0) throw new RangeError('a tariff without versions prices nothing');
     for (const version of versions) {
-      this.rates.set(version, version.periods.map((p) => p.tiers.map((t) => decimalUnits(t.rate, RATE_PLACES))));
+      this.rates.set(
+        version,
+        version.periods.map((p) => p.tiers.map((t) => decimalUnits(t.rate, RATE_PLACES))),
+      );
       // Block limits in raw units of the series: max × 10^-exponent, kept exact by scaling the decimal.
-      this.limits.set(version, version.periods.map((p) => p.tiers.map((t) => (t.max === null ? null : this.rawUnits(t.max)))));
+      this.limits.set(
+        version,
+        version.periods.map((p) => p.tiers.map((t) => (t.max === null ? null : this.rawUnits(t.max)))),
+      );
     }
   }
 
@@ -75,7 +82,12 @@ export class TariffPricer {
 
   price(interval: LocalInterval): PricedInterval {
     const version = versionAt(this.versions, interval.at);
-    if (!version) throw new TariffError(this.versions[0].code, 'validity', `no version in force at ${new Date(interval.at).toISOString()}`);
+    if (!version)
+      throw new TariffError(
+        this.versions[0].code,
+        'validity',
+        `no version in force at ${new Date(interval.at).toISOString()}`,
+      );
     if (interval.window !== this.window) {
       this.window = interval.window;
       this.used = 0n;
@@ -87,7 +99,8 @@ export class TariffPricer {
     let scaled = 0n;
     for (let tier = 0; tier < rates.length && remaining !== 0n; tier += 1) {
       const limit = limits[tier];
-      const room = limit === null || remaining < 0n ? remaining : limit - this.used > remaining ? remaining : limit - this.used;
+      const room =
+        limit === null || remaining < 0n ? remaining : limit - this.used > remaining ? remaining : limit - this.used;
       if (room <= 0n && limit !== null && remaining > 0n) continue;
       scaled += room * rates[tier];
       this.used += room;
@@ -101,7 +114,10 @@ export class TariffPricer {
 export function cycleCharges(versions: readonly TariffVersion[], start: number, days: number): bigint | null {
   const version = versionAt(versions, start);
   if (!version) return null;
-  return decimalUnits(version.fixedMonthlyCharge, COST_PLACES) + decimalUnits(version.fixedDailyCharge, COST_PLACES) * BigInt(days);
+  return (
+    decimalUnits(version.fixedMonthlyCharge, COST_PLACES) +
+    decimalUnits(version.fixedDailyCharge, COST_PLACES) * BigInt(days)
+  );
 }
 
 /** Fixed charges of [from, to) under the versions in force, in 10^-5 of the currency: whole windows, pro rata days. */
@@ -115,7 +131,9 @@ export function fixedCharges(
     if (!version) continue;
     const monthly = decimalUnits(version.fixedMonthlyCharge, COST_PLACES);
     const daily = decimalUnits(version.fixedDailyCharge, COST_PLACES);
-    total += divideByPowerOfTen(monthly * BigInt(month.billedDays) * 1_000_000n / BigInt(month.days), 6) + daily * BigInt(month.billedDays);
+    total +=
+      divideByPowerOfTen((monthly * BigInt(month.billedDays) * 1_000_000n) / BigInt(month.days), 6) +
+      daily * BigInt(month.billedDays);
   }
   return total;
 }

@@ -33,7 +33,10 @@ export interface PeriodHours {
 /** Where a period applies, as a person reads a rate sheet: hour ranges per day type, months with the same hours merged. */
 export function periodHours(version: TariffVersion, index: number): PeriodHours[] {
   const hours: PeriodHours[] = [];
-  for (const [dayType, schedule] of [['WEEKDAY', version.weekday], ['WEEKEND', version.weekend]] as const) {
+  for (const [dayType, schedule] of [
+    ['WEEKDAY', version.weekday],
+    ['WEEKEND', version.weekend],
+  ] as const) {
     const byRanges = new Map<string, { months: number[]; ranges: [number, number][] }>();
     schedule.forEach((day, m) => {
       const ranges: [number, number][] = [];
@@ -49,7 +52,8 @@ export function periodHours(version: TariffVersion, index: number): PeriodHours[
       entry.months.push(m + 1);
       byRanges.set(key, entry);
     });
-    for (const { months, ranges } of byRanges.values()) for (const [from, to] of ranges) hours.push({ months, dayType, from, to });
+    for (const { months, ranges } of byRanges.values())
+      for (const [from, to] of ranges) hours.push({ months, dayType, from, to });
   }
   return hours;
 }

@@ -8,11 +8,13 @@ import { TariffError, type TariffPeriod, type TariffTier, type TariffVersion, ty
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A JSON number as the decimal the utility published (0.18081, not 0.18080999999999998). */
 function decimal(value: unknown, source: string, field: string): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TariffError(source, field, `expected a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TariffError(source, field, `expected a number, got ${JSON.stringify(value)}`);
   const text = String(value);
   if (/e/i.test(text)) return value.toFixed(12).replace(/\.?0+$/, '');
   return text;
@@ -34,8 +36,10 @@ function addDecimals(a: string, b: string): string {
 
 function instant(value: unknown, source: string, field: string): Date | null {
   if (value === undefined || value === null || value === '') return null;
-  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new TariffError(source, field, `expected epoch seconds or an ISO date, got ${JSON.stringify(value)}`);
+  const date =
+    typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime()))
+    throw new TariffError(source, field, `expected epoch seconds or an ISO date, got ${JSON.stringify(value)}`);
   return date;
 }
 
@@ -46,12 +50,18 @@ function text(item: Json, key: string): string | null {
 
 function schedule(item: Json, key: string, periods: number, source: string): number[][] {
   const value = item[key];
-  if (!Array.isArray(value) || value.length !== 12) throw new TariffError(source, key, 'expected 12 months of 24 hourly period indexes');
+  if (!Array.isArray(value) || value.length !== 12)
+    throw new TariffError(source, key, 'expected 12 months of 24 hourly period indexes');
   return value.map((month: unknown, m) => {
-    if (!Array.isArray(month) || month.length !== 24) throw new TariffError(source, `${key}[${m}]`, 'expected 24 hourly period indexes');
+    if (!Array.isArray(month) || month.length !== 24)
+      throw new TariffError(source, `${key}[${m}]`, 'expected 24 hourly period indexes');
     return month.map((period: unknown, h) => {
       if (!Number.isInteger(period) || (period as number) < 0 || (period as number) >= periods) {
-        throw new TariffError(source, `${key}[${m}][${h}]`, `expected a period index below ${periods}, got ${JSON.stringify(period)}`);
+        throw new TariffError(
+          source,
+          `${key}[${m}][${h}]`,
+          `expected a period index below ${periods}, got ${JSON.stringify(period)}`,
+        );
       }
       return period as number;
     });
@@ -67,9 +77,13 @@ const TIER_UNITS: Record<string, { unit: TariffVersion['unit']; window: TierWind
   'therms daily': { unit: 'therm', window: 'day' },
 };
 
-function periodsOf(item: Json, source: string): { periods: TariffPeriod[]; unit: TariffVersion['unit']; window: TierWindow } {
+function periodsOf(
+  item: Json,
+  source: string,
+): { periods: TariffPeriod[]; unit: TariffVersion['unit']; window: TierWindow } {
   const structure = item.energyratestructure;
-  if (!Array.isArray(structure) || structure.length === 0) throw new TariffError(source, 'energyratestructure', 'expected at least one period of tiers');
+  if (!Array.isArray(structure) || structure.length === 0)
+    throw new TariffError(source, 'energyratestructure', 'expected at least one period of tiers');
   const labels = Array.isArray(item.energytoulabels) ? item.energytoulabels : [];
   const units = new Set<string>();
   const periods = structure.map((tiers: unknown, p): TariffPeriod => {
@@ -80,10 +94,19 @@ function periodsOf(item: Json, source: string): { periods: TariffPeriod[]; unit:
     const parsed = tiers.map((tier: unknown, t): TariffTier => {
       const at = `${field}[${t}]`;
       if (!isObject(tier)) throw new TariffError(source, at, 'expected a tier object');
-      if (tier.rate === undefined && tier.adj === undefined) throw new TariffError(source, at, 'a tier needs a rate or an adj');
-      const rate = addDecimals(tier.rate === undefined ? '0' : decimal(tier.rate, source, `${at}.rate`), tier.adj === undefined ? '0' : decimal(tier.adj, source, `${at}.adj`));
+      if (tier.rate === undefined && tier.adj === undefined)
+        throw new TariffError(source, at, 'a tier needs a rate or an adj');
+      const rate = addDecimals(
+        tier.rate === undefined ? '0' : decimal(tier.rate, source, `${at}.rate`),
+        tier.adj === undefined ? '0' : decimal(tier.adj, source, `${at}.adj`),
+      );
       const unit = typeof tier.unit === 'string' ? tier.unit.trim().toLowerCase() : 'kwh';
-      if (!TIER_UNITS[unit]) throw new TariffError(source, `${at}.unit`, `"${String(tier.unit)}" is not priced by the portal (it prices kWh, kWh daily, therms)`);
+      if (!TIER_UNITS[unit])
+        throw new TariffError(
+          source,
+          `${at}.unit`,
+          `"${String(tier.unit)}" is not priced by the portal (it prices kWh, kWh daily, therms)`,
+        );
       units.add(unit);
       if (t === 0 && tier.sell !== undefined) sell = decimal(tier.sell, source, `${at}.sell`);
       const last = t === tiers.length - 1;
@@ -97,17 +120,24 @@ function periodsOf(item: Json, source: string): { periods: TariffPeriod[]; unit:
       return { max: last ? null : max, rate };
     });
     const label = labels[p];
-    const name = typeof label === 'string' && label.trim() ? label.trim() : structure.length === 1 ? 'ALL_HOURS' : `PERIOD_${p + 1}`;
+    const name =
+      typeof label === 'string' && label.trim()
+        ? label.trim()
+        : structure.length === 1
+          ? 'ALL_HOURS'
+          : `PERIOD_${p + 1}`;
     return { index: p, name, tiers: parsed, sell };
   });
   const kinds = new Set([...units].map((u) => `${TIER_UNITS[u].unit}/${TIER_UNITS[u].window}`));
-  if (kinds.size > 1) throw new TariffError(source, 'energyratestructure', `mixes tier units (${[...units].join(', ')})`);
+  if (kinds.size > 1)
+    throw new TariffError(source, 'energyratestructure', `mixes tier units (${[...units].join(', ')})`);
   const { unit, window } = TIER_UNITS[[...units][0]];
   return { periods, unit, window };
 }
 
 function charge(item: Json, amountKey: string, unitsKey: string, source: string): { monthly: string; daily: string } {
-  const amount = item[amountKey] === undefined || item[amountKey] === null ? '0' : decimal(item[amountKey], source, amountKey);
+  const amount =
+    item[amountKey] === undefined || item[amountKey] === null ? '0' : decimal(item[amountKey], source, amountKey);
   const units = text(item, unitsKey) ?? '$/month';
   if (units === '$/month') return { monthly: amount, daily: '0' };
   if (units === '$/day') return { monthly: '0', daily: amount };
@@ -117,16 +147,20 @@ function charge(item: Json, amountKey: string, unitsKey: string, source: string)
 function minimumOf(item: Json, source: string): string | null {
   if (item.mincharge === undefined || item.mincharge === null) return null;
   const units = text(item, 'minchargeunits') ?? '$/month';
-  if (units !== '$/month') throw new TariffError(source, 'minchargeunits', `"${units}" is not priced by the portal (it prices $/month)`);
+  if (units !== '$/month')
+    throw new TariffError(source, 'minchargeunits', `"${units}" is not priced by the portal (it prices $/month)`);
   return decimal(item.mincharge, source, 'mincharge');
 }
 
 function unpricedParts(item: Json): string[] {
   const present = (key: string) => Array.isArray(item[key]) && (item[key] as unknown[]).length > 0;
   const parts: string[] = [];
-  if (present('demandratestructure')) parts.push('time-of-use demand charges (demandratestructure): the portal has no demand readings');
-  if (present('flatdemandstructure')) parts.push('flat demand charges (flatdemandstructure): the portal has no demand readings');
-  if (typeof item.fixedchargeeaaddl === 'number' && item.fixedchargeeaaddl !== 0) parts.push('charges for additional meters (fixedchargeeaaddl)');
+  if (present('demandratestructure'))
+    parts.push('time-of-use demand charges (demandratestructure): the portal has no demand readings');
+  if (present('flatdemandstructure'))
+    parts.push('flat demand charges (flatdemandstructure): the portal has no demand readings');
+  if (typeof item.fixedchargeeaaddl === 'number' && item.fixedchargeeaaddl !== 0)
+    parts.push('charges for additional meters (fixedchargeeaaddl)');
   return parts;
 }
 
@@ -170,9 +204,16 @@ export interface PublishedVersion {
 
 /** Every version a URDB document holds, in order of validity. Throws TariffError naming the first field at fault. */
 export function parseUrdbDocument(json: unknown, source: string): PublishedVersion[] {
-  const items: unknown[] = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.items) ? json.items : [json];
+  const items: unknown[] = Array.isArray(json)
+    ? json
+    : isObject(json) && Array.isArray(json.items)
+      ? json.items
+      : [json];
   if (items.length === 0) throw new TariffError(source, 'items', 'holds no rate');
-  const published = items.map((item, i) => ({ version: versionOf(item, items.length > 1 ? `${source} item ${i}` : source), item: item as Json }));
+  const published = items.map((item, i) => ({
+    version: versionOf(item, items.length > 1 ? `${source} item ${i}` : source),
+    item: item as Json,
+  }));
   const labels = new Set<string>();
   for (const { version } of published) {
     if (labels.has(version.label)) throw new TariffError(source, 'label', `"${version.label}" appears twice`);
@@ -191,7 +232,11 @@ export async function readTariffDocument(path: string): Promise<PublishedVersion
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new TariffError(path, 'file', error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message);
+    throw new TariffError(
+      path,
+      'file',
+      error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message,
+    );
   }
   return parseUrdbDocument(json, path);
 }

@@ -42,7 +42,13 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
   let api: ApiSystem;
   let csr: string;
   const inboxDir = mkdtempSync(join(tmpdir(), 'bills-inbox-'));
-  const run = () => runExtract(db.db, { odsUrl: odsDb.url, outboxDir: mkdtempSync(join(tmpdir(), 'bills-outbox-')), inboxDir, logger: createLogger('silent') });
+  const run = () =>
+    runExtract(db.db, {
+      odsUrl: odsDb.url,
+      outboxDir: mkdtempSync(join(tmpdir(), 'bills-outbox-')),
+      inboxDir,
+      logger: createLogger('silent'),
+    });
   /** Usage point ODS id → portal id and customer. */
   const portalIds = new Map<string, { id: string; customer: string }>();
 
@@ -97,8 +103,11 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
   const PERIOD = 'billingPeriodStart billingPeriodEnd';
   const BILL = `${PERIOD} billLastPeriod tariffProfile lineItems { note amount itemKind } reconciliation { intervalCost lineItemsTotal difference readings expected }`;
   const summariesOf = (up: string, args: string, token = csr, node = PERIOD) =>
-    data(`{ usagePoint(id: "${toGlobalId('UsagePoint', up)}") { summaries(${args}) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      edges { cursor node { ${node} } } } } }`, token).then((d) => d.usagePoint.summaries);
+    data(
+      `{ usagePoint(id: "${toGlobalId('UsagePoint', up)}") { summaries(${args}) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { ${node} } } } } }`,
+      token,
+    ).then((d) => d.usagePoint.summaries);
 
   it('every usage point has its 11–12 bills, oldest first by default and newest first on request, with totalCount', async () => {
     const bills = await odsBills();
@@ -107,9 +116,15 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
       assert.ok(expected.length >= 11 && expected.length <= 12, `${odsId}: ${expected.length}`);
       const asc = await summariesOf(id, 'first: 100');
       assert.equal(asc.totalCount, expected.length);
-      assert.deepEqual(asc.edges.map((e: Data) => e.node.billingPeriodStart), expected);
+      assert.deepEqual(
+        asc.edges.map((e: Data) => e.node.billingPeriodStart),
+        expected,
+      );
       const desc = await summariesOf(id, 'first: 100, orderBy: PERIOD_START_DESC');
-      assert.deepEqual(desc.edges.map((e: Data) => e.node.billingPeriodStart), [...expected].reverse());
+      assert.deepEqual(
+        desc.edges.map((e: Data) => e.node.billingPeriodStart),
+        [...expected].reverse(),
+      );
     }
   });
 
@@ -138,15 +153,26 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
   it('pages backward with last/before and forward with first/after, meeting in the middle, in both orders', async () => {
     const [, { id }] = [...portalIds][0];
     for (const order of ['PERIOD_START_ASC', 'PERIOD_START_DESC']) {
-      const all = (await summariesOf(id, `first: 100, orderBy: ${order}`)).edges.map((e: Data) => e.node.billingPeriodStart);
+      const all = (await summariesOf(id, `first: 100, orderBy: ${order}`)).edges.map(
+        (e: Data) => e.node.billingPeriodStart,
+      );
       const tail = await summariesOf(id, `last: 4, orderBy: ${order}`);
-      assert.deepEqual(tail.edges.map((e: Data) => e.node.billingPeriodStart), all.slice(-4));
+      assert.deepEqual(
+        tail.edges.map((e: Data) => e.node.billingPeriodStart),
+        all.slice(-4),
+      );
       assert.equal(tail.pageInfo.hasPreviousPage, true);
       const before = await summariesOf(id, `last: 100, before: "${tail.pageInfo.startCursor}", orderBy: ${order}`);
-      assert.deepEqual(before.edges.map((e: Data) => e.node.billingPeriodStart), all.slice(0, -4));
+      assert.deepEqual(
+        before.edges.map((e: Data) => e.node.billingPeriodStart),
+        all.slice(0, -4),
+      );
       const head = await summariesOf(id, `first: 3, orderBy: ${order}`);
       const next = await summariesOf(id, `first: 3, after: "${head.pageInfo.endCursor}", orderBy: ${order}`);
-      assert.deepEqual([...head.edges, ...next.edges].map((e: Data) => e.node.billingPeriodStart), all.slice(0, 6));
+      assert.deepEqual(
+        [...head.edges, ...next.edges].map((e: Data) => e.node.billingPeriodStart),
+        all.slice(0, 6),
+      );
       assert.equal(next.totalCount, all.length);
     }
   });
@@ -156,17 +182,36 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
     const all = (await summariesOf(id, 'first: 100')).edges.map((e: Data) => e.node);
     const third = all[2];
     // From the end of the second period (exclusive: the second is out) to the start of the fifth (the fifth is out).
-    const some = await summariesOf(id, `first: 100, from: "${all[1].billingPeriodEnd}", to: "${all[4].billingPeriodStart}"`);
-    assert.deepEqual(some.edges.map((e: Data) => e.node.billingPeriodStart), [third.billingPeriodStart, all[3].billingPeriodStart]);
+    const some = await summariesOf(
+      id,
+      `first: 100, from: "${all[1].billingPeriodEnd}", to: "${all[4].billingPeriodStart}"`,
+    );
+    assert.deepEqual(
+      some.edges.map((e: Data) => e.node.billingPeriodStart),
+      [third.billingPeriodStart, all[3].billingPeriodStart],
+    );
     assert.equal(some.totalCount, 2);
     // One instant inside a period: that bill alone.
     const inside = new Date(new Date(third.billingPeriodStart).getTime() + 86_400_000).toISOString();
-    const one = await summariesOf(id, `first: 100, orderBy: PERIOD_START_DESC, from: "${inside}", to: "${new Date(Date.parse(inside) + 1000).toISOString()}"`);
-    assert.deepEqual(one.edges.map((e: Data) => e.node.billingPeriodStart), [third.billingPeriodStart]);
+    const one = await summariesOf(
+      id,
+      `first: 100, orderBy: PERIOD_START_DESC, from: "${inside}", to: "${new Date(Date.parse(inside) + 1000).toISOString()}"`,
+    );
+    assert.deepEqual(
+      one.edges.map((e: Data) => e.node.billingPeriodStart),
+      [third.billingPeriodStart],
+    );
     const open = await summariesOf(id, `last: 2, from: "${third.billingPeriodStart}"`);
     assert.equal(open.totalCount, all.length - 2);
-    assert.deepEqual(open.edges.map((e: Data) => e.node.billingPeriodStart), all.slice(-2).map((b: Data) => b.billingPeriodStart));
-    const refused = await api.query(`{ usagePoint(id: "${toGlobalId('UsagePoint', id)}") { summaries(first: 5, from: "2024-06-01T00:00:00Z", to: "2024-05-01T00:00:00Z") { totalCount } } }`, {}, csr);
+    assert.deepEqual(
+      open.edges.map((e: Data) => e.node.billingPeriodStart),
+      all.slice(-2).map((b: Data) => b.billingPeriodStart),
+    );
+    const refused = await api.query(
+      `{ usagePoint(id: "${toGlobalId('UsagePoint', id)}") { summaries(first: 5, from: "2024-06-01T00:00:00Z", to: "2024-05-01T00:00:00Z") { totalCount } } }`,
+      {},
+      csr,
+    );
     // Met while resolving the field: a 200 naming the field and argument, as every range check does.
     assert.equal(refused.status, 200);
     assert.equal(refused.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
@@ -178,41 +223,75 @@ describe('bills: demo ODS → extract → load → UsagePoint.summaries', { time
     const owner = await api.token(Role.CUSTOMER, toGlobalId('Customer', mine.customer));
     assert.ok((await summariesOf(mine.id, 'first: 5', owner)).totalCount >= 11);
     const stranger = [...portalIds.values()].find((u) => u.customer !== mine.customer) ?? other[1];
-    const theirs = await data(`{ usagePoint(id: "${toGlobalId('UsagePoint', stranger.id)}") { summaries(first: 5) { totalCount } } }`, owner);
+    const theirs = await data(
+      `{ usagePoint(id: "${toGlobalId('UsagePoint', stranger.id)}") { summaries(first: 5) { totalCount } } }`,
+      owner,
+    );
     assert.equal(theirs.usagePoint, null);
     const ops = await api.token(Role.OPS);
-    const seen = await data(`{ usagePoint(id: "${toGlobalId('UsagePoint', mine.id)}") { name summaries(first: 1) { totalCount edges { node { billLastPeriod } } } } }`, ops);
+    const seen = await data(
+      `{ usagePoint(id: "${toGlobalId('UsagePoint', mine.id)}") { name summaries(first: 1) { totalCount edges { node { billLastPeriod } } } } }`,
+      ops,
+    );
     assert.equal(seen.usagePoint.name, null);
     assert.ok(seen.usagePoint.summaries.totalCount >= 11);
   });
 
   it('the usage point keeps its tariff code; a second extract changes nothing and duplicates no bill', async () => {
-    const tariffs = (await db.db.query(`SELECT tariff_profile AS tariff, count(*)::int AS n FROM usage_point GROUP BY 1 ORDER BY 1`)) as { tariff: string; n: number }[];
-    const { rows: expected } = await ods.query<{ tariff: string; n: number }>(`SELECT tariff, count(*)::int AS n FROM ods.usage_point GROUP BY 1 ORDER BY 1`);
+    const tariffs = (await db.db.query(
+      `SELECT tariff_profile AS tariff, count(*)::int AS n FROM usage_point GROUP BY 1 ORDER BY 1`,
+    )) as { tariff: string; n: number }[];
+    const { rows: expected } = await ods.query<{ tariff: string; n: number }>(
+      `SELECT tariff, count(*)::int AS n FROM ods.usage_point GROUP BY 1 ORDER BY 1`,
+    );
     assert.deepEqual(tariffs, expected);
-    const count = async () => ((await db.db.query('SELECT count(*)::int AS n, (SELECT count(*)::int FROM usage_summary_line_item) AS items FROM usage_summary')) as { n: number; items: number }[])[0];
+    const count = async () =>
+      (
+        (await db.db.query(
+          'SELECT count(*)::int AS n, (SELECT count(*)::int FROM usage_summary_line_item) AS items FROM usage_summary',
+        )) as { n: number; items: number }[]
+      )[0];
     const before = await count();
     assert.equal(before.n, (await odsBills()).length);
     const again = await run();
     assert.equal(again.files.length, 0, 'nothing changed');
     // A corrected bill: its line item changes, so the bill is extracted again and updated in place.
-    await ods.query(`UPDATE ods.bill_line_item SET amount = amount + 100 WHERE bill_id = (SELECT min(bill_id) FROM ods.bill) AND kind = 'tax'`);
+    await ods.query(
+      `UPDATE ods.bill_line_item SET amount = amount + 100 WHERE bill_id = (SELECT min(bill_id) FROM ods.bill) AND kind = 'tax'`,
+    );
     await ods.query(`UPDATE ods.bill SET amount = amount + 100 WHERE bill_id = (SELECT min(bill_id) FROM ods.bill)`);
     const corrected = await run();
     // The usage feed of the bill's usage point, and its customer's feed.
-    assert.deepEqual(corrected.files.map((f) => [f.file.replace(/.*-/, ''), f.status, f.usagePoints]), [['usage.xml', 'loaded', 1], ['customer.xml', 'loaded', 0]]);
+    assert.deepEqual(
+      corrected.files.map((f) => [f.file.replace(/.*-/, ''), f.status, f.usagePoints]),
+      [
+        ['usage.xml', 'loaded', 1],
+        ['customer.xml', 'loaded', 0],
+      ],
+    );
     assert.deepEqual(await count(), before);
-    const { rows: first } = await ods.query<{ up: string; amount: string }>(`SELECT usage_point_id::text AS up, amount::text FROM ods.bill ORDER BY bill_id LIMIT 1`);
-    const [{ amount }] = (await db.db.query(`SELECT bill_last_period::text AS amount FROM usage_summary WHERE usage_point_id = $1 ORDER BY billing_period_start LIMIT 1`, [
-      portalIds.get(first[0].up)?.id,
-    ])) as { amount: string }[];
+    const { rows: first } = await ods.query<{ up: string; amount: string }>(
+      `SELECT usage_point_id::text AS up, amount::text FROM ods.bill ORDER BY bill_id LIMIT 1`,
+    );
+    const [{ amount }] = (await db.db.query(
+      `SELECT bill_last_period::text AS amount FROM usage_summary WHERE usage_point_id = $1 ORDER BY billing_period_start LIMIT 1`,
+      [portalIds.get(first[0].up)?.id],
+    )) as { amount: string }[];
     assert.equal(amount, first[0].amount);
   });
 
-  it('an extracted usage feed with bills and tariff codes validates against espi.xsd', { skip: XMLLINT_MISSING }, () => {
-    const usage = readdirSync(join(inboxDir, 'loaded')).filter((f) => f.endsWith('-usage.xml'));
-    const withBills = usage.filter((file) => /<UsageSummary [^]*<tariffProfile>DEMO-TOU<\/tariffProfile>/.test(readFileSync(join(inboxDir, 'loaded', file), 'utf8')));
-    assert.ok(withBills.length > 0, 'a usage feed with bills');
-    for (const file of usage) xmllintValidate(join(inboxDir, 'loaded', file), 'espi.xsd');
-  });
+  it(
+    'an extracted usage feed with bills and tariff codes validates against espi.xsd',
+    { skip: XMLLINT_MISSING },
+    () => {
+      const usage = readdirSync(join(inboxDir, 'loaded')).filter((f) => f.endsWith('-usage.xml'));
+      const withBills = usage.filter((file) =>
+        /<UsageSummary [^]*<tariffProfile>DEMO-TOU<\/tariffProfile>/.test(
+          readFileSync(join(inboxDir, 'loaded', file), 'utf8'),
+        ),
+      );
+      assert.ok(withBills.length > 0, 'a usage feed with bills');
+      for (const file of usage) xmllintValidate(join(inboxDir, 'loaded', file), 'espi.xsd');
+    },
+  );
 });

@@ -43,26 +43,61 @@ describe('UsagePoint.changes: the change feed of real loads', { timeout: 180_000
   after(() => system?.stop());
 
   const data = (query: string, token = csr) => system.data(query, token);
-  const changes = (point: string, args: string, selection = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${CHANGE} } }`) =>
-    `{ usagePoint(id: "${point}") { timeZone changes(${args}) { ${selection} } } }`;
+  const changes = (
+    point: string,
+    args: string,
+    selection = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${CHANGE} } }`,
+  ) => `{ usagePoint(id: "${point}") { timeZone changes(${args}) { ${selection} } } }`;
 
   it('lists each committed load that wrote the point, oldest first, with its window, counts and revisions', async () => {
-    const answer = await data(changes(points[0], `since: "${ALL}", first: 10`, `totalCount edges { node { ${CHANGE} revisions(first: 10) { totalCount edges { node { ${REVISION} } } } } }`));
+    const answer = await data(
+      changes(
+        points[0],
+        `since: "${ALL}", first: 10`,
+        `totalCount edges { node { ${CHANGE} revisions(first: 10) { totalCount edges { node { ${REVISION} } } } } }`,
+      ),
+    );
     assert.equal(answer.usagePoint.timeZone, 'America/New_York');
     const feed = answer.usagePoint.changes;
     assert.equal(feed.totalCount, 2);
     const [first, second] = feed.edges.map((e: Data) => e.node);
     assert.deepEqual(
-      [first, second].map(({ batchId, from, to, firstDay, lastDay, inserted, revised }: Data) => ({ batchId, from, to, firstDay, lastDay, inserted, revised })),
+      [first, second].map(({ batchId, from, to, firstDay, lastDay, inserted, revised }: Data) => ({
+        batchId,
+        from,
+        to,
+        firstDay,
+        lastDay,
+        inserted,
+        revised,
+      })),
       [
-        { batchId: toGlobalId('ImportBatch', batches[0]), from: '2024-03-09T05:00:00.000Z', to: '2024-03-12T04:00:00.000Z', firstDay: '2024-03-09', lastDay: '2024-03-11', inserted: DAYS, revised: 0 },
-        { batchId: toGlobalId('ImportBatch', batches[1]), from: '2024-03-10T05:00:00.000Z', to: '2024-03-13T04:00:00.000Z', firstDay: '2024-03-10', lastDay: '2024-03-12', inserted: 4, revised: 1 },
+        {
+          batchId: toGlobalId('ImportBatch', batches[0]),
+          from: '2024-03-09T05:00:00.000Z',
+          to: '2024-03-12T04:00:00.000Z',
+          firstDay: '2024-03-09',
+          lastDay: '2024-03-11',
+          inserted: DAYS,
+          revised: 0,
+        },
+        {
+          batchId: toGlobalId('ImportBatch', batches[1]),
+          from: '2024-03-10T05:00:00.000Z',
+          to: '2024-03-13T04:00:00.000Z',
+          firstDay: '2024-03-10',
+          lastDay: '2024-03-12',
+          inserted: 4,
+          revised: 1,
+        },
       ],
     );
     assert.ok(first.committedAt < second.committedAt);
     assert.deepEqual(first.revisions, { totalCount: 0, edges: [] });
     const start = new Date((MARCH_9 + REVISED * 900) * 1000);
-    const [{ id: meterReading }] = (await system.db.db.query(`SELECT id::text FROM meter_reading ORDER BY id LIMIT 1`)) as { id: string }[];
+    const [{ id: meterReading }] = (await system.db.db.query(
+      `SELECT id::text FROM meter_reading ORDER BY id LIMIT 1`,
+    )) as { id: string }[];
     assert.deepEqual(second.revisions, {
       totalCount: 1,
       edges: [
@@ -86,7 +121,10 @@ describe('UsagePoint.changes: the change feed of real loads', { timeout: 180_000
     });
     // The other point was not in the correction: its first load only.
     const other = (await data(changes(points[1], `since: "${ALL}", first: 10`))).usagePoint.changes;
-    assert.deepEqual(other.edges.map((e: Data) => [e.node.inserted, e.node.revised]), [[DAYS, 0]]);
+    assert.deepEqual(
+      other.edges.map((e: Data) => [e.node.inserted, e.node.revised]),
+      [[DAYS, 0]],
+    );
   });
 
   it('pages forward with first/after, and since keeps what was committed at or after it', async () => {
@@ -94,10 +132,12 @@ describe('UsagePoint.changes: the change feed of real loads', { timeout: 180_000
     assert.equal(one.totalCount, 2);
     assert.equal(one.pageInfo.hasNextPage, true);
     assert.equal(one.edges[0].node.inserted, DAYS);
-    const next = (await data(changes(points[0], `since: "${ALL}", first: 1, after: "${one.pageInfo.endCursor}"`))).usagePoint.changes;
+    const next = (await data(changes(points[0], `since: "${ALL}", first: 1, after: "${one.pageInfo.endCursor}"`)))
+      .usagePoint.changes;
     assert.deepEqual([next.pageInfo.hasNextPage, next.edges.map((e: Data) => e.node.inserted)], [false, [4]]);
     // Resuming after the last change: nothing new, and the cursor stays put.
-    const none = (await data(changes(points[0], `since: "${ALL}", first: 1, after: "${next.pageInfo.endCursor}"`))).usagePoint.changes;
+    const none = (await data(changes(points[0], `since: "${ALL}", first: 1, after: "${next.pageInfo.endCursor}"`)))
+      .usagePoint.changes;
     assert.deepEqual([none.edges, none.pageInfo.hasNextPage, none.pageInfo.endCursor], [[], false, null]);
 
     const secondAt = next.edges[0].node.committedAt;
@@ -108,7 +148,11 @@ describe('UsagePoint.changes: the change feed of real loads', { timeout: 180_000
   });
 
   it('refuses bad pages and cursors as BAD_USER_INPUT', async () => {
-    for (const args of [`since: "${ALL}", first: 0`, `since: "${ALL}", first: 101`, `since: "${ALL}", first: 1, after: "nope"`]) {
+    for (const args of [
+      `since: "${ALL}", first: 0`,
+      `since: "${ALL}", first: 101`,
+      `since: "${ALL}", first: 1, after: "nope"`,
+    ]) {
       const response = await system.api.query(changes(points[0], args), {}, csr);
       assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', args);
     }

@@ -29,11 +29,14 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
   before(async () => {
     db = await openApiDatabase('api_connections');
     for (let i = 0; i < 5; i += 1) {
-      households.push(await seedHousehold(db.db, `Customer ${i}`, 'UTC', new Date(DAY.from), new Date(DAY.to), { seed: i }));
+      households.push(
+        await seedHousehold(db.db, `Customer ${i}`, 'UTC', new Date(DAY.from), new Date(DAY.to), { seed: i }),
+      );
     }
     // The first household: three usage points and three bills.
     for (let i = 0; i < 2; i += 1) await seedUsagePoint(db.db, households[0].accountId, 'UTC');
-    for (let month = 1; month <= 3; month += 1) await seedSummary(db.db, households[0].usagePointId, new Date(Date.UTC(2024, month, 1)));
+    for (let month = 1; month <= 3; month += 1)
+      await seedSummary(db.db, households[0].usagePointId, new Date(Date.UTC(2024, month, 1)));
     for (const status of ['loaded', 'loaded', 'failed', 'loaded', 'failed', 'loaded', 'failed']) {
       await db.db.query(`INSERT INTO import_batch (source, status, file_name) VALUES ('file', $1, 'f.xml')`, [status]);
     }
@@ -68,44 +71,87 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
     const counts = nested.customers.edges.map(({ node }: Data) => {
       const account = node.accounts.edges[0].node;
       const point = account.usagePoints.edges[0].node;
-      return [node.accounts.totalCount, account.usagePoints.totalCount, point.meterReadings.totalCount, point.summaries.totalCount, point.intervals.totalCount, point.morning.totalCount];
+      return [
+        node.accounts.totalCount,
+        account.usagePoints.totalCount,
+        point.meterReadings.totalCount,
+        point.summaries.totalCount,
+        point.intervals.totalCount,
+        point.morning.totalCount,
+      ];
     });
-    assert.deepEqual(counts, [
-      [1, 3, 1, 3, 96, 24],
-      ...Array.from({ length: 4 }, () => [1, 1, 1, 0, 96, 24]),
-    ]);
+    assert.deepEqual(counts, [[1, 3, 1, 3, 96, 24], ...Array.from({ length: 4 }, () => [1, 1, 1, 0, 96, 24])]);
 
     const customer = await api.token(Role.CUSTOMER, toGlobalId('Customer', households[1].customerId));
     const own = await data(`{ customers(first: 1) { totalCount } usagePoints(first: 1) { totalCount } }`, customer);
     assert.deepEqual(own, { customers: { totalCount: 1 }, usagePoints: { totalCount: 1 } });
 
-    const opsView = await data(`{ failed: importBatches(first: 1, status: FAILED) { totalCount } all: importBatches(last: 2) { totalCount }
-      queue(name: IMPORTS) { jobs(state: WAITING, first: 1) { totalCount } } }`, ops);
-    assert.deepEqual(opsView, { failed: { totalCount: 3 }, all: { totalCount: 7 }, queue: { jobs: { totalCount: 7 } } });
+    const opsView = await data(
+      `{ failed: importBatches(first: 1, status: FAILED) { totalCount } all: importBatches(last: 2) { totalCount }
+      queue(name: IMPORTS) { jobs(state: WAITING, first: 1) { totalCount } } }`,
+      ops,
+    );
+    assert.deepEqual(opsView, {
+      failed: { totalCount: 3 },
+      all: { totalCount: 7 },
+      queue: { jobs: { totalCount: 7 } },
+    });
   });
 
   it('prices totalCount once per connection, not per item', async () => {
-    const cost = async (query: string) => ((await api.query(query, {}, csr)).extensions?.cost as { requested: number }).requested;
+    const cost = async (query: string) =>
+      ((await api.query(query, {}, csr)).extensions?.cost as { requested: number }).requested;
     const plain = await cost(`{ customers(first: 100) { edges { node { id } } } }`);
     assert.equal(await cost(`{ customers(first: 100) { totalCount edges { node { id } } } }`), plain + 10);
-    assert.equal(await cost(`{ customers(first: 100) { ...count edges { node { id } } } } fragment count on CustomerConnection { totalCount }`), plain + 10);
+    assert.equal(
+      await cost(
+        `{ customers(first: 100) { ...count edges { node { id } } } } fragment count on CustomerConnection { totalCount }`,
+      ),
+      plain + 10,
+    );
     // A year of readings to count: one point more per thousand quarter-hours.
-    const year = (count: string) => `{ usagePoint(id: "${usagePoint(0)}") { intervals(from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z", first: 10) { ${count} edges { cursor } } } }`;
+    const year = (count: string) =>
+      `{ usagePoint(id: "${usagePoint(0)}") { intervals(from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z", first: 10) { ${count} edges { cursor } } } }`;
     assert.equal(await cost(year('totalCount')), (await cost(year(''))) + 10 + 36);
   });
 
   // Every paginated list: the query of a page given its arguments, and where the connection is in the answer.
-  const lists: { name: string; token: () => string; query: (args: string) => string; at: (data: Data) => Connection; size: number }[] = [
-    { name: 'customers', token: () => csr, query: (args) => `{ customers(${args}) { ${PAGE} } }`, at: (d) => d.customers, size: 5 },
-    { name: 'usagePoints', token: () => csr, query: (args) => `{ usagePoints(${args}) { ${PAGE} } }`, at: (d) => d.usagePoints, size: 7 },
+  const lists: {
+    name: string;
+    token: () => string;
+    query: (args: string) => string;
+    at: (data: Data) => Connection;
+    size: number;
+  }[] = [
+    {
+      name: 'customers',
+      token: () => csr,
+      query: (args) => `{ customers(${args}) { ${PAGE} } }`,
+      at: (d) => d.customers,
+      size: 5,
+    },
+    {
+      name: 'usagePoints',
+      token: () => csr,
+      query: (args) => `{ usagePoints(${args}) { ${PAGE} } }`,
+      at: (d) => d.usagePoints,
+      size: 7,
+    },
     {
       name: 'account usagePoints',
       token: () => csr,
-      query: (args) => `{ node(id: "${toGlobalId('CustomerAccount', households[0].accountId)}") { ... on CustomerAccount { usagePoints(${args}) { ${PAGE} } } } }`,
+      query: (args) =>
+        `{ node(id: "${toGlobalId('CustomerAccount', households[0].accountId)}") { ... on CustomerAccount { usagePoints(${args}) { ${PAGE} } } } }`,
       at: (d) => d.node.usagePoints,
       size: 3,
     },
-    { name: 'summaries', token: () => csr, query: (args) => `{ usagePoint(id: "${usagePoint(0)}") { summaries(${args}) { ${PAGE} } } }`, at: (d) => d.usagePoint.summaries, size: 3 },
+    {
+      name: 'summaries',
+      token: () => csr,
+      query: (args) => `{ usagePoint(id: "${usagePoint(0)}") { summaries(${args}) { ${PAGE} } } }`,
+      at: (d) => d.usagePoint.summaries,
+      size: 3,
+    },
     {
       name: 'intervals',
       token: () => csr,
@@ -114,11 +160,18 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
       at: (d) => d.usagePoint.intervals,
       size: 8,
     },
-    { name: 'importBatches', token: () => ops, query: (args) => `{ importBatches(${args}) { ${PAGE} } }`, at: (d) => d.importBatches, size: 7 },
+    {
+      name: 'importBatches',
+      token: () => ops,
+      query: (args) => `{ importBatches(${args}) { ${PAGE} } }`,
+      at: (d) => d.importBatches,
+      size: 7,
+    },
     {
       name: 'jobs',
       token: () => ops,
-      query: (args) => `{ queue(name: IMPORTS) { jobs(state: WAITING, ${args}) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id: jobId } } } } }`,
+      query: (args) =>
+        `{ queue(name: IMPORTS) { jobs(state: WAITING, ${args}) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id: jobId } } } } }`,
       at: (d) => d.queue.jobs,
       size: 7,
     },
@@ -130,9 +183,11 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
       const ids = (connection: Connection) => connection.edges.map((edge) => edge.node.id);
 
       const forward: Connection[] = [await page('first: 2')];
-      while (forward[forward.length - 1].pageInfo.hasNextPage) forward.push(await page(`first: 2, after: "${forward[forward.length - 1].pageInfo.endCursor}"`));
+      while (forward[forward.length - 1].pageInfo.hasNextPage)
+        forward.push(await page(`first: 2, after: "${forward[forward.length - 1].pageInfo.endCursor}"`));
       const backward: Connection[] = [await page('last: 2')];
-      while (backward[0].pageInfo.hasPreviousPage) backward.unshift(await page(`last: 2, before: "${backward[0].pageInfo.startCursor}"`));
+      while (backward[0].pageInfo.hasPreviousPage)
+        backward.unshift(await page(`last: 2, before: "${backward[0].pageInfo.startCursor}"`));
 
       const items = forward.flatMap(ids);
       assert.equal(items.length, list.size);
@@ -151,7 +206,10 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
 
       // A forward page's cursors page backward, and a backward page's cursors page forward.
       assert.deepEqual(ids(await page(`last: 2, before: "${forward[1].pageInfo.startCursor}"`)), items.slice(0, 2));
-      assert.deepEqual(ids(await page(`first: 3, after: "${backward[0].pageInfo.endCursor}"`)), items.slice(ids(backward[0]).length, ids(backward[0]).length + 3));
+      assert.deepEqual(
+        ids(await page(`first: 3, after: "${backward[0].pageInfo.endCursor}"`)),
+        items.slice(ids(backward[0]).length, ids(backward[0]).length + 3),
+      );
       // Both cursors: what lies between the first item and the last, from either end.
       const cursors = forward.flatMap((p) => p.edges.map((edge) => edge.cursor));
       const between = `after: "${cursors[0]}", before: "${cursors[list.size - 1]}"`;
@@ -179,7 +237,9 @@ describe('connections: totalCount and backward paging', { timeout: 180_000 }, ()
     const tooMany = await refused(`query($n: Int = 101) { customers(last: $n) { edges { cursor } } }`);
     assert.deepEqual(tooMany.errors?.[0].extensions?.field, ['customers', 'last']);
     assert.equal(tooMany.errors?.[0].message, 'last must be between 1 and 100');
-    const intervals = await refused(`{ usagePoint(id: "${usagePoint(0)}") { intervals(from: "${DAY.from}", to: "${DAY.to}", last: 1001) { edges { cursor } } } }`);
+    const intervals = await refused(
+      `{ usagePoint(id: "${usagePoint(0)}") { intervals(from: "${DAY.from}", to: "${DAY.to}", last: 1001) { edges { cursor } } } }`,
+    );
     assert.deepEqual(intervals.errors?.[0].extensions?.field, ['intervals', 'last']);
 
     const badCursor = await api.query(`{ customers(last: 2, before: "bm9wZQ") { edges { cursor } } }`, {}, csr);

@@ -29,7 +29,12 @@ describe('usage() over the demo ODS, extracted and loaded', { timeout: 600_000 }
     await ods.end();
     const logger = createLogger('silent');
     const inbox = mkdtempSync(join(tmpdir(), 'api-ods-inbox-'));
-    await runExtract(api.db, { odsUrl: odsDb.url, outboxDir: mkdtempSync(join(tmpdir(), 'api-ods-outbox-')), inboxDir: inbox, logger });
+    await runExtract(api.db, {
+      odsUrl: odsDb.url,
+      outboxDir: mkdtempSync(join(tmpdir(), 'api-ods-outbox-')),
+      inboxDir: inbox,
+      logger,
+    });
   });
   after(async () => {
     await odsDb?.drop();
@@ -50,12 +55,19 @@ describe('usage() over the demo ODS, extracted and loaded', { timeout: 600_000 }
       `SELECT u.time_zone AS zone, a.customer_id::text AS customer FROM usage_point u JOIN customer_account a ON a.id = u.customer_account_id WHERE u.id = $1`,
       [row.up],
     )) as { zone: string; customer: string }[];
-    const [{ from, to }] = (await api.db.query(`SELECT '2024-11-03'::timestamp AT TIME ZONE $1 AS from, '2024-11-04'::timestamp AT TIME ZONE $1 AS to`, [zone])) as {
+    const [{ from, to }] = (await api.db.query(
+      `SELECT '2024-11-03'::timestamp AT TIME ZONE $1 AS from, '2024-11-04'::timestamp AT TIME ZONE $1 AS to`,
+      [zone],
+    )) as {
       from: Date;
       to: Date;
     }[];
     // As the customer itself: its own usage point is reachable.
-    const services = servicesFor(api.db, { subject: 'demo', role: Role.CUSTOMER, customerId: toGlobalId('Customer', customer) });
+    const services = servicesFor(api.db, {
+      subject: 'demo',
+      role: Role.CUSTOMER,
+      customerId: toGlobalId('Customer', customer),
+    });
     const hours = await services.usage.usage(row.up, { from, to, resolution: Resolution.HOUR });
     assert.equal(hours?.buckets.length, 25);
     assert.equal(hours?.expected, row.expected);

@@ -31,11 +31,31 @@ describe('domain errors and permissions at the GraphQL and HTTP edges', { timeou
     const range = 'from: "2024-01-01T00:00:00Z", to: "2024-02-01T00:00:00Z"';
     const reversed = 'from: "2024-02-01T00:00:00Z", to: "2024-01-01T00:00:00Z"';
     const cases: [string, string[], RegExp][] = [
-      [`usagePoint(id: "${usagePoint}") { year: usage(${range}, resolution: DAY, timeZone: "Mars/Olympus_Mons") { unit } }`, ['usage', 'timeZone'], /unknown time zone/],
-      [`usagePoint(id: "${usagePoint}") { usage(from: "2024-01-01T00:00:00Z", to: "2024-03-01T00:00:00Z", resolution: INTERVAL) { unit } }`, ['usage', 'to'], /too large/],
-      [`usagePoint(id: "${usagePoint}") { days: completeness(${reversed}) { dataThrough } }`, ['completeness', 'from'], /before/],
-      [`usagePoint(id: "${usagePoint}") { raw: intervals(${reversed}, first: 10) { edges { cursor } } }`, ['intervals', 'from'], /before/],
-      [`queue(name: IMPORTS) { recent: throughput(minutes: 0) { completed } }`, ['throughput', 'minutes'], /minutes must be/],
+      [
+        `usagePoint(id: "${usagePoint}") { year: usage(${range}, resolution: DAY, timeZone: "Mars/Olympus_Mons") { unit } }`,
+        ['usage', 'timeZone'],
+        /unknown time zone/,
+      ],
+      [
+        `usagePoint(id: "${usagePoint}") { usage(from: "2024-01-01T00:00:00Z", to: "2024-03-01T00:00:00Z", resolution: INTERVAL) { unit } }`,
+        ['usage', 'to'],
+        /too large/,
+      ],
+      [
+        `usagePoint(id: "${usagePoint}") { days: completeness(${reversed}) { dataThrough } }`,
+        ['completeness', 'from'],
+        /before/,
+      ],
+      [
+        `usagePoint(id: "${usagePoint}") { raw: intervals(${reversed}, first: 10) { edges { cursor } } }`,
+        ['intervals', 'from'],
+        /before/,
+      ],
+      [
+        `queue(name: IMPORTS) { recent: throughput(minutes: 0) { completed } }`,
+        ['throughput', 'minutes'],
+        /minutes must be/,
+      ],
       [`loads: importBatches(first: 1, ${reversed}) { edges { cursor } }`, ['importBatches', 'to'], /before/],
     ];
     for (const [query, field, message] of cases) {
@@ -43,7 +63,11 @@ describe('domain errors and permissions at the GraphQL and HTTP edges', { timeou
       // Met while resolving a field: the answer is still a 200 with the rest of the data.
       assert.equal(response.status, 200, query);
       const error = only(response);
-      assert.deepEqual(error.extensions, { code: 'BAD_USER_INPUT', field, requestId: error.extensions?.requestId }, query);
+      assert.deepEqual(
+        error.extensions,
+        { code: 'BAD_USER_INPUT', field, requestId: error.extensions?.requestId },
+        query,
+      );
       assert.match(error.message, message, query);
     }
   });
@@ -53,8 +77,13 @@ describe('domain errors and permissions at the GraphQL and HTTP edges', { timeou
     assert.deepEqual(Object.keys(forbidden.extensions ?? {}).sort(), ['code', 'requestId']);
     assert.equal(forbidden.extensions?.code, 'FORBIDDEN');
     assert.equal(forbidden.message, 'Only OPS and ADMIN may read queues, jobs, imports and metrics');
-    const start = only(await api.query('mutation { odsExtractStart(input: {}) { jobId } }', {}, await api.token(Role.OPS)));
-    assert.deepEqual([start.extensions?.code, start.message], ['FORBIDDEN', 'Only an ADMIN may start imports and extracts']);
+    const start = only(
+      await api.query('mutation { odsExtractStart(input: {}) { jobId } }', {}, await api.token(Role.OPS)),
+    );
+    assert.deepEqual(
+      [start.extensions?.code, start.message],
+      ['FORBIDDEN', 'Only an ADMIN may start imports and extracts'],
+    );
     const anonymous = only(await api.query('{ customers(first: 1) { edges { cursor } } }'));
     assert.deepEqual(Object.keys(anonymous.extensions ?? {}).sort(), ['code', 'requestId']);
     assert.equal(anonymous.extensions?.code, 'UNAUTHENTICATED');
@@ -62,16 +91,27 @@ describe('domain errors and permissions at the GraphQL and HTTP edges', { timeou
 
   it('answers the HTTP entry points from the same permission table: 401 and 403 JSON errors, the sign-in page a 403', async () => {
     const base = api.system.http?.url as string;
-    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${await api.token(Role.CSR)}` } });
+    const metrics = await fetch(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${await api.token(Role.CSR)}` },
+    });
     const body = (await metrics.json()) as Record<string, unknown>;
     assert.equal(metrics.status, 403);
-    assert.deepEqual(body, { error: 'Only OPS and ADMIN may read queues, jobs, imports and metrics', code: 'FORBIDDEN', requestId: body.requestId });
+    assert.deepEqual(body, {
+      error: 'Only OPS and ADMIN may read queues, jobs, imports and metrics',
+      code: 'FORBIDDEN',
+      requestId: body.requestId,
+    });
     assert.equal(typeof body.requestId, 'string');
     const anonymous = await fetch(`${base}/metrics`, { headers: { accept: 'application/json' } });
     assert.equal(anonymous.status, 401);
     assert.equal(((await anonymous.json()) as { code: string }).code, 'UNAUTHENTICATED');
     const signIn = (token: string) =>
-      fetch(`${base}/admin/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+      fetch(`${base}/admin/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }),
+      });
     const refused = await signIn(await api.token(Role.CSR));
     assert.equal(refused.status, 403);
     assert.match(await refused.text(), /Only OPS and ADMIN may use the admin pages/);

@@ -4,7 +4,8 @@ import { ExactSum, formatScaled } from '../../src/services/usage/decimal';
 import { PackedRows } from '../../src/services/usage/packed-rows';
 
 // The pieces a usage answer's figures go through: rollup rows packed by PostgreSQL, read field by field, summed
-// exactly. Compared with bigint arithmetic on the same digits, including sums past 2^53 and fields a float64 cannot hold.
+// exactly. Compared with bigint arithmetic on the same digits, including sums past 2^53 and fields a float64 cannot
+// hold.
 
 const bigSum = (terms: string[]) => terms.reduce((sum, term) => sum + BigInt(term), 0n);
 
@@ -34,7 +35,9 @@ describe('exact sums of packed rollup rows', () => {
   });
 
   it('sums exactly past 2^53, from text and from packed fields, and merges', () => {
-    const terms = Array.from({ length: 400 }, (_, i) => String((BigInt(i) * 99_999_999_999_999n - 7n) * (i % 3 === 0 ? -1n : 1n)));
+    const terms = Array.from({ length: 400 }, (_, i) =>
+      String((BigInt(i) * 99_999_999_999_999n - 7n) * (i % 3 === 0 ? -1n : 1n)),
+    );
     const fromText = new ExactSum();
     for (const term of terms) fromText.add(term);
     const packed = new PackedRows(terms.join(';'));
@@ -50,8 +53,19 @@ describe('exact sums of packed rollup rows', () => {
   });
 
   it('formats a float64 sum exactly as the same bigint', () => {
-    for (const raw of [0n, 1n, -1n, 10n, 12_345n, -12_345n, 100_000n, 9_007_199_254_740_991n, -9_007_199_254_740_991n]) {
-      for (const exponent of [-5, -3, -1, 0, 2]) assert.equal(formatScaled(Number(raw), exponent), formatScaled(raw, exponent), `${raw}e${exponent}`);
+    for (const raw of [
+      0n,
+      1n,
+      -1n,
+      10n,
+      12_345n,
+      -12_345n,
+      100_000n,
+      9_007_199_254_740_991n,
+      -9_007_199_254_740_991n,
+    ]) {
+      for (const exponent of [-5, -3, -1, 0, 2])
+        assert.equal(formatScaled(Number(raw), exponent), formatScaled(raw, exponent), `${raw}e${exponent}`);
     }
     assert.equal(formatScaled(-1_230n, -5), '-0.0123');
     assert.equal(formatScaled(1_200n, -3), '1.2');

@@ -45,7 +45,8 @@ describe('admin mutations: usageImportStart and odsExtractStart', { timeout: 180
     });
     return (await response.json()) as { data?: MutationData; errors?: { extensions: { code: string } }[] };
   }
-  const readings = async () => Number((await t.system.database.dataSource.query('SELECT count(*) AS n FROM interval_reading'))[0].n);
+  const readings = async () =>
+    Number((await t.system.database.dataSource.query('SELECT count(*) AS n FROM interval_reading'))[0].n);
 
   it('is refused to every role but ADMIN', async () => {
     const input = { path: 'sub/usage.xml' };
@@ -69,7 +70,11 @@ describe('admin mutations: usageImportStart and odsExtractStart', { timeout: 180
     ]) {
       const { data, errors } = await gql(IMPORT, { input: { path } }, admin);
       assert.equal(errors, undefined);
-      assert.deepEqual(data?.usageImportStart.userErrors.map((e) => [e.code, e.field]), [[code, ['input', 'path']]], path);
+      assert.deepEqual(
+        data?.usageImportStart.userErrors.map((e) => [e.code, e.field]),
+        [[code, ['input', 'path']]],
+        path,
+      );
       assert.equal(data?.usageImportStart.jobId, null);
     }
   });
@@ -78,7 +83,14 @@ describe('admin mutations: usageImportStart and odsExtractStart', { timeout: 180
     const admin = await t.token(Role.ADMIN);
     const dry = await gql(IMPORT, { input: { path: 'sub/usage.xml', dryRun: true } }, admin);
     assert.equal(dry.errors, undefined, JSON.stringify(dry.errors));
-    assert.deepEqual(dry.data?.usageImportStart.dryRun, { status: 'dry-run', readings: SAMPLE_READINGS, inserted: SAMPLE_READINGS, updated: 0, unchanged: 0, errors: [] });
+    assert.deepEqual(dry.data?.usageImportStart.dryRun, {
+      status: 'dry-run',
+      readings: SAMPLE_READINGS,
+      inserted: SAMPLE_READINGS,
+      updated: 0,
+      unchanged: 0,
+      errors: [],
+    });
     assert.equal(await readings(), 0);
 
     const queued = await gql(IMPORT, { input: { path: 'sub/usage.xml' } }, admin);
@@ -86,10 +98,14 @@ describe('admin mutations: usageImportStart and odsExtractStart', { timeout: 180
     assert.ok(jobId, JSON.stringify(queued));
     const job = await t.system.queues.imports.getJob(jobId);
     assert.ok(job);
-    for (let i = 0; i < 600 && !(await job.isCompleted()) && !(await job.isFailed()); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !(await job.isCompleted()) && !(await job.isFailed()); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(await job.isCompleted(), true, `job state: ${await job.getState()} ${job.failedReason ?? ''}`);
     assert.equal(await readings(), SAMPLE_READINGS);
-    assert.ok(existsSync(join(inbox, 'sub', 'loaded', 'usage.xml')) || existsSync(join(inbox, 'loaded', 'usage.xml')), 'the loaded file leaves the inbox');
+    assert.ok(
+      existsSync(join(inbox, 'sub', 'loaded', 'usage.xml')) || existsSync(join(inbox, 'loaded', 'usage.xml')),
+      'the loaded file leaves the inbox',
+    );
   });
 
   it('queues an ODS extract', async () => {

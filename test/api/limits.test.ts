@@ -9,7 +9,16 @@ import type { GraphQLContext } from '../../src/schema/context';
 import { RequestServices } from '../../src/services/request-services';
 import { CSR, openApiDatabase, type ApiDatabase } from './support/database';
 
-const LIMITS: QueryLimits = { maxCost: 2_000, maxDepth: 8, maxAliases: 3, maxSelections: 200, maxTokens: 5_000, maxSameNameFields: 30, budgetPoints: 1_000, budgetRefillPerSecond: 0 };
+const LIMITS: QueryLimits = {
+  maxCost: 2_000,
+  maxDepth: 8,
+  maxAliases: 3,
+  maxSelections: 200,
+  maxTokens: 5_000,
+  maxSameNameFields: 30,
+  budgetPoints: 1_000,
+  budgetRefillPerSecond: 0,
+};
 
 interface Result {
   status?: number;
@@ -37,10 +46,18 @@ describe('query limits: cost, depth, aliases, per-principal budget', () => {
   });
 
   async function run(query: string, principal: Principal = CSR): Promise<Result> {
-    const contextValue: GraphQLContext = { requestId: 'r', logger: createLogger('silent'), principal, clientAddress: 'test', services: new RequestServices(api.db, principal) };
+    const contextValue: GraphQLContext = {
+      requestId: 'r',
+      logger: createLogger('silent'),
+      principal,
+      clientAddress: 'test',
+      services: new RequestServices(api.db, principal),
+    };
     const response = await server.executeOperation({ query }, { contextValue });
     assert.equal(response.body.kind, 'single');
-    return response.body.kind === 'single' ? { ...(response.body.singleResult as Result), status: response.http.status } : {};
+    return response.body.kind === 'single'
+      ? { ...(response.body.singleResult as Result), status: response.http.status }
+      : {};
   }
 
   it('reports the cost and the remaining budget in extensions, and spends the budget', async () => {
@@ -55,18 +72,26 @@ describe('query limits: cost, depth, aliases, per-principal budget', () => {
 
   it('prices a usage series by the buckets its range implies', async () => {
     const cost = async (resolution: string, to: string) =>
-      (await run(`{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "${to}", resolution: ${resolution}) { total } } }`, { ...CSR, subject: `price-${resolution}-${to}` }))
-        .extensions?.cost?.requested ?? 0;
+      (
+        await run(
+          `{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "${to}", resolution: ${resolution}) { total } } }`,
+          { ...CSR, subject: `price-${resolution}-${to}` },
+        )
+      ).extensions?.cost?.requested ?? 0;
     const month = await cost('DAY', '2024-01-31T00:00:00Z');
     const year = await cost('DAY', '2024-12-31T00:00:00Z');
     assert.equal(year - month, 335);
-    const tooMuch = await run('{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-12-31T00:00:00Z", resolution: HOUR) { total } } }');
+    const tooMuch = await run(
+      '{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-12-31T00:00:00Z", resolution: HOUR) { total } } }',
+    );
     assert.equal(tooMuch.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX');
     assert.match(tooMuch.errors?.[0]?.message ?? '', /cost \d+ exceeds the maximum of 2000/);
   });
 
   it('rejects operations over the cost limit, however the cost arises (page sizes multiply)', async () => {
-    const result = await run('{ customers(first: 100) { edges { node { accounts(first: 100) { edges { node { id } } } } } } }');
+    const result = await run(
+      '{ customers(first: 100) { edges { node { accounts(first: 100) { edges { node { id } } } } } } }',
+    );
     assert.equal(result.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX');
     assert.equal(result.data, undefined);
   });

@@ -17,8 +17,10 @@ import { seedHousehold } from './support/seed';
 const START = Date.UTC(2024, 0, 1, 5) / 1000;
 const GOOD = feedXml({ usagePoints: [1], start: START, count: 96, value: (_u, n) => n + 1 });
 
-const JOB_FIELDS = 'queue jobId name state attemptsMade attemptsAllowed createdAt processedAt finishedAt failedReason stacktrace file progress { phase percent readings bytes bytesTotal }';
-const BATCH_FIELDS = 'id batchId source fileName status readings inserted rejected warnings errors createdAt finishedAt';
+const JOB_FIELDS =
+  'queue jobId name state attemptsMade attemptsAllowed createdAt processedAt finishedAt failedReason stacktrace file progress { phase percent readings bytes bytesTotal }';
+const BATCH_FIELDS =
+  'id batchId source fileName status readings inserted rejected warnings errors createdAt finishedAt';
 const IMPORT = `mutation($path: String!) { usageImportStart(input: { path: $path }) { jobId userErrors { code } } }`;
 const JOB = `query($id: ID!) { job(queue: IMPORTS, id: $id) { ${JOB_FIELDS} importBatches { ${BATCH_FIELDS} } } }`;
 const RETRY = `mutation($id: ID!) { importJobRetry(input: { jobId: $id }) { job { jobId state attemptsMade } userErrors { code field message } } }`;
@@ -42,7 +44,11 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
   let inbox: string;
   let admin: string;
   let ops: string;
-  const gql = async (query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse> => postGraphQL(`${t.url}/graphql`, query, variables, token);
+  const gql = async (
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ): Promise<GraphQLResponse> => postGraphQL(`${t.url}/graphql`, query, variables, token);
   const data = async (query: string, variables: Record<string, unknown>, token: string): Promise<Data> => {
     const response = await gql(query, variables, token);
     assert.equal(response.errors, undefined, JSON.stringify(response.errors));
@@ -89,13 +95,26 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     const listed = await data(EVERYTHING, {}, ops);
     const imports = listed.queues.find((q: Data) => q.name === 'IMPORTS');
     assert.equal(imports.counts.failed, 1);
-    assert.deepEqual(imports.failed.edges.map((e: Data) => e.node.jobId), [id]);
-    const rejected = await data(`{ importBatches(first: 10, status: REJECTED, source: FILE) { edges { node { ${BATCH_FIELDS} job { jobId } } } } }`, {}, ops);
-    assert.deepEqual(rejected.importBatches.edges.map((e: Data) => [e.node.fileName, e.node.job.jobId]), [['broken.xml', id]]);
+    assert.deepEqual(
+      imports.failed.edges.map((e: Data) => e.node.jobId),
+      [id],
+    );
+    const rejected = await data(
+      `{ importBatches(first: 10, status: REJECTED, source: FILE) { edges { node { ${BATCH_FIELDS} job { jobId } } } } }`,
+      {},
+      ops,
+    );
+    assert.deepEqual(
+      rejected.importBatches.edges.map((e: Data) => [e.node.fileName, e.node.job.jobId]),
+      [['broken.xml', id]],
+    );
 
     // Retrying is for ADMIN only, and only for failed jobs.
     assert.equal((await gql(RETRY, { id }, ops)).errors?.[0].extensions?.code, 'FORBIDDEN');
-    assert.deepEqual((await data(RETRY, { id: '999999' }, admin)).importJobRetry.userErrors.map((e: Data) => e.code), ['JOB_NOT_FOUND']);
+    assert.deepEqual(
+      (await data(RETRY, { id: '999999' }, admin)).importJobRetry.userErrors.map((e: Data) => e.code),
+      ['JOB_NOT_FOUND'],
+    );
 
     // The file went to rejected/ with its reason; fixed there, a retry puts it back and loads it.
     assert.ok(existsSync(join(inbox, 'rejected', 'broken.xml.reason.txt')));
@@ -115,19 +134,29 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     );
     assert.ok(existsSync(join(inbox, 'loaded', 'broken.xml')), 'the loaded file left the inbox');
     assert.ok(!existsSync(join(inbox, 'rejected', 'broken.xml.reason.txt')), 'the stale reason went with it');
-    assert.deepEqual((await data(RETRY, { id }, admin)).importJobRetry.userErrors.map((e: Data) => e.code), ['JOB_NOT_FAILED']);
+    assert.deepEqual(
+      (await data(RETRY, { id }, admin)).importJobRetry.userErrors.map((e: Data) => e.code),
+      ['JOB_NOT_FAILED'],
+    );
   });
 
   it('pause stops new jobs from starting and resume continues them', async () => {
     assert.equal((await gql(PAUSE, {}, ops)).errors?.[0].extensions?.code, 'FORBIDDEN');
-    assert.deepEqual((await data(PAUSE, {}, admin)).queuePause, { queue: { name: 'IMPORTS', paused: true }, userErrors: [] });
+    assert.deepEqual((await data(PAUSE, {}, admin)).queuePause, {
+      queue: { name: 'IMPORTS', paused: true },
+      userErrors: [],
+    });
     writeFileSync(join(inbox, 'paused.xml'), feedXml({ usagePoints: [2], start: START, count: 48, value: () => 7 }));
     const id = await enqueue('paused.xml');
     // Meanwhile the workers keep working (a maintenance run completes), and an idle worker takes a job of a running
     // queue in milliseconds: seconds later, the paused queue's job has still not started.
     const RUN = `mutation { jobSchedulerRun(input: { queue: MAINTENANCE, scheduler: "partition-maintenance" }) { job { jobId } } }`;
     const maintenance = (await data(RUN, {}, admin)).jobSchedulerRun.job.jobId;
-    await waitFor('the maintenance run', async () => (await data(`{ job(queue: MAINTENANCE, id: "${maintenance}") { state } }`, {}, ops)).job.state === 'COMPLETED');
+    await waitFor(
+      'the maintenance run',
+      async () =>
+        (await data(`{ job(queue: MAINTENANCE, id: "${maintenance}") { state } }`, {}, ops)).job.state === 'COMPLETED',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const waiting = await jobIn(id, ['WAITING', 'PAUSED']);
     assert.ok(waiting, 'the job waits in the paused queue');
@@ -135,14 +164,28 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     const { queue } = await data('{ queue(name: IMPORTS) { paused counts { waiting paused active } } }', {}, ops);
     assert.equal(queue.paused, true);
     assert.equal(queue.counts.waiting + queue.counts.paused, 1);
-    assert.deepEqual((await data(RESUME, {}, admin)).queueResume, { queue: { name: 'IMPORTS', paused: false }, userErrors: [] });
+    assert.deepEqual((await data(RESUME, {}, admin)).queueResume, {
+      queue: { name: 'IMPORTS', paused: false },
+      userErrors: [],
+    });
     await waitFor('the job to complete after resume', () => jobIn(id, ['COMPLETED']));
   });
 
   it('reports throughput and failure rate over recent minutes from the BullMQ metrics', async () => {
-    const { queue } = await data('{ queue(name: IMPORTS) { throughput(minutes: 60) { minutes completed failed failureRate completedTotal failedTotal } } }', {}, ops);
+    const { queue } = await data(
+      '{ queue(name: IMPORTS) { throughput(minutes: 60) { minutes completed failed failureRate completedTotal failedTotal } } }',
+      {},
+      ops,
+    );
     // The retried job and the paused one completed; the first attempt of the broken file failed.
-    assert.deepEqual(queue.throughput, { minutes: 60, completed: 2, failed: 1, failureRate: 1 / 3, completedTotal: 2, failedTotal: 1 });
+    assert.deepEqual(queue.throughput, {
+      minutes: 60,
+      completed: 2,
+      failed: 1,
+      failureRate: 1 / 3,
+      completedTotal: 2,
+      failedTotal: 1,
+    });
     const bad = await gql('{ queue(name: IMPORTS) { throughput(minutes: 0) { completed } } }', {}, ops);
     assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
   });
@@ -150,14 +193,28 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
   it('cancels a job that has not started, and nothing that has finished', async () => {
     await data(PAUSE, {}, admin);
     try {
-      writeFileSync(join(inbox, 'cancelled.xml'), feedXml({ usagePoints: [3], start: START, count: 10, value: () => 1 }));
+      writeFileSync(
+        join(inbox, 'cancelled.xml'),
+        feedXml({ usagePoints: [3], start: START, count: 10, value: () => 1 }),
+      );
       const id = await enqueue('cancelled.xml');
       assert.equal((await gql(CANCEL, { id }, ops)).errors?.[0].extensions?.code, 'FORBIDDEN');
       assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel, { cancelledJobId: id, userErrors: [] });
       assert.equal((await data(JOB, { id }, ops)).job, null);
-      assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel.userErrors, [{ code: 'JOB_NOT_FOUND', field: ['input', 'jobId'] }]);
-      const completed = (await data('{ queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1) { edges { node { jobId } } } } }', {}, ops)).queue.jobs.edges[0].node.jobId;
-      assert.deepEqual((await data(CANCEL, { id: completed }, admin)).importJobCancel.userErrors.map((e: Data) => e.code), ['JOB_FINISHED']);
+      assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel.userErrors, [
+        { code: 'JOB_NOT_FOUND', field: ['input', 'jobId'] },
+      ]);
+      const completed = (
+        await data(
+          '{ queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1) { edges { node { jobId } } } } }',
+          {},
+          ops,
+        )
+      ).queue.jobs.edges[0].node.jobId;
+      assert.deepEqual(
+        (await data(CANCEL, { id: completed }, admin)).importJobCancel.userErrors.map((e: Data) => e.code),
+        ['JOB_FINISHED'],
+      );
     } finally {
       // Out of the inbox, so that the scheduler test's scan finds nothing to load.
       rmSync(join(inbox, 'cancelled.xml'), { force: true });
@@ -183,17 +240,30 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
       });
       assert.equal(running.processedAt !== null, true);
       assert.deepEqual([running.progress.phase, running.progress.bytesTotal], ['parse', statSync(path).size]);
-      assert.deepEqual((await data(CANCEL, { id }, admin)).importJobCancel.userErrors.map((e: Data) => e.code), ['JOB_ACTIVE']);
+      assert.deepEqual(
+        (await data(CANCEL, { id }, admin)).importJobCancel.userErrors.map((e: Data) => e.code),
+        ['JOB_ACTIVE'],
+      );
     } finally {
       await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
       await holder.release();
     }
     const done = await waitFor('the load to finish', () => jobIn(id, ['COMPLETED']));
-    assert.deepEqual(done.importBatches.map((b: Data) => [b.fileName, b.status, b.readings]), [['held.xml', 'LOADED', 30]]);
+    assert.deepEqual(
+      done.importBatches.map((b: Data) => [b.fileName, b.status, b.readings]),
+      [['held.xml', 'LOADED', 30]],
+    );
   });
 
   it('lists Job Schedulers with pattern, next run and last outcome, and runs one now', async () => {
-    const schedulersOf = async (name: string) => (await data(`query($name: QueueName!) { queue(name: $name) { schedulers { id jobName pattern timeZone nextRunAt lastRun { jobId state finishedAt } } } }`, { name }, ops)).queue.schedulers;
+    const schedulersOf = async (name: string) =>
+      (
+        await data(
+          `query($name: QueueName!) { queue(name: $name) { schedulers { id jobName pattern timeZone nextRunAt lastRun { jobId state finishedAt } } } }`,
+          { name },
+          ops,
+        )
+      ).queue.schedulers;
     // The startup run of partition maintenance is that scheduler's last run.
     const [maintenance] = await waitFor('the startup maintenance run', async () => {
       const list = await schedulersOf('MAINTENANCE');
@@ -206,7 +276,10 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
 
     const RUN = `mutation($scheduler: String!) { jobSchedulerRun(input: { queue: IMPORTS, scheduler: $scheduler }) { job { jobId name } userErrors { code field } } }`;
     assert.equal((await gql(RUN, { scheduler: 'inbox-scan' }, ops)).errors?.[0].extensions?.code, 'FORBIDDEN');
-    assert.deepEqual((await data(RUN, { scheduler: 'nope' }, admin)).jobSchedulerRun, { job: null, userErrors: [{ code: 'SCHEDULER_NOT_FOUND', field: ['input', 'scheduler'] }] });
+    assert.deepEqual((await data(RUN, { scheduler: 'nope' }, admin)).jobSchedulerRun, {
+      job: null,
+      userErrors: [{ code: 'SCHEDULER_NOT_FOUND', field: ['input', 'scheduler'] }],
+    });
     const { job } = (await data(RUN, { scheduler: 'inbox-scan' }, admin)).jobSchedulerRun;
     assert.equal(job.name, 'inbox-scan');
     const [scan] = await waitFor('the inbox scan run to be the last run', async () => {
@@ -217,13 +290,28 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
   });
 
   it('pages jobs and import batches with cursors, and filters batches by status, source and time', async () => {
-    const first = await data('{ queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1) { edges { cursor node { jobId } } pageInfo { hasNextPage endCursor } } } }', {}, ops);
+    const first = await data(
+      '{ queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1) { edges { cursor node { jobId } } pageInfo { hasNextPage endCursor } } } }',
+      {},
+      ops,
+    );
     const page1 = first.queue.jobs;
     assert.equal(page1.pageInfo.hasNextPage, true);
-    const second = await data(`query($after: String) { queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1, after: $after) { edges { node { jobId } } } } }`, { after: page1.pageInfo.endCursor }, ops);
+    const second = await data(
+      `query($after: String) { queue(name: IMPORTS) { jobs(state: COMPLETED, first: 1, after: $after) { edges { node { jobId } } } } }`,
+      { after: page1.pageInfo.endCursor },
+      ops,
+    );
     assert.notEqual(second.queue.jobs.edges[0].node.jobId, page1.edges[0].node.jobId);
 
-    const batches = async (args: string) => (await data(`{ importBatches(first: 1${args}) { edges { node { fileName status } } pageInfo { hasNextPage endCursor } } }`, {}, ops)).importBatches;
+    const batches = async (args: string) =>
+      (
+        await data(
+          `{ importBatches(first: 1${args}) { edges { node { fileName status } } pageInfo { hasNextPage endCursor } } }`,
+          {},
+          ops,
+        )
+      ).importBatches;
     const newest = await batches('');
     assert.equal(newest.edges[0].node.fileName, 'held.xml');
     const older = await batches(`, after: "${newest.pageInfo.endCursor}"`);
@@ -231,25 +319,42 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     assert.equal((await batches(', status: LOADED, source: ODS')).edges.length, 0);
     assert.equal((await batches(`, from: "${new Date(Date.now() + 60_000).toISOString()}"`)).edges.length, 0);
     assert.equal((await batches(`, to: "${new Date().toISOString()}", status: LOADED`)).edges.length, 1);
-    const inverted = await gql(`{ importBatches(first: 1, from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z") { edges { cursor } } }`, {}, ops);
+    const inverted = await gql(
+      `{ importBatches(first: 1, from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z") { edges { cursor } } }`,
+      {},
+      ops,
+    );
     assert.equal(inverted.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
   });
 
   it('gives OPS no customer personal data, and CUSTOMER nothing at all', async () => {
-    const household = await seedHousehold(t.system.database.dataSource, 'Grace Hopper', 'America/New_York', new Date('2024-03-01T00:00:00Z'), new Date('2024-03-02T00:00:00Z'));
+    const household = await seedHousehold(
+      t.system.database.dataSource,
+      'Grace Hopper',
+      'America/New_York',
+      new Date('2024-03-01T00:00:00Z'),
+      new Date('2024-03-02T00:00:00Z'),
+    );
     const everything = JSON.stringify(await data(EVERYTHING, {}, ops));
-    for (const personal of ['Grace', 'Hopper', 'Main St', 'Springfield', 'example.com']) assert.ok(!everything.includes(personal), personal);
+    for (const personal of ['Grace', 'Hopper', 'Main St', 'Springfield', 'example.com'])
+      assert.ok(!everything.includes(personal), personal);
     const customer = await data(
       `query($id: ID!) { customer(id: $id) { name email phone accounts(first: 5) { edges { node { accountNumber usagePoints(first: 5) { edges { node { serviceLocation { streetAddress city } } } } } } } } }`,
       { id: toGlobalId('Customer', household.customerId) },
       ops,
     );
     const text = JSON.stringify(customer);
-    for (const personal of ['Grace', 'Hopper', 'Main St', 'Springfield', 'example.com']) assert.ok(!text.includes(personal), `${personal} in ${text}`);
+    for (const personal of ['Grace', 'Hopper', 'Main St', 'Springfield', 'example.com'])
+      assert.ok(!text.includes(personal), `${personal} in ${text}`);
     assert.equal(customer.customer.name, null);
 
-    const batchId = (await data('{ importBatches(first: 1) { edges { node { id } } } }', {}, ops)).importBatches.edges[0].node.id;
-    assert.equal((await data('query($id: ID!) { node(id: $id) { ... on ImportBatch { fileName } } }', { id: batchId }, ops)).node.fileName, 'held.xml');
+    const batchId = (await data('{ importBatches(first: 1) { edges { node { id } } } }', {}, ops)).importBatches
+      .edges[0].node.id;
+    assert.equal(
+      (await data('query($id: ID!) { node(id: $id) { ... on ImportBatch { fileName } } }', { id: batchId }, ops)).node
+        .fileName,
+      'held.xml',
+    );
     const asCustomer = await t.token(Role.CUSTOMER, toGlobalId('Customer', household.customerId));
     for (const query of [
       '{ queues { name } }',
@@ -260,12 +365,19 @@ describeOnEachQueueBackend('ops API', { timeout: 300_000 }, (backend) => {
     ]) {
       const response = await gql(query, {}, asCustomer);
       assert.equal(response.errors?.[0].extensions?.code, 'FORBIDDEN', query);
-      assert.ok(Object.values(response.data ?? {}).every((value) => value === null), query);
+      assert.ok(
+        Object.values(response.data ?? {}).every((value) => value === null),
+        query,
+      );
       assert.equal((await gql(query)).errors?.[0].extensions?.code, 'UNAUTHENTICATED', query);
     }
     assert.equal((await data('query($id: ID!) { node(id: $id) { id } }', { id: batchId }, asCustomer)).node, null);
-    for (const mutation of [PAUSE, RESUME]) assert.equal((await gql(mutation, {}, asCustomer)).errors?.[0].extensions?.code, 'FORBIDDEN');
+    for (const mutation of [PAUSE, RESUME])
+      assert.equal((await gql(mutation, {}, asCustomer)).errors?.[0].extensions?.code, 'FORBIDDEN');
     assert.equal((await gql(RETRY, { id: '1' }, asCustomer)).errors?.[0].extensions?.code, 'FORBIDDEN');
-    assert.equal((await gql('{ queues { name } }', {}, await t.token(Role.CSR))).errors?.[0].extensions?.code, 'FORBIDDEN');
+    assert.equal(
+      (await gql('{ queues { name } }', {}, await t.token(Role.CSR))).errors?.[0].extensions?.code,
+      'FORBIDDEN',
+    );
   });
 });

@@ -22,7 +22,11 @@ const WATCH = 'subscription Watch($id: ID!) { usageUpdated(usagePointId: $id) { 
 const MANIFEST = {
   format: 'apollo-persisted-query-manifest',
   version: 1,
-  operations: [operation(VIEWER, 'Viewer'), operation(CUSTOMERS, 'Customers'), { ...operation(WATCH, 'Watch'), type: 'subscription' }],
+  operations: [
+    operation(VIEWER, 'Viewer'),
+    operation(CUSTOMERS, 'Customers'),
+    { ...operation(WATCH, 'Watch'), type: 'subscription' },
+  ],
 };
 
 interface Body {
@@ -47,7 +51,11 @@ describe('persisted queries', { timeout: 180_000 }, () => {
     file = join(dir, 'manifest.json');
     writeFileSync(file, JSON.stringify(MANIFEST));
     db = await openApiDatabase('api_persisted');
-    only = await startApiSystem({ PERSISTED_QUERIES_FILE: file, PERSISTED_QUERIES_ONLY: 'true' }, undefined, db.database);
+    only = await startApiSystem(
+      { PERSISTED_QUERIES_FILE: file, PERSISTED_QUERIES_ONLY: 'true' },
+      undefined,
+      db.database,
+    );
     listed = await startApiSystem({ PERSISTED_QUERIES_FILE: file }, undefined, db.database);
     plain = await startApiSystem({}, undefined, db.database);
   });
@@ -60,7 +68,10 @@ describe('persisted queries', { timeout: 180_000 }, () => {
   const post = async (api: ApiSystem, body: Body, subject?: string): Promise<GraphQLResponse> => {
     const response = await fetch(`${api.system.http?.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await api.token(Role.CSR, undefined, subject)}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await api.token(Role.CSR, undefined, subject)}`,
+      },
       body: JSON.stringify(body),
     });
     return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
@@ -70,12 +81,19 @@ describe('persisted queries', { timeout: 180_000 }, () => {
   it('runs a listed operation sent by id alone, by GET too, and its full text', async () => {
     for (const api of [only, listed]) {
       assert.deepEqual((await post(api, { extensions: byId(sha256(VIEWER)) })).data, { viewer: { role: 'CSR' } });
-      const customers = await post(api, { operationName: 'Customers', variables: { n: 5 }, extensions: byId(sha256(CUSTOMERS)) });
+      const customers = await post(api, {
+        operationName: 'Customers',
+        variables: { n: 5 },
+        extensions: byId(sha256(CUSTOMERS)),
+      });
       assert.deepEqual(customers.data, { customers: { totalCount: 0 } });
       assert.deepEqual((await post(api, { query: VIEWER })).data, { viewer: { role: 'CSR' } });
-      const get = await fetch(`${api.system.http?.url}/graphql?extensions=${encodeURIComponent(JSON.stringify(byId(sha256(VIEWER))))}`, {
-        headers: { authorization: `Bearer ${await api.token(Role.CSR)}`, 'apollo-require-preflight': 'true' },
-      });
+      const get = await fetch(
+        `${api.system.http?.url}/graphql?extensions=${encodeURIComponent(JSON.stringify(byId(sha256(VIEWER))))}`,
+        {
+          headers: { authorization: `Bearer ${await api.token(Role.CSR)}`, 'apollo-require-preflight': 'true' },
+        },
+      );
       assert.equal(get.status, 200);
       assert.deepEqual(((await get.json()) as GraphQLResponse).data, { viewer: { role: 'CSR' } });
     }
@@ -112,19 +130,34 @@ describe('persisted queries', { timeout: 180_000 }, () => {
       assert.deepEqual((await post(api, { query: UNLISTED })).data, { viewer: { role: 'CSR', customerId: null } });
       const text = `{ viewer { role } } # ${api === listed ? 'listed' : 'plain'}`;
       assert.equal(code(await post(api, { extensions: byId(sha256(text)) })), 'PERSISTED_QUERY_NOT_FOUND');
-      assert.deepEqual((await post(api, { query: text, extensions: byId(sha256(text)) })).data, { viewer: { role: 'CSR' } });
-      assert.deepEqual((await post(api, { extensions: byId(sha256(text)) })).data, { viewer: { role: 'CSR' } }, 'registered, then by id');
+      assert.deepEqual((await post(api, { query: text, extensions: byId(sha256(text)) })).data, {
+        viewer: { role: 'CSR' },
+      });
+      assert.deepEqual(
+        (await post(api, { extensions: byId(sha256(text)) })).data,
+        { viewer: { role: 'CSR' } },
+        'registered, then by id',
+      );
     }
-    assert.equal(code(await post(plain, { extensions: byId(sha256(CUSTOMERS)) })), 'PERSISTED_QUERY_NOT_FOUND', 'no list, no ids');
+    assert.equal(
+      code(await post(plain, { extensions: byId(sha256(CUSTOMERS)) })),
+      'PERSISTED_QUERY_NOT_FOUND',
+      'no list, no ids',
+    );
   });
 
   it('holds subscriptions over WebSocket to the same list: a listed one runs by id, anything else is refused', async () => {
-    const client = subscriptionClient(only.system.http?.url as string, { authorization: `Bearer ${await only.token(Role.CSR)}` });
+    const client = subscriptionClient(only.system.http?.url as string, {
+      authorization: `Bearer ${await only.token(Role.CSR)}`,
+    });
     try {
       const variables = { id: 'not-a-usage-point' };
       const unlisted = client.subscribe('subscription { usageUpdated(usagePointId: "x") { from } }', variables);
       await unlisted.ended;
-      assert.equal((unlisted.received.errors[0] as { extensions: { code: string } }[])[0].extensions.code, 'PERSISTED_QUERY_NOT_ALLOWED');
+      assert.equal(
+        (unlisted.received.errors[0] as { extensions: { code: string } }[])[0].extensions.code,
+        'PERSISTED_QUERY_NOT_ALLOWED',
+      );
       // Listed, sent by id alone: it runs, and the usage point it names is refused as in any subscription.
       const listedById = client.subscribe('', variables, byId(sha256(WATCH)));
       await listedById.ended;
@@ -146,15 +179,28 @@ describe('persisted queries', { timeout: 180_000 }, () => {
       [write('text.json', 'query { viewer { role } }'), /is not JSON/],
       [write('relay.json', JSON.stringify({ [sha256(VIEWER)]: VIEWER })), /is not an Apollo persisted query manifest/],
       [write('v2.json', JSON.stringify({ ...MANIFEST, version: 2 })), /is not an Apollo persisted query manifest/],
-      [write('no-body.json', JSON.stringify({ ...MANIFEST, operations: [{ id: sha256(VIEWER), name: 'Viewer' }] })), /operation 0 \(Viewer\) needs a string "id" and "body"/],
+      [
+        write('no-body.json', JSON.stringify({ ...MANIFEST, operations: [{ id: sha256(VIEWER), name: 'Viewer' }] })),
+        /operation 0 \(Viewer\) needs a string "id" and "body"/,
+      ],
       [write('wrong-id.json', JSON.stringify(wrongId)), /operation 0 \(Viewer\): its id is not the sha256 of its body/],
-      [write('not-graphql.json', JSON.stringify({ ...MANIFEST, operations: [operation('query {', 'Broken')] })), /operation 0 \(Broken\): its body is not a GraphQL document/],
+      [
+        write('not-graphql.json', JSON.stringify({ ...MANIFEST, operations: [operation('query {', 'Broken')] })),
+        /operation 0 \(Broken\): its body is not a GraphQL document/,
+      ],
     ];
     for (const [path, problem] of cases) {
-      assert.throws(() => loadPersistedQueries(path), (error: Error) => error instanceof StartupError && error.message.startsWith(`PERSISTED_QUERIES_FILE: ${path}: `) && problem.test(error.message));
+      assert.throws(
+        () => loadPersistedQueries(path),
+        (error: Error) =>
+          error instanceof StartupError &&
+          error.message.startsWith(`PERSISTED_QUERIES_FILE: ${path}: `) &&
+          problem.test(error.message),
+      );
     }
-    await assert.rejects(startApiSystem({ PERSISTED_QUERIES_FILE: cases[5][0], PERSISTED_QUERIES_ONLY: 'true' }, undefined, db.database), (error: Error) =>
-      error instanceof StartupError && /its id is not the sha256 of its body/.test(error.message),
+    await assert.rejects(
+      startApiSystem({ PERSISTED_QUERIES_FILE: cases[5][0], PERSISTED_QUERIES_ONLY: 'true' }, undefined, db.database),
+      (error: Error) => error instanceof StartupError && /its id is not the sha256 of its body/.test(error.message),
     );
   });
 });

@@ -30,9 +30,16 @@ describe('usage() over the shared ESPI samples loaded by the import service', { 
     it(`${file}: every local day and month matches the readings`, async (t) => {
       const path = samplePath(file);
       if (!path) return t.skip(`${file}: not in test/fixtures and ../shared is not present`);
-      const result = await importFile(api.db, { path, source: 'cli', fallbackZone: 'America/New_York', logger: createLogger('silent') });
+      const result = await importFile(api.db, {
+        path,
+        source: 'cli',
+        fallbackZone: 'America/New_York',
+        logger: createLogger('silent'),
+      });
       assert.equal(result.status, 'loaded', JSON.stringify(result.errors));
-      assert.ok((await checkEverySeries(api.db, [result.batchId as string], ['Europe/Berlin', 'Australia/Sydney'], file)) > 0);
+      assert.ok(
+        (await checkEverySeries(api.db, [result.batchId as string], ['Europe/Berlin', 'Australia/Sydney'], file)) > 0,
+      );
     });
   }
 });

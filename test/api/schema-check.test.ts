@@ -12,7 +12,8 @@ const V1 = 'type Query {\n  usage: Float\n  total: String\n}\n';
 /** A repository whose first commit has V1 and whose second commit has `schema`, committed with `message`. */
 function repository(schema: string, message: string, extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'schema-check-'));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
   git('init', '-q');
   writeFileSync(join(dir, 'schema.graphql'), V1);
   git('add', '.');
@@ -32,7 +33,10 @@ function check(dir: string): { status: number | null; output: string } {
 
 describe('scripts/schema-check.mjs', () => {
   it('passes an added field', () => {
-    assert.equal(check(repository('type Query {\n  usage: Float\n  total: String\n  cost: String\n}\n', 'add cost')).status, 0);
+    assert.equal(
+      check(repository('type Query {\n  usage: Float\n  total: String\n  cost: String\n}\n', 'add cost')).status,
+      0,
+    );
   });
 
   it('fails a removed field or a changed type, naming it', () => {
@@ -43,7 +47,18 @@ describe('scripts/schema-check.mjs', () => {
   });
 
   it('passes a breaking change acknowledged in the commit message or in schema.breaking-ok', () => {
-    assert.equal(check(repository('type Query {\n  usage: Float\n}\n', 'drop total\n\nBREAKING-SCHEMA-CHANGE: nobody reads it')).status, 0);
-    assert.equal(check(repository('type Query {\n  usage: Float\n}\n', 'drop total', { 'schema.breaking-ok': 'total: unused since v2\n' })).status, 0);
+    assert.equal(
+      check(repository('type Query {\n  usage: Float\n}\n', 'drop total\n\nBREAKING-SCHEMA-CHANGE: nobody reads it'))
+        .status,
+      0,
+    );
+    assert.equal(
+      check(
+        repository('type Query {\n  usage: Float\n}\n', 'drop total', {
+          'schema.breaking-ok': 'total: unused since v2\n',
+        }),
+      ).status,
+      0,
+    );
   });
 });

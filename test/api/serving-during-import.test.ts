@@ -36,7 +36,13 @@ describe('the API keeps serving while a worker loads a large file', { timeout: 6
 
   it('answers GraphQL queries correctly, and shows none of the load until it commits', async () => {
     const db = t.system.database.dataSource;
-    const household = await seedHousehold(db, 'Served', 'America/New_York', new Date('2024-01-01T05:00:00Z'), new Date('2024-02-01T05:00:00Z'));
+    const household = await seedHousehold(
+      db,
+      'Served',
+      'America/New_York',
+      new Date('2024-01-01T05:00:00Z'),
+      new Date('2024-02-01T05:00:00Z'),
+    );
     const id = toGlobalId('UsagePoint', household.usagePointId);
     const token = await t.token(Role.CSR);
     const ask = async (): Promise<Answer> => {
@@ -52,9 +58,10 @@ describe('the API keeps serving while a worker loads a large file', { timeout: 6
     };
     const before = await ask();
     // The answer is right, not merely stable: the month's readings and total as PostgreSQL sums them.
-    const [{ n, total }] = await db.query(`SELECT count(*)::int AS n, sum(value)::text AS total FROM interval_reading WHERE usage_point_id = $1`, [
-      household.usagePointId,
-    ]);
+    const [{ n, total }] = await db.query(
+      `SELECT count(*)::int AS n, sum(value)::text AS total FROM interval_reading WHERE usage_point_id = $1`,
+      [household.usagePointId],
+    );
     assert.equal(before.usagePoint.usage.readings, n);
     assert.equal(before.usagePoint.usage.total, String(Number(total) / 1000), 'Wh shown as kWh');
     assert.equal(before.usagePoints.edges.length, 1);
@@ -72,17 +79,26 @@ describe('the API keeps serving while a worker loads a large file', { timeout: 6
       if ((await state()) !== 'active') break;
       const during = await ask();
       if ((await state()) !== 'active') break;
-      assert.deepEqual(during, before, 'the same answer while the load runs, and none of its usage points before it commits');
+      assert.deepEqual(
+        during,
+        before,
+        'the same answer while the load runs, and none of its usage points before it commits',
+      );
       answeredDuringLoad++;
     }
     assert.ok(answeredDuringLoad > 0, 'at least one query was answered while the import job was active');
 
-    for (let i = 0; i < 6000 && ['active', 'waiting'].includes((await state()) ?? ''); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 6000 && ['active', 'waiting'].includes((await state()) ?? ''); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(await state(), 'completed');
     const [{ readings }] = await db.query(`SELECT count(*)::int AS readings FROM interval_reading`);
     assert.equal(readings, n + READINGS);
     const afterLoad = await ask();
     assert.deepEqual(afterLoad.usagePoint, before.usagePoint);
-    assert.equal(afterLoad.usagePoints.edges.length, 1 + READINGS / PER_USAGE_POINT, 'the loaded usage points are visible once it committed');
+    assert.equal(
+      afterLoad.usagePoints.edges.length,
+      1 + READINGS / PER_USAGE_POINT,
+      'the loaded usage points are visible once it committed',
+    );
   });
 });

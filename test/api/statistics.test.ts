@@ -27,7 +27,11 @@ const base: FeedSpec = { usagePoints: [1, 2], start: FEB_1, count: COUNT, value:
 // A reading of 2024-03-10 (the spring-forward day) corrected upward.
 const REVISED = Math.round((Date.UTC(2024, 2, 10, 9, 15) / 1000 - FEB_1) / 900);
 const DELTA = 123_456;
-const corrected: FeedSpec = { ...base, usagePoints: [1], value: (u, n) => base.value(u, n) + (n === REVISED ? DELTA : 0) };
+const corrected: FeedSpec = {
+  ...base,
+  usagePoints: [1],
+  value: (u, n) => base.value(u, n) + (n === REVISED ? DELTA : 0),
+};
 
 /** "12.345" as thousandths (Wh), exactly. */
 const milli = (decimal: string) => {
@@ -52,8 +56,12 @@ describe('UsagePoint.statistics: hourly values and running sums', { timeout: 180
 
   const data = (query: string, token = csr) => system.data(query, token);
   const statistics = async (point: number, since: string, token = csr): Promise<Hour[]> =>
-    (await data(`{ usagePoint(id: "${points[point]}") { statistics(since: "${since}", resolution: HOUR) { start end value sum readings } } }`, token)).usagePoint
-      .statistics;
+    (
+      await data(
+        `{ usagePoint(id: "${points[point]}") { statistics(since: "${since}", resolution: HOUR) { start end value sum readings } } }`,
+        token,
+      )
+    ).usagePoint.statistics;
 
   /** Each hour of the answer from the readings themselves: the hour's sum and the sum of everything before its end. */
   const fromReadings = async (point: number, hours: Hour[]): Promise<Hour[]> =>
@@ -87,7 +95,10 @@ describe('UsagePoint.statistics: hourly values and running sums', { timeout: 180
     assert.equal(hours[0].sum, hours[0].value);
     assert.deepEqual(hours, await fromReadings(0, hours));
     // From a few hours before the first reading: the same hours.
-    assert.deepEqual((await statistics(0, new Date(FEB_1 * 1000 - 5 * HOUR).toISOString())).slice(0, 3), hours.slice(0, 3));
+    assert.deepEqual(
+      (await statistics(0, new Date(FEB_1 * 1000 - 5 * HOUR).toISOString())).slice(0, 3),
+      hours.slice(0, 3),
+    );
     // Continuing from the last hour: the next hours carry the sum on.
     const next = await statistics(0, hours[743].end);
     assert.equal(milli(next[0].sum) - milli(next[0].value), milli(hours[743].sum));
@@ -98,7 +109,11 @@ describe('UsagePoint.statistics: hourly values and running sums', { timeout: 180
     const since = '2024-03-10T00:00:00Z';
     const before = await statistics(0, since);
     await system.load('corrected.xml', corrected);
-    const feed = (await data(`{ usagePoint(id: "${points[0]}") { changes(since: "${since}", first: 10) { edges { node { from revised } } } } }`)).usagePoint.changes;
+    const feed = (
+      await data(
+        `{ usagePoint(id: "${points[0]}") { changes(since: "${since}", first: 10) { edges { node { from revised } } } } }`,
+      )
+    ).usagePoint.changes;
     const change = feed.edges[feed.edges.length - 1];
     assert.equal(change.node.revised, 1);
     const hours = await statistics(0, change.node.from);
@@ -117,13 +132,31 @@ describe('UsagePoint.statistics: hourly values and running sums', { timeout: 180
   it('is scoped like the usage point, and null without a series in the direction', async () => {
     const own = await system.api.token(Role.CUSTOMER, customers[1]);
     assert.ok((await statistics(1, '2024-03-11T00:00:00Z', own)).length > 0);
-    assert.equal((await data(`{ usagePoint(id: "${points[0]}") { statistics(since: "2024-03-11T00:00:00Z") { sum } } }`, own)).usagePoint, null);
-    assert.equal((await data(`{ usagePoint(id: "${points[1]}") { statistics(since: "2024-03-11T00:00:00Z", direction: RECEIVED) { sum } } }`)).usagePoint.statistics, null);
+    assert.equal(
+      (await data(`{ usagePoint(id: "${points[0]}") { statistics(since: "2024-03-11T00:00:00Z") { sum } } }`, own))
+        .usagePoint,
+      null,
+    );
+    assert.equal(
+      (
+        await data(
+          `{ usagePoint(id: "${points[1]}") { statistics(since: "2024-03-11T00:00:00Z", direction: RECEIVED) { sum } } }`,
+        )
+      ).usagePoint.statistics,
+      null,
+    );
   });
 
   it('in a zone with a :30 offset: UTC hours, the running sum from rollups of its local days', async () => {
     // Kolkata (UTC+5:30): local days start at 18:30 UTC, so the day before since is split off mid-hour.
-    const household = await seedHousehold(system.db.db, 'Kolkata', 'Asia/Kolkata', new Date('2024-04-20T00:00:00Z'), new Date('2024-06-03T00:00:00Z'), { seed: 3 });
+    const household = await seedHousehold(
+      system.db.db,
+      'Kolkata',
+      'Asia/Kolkata',
+      new Date('2024-04-20T00:00:00Z'),
+      new Date('2024-06-03T00:00:00Z'),
+      { seed: 3 },
+    );
     ids.push(household.usagePointId);
     points.push(toGlobalId('UsagePoint', household.usagePointId));
     const hours = await statistics(points.length - 1, '2024-06-01T12:00:00Z');

@@ -22,15 +22,32 @@ async function sqlDays(db: DataSource, meterReadingId: string, zone: string, fro
      FROM interval_reading WHERE meter_reading_id = $1 AND start >= $3 AND start < $4 GROUP BY 1 ORDER BY 1`,
     [meterReadingId, zone, from, to],
   )) as { day: string; value: string; cost: string; readings: number; estimated: number }[];
-  return new Map(rows.map((row) => [row.day, { value: kwh(row.value), cost: formatScaled(BigInt(row.cost), -5), readings: row.readings, estimated: row.estimated }]));
+  return new Map(
+    rows.map((row) => [
+      row.day,
+      {
+        value: kwh(row.value),
+        cost: formatScaled(BigInt(row.cost), -5),
+        readings: row.readings,
+        estimated: row.estimated,
+      },
+    ]),
+  );
 }
 
 function bucketsByLocalDay(series: UsageSeries) {
-  const clock = new ZoneClock(series.timeZone, series.buckets[0].start.getTime(), series.buckets[series.buckets.length - 1].end.getTime());
+  const clock = new ZoneClock(
+    series.timeZone,
+    series.buckets[0].start.getTime(),
+    series.buckets[series.buckets.length - 1].end.getTime(),
+  );
   return new Map(
     series.buckets
       .filter((bucket) => bucket.readings > 0)
-      .map((bucket) => [clock.localDate(bucket.start.getTime()), { value: bucket.value, cost: bucket.cost, readings: bucket.readings, estimated: bucket.estimated }]),
+      .map((bucket) => [
+        clock.localDate(bucket.start.getTime()),
+        { value: bucket.value, cost: bucket.cost, readings: bucket.readings, estimated: bucket.estimated },
+      ]),
   );
 }
 
@@ -55,7 +72,17 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
   before(async () => {
     api = await openApiDatabase('api_usage');
     for (const [zone] of ZONES) {
-      households.set(zone, await seedHousehold(api.db, `Household ${zone}`, zone, new Date('2023-12-30T00:00:00Z'), new Date('2025-01-02T00:00:00Z'), { seed: zone.length }));
+      households.set(
+        zone,
+        await seedHousehold(
+          api.db,
+          `Household ${zone}`,
+          zone,
+          new Date('2023-12-30T00:00:00Z'),
+          new Date('2025-01-02T00:00:00Z'),
+          { seed: zone.length },
+        ),
+      );
     }
   });
   after(() => api.close());
@@ -84,17 +111,31 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
       assert.equal(months.buckets.length, 12);
       assert.deepEqual(
         months.buckets.map((b) => b.start.getTime()),
-        await Promise.all(Array.from({ length: 12 }, (_, m) => localMidnight(api.db, `2024-${String(m + 1).padStart(2, '0')}-01`, zone).then((d) => d.getTime()))),
+        await Promise.all(
+          Array.from({ length: 12 }, (_, m) =>
+            localMidnight(api.db, `2024-${String(m + 1).padStart(2, '0')}-01`, zone).then((d) => d.getTime()),
+          ),
+        ),
       );
 
       if (spring && fall) {
         const day = (date: string) => days.buckets.find((b) => b.start.getTime() === bucketsStart.get(date));
-        const bucketsStart = new Map<string, number>([[spring, (await localMidnight(api.db, spring, zone)).getTime()], [fall, (await localMidnight(api.db, fall, zone)).getTime()]]);
+        const bucketsStart = new Map<string, number>([
+          [spring, (await localMidnight(api.db, spring, zone)).getTime()],
+          [fall, (await localMidnight(api.db, fall, zone)).getTime()],
+        ]);
         assert.deepEqual([day(spring)?.expected, day(spring)?.readings], [92, 92]);
         assert.deepEqual([day(fall)?.expected, day(fall)?.readings], [100, 100]);
         const hours = async (date: string, next: string) =>
-          (await usage(usagePointId, { from: await localMidnight(api.db, date, zone), to: await localMidnight(api.db, next, zone), resolution: Resolution.HOUR })).buckets;
-        const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+          (
+            await usage(usagePointId, {
+              from: await localMidnight(api.db, date, zone),
+              to: await localMidnight(api.db, next, zone),
+              resolution: Resolution.HOUR,
+            })
+          ).buckets;
+        const nextDay = (date: string) =>
+          new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
         assert.equal((await hours(spring, nextDay(spring))).length, 23);
         const fallHours = await hours(fall, nextDay(fall));
         assert.equal(fallHours.length, 25);
@@ -110,7 +151,10 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
     for (const resolution of [Resolution.DAY, Resolution.WEEK, Resolution.MONTH, Resolution.YEAR]) {
       const auto = await usage(usagePointId, { from, to, resolution });
       assert.deepEqual(auto, await usage(usagePointId, { from, to, resolution }, 'raw'), resolution);
-      const [{ value }] = (await api.db.query(`SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`, [meterReadingId, from, to])) as { value: string }[];
+      const [{ value }] = (await api.db.query(
+        `SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`,
+        [meterReadingId, from, to],
+      )) as { value: string }[];
       assert.equal(auto.total, kwh(value), resolution);
       assert.equal(auto.buckets[0].start.getTime(), from.getTime());
       assert.equal(auto.buckets[auto.buckets.length - 1].end.getTime(), to.getTime());
@@ -133,8 +177,14 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
     const from = new Date('2024-06-01T00:00:00Z');
     const to = new Date('2024-06-01T06:00:00Z');
     const series = await usage(usagePointId, { from, to, resolution: Resolution.INTERVAL });
-    const rows = (await api.db.query(`SELECT value::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3 ORDER BY start`, [meterReadingId, from, to])) as { value: string }[];
-    assert.deepEqual(series.buckets.map((b) => b.value), rows.map((r) => kwh(r.value)));
+    const rows = (await api.db.query(
+      `SELECT value::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3 ORDER BY start`,
+      [meterReadingId, from, to],
+    )) as { value: string }[];
+    assert.deepEqual(
+      series.buckets.map((b) => b.value),
+      rows.map((r) => kwh(r.value)),
+    );
     assert.equal(series.buckets[0].end.getTime() - series.buckets[0].start.getTime(), 900_000);
   });
 
@@ -149,9 +199,17 @@ describe('usage(): local buckets, exact sums, rollups and raw identical', { time
         return true;
       });
     const from = new Date('2024-01-01T00:00:00Z');
-    await expectInput({ from, to: new Date('2024-02-01T00:00:00Z'), resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /unknown time zone/);
+    await expectInput(
+      { from, to: new Date('2024-02-01T00:00:00Z'), resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' },
+      'timeZone',
+      /unknown time zone/,
+    );
     await expectInput({ from, to: new Date('2023-12-01T00:00:00Z'), resolution: Resolution.DAY }, 'from', /before/);
-    await expectInput({ from, to: new Date('2025-01-01T00:00:00Z'), resolution: Resolution.INTERVAL }, 'to', /too large/);
+    await expectInput(
+      { from, to: new Date('2025-01-01T00:00:00Z'), resolution: Resolution.INTERVAL },
+      'to',
+      /too large/,
+    );
     await expectInput({ from, to: new Date('2054-01-01T00:00:00Z'), resolution: Resolution.DAY }, 'to', /too large/);
   });
 });
@@ -164,23 +222,40 @@ describe('completeness(), intervals() and net metering', { timeout: 120_000 }, (
   before(async () => {
     api = await openApiDatabase('api_completeness');
     // Two hours missing on the local spring-forward day in New York.
-    household = await seedHousehold(api.db, 'Gappy', 'America/New_York', new Date('2024-03-08T05:00:00Z'), new Date('2024-03-12T04:00:00Z'), {
-      gaps: [[new Date('2024-03-10T15:00:00Z'), new Date('2024-03-10T17:00:00Z')]],
-    });
+    household = await seedHousehold(
+      api.db,
+      'Gappy',
+      'America/New_York',
+      new Date('2024-03-08T05:00:00Z'),
+      new Date('2024-03-12T04:00:00Z'),
+      {
+        gaps: [[new Date('2024-03-10T15:00:00Z'), new Date('2024-03-10T17:00:00Z')]],
+      },
+    );
     receivedId = await seedMeterReading(api.db, household.usagePointId, await seedReadingType(api.db, 19));
-    await seedReadings(api.db, { usagePointId: household.usagePointId, meterReadingId: receivedId }, new Date('2024-03-08T05:00:00Z'), new Date('2024-03-12T04:00:00Z'), { seed: 99 });
+    await seedReadings(
+      api.db,
+      { usagePointId: household.usagePointId, meterReadingId: receivedId },
+      new Date('2024-03-08T05:00:00Z'),
+      new Date('2024-03-12T04:00:00Z'),
+      { seed: 99 },
+    );
     await seedRollups(api.db, receivedId);
   });
   after(() => api.close());
 
   it('counts expected, received and estimated intervals per local day, DST-aware, with data-through', async () => {
-    const result = await servicesFor(api.db).usage.completeness(
-      household.usagePointId,
-      { from: new Date('2024-03-08T05:00:00Z'), to: new Date('2024-03-12T04:00:00Z') },
-    );
+    const result = await servicesFor(api.db).usage.completeness(household.usagePointId, {
+      from: new Date('2024-03-08T05:00:00Z'),
+      to: new Date('2024-03-12T04:00:00Z'),
+    });
     assert.ok(result);
     const clock = new ZoneClock('America/New_York', Date.parse('2024-03-01'), Date.parse('2024-04-01'));
-    const days = result.days.buckets.map((b) => ({ date: clock.localDate(b.start.getTime()), expected: b.expected, received: b.readings }));
+    const days = result.days.buckets.map((b) => ({
+      date: clock.localDate(b.start.getTime()),
+      expected: b.expected,
+      received: b.readings,
+    }));
     assert.deepEqual(days, [
       { date: '2024-03-08', expected: 96, received: 96 },
       { date: '2024-03-09', expected: 96, received: 96 },
@@ -188,7 +263,10 @@ describe('completeness(), intervals() and net metering', { timeout: 120_000 }, (
       { date: '2024-03-11', expected: 96, received: 96 },
     ]);
     assert.equal(result.dataThrough?.toISOString(), '2024-03-12T04:00:00.000Z');
-    const [{ estimated }] = (await api.db.query(`SELECT count(*)::int AS estimated FROM interval_reading WHERE meter_reading_id = $1 AND quality <> 0`, [household.meterReadingId])) as { estimated: number }[];
+    const [{ estimated }] = (await api.db.query(
+      `SELECT count(*)::int AS estimated FROM interval_reading WHERE meter_reading_id = $1 AND quality <> 0`,
+      [household.meterReadingId],
+    )) as { estimated: number }[];
     assert.ok(estimated > 0);
     assert.equal(result.days.estimated, estimated);
   });
@@ -198,7 +276,11 @@ describe('completeness(), intervals() and net metering', { timeout: 120_000 }, (
     const range = { from: new Date('2024-03-09T05:00:00Z'), to: new Date('2024-03-10T05:00:00Z') };
     const first = await services.usage.intervals(household.usagePointId, { ...range, first: 50 });
     assert.ok(first?.page.hasNextPage);
-    const second = await services.usage.intervals(household.usagePointId, { ...range, first: 50, after: first.page.cursors[49] });
+    const second = await services.usage.intervals(household.usagePointId, {
+      ...range,
+      first: 50,
+      after: first.page.cursors[49],
+    });
     assert.equal(second?.page.hasNextPage, false);
     const starts = [...first.page.items, ...second!.page.items].map((r) => r.start.getTime());
     assert.equal(starts.length, 96);
@@ -207,12 +289,25 @@ describe('completeness(), intervals() and net metering', { timeout: 120_000 }, (
 
   it('keeps delivered and received series apart and derives no net series', async () => {
     const services = servicesFor(api.db);
-    const query = { from: new Date('2024-03-09T05:00:00Z'), to: new Date('2024-03-11T04:00:00Z'), resolution: Resolution.DAY };
-    const delivered = await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.DELIVERED });
-    const received = await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.RECEIVED });
+    const query = {
+      from: new Date('2024-03-09T05:00:00Z'),
+      to: new Date('2024-03-11T04:00:00Z'),
+      resolution: Resolution.DAY,
+    };
+    const delivered = await services.usage.usage(household.usagePointId, {
+      ...query,
+      direction: FlowDirection.DELIVERED,
+    });
+    const received = await services.usage.usage(household.usagePointId, {
+      ...query,
+      direction: FlowDirection.RECEIVED,
+    });
     assert.equal(delivered?.series.meterReading.id, household.meterReadingId);
     assert.equal(received?.series.meterReading.id, receivedId);
-    const [{ value }] = (await api.db.query(`SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`, [receivedId, query.from, query.to])) as { value: string }[];
+    const [{ value }] = (await api.db.query(
+      `SELECT sum(value)::text AS value FROM interval_reading WHERE meter_reading_id = $1 AND start >= $2 AND start < $3`,
+      [receivedId, query.from, query.to],
+    )) as { value: string }[];
     assert.equal(received?.total, kwh(value));
     assert.equal(await services.usage.usage(household.usagePointId, { ...query, direction: FlowDirection.NET }), null);
   });

@@ -20,7 +20,11 @@ async function rejection(token: string): Promise<string> {
 describe('access tokens', () => {
   it('round-trips a minted token into a principal', async () => {
     const token = await mintToken(config, { role: Role.CUSTOMER, customerId: 'Q3VzdG9tZXI6MQ', ttlSeconds: 60 });
-    assert.deepEqual(await verifier.verify(token), { subject: 'local-customer', role: Role.CUSTOMER, customerId: 'Q3VzdG9tZXI6MQ' });
+    assert.deepEqual(await verifier.verify(token), {
+      subject: 'local-customer',
+      role: Role.CUSTOMER,
+      customerId: 'Q3VzdG9tZXI6MQ',
+    });
   });
 
   it('rejects expired, unsigned and wrongly signed tokens', async () => {
@@ -44,7 +48,11 @@ describe('access tokens', () => {
 
   it('rejects tokens without a known role, and CUSTOMER tokens without a customer', async () => {
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(secret));
     assert.match(await rejection(await sign({ role: 'ROOT' })), /role/);
     assert.match(await rejection(await sign({ role: 'CUSTOMER' })), /customer/);
   });
@@ -60,8 +68,14 @@ describe('verified tokens are remembered until they expire', () => {
     assert.equal((await remembering.verify(token)).role, Role.CSR);
     // Past exp and the clock tolerance: the remembered verification must not outlive the token.
     clock += 36_000;
-    await assert.rejects(remembering.verify(token), (error: Error) => error instanceof AuthenticationError && error.message === 'token expired');
-    await assert.rejects(remembering.verify(token), (error: Error) => error instanceof AuthenticationError && error.message === 'token expired');
+    await assert.rejects(
+      remembering.verify(token),
+      (error: Error) => error instanceof AuthenticationError && error.message === 'token expired',
+    );
+    await assert.rejects(
+      remembering.verify(token),
+      (error: Error) => error instanceof AuthenticationError && error.message === 'token expired',
+    );
   });
 
   it('remembers only tokens that verified', async () => {

@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeReadingTypeMrid, encodeReadingTypeMrid, espiQualityOf, formatDateTime, intervalPeriodOf, intervalStart, parseDateTime, scaleDecimal } from '../../src/cim';
+import {
+  decodeReadingTypeMrid,
+  encodeReadingTypeMrid,
+  espiQualityOf,
+  formatDateTime,
+  intervalPeriodOf,
+  intervalStart,
+  parseDateTime,
+  scaleDecimal,
+} from '../../src/cim';
 
 test('formatDateTime agrees with Date over leap days, century years, the epoch and the range ends', () => {
-  const reference = (epoch: number, offset: number) => new Date((epoch + offset * 60) * 1000).toISOString().slice(0, 19);
-  const instants = [0, -1, 951782400, 951868799, 4107542400, 4107628800, -62135596800, 253402300799, 1709164800, 1709251199];
+  const reference = (epoch: number, offset: number) =>
+    new Date((epoch + offset * 60) * 1000).toISOString().slice(0, 19);
+  const instants = [
+    0, -1, 951782400, 951868799, 4107542400, 4107628800, -62135596800, 253402300799, 1709164800, 1709251199,
+  ];
   // A pseudo-random walk (fixed seed) over 1700–2300 at quarter-hour steps and odd seconds.
   for (let x = 12345, i = 0; i < 5000; i++) {
     x = (x * 1103515245 + 12345) % 2 ** 31;
@@ -44,13 +56,32 @@ test('decimal values scale exactly, never through a float', () => {
 });
 
 test('xs:dateTime parsing keeps the offset and refuses what is not an instant', () => {
-  assert.deepEqual(parseDateTime('2017-07-02T00:00:00+03:00'), { epoch: 1498942800, fractional: false, offsetMinutes: 180 });
-  assert.deepEqual(parseDateTime('2017-07-24T17:37:09.105+03:00'), { epoch: 1500907029, fractional: true, offsetMinutes: 180 });
+  assert.deepEqual(parseDateTime('2017-07-02T00:00:00+03:00'), {
+    epoch: 1498942800,
+    fractional: false,
+    offsetMinutes: 180,
+  });
+  assert.deepEqual(parseDateTime('2017-07-24T17:37:09.105+03:00'), {
+    epoch: 1500907029,
+    fractional: true,
+    offsetMinutes: 180,
+  });
   assert.deepEqual(parseDateTime('2017-07-01T21:00:00Z'), { epoch: 1498942800, fractional: false, offsetMinutes: 0 });
-  assert.deepEqual(parseDateTime('2017-07-01T16:30:00-04:30'), { epoch: 1498942800, fractional: false, offsetMinutes: -270 });
+  assert.deepEqual(parseDateTime('2017-07-01T16:30:00-04:30'), {
+    epoch: 1498942800,
+    fractional: false,
+    offsetMinutes: -270,
+  });
   assert.equal(parseDateTime('2017-07-01T21:00:00')?.offsetMinutes, undefined, 'no zone: local time of unknown place');
   assert.equal(parseDateTime('2017-07-01T24:00:00Z')?.epoch, parseDateTime('2017-07-02T00:00:00Z')?.epoch);
-  for (const bad of ['2017-02-29T00:00:00Z', '2017-13-01T00:00:00Z', '2017-07-01 00:00:00Z', '2017-07-01T25:00:00Z', '2017-07-01T00:00:00+15:00', 'yesterday']) {
+  for (const bad of [
+    '2017-02-29T00:00:00Z',
+    '2017-13-01T00:00:00Z',
+    '2017-07-01 00:00:00Z',
+    '2017-07-01T25:00:00Z',
+    '2017-07-01T00:00:00+15:00',
+    'yesterday',
+  ]) {
     assert.equal(parseDateTime(bad), undefined, bad);
   }
   assert.equal(formatDateTime(1498942800, 180), '2017-07-02T00:00:00+03:00');
@@ -63,7 +94,10 @@ test('interval end → start: fixed periods subtract seconds, calendar periods c
   const quarter = intervalPeriodOf(rt('0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0'));
   assert.deepEqual(quarter, { seconds: 900 });
   const end = parseDateTime('2017-07-01T00:15:00+03:00') ?? assert.fail();
-  assert.equal(formatDateTime(intervalStart(end.epoch, 180, quarter ?? assert.fail()), 180), '2017-07-01T00:00:00+03:00');
+  assert.equal(
+    formatDateTime(intervalStart(end.epoch, 180, quarter ?? assert.fail()), 180),
+    '2017-07-01T00:00:00+03:00',
+  );
 
   const daily = intervalPeriodOf(rt('11.0.0.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0')) ?? assert.fail();
   const dayEnd = parseDateTime('2017-07-02T00:00:00+03:00') ?? assert.fail();
@@ -79,8 +113,16 @@ test('interval end → start: fixed periods subtract seconds, calendar periods c
 
   assert.deepEqual(intervalPeriodOf(rt('0.0.7.4.1.1.12.0.0.0.0.0.0.0.0.0.72.0')), { seconds: 3600 });
   assert.equal(intervalPeriodOf(rt('0.0.0.4.1.1.12.0.0.0.0.0.0.0.0.0.72.0')), undefined, 'no period at all');
-  assert.equal(intervalPeriodOf(rt('0.0.57.4.1.1.8.0.0.0.0.0.0.0.0.0.38.0')), undefined, 'rolling demand blocks overlap');
-  assert.equal(intervalPeriodOf(rt('8.0.0.4.1.1.12.0.0.0.0.0.0.0.0.0.72.0')), undefined, 'billing periods are irregular');
+  assert.equal(
+    intervalPeriodOf(rt('0.0.57.4.1.1.8.0.0.0.0.0.0.0.0.0.38.0')),
+    undefined,
+    'rolling demand blocks overlap',
+  );
+  assert.equal(
+    intervalPeriodOf(rt('8.0.0.4.1.1.12.0.0.0.0.0.0.0.0.0.72.0')),
+    undefined,
+    'billing periods are irregular',
+  );
 });
 
 test('ReadingType mRID ↔ fields: each of the 18 fields lands in its ESPI field, negatives included', () => {
@@ -106,7 +148,12 @@ test('ReadingType mRID ↔ fields: each of the 18 fields lands in its ESPI field
   });
   assert.equal(encodeReadingTypeMrid(fields ?? assert.fail()), mRID);
   assert.equal(encodeReadingTypeMrid({ kind: 12, uom: 72, flowDirection: 1 }), '0.0.0.0.1.0.12.0.0.0.0.0.0.0.0.0.72.0');
-  for (const bad of ['0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72', '0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0.0', 'a.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0', '']) {
+  for (const bad of [
+    '0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72',
+    '0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0.0',
+    'a.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0',
+    '',
+  ]) {
     assert.equal(decodeReadingTypeMrid(bad), undefined, bad);
   }
 });

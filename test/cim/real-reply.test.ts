@@ -19,7 +19,13 @@ test('the Connexo reply to get MeterReadings loads with the right counts and val
     reply: { result: 'OK' },
     payloadName: 'MeterReadings',
   });
-  assert.deepEqual(summary.counts, { meterReadings: 2, blocks: 2, intervalReadings: 1164, registers: 2, rejectedReadings: 0 });
+  assert.deepEqual(summary.counts, {
+    meterReadings: 2,
+    blocks: 2,
+    intervalReadings: 1164,
+    registers: 2,
+    rejectedReadings: 0,
+  });
   assert.deepEqual(summary.diagnostics, []);
   assert.equal(summary.readingTypes.length, 3);
   assert.equal(summary.readingQualityTypes.length, 5);
@@ -47,7 +53,9 @@ test('the Connexo reply to get MeterReadings loads with the right counts and val
   assert.equal(quarterHours[0].start, 1498856400, 'the first value, stamped 00:15, covers 00:00–00:15');
   assert.equal(quarterHours[0].value, 22);
   assert.equal(quarterHours[1151].start + quarterHours[1151].duration, 1499893200);
-  assert.ok(quarterHours.every((r, i) => r.duration === 900 && (i === 0 || r.start === quarterHours[i - 1].start + 900)));
+  assert.ok(
+    quarterHours.every((r, i) => r.duration === 900 && (i === 0 || r.start === quarterHours[i - 1].start + 900)),
+  );
   assert.equal(sum(quarterHours), 42238);
   assert.equal(Math.max(...quarterHours.map((r) => r.value ?? 0)), 745);
   assert.equal(quarterHours.filter((r) => r.cimQualities).length, 61);
@@ -98,9 +106,14 @@ test('every ReadingType of the real reply: mRID → fields → mRID, and the fie
     assert.equal(encodeReadingTypeMrid(fields), rt.mRID);
     for (const [field, codes] of Object.entries(labelCodes)) {
       const label = rt.labels[labelOf[field]];
-      assert.equal((fields as Record<string, unknown>)[field], codes[label], `${rt.mRID}: ${labelOf[field]} "${label}"`);
+      assert.equal(
+        (fields as Record<string, unknown>)[field],
+        codes[label],
+        `${rt.mRID}: ${labelOf[field]} "${label}"`,
+      );
     }
-    for (const field of ['tou', 'cpp', 'consumptionTier'] as const) assert.equal(fields[field], Number(rt.labels[field]));
+    for (const field of ['tou', 'cpp', 'consumptionTier'] as const)
+      assert.equal(fields[field], Number(rt.labels[field]));
   }
 });
 
@@ -108,14 +121,19 @@ test('the real reply fails strict validation only for ReadingQualityType/Names, 
   if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
   const path = realReply();
   if (!path) return t.skip(SHARED_MISSING);
-  const errors = xmllintErrors(payloadWithNamespace(readFileSync(path, 'utf8')), meterReadingsXsd).split('\n').filter((l) => /error/.test(l));
+  const errors = xmllintErrors(payloadWithNamespace(readFileSync(path, 'utf8')), meterReadingsXsd)
+    .split('\n')
+    .filter((l) => /error/.test(l));
   assert.equal(errors.length, 5);
   for (const e of errors) assert.match(e, /ReadingQualityType.*Names/);
 });
 
 /** The sample declares its payload namespace on the message element; give the cut-out payload its own declaration. */
 function payloadWithNamespace(xml: string): string {
-  return payloadOf(xml).replace('<ns4:MeterReadings>', '<ns4:MeterReadings xmlns:ns4="http://iec.ch/TC57/2011/MeterReadings#">');
+  return payloadOf(xml).replace(
+    '<ns4:MeterReadings>',
+    '<ns4:MeterReadings xmlns:ns4="http://iec.ch/TC57/2011/MeterReadings#">',
+  );
 }
 
 function sum(rs: { value?: number }[]): number {

@@ -10,8 +10,10 @@ function event(meterReadings: string): string {
 }
 const reading = (timeStamp: string, value?: string, extra = '') =>
   `\n<m:IntervalReadings><m:timeStamp>${timeStamp}</m:timeStamp>${value === undefined ? '' : `<m:value>${value}</m:value>`}${extra}</m:IntervalReadings>`;
-const block = (ref: string | undefined, ...readings: string[]) => `<m:IntervalBlocks>${readings.join('')}${ref ? `<m:ReadingType ref="${ref}"/>` : ''}</m:IntervalBlocks>`;
-const meterReading = (...blocks: string[]) => `<m:MeterReading>${blocks.join('')}<m:UsagePoint><m:mRID>up-1</m:mRID></m:UsagePoint></m:MeterReading>`;
+const block = (ref: string | undefined, ...readings: string[]) =>
+  `<m:IntervalBlocks>${readings.join('')}${ref ? `<m:ReadingType ref="${ref}"/>` : ''}</m:IntervalBlocks>`;
+const meterReading = (...blocks: string[]) =>
+  `<m:MeterReading>${blocks.join('')}<m:UsagePoint><m:mRID>up-1</m:mRID></m:UsagePoint></m:MeterReading>`;
 
 test('received readings are checked one by one: bad ones are reported with their line and left out, the rest load', async () => {
   const xml = event(
@@ -26,12 +28,24 @@ test('received readings are checked one by one: bad ones are reported with their
         reading('2024-03-01T01:30:00+01:00', '1e20'),
         reading('2024-03-01T00:15:00+01:00', '0.5'),
         '<m:IntervalReadings><m:value>1</m:value></m:IntervalReadings>',
-        reading('2024-03-01T02:00:00+01:00', '1', '<m:timePeriod><m:end>2024-03-01T02:00:00+01:00</m:end><m:start>2024-03-01T01:00:00+01:00</m:start></m:timePeriod>'),
-        reading('2024-03-01T03:00:00+01:00', '1', '<m:timePeriod><m:end>2024-03-01T03:00:00+01:00</m:end><m:start>soon</m:start></m:timePeriod>'),
+        reading(
+          '2024-03-01T02:00:00+01:00',
+          '1',
+          '<m:timePeriod><m:end>2024-03-01T02:00:00+01:00</m:end><m:start>2024-03-01T01:00:00+01:00</m:start></m:timePeriod>',
+        ),
+        reading(
+          '2024-03-01T03:00:00+01:00',
+          '1',
+          '<m:timePeriod><m:end>2024-03-01T03:00:00+01:00</m:end><m:start>soon</m:start></m:timePeriod>',
+        ),
       ),
       block(undefined, reading('2024-03-01T00:15:00+01:00', '1')),
       block('1.2.3', reading('2024-03-01T00:15:00+01:00', '1')),
-      block('0.0.0.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0', reading('2024-03-01T00:15:00+01:00', '1'), reading('2024-03-01T00:30:00+01:00', '1')),
+      block(
+        '0.0.0.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0',
+        reading('2024-03-01T00:15:00+01:00', '1'),
+        reading('2024-03-01T00:30:00+01:00', '1'),
+      ),
       `<m:IntervalBlocks>${reading('2024-03-01T00:15:00+01:00', '1')}<m:PendingCalculation><m:scalarNumerator>2</m:scalarNumerator><m:ReadingType ref="${QUARTER}"/></m:PendingCalculation><m:ReadingType ref="${QUARTER}"/></m:IntervalBlocks>`,
       '<m:Vendor>x</m:Vendor>',
     ) + `<m:MeterReading>${block(QUARTER, reading('2024-03-01T00:15:00+01:00', '1'))}</m:MeterReading>`,
@@ -90,7 +104,9 @@ test('a bare message, a SOAP 1.1 one and a SOAP 1.2 one read alike, whatever the
 });
 
 test('reading the same message twice yields the same records, so a duplicate push maps onto the same keys', async () => {
-  const xml = event(meterReading(block(QUARTER, reading('2024-03-01T00:15:00Z', '1'), reading('2024-03-01T00:30:00Z', '2'))));
+  const xml = event(
+    meterReading(block(QUARTER, reading('2024-03-01T00:15:00Z', '1'), reading('2024-03-01T00:30:00Z', '2'))),
+  );
   const once = await collectCimMessage(readCimMessage([xml]));
   const twice = await collectCimMessage(readCimMessage([xml]));
   assert.deepEqual(twice, once);

@@ -17,7 +17,8 @@ export function sharedCim(relative: string): string | undefined {
 
 export const messageXsd = () => sharedCim('schema/iec61968-100/Message.xsd');
 export const realReply = () => sharedCim('samples/connexo/GetUsagePointReadingsResponse.xml');
-export const SHARED_MISSING = '../shared/data/cim not present: the 61968-100 schema and the Connexo sample may not be copied here';
+export const SHARED_MISSING =
+  '../shared/data/cim not present: the 61968-100 schema and the Connexo sample may not be copied here';
 
 /** Strict validation with xmllint; returns its complaints, empty when the document validates. */
 export function xmllintErrors(xml: string, xsd: string): string {

@@ -17,7 +17,15 @@ import {
   writeCimMessageText,
 } from '../../src/cim';
 import type { ReadingTypeFields } from '../../src/espi/records';
-import { chunksOf, cimFixtures, messageXsd, meterReadingsXsd, payloadOf, SHARED_MISSING, xmllintErrors } from './support';
+import {
+  chunksOf,
+  cimFixtures,
+  messageXsd,
+  meterReadingsXsd,
+  payloadOf,
+  SHARED_MISSING,
+  xmllintErrors,
+} from './support';
 import { XMLLINT_MISSING } from '../support/xmllint';
 
 /** Our series' reading types, as the reader hands them out (multiplier already lowered by the 3 decimals kept). */
@@ -46,8 +54,13 @@ function quarterHours(): CimIntervalReading[] {
 function response(blocksFrom: () => CimIntervalReading[]): OutgoingMessage {
   return {
     kind: 'response',
-    header: replyHeader({ verb: 'get', noun: 'MeterReadings', messageId: 'req-1' }, { source: 'usage-portal', timestamp: '2024-04-01T10:00:00Z' }),
-    reply: replyPartial([{ objectType: 'UsagePoint', id: 'up-unknown', path: 'Request/GetMeterReadings/UsagePoint[2]' }]),
+    header: replyHeader(
+      { verb: 'get', noun: 'MeterReadings', messageId: 'req-1' },
+      { source: 'usage-portal', timestamp: '2024-04-01T10:00:00Z' },
+    ),
+    reply: replyPartial([
+      { objectType: 'UsagePoint', id: 'up-unknown', path: 'Request/GetMeterReadings/UsagePoint[2]' },
+    ]),
     meterReadings: (async function* () {
       yield {
         usagePoint: { mRID: 'up-1', names: [{ name: 'UP & Co <1>', nameType: 'UsagePointName' }] },
@@ -59,7 +72,13 @@ function response(blocksFrom: () => CimIntervalReading[]): OutgoingMessage {
         usagePoint: { mRID: 'up-2' },
         valuesInterval: { start: T0, end: T0 + 2 * 86400 },
         blocks: (async function* () {
-          yield { readingType: DAILY, readings: [{ start: T0, duration: 82800, value: 5 }, { start: T0 + 82800, duration: 86400, value: 6 }] };
+          yield {
+            readingType: DAILY,
+            readings: [
+              { start: T0, duration: 82800, value: 5 },
+              { start: T0 + 82800, duration: 86400, value: 6 },
+            ],
+          };
         })(),
       };
     })(),
@@ -73,9 +92,19 @@ test('a ResponseMessage we write validates strictly and re-reads to the same rec
 
   const { summary, meterReadings, readings } = await collectCimMessage(readCimMessage(chunksOf(xml, 777)));
   assert.deepEqual(summary.diagnostics, []);
-  assert.deepEqual(summary.envelope.header, { verb: 'reply', noun: 'MeterReadings', source: 'usage-portal', timestamp: '2024-04-01T10:00:00Z', correlationId: 'req-1' });
+  assert.deepEqual(summary.envelope.header, {
+    verb: 'reply',
+    noun: 'MeterReadings',
+    source: 'usage-portal',
+    timestamp: '2024-04-01T10:00:00Z',
+    correlationId: 'req-1',
+  });
   assert.equal(summary.envelope.reply?.result, 'PARTIAL');
-  assert.deepEqual(summary.envelope.reply?.errors?.[0].id, { value: 'up-unknown', kind: 'uuid', objectType: 'UsagePoint' });
+  assert.deepEqual(summary.envelope.reply?.errors?.[0].id, {
+    value: 'up-unknown',
+    kind: 'uuid',
+    objectType: 'UsagePoint',
+  });
   assert.equal(summary.envelope.reply?.errors?.[0].code, '2.12');
 
   const [first, second] = meterReadings;
@@ -86,12 +115,24 @@ test('a ResponseMessage we write validates strictly and re-reads to the same rec
   assert.deepEqual(withoutLines(readings.get(first.blocks[0].ordinal)), withoutLines(quarterHours()));
   assert.deepEqual(
     first.registers.map(({ line: _line, ...r }) => r),
-    [{ readingTypeRef: '0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.3.72.0', readingType: BULK, timeStamp: T0 + 86400, value: 12345678, cimQualities: ['3.7.1'], qualities: [7] }],
+    [
+      {
+        readingTypeRef: '0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.3.72.0',
+        readingType: BULK,
+        timeStamp: T0 + 86400,
+        value: 12345678,
+        cimQualities: ['3.7.1'],
+        qualities: [7],
+      },
+    ],
   );
   assert.deepEqual(second.valuesInterval, { start: T0, end: T0 + 2 * 86400 });
   assert.deepEqual(second.blocks[0].readingType, DAILY);
   // The 23-hour DST day is no calendar day at +01:00, so it carries its timePeriod and keeps its length.
-  assert.deepEqual(withoutLines(readings.get(second.blocks[0].ordinal)), [{ start: T0, duration: 82800, value: 5 }, { start: T0 + 82800, duration: 86400, value: 6 }]);
+  assert.deepEqual(withoutLines(readings.get(second.blocks[0].ordinal)), [
+    { start: T0, duration: 82800, value: 5 },
+    { start: T0 + 82800, duration: 86400, value: 6 },
+  ]);
 
   const xsd = messageXsd();
   if (!xsd) return t.skip(`${SHARED_MISSING}; the payload was validated, the envelope was not`);
@@ -99,7 +140,8 @@ test('a ResponseMessage we write validates strictly and re-reads to the same rec
 });
 
 test('large replies stream in chunks and page with "more replies follow" (code 0.1)', async () => {
-  const many = (): CimIntervalReading[] => Array.from({ length: 20_000 }, (_, i) => ({ start: T0 + i * 900, duration: 900, value: i, line: 0 }));
+  const many = (): CimIntervalReading[] =>
+    Array.from({ length: 20_000 }, (_, i) => ({ start: T0 + i * 900, duration: 900, value: i, line: 0 }));
   const message = { ...response(many), reply: replyOk({ moreToFollow: true }) };
   const chunks: string[] = [];
   for await (const chunk of writeCimMessage(message)) chunks.push(chunk);
@@ -136,19 +178,43 @@ test('a get RequestMessage in SOAP 1.2, with Request times, options, ids and the
   const request: OutgoingMessage = {
     kind: 'request',
     soap: '1.2',
-    header: { verb: 'get', noun: 'MeterReadings', timestamp: '2024-04-01T10:00:00Z', source: 'MDMS', asyncReplyFlag: true, replyAddress: 'https://mdms.example/cim', ackRequired: false, user: { userId: 'ops' }, messageId: 'm-7', correlationId: 'c-7', comment: 'nightly', properties: [{ name: 'page', value: '1' }] },
+    header: {
+      verb: 'get',
+      noun: 'MeterReadings',
+      timestamp: '2024-04-01T10:00:00Z',
+      source: 'MDMS',
+      asyncReplyFlag: true,
+      replyAddress: 'https://mdms.example/cim',
+      ackRequired: false,
+      user: { userId: 'ops' },
+      messageId: 'm-7',
+      correlationId: 'c-7',
+      comment: 'nightly',
+      properties: [{ name: 'page', value: '1' }],
+    },
     request: {
       startTime: T0,
       endTime: T0 + 86400,
       options: [{ name: 'pageSize', value: '1000' }],
       ids: [{ value: 'up-1', kind: 'uuid', objectType: 'UsagePoint' }],
-      getMeterReadings: { endDevices: [{ mRID: 'meter-1' }], usagePoints: [{ names: [{ name: 'UP_1' }] }], readingTypes: ['0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0'], periods: [{ start: T0, end: T0 + 3600 }] },
+      getMeterReadings: {
+        endDevices: [{ mRID: 'meter-1' }],
+        usagePoints: [{ names: [{ name: 'UP_1' }] }],
+        readingTypes: ['0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0'],
+        periods: [{ start: T0, end: T0 + 3600 }],
+      },
     },
   };
   const xml = await writeCimMessageText(request);
   assert.match(xml, /^<soap:Envelope xmlns:soap="http:\/\/www.w3.org\/2003\/05\/soap-envelope">/);
   const { summary } = await collectCimMessage(readCimMessage([xml]));
-  const expected: CimEnvelope = { kind: 'request', rootName: 'RequestMessage', soap: '1.2', header: request.header, request: request.request };
+  const expected: CimEnvelope = {
+    kind: 'request',
+    rootName: 'RequestMessage',
+    soap: '1.2',
+    header: request.header,
+    request: request.request,
+  };
   assert.deepEqual(summary.envelope, expected);
 
   const xsd = messageXsd();
@@ -168,7 +234,10 @@ test('the created-MeterReadings EventMessage fixture parses, and an EventMessage
   assert.deepEqual(summary.envelope.header?.properties, [{ name: 'batch', value: '2024-03-01/1' }]);
   assert.deepEqual(summary.diagnostics, []);
   const [mr] = meterReadings;
-  assert.deepEqual(mr.meter, { mRID: '0a4f3c2e-7d1b-4e55-9a61-2b8e0c6f4d17', names: [{ name: 'MTR-000123', nameType: 'SerialNumber' }] });
+  assert.deepEqual(mr.meter, {
+    mRID: '0a4f3c2e-7d1b-4e55-9a61-2b8e0c6f4d17',
+    names: [{ name: 'MTR-000123', nameType: 'SerialNumber' }],
+  });
   assert.equal(mr.usagePoint?.mRID, '5c9b1e44-2f3a-4d8c-b7e0-93a1d6c2f580');
   const start = Date.UTC(2024, 1, 29, 23, 0) / 1000; // 2024-03-01T00:00+01:00
   assert.deepEqual(
@@ -181,18 +250,29 @@ test('the created-MeterReadings EventMessage fixture parses, and an EventMessage
     ],
   );
   assert.equal(mr.registers[0].value, 12345678);
-  assert.deepEqual(summary.readingTypes.map((r) => r.name), ['15-minute delivered energy (kWh)', 'Delivered energy register (kWh)']);
+  assert.deepEqual(
+    summary.readingTypes.map((r) => r.name),
+    ['15-minute delivered energy (kWh)', 'Delivered energy register (kWh)'],
+  );
 
   const event: OutgoingMessage = {
     kind: 'event',
     header: { verb: 'changed', noun: 'MeterReadings', source: 'usage-portal', messageId: 'e-1' },
-    meterReadings: [{ usagePoint: { mRID: 'up-1' }, blocks: [{ readingType: QUARTER, readings: [{ start, duration: 900, value: 1 }] }] }],
+    meterReadings: [
+      {
+        usagePoint: { mRID: 'up-1' },
+        blocks: [{ readingType: QUARTER, readings: [{ start, duration: 900, value: 1 }] }],
+      },
+    ],
   };
   const xml = await writeCimMessageText(event, { readingTypeName: () => 'quarter-hour kWh' });
   assert.equal(xmllintErrors(payloadOf(xml), meterReadingsXsd), '');
   const reread = await collectCimMessage(readCimMessage([xml]));
   assert.equal(reread.summary.envelope.kind, 'event');
-  assert.deepEqual(reread.readings.get(0)?.map((r) => [r.start, r.duration, r.value]), [[start, 900, 1]]);
+  assert.deepEqual(
+    reread.readings.get(0)?.map((r) => [r.start, r.duration, r.value]),
+    [[start, 900, 1]],
+  );
 
   const xsd = messageXsd();
   if (!xsd) return t.skip(SHARED_MISSING);

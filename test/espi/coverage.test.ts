@@ -53,6 +53,9 @@ test('Coverage.addRanges refuses ranges with any overlap and merges nothing then
   c.add(10, 20);
   c.add(60, 70);
   assert.ok(a.addRanges(c.flat()));
-  assert.deepEqual(a.flat().sort((x, y) => x - y), [0, 20, 20, 30, 40, 50, 60, 70]);
+  assert.deepEqual(
+    a.flat().sort((x, y) => x - y),
+    [0, 20, 20, 30, 40, 50, 60, 70],
+  );
   assert.equal(a.add(15, 16), false);
 });

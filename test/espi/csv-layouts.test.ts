@@ -46,12 +46,15 @@ function series(c: Loaded) {
 }
 
 const codes = (c: Loaded) => c.feed.diagnostics.map((d) => d.code);
-const durations = (c: Loaded, flow = 'delivered') => c.readings.get(c.feed.meterReadings.find((m) => m.flow === flow)!)!.map((r) => r.duration);
+const durations = (c: Loaded, flow = 'delivered') =>
+  c.readings.get(c.feed.meterReadings.find((m) => m.flow === flow)!)!.map((r) => r.duration);
 
 test('SCE consumption: one usage series, the repeated 01:00 hour taken in order, a quality note reported', async () => {
   const c = await load('sce-consumption.csv');
   // 24 + 25 hourly rows of 0.5 kWh; 2023-11-04 00:00 PDT to 2023-11-06 00:00 PST.
-  assert.deepEqual(series(c), [['delivered', 72, 0, undefined, 49, 24_500n, 0n, '2023-11-04T07:00:00.000Z', '2023-11-06T08:00:00.000Z', 2]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 72, 0, undefined, 49, 24_500n, 0n, '2023-11-04T07:00:00.000Z', '2023-11-06T08:00:00.000Z', 2],
+  ]);
   assert.deepEqual(codes(c), ['csv-quality-unknown', 'csv-local-time-ambiguous', 'csv-local-time-ambiguous']);
   assert.equal(c.feed.usagePoints[0].serviceKind, 0);
   assert.ok(durations(c).every((d) => d === 3600));
@@ -72,13 +75,18 @@ test('SCE start/end columns: 12-hour times, noon and the row that ends at the ne
     ['received', 72, 0, undefined, 5, 340n, 0n, '2025-07-28T07:00:00.000Z', '2025-07-29T07:15:00.000Z', 2],
   ]);
   const received = c.readings.get(c.feed.meterReadings[1])!;
-  assert.deepEqual(received.filter((r) => r.value! > 0).map((r) => iso(r.start)), ['2025-07-28T19:00:00.000Z']);
+  assert.deepEqual(
+    received.filter((r) => r.value! > 0).map((r) => iso(r.start)),
+    ['2025-07-28T19:00:00.000Z'],
+  );
 });
 
 test('PG&E electric: end times as the last minute, no 02:00 hour on the spring-forward day, costs in dollars', async () => {
   const c = await loadClean('pge-electric.csv');
   // Rows h = 0, 1, 3…23 of 0.(h+10) kWh and $0.(h+10): Σ (h + 10) = 516 − 12 = 504 → 5040 Wh and $5.04.
-  assert.deepEqual(series(c), [['delivered', 72, 0, 840, 23, 5040n, 504_000n, '2023-03-12T08:00:00.000Z', '2023-03-13T07:00:00.000Z', 1]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 72, 0, 840, 23, 5040n, 504_000n, '2023-03-12T08:00:00.000Z', '2023-03-13T07:00:00.000Z', 1],
+  ]);
   assert.ok(durations(c).every((d) => d === 3600));
   assert.equal(c.feed.usagePoints[0].key, 'csv-layouts|/GreenButtonCsv/UsagePoint/Service%201');
 });
@@ -94,7 +102,9 @@ test('PG&E electric with solar: IMPORT and EXPORT columns, the row cost (credits
 
 test('PG&E gas: therms from the USAGE header, a gas usage point, the fall-back day 25 hours long', async () => {
   const c = await loadClean('pge-gas.csv');
-  assert.deepEqual(series(c), [['delivered', 169, -3, 840, 3, 3530n, 727_000n, '2023-11-04T07:00:00.000Z', '2023-11-07T08:00:00.000Z', 1]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 169, -3, 840, 3, 3530n, 727_000n, '2023-11-04T07:00:00.000Z', '2023-11-07T08:00:00.000Z', 1],
+  ]);
   assert.deepEqual(durations(c), [86_400, 90_000, 86_400]);
   assert.equal(c.feed.usagePoints[0].serviceKind, 1);
   assert.equal(c.feed.meterReadings[0].readingType.commodity, 7);
@@ -102,7 +112,9 @@ test('PG&E gas: therms from the USAGE header, a gas usage point, the fall-back d
 
 test("PG&E's older daily gas layout: a date alone is the whole local day; one block per local month", async () => {
   const c = await loadClean('pge-gas-daily.csv');
-  assert.deepEqual(series(c), [['delivered', 169, -3, 840, 3, 4080n, 405_000n, '2012-10-31T07:00:00.000Z', '2012-11-03T07:00:00.000Z', 2]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 169, -3, 840, 3, 4080n, 405_000n, '2012-10-31T07:00:00.000Z', '2012-11-03T07:00:00.000Z', 2],
+  ]);
 });
 
 test('SDG&E electric: 12-hour times, Duration in minutes, empty Generation cells, the repeated 1 AM hour in order', async () => {
@@ -118,13 +130,17 @@ test('SDG&E electric: 12-hour times, Duration in minutes, empty Generation cells
 
 test('SDG&E gas: the unit from the "UOM,Therms" preamble line', async () => {
   const c = await loadClean('sdge-gas.csv');
-  assert.deepEqual(series(c), [['delivered', 169, -3, undefined, 3, 3600n, 0n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 169, -3, undefined, 3, 3600n, 0n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1],
+  ]);
 });
 
 test('generic date/start/end/usage layout in CCF: cubic feet × 10^2, volume readings', async () => {
   const c = await loadClean('generic-ccf.csv');
   // 2.5 + 3 + 1.25 CCF = 6.75 CCF = 675 ft³, kept as 6750 × 10^−1 ft³.
-  assert.deepEqual(series(c), [['delivered', 119, -1, 840, 3, 6750n, 837_000n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 119, -1, 840, 3, 6750n, 837_000n, '2024-01-01T08:00:00.000Z', '2024-01-04T08:00:00.000Z', 1],
+  ]);
   assert.equal(c.feed.meterReadings[0].readingType.kind, 58);
 });
 
@@ -160,13 +176,16 @@ test('rows that cannot be read are reported, never skipped silently, and the res
     'csv-quality-unknown',
   ]);
   assert.match(c.feed.diagnostics[1].message, /"meter"/);
-  assert.deepEqual(series(c), [['delivered', 72, 0, 840, 3, 4500n, 60_000n, '2024-01-01T08:00:00.000Z', '2024-01-01T14:00:00.000Z', 1]]);
+  assert.deepEqual(series(c), [
+    ['delivered', 72, 0, 840, 3, 4500n, 60_000n, '2024-01-01T08:00:00.000Z', '2024-01-01T14:00:00.000Z', 1],
+  ]);
 });
 
 test('SDG&E with two meters in one file: one usage point per meter, each with its own repeated 1 AM hour', async () => {
   const rows = ['UOM,kWh', 'Meter Number,Date,Start Time,Duration,Consumption,Generation,Net'];
   for (const meter of ['111', '222']) {
-    for (const time of ['1:00 AM', '1:00 AM']) rows.push(`"${meter}","11/5/2023","${time}","60","${meter === '111' ? '1.0' : '2.0'}","",""`);
+    for (const time of ['1:00 AM', '1:00 AM'])
+      rows.push(`"${meter}","11/5/2023","${time}","60","${meter === '111' ? '1.0' : '2.0'}","",""`);
   }
   const c = await loadText(rows.join('\n'));
   assert.deepEqual(codes(c), Array(4).fill('csv-local-time-ambiguous'));

@@ -6,10 +6,13 @@ import { collectParsedFeed, parseGreenButtonCsv } from '../../src/espi';
 import { espiFixtures, iso, samplePath } from './support';
 
 async function load(path: string, zone = 'America/Los_Angeles', extra: { decimals?: number } = {}) {
-  return collectParsedFeed(parseGreenButtonCsv(createReadStream(path, { highWaterMark: 1024 }), { source: 'csv-test', zone, ...extra }));
+  return collectParsedFeed(
+    parseGreenButtonCsv(createReadStream(path, { highWaterMark: 1024 }), { source: 'csv-test', zone, ...extra }),
+  );
 }
 
-const byFlow = (c: Awaited<ReturnType<typeof load>>, flow: string) => c.feed.meterReadings.find((m) => m.flow === flow)!;
+const byFlow = (c: Awaited<ReturnType<typeof load>>, flow: string) =>
+  c.feed.meterReadings.find((m) => m.flow === flow)!;
 
 test('SCE net-metering CSV: delivered and received kept apart, exact Wh, local times in the usage point zone', async (t) => {
   const path = samplePath('SCE-NEMFILE.sample');
@@ -25,7 +28,10 @@ test('SCE net-metering CSV: delivered and received kept apart, exact Wh, local t
   assert.equal(received.readingCount, 1632);
   assert.equal(delivered.valueTotal, 733_270n);
   assert.equal(received.valueTotal, 303_490n);
-  assert.deepEqual([delivered.readingType.uom, delivered.readingType.powerOfTenMultiplier, delivered.readingType.flowDirection], [72, 0, 1]);
+  assert.deepEqual(
+    [delivered.readingType.uom, delivered.readingType.powerOfTenMultiplier, delivered.readingType.flowDirection],
+    [72, 0, 1],
+  );
   assert.equal(received.readingType.flowDirection, 19);
   // 2022-08-01 00:00 Pacific daylight time is 07:00 UTC; 17 days later, the same.
   assert.equal(iso(delivered.firstStart), '2022-08-01T07:00:00.000Z');
@@ -76,19 +82,28 @@ test('synthetic CSV across both DST changes: skipped times refused, repeated hou
   );
   assert.equal(byFlow(c, 'delivered').valueTotal, 900n);
   const received = c.readings.get(byFlow(c, 'received'))!;
-  assert.deepEqual(received.map((r) => [iso(r.start), r.value]), [
-    ['2022-03-13T09:00:00.000Z', 50],
-    ['2022-03-13T09:15:00.000Z', 50],
-    ['2022-11-06T08:00:00.000Z', 1],
-    ['2022-11-06T09:00:00.000Z', 1],
-  ]);
+  assert.deepEqual(
+    received.map((r) => [iso(r.start), r.value]),
+    [
+      ['2022-03-13T09:00:00.000Z', 50],
+      ['2022-03-13T09:15:00.000Z', 50],
+      ['2022-11-06T08:00:00.000Z', 1],
+      ['2022-11-06T09:00:00.000Z', 1],
+    ],
+  );
 });
 
 test('decimals set the raw scale: 4 decimals keep 0.0005 kWh as 5 × 10^-1 Wh', async () => {
   const c = await load(join(espiFixtures, 'csv', 'dst-los-angeles.csv'), 'America/Los_Angeles', { decimals: 4 });
   const received = byFlow(c, 'received');
   assert.equal(received.readingType.powerOfTenMultiplier, -1);
-  assert.deepEqual(c.readings.get(received)!.slice(0, 3).map((r) => r.value), [500, 500, 5]);
+  assert.deepEqual(
+    c.readings
+      .get(received)!
+      .slice(0, 3)
+      .map((r) => r.value),
+    [500, 500, 5],
+  );
   assert.ok(!c.feed.diagnostics.some((d) => d.code === 'csv-value-precision'));
 });
 

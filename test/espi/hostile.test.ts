@@ -4,7 +4,9 @@ import { collectParsedFeed, parseEspiAtom, LinkedFeed } from '../../src/espi';
 
 const opts = { source: 'test', fallbackZone: 'UTC' };
 
-async function rejection(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<LinkedFeed> {
+async function rejection(
+  chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): Promise<LinkedFeed> {
   const source = (async function* () {
     yield* chunks;
   })();
@@ -26,12 +28,16 @@ test('XXE: a DOCTYPE with an external entity is refused, nothing is fetched', as
 test('billion laughs: internal entities are refused before any expansion', async () => {
   const lol = ['<!ENTITY lol0 "lol">'];
   for (let i = 1; i < 10; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
-  const feed = await rejection([`<?xml version="1.0"?><!DOCTYPE feed [${lol.join('')}]><feed xmlns="http://www.w3.org/2005/Atom">&lol9;</feed>`]);
+  const feed = await rejection([
+    `<?xml version="1.0"?><!DOCTYPE feed [${lol.join('')}]><feed xmlns="http://www.w3.org/2005/Atom">&lol9;</feed>`,
+  ]);
   assert.equal(errorCode(feed), 'xml-dtd-refused');
 });
 
 test('10 000-deep nesting is refused at the depth bound', async () => {
-  const feed = await rejection([`<feed xmlns="http://www.w3.org/2005/Atom">${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</feed>`]);
+  const feed = await rejection([
+    `<feed xmlns="http://www.w3.org/2005/Atom">${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</feed>`,
+  ]);
   assert.equal(errorCode(feed), 'xml-too-deep');
 });
 
@@ -54,7 +60,9 @@ test('a 1 GB text node, streamed, is refused at the token bound with bounded mem
 });
 
 test('a truncated file fails cleanly', async () => {
-  const feed = await rejection(['<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><content><UsagePoint xmlns="http://naesb.org/espi">']);
+  const feed = await rejection([
+    '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><content><UsagePoint xmlns="http://naesb.org/espi">',
+  ]);
   assert.equal(errorCode(feed), 'xml-truncated');
 });
 

@@ -13,7 +13,8 @@ import { openFilesUnder } from '../support/open-files';
 const temp = mkdtempSync(join(tmpdir(), 'espi-pending-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-const WH = '<ReadingType xmlns="http://naesb.org/espi"><flowDirection>1</flowDirection><intervalLength>900</intervalLength><uom>72</uom></ReadingType>';
+const WH =
+  '<ReadingType xmlns="http://naesb.org/espi"><flowDirection>1</flowDirection><intervalLength>900</intervalLength><uom>72</uom></ReadingType>';
 const DAY = 86_400;
 const T0 = 1_704_067_200;
 const up = (u: number) => `/RetailCustomer/${u}/UsagePoint/1`;
@@ -22,8 +23,18 @@ const mr = (u: number) => `${up(u)}/MeterReading/1`;
 /** Usage point u's entries: its UsagePoint, MeterReading (→ its IntervalBlock collection) and ReadingType. */
 function owner(u: number): string {
   return (
-    entry(up(u), `/RetailCustomer/${u}/UsagePoint`, [`${up(u)}/MeterReading`], `<UsagePoint xmlns="${ESPI}"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>`) +
-    entry(mr(u), `${up(u)}/MeterReading`, [`${mr(u)}/IntervalBlock`, `/ReadingType/${u}`], `<MeterReading xmlns="${ESPI}"/>`) +
+    entry(
+      up(u),
+      `/RetailCustomer/${u}/UsagePoint`,
+      [`${up(u)}/MeterReading`],
+      `<UsagePoint xmlns="${ESPI}"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>`,
+    ) +
+    entry(
+      mr(u),
+      `${up(u)}/MeterReading`,
+      [`${mr(u)}/IntervalBlock`, `/ReadingType/${u}`],
+      `<MeterReading xmlns="${ESPI}"/>`,
+    ) +
     entry(`/ReadingType/${u}`, '/ReadingType', [], WH)
   );
 }
@@ -32,7 +43,12 @@ function owner(u: number): string {
 function day(u: number, d: number, upHref = `${mr(u)}/IntervalBlock`): string {
   const start = T0 + d * DAY;
   const readings = [0, 1, 2, 3].map((i) => reading(String(start + i * 900), '900', String(u + 1)));
-  return entry(`${mr(u)}/IntervalBlock/${d}`, upHref, [], `<IntervalBlock xmlns="${ESPI}">${readings.join('')}</IntervalBlock>`);
+  return entry(
+    `${mr(u)}/IntervalBlock/${d}`,
+    upHref,
+    [],
+    `<IntervalBlock xmlns="${ESPI}">${readings.join('')}</IntervalBlock>`,
+  );
 }
 
 const options = (extra: object = {}) => ({ source: 'test', fallbackZone: 'UTC', tempDir: temp, ...extra });
@@ -114,7 +130,13 @@ async function retained(days: number) {
   assert.equal(readings, 2 * days * 4);
   assert.equal(blocks, 2 * days);
   assert.equal(f.blockOwner.size, 2 * days);
-  return { ...f.pending, spilledBlocks: undefined, spilledBytes: undefined, ownerRuns: f.blockOwner.runCount, bytesPerBlock: f.pending.spilledBytes / blocks };
+  return {
+    ...f.pending,
+    spilledBlocks: undefined,
+    spilledBytes: undefined,
+    ownerRuns: f.blockOwner.runCount,
+    bytesPerBlock: f.pending.spilledBytes / blocks,
+  };
 }
 
 test('what the linker holds per file does not grow with the number of blocks', async () => {
@@ -147,7 +169,13 @@ test('BlockSpill gives back every row as written, across chunk boundaries, in me
     rows.push({
       ordinal: i,
       line: 10 * i + 1,
-      entry: { line: 10 * i, self: i % 3 ? `/MeterReading/1/IntervalBlock/${i}` : undefined, up: 'é/ü', id: i === 7 ? 'x'.repeat(300_000) : undefined, related: [] },
+      entry: {
+        line: 10 * i,
+        self: i % 3 ? `/MeterReading/1/IntervalBlock/${i}` : undefined,
+        up: 'é/ü',
+        id: i === 7 ? 'x'.repeat(300_000) : undefined,
+        related: [],
+      },
       readingCount: i % 5,
       ranges: i % 4 === 0 ? [] : [i, i + 1, i + 5, i + 9],
       durations: i % 2 ? [900, 3, 3600, 1] : [],
@@ -175,22 +203,57 @@ test('BlockHrefs: numbered hrefs as ranges, others kept whole, 07 and 7 apart', 
   assert.ok(hrefs.add('/MeterReading/2/IntervalBlock/3'));
   assert.ok(hrefs.add('/IntervalBlock/abc'));
   assert.equal(hrefs.add('/IntervalBlock/abc'), false);
-  assert.ok(hrefs.has('/MeterReading/1/IntervalBlock/0') && !hrefs.has('/MeterReading/1/IntervalBlock/6') && !hrefs.has('/IntervalBlock/abd'));
+  assert.ok(
+    hrefs.has('/MeterReading/1/IntervalBlock/0') &&
+      !hrefs.has('/MeterReading/1/IntervalBlock/6') &&
+      !hrefs.has('/IntervalBlock/abd'),
+  );
   assert.equal(hrefs.retained, 4, 'one range per collection, plus …/03 and …/abc whole');
 });
 
 test('BlockOwners: runs of consecutive ordinals, read like a map', () => {
   const owners = new BlockOwners<string>();
-  for (const [o, who] of [[0, 'a'], [1, 'a'], [2, 'b'], [4, 'b'], [5, 'b'], [6, 'a']] as const) owners.add(o, who);
+  for (const [o, who] of [
+    [0, 'a'],
+    [1, 'a'],
+    [2, 'b'],
+    [4, 'b'],
+    [5, 'b'],
+    [6, 'a'],
+  ] as const)
+    owners.add(o, who);
   assert.equal(owners.runCount, 4);
   assert.equal(owners.size, 6);
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((o) => owners.get(o)), ['a', 'a', 'b', undefined, 'b', 'b', 'a', undefined]);
-  assert.deepEqual([...owners], [[0, 'a'], [1, 'a'], [2, 'b'], [4, 'b'], [5, 'b'], [6, 'a']]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7].map((o) => owners.get(o)),
+    ['a', 'a', 'b', undefined, 'b', 'b', 'a', undefined],
+  );
+  assert.deepEqual(
+    [...owners],
+    [
+      [0, 'a'],
+      [1, 'a'],
+      [2, 'b'],
+      [4, 'b'],
+      [5, 'b'],
+      [6, 'a'],
+    ],
+  );
   assert.throws(() => owners.add(6, 'a'), /after block 6/);
 });
 
 test('repeated block self links: a second block with it and another kind with it are reported; blocks of one entry are not', async () => {
-  const twoInOne = entry(`${mr(0)}/IntervalBlock/50`, `${mr(0)}/IntervalBlock`, [], ['0', '1'].map((h) => `<IntervalBlock xmlns="${ESPI}">${reading(String(T0 + 50 * DAY + Number(h) * 900), '900', '1')}</IntervalBlock>`).join(''));
+  const twoInOne = entry(
+    `${mr(0)}/IntervalBlock/50`,
+    `${mr(0)}/IntervalBlock`,
+    [],
+    ['0', '1']
+      .map(
+        (h) =>
+          `<IntervalBlock xmlns="${ESPI}">${reading(String(T0 + 50 * DAY + Number(h) * 900), '900', '1')}</IntervalBlock>`,
+      )
+      .join(''),
+  );
   const xml = `<feed xmlns="${ATOM}">\n${owner(0)}${day(0, 1)}${twoInOne}${day(0, 2).replace('IntervalBlock/2"', 'IntervalBlock/1"')}${entry(`${mr(0)}/IntervalBlock/50`, '/ReadingType', [], WH)}</feed>\n`;
   const { feed: f } = await collectParsedFeed(parseEspiAtom([xml], options()));
   const collisions = f.diagnostics.filter((d) => d.code === 'self-link-collision');

@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import { generateEspiFeed } from '../../bench/espi-parse-generate';
 import { EspiFileError } from '../../src/espi';
 import { readEspiAtom, ReaderOptions } from '../../src/espi/atom-reader';
-import { NOT_A_READING, PlainReadingScanner, READING_INCOMPLETE, READING_NOT_PLAIN } from '../../src/espi/plain-reading';
+import {
+  NOT_A_READING,
+  PlainReadingScanner,
+  READING_INCOMPLETE,
+  READING_NOT_PLAIN,
+} from '../../src/espi/plain-reading';
 import { sharedDir } from '../support/paths';
 import { espiFixtures } from './support';
 
@@ -40,14 +45,21 @@ function exact(_key: string, value: unknown) {
   return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : value;
 }
 
-async function assertSame(name: string, bytes: Buffer, chunkings: number[][], options: Pick<ReaderOptions, 'limits' | 'batchSize'> = {}) {
+async function assertSame(
+  name: string,
+  bytes: Buffer,
+  chunkings: number[][],
+  options: Pick<ReaderOptions, 'limits' | 'batchSize'> = {},
+) {
   for (const chunkSizes of chunkings) {
     const expected = await readAll(bytes, { ...options, plainReadings: false }, chunkSizes);
     const actual = await readAll(bytes, { ...options, plainReadings: true }, chunkSizes);
     let at = 0;
     while (at < Math.max(actual.length, expected.length) && actual[at] === expected[at]) at++;
     if (at < Math.max(actual.length, expected.length)) {
-      assert.fail(`${name}, chunks of ${chunkSizes.join(',')}: event ${at} differs\n  fast:    ${actual[at]?.slice(0, 600)}\n  general: ${expected[at]?.slice(0, 600)}`);
+      assert.fail(
+        `${name}, chunks of ${chunkSizes.join(',')}: event ${at} differs\n  fast:    ${actual[at]?.slice(0, 600)}\n  general: ${expected[at]?.slice(0, 600)}`,
+      );
     }
   }
 }
@@ -66,8 +78,33 @@ function random(seed: number) {
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)] };
 }
 
-const WHITESPACE = ['', ' ', '\n', '\n        ', '\r\n          ', '\t', '\r', '  \n\t ', '\n  <!-- note -->\n  ', '<!---->', '<!--->x-->', '<!-- a\r\nb\rc -->'];
-const NUMBERS = ['0', '900', '1704085200', '-5', '+7', '-0', '007', ' 42 ', '\n13\r\n', '140737488355327', '-140737488355328'];
+const WHITESPACE = [
+  '',
+  ' ',
+  '\n',
+  '\n        ',
+  '\r\n          ',
+  '\t',
+  '\r',
+  '  \n\t ',
+  '\n  <!-- note -->\n  ',
+  '<!---->',
+  '<!--->x-->',
+  '<!-- a\r\nb\rc -->',
+];
+const NUMBERS = [
+  '0',
+  '900',
+  '1704085200',
+  '-5',
+  '+7',
+  '-0',
+  '007',
+  ' 42 ',
+  '\n13\r\n',
+  '140737488355327',
+  '-140737488355328',
+];
 /** Text a field may hold that the fast path must leave to the tokenizer, or that the tokenizer refuses. */
 const ODD_NUMBERS = [
   '',
@@ -122,8 +159,10 @@ function randomReading(rnd: ReturnType<typeof random>, p: string, odd: boolean, 
   if (shape.next() < 0.2) period.push(`<!-- ${rnd.int(100000)}/1/2013 5:00:00 AM -->`);
   parts.push(`<${p}timePeriod>${ws()}${period.join(ws())}${ws()}</${p}timePeriod>`);
   if (shape.next() < 0.9) parts.push(leaf('value'));
-  if (shape.next() < 0.2) parts.push(`<${p}ReadingQuality>${ws()}${leaf('quality', rnd.pick(['7', '8', '17']))}${ws()}</${p}ReadingQuality>`);
-  if (shape.next() < 0.1) parts.push(`<${p}ReadingQuality>${leaf('quality', '19')}${leaf('quality', '0')}</${p}ReadingQuality>`);
+  if (shape.next() < 0.2)
+    parts.push(`<${p}ReadingQuality>${ws()}${leaf('quality', rnd.pick(['7', '8', '17']))}${ws()}</${p}ReadingQuality>`);
+  if (shape.next() < 0.1)
+    parts.push(`<${p}ReadingQuality>${leaf('quality', '19')}${leaf('quality', '0')}</${p}ReadingQuality>`);
   for (const name of ['tou', 'cpp', 'consumptionTier']) if (shape.next() < 0.1) parts.push(leaf(name));
   if (shape.next() < 0.05) parts.push(leaf('value', '11'));
   if (shape.next() < 0.05) parts.push(`<${p}timePeriod></${p}timePeriod>`);
@@ -139,37 +178,92 @@ function randomReading(rnd: ReturnType<typeof random>, p: string, odd: boolean, 
     const at = rnd.int(parts.length + 1);
     switch (rnd.int(22)) {
       case 0:
-        parts.splice(at, 0, rnd.pick(['<!-- a comment -->', '<!-- a -- b -->', '<!-- \u0001 -->', '<!-- unterminated', '<!-- x --->', '<!- x ->', '<!--', '<!-- é -->', '<![CDATA[]]>', '<!DOCTYPE x>']));
+        parts.splice(
+          at,
+          0,
+          rnd.pick([
+            '<!-- a comment -->',
+            '<!-- a -- b -->',
+            '<!-- \u0001 -->',
+            '<!-- unterminated',
+            '<!-- x --->',
+            '<!- x ->',
+            '<!--',
+            '<!-- é -->',
+            '<![CDATA[]]>',
+            '<!DOCTYPE x>',
+          ]),
+        );
         break;
       case 1:
         parts.splice(at, 0, '<?pi inside?>');
         break;
       case 2:
-        parts.splice(at, 0, leaf(rnd.pick(['value', 'cost', 'start', 'duration', 'tou', 'quality']), rnd.pick(ODD_NUMBERS)));
+        parts.splice(
+          at,
+          0,
+          leaf(rnd.pick(['value', 'cost', 'start', 'duration', 'tou', 'quality']), rnd.pick(ODD_NUMBERS)),
+        );
         break;
       case 3:
-        parts.splice(at, 0, leaf(rnd.pick(['foo', 'Value', 'costs', 'interval', 'IntervalReading', 'timeperiod', 'qualityX'])));
+        parts.splice(
+          at,
+          0,
+          leaf(rnd.pick(['foo', 'Value', 'costs', 'interval', 'IntervalReading', 'timeperiod', 'qualityX'])),
+        );
         break;
       case 4:
         parts.splice(at, 0, `<${p}value a="1">5</${p}value>`);
         break;
       case 5:
-        open = rnd.pick([`<${p}IntervalReading >`, `<${p}IntervalReading\n>`, `<${p}IntervalReading id="x">`, `<${p}IntervalReading xmlns="http://naesb.org/espi">`]);
+        open = rnd.pick([
+          `<${p}IntervalReading >`,
+          `<${p}IntervalReading\n>`,
+          `<${p}IntervalReading id="x">`,
+          `<${p}IntervalReading xmlns="http://naesb.org/espi">`,
+        ]);
         break;
       case 6:
-        close = rnd.pick([`</${p}IntervalReading >`, `</${p}IntervalReading\r\n>`, `</${p}IntervalReadin>`, `</${p}IntervalReadingX>`, `</${p}IntervalReading`]);
+        close = rnd.pick([
+          `</${p}IntervalReading >`,
+          `</${p}IntervalReading\r\n>`,
+          `</${p}IntervalReadin>`,
+          `</${p}IntervalReadingX>`,
+          `</${p}IntervalReading`,
+        ]);
         break;
       case 7:
         parts.splice(at, 0, rnd.pick([`<${p}cpp/>`, `<${p}cpp />`, `<${p}timePeriod/>`, `<${p}ReadingQuality/>`]));
         break;
       case 8:
-        parts.splice(at, 0, rnd.pick([`<${p}value >3</${p}value>`, `<${p}value>3</${p}value >`, `<${p}value>3</${p}valu>`, `<${p}value>3</${p}value`, `<${p}value>3<${p}value>`, `<${p}value 1>`]));
+        parts.splice(
+          at,
+          0,
+          rnd.pick([
+            `<${p}value >3</${p}value>`,
+            `<${p}value>3</${p}value >`,
+            `<${p}value>3</${p}valu>`,
+            `<${p}value>3</${p}value`,
+            `<${p}value>3<${p}value>`,
+            `<${p}value 1>`,
+          ]),
+        );
         break;
       case 9:
         parts.splice(at, 0, rnd.pick(['text', '&amp;', '<![CDATA[ ]]>', '\u0002', 'x]]>']));
         break;
       case 10:
-        parts.splice(at, 0, rnd.pick(['<other:value xmlns:other="http://naesb.org/espi">4</other:value>', '<un:value>4</un:value>', '<alias:value>4</alias:value>', '<value>4</value>', '<espi:value>4</espi:value>']));
+        parts.splice(
+          at,
+          0,
+          rnd.pick([
+            '<other:value xmlns:other="http://naesb.org/espi">4</other:value>',
+            '<un:value>4</un:value>',
+            '<alias:value>4</alias:value>',
+            '<value>4</value>',
+            '<espi:value>4</espi:value>',
+          ]),
+        );
         break;
       case 11:
         parts.splice(at, 0, `<${p}timePeriod><${p}value>9</${p}value><${p}start>1</${p}start></${p}timePeriod>`);
@@ -187,10 +281,18 @@ function randomReading(rnd: ReturnType<typeof random>, p: string, odd: boolean, 
         parts.splice(at, 0, `<${p}start>${rnd.pick(['1.5', '12.', '.5', ' -3.25 ', '1e3'])}</${p}start>`);
         break;
       case 16:
-        parts.splice(at, 0, `<${p}timePeriod><${p}start>1</${p}start><${p}duration>-60</${p}duration></${p}timePeriod>`);
+        parts.splice(
+          at,
+          0,
+          `<${p}timePeriod><${p}start>1</${p}start><${p}duration>-60</${p}duration></${p}timePeriod>`,
+        );
         break;
       case 17:
-        parts.splice(at, 0, `<${p}timePeriod><${p}timePeriod><${p}start>2</${p}start></${p}timePeriod></${p}timePeriod>`);
+        parts.splice(
+          at,
+          0,
+          `<${p}timePeriod><${p}timePeriod><${p}start>2</${p}start></${p}timePeriod></${p}timePeriod>`,
+        );
         break;
       case 18:
         parts.splice(at, 0, `<${p}value>\u00e9</${p}value>`);
@@ -229,7 +331,10 @@ function randomFeed(seed: number): string {
     const count = rnd.int(16);
     const layout = rnd.next() < 0.7 ? { ws: rnd.pick(WHITESPACE), seed: rnd.int(1 << 30) } : undefined;
     for (let r = 0; r < count; r++) readings.push(randomReading(rnd, p, rnd.next() < oddRate, layout));
-    const interval = rnd.next() < 0.7 ? `<${prefix}interval><${prefix}duration>86400</${prefix}duration><${prefix}start>1704085200</${prefix}start></${prefix}interval>` : '';
+    const interval =
+      rnd.next() < 0.7
+        ? `<${prefix}interval><${prefix}duration>86400</${prefix}duration><${prefix}start>1704085200</${prefix}start></${prefix}interval>`
+        : '';
     const before = rnd.next() < 0.1 ? `<${prefix}unknownThing a="1">x</${prefix}unknownThing>` : '';
     xml += `<entry><id>urn:uuid:b${b}</id><link rel="self" href="/IntervalBlock/${b}"/><content>${nl}`;
     xml += `  <${prefix}IntervalBlock ${declare}>${nl}${interval}${before}${readings.map((r) => `    ${r}${nl}`).join('')}  </${prefix}IntervalBlock>${nl}`;
@@ -249,10 +354,16 @@ test('the scanner takes a plain reading whole, and declines every other shape', 
   assert.equal(scanner.scan(plain, 0, ''), plain.length - 4);
   const reading = scanner.reading;
   assert.deepEqual(reading, { start: 1704085200, duration: 900, line: 0, cost: 2600, value: -200, qualities: [8] });
-  assert.deepEqual(Object.keys(reading), ['start', 'duration', 'line', 'cost', 'value', 'qualities'], 'fields in document order');
+  assert.deepEqual(
+    Object.keys(reading),
+    ['start', 'duration', 'line', 'cost', 'value', 'qualities'],
+    'fields in document order',
+  );
   assert.equal(scanner.lineBreaks, 8);
   // The next reading of the same layout matches the first as a template: new numbers, the same line breaks.
-  const next = Buffer.from(plain.toString().replace('2600', '31').replace('1704085200', '1704086100').replace('-200', '0'));
+  const next = Buffer.from(
+    plain.toString().replace('2600', '31').replace('1704085200', '1704086100').replace('-200', '0'),
+  );
   assert.equal(scanner.scan(next, 0, ''), next.length - 4);
   assert.deepEqual(scanner.reading, { start: 1704086100, duration: 900, line: 0, cost: 31, value: 0, qualities: [8] });
   assert.equal(scanner.lineBreaks, 8);
@@ -266,14 +377,21 @@ test('the scanner takes a plain reading whole, and declines every other shape', 
   assert.equal(scanned('<IntervalReading><value>5</va'), READING_INCOMPLETE);
   assert.equal(scanned('<IntervalReading><value>&#53;</value></IntervalReading>'), READING_NOT_PLAIN);
   assert.equal(scanned('<IntervalReading><value>140737488355328</value></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(scanned('<IntervalReading><!-- c\n --><value>5</value></IntervalReading>'), 62, 'a comment between fields is taken');
+  assert.equal(
+    scanned('<IntervalReading><!-- c\n --><value>5</value></IntervalReading>'),
+    62,
+    'a comment between fields is taken',
+  );
   assert.equal(scanned('<IntervalReading><value>5<!-- c --></value></IntervalReading>'), READING_NOT_PLAIN);
   assert.equal(scanned('<IntervalReading><!-- a -- b --><value>5</value></IntervalReading>'), READING_NOT_PLAIN);
   assert.equal(scanned('<IntervalReading><!-- \u0001 --><value>5</value></IntervalReading>'), READING_NOT_PLAIN);
   assert.equal(scanned('<IntervalReading><!-- c -'), READING_INCOMPLETE);
   assert.equal(scanned('<IntervalReading><value >5</value></IntervalReading>'), READING_NOT_PLAIN);
   assert.equal(scanned('<IntervalReading><foo>5</foo></IntervalReading>'), READING_NOT_PLAIN);
-  assert.equal(scanned('<IntervalReading><timePeriod><value>5</value></timePeriod></IntervalReading>'), READING_NOT_PLAIN);
+  assert.equal(
+    scanned('<IntervalReading><timePeriod><value>5</value></timePeriod></IntervalReading>'),
+    READING_NOT_PLAIN,
+  );
   assert.equal(scanned('<IntervalReading a="1"><value>5</value></IntervalReading>'), NOT_A_READING);
   assert.equal(scanned('<interval><start>5</start></interval>'), NOT_A_READING);
 });
@@ -318,7 +436,12 @@ test("fast and general paths agree on the benchmark generator's feed, which the 
 test('fast and general paths agree on mutated feeds: odd shapes, bad numbers, malformed tags, any chunking', async () => {
   for (let seed = 1; seed <= 200; seed++) {
     const xml = randomFeed(seed);
-    await assertSame(`seed ${seed}`, Buffer.from(xml), seed % 25 === 0 ? CHUNKINGS_SMALL : [[1 << 30], [1 + (seed % 7)], [1 + (seed % 97), 3]], { batchSize: 1 + (seed % 5) });
+    await assertSame(
+      `seed ${seed}`,
+      Buffer.from(xml),
+      seed % 25 === 0 ? CHUNKINGS_SMALL : [[1 << 30], [1 + (seed % 7)], [1 + (seed % 97), 3]],
+      { batchSize: 1 + (seed % 5) },
+    );
   }
 });
 
@@ -365,15 +488,26 @@ test('fast and general paths agree on truncated feeds and at the depth and token
   for (let seed = 1000; seed < 1060; seed++) {
     const bytes = Buffer.from(randomFeed(seed));
     const rnd = random(seed);
-    for (let k = 0; k < 4; k++) await assertSame(`seed ${seed} truncated`, bytes.subarray(0, rnd.int(bytes.length)), [[1 << 30], [1 + rnd.int(50)]]);
+    for (let k = 0; k < 4; k++)
+      await assertSame(`seed ${seed} truncated`, bytes.subarray(0, rnd.int(bytes.length)), [
+        [1 << 30],
+        [1 + rnd.int(50)],
+      ]);
     // feed > entry > content > IntervalBlock > IntervalReading > timePeriod > start is 7 deep.
-    for (const maxDepth of [5, 6, 7]) await assertSame(`seed ${seed} maxDepth ${maxDepth}`, bytes, [[1 << 30], [11]], { limits: { maxDepth, maxTokenLength: 1 << 20 } });
-    for (const maxTokenLength of [8, 24, 60]) await assertSame(`seed ${seed} maxTokenLength ${maxTokenLength}`, bytes, [[5], [40], [1 << 30]], { limits: { maxDepth: 64, maxTokenLength } });
+    for (const maxDepth of [5, 6, 7])
+      await assertSame(`seed ${seed} maxDepth ${maxDepth}`, bytes, [[1 << 30], [11]], {
+        limits: { maxDepth, maxTokenLength: 1 << 20 },
+      });
+    for (const maxTokenLength of [8, 24, 60])
+      await assertSame(`seed ${seed} maxTokenLength ${maxTokenLength}`, bytes, [[5], [40], [1 << 30]], {
+        limits: { maxDepth: 64, maxTokenLength },
+      });
   }
 });
 
 test("a block's prefix does not carry over: readings under a prefix bound only in an earlier block are refused", async () => {
-  const reading = (p: string, start: number) => `<${p}IntervalReading><${p}timePeriod><${p}duration>900</${p}duration><${p}start>${start}</${p}start></${p}timePeriod><${p}value>1</${p}value></${p}IntervalReading>`;
+  const reading = (p: string, start: number) =>
+    `<${p}IntervalReading><${p}timePeriod><${p}duration>900</${p}duration><${p}start>${start}</${p}start></${p}timePeriod><${p}value>1</${p}value></${p}IntervalReading>`;
   const block = (prefix: string, p: string) =>
     `<entry><content><${prefix}IntervalBlock xmlns${prefix ? `:${prefix.slice(0, -1)}` : ''}="${ESPI}">${reading(p, 0)}${reading(p, 900)}</${prefix}IntervalBlock></content></entry>`;
   // The second block's prefix: none, or one as long as the first's.

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { after, test } from 'node:test';
-import { CollectedFeed, collectParsedFeed, parseEspiAtomFile, writeCollectedCustomerFeed, writeCollectedUsageFeed } from '../../src/espi';
+import {
+  CollectedFeed,
+  collectParsedFeed,
+  parseEspiAtomFile,
+  writeCollectedCustomerFeed,
+  writeCollectedUsageFeed,
+} from '../../src/espi';
 import { samplePath } from './support';
 import { XMLLINT_MISSING, xmllint, xmllintValidate } from '../support/xmllint';
 
@@ -21,14 +27,22 @@ const USAGE_SAMPLES = [
 
 const out = mkdtempSync(join(tmpdir(), 'espi-round-trip-'));
 after(() => rmSync(out, { recursive: true, force: true }));
-const options = { baseUrl: 'https://portal.example/DataCustodian/espi/1_1/resource', generatedAt: 1_700_000_000, zoneYear: 2012 };
-
+const options = {
+  baseUrl: 'https://portal.example/DataCustodian/espi/1_1/resource',
+  generatedAt: 1_700_000_000,
+  zoneYear: 2012,
+};
 
 async function read(file: string, fallbackZone = 'America/New_York') {
   return collectParsedFeed(parseEspiAtomFile(file, { fallbackZone }));
 }
 
-async function write(collected: CollectedFeed, name: string, feedKey: string, writeFeed = writeCollectedUsageFeed): Promise<string> {
+async function write(
+  collected: CollectedFeed,
+  name: string,
+  feedKey: string,
+  writeFeed = writeCollectedUsageFeed,
+): Promise<string> {
   const file = join(out, name);
   const stream = createWriteStream(file);
   await writeFeed(stream, collected, { ...options, feedKey });
@@ -59,7 +73,11 @@ function records(c: CollectedFeed, ltpFromFile: boolean) {
       blocks: c.blocks.get(m)!.map((b) => b.interval),
       readings: c.readings.get(m)!.map(({ line: _line, ...r }) => r),
     })),
-    summaries: feed.summaries.map((s) => ({ type: s.type, fields: s.fields, usagePoint: feed.usagePoints.indexOf(s.usagePoint!) })),
+    summaries: feed.summaries.map((s) => ({
+      type: s.type,
+      fields: s.fields,
+      usagePoint: feed.usagePoints.indexOf(s.usagePoint!),
+    })),
     readingTypes: feed.unusedReadingTypes.map((t) => ({ fields: t.fields, title: t.entry.title })),
   };
 }
@@ -70,7 +88,10 @@ for (const name of USAGE_SAMPLES) {
     const path = samplePath(name);
     if (!path) return t.skip(`${name} is only in ../shared, absent here`);
     const first = await read(path);
-    assert.ok(first.feed.meterReadings.length + first.feed.summaries.length + first.feed.unusedReadingTypes.length > 0, 'the sample holds records');
+    assert.ok(
+      first.feed.meterReadings.length + first.feed.summaries.length + first.feed.unusedReadingTypes.length > 0,
+      'the sample holds records',
+    );
     const written = await write(first, `${name}.out.xml`, name);
     xmllintValidate(written, 'espi.xsd');
     const second = await read(written);
@@ -84,7 +105,8 @@ for (const name of USAGE_SAMPLES) {
     for (const [i, u] of first.feed.usagePoints.entries()) {
       const again = second.feed.usagePoints[i];
       assert.equal(again.zoneSource, 'LocalTimeParameters');
-      for (let t2 = 1_300_000_000; t2 < 1_340_000_000; t2 += 86_400 * 7) assert.equal(again.zone.offsetAt(t2), u.zone.offsetAt(t2), `offset at ${t2}`);
+      for (let t2 = 1_300_000_000; t2 < 1_340_000_000; t2 += 86_400 * 7)
+        assert.equal(again.zone.offsetAt(t2), u.zone.offsetAt(t2), `offset at ${t2}`);
     }
   });
 }
@@ -96,7 +118,11 @@ test('a re-export is byte-identical apart from the generation timestamps', async
   const a = readFileSync(await write(collected, 'a.xml', 'same'), 'utf8');
   const later = join(out, 'b.xml');
   const stream = createWriteStream(later);
-  await writeCollectedUsageFeed(stream, collected, { ...options, feedKey: 'same', generatedAt: options.generatedAt + 3600 });
+  await writeCollectedUsageFeed(stream, collected, {
+    ...options,
+    feedKey: 'same',
+    generatedAt: options.generatedAt + 3600,
+  });
   stream.end();
   await finished(stream);
   const b = readFileSync(later, 'utf8');
@@ -105,7 +131,13 @@ test('a re-export is byte-identical apart from the generation timestamps', async
   assert.equal(a.replace(stamp, 'T'), b.replace(stamp, 'T'));
 });
 
-const customers = (c: CollectedFeed) => c.feed.customers.map((e) => ({ kind: e.kind, content: e.content, usagePointRefs: e.usagePointRefs, title: e.entry.title }));
+const customers = (c: CollectedFeed) =>
+  c.feed.customers.map((e) => ({
+    kind: e.kind,
+    content: e.content,
+    usagePointRefs: e.usagePointRefs,
+    title: e.entry.title,
+  }));
 
 test('customer feed round trip: read → write → xmllint customer.xsd → read gives the same entities: PGERetailCustomer.xml', async (t) => {
   if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
@@ -128,7 +160,13 @@ test('customer feed round trip keeps content as read, even where the sample brea
   // The sample writes <status>active</status> where customer.xsd's Status holds elements; that, and only that, fails.
   const r = xmllint(written, 'customer.xsd');
   assert.notEqual(r.status, 0);
-  assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('validity error')).map((l) => l.replace(/^.*?: element /, '')), [
-    "status: Schemas validity error : Element '{http://naesb.org/espi/customer}status': Character content other than whitespace is not allowed because the content type is 'element-only'.",
-  ]);
+  assert.deepEqual(
+    r.stderr
+      .split('\n')
+      .filter((l) => l.includes('validity error'))
+      .map((l) => l.replace(/^.*?: element /, '')),
+    [
+      "status: Schemas validity error : Element '{http://naesb.org/espi/customer}status': Character content other than whitespace is not allowed because the content type is 'element-only'.",
+    ],
+  );
 });

@@ -176,7 +176,9 @@ for (const x of expectations) {
     assert.equal(iso(mr.firstStart), x.first);
     assert.equal(iso(mr.lastEnd), x.end);
     assert.deepEqual(
-      feed.summaries.map((s) => (s.fields.billLastPeriod === undefined ? {} : { billLastPeriod: s.fields.billLastPeriod })),
+      feed.summaries.map((s) =>
+        s.fields.billLastPeriod === undefined ? {} : { billLastPeriod: s.fields.billLastPeriod },
+      ),
       x.summaries,
     );
     for (const s of feed.summaries) assert.ok(s.usagePoint, 'summary linked to its usage point');
@@ -194,7 +196,10 @@ test('sample PGEReadingType.xml: 48 entries, 24 of them repeats (same self link,
   assert.equal(feed.diagnostics.filter((d) => d.code === 'self-link-collision').length, 21);
   assert.deepEqual([...new Set(types.map((f) => f.flowDirection))].sort(), [1, 19]);
   assert.deepEqual([...new Set(types.map((f) => f.uom))].sort(), [72, 73]);
-  assert.deepEqual([...new Set(types.map((f) => f.intervalLength))].sort((a, b) => a! - b!), [300, 900, 3600]);
+  assert.deepEqual(
+    [...new Set(types.map((f) => f.intervalLength))].sort((a, b) => a! - b!),
+    [300, 900, 3600],
+  );
   assert.deepEqual([...new Set(types.map((f) => f.phase))].sort(), [224, 769]);
   assert.deepEqual([...new Set(types.map((f) => f.measuringPeriod))].sort(), [2, 6, 7]);
   assert.ok(types.every((f) => f.powerOfTenMultiplier === 3 && f.defaultQuality === 17));
@@ -204,7 +209,13 @@ test('sample PGERetailCustomer.xml: customer feed entities', async (t) => {
   const path = samplePath('PGERetailCustomer.xml');
   if (!path) return t.skip('PGERetailCustomer.xml: ../shared not present');
   const { feed } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/Los_Angeles' }));
-  assert.deepEqual(feed.customers.map((c) => c.kind).sort(), ['Customer', 'CustomerAccount', 'CustomerAgreement', 'Meter', 'ServiceLocation']);
+  assert.deepEqual(feed.customers.map((c) => c.kind).sort(), [
+    'Customer',
+    'CustomerAccount',
+    'CustomerAgreement',
+    'Meter',
+    'ServiceLocation',
+  ]);
   const customer = feed.customers.find((c) => c.kind === 'Customer')!;
   assert.equal(customer.content.children.find((c) => c.name === 'name')?.text, 'ACME INDUSTRIES');
   const meter = feed.customers.find((c) => c.kind === 'Meter')!;
@@ -216,7 +227,10 @@ test('sample Customer-Subscription-Feed-Anonymized.xml: one Customer', async (t)
   const path = samplePath('Customer-Subscription-Feed-Anonymized.xml');
   if (!path) return t.skip('Customer-Subscription-Feed-Anonymized.xml: ../shared not present');
   const { feed } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: 'America/New_York' }));
-  assert.deepEqual(feed.customers.map((c) => c.kind), ['Customer']);
+  assert.deepEqual(
+    feed.customers.map((c) => c.kind),
+    ['Customer'],
+  );
   assert.equal(feed.errorCount, 0);
 });
 

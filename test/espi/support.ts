@@ -16,14 +16,19 @@ export function samplePath(name: string): string | undefined {
   return shared && existsSync(shared) ? shared : undefined;
 }
 
-export const iso = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(seconds * 1000).toISOString());
+export const iso = (seconds: number | undefined) =>
+  seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
 
 export const ATOM = 'http://www.w3.org/2005/Atom';
 export const ESPI = 'http://naesb.org/espi';
 
 /** An Atom entry for hand-made feeds (an absent `up` writes no up link). */
 export function entry(self: string, up: string | undefined, related: string[], content: string): string {
-  const links = [`<link rel="self" href="${self}"/>`, up ? `<link rel="up" href="${up}"/>` : '', ...related.map((r) => `<link rel="related" href="${r}"/>`)];
+  const links = [
+    `<link rel="self" href="${self}"/>`,
+    up ? `<link rel="up" href="${up}"/>` : '',
+    ...related.map((r) => `<link rel="related" href="${r}"/>`),
+  ];
   return `<entry><id>urn:uuid:${self}</id>${links.join('')}<content>${content}</content></entry>\n`;
 }
 

@@ -1,13 +1,35 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectParsedFeed, decodeDstRule, dstTransitions, ianaZone, parseEspiAtomFile, localToUtc, ltpZone } from '../../src/espi';
+import {
+  collectParsedFeed,
+  decodeDstRule,
+  dstTransitions,
+  ianaZone,
+  parseEspiAtomFile,
+  localToUtc,
+  ltpZone,
+} from '../../src/espi';
 import { samplePath } from './support';
 
 const usEastern = { tzOffset: -18000, dstOffset: 3600, dstStartRule: 0x360e2000, dstEndRule: 0xb40e2000 };
 
 test('the US rules decode to the second Sunday of March and the first of November at 02:00', () => {
-  assert.deepEqual(decodeDstRule(0x360e2000), { seconds: 0, hours: 2, dayOfWeek: 7, dayOfMonth: 0, operator: 3, month: 3 });
-  assert.deepEqual(decodeDstRule(0xb40e2000), { seconds: 0, hours: 2, dayOfWeek: 7, dayOfMonth: 0, operator: 2, month: 11 });
+  assert.deepEqual(decodeDstRule(0x360e2000), {
+    seconds: 0,
+    hours: 2,
+    dayOfWeek: 7,
+    dayOfMonth: 0,
+    operator: 3,
+    month: 3,
+  });
+  assert.deepEqual(decodeDstRule(0xb40e2000), {
+    seconds: 0,
+    hours: 2,
+    dayOfWeek: 7,
+    dayOfMonth: 0,
+    operator: 2,
+    month: 11,
+  });
 });
 
 test('LTP transitions equal the IANA zone transitions, 2007-2030, Eastern and Pacific', () => {
@@ -49,7 +71,9 @@ test('TestGBDataOneYearDailyBinnedMonthly: every day starts at local midnight, w
   const zone = feed.usagePoints[0].zone;
   const list = readings.get(feed.meterReadings[0])!;
   for (const r of list) assert.equal((r.start + zone.offsetAt(r.start)) % 86400, 0, `local midnight at ${r.start}`);
-  const odd = list.filter((r) => r.duration !== 86400).map((r) => [new Date(r.start * 1000).toISOString().slice(0, 10), r.duration]);
+  const odd = list
+    .filter((r) => r.duration !== 86400)
+    .map((r) => [new Date(r.start * 1000).toISOString().slice(0, 10), r.duration]);
   assert.deepEqual(odd, [
     ['2013-03-10', 82800],
     ['2013-11-03', 90000],

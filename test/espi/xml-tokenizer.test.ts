@@ -16,7 +16,9 @@ function ours(xml: string, chunkSize = Infinity): string[] | string {
   const tokenizer = new XmlTokenizer({
     onOpen(uri: string, local: string, attributes: XmlAttributes | undefined) {
       flush();
-      const attrs = [...(attributes ?? new Map<string, string>())].filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:'));
+      const attrs = [...(attributes ?? new Map<string, string>())].filter(
+        ([k]) => k !== 'xmlns' && !k.startsWith('xmlns:'),
+      );
       events.push(`open {${uri}}${local} ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`.trim());
     },
     onClose(uri: string, local: string) {
@@ -123,7 +125,10 @@ test('truncation, invalid UTF-8, split characters and DOCTYPE', () => {
   assert.equal(ours('<!DOCTYPE f><f/>'), 'xml-dtd-refused');
   assert.equal(ours('<f>💡</f>', 1)[1], 'text 💡');
   const bad = new XmlTokenizer({ onOpen() {}, onClose() {}, onText() {} });
-  assert.throws(() => bad.write(Buffer.from([0x3c, 0x66, 0x3e, 0xc3, 0x28])), (e: EspiFileError) => e.diagnostic.code === 'not-utf8');
+  assert.throws(
+    () => bad.write(Buffer.from([0x3c, 0x66, 0x3e, 0xc3, 0x28])),
+    (e: EspiFileError) => e.diagnostic.code === 'not-utf8',
+  );
 });
 
 test('lines count LF, CRLF and lone CR, across chunks', () => {

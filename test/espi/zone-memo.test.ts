@@ -10,7 +10,10 @@ test('a memoised zone answers as the zone itself, also where offsets change in t
     const zone = ianaZone(name);
     const memo = memoisedZone(zone);
     const start = Date.UTC(2022, 0, 1) / 1000;
-    const instants = Array.from({ length: (365 * 86400) / 300 }, (_, i) => start + ((i * 7919) % ((365 * 86400) / 300)) * 300 + 17);
+    const instants = Array.from(
+      { length: (365 * 86400) / 300 },
+      (_, i) => start + ((i * 7919) % ((365 * 86400) / 300)) * 300 + 17,
+    );
     const differing = instants.filter((t) => memo.offsetAt(t) !== zone.offsetAt(t));
     assert.deepEqual(differing, [], name);
   }

@@ -28,7 +28,8 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     await writeSyntheticCustomerFeed(join(dir, 'customers.xml'));
     await load(db, join(dir, 'usage.xml'));
     await load(db, join(dir, 'customers.xml'));
-    for (const r of (await db.query(`SELECT id, name FROM usage_point`)) as { id: string; name: string }[]) ids[r.name] = toGlobalId('UsagePoint', r.id);
+    for (const r of (await db.query(`SELECT id, name FROM usage_point`)) as { id: string; name: string }[])
+      ids[r.name] = toGlobalId('UsagePoint', r.id);
     const customers = (await db.query(`SELECT id, name FROM customer ORDER BY name`)) as { id: string; name: string }[];
     ada = await api.token(Role.CUSTOMER, toGlobalId('Customer', customers[0].id), 'ada');
     bo = await api.token(Role.CUSTOMER, toGlobalId('Customer', customers[1].id), 'bo');
@@ -36,10 +37,20 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
   after(() => api?.stop());
 
   const download = (token: string, input: Record<string, unknown>) =>
-    api.query(DOWNLOAD, { input: { from: '2024-03-01T05:00:00Z', to: '2024-12-01T05:00:00Z', ...input } }, token).then((r) => {
-      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-      return (r.data as { usagePointDownload: { url: string | null; fileName: string | null; userErrors: { code: string; field: string[] }[] } }).usagePointDownload;
-    });
+    api
+      .query(DOWNLOAD, { input: { from: '2024-03-01T05:00:00Z', to: '2024-12-01T05:00:00Z', ...input } }, token)
+      .then((r) => {
+        assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+        return (
+          r.data as {
+            usagePointDownload: {
+              url: string | null;
+              fileName: string | null;
+              userErrors: { code: string; field: string[] }[];
+            };
+          }
+        ).usagePointDownload;
+      });
 
   it('a CUSTOMER downloads its own usage point: a signed URL streams a valid ESPI file with its name and type', async (t) => {
     const issued = await download(ada, { usagePointIds: [ids['Solar home']], format: 'ESPI_XML' });
@@ -52,7 +63,10 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     writeFileSync(file, Buffer.from(await response.arrayBuffer()));
     assert.equal(count(file, /<UsagePoint /g), 1);
     const foreign = await download(ada, { customerId: toGlobalId('Customer', '999999'), format: 'CSV' });
-    assert.deepEqual(foreign.userErrors.map((e) => e.field), [['input', 'customerId']]);
+    assert.deepEqual(
+      foreign.userErrors.map((e) => e.field),
+      [['input', 'customerId']],
+    );
     if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
     xmllintValidate(file, 'espi.xsd');
   });
@@ -60,7 +74,10 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
   it("a CUSTOMER cannot get a URL for another customer's usage point, nor for an unknown one", async () => {
     const issued = await download(bo, { usagePointIds: [ids['Solar home']] });
     assert.equal(issued.url, null);
-    assert.deepEqual(issued.userErrors.map((e) => [e.code, e.field]), [['BAD_USER_INPUT', ['input', 'usagePointIds']]]);
+    assert.deepEqual(
+      issued.userErrors.map((e) => [e.code, e.field]),
+      [['BAD_USER_INPUT', ['input', 'usagePointIds']]],
+    );
     const own = await download(bo, { usagePointIds: [ids.Neighbour], format: 'CSV' });
     const response = await fetch(`${base}${own.url}`);
     assert.equal(response.headers.get('content-type'), 'text/csv; charset=utf-8');
@@ -72,7 +89,10 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     const usage = await download(ops, { usagePointIds: [ids.Gas], format: 'ESPI_XML' });
     assert.deepEqual(usage.userErrors, []);
     const customer = await download(ops, { usagePointIds: [ids.Gas], format: 'CUSTOMER_XML' });
-    assert.deepEqual(customer.userErrors.map((e) => e.field), [['input', 'format']]);
+    assert.deepEqual(
+      customer.userErrors.map((e) => e.field),
+      [['input', 'format']],
+    );
     const csr = await download(await api.token(Role.CSR), { usagePointIds: [ids.Gas], format: 'CUSTOMER_XML' });
     const text = await (await fetch(`${base}${csr.url}`)).text();
     assert.match(text, /<name>Ada Lovelace<\/name>/);
@@ -100,12 +120,20 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     });
     assert.equal((await fetch(`${base}/download/${expired}`)).status, 410);
     // The same key with a live expiry is accepted: the 410 above was the expiry, not the signature.
-    const live = signDownload(resolveUrlSigningKey(config), { usagePointIds: body.u, from: new Date(body.f), to: new Date(body.t), format: ExportFormat.ESPI_XML, expiresAt: body.e, principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c } });
+    const live = signDownload(resolveUrlSigningKey(config), {
+      usagePointIds: body.u,
+      from: new Date(body.f),
+      to: new Date(body.t),
+      format: ExportFormat.ESPI_XML,
+      expiresAt: body.e,
+      principal: { subject: 'bo', role: Role.CUSTOMER, customerId: body.c },
+    });
     assert.equal((await fetch(`${base}/download/${live}`)).status, 200);
   });
 
   it('REST resources: bearer authentication, a CUSTOMER sees only its own usage points, paging by start-index and max-results', async (t) => {
-    const rest = (path: string, token?: string) => fetch(`${base}/espi/1_1/resource${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const rest = (path: string, token?: string) =>
+      fetch(`${base}/espi/1_1/resource${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     assert.equal((await rest(`/UsagePoint/${ids['Solar home']}`)).status, 401);
     assert.equal((await rest(`/UsagePoint/${ids['Solar home']}`, bo)).status, 404);
     const up = await rest(`/UsagePoint/${ids['Solar home']}`, ada);
@@ -114,7 +142,9 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     assert.equal((upText.match(/<UsagePoint /g) ?? []).length, 1);
     assert.doesNotMatch(upText, /<MeterReading /);
 
-    const mrs = await (await rest(`/UsagePoint/${ids['Solar home']}/MeterReading?max-results=1&start-index=2`, ada)).text();
+    const mrs = await (
+      await rest(`/UsagePoint/${ids['Solar home']}/MeterReading?max-results=1&start-index=2`, ada)
+    ).text();
     assert.equal((mrs.match(/<MeterReading /g) ?? []).length, 1);
     assert.match(mrs, /<flowDirection>19<\/flowDirection>/);
 
@@ -124,17 +154,32 @@ describe('Download My Data and the ESPI REST resources over HTTP', { timeout: 30
     )) as { id: string }[];
     const mr = toGlobalId('MeterReading', id);
     assert.equal((await rest(`/MeterReading/${mr}/IntervalBlock`, bo)).status, 404);
-    const page = await (await rest(`/MeterReading/${mr}/IntervalBlock?published-min=2024-03-09T05:00:00Z&max-results=2&start-index=2`, ada)).text();
-    const days = [...page.matchAll(/<IntervalBlock [^>]*><interval><duration>\d+<\/duration><start>(\d+)<\/start>/g)].map((m) => new Date(Number(m[1]) * 1000).toISOString());
+    const page = await (
+      await rest(
+        `/MeterReading/${mr}/IntervalBlock?published-min=2024-03-09T05:00:00Z&max-results=2&start-index=2`,
+        ada,
+      )
+    ).text();
+    const days = [
+      ...page.matchAll(/<IntervalBlock [^>]*><interval><duration>\d+<\/duration><start>(\d+)<\/start>/g),
+    ].map((m) => new Date(Number(m[1]) * 1000).toISOString());
     // Local days from 03-09: skip one (03-09), then 03-10 (the 23-hour day) and 03-11.
     assert.deepEqual(days, ['2024-03-10T05:00:00.000Z', '2024-03-11T04:00:00.000Z']);
     assert.equal((await rest(`/MeterReading/${mr}/IntervalBlock?max-results=0`, ada)).status, 400);
     const later = await (await rest(`/MeterReading/${mr}/IntervalBlock?updated-min=2100-01-01T00:00:00Z`, ada)).text();
     assert.doesNotMatch(later, /<IntervalBlock /, 'nothing was written after 2100');
-    const since = await (await rest(`/MeterReading/${mr}/IntervalBlock?updated-min=2000-01-01T00:00:00Z&published-max=2024-03-09T05:00:00Z`, ada)).text();
+    const since = await (
+      await rest(
+        `/MeterReading/${mr}/IntervalBlock?updated-min=2000-01-01T00:00:00Z&published-max=2024-03-09T05:00:00Z`,
+        ada,
+      )
+    ).text();
     assert.equal((since.match(/<IntervalBlock /g) ?? []).length, 1);
 
-    const batch = await rest(`/Batch/RetailCustomer/${toGlobalId('Customer', (await db.query(`SELECT id FROM customer WHERE name = 'Bo Diddley'`))[0].id)}/UsagePoint`, bo);
+    const batch = await rest(
+      `/Batch/RetailCustomer/${toGlobalId('Customer', (await db.query(`SELECT id FROM customer WHERE name = 'Bo Diddley'`))[0].id)}/UsagePoint`,
+      bo,
+    );
     assert.equal(batch.status, 200);
     const file = join(dir, 'batch.xml');
     writeFileSync(file, await batch.text());

@@ -30,15 +30,63 @@ describe('usage-portal export', { timeout: 120_000 }, () => {
     await client.end();
     const id = toGlobalId('UsagePoint', rows[0].id);
     const out = join(dir, 'export.csv');
-    const run = await runCli(['export', '--usage-point', id, '--from', '2011-01-01T00:00:00Z', '--to', '2012-01-01T00:00:00Z', '--format', 'csv', '--out', out, '--json'], env);
+    const run = await runCli(
+      [
+        'export',
+        '--usage-point',
+        id,
+        '--from',
+        '2011-01-01T00:00:00Z',
+        '--to',
+        '2012-01-01T00:00:00Z',
+        '--format',
+        'csv',
+        '--out',
+        out,
+        '--json',
+      ],
+      env,
+    );
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const result = JSON.parse(lines[0]);
     assert.deepEqual([result.file, result.format, result.usagePoints, result.readings], [out, 'csv', 1, 1440]);
-    assert.equal(readFileSync(out, 'utf8').split('\r\n').filter((l) => /^\d{4}-\d\d-\d\d,/.test(l)).length, 1440);
+    assert.equal(
+      readFileSync(out, 'utf8')
+        .split('\r\n')
+        .filter((l) => /^\d{4}-\d\d-\d\d,/.test(l)).length,
+      1440,
+    );
 
-    assert.equal((await runCli(['export', '--usage-point', id, '--from', 'yesterday', '--to', '2012-01-01T00:00:00Z', '--json'], env)).code, 2);
-    assert.equal((await runCli(['export', '--usage-point', 'nope', '--from', '2011-01-01T00:00:00Z', '--to', '2012-01-01T00:00:00Z', '--out', out, '--json'], env)).code, 2);
+    assert.equal(
+      (
+        await runCli(
+          ['export', '--usage-point', id, '--from', 'yesterday', '--to', '2012-01-01T00:00:00Z', '--json'],
+          env,
+        )
+      ).code,
+      2,
+    );
+    assert.equal(
+      (
+        await runCli(
+          [
+            'export',
+            '--usage-point',
+            'nope',
+            '--from',
+            '2011-01-01T00:00:00Z',
+            '--to',
+            '2012-01-01T00:00:00Z',
+            '--out',
+            out,
+            '--json',
+          ],
+          env,
+        )
+      ).code,
+      2,
+    );
   });
 });

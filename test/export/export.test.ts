@@ -22,7 +22,9 @@ const YEAR = { from: new Date('2024-01-01T05:00:00Z'), to: new Date('2025-01-01T
 const FULL_ACCESS = AccessScope.of({ subject: 'test', role: Role.ADMIN });
 
 async function usagePointIds(db: PortalTestDatabase['dataSource'], ...titles: string[]): Promise<string[]> {
-  const rows = (await db.query(`SELECT id::text FROM usage_point WHERE name = ANY($1) ORDER BY external_id`, [titles])) as { id: string }[];
+  const rows = (await db.query(`SELECT id::text FROM usage_point WHERE name = ANY($1) ORDER BY external_id`, [
+    titles,
+  ])) as { id: string }[];
   assert.equal(rows.length, titles.length);
   return rows.map((r) => r.id);
 }
@@ -45,36 +47,63 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('solar (delivered and received) across both DST changes: one block per local day, 92 and 100 quarter-hours, valid espi.xsd', async (t) => {
     const [solar] = await usagePointIds(original.dataSource, 'Solar home');
-    const file = await toFile(join(dir, 'solar.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR, generatedAt: GENERATED_AT }, out));
+    const file = await toFile(join(dir, 'solar.xml'), (out) =>
+      writeUsageFeed(
+        original.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR, generatedAt: GENERATED_AT },
+        out,
+      ),
+    );
     const text = readFileSync(file, 'utf8');
     assert.equal(count(file, /<MeterReading /g), 2);
     assert.match(text, /<flowDirection>1<\/flowDirection>/);
     assert.match(text, /<flowDirection>19<\/flowDirection>/);
     assert.equal(count(file, /<UsageSummary /g), 1);
-    assert.match(text, /<LocalTimeParameters [^>]*><dstEndRule>B40E2000<\/dstEndRule><dstOffset>3600<\/dstOffset><dstStartRule>360E2000<\/dstStartRule><tzOffset>-18000<\/tzOffset>/);
+    assert.match(
+      text,
+      /<LocalTimeParameters [^>]*><dstEndRule>B40E2000<\/dstEndRule><dstOffset>3600<\/dstOffset><dstStartRule>360E2000<\/dstStartRule><tzOffset>-18000<\/tzOffset>/,
+    );
     // 2024-03-08..03-11 and 10-31..11-04 local days, per series.
-    const blocks = [...text.matchAll(/<IntervalBlock [^>]*>([\s\S]*?)<\/IntervalBlock>/g)].map((m) => (m[1].match(/<IntervalReading>/g) ?? []).length);
+    const blocks = [...text.matchAll(/<IntervalBlock [^>]*>([\s\S]*?)<\/IntervalBlock>/g)].map(
+      (m) => (m[1].match(/<IntervalReading>/g) ?? []).length,
+    );
     assert.equal(blocks.length, 2 * 9);
     assert.ok(blocks.includes(92), `a spring-forward day of 92 quarter-hours: ${blocks}`);
     assert.ok(blocks.includes(100), `a fall-back day of 100 quarter-hours: ${blocks}`);
     assert.match(text, /<ReadingQuality><quality>8<\/quality><\/ReadingQuality>/);
-    assert.match(text, /<link rel="self" href="https:\/\/usage-portal.invalid\/DataCustodian\/espi\/1_1\/resource\/Subscription\/7\/UsagePoint\/1"\/>/);
+    assert.match(
+      text,
+      /<link rel="self" href="https:\/\/usage-portal.invalid\/DataCustodian\/espi\/1_1\/resource\/Subscription\/7\/UsagePoint\/1"\/>/,
+    );
     if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
     xmllintValidate(file, 'espi.xsd');
   });
 
   it('gas, an empty range and a whole customer validate as whole feeds (espi.xsd, customer.xsd)', async (t) => {
     const [gas] = await usagePointIds(original.dataSource, 'Gas');
-    const gasFile = await toFile(join(dir, 'gas.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [gas], ...YEAR }, out));
+    const gasFile = await toFile(join(dir, 'gas.xml'), (out) =>
+      writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [gas], ...YEAR }, out),
+    );
     assert.match(readFileSync(gasFile, 'utf8'), /<uom>169<\/uom>/);
     assert.equal(count(gasFile, /<IntervalReading>/g), 9 * 24 - 1 + 1);
     const empty = await toFile(join(dir, 'empty.xml'), (out) =>
-      writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [gas], from: new Date('2023-01-01T00:00:00Z'), to: new Date('2023-02-01T00:00:00Z') }, out),
+      writeUsageFeed(
+        original.dataSource,
+        {
+          scope: FULL_ACCESS,
+          usagePointIds: [gas],
+          from: new Date('2023-01-01T00:00:00Z'),
+          to: new Date('2023-02-01T00:00:00Z'),
+        },
+        out,
+      ),
     );
     assert.equal(count(empty, /<IntervalBlock /g), 0);
     assert.equal(count(empty, /<UsagePoint /g), 1);
     const ada = await usagePointIds(original.dataSource, 'Solar home', 'Gas');
-    const customers = await toFile(join(dir, 'customer-feed.xml'), (out) => writeCustomerFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: ada }, out));
+    const customers = await toFile(join(dir, 'customer-feed.xml'), (out) =>
+      writeCustomerFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: ada }, out),
+    );
     const text = readFileSync(customers, 'utf8');
     assert.match(text, /Ada Lovelace/);
     assert.doesNotMatch(text, /Bo Diddley/);
@@ -85,8 +114,20 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('round trip: export → load into an empty database → export gives the same bytes; loading it back where it came from writes nothing', async () => {
     const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    const first = await toFile(join(dir, 'first.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
-    const firstCustomers = await toFile(join(dir, 'first-customers.xml'), (out) => writeCustomerFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, generatedAt: GENERATED_AT }, out));
+    const first = await toFile(join(dir, 'first.xml'), (out) =>
+      writeUsageFeed(
+        original.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT },
+        out,
+      ),
+    );
+    const firstCustomers = await toFile(join(dir, 'first-customers.xml'), (out) =>
+      writeCustomerFeed(
+        original.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: all, generatedAt: GENERATED_AT },
+        out,
+      ),
+    );
     const before = await snapshot(original.dataSource);
     await load(original.dataSource, first);
     await load(original.dataSource, firstCustomers);
@@ -95,8 +136,16 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
     await load(copy.dataSource, first);
     await load(copy.dataSource, firstCustomers);
     const copied = await usagePointIds(copy.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    const second = await toFile(join(dir, 'second.xml'), (out) => writeUsageFeed(copy.dataSource, { scope: FULL_ACCESS, usagePointIds: copied, ...YEAR, generatedAt: GENERATED_AT }, out));
-    const secondCustomers = await toFile(join(dir, 'second-customers.xml'), (out) => writeCustomerFeed(copy.dataSource, { scope: FULL_ACCESS, usagePointIds: copied, generatedAt: GENERATED_AT }, out));
+    const second = await toFile(join(dir, 'second.xml'), (out) =>
+      writeUsageFeed(
+        copy.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: copied, ...YEAR, generatedAt: GENERATED_AT },
+        out,
+      ),
+    );
+    const secondCustomers = await toFile(join(dir, 'second-customers.xml'), (out) =>
+      writeCustomerFeed(copy.dataSource, { scope: FULL_ACCESS, usagePointIds: copied, generatedAt: GENERATED_AT }, out),
+    );
     assert.equal(readFileSync(second, 'utf8'), readFileSync(first, 'utf8'));
     assert.equal(readFileSync(secondCustomers, 'utf8'), readFileSync(firstCustomers, 'utf8'));
   });
@@ -107,19 +156,42 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
     const path = samplePath('15MinLP_15Days.xml');
     if (!path) return t.skip('sample absent');
     await load(original.dataSource, path);
-    const [{ id }] = (await original.dataSource.query(`SELECT id::text FROM usage_point WHERE NOT (coalesce(name, '') = ANY($1)) LIMIT 1`, [
-      ['Solar home', 'Gas', 'Neighbour'],
-    ])) as { id: string }[];
+    const [{ id }] = (await original.dataSource.query(
+      `SELECT id::text FROM usage_point WHERE NOT (coalesce(name, '') = ANY($1)) LIMIT 1`,
+      [['Solar home', 'Gas', 'Neighbour']],
+    )) as { id: string }[];
     const range = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2030-01-01T00:00:00Z') };
-    const first = await toFile(join(dir, 'sample-1.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT }, out));
+    const first = await toFile(join(dir, 'sample-1.xml'), (out) =>
+      writeUsageFeed(
+        original.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT },
+        out,
+      ),
+    );
     const identity = `SELECT external_id, name, service_category_kind, status, time_zone, tz_offset, dst_offset, dst_start_rule, dst_end_rule, updated_at FROM usage_point WHERE id = ${Number(id)}`;
     const [up] = (await original.dataSource.query(identity)) as Record<string, unknown>[];
-    const tables = ['interval_reading', 'interval_revision', 'usage_daily', 'usage_monthly', 'usage_summary', 'usage_summary_line_item', 'meter_reading', 'reading_type', 'customer'];
+    const tables = [
+      'interval_reading',
+      'interval_revision',
+      'usage_daily',
+      'usage_monthly',
+      'usage_summary',
+      'usage_summary_line_item',
+      'meter_reading',
+      'reading_type',
+      'customer',
+    ];
     const before = await snapshot(original.dataSource, tables);
     await load(original.dataSource, first);
     assert.deepEqual(await snapshot(original.dataSource, tables), before);
     assert.deepEqual(await original.dataSource.query(identity), [up]);
-    const again = await toFile(join(dir, 'sample-2.xml'), (out) => writeUsageFeed(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT + 60 }, out));
+    const again = await toFile(join(dir, 'sample-2.xml'), (out) =>
+      writeUsageFeed(
+        original.dataSource,
+        { scope: FULL_ACCESS, usagePointIds: [id], ...range, generatedAt: GENERATED_AT + 60 },
+        out,
+      ),
+    );
     const strip = (f: string) => readFileSync(f, 'utf8').replace(/<(published|updated)>[^<]*</g, '<$1><');
     assert.equal(strip(again), strip(first));
     if (XMLLINT_MISSING) return t.skip(XMLLINT_MISSING);
@@ -132,37 +204,54 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
       [writeUsageFeed, 'xml'],
       [writeGreenButtonCsv, 'csv'],
     ] as const) {
-      const whole = await toFile(join(dir, `whole.${name}`), (out) => write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out));
-      const paged = await toFile(join(dir, `paged.${name}`), (out) => write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT, pageRows: 7 }, out));
+      const whole = await toFile(join(dir, `whole.${name}`), (out) =>
+        write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT }, out),
+      );
+      const paged = await toFile(join(dir, `paged.${name}`), (out) =>
+        write(
+          original.dataSource,
+          { scope: FULL_ACCESS, usagePointIds: all, ...YEAR, generatedAt: GENERATED_AT, pageRows: 7 },
+          out,
+        ),
+      );
       assert.ok(count(whole, /\n/g) > 1000);
       assert.equal(readFileSync(paged, 'utf8'), readFileSync(whole, 'utf8'));
     }
   });
 
-  it('a destination that goes away mid-export (a client that disconnects) ends the export instead of hanging it', { timeout: 60_000 }, async () => {
-    const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    for (const write of [writeUsageFeed, writeGreenButtonCsv]) {
-      // Accepts one chunk and never finishes writing it, so the next write is refused; then it is destroyed.
-      let chunks = 0;
-      const out = new Writable({
-        highWaterMark: 1,
-        write(_chunk, _encoding, _callback) {
-          if (++chunks === 1) setImmediate(() => out.destroy());
-        },
-      });
-      await assert.rejects(write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out), /closed before/);
-      assert.equal(chunks, 1);
-    }
-    // The snapshot's connection went back to the pool: nothing of ours is left in a transaction.
-    const open = (await original.dataSource.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-    )) as { n: number }[];
-    assert.equal(open[0].n, 0);
-  });
+  it(
+    'a destination that goes away mid-export (a client that disconnects) ends the export instead of hanging it',
+    { timeout: 60_000 },
+    async () => {
+      const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
+      for (const write of [writeUsageFeed, writeGreenButtonCsv]) {
+        // Accepts one chunk and never finishes writing it, so the next write is refused; then it is destroyed.
+        let chunks = 0;
+        const out = new Writable({
+          highWaterMark: 1,
+          write(_chunk, _encoding, _callback) {
+            if (++chunks === 1) setImmediate(() => out.destroy());
+          },
+        });
+        await assert.rejects(
+          write(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out),
+          /closed before/,
+        );
+        assert.equal(chunks, 1);
+      }
+      // The snapshot's connection went back to the pool: nothing of ours is left in a transaction.
+      const open = (await original.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      )) as { n: number }[];
+      assert.equal(open[0].n, 0);
+    },
+  );
 
   it('round trip of the CSV download: every series of a three-usage-point file loads back with the same readings, values and costs', async () => {
     const all = await usagePointIds(original.dataSource, 'Solar home', 'Gas', 'Neighbour');
-    const file = await toFile(join(dir, 'all.csv'), (out) => writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out));
+    const file = await toFile(join(dir, 'all.csv'), (out) =>
+      writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: all, ...YEAR }, out),
+    );
     const target = await openPortalTestDatabase('export_csv');
     try {
       const result = await importFile(target.dataSource, { path: file, source: 'cli', logger });
@@ -187,7 +276,9 @@ describe('ESPI and CSV exports from the portal database', { timeout: 600_000 }, 
 
   it('Green Button CSV: a section per flow direction, local date, start and end with offsets, usage, unit, cost and quality', async () => {
     const [solar] = await usagePointIds(original.dataSource, 'Solar home');
-    const file = await toFile(join(dir, 'solar.csv'), (out) => writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR }, out));
+    const file = await toFile(join(dir, 'solar.csv'), (out) =>
+      writeGreenButtonCsv(original.dataSource, { scope: FULL_ACCESS, usagePointIds: [solar], ...YEAR }, out),
+    );
     const lines = readFileSync(file, 'utf8').split('\r\n');
     assert.deepEqual(
       lines.filter((l) => /^(Energy|Net)/.test(l)).map((l) => l.split(',')[0]),

@@ -12,38 +12,47 @@ import { FaultScene, onlyJson } from './support';
 // left, no longer meets a disk the usage file filled: that case of the one-job extract cannot be set up any more.
 const root = process.getuid?.() === 0;
 
-describe('extract on a full disk', { timeout: 300_000, skip: root ? false : 'ENOSPC tests mount a tmpfs: run them as root' }, () => {
-  const scenes: FaultScene[] = [];
-  const mounts: string[] = [];
-  after(async () => {
-    for (const mount of mounts) execFileSync('umount', [mount]);
-    for (const scene of scenes) await scene.close();
-  });
-
-  for (const [size, where] of [['64k', 'in the usage file']] as const) {
-    it(`full ${where} (${size}): fails with ENOSPC in its own error, leaves nothing, and completes once there is space`, async () => {
-      const scene = await FaultScene.open(`enospc_${size}`);
-      scenes.push(scene);
-      scene.outboxDir = join(scene.dir, 'small-outbox');
-      mkdirSync(scene.outboxDir);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', scene.outboxDir]);
-      mounts.push(scene.outboxDir);
-
-      const failed = await scene.cli(['extract', '--json'], { EXTRACT_SHARD_ATTEMPTS: '1' });
-      assert.equal(failed.code, 1, failed.stderr);
-      const { error } = onlyJson(failed) as { error: { message: string; code: string } };
-      assert.equal(error.code, 'EXTRACT_FAILED');
-      assert.match(error.message, /^extract run ods-\S+ failed: shard 0: could not write ods-\S+\.xml: ENOSPC: no space left on device/);
-      assert.deepEqual(scene.files(scene.outboxDir), [], 'nothing, complete or not, stays in the outbox');
-      assert.deepEqual(scene.files(scene.inboxDir), [], 'nothing waits in the inbox');
-      assert.equal(await scene.watermark(), '0');
-      const { rows } = await scene.portalClient.query(`SELECT count(*)::int AS n FROM import_batch WHERE status <> 'loaded'`);
-      assert.deepEqual(rows, [{ n: 0 }], 'no load was left half done');
-
-      execFileSync('mount', ['-o', 'remount,size=16m', scene.outboxDir]);
-      await scene.extract();
-      await scene.assertPortalEqualsOds();
-      await scene.assertNothingLeftBehind();
+describe(
+  'extract on a full disk',
+  { timeout: 300_000, skip: root ? false : 'ENOSPC tests mount a tmpfs: run them as root' },
+  () => {
+    const scenes: FaultScene[] = [];
+    const mounts: string[] = [];
+    after(async () => {
+      for (const mount of mounts) execFileSync('umount', [mount]);
+      for (const scene of scenes) await scene.close();
     });
-  }
-});
+
+    for (const [size, where] of [['64k', 'in the usage file']] as const) {
+      it(`full ${where} (${size}): fails with ENOSPC in its own error, leaves nothing, and completes once there is space`, async () => {
+        const scene = await FaultScene.open(`enospc_${size}`);
+        scenes.push(scene);
+        scene.outboxDir = join(scene.dir, 'small-outbox');
+        mkdirSync(scene.outboxDir);
+        execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', scene.outboxDir]);
+        mounts.push(scene.outboxDir);
+
+        const failed = await scene.cli(['extract', '--json'], { EXTRACT_SHARD_ATTEMPTS: '1' });
+        assert.equal(failed.code, 1, failed.stderr);
+        const { error } = onlyJson(failed) as { error: { message: string; code: string } };
+        assert.equal(error.code, 'EXTRACT_FAILED');
+        assert.match(
+          error.message,
+          /^extract run ods-\S+ failed: shard 0: could not write ods-\S+\.xml: ENOSPC: no space left on device/,
+        );
+        assert.deepEqual(scene.files(scene.outboxDir), [], 'nothing, complete or not, stays in the outbox');
+        assert.deepEqual(scene.files(scene.inboxDir), [], 'nothing waits in the inbox');
+        assert.equal(await scene.watermark(), '0');
+        const { rows } = await scene.portalClient.query(
+          `SELECT count(*)::int AS n FROM import_batch WHERE status <> 'loaded'`,
+        );
+        assert.deepEqual(rows, [{ n: 0 }], 'no load was left half done');
+
+        execFileSync('mount', ['-o', 'remount,size=16m', scene.outboxDir]);
+        await scene.extract();
+        await scene.assertPortalEqualsOds();
+        await scene.assertNothingLeftBehind();
+      });
+    }
+  },
+);

@@ -50,7 +50,11 @@ describe('extract SIGKILLed at a fault point, then run again', { timeout: 600_00
     writeFileSync(join(scene.inboxDir, 'loaded'), '');
     const run = await scene.cli(['extract', '--json'], { EXTRACT_SHARD_ATTEMPTS: '1' });
     assert.equal(run.code, 1, run.stderr);
-    const output = onlyJson(run) as { error: { code: string; message: string }; files: { status: string }[]; watermark: { from: string | null; to: string | null } };
+    const output = onlyJson(run) as {
+      error: { code: string; message: string };
+      files: { status: string }[];
+      watermark: { from: string | null; to: string | null };
+    };
     assert.equal(output.error.code, 'EXTRACT_FAILED');
     assert.match(output.error.message, /^extract run ods-\S+ failed: shard 0: .*loaded/);
     assert.deepEqual(output.files, []);

@@ -34,20 +34,37 @@ describe('worker SIGKILLed in its extract job', { timeout: 600_000 }, () => {
       workers.push(worker);
       await worker.firstJson();
       const odsTotals = await scene.odsTotals();
-      await waitFor('the portal to equal the ODS with nothing left behind', async () => {
-        if (!isDeepStrictEqual(await scene.portalTotals(), odsTotals)) return false;
-        return scene.assertNothingLeftBehind().then(
-          () => true,
-          () => false,
+      await waitFor(
+        'the portal to equal the ODS with nothing left behind',
+        async () => {
+          if (!isDeepStrictEqual(await scene.portalTotals(), odsTotals)) return false;
+          return scene.assertNothingLeftBehind().then(
+            () => true,
+            () => false,
+          );
+        },
+        240_000,
+      ).catch(async (error: Error) => {
+        const state = await Promise.all(
+          [scene.assertPortalEqualsOds(), scene.assertNothingLeftBehind()].map((p) =>
+            p.then(
+              () => 'ok',
+              (e: Error) => e.message,
+            ),
+          ),
         );
-      }, 240_000).catch(async (error: Error) => {
-        const state = await Promise.all([scene.assertPortalEqualsOds(), scene.assertNothingLeftBehind()].map((p) => p.then(() => 'ok', (e: Error) => e.message)));
         throw new Error(`${error.message}: ${state.join('; ')}; worker stderr:\n${worker.stderr().slice(-3000)}`);
       });
       await scene.assertPortalEqualsOds();
       await scene.assertNothingLeftBehind();
-      const { rows } = await scene.portalClient.query(`SELECT status, count(*)::int AS n FROM extract_run GROUP BY 1 ORDER BY 1`);
-      assert.deepEqual(rows, [{ status: 'loaded', n: 2 }], 'the killed run was finished, and the corrections came in a run of their own');
+      const { rows } = await scene.portalClient.query(
+        `SELECT status, count(*)::int AS n FROM extract_run GROUP BY 1 ORDER BY 1`,
+      );
+      assert.deepEqual(
+        rows,
+        [{ status: 'loaded', n: 2 }],
+        'the killed run was finished, and the corrections came in a run of their own',
+      );
     });
   }
 });

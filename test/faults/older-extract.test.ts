@@ -50,9 +50,15 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
 
     const refused = await importOnce(scene, leftover);
     assert.equal(refused.status, 'rejected');
-    assert.match(refused.errors[0], /^superseded: the file comes from extract run ods-\S+ \(change_seq up to \d+\) and .*loading it would revert newer data/);
+    assert.match(
+      refused.errors[0],
+      /^superseded: the file comes from extract run ods-\S+ \(change_seq up to \d+\) and .*loading it would revert newer data/,
+    );
     await scene.assertPortalEqualsOds();
-    const { rows: rejected } = await scene.portalClient.query(`SELECT status, errors->>0 AS reason FROM import_batch WHERE id = $1`, [refused.batchId]);
+    const { rows: rejected } = await scene.portalClient.query(
+      `SELECT status, errors->>0 AS reason FROM import_batch WHERE id = $1`,
+      [refused.batchId],
+    );
     assert.equal(rejected[0].status, 'rejected');
     assert.match(rejected[0].reason, /^superseded: /);
     await scene.assertNothingLeftBehind();
@@ -62,8 +68,13 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
     // Only an operator's --force writes the older values, and the batch is marked.
     const forced = await importOnce(scene, leftover, '--force');
     assert.equal(forced.status, 'loaded');
-    assert.ok(forced.warnings.some((w) => /^forced-over-newer: superseded: /.test(w)), forced.warnings.join('\n'));
-    const { rows: batch } = await scene.portalClient.query(`SELECT forced, updated FROM import_batch WHERE id = $1`, [forced.batchId]);
+    assert.ok(
+      forced.warnings.some((w) => /^forced-over-newer: superseded: /.test(w)),
+      forced.warnings.join('\n'),
+    );
+    const { rows: batch } = await scene.portalClient.query(`SELECT forced, updated FROM import_batch WHERE id = $1`, [
+      forced.batchId,
+    ]);
     assert.deepEqual(batch, [{ forced: true, updated: 96 }]);
     assert.notDeepEqual(await scene.portalTotals(), await scene.odsTotals());
     // A re-extract of everything puts the ODS's values back.
@@ -112,7 +123,14 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
     const { rows: odsNames } = await scene.odsClient.query('SELECT name FROM ods.customer ORDER BY name');
     assert.deepEqual(portalNames, odsNames, 'the customers carry the names the ODS gives them now');
     const { rows: runs } = await scene.portalClient.query(`SELECT status, round FROM extract_run ORDER BY started_at`);
-    assert.deepEqual(runs, [{ status: 'loaded', round: 1 }, { status: 'loaded', round: 1 }], 'the killed run was finished (its parent job lived on), then the rename came in a run of its own');
+    assert.deepEqual(
+      runs,
+      [
+        { status: 'loaded', round: 1 },
+        { status: 'loaded', round: 1 },
+      ],
+      'the killed run was finished (its parent job lived on), then the rename came in a run of its own',
+    );
     await scene.assertPortalEqualsOds();
     await scene.assertNothingLeftBehind();
   });
@@ -127,7 +145,10 @@ describe('a file of an older extract run never reverts newer data', { timeout: 3
     // corrections' run, which loads its usage file and dies before its watermark moves.
     await scene.extract('extract:after-load:6');
     const { rows: runs } = await scene.portalClient.query(`SELECT status FROM extract_run ORDER BY started_at`);
-    assert.deepEqual(runs.map((r: { status: string }) => r.status), ['loaded', 'running']);
+    assert.deepEqual(
+      runs.map((r: { status: string }) => r.status),
+      ['loaded', 'running'],
+    );
 
     const refused = await importOnce(scene, leftover);
     assert.equal(refused.status, 'rejected');

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,7 +37,16 @@ const RECOVERY_MS = 60_000;
 
 /** A process on loopback with its inbox in `dir`, scanned every 2 s, and a key to mint an OPS token for /metrics. */
 function portalEnv(dir: string, backend: Record<string, string>): Record<string, string> {
-  return { ...backend, DATA_DIR: dir, INBOX_DIR: join(dir, 'inbox'), INBOX_SCAN_CRON: '*/2 * * * * *', JWT_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  return {
+    ...backend,
+    DATA_DIR: dir,
+    INBOX_DIR: join(dir, 'inbox'),
+    INBOX_SCAN_CRON: '*/2 * * * * *',
+    JWT_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  };
 }
 
 async function readyz(url: string): Promise<{ status: number; checks: Record<string, string> }> {
@@ -67,7 +85,9 @@ async function registeredSchedules(connection: Redis | Cluster, prefix: string) 
     return {
       imports: (await imports.getJobSchedulers()).map((s) => s.key),
       maintenance: (await maintenance.getJobSchedulers()).map((s) => s.key),
-      maintenanceIterations: (await maintenance.getDelayed()).filter((job) => job.repeatJobKey === PARTITION_MAINTENANCE).length,
+      maintenanceIterations: (await maintenance.getDelayed()).filter(
+        (job) => job.repeatJobKey === PARTITION_MAINTENANCE,
+      ).length,
     };
   } finally {
     await Promise.all([imports.close(), maintenance.close()]);
@@ -79,7 +99,12 @@ async function registeredSchedules(connection: Redis | Cluster, prefix: string) 
 async function loadsAFileInto(databaseUrl: string, inbox: string, name: string, usagePoint: number) {
   const before = await readingTotals(databaseUrl);
   const count = 96;
-  await deliver(inbox, name, (path) => writeFileSync(path, feedXml({ usagePoints: [usagePoint], start: Date.UTC(2024, 0, 1) / 1000, count, value: (_, n) => n + 1 })));
+  await deliver(inbox, name, (path) =>
+    writeFileSync(
+      path,
+      feedXml({ usagePoints: [usagePoint], start: Date.UTC(2024, 0, 1) / 1000, count, value: (_, n) => n + 1 }),
+    ),
+  );
   await waitFor(`${name} loaded by the scan`, () => existsSync(join(inbox, 'loaded', name)), RECOVERY_MS);
   const totals = await readingTotals(databaseUrl);
   assert.equal(totals.n - before.n, count);
@@ -108,7 +133,8 @@ async function killAll(processes: CliProcess[]): Promise<void> {
 
 describe('Redis restarted without persistence under serve and worker processes', { timeout: 600_000 }, () => {
   if (!redisServerAvailable()) {
-    it('is skipped: no redis-server on PATH', (t) => t.skip('no redis-server on PATH: the Redis restart case needs one'));
+    it('is skipped: no redis-server on PATH', (t) =>
+      t.skip('no redis-server on PATH: the Redis restart case needs one'));
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'fault-redis-'));
@@ -153,7 +179,11 @@ describe('Redis restarted without persistence under serve and worker processes',
 
     redis = await startRedisServer(redisPort, dir);
     await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
-    assert.deepEqual(await schedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
+    assert.deepEqual(await schedules(), {
+      imports: [INBOX_SCAN],
+      maintenance: [PARTITION_MAINTENANCE],
+      maintenanceIterations: 1,
+    });
     assert.ok(
       processes.some((cli) => /job schedulers were missing from the queue backend/.test(cli.stderr())),
       'a process says it registered the lost schedulers again',
@@ -185,115 +215,138 @@ describe('Redis restarted without persistence under serve and worker processes',
 
     await waitFor('/readyz 200 after the periodic check', async () => (await readyz(url)).status === 200, RECOVERY_MS);
     assert.equal(await missingMetric(), '0');
-    assert.deepEqual(await schedules(), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
+    assert.deepEqual(await schedules(), {
+      imports: [INBOX_SCAN],
+      maintenance: [PARTITION_MAINTENANCE],
+      maintenanceIterations: 1,
+    });
     await loadsAFile('after-flush.xml', 3);
   });
 });
 
-describeWithRedisCluster('the Redis Cluster master of the queue restarted without persistence under serve and worker processes', { timeout: 600_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fault-cluster-'));
-  const processes: CliProcess[] = [];
-  let cluster: RedisCluster | undefined;
-  let db: TestDatabase | undefined;
-  after(async () => {
-    await killAll(processes);
-    await cluster?.stop();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('/readyz is 503 while it is down, then the schedulers are back (one of each) and the scan loads files', async () => {
-    const inbox = join(dir, 'inbox');
-    mkdirSync(inbox);
-    const prefix = `{fault-${randomBytes(3).toString('hex')}}`;
-    const redis = (cluster = await startRedisCluster());
-    db = await createTestDatabase('faultcluster');
-    const env = portalEnv(dir, { DATABASE_URL: db.url, REDIS_CLUSTER_NODES: redis.nodes, QUEUE_PREFIX: prefix });
-    const url = await startServeAndWorker(processes, env);
-    assert.deepEqual(await readyz(url), { status: 200, checks: { database: 'ok', queue: 'ok', schedulers: 'ok' } });
-    await loadsAFileInto(db.url, inbox, 'before.xml', 1);
-
-    // The master that holds the prefix's slot holds every key of every queue: the others never see the queue.
-    const master = await redis.masterOf(`${prefix}:imports`);
-    await redis.kill(master);
-    const down = await readyz(url);
-    assert.equal(down.status, 503);
-    assert.match(down.checks.queue, /^down: /);
-
-    await redis.restart(master);
-    await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
-    const connection = new Cluster(redis.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: null } });
-    assert.deepEqual(await registeredSchedules(connection, prefix), { imports: [INBOX_SCAN], maintenance: [PARTITION_MAINTENANCE], maintenanceIterations: 1 });
-    assert.ok(
-      processes.some((cli) => /job schedulers were missing from the queue backend/.test(cli.stderr())),
-      'a process says it registered the lost schedulers again',
-    );
-    await loadsAFileInto(db.url, inbox, 'after-restart.xml', 2);
-    for (const cli of processes) assert.equal(cli.child.exitCode, null, `kept running; stderr:\n${cli.stderr().slice(-3000)}`);
-  });
-});
-
-describe('PostgreSQL restarted under a serve process on the PostgreSQL queue backend, during an import', { timeout: 600_000 }, () => {
-  const READINGS = 150_000;
-  const dir = mkdtempSync(join(tmpdir(), 'fault-pg-'));
-  const inbox = join(dir, 'inbox');
-  const logger = createLogger('silent');
-  let pg: PostgresServer | undefined;
-  let serve: CliProcess | undefined;
-  after(async () => {
-    if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
-    await serve?.exited();
-    await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('keeps running, reports the outage on /readyz, and completes the import once, equal to the file', async () => {
-    mkdirSync(inbox);
-    const options = { dataDir: join(dir, 'pg'), port: await freePort(), logger };
-    pg = await startEmbeddedPostgres(options);
-    const databaseUrl = pg.serverUrl;
-    serve = startCli(['serve', '--json'], portalEnv(dir, { DATABASE_URL: databaseUrl }));
-    const url = await started(serve);
-    assert.equal((await readyz(url)).status, 200);
-
-    const source = join(dir, 'feed.xml');
-    await generateEspiFeed(source, READINGS, 1_500);
-    const values = [...readFileSync(source, 'utf8').matchAll(/<value>(\d+)<\/value>/g)].map((m) => BigInt(m[1]));
-    assert.equal(values.length, READINGS);
-    await deliver(inbox, 'feed.xml', (path) => writeFileSync(path, readFileSync(source)));
-
-    const jobOf = async (sql: string, params: unknown[] = []) => {
-      const client = new Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        return (await client.query(sql, params)).rows[0];
-      } finally {
-        await client.end();
-      }
-    };
-    // Stopped while the readings are being written (the load's transaction is open): the worst moment.
-    const { id } = await waitFor('the load to reach the readings upsert', async () => {
-      const row = await jobOf(
-        `SELECT j.id FROM bullmq.job j, pg_stat_activity a
-          WHERE j.queue = 'imports' AND j.name = 'import-file' AND j.state = 'active' AND a.state = 'active' AND a.pid <> pg_backend_pid()
-            AND (a.query LIKE 'COPY interval_reading %' OR a.query LIKE '%INSERT INTO interval_reading%')`,
-      );
-      return row;
+describeWithRedisCluster(
+  'the Redis Cluster master of the queue restarted without persistence under serve and worker processes',
+  { timeout: 600_000 },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fault-cluster-'));
+    const processes: CliProcess[] = [];
+    let cluster: RedisCluster | undefined;
+    let db: TestDatabase | undefined;
+    after(async () => {
+      await killAll(processes);
+      await cluster?.stop();
+      await db?.drop();
+      rmSync(dir, { recursive: true, force: true });
     });
 
-    await pg.stop();
-    const down = await readyz(url);
-    assert.equal(down.status, 503);
-    assert.match(down.checks.database, /^down: /);
-    pg = await startEmbeddedPostgres(options);
+    it('/readyz is 503 while it is down, then the schedulers are back (one of each) and the scan loads files', async () => {
+      const inbox = join(dir, 'inbox');
+      mkdirSync(inbox);
+      const prefix = `{fault-${randomBytes(3).toString('hex')}}`;
+      const redis = (cluster = await startRedisCluster());
+      db = await createTestDatabase('faultcluster');
+      const env = portalEnv(dir, { DATABASE_URL: db.url, REDIS_CLUSTER_NODES: redis.nodes, QUEUE_PREFIX: prefix });
+      const url = await startServeAndWorker(processes, env);
+      assert.deepEqual(await readyz(url), { status: 200, checks: { database: 'ok', queue: 'ok', schedulers: 'ok' } });
+      await loadsAFileInto(db.url, inbox, 'before.xml', 1);
 
-    await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
-    await waitFor('the file loaded', () => existsSync(join(inbox, 'loaded', 'feed.xml')));
-    assert.equal(serve.child.exitCode, null, `serve kept running; stderr:\n${serve.stderr().slice(-3000)}`);
-    // The restart hit the load: that attempt ended, and another one (or the next scan's job) loaded the file.
-    const interrupted = await jobOf(`SELECT state, attempts_started, stalled_count FROM bullmq.job WHERE queue = 'imports' AND id = $1`, [id]);
-    assert.ok(interrupted.state === 'failed' || interrupted.attempts_started > 1, JSON.stringify(interrupted));
-    const totals = await readingTotals(databaseUrl);
-    assert.deepEqual(totals, { n: READINGS, distinct: READINGS, sum: values.reduce((a, b) => a + b, 0n).toString() });
-  });
-});
+      // The master that holds the prefix's slot holds every key of every queue: the others never see the queue.
+      const master = await redis.masterOf(`${prefix}:imports`);
+      await redis.kill(master);
+      const down = await readyz(url);
+      assert.equal(down.status, 503);
+      assert.match(down.checks.queue, /^down: /);
+
+      await redis.restart(master);
+      await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
+      const connection = new Cluster(
+        redis.ports.map((port) => ({ host: '127.0.0.1', port })),
+        { redisOptions: { maxRetriesPerRequest: null } },
+      );
+      assert.deepEqual(await registeredSchedules(connection, prefix), {
+        imports: [INBOX_SCAN],
+        maintenance: [PARTITION_MAINTENANCE],
+        maintenanceIterations: 1,
+      });
+      assert.ok(
+        processes.some((cli) => /job schedulers were missing from the queue backend/.test(cli.stderr())),
+        'a process says it registered the lost schedulers again',
+      );
+      await loadsAFileInto(db.url, inbox, 'after-restart.xml', 2);
+      for (const cli of processes)
+        assert.equal(cli.child.exitCode, null, `kept running; stderr:\n${cli.stderr().slice(-3000)}`);
+    });
+  },
+);
+
+describe(
+  'PostgreSQL restarted under a serve process on the PostgreSQL queue backend, during an import',
+  { timeout: 600_000 },
+  () => {
+    const READINGS = 150_000;
+    const dir = mkdtempSync(join(tmpdir(), 'fault-pg-'));
+    const inbox = join(dir, 'inbox');
+    const logger = createLogger('silent');
+    let pg: PostgresServer | undefined;
+    let serve: CliProcess | undefined;
+    after(async () => {
+      if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
+      await serve?.exited();
+      await pg?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('keeps running, reports the outage on /readyz, and completes the import once, equal to the file', async () => {
+      mkdirSync(inbox);
+      const options = { dataDir: join(dir, 'pg'), port: await freePort(), logger };
+      pg = await startEmbeddedPostgres(options);
+      const databaseUrl = pg.serverUrl;
+      serve = startCli(['serve', '--json'], portalEnv(dir, { DATABASE_URL: databaseUrl }));
+      const url = await started(serve);
+      assert.equal((await readyz(url)).status, 200);
+
+      const source = join(dir, 'feed.xml');
+      await generateEspiFeed(source, READINGS, 1_500);
+      const values = [...readFileSync(source, 'utf8').matchAll(/<value>(\d+)<\/value>/g)].map((m) => BigInt(m[1]));
+      assert.equal(values.length, READINGS);
+      await deliver(inbox, 'feed.xml', (path) => writeFileSync(path, readFileSync(source)));
+
+      const jobOf = async (sql: string, params: unknown[] = []) => {
+        const client = new Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          return (await client.query(sql, params)).rows[0];
+        } finally {
+          await client.end();
+        }
+      };
+      // Stopped while the readings are being written (the load's transaction is open): the worst moment.
+      const { id } = await waitFor('the load to reach the readings upsert', async () => {
+        const row = await jobOf(
+          `SELECT j.id FROM bullmq.job j, pg_stat_activity a
+          WHERE j.queue = 'imports' AND j.name = 'import-file' AND j.state = 'active' AND a.state = 'active' AND a.pid <> pg_backend_pid()
+            AND (a.query LIKE 'COPY interval_reading %' OR a.query LIKE '%INSERT INTO interval_reading%')`,
+        );
+        return row;
+      });
+
+      await pg.stop();
+      const down = await readyz(url);
+      assert.equal(down.status, 503);
+      assert.match(down.checks.database, /^down: /);
+      pg = await startEmbeddedPostgres(options);
+
+      await waitFor('/readyz 200 after the restart', async () => (await readyz(url)).status === 200, RECOVERY_MS);
+      await waitFor('the file loaded', () => existsSync(join(inbox, 'loaded', 'feed.xml')));
+      assert.equal(serve.child.exitCode, null, `serve kept running; stderr:\n${serve.stderr().slice(-3000)}`);
+      // The restart hit the load: that attempt ended, and another one (or the next scan's job) loaded the file.
+      const interrupted = await jobOf(
+        `SELECT state, attempts_started, stalled_count FROM bullmq.job WHERE queue = 'imports' AND id = $1`,
+        [id],
+      );
+      assert.ok(interrupted.state === 'failed' || interrupted.attempts_started > 1, JSON.stringify(interrupted));
+      const totals = await readingTotals(databaseUrl);
+      assert.deepEqual(totals, { n: READINGS, distinct: READINGS, sum: values.reduce((a, b) => a + b, 0n).toString() });
+    });
+  },
+);

@@ -47,7 +47,14 @@ export class FaultScene {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return { DATABASE_URL: this.portal.url, ODS_DATABASE_URL: this.ods.url, DATA_DIR: join(this.dir, 'data'), INBOX_DIR: this.inboxDir, OUTBOX_DIR: this.outboxDir, ...extra };
+    return {
+      DATABASE_URL: this.portal.url,
+      ODS_DATABASE_URL: this.ods.url,
+      DATA_DIR: join(this.dir, 'data'),
+      INBOX_DIR: this.inboxDir,
+      OUTBOX_DIR: this.outboxDir,
+      ...extra,
+    };
   }
 
   cli(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
@@ -57,7 +64,12 @@ export class FaultScene {
   /** `extract --json`, SIGKILLed at the named fault point when one is given. */
   async extract(killAt?: string): Promise<CliRun> {
     const run = await this.cli(['extract', '--json'], killAt ? { USAGE_PORTAL_KILL_AT: killAt } : {});
-    if (killAt) assert.equal(run.code, null, `extract was to be killed at ${killAt}; it ended with ${run.code}: ${run.stdout}${run.stderr.slice(-2000)}`);
+    if (killAt)
+      assert.equal(
+        run.code,
+        null,
+        `extract was to be killed at ${killAt}; it ended with ${run.code}: ${run.stdout}${run.stderr.slice(-2000)}`,
+      );
     else assert.equal(run.code, 0, `extract failed: ${run.stdout}${run.stderr.slice(-2000)}`);
     return run;
   }
@@ -78,7 +90,9 @@ export class FaultScene {
       `SELECT c.usage_point_id::text AS up, c.flow_direction AS flow, count(*)::int AS readings, sum(r.value)::text AS value
          FROM ods.interval_read r JOIN ods.channel c USING (channel_id) GROUP BY 1, 2`,
     );
-    return Object.fromEntries(rows.map((r) => [`${normalizeHref(usagePointHref(r.up))}|${r.flow}`, { readings: r.readings, value: r.value }]));
+    return Object.fromEntries(
+      rows.map((r) => [`${normalizeHref(usagePointHref(r.up))}|${r.flow}`, { readings: r.readings, value: r.value }]),
+    );
   }
 
   async portalTotals(): Promise<Totals> {
@@ -96,7 +110,9 @@ export class FaultScene {
   }
 
   async watermark(): Promise<string> {
-    const { rows } = await this.portalClient.query<{ seq: string }>(`SELECT change_seq::text AS seq FROM extract_watermark WHERE source = 'ods'`);
+    const { rows } = await this.portalClient.query<{ seq: string }>(
+      `SELECT change_seq::text AS seq FROM extract_watermark WHERE source = 'ods'`,
+    );
     return rows[0]?.seq ?? '0';
   }
 
@@ -114,9 +130,18 @@ export class FaultScene {
   /** Nothing incomplete or unclaimed anywhere: no `.part`, no file waiting in the inbox, no `running` batch or run. */
   async assertNothingLeftBehind(): Promise<void> {
     assert.deepEqual(this.files(this.inboxDir), [], 'nothing waits in the inbox');
-    assert.deepEqual(this.files(join(this.inboxDir, 'loaded')).filter((f) => f.endsWith('.part')), []);
-    assert.deepEqual(this.files(this.outboxDir).filter((f) => !f.endsWith('.manifest.json')), [], 'only manifests stay in the outbox');
-    const { rows: batches } = await this.portalClient.query(`SELECT id, status, file_name FROM import_batch WHERE status = 'running'`);
+    assert.deepEqual(
+      this.files(join(this.inboxDir, 'loaded')).filter((f) => f.endsWith('.part')),
+      [],
+    );
+    assert.deepEqual(
+      this.files(this.outboxDir).filter((f) => !f.endsWith('.manifest.json')),
+      [],
+      'only manifests stay in the outbox',
+    );
+    const { rows: batches } = await this.portalClient.query(
+      `SELECT id, status, file_name FROM import_batch WHERE status = 'running'`,
+    );
     assert.deepEqual(batches, [], 'no batch is left running');
     const { rows: runs } = await this.portalClient.query(`SELECT id, status FROM extract_run WHERE status = 'running'`);
     assert.deepEqual(runs, [], 'no extract run is left running');
@@ -152,17 +177,26 @@ const REFERENCES: Record<string, string> = {
   usage_summary_id: 'usage_summary',
 };
 // Also `partitions`: the OIDs of the partitions a digest covers, which differ from one database to the next.
-const assignedByLoad = (column: string) => column === 'id' || column === 'partitions' || column.endsWith('batch_id') || column.endsWith('_at');
+const assignedByLoad = (column: string) =>
+  column === 'id' || column === 'partitions' || column.endsWith('batch_id') || column.endsWith('_at');
 
 export async function dataSnapshot(client: Client): Promise<Record<string, string[]>> {
-  const rowsOf = async (table: string) => (await client.query<Record<string, unknown>>(`SELECT to_jsonb(t) AS row FROM ${table} t`)).rows.map((r) => r.row as Record<string, unknown>);
+  const rowsOf = async (table: string) =>
+    (await client.query<Record<string, unknown>>(`SELECT to_jsonb(t) AS row FROM ${table} t`)).rows.map(
+      (r) => r.row as Record<string, unknown>,
+    );
   const keys = new Map<string, Map<string, string>>();
   const meaning = (row: Record<string, unknown>): string =>
     JSON.stringify(
       Object.fromEntries(
         Object.entries(row)
           .filter(([column]) => !assignedByLoad(column))
-          .map(([column, value]) => [column, REFERENCES[column] && value !== null ? (keys.get(REFERENCES[column])?.get(String(value)) ?? `unresolved ${value}`) : value])
+          .map(([column, value]) => [
+            column,
+            REFERENCES[column] && value !== null
+              ? (keys.get(REFERENCES[column])?.get(String(value)) ?? `unresolved ${value}`)
+              : value,
+          ])
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
       ),
     );
@@ -170,7 +204,8 @@ export async function dataSnapshot(client: Client): Promise<Record<string, strin
   // Referenced tables first, so that rows referring to them can be keyed by what they reference.
   for (const table of [...DATA_TABLES, 'interval_block_digest']) {
     const rows = await rowsOf(table);
-    if (Object.values(REFERENCES).includes(table)) keys.set(table, new Map(rows.map((r) => [String(r.id), (r.external_id as string | undefined) ?? meaning(r)])));
+    if (Object.values(REFERENCES).includes(table))
+      keys.set(table, new Map(rows.map((r) => [String(r.id), (r.external_id as string | undefined) ?? meaning(r)])));
     snapshot[table] = rows.map(meaning).sort();
   }
   return snapshot;

@@ -13,8 +13,8 @@ import { startCli, type CliProcess } from '../support/cli-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 
-// A worker SIGKILLed in the middle of a load, and one started in its place: the job must run again within the time the lock and
-// the stalled check promise (src/jobs/workers.ts), not the minute BullMQ's defaults take, and load once.
+// A worker SIGKILLed in the middle of a load, and one started in its place: the job must run again within the time the
+// lock and the stalled check promise (src/jobs/workers.ts), not the minute BullMQ's defaults take, and load once.
 const READINGS = 150_000;
 const PICKED_UP_WITHIN_MS = 25_000;
 const source = join(mkdtempSync(join(tmpdir(), 'fault-kill-src-')), 'feed.xml');
@@ -89,7 +89,9 @@ describeOnEachQueueBackend('a worker killed during a load', { timeout: 300_000 }
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      const { rows } = await client.query(`SELECT count(*)::int AS n, count(DISTINCT (usage_point_id, start))::int AS distinct FROM interval_reading`);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n, count(DISTINCT (usage_point_id, start))::int AS distinct FROM interval_reading`,
+      );
       assert.deepEqual(rows[0], { n: READINGS, distinct: READINGS });
     } finally {
       await client.end();

@@ -20,10 +20,15 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
   let usagePoint: string;
   let token: string;
   before(async () => {
-    t = await startTestSystem('serve', { INBOX_DIR: mkdtempSync(join(tmpdir(), 'cim-inbox-')), INBOX_SCAN_CRON: '0 0 1 1 *' });
+    t = await startTestSystem('serve', {
+      INBOX_DIR: mkdtempSync(join(tmpdir(), 'cim-inbox-')),
+      INBOX_SCAN_CRON: '0 0 1 1 *',
+    });
     const loaded = await importFile(t.system.database.dataSource, { path: SAMPLE, source: 'cli', logger });
     assert.equal(loaded.status, 'loaded');
-    [{ external_id: usagePoint }] = (await t.system.database.dataSource.query(`SELECT external_id FROM usage_point`)) as { external_id: string }[];
+    [{ external_id: usagePoint }] = (await t.system.database.dataSource.query(
+      `SELECT external_id FROM usage_point`,
+    )) as { external_id: string }[];
     token = await t.token(Role.CSR);
   });
   after(() => t?.stop());
@@ -42,8 +47,14 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     assert.equal(meterReadings[0].blocks.length, espiSeries.length);
     let compared = 0;
     for (const block of meterReadings[0].blocks) {
-      const [mr, espiReadings] = espiSeries.find(([m]) => publishedMrid(m.readingType) === block.readingTypeRef) ?? assert.fail(`no ESPI series for ${block.readingTypeRef}`);
-      assert.equal(block.readingType.powerOfTenMultiplier, mr.readingType.powerOfTenMultiplier ?? 0, 'the same scale on both sides');
+      const [mr, espiReadings] =
+        espiSeries.find(([m]) => publishedMrid(m.readingType) === block.readingTypeRef) ??
+        assert.fail(`no ESPI series for ${block.readingTypeRef}`);
+      assert.equal(
+        block.readingType.powerOfTenMultiplier,
+        mr.readingType.powerOfTenMultiplier ?? 0,
+        'the same scale on both sides',
+      );
       assert.equal(block.readingType.uom, mr.readingType.uom);
       const cim = readings.get(block.ordinal) ?? [];
       assert.deepEqual(
@@ -59,7 +70,9 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
   it('takes a time range and reading types, and pages with "more replies follow" and a continuation', async () => {
     const from = Date.UTC(2012, 2, 5) / 1000;
     const to = Date.UTC(2012, 2, 6) / 1000;
-    const first = await readReply((await cimPost(t.url, getRequest({ usagePoints: [usagePoint], from, to }), token)).text);
+    const first = await readReply(
+      (await cimPost(t.url, getRequest({ usagePoints: [usagePoint], from, to }), token)).text,
+    );
     const all = [...first.readings.values()].flat();
     assert.ok(all.length > 0 && all.every((r) => r.start >= from && r.start < to));
     const type = first.meterReadings[0].blocks[0].readingTypeRef;
@@ -67,7 +80,19 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     const pages = [];
     let continuation: string | undefined;
     for (let i = 0; i < 20; i++) {
-      const res = await cimPost(t.url, getRequest({ usagePoints: [usagePoint], from, to, readingTypes: [type], pageSize: 25, continuation, correlationId: 'paged' }), token);
+      const res = await cimPost(
+        t.url,
+        getRequest({
+          usagePoints: [usagePoint],
+          from,
+          to,
+          readingTypes: [type],
+          pageSize: 25,
+          continuation,
+          correlationId: 'paged',
+        }),
+        token,
+      );
       const page = await readReply(res.text);
       assert.equal(page.summary.envelope.header?.correlationId, 'paged');
       pages.push(page);
@@ -78,8 +103,13 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
       if (!more) break;
     }
     const paged = pages.flatMap((p) => [...p.readings.values()].flat());
-    const expected = first.meterReadings[0].blocks.filter((b) => b.readingTypeRef === type).flatMap((b) => first.readings.get(b.ordinal) ?? []);
-    assert.ok(pages.length === Math.ceil(expected.length / 25) && pages.length > 1, `${pages.length} pages for ${expected.length} readings`);
+    const expected = first.meterReadings[0].blocks
+      .filter((b) => b.readingTypeRef === type)
+      .flatMap((b) => first.readings.get(b.ordinal) ?? []);
+    assert.ok(
+      pages.length === Math.ceil(expected.length / 25) && pages.length > 1,
+      `${pages.length} pages for ${expected.length} readings`,
+    );
     assert.ok(pages.slice(0, -1).every((p) => [...p.readings.values()].flat().length === 25));
     assert.deepEqual(
       paged.map((r) => [r.start, r.value]),
@@ -91,12 +121,15 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     const from = Date.UTC(2012, 2, 5) / 1000;
     const to = Date.UTC(2012, 2, 6) / 1000;
     const huge = '9999999999999999999';
-    const request = (continuation?: string) => getRequest({ usagePoints: [usagePoint], from, to, pageSize: 25, continuation, correlationId: 'forged' });
+    const request = (continuation?: string) =>
+      getRequest({ usagePoints: [usagePoint], from, to, pageSize: 25, continuation, correlationId: 'forged' });
     const first = await readReply((await cimPost(t.url, request(), token)).text);
     const given = first.summary.envelope.reply?.ids?.find((id) => id.idType === 'continuation')?.value;
     assert.ok(given, 'the first page has a continuation');
     const [u, m] = Buffer.from(given, 'base64url').toString('utf8').split('/');
-    const forged = [`${u}/${m}/${huge}`, `${huge}/${huge}/0`, `${u}/${m}/0`].map((c) => Buffer.from(c).toString('base64url'));
+    const forged = [`${u}/${m}/${huge}`, `${huge}/${huge}/0`, `${u}/${m}/0`].map((c) =>
+      Buffer.from(c).toString('base64url'),
+    );
     for (const continuation of forged) {
       const res = await cimPost(t.url, request(continuation), token);
       assert.equal(res.status, 200, `${continuation}: ${res.text.slice(0, 300)}`);
@@ -106,7 +139,16 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
   });
 
   it('unknown usage points and meters: PARTIAL with one Error per unknown id; nothing known: FAILED', async () => {
-    const res = await cimPost(t.url, getRequest({ usagePoints: [usagePoint, 'no-such-up'], meters: ['no-such-meter'], from: 1330578000, to: 1330581600 }), token);
+    const res = await cimPost(
+      t.url,
+      getRequest({
+        usagePoints: [usagePoint, 'no-such-up'],
+        meters: ['no-such-meter'],
+        from: 1330578000,
+        to: 1330581600,
+      }),
+      token,
+    );
     const { summary, readings } = await readReply(res.text);
     assert.equal(summary.envelope.reply?.result, 'PARTIAL');
     assert.deepEqual(
@@ -121,11 +163,18 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
 
     const none = await readReply((await cimPost(t.url, getRequest({ usagePoints: ['ghost'] }), token)).text);
     assert.equal(none.summary.envelope.reply?.result, 'FAILED');
-    assert.deepEqual(none.summary.envelope.reply?.errors?.map((e) => [e.code, e.id?.value]), [['2.12', 'ghost']]);
+    assert.deepEqual(
+      none.summary.envelope.reply?.errors?.map((e) => [e.code, e.id?.value]),
+      [['2.12', 'ghost']],
+    );
   });
 
   it('a malformed message gets FAILED with the reason and HTTP 400, never a 500; the correlation is echoed when readable', async () => {
-    const broken = await cimPost(t.url, '<RequestMessage xmlns="http://iec.ch/TC57/2011/schema/message"><Header><Verb>get', token);
+    const broken = await cimPost(
+      t.url,
+      '<RequestMessage xmlns="http://iec.ch/TC57/2011/schema/message"><Header><Verb>get',
+      token,
+    );
     assert.equal(broken.status, 400);
     const fault = await readReply(broken.text);
     assert.equal(fault.summary.envelope.kind, 'fault');
@@ -144,9 +193,14 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
     assert.equal(refused.summary.envelope.reply?.errors?.[0].code, '2.9');
     await validateSent(badVerb.text);
 
-    const soap12 = await cimPost(t.url, '<x:Envelope xmlns:x="http://www.w3.org/2003/05/soap-envelope"><x:Body><nope/></x:Body></x:Envelope>', token, {
-      'content-type': 'application/soap+xml; charset=utf-8',
-    });
+    const soap12 = await cimPost(
+      t.url,
+      '<x:Envelope xmlns:x="http://www.w3.org/2003/05/soap-envelope"><x:Body><nope/></x:Body></x:Envelope>',
+      token,
+      {
+        'content-type': 'application/soap+xml; charset=utf-8',
+      },
+    );
     assert.equal(soap12.status, 400);
     assert.match(soap12.contentType, /^application\/soap\+xml/);
     assert.match(soap12.text, /^<soap:Envelope xmlns:soap="http:\/\/www.w3.org\/2003\/05\/soap-envelope">/);
@@ -154,10 +208,15 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
 
   it('answers in the binding it was asked in: SOAP 1.1, SOAP 1.2 or bare', async () => {
     for (const soap of ['1.1', '1.2'] as const) {
-      const res = await cimPost(t.url, getRequest({ usagePoints: [usagePoint], from: 1330578000, to: 1330581600, soap }), token, {
-        'content-type': soap === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8',
-        ...(soap === '1.1' ? { soapaction: '""' } : {}),
-      });
+      const res = await cimPost(
+        t.url,
+        getRequest({ usagePoints: [usagePoint], from: 1330578000, to: 1330581600, soap }),
+        token,
+        {
+          'content-type': soap === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8',
+          ...(soap === '1.1' ? { soapaction: '""' } : {}),
+        },
+      );
       assert.equal(res.status, 200);
       const { summary } = await readReply(res.text);
       assert.equal(summary.envelope.soap, soap);
@@ -166,10 +225,19 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
   });
 
   it('lets CSR, OPS and ADMIN get, and only OPS and ADMIN push; a customer or no token is refused with a FAILED reply', async () => {
-    const get = await getRequest({ usagePoints: [usagePoint], from: 1330578000, to: 1330581600, correlationId: 'auth' });
+    const get = await getRequest({
+      usagePoints: [usagePoint],
+      from: 1330578000,
+      to: 1330581600,
+      correlationId: 'auth',
+    });
     const push = readFileSync(join(cimFixtures, 'created-meter-readings.xml'), 'utf8');
     const status = async (body: string, role?: Role) => {
-      const res = await cimPost(t.url, body, role ? await t.token(role, role === Role.CUSTOMER ? 'Q3VzdG9tZXI6MQ' : undefined) : undefined);
+      const res = await cimPost(
+        t.url,
+        body,
+        role ? await t.token(role, role === Role.CUSTOMER ? 'Q3VzdG9tZXI6MQ' : undefined) : undefined,
+      );
       const { summary } = await readReply(res.text);
       if (res.status !== 200) {
         assert.equal(summary.envelope.reply?.result, 'FAILED');
@@ -177,9 +245,19 @@ describe('/cim get MeterReadings', { timeout: 180_000 }, () => {
       }
       return res.status;
     };
-    assert.deepEqual(await Promise.all([undefined, Role.CUSTOMER, Role.CSR, Role.OPS, Role.ADMIN].map((r) => status(get, r))), [401, 403, 200, 200, 200]);
-    assert.deepEqual(await Promise.all([undefined, Role.CUSTOMER, Role.CSR].map((r) => status(push, r))), [401, 403, 403]);
+    assert.deepEqual(
+      await Promise.all([undefined, Role.CUSTOMER, Role.CSR, Role.OPS, Role.ADMIN].map((r) => status(get, r))),
+      [401, 403, 200, 200, 200],
+    );
+    assert.deepEqual(
+      await Promise.all([undefined, Role.CUSTOMER, Role.CSR].map((r) => status(push, r))),
+      [401, 403, 403],
+    );
     const refused = await readReply((await cimPost(t.url, get, undefined)).text);
-    assert.equal(refused.summary.envelope.header?.correlationId, 'auth', 'even a refused caller gets its correlation back');
+    assert.equal(
+      refused.summary.envelope.header?.correlationId,
+      'auth',
+      'even a refused caller gets its correlation back',
+    );
   });
 });

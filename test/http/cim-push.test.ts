@@ -93,7 +93,10 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
 
   it('unknown meters: PARTIAL with one Error per unknown id, the known one loaded', async () => {
     const meterOnly = (id: string, value: string) =>
-      CREATED.replace(/<m:UsagePoint>[\s\S]*?<\/m:UsagePoint>/, '').replace(METER, id).replace(MESSAGE_ID, `msg-${id}`).replace('<m:value>0.25</m:value>', `<m:value>${value}</m:value>`);
+      CREATED.replace(/<m:UsagePoint>[\s\S]*?<\/m:UsagePoint>/, '')
+        .replace(METER, id)
+        .replace(MESSAGE_ID, `msg-${id}`)
+        .replace('<m:value>0.25</m:value>', `<m:value>${value}</m:value>`);
     // Two MeterReadings of unknown meters and one of the meter the first message linked to its usage point.
     const body = meterOnly('ghost-1', '0.25');
     const second = /<m:MeterReading>[\s\S]*<\/m:MeterReading>/.exec(meterOnly('ghost-2', '0.25'))?.[0] ?? assert.fail();
@@ -118,7 +121,10 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
   it('AsyncReplyFlag: acknowledged at once, the outcome posted to ReplyAddress by a job that retries', async () => {
     const rx = pushReceiver;
     const message = CREATED.replace(MESSAGE_ID, 'async-1')
-      .replace('<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>', `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag><msg:ReplyAddress>${rx.url}</msg:ReplyAddress>`)
+      .replace(
+        '<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>',
+        `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag><msg:ReplyAddress>${rx.url}</msg:ReplyAddress>`,
+      )
       .replace('<m:value>0.125</m:value>', '<m:value>0.126</m:value>');
     const ack = await readReply((await cimPost(t.url, message, token)).text);
     assert.equal(ack.summary.envelope.reply?.result, 'OK');
@@ -151,12 +157,23 @@ describeOnEachQueueBackend('/cim pushes and asynchronous replies', { timeout: 24
   it('an asynchronous get by meter posts every page to ReplyAddress, all but the last saying more replies follow', async () => {
     const rx = getReceiver;
     // Asked by the meter: the first push recorded which usage point it is installed at.
-    const ack = await readReply((await cimPost(t.url, getRequest({ meters: [METER], pageSize: 1, replyAddress: rx.url, correlationId: 'async-get' }), token)).text);
+    const ack = await readReply(
+      (
+        await cimPost(
+          t.url,
+          getRequest({ meters: [METER], pageSize: 1, replyAddress: rx.url, correlationId: 'async-get' }),
+          token,
+        )
+      ).text,
+    );
     assert.equal(ack.summary.envelope.reply?.errors?.[0].code, '0.3');
     const bodies = await waitFor('three pages', () => rx.bodies.length >= 3 && rx.bodies, 60_000);
     const pages = await Promise.all(bodies.map(readReply));
     assert.deepEqual(
-      pages.map((p) => [p.summary.envelope.header?.correlationId, p.summary.envelope.reply?.errors?.some((e) => e.code === '0.1') ?? false]),
+      pages.map((p) => [
+        p.summary.envelope.header?.correlationId,
+        p.summary.envelope.reply?.errors?.some((e) => e.code === '0.1') ?? false,
+      ]),
       [
         ['async-get', true],
         ['async-get', true],

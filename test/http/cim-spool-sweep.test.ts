@@ -39,7 +39,11 @@ describeOnEachQueueBackend('/cim spool files nobody owns', { timeout: 120_000 },
     spoolFile('young.xml', 1000);
     const queued = spoolFile('queued.xml', OLD);
     // Delayed: the load is still waiting when the sweep looks.
-    const waiting = await t.system.queues.imports.add(IMPORT_FILE, { path: queued, source: 'cim' }, { delay: 3600_000 });
+    const waiting = await t.system.queues.imports.add(
+      IMPORT_FILE,
+      { path: queued, source: 'cim' },
+      { delay: 3600_000 },
+    );
     try {
       assert.deepEqual(await sweepOrphanedSpool(inbox, t.system.queues.imports), [orphan]);
       assert.deepEqual(readdirSync(spool()).sort(), ['queued.xml', 'young.xml']);

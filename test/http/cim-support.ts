@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { collectCimMessage, readCimMessage, writeCimMessageText, type CollectedMessage, type OutgoingMessage } from '../../src/cim';
+import {
+  collectCimMessage,
+  readCimMessage,
+  writeCimMessageText,
+  type CollectedMessage,
+  type OutgoingMessage,
+} from '../../src/cim';
 import { meterReadingsXsd, messageXsd, payloadOf, xmllintErrors } from '../cim/support';
 import { XMLLINT_MISSING } from '../support/xmllint';
 
@@ -9,7 +15,12 @@ export interface CimResponse {
   text: string;
 }
 
-export async function cimPost(url: string, body: string | Promise<string>, token?: string, headers: Record<string, string> = {}): Promise<CimResponse> {
+export async function cimPost(
+  url: string,
+  body: string | Promise<string>,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<CimResponse> {
   const res = await fetch(`${url}/cim`, {
     method: 'POST',
     headers: { 'content-type': 'application/xml', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
@@ -73,5 +84,6 @@ export function validateSent(text: string): void {
   const message = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(text)?.[1] ?? text;
   const xsd = messageXsd();
   if (xsd) assert.equal(xmllintErrors(message, xsd), '', 'the message against 61968-100 Message.xsd');
-  if (/<(\w+:)?MeterReadings[\s>]/.test(message)) assert.equal(xmllintErrors(payloadOf(message), meterReadingsXsd), '', 'the payload against MeterReadings.xsd');
+  if (/<(\w+:)?MeterReadings[\s>]/.test(message))
+    assert.equal(xmllintErrors(payloadOf(message), meterReadingsXsd), '', 'the payload against MeterReadings.xsd');
 }

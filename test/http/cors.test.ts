@@ -9,7 +9,8 @@ import { rawRequest, type RawAnswer } from '../support/raw-request';
 const APP = 'https://app.example.com';
 const OTHER = 'https://evil.example.net';
 
-const corsHeaders = (answer: RawAnswer) => Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'));
+const corsHeaders = (answer: RawAnswer) =>
+  Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'));
 
 describe('CORS', { timeout: 120_000 }, () => {
   let open: ApiSystem;
@@ -30,7 +31,11 @@ describe('CORS', { timeout: 120_000 }, () => {
   const preflight = (api: ApiSystem, origin: string, path = '/graphql') =>
     rawRequest(`${base(api)}${path}`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-request-id' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, x-request-id',
+      },
     });
   const post = (api: ApiSystem, origin: string, bearer = token) =>
     rawRequest(`${base(api)}/graphql`, {
@@ -46,11 +51,17 @@ describe('CORS', { timeout: 120_000 }, () => {
     const methods = String(answer.headers['access-control-allow-methods']).split(', ');
     for (const method of ['GET', 'POST', 'PUT']) assert.ok(methods.includes(method), method);
     const headers = String(answer.headers['access-control-allow-headers']).split(', ');
-    for (const header of ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight']) assert.ok(headers.includes(header), header);
+    for (const header of ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'])
+      assert.ok(headers.includes(header), header);
     assert.ok(Number(answer.headers['access-control-max-age']) > 0);
     assert.equal(answer.headers['access-control-allow-credentials'], undefined, 'bearer tokens, no cookies');
     // Every route, not only GraphQL: ESPI REST and the inbox upload are called from browsers too.
-    assert.equal((await preflight(open, 'http://localhost:5173', '/espi/1_1/resource/Batch/Subscription/1')).headers['access-control-allow-origin'], 'http://localhost:5173');
+    assert.equal(
+      (await preflight(open, 'http://localhost:5173', '/espi/1_1/resource/Batch/Subscription/1')).headers[
+        'access-control-allow-origin'
+      ],
+      'http://localhost:5173',
+    );
   });
 
   it('names an allowed origin on its answers and exposes the request id and Retry-After', async () => {
@@ -59,7 +70,10 @@ describe('CORS', { timeout: 120_000 }, () => {
     assert.deepEqual(JSON.parse(answer.text).data, { viewer: { role: 'CSR' } });
     assert.equal(answer.headers['access-control-allow-origin'], APP);
     assert.equal(answer.headers.vary, 'origin');
-    assert.deepEqual(String(answer.headers['access-control-expose-headers']).split(', ').sort(), ['retry-after', 'x-request-id']);
+    assert.deepEqual(String(answer.headers['access-control-expose-headers']).split(', ').sort(), [
+      'retry-after',
+      'x-request-id',
+    ]);
     // Refusals too, or the page could not read why.
     const refused = await post(open, APP, 'not-a-token');
     assert.equal(refused.status, 401);

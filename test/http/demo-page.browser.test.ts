@@ -25,7 +25,11 @@ interface Bar {
 
 type Usage = { usagePoint: { timeZone: string; usage: { buckets: Bar[] } } };
 type Intervals = { usagePoint: { intervals: { edges: { node: { start: string; value: string } }[] } } };
-type UsagePoints = { usagePoints: { edges: { node: { id: string; meterReadings: { edges: { node: { readingType: { flowDirection: string } } }[] } } }[] } };
+type UsagePoints = {
+  usagePoints: {
+    edges: { node: { id: string; meterReadings: { edges: { node: { readingType: { flowDirection: string } } }[] } } }[];
+  };
+};
 
 /** A page that records what must never happen: console errors, script errors, failed or foreign requests. */
 async function watchedPage(browser: Browser, origin: string, viewport: { width: number; height: number }) {
@@ -35,13 +39,22 @@ async function watchedPage(browser: Browser, origin: string, viewport: { width: 
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`));
+  page.on(
+    'response',
+    (response) => response.status() >= 400 && problems.push(`${response.status()}: ${response.url()}`),
+  );
   page.on('request', (request) => !request.url().startsWith(origin) && problems.push(`foreign: ${request.url()}`));
   return { page, problems };
 }
 
 const barsOf = (page: Page, selector: string): Promise<Bar[]> =>
-  page.$$eval(`${selector} rect.bar`, (rects) => rects.map((r) => ({ start: r.getAttribute('data-start') ?? '', end: r.getAttribute('data-end') ?? '', value: r.getAttribute('data-value') ?? '' })));
+  page.$$eval(`${selector} rect.bar`, (rects) =>
+    rects.map((r) => ({
+      start: r.getAttribute('data-start') ?? '',
+      end: r.getAttribute('data-end') ?? '',
+      value: r.getAttribute('data-value') ?? '',
+    })),
+  );
 
 describe('the demo customer page in headless Chromium', { timeout: 180_000 }, () => {
   if (skippedWithoutChromium()) return;
@@ -52,7 +65,11 @@ describe('the demo customer page in headless Chromium', { timeout: 180_000 }, ()
     demo = await startDemoSystem({ DEMO_PAGE: 'true' });
     browser = await launchChromium();
     // The same sign-in the page makes: the same demo customer, for reading the API beside the page.
-    const response = await fetch(`${demo.base}/demo/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${demo.base}/demo/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     token = ((await response.json()) as { token: string }).token;
   });
   after(async () => {
@@ -74,7 +91,9 @@ describe('the demo customer page in headless Chromium', { timeout: 180_000 }, ()
 
     // A solar home: its electric usage point offers delivered and received.
     const points = await api<UsagePoints>(SOLAR);
-    const solar = points.usagePoints.edges.find(({ node }) => node.meterReadings.edges.some((e) => e.node.readingType.flowDirection === 'RECEIVED'));
+    const solar = points.usagePoints.edges.find(({ node }) =>
+      node.meterReadings.edges.some((e) => e.node.readingType.flowDirection === 'RECEIVED'),
+    );
     assert.ok(solar, 'the demo customer has solar');
     const id = solar.node.id;
     await page.selectOption('#usage-point', id);
@@ -84,9 +103,10 @@ describe('the demo customer page in headless Chromium', { timeout: 180_000 }, ()
     assert.equal(bars.length, 30);
     const delivered = await api<Usage>(USAGE, { id, from: bars[0].start, to: bars[29].end, direction: 'DELIVERED' });
     assert.deepEqual(bars, delivered.usagePoint.usage.buckets);
-    const [{ midnight }] = (await demo.api.system.database.dataSource.query(`SELECT date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 AS midnight`, [
-      delivered.usagePoint.timeZone,
-    ])) as { midnight: Date }[];
+    const [{ midnight }] = (await demo.api.system.database.dataSource.query(
+      `SELECT date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 AS midnight`,
+      [delivered.usagePoint.timeZone],
+    )) as { midnight: Date }[];
     assert.equal(bars[29].end, midnight.toISOString(), 'the 30 days end at midnight today, local');
     assert.match((await page.textContent('#data-through')) ?? '', /America\//);
 

@@ -21,7 +21,11 @@ interface Answer {
 }
 
 const put = async (url: string, body: Buffer | Buffer[], headers: Record<string, string> = {}): Promise<Answer> => {
-  const answer = await rawRequest(url, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream', ...headers } });
+  const answer = await rawRequest(url, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': 'application/octet-stream', ...headers },
+  });
   return { status: answer.status, body: answer.text ? JSON.parse(answer.text) : {} };
 };
 
@@ -33,7 +37,11 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
   before(async () => {
     inbox = join(mkdtempSync(join(tmpdir(), 'upload-')), 'inbox');
     // No scan: only the upload may queue a load here.
-    t = await startTestSystem('serve', { INBOX_DIR: inbox, INBOX_SCAN_CRON: '0 0 1 1 *', UPLOAD_MAX_BYTES: String(LIMIT) });
+    t = await startTestSystem('serve', {
+      INBOX_DIR: inbox,
+      INBOX_SCAN_CRON: '0 0 1 1 *',
+      UPLOAD_MAX_BYTES: String(LIMIT),
+    });
     admin = { authorization: `Bearer ${await t.token(Role.ADMIN)}` };
   });
   after(() => t?.stop());
@@ -44,14 +52,16 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...admin },
       body: JSON.stringify({
-        query: 'mutation($path: String!, $dryRun: Boolean!) { usageImportStart(input: { path: $path, dryRun: $dryRun }) { jobId dryRun { status } userErrors { code } } }',
+        query:
+          'mutation($path: String!, $dryRun: Boolean!) { usageImportStart(input: { path: $path, dryRun: $dryRun }) { jobId dryRun { status } userErrors { code } } }',
         variables: { path, dryRun },
       }),
     });
     type Payload = { jobId: string; dryRun: { status: string } | null; userErrors: { code: string }[] };
     return ((await response.json()) as { data: { usageImportStart: Payload } }).data.usageImportStart;
   }
-  const readings = async () => Number((await t.system.database.dataSource.query('SELECT count(*) AS n FROM interval_reading'))[0].n);
+  const readings = async () =>
+    Number((await t.system.database.dataSource.query('SELECT count(*) AS n FROM interval_reading'))[0].n);
 
   it('never replaces a file already there', async () => {
     const first = await put(at('kept.xml', '?import=false'), SAMPLE, admin);
@@ -66,18 +76,28 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
   });
 
   it('stores a streamed upload and queues its import, which loads it', async () => {
-    const chunks = Array.from({ length: Math.ceil(SAMPLE.length / 10_000) }, (_, i) => SAMPLE.subarray(i * 10_000, (i + 1) * 10_000));
+    const chunks = Array.from({ length: Math.ceil(SAMPLE.length / 10_000) }, (_, i) =>
+      SAMPLE.subarray(i * 10_000, (i + 1) * 10_000),
+    );
     const answer = await put(at('usage.xml'), chunks, admin);
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal(answer.body.bytes, SAMPLE.length);
     assert.match(answer.body.sha256 ?? '', /^[0-9a-f]{64}$/);
     const job = await t.system.queues.imports.getJob(answer.body.jobId ?? '');
     assert.ok(job, 'the upload answers with its import job');
-    for (let i = 0; i < 600 && !(await job.isCompleted()) && !(await job.isFailed()); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !(await job.isCompleted()) && !(await job.isFailed()); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(await job.isCompleted(), true, `job state: ${await job.getState()} ${job.failedReason ?? ''}`);
     assert.equal(await readings(), SAMPLE_READINGS);
-    const [batch] = await t.system.database.dataSource.query(`SELECT source, file_name, checksum, status FROM import_batch`);
-    assert.deepEqual(batch, { source: 'upload', file_name: 'usage.xml', checksum: answer.body.sha256, status: 'loaded' });
+    const [batch] = await t.system.database.dataSource.query(
+      `SELECT source, file_name, checksum, status FROM import_batch`,
+    );
+    assert.deepEqual(batch, {
+      source: 'upload',
+      file_name: 'usage.xml',
+      checksum: answer.body.sha256,
+      status: 'loaded',
+    });
     assert.deepEqual(readFileSync(join(inbox, 'loaded', 'usage.xml')), SAMPLE);
   });
 
@@ -87,7 +107,10 @@ describe('PUT /admin/inbox/:name', { timeout: 180_000 }, () => {
     utimesSync(join(inbox, 'held', 'kept.xml'), old, old);
     const scan = await t.system.queues.imports.add(INBOX_SCAN, {});
     await waitFor('the inbox scan', async () => (await scan.isCompleted()) || (await scan.isFailed()), 30_000);
-    assert.deepEqual((await t.system.queues.imports.getJob(scan.id ?? ''))?.returnvalue, { enqueued: [], settling: [] });
+    assert.deepEqual((await t.system.queues.imports.getJob(scan.id ?? ''))?.returnvalue, {
+      enqueued: [],
+      settling: [],
+    });
     assert.deepEqual(readdirSync(join(inbox, 'held')), ['kept.xml']);
 
     const dryRun = await importStart('held/kept.xml', true);

@@ -27,7 +27,9 @@ describe('/metrics', { timeout: 120_000 }, () => {
   /** Parsed series of one scrape: the value of `name` with exactly `labels`, or undefined when absent. */
   async function sample(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
     const families = parsePrometheusTextFormat(await (await scrape(await t.token(Role.OPS))).text());
-    const found = families.find((f) => f.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+    const found = families
+      .find((f) => f.name === name)
+      ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
     return found && 'value' in found ? Number(found.value) : undefined;
   }
 
@@ -52,7 +54,8 @@ describe('/metrics', { timeout: 120_000 }, () => {
     });
     assert.equal(bad.status, 400);
     // The startup partition-maintenance job must have finished for its duration to be observed.
-    for (let i = 0; i < 300 && (await t.system.queues.maintenance.getCompletedCount()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && (await t.system.queues.maintenance.getCompletedCount()) === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
 
     const response = await scrape(await t.token(Role.OPS));
     assert.equal(response.status, 200);
@@ -70,17 +73,33 @@ describe('/metrics', { timeout: 120_000 }, () => {
     // found by their _count sample in the text, after the parser has accepted the whole exposition.
     const hasHistogram = (name: string, labels: Record<string, string>) => {
       assert.equal(family(name).type, 'HISTOGRAM');
-      return text.split('\n').some((line) => line.startsWith(`${name}_count{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+      return text
+        .split('\n')
+        .some(
+          (line) =>
+            line.startsWith(`${name}_count{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)),
+        );
     };
 
-    assert.ok(hasHistogram('usage_portal_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' }));
+    assert.ok(
+      hasHistogram('usage_portal_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' }),
+    );
     assert.ok(hasHistogram('usage_portal_graphql_operation_duration_seconds', { operation: 'WhoAmI', type: 'query' }));
     assert.ok(has('usage_portal_graphql_errors_total', { operation: 'Broken', code: 'GRAPHQL_VALIDATION_FAILED' }));
-    for (const queue of ['imports', 'ods-extract', 'maintenance']) assert.ok(has('usage_portal_queue_jobs', { queue }), queue);
-    const completed = family('usage_portal_queue_jobs').metrics.find((m) => m.labels?.queue === 'maintenance' && m.labels?.state === 'completed');
+    for (const queue of ['imports', 'ods-extract', 'maintenance'])
+      assert.ok(has('usage_portal_queue_jobs', { queue }), queue);
+    const completed = family('usage_portal_queue_jobs').metrics.find(
+      (m) => m.labels?.queue === 'maintenance' && m.labels?.state === 'completed',
+    );
     assert.equal(completed?.value, '1');
     assert.ok(has('usage_portal_queue_paused', { queue: 'imports' }));
-    assert.ok(hasHistogram('usage_portal_job_duration_seconds', { queue: 'maintenance', job: PARTITION_MAINTENANCE, outcome: 'completed' }));
+    assert.ok(
+      hasHistogram('usage_portal_job_duration_seconds', {
+        queue: 'maintenance',
+        job: PARTITION_MAINTENANCE,
+        outcome: 'completed',
+      }),
+    );
     const total = family('usage_portal_db_pool_connections').metrics.find((m) => m.labels?.state === 'total');
     assert.ok(Number(total?.value) >= 1);
     assert.ok(families.some((f) => f.name === 'usage_portal_process_cpu_seconds_total'));
@@ -91,7 +110,12 @@ describe('/metrics', { timeout: 120_000 }, () => {
     assert.equal(await sample('usage_portal_readings_loaded_total', { source: 'upload' }), undefined);
     assert.equal(await sample('usage_portal_last_extract_success_timestamp_seconds'), 0);
     // 48 readings, one of them without a value: loaded with 47, one rejected.
-    const xml = feedXml({ usagePoints: [1], start: Date.UTC(2024, 0, 1) / 1000, count: 48, value: (_u, n) => n + 1 }).replace('<value>1</value>', '');
+    const xml = feedXml({
+      usagePoints: [1],
+      start: Date.UTC(2024, 0, 1) / 1000,
+      count: 48,
+      value: (_u, n) => n + 1,
+    }).replace('<value>1</value>', '');
     const path = join(mkdtempSync(join(tmpdir(), 'metrics-')), 'upload.xml');
     writeFileSync(path, xml);
     const result = await importFile(dataSource, { path, source: 'upload', logger: createLogger('silent') });
@@ -101,7 +125,10 @@ describe('/metrics', { timeout: 120_000 }, () => {
     assert.equal(await sample('usage_portal_import_batches', { source: 'upload', status: 'loaded' }), 1);
     // A rejected file leaves the reading counters alone and shows as a rejected batch.
     writeFileSync(path, xml.slice(0, xml.length / 2));
-    assert.equal((await importFile(dataSource, { path, source: 'upload', logger: createLogger('silent') })).status, 'rejected');
+    assert.equal(
+      (await importFile(dataSource, { path, source: 'upload', logger: createLogger('silent') })).status,
+      'rejected',
+    );
     assert.equal(await sample('usage_portal_readings_loaded_total', { source: 'upload' }), 47);
     assert.equal(await sample('usage_portal_import_batches', { source: 'upload', status: 'rejected' }), 1);
 

@@ -14,13 +14,19 @@ describe('queue dashboard (/admin/queues)', { timeout: 180_000 }, () => {
   after(() => t?.stop());
 
   async function pause(queue: string, token: string) {
-    return fetch(`${t.url}/admin/queues/api/queues/${queue}/pause`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    return fetch(`${t.url}/admin/queues/api/queues/${queue}/pause`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+    });
   }
 
   it('lets OPS look but not act, ADMIN act, and nobody else in', async () => {
     assert.equal((await fetch(`${t.url}/admin/queues/api/queues`)).status, 401);
     const customer = await t.token(Role.CUSTOMER, 'Q3VzdG9tZXI6MQ');
-    assert.equal((await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${customer}` } })).status, 403);
+    assert.equal(
+      (await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${customer}` } })).status,
+      403,
+    );
     const ops = await t.token(Role.OPS);
     const list = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ops}` } });
     assert.equal(list.status, 200);

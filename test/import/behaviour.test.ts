@@ -30,13 +30,16 @@ describe('importFile', { timeout: 120_000 }, () => {
     const days = await pdb.dataSource.query(
       `SELECT local_date::text AS day, readings, expected, estimated, value_sum::int AS sum FROM usage_daily ORDER BY local_date`,
     );
-    const sum = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => base.value(1, from + i)).reduce((a, b) => a + b, 0);
+    const sum = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => base.value(1, from + i)).reduce((a, b) => a + b, 0);
     assert.deepEqual(days, [
       { day: '2024-03-09', readings: 96, expected: 96, estimated: 0, sum: sum(0, 96) },
       { day: '2024-03-10', readings: 92, expected: 92, estimated: 0, sum: sum(96, 188) },
       { day: '2024-03-11', readings: 96, expected: 96, estimated: 0, sum: sum(188, DAYS) },
     ]);
-    const [month] = await pdb.dataSource.query(`SELECT local_month::text AS month, readings, expected FROM usage_monthly`);
+    const [month] = await pdb.dataSource.query(
+      `SELECT local_month::text AS month, readings, expected FROM usage_monthly`,
+    );
     // March 2024 in New York: 31 days less the lost hour.
     assert.deepEqual(month, { month: '2024-03-01', readings: DAYS, expected: 31 * 96 - 4 });
   });
@@ -50,11 +53,24 @@ describe('importFile', { timeout: 120_000 }, () => {
   };
 
   it('dry-run reports what would change and writes nothing', async () => {
-    const before = await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily', 'import_batch']);
-    const result = await importFile(pdb.dataSource, { path: file('corrected.xml', corrected), source: 'cli', dryRun: true, logger });
+    const before = await snapshot(pdb.dataSource, [
+      'interval_reading',
+      'interval_revision',
+      'usage_daily',
+      'import_batch',
+    ]);
+    const result = await importFile(pdb.dataSource, {
+      path: file('corrected.xml', corrected),
+      source: 'cli',
+      dryRun: true,
+      logger,
+    });
     assert.deepEqual([result.status, result.inserted, result.updated, result.unchanged], ['dry-run', 4, 1, DAYS - 1]);
     assert.equal(result.batchId, null);
-    assert.deepEqual(await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily', 'import_batch']), before);
+    assert.deepEqual(
+      await snapshot(pdb.dataSource, ['interval_reading', 'interval_revision', 'usage_daily', 'import_batch']),
+      before,
+    );
   });
 
   it('a correction updates the reading, records a revision and refreshes the touched day', async () => {
@@ -76,10 +92,14 @@ describe('importFile', { timeout: 120_000 }, () => {
         old_batch_id: firstBatch,
       },
     ]);
-    const [day] = await pdb.dataSource.query(`SELECT readings, estimated, value_sum::int AS sum FROM usage_daily WHERE local_date = '2024-03-10'`);
+    const [day] = await pdb.dataSource.query(
+      `SELECT readings, estimated, value_sum::int AS sum FROM usage_daily WHERE local_date = '2024-03-10'`,
+    );
     const expectedSum = Array.from({ length: 92 }, (_, i) => corrected.value(1, 96 + i)).reduce((a, b) => a + b, 0);
     assert.deepEqual(day, { readings: 92, estimated: 1, sum: expectedSum });
-    const [{ last }] = await pdb.dataSource.query(`SELECT readings AS last FROM usage_daily WHERE local_date = '2024-03-12'`);
+    const [{ last }] = await pdb.dataSource.query(
+      `SELECT readings AS last FROM usage_daily WHERE local_date = '2024-03-12'`,
+    );
     assert.equal(last, 4);
   });
 
@@ -93,7 +113,9 @@ describe('importFile', { timeout: 120_000 }, () => {
     assert.equal(result.status, 'rejected');
     assert.match(result.errors.join('\n'), /xml-truncated/);
     assert.deepEqual(await snapshot(pdb.dataSource, tables), before);
-    const [batch] = await pdb.dataSource.query(`SELECT status, errors FROM import_batch WHERE id = $1`, [result.batchId]);
+    const [batch] = await pdb.dataSource.query(`SELECT status, errors FROM import_batch WHERE id = $1`, [
+      result.batchId,
+    ]);
     assert.equal(batch.status, 'rejected');
     assert.match(JSON.stringify(batch.errors), /xml-truncated/);
   });
@@ -103,9 +125,21 @@ describe('importFile', { timeout: 120_000 }, () => {
     const before = await snapshot(pdb.dataSource, tables);
     const whole = readFileSync(file('range.xml', { ...base, usagePoints: [5] }), 'utf8');
     const cases: [RegExp, string, RegExp][] = [
-      [/<value>/, '<tou>40000</tou><value>', /reading-out-of-range: tou 40000 \(IntervalReading at line \d+\) does not fit the smallint column/],
-      [/<start>\d+</, '<start>9224318016000<', /reading-out-of-range: start 9224318016000 \(IntervalReading at line \d+\) does not fit the timestamptz column/],
-      [/<duration>900</, '<duration>2147483648<', /reading-out-of-range: duration 2147483648 \(IntervalReading at line \d+\) does not fit the integer column/],
+      [
+        /<value>/,
+        '<tou>40000</tou><value>',
+        /reading-out-of-range: tou 40000 \(IntervalReading at line \d+\) does not fit the smallint column/,
+      ],
+      [
+        /<start>\d+</,
+        '<start>9224318016000<',
+        /reading-out-of-range: start 9224318016000 \(IntervalReading at line \d+\) does not fit the timestamptz column/,
+      ],
+      [
+        /<duration>900</,
+        '<duration>2147483648<',
+        /reading-out-of-range: duration 2147483648 \(IntervalReading at line \d+\) does not fit the integer column/,
+      ],
     ];
     const path = join(dir, 'out-of-range.xml');
     const middle = whole.indexOf('<IntervalReading>', whole.length / 2);

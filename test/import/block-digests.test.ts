@@ -14,7 +14,12 @@ import { logger, openPortalTestDatabase, snapshot, type PortalTestDatabase } fro
 // partition. Usage points 1 and 2 carry identical readings, so their blocks have the same digest.
 const JAN_31 = Date.UTC(2024, 0, 31, 12) / 1000; // 48 readings reach into February: two partitions
 const COUNT = 96;
-const spec: FeedSpec = { usagePoints: [1, 2, 3], start: JAN_31, count: COUNT, value: (u, n) => (u === 3 ? 500 + n : 100 + (n % 7)) };
+const spec: FeedSpec = {
+  usagePoints: [1, 2, 3],
+  start: JAN_31,
+  count: COUNT,
+  value: (u, n) => (u === 3 ? 500 + n : 100 + (n % 7)),
+};
 const dir = mkdtempSync(join(tmpdir(), 'import-digests-'));
 const feed = writeFeed(join(dir, 'feed.xml'), spec);
 
@@ -39,28 +44,42 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
   after(async () => pdb?.close());
 
   it('stores one digest per block loaded', async () => {
-    const rows = await pdb.dataSource.query(`SELECT readings, extract(epoch FROM first_start)::int AS first FROM interval_block_digest`);
+    const rows = await pdb.dataSource.query(
+      `SELECT readings, extract(epoch FROM first_start)::int AS first FROM interval_block_digest`,
+    );
     assert.deepEqual(rows, Array(3).fill({ readings: COUNT, first: JAN_31 }));
   });
 
   it('skips every block when nothing changed, and writes nothing', async () => {
     const before = await snapshot(pdb.dataSource);
     const result = await force();
-    assert.deepEqual([result.status, result.skippedBlocks, result.readings, result.unchanged, result.inserted, result.updated], ['loaded', 3, 3 * COUNT, 3 * COUNT, 0, 0]);
+    assert.deepEqual(
+      [result.status, result.skippedBlocks, result.readings, result.unchanged, result.inserted, result.updated],
+      ['loaded', 3, 3 * COUNT, 3 * COUNT, 0, 0],
+    );
     assert.deepEqual(await snapshot(pdb.dataSource), before);
   });
 
   it('restores a block another file changed: its digest went with the update', async () => {
-    const other = writeFeed(join(dir, 'other.xml'), { ...spec, usagePoints: [3], value: (_u, n) => (n % 10 === 0 ? 9 : 500 + n) });
+    const other = writeFeed(join(dir, 'other.xml'), {
+      ...spec,
+      usagePoints: [3],
+      value: (_u, n) => (n % 10 === 0 ? 9 : 500 + n),
+    });
     const changed = await importFile(pdb.dataSource, { path: other, source: 'cli', logger });
     assert.equal(changed.updated, Math.ceil(COUNT / 10));
     const result = await force();
-    assert.deepEqual([result.skippedBlocks, result.updated, result.unchanged], [2, Math.ceil(COUNT / 10), 3 * COUNT - (Math.ceil(COUNT / 10))]);
+    assert.deepEqual(
+      [result.skippedBlocks, result.updated, result.unchanged],
+      [2, Math.ceil(COUNT / 10), 3 * COUNT - Math.ceil(COUNT / 10)],
+    );
     assert.deepEqual(await readingsOf(pdb), expected);
   });
 
   it('restores readings changed or deleted by SQL', async () => {
-    await pdb.dataSource.query(`UPDATE interval_reading SET value = 0 WHERE start = to_timestamp($1)`, [JAN_31 + 900 * 5]);
+    await pdb.dataSource.query(`UPDATE interval_reading SET value = 0 WHERE start = to_timestamp($1)`, [
+      JAN_31 + 900 * 5,
+    ]);
     await pdb.dataSource.query(`DELETE FROM interval_reading WHERE start = to_timestamp($1)`, [JAN_31 + 900 * 50]);
     const result = await force();
     assert.deepEqual([result.skippedBlocks, result.updated, result.inserted], [0, 3, 3]);
@@ -80,7 +99,7 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     await pdb.dataSource.query(`ALTER TABLE interval_reading DETACH PARTITION interval_reading_y2024m01`);
     await pdb.dataSource.query(`DROP TABLE interval_reading_y2024m01`);
     const result = await force();
-    assert.deepEqual([result.skippedBlocks, result.inserted, result.unchanged], [0, COUNT * 3 / 2, COUNT * 3 / 2]);
+    assert.deepEqual([result.skippedBlocks, result.inserted, result.unchanged], [0, (COUNT * 3) / 2, (COUNT * 3) / 2]);
     assert.deepEqual(await readingsOf(pdb), expected);
   });
 
@@ -93,7 +112,8 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
   });
 
   it('skips a block of any size, its readings waiting meanwhile in a temporary file that no crash can leave behind', async () => {
-    // Nothing is held in memory while a block's digest is computed: its readings wait in the writer's spill, here on disk.
+    // Nothing is held in memory while a block's digest is computed: its readings wait in the writer's spill, here on
+    // disk.
     const tempDir = join(dir, 'spill');
     mkdirSync(tempDir);
     const openSpills = () => openFilesUnder(tempDir);
@@ -101,7 +121,12 @@ describe('forced reload with block digests', { timeout: 120_000 }, () => {
     // Reported once the file is parsed and linking begins: the spill holds every reading then.
     const onProgress = (p: ImportProgress) => void (p.phase === 'write' && seen.push(openSpills()));
     const spill = { spillMemoryBytes: 0, tempDir, onProgress };
-    const big = writeFeed(join(dir, 'big.xml'), { usagePoints: [7], start: JAN_31, count: 100_100, value: (_u, n) => n % 1000 });
+    const big = writeFeed(join(dir, 'big.xml'), {
+      usagePoints: [7],
+      start: JAN_31,
+      count: 100_100,
+      value: (_u, n) => n % 1000,
+    });
     assert.equal((await importFile(pdb.dataSource, { path: big, source: 'cli', logger, ...spill })).inserted, 100_100);
     // On disk, and unlinked from the start: a killed process leaves nothing in the temp folder.
     assert.equal(seen.length, 1);

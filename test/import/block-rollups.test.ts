@@ -11,7 +11,15 @@ import { logger, openPortalTestDatabase, type PortalTestDatabase } from './suppo
 // A first load sums its daily rollups from the staged blocks when each block lies within a local day; the rows must
 // be the ones the SQL over the stored readings gives, across both DST changes, in zones with whole-hour, half-hour,
 // 45-minute and midnight DST changes, and with blocks that straddle local midnights (those series go to SQL).
-const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Adelaide', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'America/Santiago'];
+const ZONES = [
+  'America/New_York',
+  'Europe/Berlin',
+  'Australia/Adelaide',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Australia/Lord_Howe',
+  'America/Santiago',
+];
 const FROM = Date.UTC(2024, 2, 1) / 1000;
 const TO = Date.UTC(2024, 10, 15) / 1000;
 const dir = mkdtempSync(join(tmpdir(), 'block-rollups-'));
@@ -28,8 +36,18 @@ function feed(u: number, cuts: number[]): string {
   const mr = `${up}/MeterReading/1`;
   let xml = `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x:feed</id>\n`;
   xml += entry('/ReadingType/1', '/ReadingType', [], READING_TYPE);
-  xml += entry(up, `/RetailCustomer/${u}/UsagePoint`, [`${up}/MeterReading`], '<UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>');
-  xml += entry(mr, `${up}/MeterReading`, [`${mr}/IntervalBlock`, '/ReadingType/1'], '<MeterReading xmlns="http://naesb.org/espi"/>');
+  xml += entry(
+    up,
+    `/RetailCustomer/${u}/UsagePoint`,
+    [`${up}/MeterReading`],
+    '<UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>',
+  );
+  xml += entry(
+    mr,
+    `${up}/MeterReading`,
+    [`${mr}/IntervalBlock`, '/ReadingType/1'],
+    '<MeterReading xmlns="http://naesb.org/espi"/>',
+  );
   const bounds = [FROM, ...cuts.filter((c) => c > FROM && c < TO), TO];
   for (let b = 0; b + 1 < bounds.length; b++) {
     let readings = '';
@@ -40,7 +58,12 @@ function feed(u: number, cuts: number[]): string {
       const cost = Math.floor(n / 24) % 50 === 0 ? '' : `<cost>${(n % 91) * 1000}</cost>`;
       readings += `<IntervalReading>${quality}${cost}<timePeriod><duration>3600</duration><start>${t}</start></timePeriod><value>${100 + ((n * 37) % 500)}</value></IntervalReading>\n`;
     }
-    xml += entry(`${mr}/IntervalBlock/${b}`, `${mr}/IntervalBlock`, [], `<IntervalBlock xmlns="http://naesb.org/espi">\n${readings}</IntervalBlock>`);
+    xml += entry(
+      `${mr}/IntervalBlock/${b}`,
+      `${mr}/IntervalBlock`,
+      [],
+      `<IntervalBlock xmlns="http://naesb.org/espi">\n${readings}</IntervalBlock>`,
+    );
   }
   return `${xml}</feed>\n`;
 }
@@ -56,7 +79,12 @@ describe('daily rollups summed from the blocks of a first load', { timeout: 180_
 
   const load = async (name: string, xml: string, zone: string) => {
     writeFileSync(join(dir, name), xml);
-    const result = await importFile(pdb.dataSource, { path: join(dir, name), source: 'cli', fallbackZone: zone, logger });
+    const result = await importFile(pdb.dataSource, {
+      path: join(dir, name),
+      source: 'cli',
+      fallbackZone: zone,
+      logger,
+    });
     assert.equal(result.status, 'loaded', result.errors.join('; '));
     return result;
   };
@@ -79,7 +107,9 @@ describe('daily rollups summed from the blocks of a first load', { timeout: 180_
 
   it('gives the rows the SQL over the stored readings gives', async () => {
     const rows = (table: string, period: string) =>
-      pdb.dataSource.query(`SELECT ${ROLLUP_COLUMNS}, ${period}::text FROM ${table} ORDER BY usage_point_id, meter_reading_id, ${period}`);
+      pdb.dataSource.query(
+        `SELECT ${ROLLUP_COLUMNS}, ${period}::text FROM ${table} ORDER BY usage_point_id, meter_reading_id, ${period}`,
+      );
     const daily = await rows('usage_daily', 'local_date');
     const monthly = await rows('usage_monthly', 'local_month');
     assert.ok(daily.length > ZONES.length * 2 * 250);
@@ -90,13 +120,25 @@ describe('daily rollups summed from the blocks of a first load', { timeout: 180_
       await client.query('BEGIN');
       await client.query('DELETE FROM usage_monthly');
       await client.query('DELETE FROM usage_daily');
-      const { rows: spans } = await client.query<{ usagePointId: string; meterReadingId: string; from: string; to: string }>(
+      const { rows: spans } = await client.query<{
+        usagePointId: string;
+        meterReadingId: string;
+        from: string;
+        to: string;
+      }>(
         `SELECT usage_point_id AS "usagePointId", meter_reading_id AS "meterReadingId", extract(epoch FROM min(start))::bigint AS "from",
                 extract(epoch FROM max(start))::bigint AS "to" FROM interval_reading GROUP BY 1, 2`,
       );
-      await refreshRollups(client, spans.map((s) => ({ ...s, from: Number(s.from), to: Number(s.to) })));
+      await refreshRollups(
+        client,
+        spans.map((s) => ({ ...s, from: Number(s.from), to: Number(s.to) })),
+      );
       const recomputed = async (table: string, period: string) =>
-        (await client.query(`SELECT ${ROLLUP_COLUMNS}, ${period}::text FROM ${table} ORDER BY usage_point_id, meter_reading_id, ${period}`)).rows;
+        (
+          await client.query(
+            `SELECT ${ROLLUP_COLUMNS}, ${period}::text FROM ${table} ORDER BY usage_point_id, meter_reading_id, ${period}`,
+          )
+        ).rows;
       assert.deepEqual(await recomputed('usage_daily', 'local_date'), daily);
       assert.deepEqual(await recomputed('usage_monthly', 'local_month'), monthly);
     } finally {

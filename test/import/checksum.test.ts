@@ -17,6 +17,9 @@ test('checksums off thread: right for files one after another and at once, a mis
   });
   for (const f of files) assert.equal(await sha256FileOffThread(f.path), f.hex);
   await assert.rejects(sha256FileOffThread(join(dir, 'gone.xml')), { code: 'ENOENT' });
-  assert.deepEqual(await Promise.all(files.map((f) => sha256FileOffThread(f.path))), files.map((f) => f.hex));
+  assert.deepEqual(
+    await Promise.all(files.map((f) => sha256FileOffThread(f.path))),
+    files.map((f) => f.hex),
+  );
   assert.equal(await sha256FileOffThread(files[0].path), files[0].hex);
 });

@@ -23,7 +23,10 @@ describe('usage-portal import', { timeout: 120_000 }, () => {
     const run = await runCli(['import', join(cimFixtures, 'created-meter-readings.xml'), '--json'], env);
     assert.equal(run.code, 0, run.stderr);
     const [file] = JSON.parse(run.stdout).files;
-    assert.deepEqual([file.status, file.usagePoints, file.meterReadings, file.readings, file.inserted, file.rejected], ['loaded', 1, 1, 3, 3, 1]);
+    assert.deepEqual(
+      [file.status, file.usagePoints, file.meterReadings, file.readings, file.inserted, file.rejected],
+      ['loaded', 1, 1, 3, 3, 1],
+    );
   });
 
   it('loads a file and prints the contract JSON; the second run is a no-op', async () => {
@@ -35,9 +38,23 @@ describe('usage-portal import', { timeout: 120_000 }, () => {
     assert.equal(files.length, 1);
     assert.deepEqual(
       Object.keys(files[0]).filter((k) => !['batchId', 'rejected', 'timings'].includes(k)),
-      ['file', 'status', 'usagePoints', 'meterReadings', 'readings', 'inserted', 'updated', 'unchanged', 'warnings', 'errors'],
+      [
+        'file',
+        'status',
+        'usagePoints',
+        'meterReadings',
+        'readings',
+        'inserted',
+        'updated',
+        'unchanged',
+        'warnings',
+        'errors',
+      ],
     );
-    assert.deepEqual([files[0].status, files[0].usagePoints, files[0].readings, files[0].inserted], ['loaded', 1, 1440, 1440]);
+    assert.deepEqual(
+      [files[0].status, files[0].usagePoints, files[0].readings, files[0].inserted],
+      ['loaded', 1, 1440, 1440],
+    );
 
     const again = JSON.parse((await runCli(['import', SAMPLE, '--json'], env)).stdout);
     assert.deepEqual([again.files[0].status, again.files[0].inserted], ['loaded', 0]);
@@ -58,6 +75,8 @@ describe('usage-portal import', { timeout: 120_000 }, () => {
 
     const missing = await runCli(['import', '/nonexistent/file.xml', '--json'], env);
     assert.equal(missing.code, 2);
-    assert.deepEqual(JSON.parse(missing.stdout), { error: { message: 'no such file: /nonexistent/file.xml', code: 'USAGE' } });
+    assert.deepEqual(JSON.parse(missing.stdout), {
+      error: { message: 'no such file: /nonexistent/file.xml', code: 'USAGE' },
+    });
   });
 });

@@ -72,7 +72,13 @@ describe('Green Button conformance corpus through the import', { timeout: 600_00
   });
 
   async function check(entry: Entry, path: string, sourceSystem: string) {
-    const result = await importFile(pdb.dataSource, { path, source: 'file', fallbackZone: entry.zone ?? 'America/New_York', logger, sourceSystem });
+    const result = await importFile(pdb.dataSource, {
+      path,
+      source: 'file',
+      fallbackZone: entry.zone ?? 'America/New_York',
+      logger,
+      sourceSystem,
+    });
     if (entry.expect === 'rejected') {
       assert.equal(result.status, 'rejected', `expected a rejection (${entry.reason}); got ${result.status}`);
       assert.ok(
@@ -83,13 +89,19 @@ describe('Green Button conformance corpus through the import', { timeout: 600_00
     }
     assert.equal(result.status, 'loaded', result.errors.join('\n'));
     const refused = entry.expect === 'readings-refused';
-    if (refused) assert.ok(result.errors.some((e) => e.includes(entry.error!)), `expected an error ${entry.error}; got ${result.errors.join('\n')}`);
+    if (refused)
+      assert.ok(
+        result.errors.some((e) => e.includes(entry.error!)),
+        `expected an error ${entry.error}; got ${result.errors.join('\n')}`,
+      );
     const [stored] = (await pdb.dataSource.query(
       `SELECT count(*)::int AS readings, coalesce(sum(r.value), 0)::text AS value, coalesce(sum(r.cost), 0)::text AS cost
          FROM interval_reading r JOIN usage_point u ON u.id = r.usage_point_id WHERE u.source_system = $1`,
       [sourceSystem],
     )) as { readings: number; value: string; cost: string }[];
-    const expected = refused ? { readings: 0, value: '0', cost: '0' } : { readings: entry.readings, value: entry.value, cost: entry.cost };
+    const expected = refused
+      ? { readings: 0, value: '0', cost: '0' }
+      : { readings: entry.readings, value: entry.value, cost: entry.cost };
     assert.deepEqual(stored, expected, result.errors.join('\n'));
   }
 });

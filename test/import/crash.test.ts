@@ -13,7 +13,6 @@ import { logger, openPortalTestDatabase, type PortalTestDatabase } from './suppo
 
 const READINGS = 200_000;
 
-
 /** The portal's usage data by natural key (ids may differ between databases): counts, exact sums and an md5. */
 async function fingerprint(query: (sql: string) => Promise<Record<string, unknown>[]>) {
   const [readings] = await query(
@@ -53,7 +52,12 @@ describe('crash safety', { timeout: 600_000 }, () => {
     crashed = await createTestDatabase('crash');
     const inbox = join(dir, 'inbox');
     mkdirSync(inbox);
-    const env = { DATABASE_URL: crashed.url, DATA_DIR: join(dir, 'data'), INBOX_DIR: inbox, INBOX_SCAN_CRON: '*/1 * * * * *' };
+    const env = {
+      DATABASE_URL: crashed.url,
+      DATA_DIR: join(dir, 'data'),
+      INBOX_DIR: inbox,
+      INBOX_SCAN_CRON: '*/1 * * * * *',
+    };
     const client = new Client({ connectionString: crashed.url });
     await client.connect();
     try {

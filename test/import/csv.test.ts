@@ -54,19 +54,37 @@ describe('Green Button CSV through the loader', { timeout: 120_000 }, () => {
 
   it('refuses the rows of the skipped spring-forward hour and says so, loading the rest', async () => {
     const path = join(fixturesDir, 'espi', 'csv', 'dst-los-angeles.csv');
-    const result = await importFile(dataSource, { path, source: 'file', fallbackZone: 'America/Los_Angeles', logger, sourceSystem: 'csv-fixture' });
+    const result = await importFile(dataSource, {
+      path,
+      source: 'file',
+      fallbackZone: 'America/Los_Angeles',
+      logger,
+      sourceSystem: 'csv-fixture',
+    });
     assert.equal(result.status, 'loaded', result.errors.join('\n'));
-    assert.ok(result.errors.some((e) => e.startsWith('csv-local-time-skipped')), result.errors.join('\n'));
+    assert.ok(
+      result.errors.some((e) => e.startsWith('csv-local-time-skipped')),
+      result.errors.join('\n'),
+    );
     const rows = (await dataSource.query(
       `SELECT sum(r.value)::int AS total FROM interval_reading r JOIN usage_point u ON u.id = r.usage_point_id
         WHERE u.source_system = 'csv-fixture' GROUP BY r.meter_reading_id ORDER BY 1`,
     )) as { total: number }[];
-    assert.deepEqual(rows.map((r) => r.total), [102, 900]);
+    assert.deepEqual(
+      rows.map((r) => r.total),
+      [102, 900],
+    );
   });
 
   it('loads PG&E gas as therms with its costs, the fall-back day 25 hours long', async () => {
     const path = join(fixturesDir, 'espi', 'csv', 'pge-gas.csv');
-    const result = await importFile(dataSource, { path, source: 'file', fallbackZone: 'America/Los_Angeles', logger, sourceSystem: 'csv-pge-gas' });
+    const result = await importFile(dataSource, {
+      path,
+      source: 'file',
+      fallbackZone: 'America/Los_Angeles',
+      logger,
+      sourceSystem: 'csv-pge-gas',
+    });
     assert.equal(result.status, 'loaded', result.errors.join('\n'));
     assert.deepEqual(result.errors, []);
     const rows = (await dataSource.query(
@@ -85,9 +103,20 @@ describe('Green Button CSV through the loader', { timeout: 120_000 }, () => {
 
   it('refuses a row without a length (a zero SDG&E Duration) instead of failing the load, and loads the rest', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'csv-zero-')), 'zero-length.csv');
-    const rows = ['UOM,kWh', 'Meter Number,Date,Start Time,Duration,Consumption', '"9","1/2/2024","12:00 AM","0","1.0"', '"9","1/2/2024","1:00 AM","60","2.0"'];
+    const rows = [
+      'UOM,kWh',
+      'Meter Number,Date,Start Time,Duration,Consumption',
+      '"9","1/2/2024","12:00 AM","0","1.0"',
+      '"9","1/2/2024","1:00 AM","60","2.0"',
+    ];
     writeFileSync(path, rows.join('\n'));
-    const result = await importFile(dataSource, { path, source: 'file', fallbackZone: 'America/Los_Angeles', logger, sourceSystem: 'csv-zero' });
+    const result = await importFile(dataSource, {
+      path,
+      source: 'file',
+      fallbackZone: 'America/Los_Angeles',
+      logger,
+      sourceSystem: 'csv-zero',
+    });
     assert.equal(result.status, 'loaded', result.errors.join('\n'));
     assert.match(result.errors.join('\n'), /reading-no-duration/);
     const [{ n }] = await dataSource.query(

@@ -33,11 +33,23 @@ export function feedXml(spec: FeedSpec): string {
   for (const u of spec.usagePoints) {
     const up = `/RetailCustomer/${u}/UsagePoint/1`;
     const mr = `${up}/MeterReading/1`;
-    xml += entry(up, `/RetailCustomer/${u}/UsagePoint`, [`${up}/MeterReading`, '/LocalTimeParameters/1'], '<UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>');
-    xml += entry(mr, `${up}/MeterReading`, [`${mr}/IntervalBlock`, '/ReadingType/1'], '<MeterReading xmlns="http://naesb.org/espi"/>');
+    xml += entry(
+      up,
+      `/RetailCustomer/${u}/UsagePoint`,
+      [`${up}/MeterReading`, '/LocalTimeParameters/1'],
+      '<UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>',
+    );
+    xml += entry(
+      mr,
+      `${up}/MeterReading`,
+      [`${mr}/IntervalBlock`, '/ReadingType/1'],
+      '<MeterReading xmlns="http://naesb.org/espi"/>',
+    );
     let readings = '';
     for (let n = 0; n < spec.count; n++) {
-      const quality = (spec.qualities?.(u, n) ?? []).map((q) => `<ReadingQuality><quality>${q}</quality></ReadingQuality>`).join('');
+      const quality = (spec.qualities?.(u, n) ?? [])
+        .map((q) => `<ReadingQuality><quality>${q}</quality></ReadingQuality>`)
+        .join('');
       const cost = spec.cost ? `<cost>${spec.cost(u, n)}</cost>` : '';
       readings += `<IntervalReading>${cost}${quality}<timePeriod><duration>900</duration><start>${spec.start + n * 900}</start></timePeriod><value>${spec.value(u, n)}</value></IntervalReading>\n`;
     }

@@ -14,7 +14,8 @@ import { logger, openPortalTestDatabase, type PortalTestDatabase } from './suppo
 const MARCH_9 = Date.UTC(2024, 2, 9, 5) / 1000;
 const DAYS = 96 + 92 + 96;
 const dir = mkdtempSync(join(tmpdir(), 'import-gb-shapes-'));
-const sum = (spec: FeedSpec, u: number, from: number, to: number) => Array.from({ length: to - from }, (_, i) => spec.value(u, from + i)).reduce((a, b) => a + b, 0);
+const sum = (spec: FeedSpec, u: number, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => spec.value(u, from + i)).reduce((a, b) => a + b, 0);
 
 describe('Green Button shapes through importFile', { timeout: 120_000 }, () => {
   let pdb: PortalTestDatabase;
@@ -38,12 +39,25 @@ describe('Green Button shapes through importFile', { timeout: 120_000 }, () => {
     );
 
   it('truncated DST rules: the usage point is stored in America/New_York and its local days come out right', async () => {
-    const spec: FeedSpec = { usagePoints: [1], start: MARCH_9, count: DAYS, value: (u, n) => 100 + ((n * 37 + u) % 50) };
-    const result = await load('truncated-rules.xml', feedXml(spec).replace('<dstStartRule>360E2000</dstStartRule>', '<dstStartRule>360E</dstStartRule>'));
+    const spec: FeedSpec = {
+      usagePoints: [1],
+      start: MARCH_9,
+      count: DAYS,
+      value: (u, n) => 100 + ((n * 37 + u) % 50),
+    };
+    const result = await load(
+      'truncated-rules.xml',
+      feedXml(spec).replace('<dstStartRule>360E2000</dstStartRule>', '<dstStartRule>360E</dstStartRule>'),
+    );
     assert.equal(result.status, 'loaded');
     assert.equal(result.inserted, DAYS);
-    assert.ok(result.warnings.some((w) => /dst-rule-truncated.*local days use America\/New_York/.test(w)), result.warnings.join('\n'));
-    const [{ time_zone }] = await pdb.dataSource.query(`SELECT time_zone FROM usage_point WHERE external_id = '/RetailCustomer/1/UsagePoint/1'`);
+    assert.ok(
+      result.warnings.some((w) => /dst-rule-truncated.*local days use America\/New_York/.test(w)),
+      result.warnings.join('\n'),
+    );
+    const [{ time_zone }] = await pdb.dataSource.query(
+      `SELECT time_zone FROM usage_point WHERE external_id = '/RetailCustomer/1/UsagePoint/1'`,
+    );
     assert.equal(time_zone, 'America/New_York');
     assert.deepEqual(await days('/RetailCustomer/1/UsagePoint/1'), [
       { day: '2024-03-09', readings: 96, sum: sum(spec, 1, 0, 96) },
@@ -57,12 +71,20 @@ describe('Green Button shapes through importFile', { timeout: 120_000 }, () => {
     // An hourly received ReadingType listed first under the same self href: "the first kept" would store the
     // quarter-hour readings as hourly received energy.
     const impostor = `<entry><id>urn:x:impostor</id><link rel="self" href="/ReadingType/1"/><link rel="up" href="/ReadingType"/><content><ReadingType xmlns="http://naesb.org/espi"><flowDirection>19</flowDirection><intervalLength>3600</intervalLength><powerOfTenMultiplier>0</powerOfTenMultiplier><uom>72</uom></ReadingType></content></entry>\n`;
-    const xml = feedXml(spec).replace('<entry><id>urn:x:/ReadingType/1</id>', `${impostor}<entry><id>urn:x:/ReadingType/1</id>`);
+    const xml = feedXml(spec).replace(
+      '<entry><id>urn:x:/ReadingType/1</id>',
+      `${impostor}<entry><id>urn:x:/ReadingType/1</id>`,
+    );
     const result = await load('colliding-reading-types.xml', xml);
     assert.equal(result.status, 'loaded');
     assert.deepEqual(result.errors, []);
     assert.equal(result.inserted, DAYS);
-    assert.ok(result.warnings.some((w) => /collision-resolved.*the one at line \d+ is used, the one that has the intervalLength of the readings/.test(w)), result.warnings.join('\n'));
+    assert.ok(
+      result.warnings.some((w) =>
+        /collision-resolved.*the one at line \d+ is used, the one that has the intervalLength of the readings/.test(w),
+      ),
+      result.warnings.join('\n'),
+    );
     const rows = await pdb.dataSource.query(
       `SELECT rt.flow_direction, rt.interval_length, count(*)::int AS readings, sum(r.value)::int AS total
          FROM interval_reading r JOIN meter_reading m ON m.id = r.meter_reading_id JOIN reading_type rt ON rt.id = m.reading_type_id
@@ -97,7 +119,12 @@ describe('Green Button shapes through importFile', { timeout: 120_000 }, () => {
       { external_id: '/RetailCustomer/3/UsagePoint/1', kind: 0, readings: 96, total },
       { external_id: '/RetailCustomer/3/UsagePoint/1(2)', kind: 1, readings: 96, total: total * 100 },
     ]);
-    const again = await importFile(pdb.dataSource, { path: join(dir, 'colliding-usage-points.xml'), source: 'cli', force: true, logger });
+    const again = await importFile(pdb.dataSource, {
+      path: join(dir, 'colliding-usage-points.xml'),
+      source: 'cli',
+      force: true,
+      logger,
+    });
     assert.deepEqual([again.status, again.inserted, again.updated], ['loaded', 0, 0]);
     assert.equal((await stored()).length, 2);
   });

@@ -39,18 +39,25 @@ describeOnEachQueueBackend('import logs', { timeout: 180_000 }, (backend) => {
       body: JSON.stringify({ query: IMPORT, variables: { path: name } }),
     });
     const requestId = response.headers.get('x-request-id');
-    const jobId = ((await response.json()) as { data: { usageImportStart: { jobId: string } } }).data.usageImportStart.jobId;
+    const jobId = ((await response.json()) as { data: { usageImportStart: { jobId: string } } }).data.usageImportStart
+      .jobId;
     assert.ok(requestId && jobId);
     const job = await waitFor(`job ${jobId} to finish`, async () => {
       const found = await t.system.queues.imports.getJob(jobId);
       return found?.finishedOn && found;
     });
-    const [batch] = (await t.system.database.dataSource.query(`SELECT id::text AS id FROM import_batch WHERE job_id = $1 AND source = 'file'`, [jobId])) as { id: string }[];
+    const [batch] = (await t.system.database.dataSource.query(
+      `SELECT id::text AS id FROM import_batch WHERE job_id = $1 AND source = 'file'`,
+      [jobId],
+    )) as { id: string }[];
     return { requestId, jobId, batchId: batch.id, job };
   }
 
   it('follows one import from the request through its job to its batch', async () => {
-    const { requestId, jobId, batchId } = await importThroughApi('good.xml', feedXml({ usagePoints: [1], start: START, count: 20, value: () => 2 }));
+    const { requestId, jobId, batchId } = await importThroughApi(
+      'good.xml',
+      feedXml({ usagePoints: [1], start: START, count: 20, value: () => 2 }),
+    );
     const queued = lines.find((l) => l.msg === 'import queued' && l.jobId === jobId);
     assert.equal(queued?.requestId, requestId, 'the request logs the job it queued');
     for (const msg of ['load started', 'file loaded']) {
@@ -59,7 +66,12 @@ describeOnEachQueueBackend('import logs', { timeout: 180_000 }, (backend) => {
       assert.deepEqual([line.requestId, line.batchId, line.queue], [requestId, batchId, 'imports'], msg);
     }
     // The ops API names the same batch, so a batch id from an alert leads to these lines and back.
-    const ops = await postGraphQL(`${t.url}/graphql`, '{ importBatches(first: 1) { edges { node { batchId job { jobId } } } } }', {}, await t.token(Role.OPS));
+    const ops = await postGraphQL(
+      `${t.url}/graphql`,
+      '{ importBatches(first: 1) { edges { node { batchId job { jobId } } } } }',
+      {},
+      await t.token(Role.OPS),
+    );
     assert.deepEqual((ops.data?.importBatches as { edges: unknown[] }).edges, [{ node: { batchId, job: { jobId } } }]);
   });
 

@@ -20,9 +20,12 @@ import { waitFor } from '../support/wait-for';
 const READINGS = 150_000;
 const logger = createLogger('silent');
 
-
 function startRedis(port: number, dir: string): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+    { stdio: 'ignore' },
+  );
 }
 
 async function stopRedis(child: ChildProcess) {
@@ -45,15 +48,25 @@ describe('server restarts during a load', { timeout: 600_000 }, () => {
   async function loadThrough(system: RunningSystem, interrupt: () => Promise<void>, retried: boolean) {
     const job = await enqueueImport(system.queues.imports, { path: file, source: 'upload' });
     await waitFor('the load to be under way', async () => {
-      const progress = (await system.queues.imports.getJob(job.id as string))?.progress as { readings?: number } | undefined;
+      const progress = (await system.queues.imports.getJob(job.id as string))?.progress as
+        { readings?: number } | undefined;
       return (progress?.readings ?? 0) > READINGS / 4;
     });
     await interrupt();
-    await waitFor('the job to complete', async () => (await system.queues.imports.getJob(job.id as string))?.finishedOn);
+    await waitFor(
+      'the job to complete',
+      async () => (await system.queues.imports.getJob(job.id as string))?.finishedOn,
+    );
     const finished = await system.queues.imports.getJob(job.id as string);
     assert.equal(await finished?.getState(), 'completed', finished?.failedReason);
-    if (retried) assert.ok((finished?.attemptsMade ?? 0) > 1, `the interrupted attempt failed and was retried (attempts ${finished?.attemptsMade})`);
-    const [counts] = await system.database.dataSource.query(`SELECT count(*)::int AS n, count(DISTINCT start)::int AS starts FROM interval_reading`);
+    if (retried)
+      assert.ok(
+        (finished?.attemptsMade ?? 0) > 1,
+        `the interrupted attempt failed and was retried (attempts ${finished?.attemptsMade})`,
+      );
+    const [counts] = await system.database.dataSource.query(
+      `SELECT count(*)::int AS n, count(DISTINCT start)::int AS starts FROM interval_reading`,
+    );
     assert.equal(counts.n, READINGS);
     const batches = await system.database.dataSource.query(`SELECT status, inserted FROM import_batch`);
     assert.deepEqual(batches, [{ status: 'loaded', inserted: READINGS }]);
@@ -69,14 +82,23 @@ describe('server restarts during a load', { timeout: 600_000 }, () => {
     cleanups.push(() => stopRedis(redis));
     const db: TestDatabase = await createTestDatabase('restartredis');
     cleanups.push(() => db.drop());
-    const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`, DATA_DIR: dir });
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`,
+      DATA_DIR: dir,
+    });
     const system = await waitFor('the worker to start', () => startSystem('worker', config, logger));
     cleanups.push(() => system.stop());
-    await loadThrough(system, async () => {
-      await stopRedis(redis);
-      await new Promise((r) => setTimeout(r, 1_000));
-      redis = startRedis(port, redisDir);
-    }, false);
+    await loadThrough(
+      system,
+      async () => {
+        await stopRedis(redis);
+        await new Promise((r) => setTimeout(r, 1_000));
+        redis = startRedis(port, redisDir);
+      },
+      false,
+    );
   });
 
   it('PostgreSQL restarted during a load: the job is retried and completes', async (t) => {
@@ -86,12 +108,21 @@ describe('server restarts during a load', { timeout: 600_000 }, () => {
     let pg: PostgresServer = await startEmbeddedPostgres(options);
     cleanups.push(() => pg.stop());
     const url = new URL(pg.serverUrl);
-    const config = loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: process.env.TEST_REDIS_URL, QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`, DATA_DIR: dir });
+    const config = loadConfig({
+      DATABASE_URL: url.toString(),
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`,
+      DATA_DIR: dir,
+    });
     const system = await startSystem('worker', config, logger);
     cleanups.push(() => system.stop());
-    await loadThrough(system, async () => {
-      await pg.stop();
-      pg = await startEmbeddedPostgres(options);
-    }, true);
+    await loadThrough(
+      system,
+      async () => {
+        await pg.stop();
+        pg = await startEmbeddedPostgres(options);
+      },
+      true,
+    );
   });
 });

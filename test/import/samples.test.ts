@@ -34,7 +34,9 @@ for (const file of SAMPLES) {
     it('loads what the codec reads, with rollups that add up, and a re-import writes nothing', async (t) => {
       if (!path) return t.skip(`${file}: ../shared not present`);
       const { dataSource } = pdb;
-      const { feed, readings, blockReadings } = await collectParsedFeed(parseEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }));
+      const { feed, readings, blockReadings } = await collectParsedFeed(
+        parseEspiAtomFile(path, { fallbackZone: FALLBACK, source: 'espi' }),
+      );
       const expectedCount = [...readings.values()].reduce((n, list) => n + list.length, 0);
       const expectedValue = feed.meterReadings.reduce((s, mr) => s + mr.valueTotal, 0n);
       const expectedCost = feed.meterReadings.reduce((s, mr) => s + mr.costTotal, 0n);
@@ -62,7 +64,13 @@ for (const file of SAMPLES) {
       const [{ summaries }] = await dataSource.query(`SELECT count(*)::int AS summaries FROM usage_summary`);
       assert.equal(summaries, feed.summaries.filter((s) => s.usagePoint && s.fields.billingPeriod).length);
       const [batch] = await dataSource.query(`SELECT id::text, status, readings, inserted, forced FROM import_batch`);
-      assert.deepEqual(batch, { id: first.batchId, status: 'loaded', readings: expectedCount, inserted: expectedCount, forced: false });
+      assert.deepEqual(batch, {
+        id: first.batchId,
+        status: 'loaded',
+        readings: expectedCount,
+        inserted: expectedCount,
+        forced: false,
+      });
 
       const before = await snapshot(dataSource);
       const again = await importFile(dataSource, { path, source: 'file', fallbackZone: FALLBACK, logger });
@@ -76,7 +84,9 @@ for (const file of SAMPLES) {
       assert.equal(forced.status, 'loaded');
       assert.deepEqual([forced.inserted, forced.updated, forced.unchanged], [0, 0, expectedCount]);
       // Every accepted block with a reading to store was found unchanged by its digest, so none was staged.
-      const blocksWithReadings = [...blockReadings.values()].filter((list) => list.some((r) => r.value !== undefined)).length;
+      const blocksWithReadings = [...blockReadings.values()].filter((list) =>
+        list.some((r) => r.value !== undefined),
+      ).length;
       assert.equal(forced.skippedBlocks, blocksWithReadings);
       assert.notEqual(forced.batchId, first.batchId);
       assert.deepEqual(await snapshot(dataSource), before, 'a forced reload of identical data writes no portal row');

@@ -52,10 +52,17 @@ describe('what a start says about the Redis it was given', { timeout: 120_000 },
 
   it('a Redis that refuses CONFIG (a managed one): what INFO cannot confirm is said, and the start goes on', async () => {
     const { url, problems } = await problemsOf(['--rename-command', 'CONFIG', '']);
-    assert.deepEqual(problems, ['Redis persistence could not be confirmed (CONFIG GET refused, AOF not reported on): make sure AOF or RDB snapshots are on']);
+    assert.deepEqual(problems, [
+      'Redis persistence could not be confirmed (CONFIG GET refused, AOF not reported on): make sure AOF or RDB snapshots are on',
+    ]);
     const db = await createTestDatabase('redisreq');
     try {
-      const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: url, QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`, DATA_DIR: dir });
+      const config = loadConfig({
+        DATABASE_URL: db.url,
+        REDIS_URL: url,
+        QUEUE_PREFIX: `t-${randomBytes(3).toString('hex')}`,
+        DATA_DIR: dir,
+      });
       const system = await startSystem('worker', config, createLogger('silent'));
       await system.stop();
     } finally {
@@ -73,7 +80,9 @@ describeWithRedisCluster('what a start says about the Redis Cluster it was given
 
   it("checks every master's settings, and names the master", async () => {
     // Master 0 as the README asks; master 1 without persistence; master 2 also evicting.
-    const cluster = await startRedisCluster({ settingsOf: (node) => [[ '--appendonly', 'yes'], [], ['--maxmemory-policy', 'allkeys-lru']][node] });
+    const cluster = await startRedisCluster({
+      settingsOf: (node) => [['--appendonly', 'yes'], [], ['--maxmemory-policy', 'allkeys-lru']][node],
+    });
     stops.push(cluster.stop);
     const backend = createQueueBackend(loadConfig({ REDIS_CLUSTER_NODES: cluster.nodes }), 'postgres://unused');
     try {
@@ -111,16 +120,28 @@ describeWithRedisCluster('what a start says about the Redis Cluster it was given
       message: `REDIS_CLUSTER_NODES: ${singleNode} is not in cluster mode: set REDIS_URL for a single Redis`,
     });
     const node = `redis://${cluster.nodes.split(',')[0]}`;
-    await assert.rejects(prepare({ REDIS_URL: node }), { name: 'StartupError', message: new RegExp(`^REDIS_URL: ${node} is a Redis Cluster node: set REDIS_CLUSTER_NODES`) });
+    await assert.rejects(prepare({ REDIS_URL: node }), {
+      name: 'StartupError',
+      message: new RegExp(`^REDIS_URL: ${node} is a Redis Cluster node: set REDIS_CLUSTER_NODES`),
+    });
   });
 
   it('reaches a cluster that requires a password with the credentials of a URL entry, and names NOAUTH without them', async () => {
     const cluster = await startRedisCluster({ password: 'cluster-secret' });
     stops.push(cluster.stop);
     const [first, ...others] = cluster.nodes.split(',');
-    await assert.rejects(prepare({ REDIS_CLUSTER_NODES: cluster.nodes }), { name: 'StartupError', message: new RegExp(`^REDIS_CLUSTER_NODES: ${first}: NOAUTH`) });
+    await assert.rejects(prepare({ REDIS_CLUSTER_NODES: cluster.nodes }), {
+      name: 'StartupError',
+      message: new RegExp(`^REDIS_CLUSTER_NODES: ${first}: NOAUTH`),
+    });
     // The seeds given as host:port are reached with the URL entry's password, as are the nodes the client learns.
-    const backend = createQueueBackend(loadConfig({ REDIS_CLUSTER_NODES: [`redis://:cluster-secret@${first}`, ...others].join(','), QUEUE_PREFIX: '{auth}' }), 'postgres://unused');
+    const backend = createQueueBackend(
+      loadConfig({
+        REDIS_CLUSTER_NODES: [`redis://:cluster-secret@${first}`, ...others].join(','),
+        QUEUE_PREFIX: '{auth}',
+      }),
+      'postgres://unused',
+    );
     const queue = new backend.Queue('imports', { connection: backend.connection as never, prefix: backend.prefix });
     try {
       await backend.prepare();

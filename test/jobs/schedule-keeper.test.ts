@@ -55,12 +55,20 @@ describeOnEachQueueBackend('lost job schedulers', { timeout: 240_000 }, (backend
     assert.equal(checks.queue, 'ok');
     assert.match(checks.schedulers, /job schedulers missing: maintenance\/partition-maintenance, imports\/inbox-scan/);
 
-    await waitFor('the periodic check to register them again', async () => (await fetch(`${second.http?.url}/readyz`)).status === 200, SCHEDULER_CHECK_MS * 2);
+    await waitFor(
+      'the periodic check to register them again',
+      async () => (await fetch(`${second.http?.url}/readyz`)).status === 200,
+      SCHEDULER_CHECK_MS * 2,
+    );
     assert.deepEqual(await registered(), once);
 
     // The race itself, made certain: every process upserts every lost scheduler at the same moment.
     await removeAll();
-    await Promise.all(systems.flatMap((system) => [0, 1].flatMap(() => expected.map((scheduler) => upsertScheduler(system.queues, scheduler, logger)))));
+    await Promise.all(
+      systems.flatMap((system) =>
+        [0, 1].flatMap(() => expected.map((scheduler) => upsertScheduler(system.queues, scheduler, logger))),
+      ),
+    );
     assert.deepEqual(await registered(), once);
   });
 });

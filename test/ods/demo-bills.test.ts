@@ -6,8 +6,8 @@ import { seedDemoOds } from '../../src/ods/generator';
 import { TariffPricer } from '../../src/tariffs/pricing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-// A year of the demo ODS for 8 customers (one with solar, two with gas, one on the flat block tariff): its reads against
-// the tariff module's pricing, its bills against its own reads.
+// A year of the demo ODS for 8 customers (one with solar, two with gas, one on the flat block tariff): its reads
+// against the tariff module's pricing, its bills against its own reads.
 const SEED = { customers: 8, days: 365, end: new Date('2025-01-01T00:00:00Z') };
 
 describe('demo ODS bills', { timeout: 300_000 }, () => {
@@ -26,7 +26,15 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
   });
 
   it('every usage point has 11 or 12 monthly bills on its tariff, back to back from its cycle day at local midnight', async () => {
-    const { rows } = await ods.query<{ up: string; kind: string; tariff: string; bills: number; gaps: number; off_cycle: number; tariffs: string[] }>(
+    const { rows } = await ods.query<{
+      up: string;
+      kind: string;
+      tariff: string;
+      bills: number;
+      gaps: number;
+      off_cycle: number;
+      tariffs: string[];
+    }>(
       `SELECT u.usage_point_id::text AS up, u.kind, u.tariff, count(b.*)::int AS bills, array_agg(DISTINCT b.tariff) AS tariffs,
               count(*) FILTER (WHERE b.period_end <> b.next_start)::int AS gaps,
               count(*) FILTER (WHERE date_part('day', b.period_start AT TIME ZONE l.time_zone) <> a.billing_cycle::int
@@ -55,7 +63,15 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
     );
     assert.equal(channels.length, 3);
     for (const { channel, tariff, zone } of channels) {
-      const { rows: reads } = await ods.query<{ at: number; value: string; cost: string; window: string; month: number; hour: number; weekend: boolean }>(
+      const { rows: reads } = await ods.query<{
+        at: number;
+        value: string;
+        cost: string;
+        window: string;
+        month: number;
+        hour: number;
+        weekend: boolean;
+      }>(
         `SELECT (extract(epoch FROM start) * 1000)::float8 AS at, value::text, cost::text, to_char(start AT TIME ZONE $2, 'YYYY-MM') AS window,
                 date_part('month', start AT TIME ZONE $2)::int AS month, date_part('hour', start AT TIME ZONE $2)::int AS hour,
                 date_part('isodow', start AT TIME ZONE $2) >= 6 AS weekend
@@ -63,7 +79,10 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
         [channel, zone],
       );
       // Wh and millitherms: a thousandth of the tariff's kWh and therm.
-      const pricer = new TariffPricer(tariffs.filter((t) => t.code === tariff), -3);
+      const pricer = new TariffPricer(
+        tariffs.filter((t) => t.code === tariff),
+        -3,
+      );
       const wrong = reads.filter((r) => pricer.price({ ...r, value: BigInt(r.value) }).cost !== BigInt(r.cost));
       assert.deepEqual(wrong.slice(0, 3), [], `${tariff}: ${wrong.length} of ${reads.length} reads priced otherwise`);
       assert.ok(reads.length > 8000, `${tariff}: a year of reads`);
@@ -71,7 +90,15 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
   });
 
   it("a bill's energy charge is the sum of its period's delivered interval costs; the amount is its line items' sum", async () => {
-    const { rows } = await ods.query<{ bill: string; energy: string; reads: string; amount: string; items: string; consumption: string; value: string }>(
+    const { rows } = await ods.query<{
+      bill: string;
+      energy: string;
+      reads: string;
+      amount: string;
+      items: string;
+      consumption: string;
+      value: string;
+    }>(
       `SELECT b.bill_id::text AS bill, e.amount::text AS energy, b.amount::text AS amount, b.consumption::text AS consumption,
               (SELECT sum(amount) FROM ods.bill_line_item WHERE bill_id = b.bill_id)::text AS items,
               (SELECT coalesce(sum(r.cost), 0) FROM ods.interval_read r JOIN ods.channel c USING (channel_id)
@@ -89,7 +116,14 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
   });
 
   it('line items: the fixed charge of the tariff, 5 % taxes, and an export credit for solar at the sell price', async () => {
-    const { rows } = await ods.query<{ tariff: string; kind: string; amount: string; unit_cost: string | null; quantity: string | null; base: string }>(
+    const { rows } = await ods.query<{
+      tariff: string;
+      kind: string;
+      amount: string;
+      unit_cost: string | null;
+      quantity: string | null;
+      base: string;
+    }>(
       `SELECT b.tariff, i.kind, i.amount::text, i.unit_cost::text, i.quantity::text,
               (SELECT sum(amount) FROM ods.bill_line_item WHERE bill_id = b.bill_id AND kind <> 'tax')::text AS base
          FROM ods.bill b JOIN ods.bill_line_item i USING (bill_id)`,
@@ -98,7 +132,8 @@ describe('demo ODS bills', { timeout: 300_000 }, () => {
     assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-TOU').map((r) => r.amount))], ['1000000']);
     assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-GAS').map((r) => r.amount))], ['800000']);
     assert.deepEqual([...new Set(fixed.filter((r) => r.tariff === 'DEMO-FLAT').map((r) => r.amount))], ['1200000']);
-    for (const tax of rows.filter((r) => r.kind === 'tax')) assert.equal(tax.amount, String(Math.round(Number(tax.base) * 0.05)));
+    for (const tax of rows.filter((r) => r.kind === 'tax'))
+      assert.equal(tax.amount, String(Math.round(Number(tax.base) * 0.05)));
     const credits = rows.filter((r) => r.kind === 'credit');
     assert.ok(credits.length >= 11, 'the solar home has export credits');
     for (const c of credits) assert.equal(c.amount, String(-Number(c.quantity) * 8));

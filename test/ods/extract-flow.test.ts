@@ -17,11 +17,15 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeOnEachQueueBackend } from '../support/queue-backends';
 
 async function settled(queue: Queue, id: string): Promise<Job> {
-  return waitFor(`job ${id} to finish`, async () => {
-    const state = await (await queue.getJob(id))?.getState();
-    // Read again once ended: the job read before its state may predate its return value.
-    return state === 'completed' || state === 'failed' ? ((await queue.getJob(id)) as Job) : undefined;
-  }, 120_000);
+  return waitFor(
+    `job ${id} to finish`,
+    async () => {
+      const state = await (await queue.getJob(id))?.getState();
+      // Read again once ended: the job read before its state may predate its return value.
+      return state === 'completed' || state === 'failed' ? ((await queue.getJob(id)) as Job) : undefined;
+    },
+    120_000,
+  );
 }
 
 // One run as a flow of three shards on each queue backend: a shard failing on its only attempt fails the run with
@@ -73,15 +77,27 @@ describeOnEachQueueBackend('ODS extract run as a flow', { timeout: 300_000 }, (b
     const failed = await settled(queue, runJob);
     assert.equal(await failed.getState(), 'failed');
     assert.match(failed.failedReason, /^extract run ods-\S+ failed: shard 0: .+; shard 1: .+; shard 2: .+$/);
-    const [run] = (await db.query(`SELECT status, round, reason FROM extract_run`)) as { status: string; round: number; reason: string }[];
+    const [run] = (await db.query(`SELECT status, round, reason FROM extract_run`)) as {
+      status: string;
+      round: number;
+      reason: string;
+    }[];
     assert.equal(run.status, 'failed');
-    assert.equal((await db.query(`SELECT count(*)::int AS n FROM extract_watermark`))[0].n, 0, 'the watermark did not move');
+    assert.equal(
+      (await db.query(`SELECT count(*)::int AS n FROM extract_watermark`))[0].n,
+      0,
+      'the watermark did not move',
+    );
     const children = await failed.getIgnoredChildrenFailures();
     assert.equal(Object.keys(children).length, 3, 'each shard failed on its own');
 
     rmSync(join(config.inboxDir, 'loaded'));
     assert.deepEqual((await retryJob(queue, runJob)).refusals, []);
-    const done = await waitFor('the retried run to complete', async () => ((await (await queue.getJob(runJob))?.getState()) === 'completed' ? queue.getJob(runJob) : undefined), 120_000);
+    const done = await waitFor(
+      'the retried run to complete',
+      async () => ((await (await queue.getJob(runJob))?.getState()) === 'completed' ? queue.getJob(runJob) : undefined),
+      120_000,
+    );
     const [loaded] = (await db.query(`SELECT status, round FROM extract_run`)) as { status: string; round: number }[];
     assert.deepEqual(loaded, { status: 'loaded', round: 2 });
     const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM interval_reading')) as { n: number }[];

@@ -38,8 +38,14 @@ describe('ODS extract: one shard', { timeout: 120_000 }, () => {
     assert.equal(plan.shards.length, 2);
     const [first, second] = plan.shards;
     assert.equal(first.readings + second.readings, plan.readings);
-    assert.ok(Math.abs(first.readings - second.readings) < plan.readings / 3, `${first.readings} vs ${second.readings}`);
-    assert.deepEqual(new Set([...first.customerIds, ...second.customerIds]).size, first.customerIds.length + second.customerIds.length);
+    assert.ok(
+      Math.abs(first.readings - second.readings) < plan.readings / 3,
+      `${first.readings} vs ${second.readings}`,
+    );
+    assert.deepEqual(
+      new Set([...first.customerIds, ...second.customerIds]).size,
+      first.customerIds.length + second.customerIds.length,
+    );
   });
 
   it('writes each customer feed after the usage feeds of all its usage points, with readings still streaming', async () => {
@@ -48,11 +54,22 @@ describe('ODS extract: one shard', { timeout: 120_000 }, () => {
     const handed: ExtractedFile[] = [];
     const files = await extractShard(
       { reads: await connect(), entities: await connect() },
-      { outboxDir, runId: plan.id, createdAt: plan.createdAt, range: plan.range, shard, maxReadingsPerFile: 2_000, onFile: async (file) => void handed.push(file) },
+      {
+        outboxDir,
+        runId: plan.id,
+        createdAt: plan.createdAt,
+        range: plan.range,
+        shard,
+        maxReadingsPerFile: 2_000,
+        onFile: async (file) => void handed.push(file),
+      },
     );
     assert.deepEqual(handed, files);
     assert.equal(files.filter((f) => f.kind === 'customer').length, shard.customerIds.length);
-    assert.equal(files.reduce((n, f) => n + f.readings, 0), shard.readings);
+    assert.equal(
+      files.reduce((n, f) => n + f.readings, 0),
+      shard.readings,
+    );
     const firstCustomer = files.findIndex((f) => f.kind === 'customer');
     const lastUsage = files.map((f) => f.kind).lastIndexOf('usage');
     assert.ok(firstCustomer < lastUsage, 'customer feeds are written between usage feeds, not all at the end');
@@ -65,7 +82,8 @@ describe('ODS extract: one shard', { timeout: 120_000 }, () => {
       } else {
         const linked = shard.usagePointIds.filter((id) => xml.includes(usagePointHref(id)));
         assert.ok(linked.length > 0, `${file.name} links usage points`);
-        for (const id of linked) assert.ok(written.has(id), `${file.name} links usage point ${id} before its usage feed`);
+        for (const id of linked)
+          assert.ok(written.has(id), `${file.name} links usage point ${id} before its usage feed`);
       }
     }
   });

@@ -22,7 +22,8 @@ interface Totals {
   [key: string]: { readings: number; value: string; cost: string; estimated: number };
 }
 
-const sumOf = (r: ExtractNowResult, key: 'readings' | 'inserted' | 'updated' | 'unchanged') => r.files.reduce((n, f) => n + f[key], 0);
+const sumOf = (r: ExtractNowResult, key: 'readings' | 'inserted' | 'updated' | 'unchanged') =>
+  r.files.reduce((n, f) => n + f[key], 0);
 
 describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
   let portal: PortalTestDatabase;
@@ -31,7 +32,8 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
   const outboxDir = mkdtempSync(join(tmpdir(), 'ods-outbox-'));
   const inboxDir = mkdtempSync(join(tmpdir(), 'ods-inbox-'));
   // Three shards, and files of a few usage points: several files per shard, customer feeds between usage feeds.
-  const run = () => runExtract(portal.dataSource, { odsUrl: odsDb.url, outboxDir, inboxDir, logger, env: { EXTRACT_SHARDS: '3' } });
+  const run = () =>
+    runExtract(portal.dataSource, { odsUrl: odsDb.url, outboxDir, inboxDir, logger, env: { EXTRACT_SHARDS: '3' } });
   let first: ExtractNowResult;
 
   before(async () => {
@@ -50,12 +52,24 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
 
   /** Per usage point href path and flow direction, computed from the ODS tables alone. */
   async function odsTotals(): Promise<Totals> {
-    const { rows } = await ods.query<{ up: string; flow: number; readings: number; value: string; cost: string; estimated: number }>(
+    const { rows } = await ods.query<{
+      up: string;
+      flow: number;
+      readings: number;
+      value: string;
+      cost: string;
+      estimated: number;
+    }>(
       `SELECT c.usage_point_id::text AS up, c.flow_direction AS flow, count(*)::int AS readings, sum(r.value)::text AS value,
               coalesce(sum(r.cost), 0)::text AS cost, count(*) FILTER (WHERE r.quality = 8)::int AS estimated
          FROM ods.interval_read r JOIN ods.channel c USING (channel_id) GROUP BY 1, 2`,
     );
-    return Object.fromEntries(rows.map((r) => [`${normalizeHref(usagePointHref(r.up))}|${r.flow}`, { readings: r.readings, value: r.value, cost: r.cost, estimated: r.estimated }]));
+    return Object.fromEntries(
+      rows.map((r) => [
+        `${normalizeHref(usagePointHref(r.up))}|${r.flow}`,
+        { readings: r.readings, value: r.value, cost: r.cost, estimated: r.estimated },
+      ]),
+    );
   }
 
   async function portalTotals(): Promise<Totals> {
@@ -67,17 +81,31 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
         GROUP BY 1, 2`,
       [ESTIMATED_QUALITY_MASK],
     )) as { up: string; flow: number; readings: number; value: string; cost: string; estimated: number }[];
-    return Object.fromEntries(rows.map((r) => [`${r.up}|${r.flow}`, { readings: r.readings, value: r.value, cost: r.cost, estimated: r.estimated }]));
+    return Object.fromEntries(
+      rows.map((r) => [
+        `${r.up}|${r.flow}`,
+        { readings: r.readings, value: r.value, cost: r.cost, estimated: r.estimated },
+      ]),
+    );
   }
 
   it('generates solar, gas, 15-minute and hourly channels, estimates and gaps', async () => {
-    const { rows } = await ods.query<{ solar: number; gas: number; quarter: number; hourly: number; estimated: number }>(
+    const { rows } = await ods.query<{
+      solar: number;
+      gas: number;
+      quarter: number;
+      hourly: number;
+      estimated: number;
+    }>(
       `SELECT count(*) FILTER (WHERE flow_direction = 19)::int AS solar, count(*) FILTER (WHERE uom = 169)::int AS gas,
               count(*) FILTER (WHERE interval_length = 900)::int AS quarter, count(*) FILTER (WHERE interval_length = 3600 AND uom = 72)::int AS hourly,
               (SELECT count(*)::int FROM ods.interval_read WHERE quality = 8) AS estimated
          FROM ods.channel`,
     );
-    assert.ok(rows[0].solar > 0 && rows[0].gas > 0 && rows[0].quarter > 0 && rows[0].hourly > 0, JSON.stringify(rows[0]));
+    assert.ok(
+      rows[0].solar > 0 && rows[0].gas > 0 && rows[0].quarter > 0 && rows[0].hourly > 0,
+      JSON.stringify(rows[0]),
+    );
     assert.ok(rows[0].estimated > 0, 'some reads are estimated');
   });
 
@@ -108,19 +136,30 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
       assert.ok(loaded, `usage point ${u.id} loaded`);
       assert.equal(loaded.account_number, u.account, `usage point ${u.id} under its account`);
       // LocalTimeParameters carry only offsets and rules: the loader names a zone with the same rules.
-      const offset = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(SEED.end).find((p) => p.type === 'timeZoneName')?.value;
+      const offset = (zone: string) =>
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+          .formatToParts(SEED.end)
+          .find((p) => p.type === 'timeZoneName')?.value;
       assert.equal(offset(loaded.time_zone), offset(u.zone), `usage point ${u.id}: ${loaded.time_zone} vs ${u.zone}`);
     }
-    const gas = (await portal.dataSource.query(`SELECT DISTINCT uom, power_of_ten_multiplier AS p FROM reading_type WHERE commodity = 7`)) as { uom: number; p: number }[];
+    const gas = (await portal.dataSource.query(
+      `SELECT DISTINCT uom, power_of_ten_multiplier AS p FROM reading_type WHERE commodity = 7`,
+    )) as { uom: number; p: number }[];
     assert.deepEqual(gas, [{ uom: 169, p: -3 }]);
   });
 
   it('writes each file atomically with a manifest whose checksums match the delivered bytes', () => {
-    assert.deepEqual(readdirSync(outboxDir).filter((f) => f.endsWith('.part')), []);
+    assert.deepEqual(
+      readdirSync(outboxDir).filter((f) => f.endsWith('.part')),
+      [],
+    );
     const manifests = readdirSync(outboxDir).filter((f) => f.endsWith('.manifest.json'));
     assert.equal(manifests.length, 1);
     const manifest = JSON.parse(readFileSync(join(outboxDir, manifests[0]), 'utf8'));
-    assert.ok(manifest.files.some((f: { kind: string }) => f.kind === 'usage') && manifest.files.some((f: { kind: string }) => f.kind === 'customer'));
+    assert.ok(
+      manifest.files.some((f: { kind: string }) => f.kind === 'usage') &&
+        manifest.files.some((f: { kind: string }) => f.kind === 'customer'),
+    );
     assert.ok(manifest.files.filter((f: { kind: string }) => f.kind === 'usage').length >= 2, 'split by usage point');
     for (const f of manifest.files) {
       const bytes = readFileSync(join(inboxDir, 'loaded', f.name));
@@ -149,13 +188,22 @@ describe('ODS: seed-demo, extract, deliver, load', { timeout: 300_000 }, () => {
     const third = await run();
     assert.equal(sumOf(third, 'updated'), 1);
     assert.equal(sumOf(third, 'inserted'), 0);
-    const revisions = (await portal.dataSource.query(`SELECT old_value::text, new_value::text, old_quality, new_quality FROM interval_revision`)) as {
+    const revisions = (await portal.dataSource.query(
+      `SELECT old_value::text, new_value::text, old_quality, new_quality FROM interval_revision`,
+    )) as {
       old_value: string;
       new_value: string;
       old_quality: number;
       new_quality: number;
     }[];
-    assert.deepEqual(revisions, [{ old_value: rows[0].value, new_value: String(BigInt(rows[0].value) + 1234n), old_quality: 1 << 8, new_quality: 1 << 17 }]);
+    assert.deepEqual(revisions, [
+      {
+        old_value: rows[0].value,
+        new_value: String(BigInt(rows[0].value) + 1234n),
+        old_quality: 1 << 8,
+        new_quality: 1 << 17,
+      },
+    ]);
     assert.deepEqual(await portalTotals(), await odsTotals());
   });
 });

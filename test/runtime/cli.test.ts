@@ -11,7 +11,10 @@ describe('the usage-portal command line', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-'));
 
   it('token --json prints one JSON object whose token the server accepts', async () => {
-    const result = await runCli(['token', '--role', 'customer', '--customer', 'Q3VzdG9tZXI6NDI', '--ttl', '10m', '--json'], { DATA_DIR: dataDir });
+    const result = await runCli(
+      ['token', '--role', 'customer', '--customer', 'Q3VzdG9tZXI6NDI', '--ttl', '10m', '--json'],
+      { DATA_DIR: dataDir },
+    );
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
@@ -23,17 +26,25 @@ describe('the usage-portal command line', () => {
   it('wrong arguments exit with code 2 and say what is wrong', async () => {
     const badRole = await runCli(['token', '--role', 'ROOT', '--json'], { DATA_DIR: dataDir });
     assert.equal(badRole.code, 2);
-    assert.deepEqual(JSON.parse(badRole.stdout), { error: { message: '--role must be one of CUSTOMER, CSR, ADMIN, OPS', code: 'USAGE' } });
+    assert.deepEqual(JSON.parse(badRole.stdout), {
+      error: { message: '--role must be one of CUSTOMER, CSR, ADMIN, OPS', code: 'USAGE' },
+    });
     const noCustomer = await runCli(['token', '--role', 'CUSTOMER'], { DATA_DIR: dataDir });
     assert.equal(noCustomer.code, 2);
     assert.match(noCustomer.stderr, /--customer <GraphQL id> is required/);
     const badTtl = await runCli(['token', '--role', 'CSR', '--ttl', 'forever'], { DATA_DIR: dataDir });
     assert.equal(badTtl.code, 2);
     assert.match(badTtl.stderr, /invalid duration "forever"/);
-    const tooLong = await runCli(['token', '--role', 'CSR', '--ttl', '2d', '--json'], { DATA_DIR: dataDir, JWT_MAX_TTL: '24h' });
+    const tooLong = await runCli(['token', '--role', 'CSR', '--ttl', '2d', '--json'], {
+      DATA_DIR: dataDir,
+      JWT_MAX_TTL: '24h',
+    });
     assert.equal(tooLong.code, 2);
     assert.match(JSON.parse(tooLong.stdout).error.message, /--ttl 2d is longer than JWT_MAX_TTL \(86400 s\)/);
-    const withinLonger = await runCli(['token', '--role', 'CSR', '--ttl', '2d'], { DATA_DIR: dataDir, JWT_MAX_TTL: '7d' });
+    const withinLonger = await runCli(['token', '--role', 'CSR', '--ttl', '2d'], {
+      DATA_DIR: dataDir,
+      JWT_MAX_TTL: '7d',
+    });
     assert.equal(withinLonger.code, 0, withinLonger.stderr);
     const unknown = await runCli(['frobnicate'], { DATA_DIR: dataDir });
     assert.equal(unknown.code, 2);

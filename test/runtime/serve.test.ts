@@ -14,7 +14,13 @@ describe('usage-portal serve on the embedded defaults', { timeout: 600_000 }, ()
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'usage-portal-serve-'));
-    env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    env = {
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
   });
   after(() => {
     for (const cli of started) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');

@@ -31,13 +31,19 @@ describe('startup failures are one clear line', { timeout: 120_000 }, () => {
   const base = () => ({ DATA_DIR: dataDir, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' });
 
   it('an invalid DATABASE_URL', async () => {
-    assertOneLineFailure(await runCli(['serve'], { ...base(), DATABASE_URL: 'mysql://nope' }), /^usage-portal: DATABASE_URL: expected a postgres/);
+    assertOneLineFailure(
+      await runCli(['serve'], { ...base(), DATABASE_URL: 'mysql://nope' }),
+      /^usage-portal: DATABASE_URL: expected a postgres/,
+    );
   });
 
   it('an unreachable DATABASE_URL', async () => {
     const port = await freePort();
     const result = await runCli(['serve'], { ...base(), DATABASE_URL: `postgres://u:p@127.0.0.1:${port}/x` });
-    assertOneLineFailure(result, new RegExp(`^usage-portal: DATABASE_URL: cannot connect to 127.0.0.1:${port}/x: connection refused`));
+    assertOneLineFailure(
+      result,
+      new RegExp(`^usage-portal: DATABASE_URL: cannot connect to 127.0.0.1:${port}/x: connection refused`),
+    );
   });
 
   it('an unreachable Redis', async () => {
@@ -52,7 +58,10 @@ describe('startup failures are one clear line', { timeout: 120_000 }, () => {
       blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
     );
     try {
-      assertOneLineFailure(await runCli(['serve'], { ...base(), PORT: String(port) }), new RegExp(`^usage-portal: PORT: 127.0.0.1:${port} is already in use`));
+      assertOneLineFailure(
+        await runCli(['serve'], { ...base(), PORT: String(port) }),
+        new RegExp(`^usage-portal: PORT: 127.0.0.1:${port} is already in use`),
+      );
     } finally {
       blocker.close();
     }
@@ -74,10 +83,15 @@ describe('startup failures are one clear line', { timeout: 120_000 }, () => {
     const dataSource = createDataSource(db.url);
     await dataSource.initialize();
     try {
-      await dataSource.query(`INSERT INTO typeorm_migrations (timestamp, name) VALUES (9999999999999, 'FromTheFuture9999999999999')`);
+      await dataSource.query(
+        `INSERT INTO typeorm_migrations (timestamp, name) VALUES (9999999999999, 'FromTheFuture9999999999999')`,
+      );
     } finally {
       await dataSource.destroy();
     }
-    assertOneLineFailure(await runCli(['serve'], base()), /newer version of usage-portal \(unknown migrations: FromTheFuture9999999999999\)/);
+    assertOneLineFailure(
+      await runCli(['serve'], base()),
+      /newer version of usage-portal \(unknown migrations: FromTheFuture9999999999999\)/,
+    );
   });
 });

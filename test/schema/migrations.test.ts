@@ -85,9 +85,7 @@ test('the migration keeps what the entities cannot express', async () => {
     [],
   );
 
-  const [{ key }] = await dataSource.query(
-    `SELECT pg_get_partkeydef('interval_reading'::regclass) AS key`,
-  );
+  const [{ key }] = await dataSource.query(`SELECT pg_get_partkeydef('interval_reading'::regclass) AS key`);
   assert.equal(key, 'RANGE (start)');
 
   // The checksum is unique among loaded batches, except for forced reloads.
@@ -110,17 +108,17 @@ test('the column lists derived from the entities read the migrated tables', asyn
   const { dataSource } = schema;
   for (const { entity, columns } of CUSTOMER_DIRECTORY_SELECTS) {
     const table = dataSource.getMetadata(entity).tableName;
-    await assert.doesNotReject(dataSource.query(`SELECT ${columns} FROM ${table} t LIMIT 0`), `the SELECT list of ${table}`);
+    await assert.doesNotReject(
+      dataSource.query(`SELECT ${columns} FROM ${table} t LIMIT 0`),
+      `the SELECT list of ${table}`,
+    );
   }
 
   const signature: { column: string }[] = await dataSource.query(
     `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indexrelid = 'uq_reading_type_signature'::regclass`,
   );
-  assert.deepEqual(
-    READING_TYPE_SIGNATURE.map(([column]) => column).sort(),
-    signature.map((s) => s.column).sort(),
-  );
+  assert.deepEqual(READING_TYPE_SIGNATURE.map(([column]) => column).sort(), signature.map((s) => s.column).sort());
   // Each signature column holds the ESPI field of its entity field's name: a row read back gives each value again.
   const row = Object.fromEntries(READING_TYPE_SIGNATURE.map(([column], i) => [column, i + 1]));
   const fields = readingTypeOfRow(row);

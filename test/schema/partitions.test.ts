@@ -105,7 +105,10 @@ test('a second connection creating the same partitions waits for the first and t
     }
     await first.commitTransaction();
     assert.deepEqual(await racing, []);
-    assert.deepEqual((await listIntervalPartitions(second)).filter((name) => expected.includes(name)), expected);
+    assert.deepEqual(
+      (await listIntervalPartitions(second)).filter((name) => expected.includes(name)),
+      expected,
+    );
   } finally {
     await first.release();
     await second.destroy();
@@ -187,13 +190,16 @@ test('a meter reading with readings cannot move to another usage point', async (
     `INSERT INTO usage_point (source_system, external_id, service_category_kind) VALUES ('test', 'up-move-to', 0) RETURNING id`,
   );
   await assert.rejects(
-    dataSource.query(`UPDATE meter_reading SET usage_point_id = $1 WHERE id = $2`, [otherUsagePoint, moving.meterReadingId]),
+    dataSource.query(`UPDATE meter_reading SET usage_point_id = $1 WHERE id = $2`, [
+      otherUsagePoint,
+      moving.meterReadingId,
+    ]),
     /has interval readings and cannot move/,
   );
   assert.equal(await readingsOf(dataSource, moving), 1);
 });
 
-test('the loader\'s FOR KEY SHARE lock makes a delete of its meter reading wait for the load to commit', async () => {
+test("the loader's FOR KEY SHARE lock makes a delete of its meter reading wait for the load to commit", async () => {
   const { dataSource } = schema;
   const series = await seedSeries(dataSource, 'up-locked');
   const load = dataSource.createQueryRunner();
@@ -202,7 +208,9 @@ test('the loader\'s FOR KEY SHARE lock makes a delete of its meter reading wait 
     await load.startTransaction();
     await load.query(`SELECT id FROM meter_reading WHERE id = $1 FOR KEY SHARE`, [series.meterReadingId]);
     let deleted = false;
-    const deleting = dataSource.query(`DELETE FROM meter_reading WHERE id = $1`, [series.meterReadingId]).then(() => (deleted = true));
+    const deleting = dataSource
+      .query(`DELETE FROM meter_reading WHERE id = $1`, [series.meterReadingId])
+      .then(() => (deleted = true));
     // The delete is observed waiting on the load's lock before the load writes its reading.
     for (;;) {
       const [{ waiting }] = await dataSource.query(

@@ -7,7 +7,8 @@ import { assertJsonError, downloadUrl, get, REST, startSecuritySystem, type Secu
 // A small budget that refills slowly, so that a drained one stays drained for the length of the test.
 const BUDGET = { BUDGET_POINTS: '3000', BUDGET_REFILL_PER_SECOND: '1' };
 
-const usageOf = (id: string, alias: string) => `${alias}: usagePoint(id: "${id}") { usage(from: "2024-03-01T05:00:00Z", to: "2025-03-01T05:00:00Z", resolution: DAY) { total } }`;
+const usageOf = (id: string, alias: string) =>
+  `${alias}: usagePoint(id: "${id}") { usage(from: "2024-03-01T05:00:00Z", to: "2025-03-01T05:00:00Z", resolution: DAY) { total } }`;
 
 describe('one budget per principal, charged by every entry point', { timeout: 300_000 }, () => {
   let s: SecuritySystem;
@@ -22,7 +23,11 @@ describe('one budget per principal, charged by every entry point', { timeout: 30
 
   /** Spends the principal's budget through GraphQL until even the cheapest query is refused. */
   async function drainThroughGraphQL(token: string): Promise<void> {
-    const queries = [`{ ${[1, 2, 3, 4, 5].map((i) => usageOf(s.ids.Gas, `u${i}`)).join(' ')} }`, yearOfDays(), '{ viewer { role } }'];
+    const queries = [
+      `{ ${[1, 2, 3, 4, 5].map((i) => usageOf(s.ids.Gas, `u${i}`)).join(' ')} }`,
+      yearOfDays(),
+      '{ viewer { role } }',
+    ];
     for (const query of queries) {
       for (let attempt = 0; ; attempt++) {
         assert.ok(attempt < 1000, 'the budget never ran out');

@@ -24,7 +24,10 @@ function padded(size: number, xml = CREATED): Buffer {
 /** The created event asking for an asynchronous reply (`address` undefined: the flag without a ReplyAddress). */
 function asyncPush(address: string | undefined, messageId: string): string {
   const replyAddress = address === undefined ? '' : `<msg:ReplyAddress>${address}</msg:ReplyAddress>`;
-  return CREATED.replace('<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>', `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag>${replyAddress}`).replace(/<msg:MessageID>[^<]*/, `<msg:MessageID>${messageId}`);
+  return CREATED.replace(
+    '<msg:AsyncReplyFlag>false</msg:AsyncReplyFlag>',
+    `<msg:AsyncReplyFlag>true</msg:AsyncReplyFlag>${replyAddress}`,
+  ).replace(/<msg:MessageID>[^<]*/, `<msg:MessageID>${messageId}`);
 }
 
 /** The first Error code of a reply (a FAILED reply's, or a FaultMessage's). */
@@ -37,7 +40,10 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
   let elsewhere: Listener;
   const tokens: Record<string, string> = {};
   // Loads and replies queued: the inbox scan's scheduled run is there from the start.
-  const jobsNow = async () => ({ imports: await countJobs(t.system.queues.imports), replies: await countJobs(t.system.queues['cim-replies']) });
+  const jobsNow = async () => ({
+    imports: await countJobs(t.system.queues.imports),
+    replies: await countJobs(t.system.queues['cim-replies']),
+  });
   let jobsAtStart: Awaited<ReturnType<typeof jobsNow>>;
   before(async () => {
     allowed = await listener();
@@ -55,7 +61,14 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
   });
 
   const post = (body: string | Buffer | Iterable<Buffer>, token?: string, headers: Record<string, string> = {}) =>
-    rawRequest(`${t.url}/cim`, { body, headers: { 'content-type': 'application/xml', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+    rawRequest(`${t.url}/cim`, {
+      body,
+      headers: {
+        'content-type': 'application/xml',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+    });
 
   it('refused callers with 1 MiB bodies leave nothing in .cim, 30 in a row', async () => {
     const body = padded(MAX_UNPRIVILEGED_BODY);
@@ -76,8 +89,18 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
   it('a push role’s refused or unreadable 1 MiB bodies are removed too (400, FAILED 2.9, FAILED 1.8)', async () => {
     const cases: [string, Buffer, number, string][] = [
       ['malformed', padded(MAX_UNPRIVILEGED_BODY, CREATED.replace('</msg:Noun>', '</msg:Verb>')), 400, '1.8'],
-      ['a verb not handled', padded(MAX_UNPRIVILEGED_BODY, CREATED.replace('<msg:Verb>created</msg:Verb>', '<msg:Verb>deleted</msg:Verb>')), 200, '2.9'],
-      ['a ReplyAddress elsewhere', padded(MAX_UNPRIVILEGED_BODY, asyncPush(`${elsewhere.url}/x`, 'spool-1.8')), 200, '1.8'],
+      [
+        'a verb not handled',
+        padded(MAX_UNPRIVILEGED_BODY, CREATED.replace('<msg:Verb>created</msg:Verb>', '<msg:Verb>deleted</msg:Verb>')),
+        200,
+        '2.9',
+      ],
+      [
+        'a ReplyAddress elsewhere',
+        padded(MAX_UNPRIVILEGED_BODY, asyncPush(`${elsewhere.url}/x`, 'spool-1.8')),
+        200,
+        '1.8',
+      ],
     ];
     for (const [what, body, status, code] of cases) {
       for (let i = 0; i < 5; i++) {
@@ -94,24 +117,45 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
     assert.match(first.text, /<(\w+:)?Result>OK</);
     assertAnswered(await post(CREATED, tokens.OPS), 200, box, 'a resend');
 
-    await cutOffMidBody(`${t.url}/cim`, 'POST', { 'content-type': 'application/xml', authorization: `Bearer ${tokens.OPS}` }, padded(256 * 1024), box);
+    await cutOffMidBody(
+      `${t.url}/cim`,
+      'POST',
+      { 'content-type': 'application/xml', authorization: `Bearer ${tokens.OPS}` },
+      padded(256 * 1024),
+      box,
+    );
     // Its one load is what the tests below compare with.
     jobsAtStart = await jobsNow();
   });
 
   it('XXE, parameter entities, billion laughs and any DOCTYPE: 400 before anything is resolved', async () => {
     const header = (noun: string) => `<Header><Verb>get</Verb><Noun>${noun}</Noun></Header>`;
-    const laughs = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)];
+    const laughs = [
+      '<!ENTITY l0 "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`),
+    ];
     // A DTD is a policy violation (7.7), anything unreadable a format error (1.8).
     const hostile: Record<string, [string, string]> = {
-      'external entity to /etc/passwd': [`<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><RequestMessage xmlns="${MSG}">${header('&x;')}</RequestMessage>`, '7.7'],
-      'parameter entity from another host': [`<!DOCTYPE r [<!ENTITY % p SYSTEM "${elsewhere.url}/evil.dtd"> %p;]><RequestMessage xmlns="${MSG}">${header('MeterReadings')}</RequestMessage>`, '7.7'],
-      'billion laughs': [`<!DOCTYPE r [${laughs.join('')}]><RequestMessage xmlns="${MSG}">${header('&l9;')}</RequestMessage>`, '7.7'],
-      'a plain DOCTYPE': [`<!DOCTYPE RequestMessage><RequestMessage xmlns="${MSG}">${header('MeterReadings')}</RequestMessage>`, '7.7'],
-      'malformed': [`<RequestMessage xmlns="${MSG}"><Header></RequestMessage>`, '1.8'],
-      'truncated': [CREATED.slice(0, CREATED.indexOf('<msg:MessageID>')), '1.8'],
+      'external entity to /etc/passwd': [
+        `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><RequestMessage xmlns="${MSG}">${header('&x;')}</RequestMessage>`,
+        '7.7',
+      ],
+      'parameter entity from another host': [
+        `<!DOCTYPE r [<!ENTITY % p SYSTEM "${elsewhere.url}/evil.dtd"> %p;]><RequestMessage xmlns="${MSG}">${header('MeterReadings')}</RequestMessage>`,
+        '7.7',
+      ],
+      'billion laughs': [
+        `<!DOCTYPE r [${laughs.join('')}]><RequestMessage xmlns="${MSG}">${header('&l9;')}</RequestMessage>`,
+        '7.7',
+      ],
+      'a plain DOCTYPE': [
+        `<!DOCTYPE RequestMessage><RequestMessage xmlns="${MSG}">${header('MeterReadings')}</RequestMessage>`,
+        '7.7',
+      ],
+      malformed: [`<RequestMessage xmlns="${MSG}"><Header></RequestMessage>`, '1.8'],
+      truncated: [CREATED.slice(0, CREATED.indexOf('<msg:MessageID>')), '1.8'],
       'not XML': ['meter 42: 0.25 kWh', '1.8'],
-      'empty': ['', '1.8'],
+      empty: ['', '1.8'],
     };
     for (const token of [tokens.OPS, tokens.CSR]) {
       for (const [what, [body, code]] of Object.entries(hostile)) {
@@ -121,7 +165,8 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
         assert.doesNotMatch(answer.text, /root:|lollol/, what);
       }
     }
-    for (const [what, [body]] of Object.entries(hostile)) assertAnswered(await post(body), 401, box, `${what}, without a token`);
+    for (const [what, [body]] of Object.entries(hostile))
+      assertAnswered(await post(body), 401, box, `${what}, without a token`);
     assert.deepEqual(elsewhere.requests, [], 'no entity was fetched');
     assert.deepEqual(await jobsNow(), jobsAtStart, 'nothing was queued');
   });
@@ -170,7 +215,15 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
     ];
     for (const address of addresses) {
       const push = await post(asyncPush(address, `ssrf-${Math.random()}`), tokens.OPS);
-      const get = await post(await getRequest({ usagePoints: ['up-1'] }).then((xml) => xml.replace('</Header>', `<AsyncReplyFlag>true</AsyncReplyFlag>${address === undefined ? '' : `<ReplyAddress>${address}</ReplyAddress>`}</Header>`)), tokens.CSR);
+      const get = await post(
+        await getRequest({ usagePoints: ['up-1'] }).then((xml) =>
+          xml.replace(
+            '</Header>',
+            `<AsyncReplyFlag>true</AsyncReplyFlag>${address === undefined ? '' : `<ReplyAddress>${address}</ReplyAddress>`}</Header>`,
+          ),
+        ),
+        tokens.CSR,
+      );
       for (const [what, answer] of [
         ['push', push],
         ['get', get],
@@ -188,7 +241,10 @@ describe('/cim under attack', { timeout: 240_000 }, () => {
 
   it('a form content type gets nothing in: the body is read as a message, the caller still needs a token', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
-      const answer = await post(`xml=${encodeURIComponent(CREATED)}`, undefined, { 'content-type': type, cookie: 'usage_portal_admin=x' });
+      const answer = await post(`xml=${encodeURIComponent(CREATED)}`, undefined, {
+        'content-type': type,
+        cookie: 'usage_portal_admin=x',
+      });
       assertAnswered(answer, 401, box, type);
     }
   });

@@ -13,7 +13,8 @@ import { assertAnswered, sandbox } from './sandbox';
 const MUTATION = 'mutation { usageImportStart(input: { path: "usage.xml" }) { jobId } }';
 const SIMPLE_TYPES = ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'];
 
-const errorCode = (answer: RawAnswer) => (JSON.parse(answer.text) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+const errorCode = (answer: RawAnswer) =>
+  (JSON.parse(answer.text) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
 
 describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, () => {
   const box = sandbox();
@@ -28,7 +29,8 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
   });
   after(() => t?.stop());
 
-  const nothingQueued = async () => assert.deepEqual(await countJobs(t.system.queues.imports), jobsAtStart, 'no job was queued');
+  const nothingQueued = async () =>
+    assert.deepEqual(await countJobs(t.system.queues.imports), jobsAtStart, 'no job was queued');
 
   it('POST /graphql with a form or plain-text content type is refused (400 BAD_REQUEST), signed in or not', async () => {
     for (const type of SIMPLE_TYPES) {
@@ -49,7 +51,10 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
     const simple = await rawRequest(url, { method: 'GET', headers: bearer });
     assertAnswered(simple, 400, box, 'GET');
     assert.equal(errorCode(simple), 'BAD_REQUEST');
-    const preflighted = await rawRequest(url, { method: 'GET', headers: { ...bearer, 'apollo-require-preflight': 'true' } });
+    const preflighted = await rawRequest(url, {
+      method: 'GET',
+      headers: { ...bearer, 'apollo-require-preflight': 'true' },
+    });
     assertAnswered(preflighted, 405, box, 'GET with apollo-require-preflight');
     assert.equal(errorCode(preflighted), 'BAD_REQUEST');
     assert.match(preflighted.text, /only support query operations/);
@@ -64,7 +69,11 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
     ]) {
       const answer = await rawRequest(`${t.url}${path}`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://evil.example', 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       assert.equal(answer.headers['access-control-allow-origin'], undefined, path);
       assert.equal(answer.headers['access-control-allow-credentials'], undefined, path);
@@ -77,16 +86,24 @@ describe('CSRF: simple cross-site requests do nothing', { timeout: 120_000 }, ()
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(login.status, 303);
-    const setCookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    const setCookie = ([] as string[])
+      .concat(login.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     assert.ok(setCookie, 'the session cookie is set');
     assert.match(setCookie, /; HttpOnly/i);
     assert.match(setCookie, /; SameSite=Strict/i);
     assert.match(setCookie, /; Path=\/admin(;|$)/i);
     const cookie = setCookie.split(';')[0];
 
-    const viaCookie = await rawRequest(`${t.url}/graphql`, { body: JSON.stringify({ query: MUTATION }), headers: { 'content-type': 'application/json', cookie } });
+    const viaCookie = await rawRequest(`${t.url}/graphql`, {
+      body: JSON.stringify({ query: MUTATION }),
+      headers: { 'content-type': 'application/json', cookie },
+    });
     assert.equal(errorCode(viaCookie), 'UNAUTHENTICATED', viaCookie.text);
-    const cim = await rawRequest(`${t.url}/cim`, { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+    const cim = await rawRequest(`${t.url}/cim`, {
+      body: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
     assertAnswered(cim, 401, box, '/cim with the cookie');
     await nothingQueued();
   });

@@ -30,8 +30,16 @@ describe('demo page off: /demo and /demo/session do not exist', { timeout: 120_0
 
   it('GET /demo, its script and POST /demo/session are 404 NOT_FOUND', async () => {
     const base = api.system.http?.url as string;
-    for (const [method, path] of [['GET', '/demo'], ['GET', '/demo/demo.js'], ['POST', '/demo/session']]) {
-      const answer = await rawRequest(`${base}${path}`, { method, headers: JSON_TYPE, body: method === 'POST' ? '{}' : undefined });
+    for (const [method, path] of [
+      ['GET', '/demo'],
+      ['GET', '/demo/demo.js'],
+      ['POST', '/demo/session'],
+    ]) {
+      const answer = await rawRequest(`${base}${path}`, {
+        method,
+        headers: JSON_TYPE,
+        body: method === 'POST' ? '{}' : undefined,
+      });
       assertAnswered(answer, 404, box, `${method} ${path}`);
       assert.equal(code(answer), 'NOT_FOUND');
     }
@@ -41,7 +49,8 @@ describe('demo page off: /demo and /demo/session do not exist', { timeout: 120_0
 describe('demo page on: POST /demo/session', { timeout: 180_000 }, () => {
   const box = sandbox();
   let demo: DemoSystem;
-  const session = (headers: Record<string, string> = JSON_TYPE, body = '{}') => rawRequest(`${demo.base}/demo/session`, { headers, body });
+  const session = (headers: Record<string, string> = JSON_TYPE, body = '{}') =>
+    rawRequest(`${demo.base}/demo/session`, { headers, body });
   before(async () => {
     // Real-looking customers loaded before the demo's: Ada's solar home and gas meter would be the richest pick.
     demo = await startDemoSystem({ ...box.env, DEMO_PAGE: 'true' }, async (db) => {
@@ -92,18 +101,34 @@ describe('demo page on: POST /demo/session', { timeout: 180_000 }, () => {
     assert.ok(Math.abs(Date.parse(expiresAt) / 1000 - (claims.exp as number)) <= 1);
     const customerDbId = fromGlobalId(claims.customer as string)?.keys[0] as string;
     const db = demo.api.system.database.dataSource;
-    const [mine] = (await db.query(`SELECT external_id FROM customer WHERE id = $1`, [customerDbId])) as { external_id: string }[];
-    assert.ok(mine.external_id.startsWith(ODS_CUSTOMER_PATH), `a customer the demo ODS extract loaded, not ${mine.external_id}`);
+    const [mine] = (await db.query(`SELECT external_id FROM customer WHERE id = $1`, [customerDbId])) as {
+      external_id: string;
+    }[];
+    assert.ok(
+      mine.external_id.startsWith(ODS_CUSTOMER_PATH),
+      `a customer the demo ODS extract loaded, not ${mine.external_id}`,
+    );
 
-    const viewer = await demo.api.query('{ viewer { role customer { id } } customers(first: 100) { edges { node { id } } } }', {}, token);
-    assert.deepEqual(viewer.data, { viewer: { role: 'CUSTOMER', customer: { id: claims.customer } }, customers: { edges: [{ node: { id: claims.customer } }] } });
+    const viewer = await demo.api.query(
+      '{ viewer { role customer { id } } customers(first: 100) { edges { node { id } } } }',
+      {},
+      token,
+    );
+    assert.deepEqual(viewer.data, {
+      viewer: { role: 'CUSTOMER', customer: { id: claims.customer } },
+      customers: { edges: [{ node: { id: claims.customer } }] },
+    });
     const others = (await db.query(
       `SELECT u.id::text AS id FROM usage_point u JOIN customer_account a ON a.id = u.customer_account_id WHERE a.customer_id <> $1`,
       [customerDbId],
     )) as { id: string }[];
     assert.ok(others.length > 0);
     for (const { id } of others) {
-      const read = await demo.api.query('query ($id: ID!) { usagePoint(id: $id) { id } }', { id: toGlobalId('UsagePoint', id) }, token);
+      const read = await demo.api.query(
+        'query ($id: ID!) { usagePoint(id: $id) { id } }',
+        { id: toGlobalId('UsagePoint', id) },
+        token,
+      );
       assert.deepEqual(read.data, { usagePoint: null }, `another customer's usage point ${id}`);
     }
   });

@@ -11,9 +11,17 @@ describe('ESPI REST: IDOR per path and role, hrefs from PUBLIC_BASE_URL', { time
   let adaPaths: string[];
   before(async () => {
     s = await startSecuritySystem({ PUBLIC_BASE_URL });
-    const [{ id }] = (await s.api.system.database.dataSource.query(`SELECT id FROM meter_reading WHERE usage_point_id = $1 LIMIT 1`, [s.dbIds['Solar home']])) as { id: string }[];
+    const [{ id }] = (await s.api.system.database.dataSource.query(
+      `SELECT id FROM meter_reading WHERE usage_point_id = $1 LIMIT 1`,
+      [s.dbIds['Solar home']],
+    )) as { id: string }[];
     const solar = s.ids['Solar home'];
-    adaPaths = [`/Batch/RetailCustomer/${s.ids.ada}/UsagePoint`, `/UsagePoint/${solar}`, `/UsagePoint/${solar}/MeterReading`, `/MeterReading/${toGlobalId('MeterReading', id)}/IntervalBlock`];
+    adaPaths = [
+      `/Batch/RetailCustomer/${s.ids.ada}/UsagePoint`,
+      `/UsagePoint/${solar}`,
+      `/UsagePoint/${solar}/MeterReading`,
+      `/MeterReading/${toGlobalId('MeterReading', id)}/IntervalBlock`,
+    ];
   });
   after(() => s?.stop());
 
@@ -34,7 +42,8 @@ describe('ESPI REST: IDOR per path and role, hrefs from PUBLIC_BASE_URL', { time
   it('every staff role reads every path; no token is 401', async () => {
     for (const role of [Role.CSR, Role.ADMIN, Role.OPS]) {
       const token = await s.api.token(role);
-      for (const path of adaPaths) assert.equal((await get(s.base, `${REST}${path}`, token)).status, 200, `${role} ${path}`);
+      for (const path of adaPaths)
+        assert.equal((await get(s.base, `${REST}${path}`, token)).status, 200, `${role} ${path}`);
     }
     for (const path of adaPaths) await assertJsonError(await get(s.base, `${REST}${path}`), 401, 'UNAUTHENTICATED');
   });
@@ -51,7 +60,9 @@ describe('ESPI REST: IDOR per path and role, hrefs from PUBLIC_BASE_URL', { time
         assert.equal(status, 200, path);
         assert.doesNotMatch(body, /evil\.example/, path);
         // What the portal names starts with PUBLIC_BASE_URL; a summary keeps the href it was loaded by (round trips).
-        const hrefs = [...body.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((href) => !href.startsWith('https://utility.example/'));
+        const hrefs = [...body.matchAll(/href="([^"]+)"/g)]
+          .map((m) => m[1])
+          .filter((href) => !href.startsWith('https://utility.example/'));
         assert.ok(hrefs.length > 0, path);
         for (const href of hrefs) assert.ok(href.startsWith(`${PUBLIC_BASE_URL}/`), `${path}: ${href}`);
       }

@@ -18,7 +18,11 @@ const cursorOf = (key: string) => Buffer.from(`k:${key}`).toString('base64url');
 interface Answer {
   status: number;
   ms: number;
-  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string; field?: string[] } }[]; extensions?: { cost?: { remaining: number } } };
+  body: {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string; field?: string[] } }[];
+    extensions?: { cost?: { remaining: number } };
+  };
 }
 
 /** `query { ...F<levels> }`, each fragment spreading the previous one twice: 2^levels `viewer { role }` in a few hundred bytes. */
@@ -32,7 +36,10 @@ function fragmentBomb(levels: number, leaf = 'viewer { role }'): string {
 function assertClientError(answer: Answer, code: string, what: string): void {
   assert.ok(answer.status >= 400 && answer.status < 500, `${what}: status ${answer.status}`);
   const codes = (answer.body.errors ?? []).map((e) => e.extensions?.code);
-  assert.ok(codes.length > 0 && codes.every((c) => c === code), `${what}: codes ${JSON.stringify(codes)}, expected ${code}`);
+  assert.ok(
+    codes.length > 0 && codes.every((c) => c === code),
+    `${what}: codes ${JSON.stringify(codes)}, expected ${code}`,
+  );
 }
 
 describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure', { timeout: 180_000 }, () => {
@@ -87,7 +94,8 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       const healthMs = performance.now() - started;
       assert.equal(health.status, 200);
       assert.ok(healthMs < 1_000, `/healthz answered in ${Math.round(healthMs)} ms`);
-      for (const answer of await Promise.all(bombs)) assertClientError(answer, 'QUERY_TOO_COMPLEX', 'bomb beside /healthz');
+      for (const answer of await Promise.all(bombs))
+        assertClientError(answer, 'QUERY_TOO_COMPLEX', 'bomb beside /healthz');
     });
 
     it('counts depth and aliases through doubling fragments too', async () => {
@@ -95,7 +103,8 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       assertClientError(aliases, 'QUERY_TOO_COMPLEX', 'aliases');
       assert.match(aliases.body.errors?.[0].message ?? '', /33554432 aliases, more than 30/);
       // usagePoints → account → usagePoints …: four levels a turn.
-      const nest = (turns: number): string => `usagePoints(first: 1) { edges { node { ${turns === 0 ? 'id' : `account { ${nest(turns - 1)} }`} } } }`;
+      const nest = (turns: number): string =>
+        `usagePoints(first: 1) { edges { node { ${turns === 0 ? 'id' : `account { ${nest(turns - 1)} }`} } } }`;
       const deep = await post({ query: `query { ...D }\nfragment D on Query { ${nest(4)} }` }, admin);
       assertClientError(deep, 'QUERY_TOO_COMPLEX', 'depth');
       assert.match(deep.body.errors?.[0].message ?? '', /depth 20 exceeds 16/);
@@ -135,31 +144,73 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
     const to = '2024-02-01T05:00:00Z';
     // A field with a `first` argument, reached from Query, with the page sizes it serves.
     const lists: { coordinate: string; max: number; query: (first: string) => string }[] = [
-      { coordinate: 'Query.customers', max: 100, query: (first) => `customers(first: ${first}) { edges { node { id } } }` },
-      { coordinate: 'Customer.accounts', max: 100, query: (first) => `customers(first: 1) { edges { node { accounts(first: ${first}) { edges { node { id } } } } } }` },
-      { coordinate: 'Query.usagePoints', max: 100, query: (first) => `usagePoints(first: ${first}) { edges { node { id } } }` },
+      {
+        coordinate: 'Query.customers',
+        max: 100,
+        query: (first) => `customers(first: ${first}) { edges { node { id } } }`,
+      },
+      {
+        coordinate: 'Customer.accounts',
+        max: 100,
+        query: (first) =>
+          `customers(first: 1) { edges { node { accounts(first: ${first}) { edges { node { id } } } } } }`,
+      },
+      {
+        coordinate: 'Query.usagePoints',
+        max: 100,
+        query: (first) => `usagePoints(first: ${first}) { edges { node { id } } }`,
+      },
       {
         coordinate: 'CustomerAccount.usagePoints',
         max: 100,
-        query: (first) => `customers(first: 1) { edges { node { accounts(first: 1) { edges { node { usagePoints(first: ${first}) { edges { node { id } } } } } } } } }`,
+        query: (first) =>
+          `customers(first: 1) { edges { node { accounts(first: 1) { edges { node { usagePoints(first: ${first}) { edges { node { id } } } } } } } } }`,
       },
-      { coordinate: 'UsagePoint.meterReadings', max: 100, query: (first) => `usagePoint(id: "${usagePoint}") { meterReadings(first: ${first}) { edges { node { id } } } }` },
-      { coordinate: 'UsagePoint.summaries', max: 100, query: (first) => `usagePoint(id: "${usagePoint}") { summaries(first: ${first}) { edges { node { id } } } }` },
+      {
+        coordinate: 'UsagePoint.meterReadings',
+        max: 100,
+        query: (first) =>
+          `usagePoint(id: "${usagePoint}") { meterReadings(first: ${first}) { edges { node { id } } } }`,
+      },
+      {
+        coordinate: 'UsagePoint.summaries',
+        max: 100,
+        query: (first) => `usagePoint(id: "${usagePoint}") { summaries(first: ${first}) { edges { node { id } } } }`,
+      },
       {
         coordinate: 'UsagePoint.changes',
         max: 100,
-        query: (first) => `usagePoint(id: "${usagePoint}") { changes(since: "${from}", first: ${first}) { edges { node { id } } } }`,
+        query: (first) =>
+          `usagePoint(id: "${usagePoint}") { changes(since: "${from}", first: ${first}) { edges { node { id } } } }`,
       },
       {
         coordinate: 'UsageChange.revisions',
         max: 100,
-        query: (first) => `usagePoint(id: "${usagePoint}") { changes(since: "${from}", first: 1) { edges { node { revisions(first: ${first}) { edges { node { newValue } } } } } } }`,
+        query: (first) =>
+          `usagePoint(id: "${usagePoint}") { changes(since: "${from}", first: 1) { edges { node { revisions(first: ${first}) { edges { node { newValue } } } } } } }`,
       },
-      { coordinate: 'UsagePoint.intervals', max: 1000, query: (first) => `usagePoint(id: "${usagePoint}") { intervals(from: "${from}", to: "${to}", first: ${first}) { edges { node { value } } } }` },
-      { coordinate: 'Query.webhookDeliveries', max: 100, query: (first) => `webhookDeliveries(first: ${first}) { edges { node { id } } }` },
+      {
+        coordinate: 'UsagePoint.intervals',
+        max: 1000,
+        query: (first) =>
+          `usagePoint(id: "${usagePoint}") { intervals(from: "${from}", to: "${to}", first: ${first}) { edges { node { value } } } }`,
+      },
+      {
+        coordinate: 'Query.webhookDeliveries',
+        max: 100,
+        query: (first) => `webhookDeliveries(first: ${first}) { edges { node { id } } }`,
+      },
       { coordinate: 'Query.alerts', max: 100, query: (first) => `alerts(first: ${first}) { edges { node { id } } }` },
-      { coordinate: 'Query.importBatches', max: 100, query: (first) => `importBatches(first: ${first}) { edges { node { id } } }` },
-      { coordinate: 'JobQueue.jobs', max: 100, query: (first) => `queue(name: IMPORTS) { jobs(state: FAILED, first: ${first}) { edges { node { jobId } } } }` },
+      {
+        coordinate: 'Query.importBatches',
+        max: 100,
+        query: (first) => `importBatches(first: ${first}) { edges { node { id } } }`,
+      },
+      {
+        coordinate: 'JobQueue.jobs',
+        max: 100,
+        query: (first) => `queue(name: IMPORTS) { jobs(state: FAILED, first: ${first}) { edges { node { jobId } } } }`,
+      },
     ];
 
     it('covers every field of the schema that takes `first`', async () => {
@@ -167,14 +218,21 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       const withFirst: string[] = [];
       for (const type of Object.values(schema.getTypeMap())) {
         if (!('getFields' in type) || type.name.startsWith('__')) continue;
-        for (const field of Object.values(type.getFields())) if ('args' in field && field.args.some((arg: { name: string }) => arg.name === 'first')) withFirst.push(`${type.name}.${field.name}`);
+        for (const field of Object.values(type.getFields()))
+          if ('args' in field && field.args.some((arg: { name: string }) => arg.name === 'first'))
+            withFirst.push(`${type.name}.${field.name}`);
       }
       assert.deepEqual(withFirst.sort(), lists.map((l) => l.coordinate).sort());
     });
 
     it('refuses a negative, zero or oversized `first` on each with BAD_USER_INPUT and the field, beside costly aliases, charging nothing', async () => {
       // Three months of quarter-hours, each alone just under the cost limit together: a price nobody should be charged.
-      const costly = [1, 2, 3].map((i) => `u${i}: usagePoint(id: "${usagePoint}") { usage(from: "${from}", to: "${to}", resolution: INTERVAL) { total } }`).join(' ');
+      const costly = [1, 2, 3]
+        .map(
+          (i) =>
+            `u${i}: usagePoint(id: "${usagePoint}") { usage(from: "${from}", to: "${to}", resolution: INTERVAL) { total } }`,
+        )
+        .join(' ');
       const token = await api.token(Role.ADMIN, undefined, 'abuse-first');
       const before = await remaining(token);
       for (const list of lists) {
@@ -186,7 +244,10 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
           assert.deepEqual(answer.body.errors?.[0].extensions?.field, [name, 'first'], list.coordinate);
           assert.equal(answer.body.errors?.[0].message, `first must be between 1 and ${list.max}`);
         }
-        const viaVariable = await post({ query: `query ($n: Int!) { ${list.query('$n')} }`, variables: { n: -5 } }, token);
+        const viaVariable = await post(
+          { query: `query ($n: Int!) { ${list.query('$n')} }`, variables: { n: -5 } },
+          token,
+        );
         assertClientError(viaVariable, 'BAD_USER_INPUT', `${list.coordinate} via a variable`);
       }
       // Each refusal would have cost some 9 000 points: none was charged (the probes cost 2 each).
@@ -199,7 +260,12 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
     });
 
     it('refuses the same for a CUSTOMER', async () => {
-      const answer = await post({ query: `{ usagePoint(id: "${usagePoint}") { intervals(from: "${from}", to: "${to}", first: -2000000000) { edges { node { value } } } } }` }, customer);
+      const answer = await post(
+        {
+          query: `{ usagePoint(id: "${usagePoint}") { intervals(from: "${from}", to: "${to}", first: -2000000000) { edges { node { value } } } } }`,
+        },
+        customer,
+      );
       assertClientError(answer, 'BAD_USER_INPUT', 'customer');
       assert.deepEqual(answer.body.errors?.[0].extensions?.field, ['intervals', 'first']);
     });
@@ -222,7 +288,10 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
         assert.equal(answer.status, 200);
         assert.deepEqual(answer.body, { data: { node: null }, extensions: answer.body.extensions }, type);
       }
-      const reading = await post({ query: `{ node(id: "${toGlobalId('IntervalReading', '1', '1', '9223372036854775807')}") { id } }` }, admin);
+      const reading = await post(
+        { query: `{ node(id: "${toGlobalId('IntervalReading', '1', '1', '9223372036854775807')}") { id } }` },
+        admin,
+      );
       assert.deepEqual(reading.body.data, { node: null });
       const point = await post({ query: `{ usagePoint(id: "${toGlobalId('UsagePoint', HUGE)}") { id } }` }, admin);
       assert.deepEqual(point.body.data, { usagePoint: null });
@@ -232,7 +301,9 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
         },
         admin,
       );
-      assert.deepEqual(download.body.data, { usagePointDownload: { url: null, userErrors: [{ code: 'BAD_USER_INPUT', field: ['input', 'usagePointIds'] }] } });
+      assert.deepEqual(download.body.data, {
+        usagePointDownload: { url: null, userErrors: [{ code: 'BAD_USER_INPUT', field: ['input', 'usagePointIds'] }] },
+      });
     });
 
     it('answers cursors beyond a bigint, or beyond any date, with BAD_USER_INPUT on `after`', async () => {
@@ -240,9 +311,18 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
         [`customers(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } }`, ['customers', 'after']],
         [`importBatches(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } }`, ['importBatches', 'after']],
         // Job cursors are positions in BullMQ's list: from 0 up to what a JS number counts exactly.
-        [`queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('9223372036854775807')}") { edges { node { jobId } } } }`, ['jobs', 'after']],
-        [`queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('-5')}") { edges { node { jobId } } } }`, ['jobs', 'after']],
-        [`usagePoint(id: "${usagePoint}") { meterReadings(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } } }`, ['meterReadings', 'after']],
+        [
+          `queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('9223372036854775807')}") { edges { node { jobId } } } }`,
+          ['jobs', 'after'],
+        ],
+        [
+          `queue(name: IMPORTS) { jobs(state: FAILED, first: 1, after: "${cursorOf('-5')}") { edges { node { jobId } } } }`,
+          ['jobs', 'after'],
+        ],
+        [
+          `usagePoint(id: "${usagePoint}") { meterReadings(first: 1, after: "${cursorOf(HUGE)}") { edges { node { id } } } }`,
+          ['meterReadings', 'after'],
+        ],
         [
           `usagePoint(id: "${usagePoint}") { intervals(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", first: 1, after: "${cursorOf('9223372036854775807')}") { edges { node { value } } } }`,
           ['intervals', 'after'],
@@ -279,23 +359,73 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
       { name: 'not JSON', init: { method: 'POST', body: '{"query": ' }, code: 'BAD_REQUEST' },
       { name: 'JSON null', init: { method: 'POST', body: 'null' }, code: 'BAD_REQUEST' },
       { name: 'an empty body', init: { method: 'POST', body: '' }, code: 'BAD_REQUEST' },
-      { name: 'over 1 MB', init: { method: 'POST', body: JSON.stringify({ query: `{ viewer { role } } #${'x'.repeat(1_100_000)}` }) }, code: 'PAYLOAD_TOO_LARGE' },
-      { name: 'an unknown charset', init: { method: 'POST', body: usage, headers: { 'content-type': 'application/json; charset=klingon' } }, code: 'UNSUPPORTED_MEDIA_TYPE' },
-      { name: 'an unknown content encoding', init: { method: 'POST', body: usage, headers: { 'content-encoding': 'compress' } }, code: 'UNSUPPORTED_MEDIA_TYPE' },
-      { name: 'a gzip header on a plain body', init: { method: 'POST', body: usage, headers: { 'content-encoding': 'gzip' } }, code: 'BAD_REQUEST' },
-      { name: 'text/plain (CSRF)', init: { method: 'POST', body: usage, headers: { 'content-type': 'text/plain' } }, code: 'BAD_REQUEST' },
+      {
+        name: 'over 1 MB',
+        init: { method: 'POST', body: JSON.stringify({ query: `{ viewer { role } } #${'x'.repeat(1_100_000)}` }) },
+        code: 'PAYLOAD_TOO_LARGE',
+      },
+      {
+        name: 'an unknown charset',
+        init: { method: 'POST', body: usage, headers: { 'content-type': 'application/json; charset=klingon' } },
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      },
+      {
+        name: 'an unknown content encoding',
+        init: { method: 'POST', body: usage, headers: { 'content-encoding': 'compress' } },
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      },
+      {
+        name: 'a gzip header on a plain body',
+        init: { method: 'POST', body: usage, headers: { 'content-encoding': 'gzip' } },
+        code: 'BAD_REQUEST',
+      },
+      {
+        name: 'text/plain (CSRF)',
+        init: { method: 'POST', body: usage, headers: { 'content-type': 'text/plain' } },
+        code: 'BAD_REQUEST',
+      },
       { name: 'a batch', init: { method: 'POST', body: `[${usage}]` }, code: 'BAD_REQUEST' },
       { name: 'no query', init: { method: 'POST', body: '{"variables": {}}' }, code: 'BAD_REQUEST' },
       { name: 'GET without a query', init: { method: 'GET' }, code: 'BAD_REQUEST' },
-      { name: 'a syntax error', init: { method: 'POST', body: '{"query": "{ viewer { role }"}' }, code: 'GRAPHQL_PARSE_FAILED' },
-      { name: 'an unknown field', init: { method: 'POST', body: '{"query": "{ nope }"}' }, code: 'GRAPHQL_VALIDATION_FAILED' },
-      { name: 'a variable of the wrong type', init: { method: 'POST', body: JSON.stringify({ query: 'query ($n: Int!) { customers(first: $n) { edges { node { id } } } }', variables: { n: 'ten' } }) }, code: 'BAD_USER_INPUT' },
+      {
+        name: 'a syntax error',
+        init: { method: 'POST', body: '{"query": "{ viewer { role }"}' },
+        code: 'GRAPHQL_PARSE_FAILED',
+      },
+      {
+        name: 'an unknown field',
+        init: { method: 'POST', body: '{"query": "{ nope }"}' },
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        name: 'a variable of the wrong type',
+        init: {
+          method: 'POST',
+          body: JSON.stringify({
+            query: 'query ($n: Int!) { customers(first: $n) { edges { node { id } } } }',
+            variables: { n: 'ten' },
+          }),
+        },
+        code: 'BAD_USER_INPUT',
+      },
       { name: 'a mutation over GET', init: { method: 'GET' }, code: 'BAD_REQUEST' },
     ];
     for (const { name, init, code } of requests) {
-      const url = name === 'a mutation over GET' ? `${graphqlUrl}?query=${encodeURIComponent('mutation { queuePause(input: { queue: IMPORTS }) { userErrors { code } } }')}` : graphqlUrl;
+      const url =
+        name === 'a mutation over GET'
+          ? `${graphqlUrl}?query=${encodeURIComponent('mutation { queuePause(input: { queue: IMPORTS }) { userErrors { code } } }')}`
+          : graphqlUrl;
       for (const token of [admin, undefined]) {
-        const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', accept: 'application/json', 'apollo-require-preflight': name === 'text/plain (CSRF)' ? '' : 'yes', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
+        const response = await fetch(url, {
+          ...init,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'apollo-require-preflight': name === 'text/plain (CSRF)' ? '' : 'yes',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(init.headers as Record<string, string>),
+          },
+        });
         const body = (await response.json()) as Answer['body'];
         assertClientError({ status: response.status, ms: 0, body }, code, `${name}${token ? '' : ', no token'}`);
       }
@@ -318,14 +448,23 @@ describe('GraphQL abuse: expansion, pricing, resolution, ids, schema disclosure'
         ['{ usagePoint(id: "x") { usag { total } } }', {}],
         ['{ usagePoints(firs: 1) { edges { node { id } } } }', {}],
         ['query ($r: Resolutio!) { viewer { role } }', {}],
-        [`{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", resolution: DAYS) { total } } }`, {}],
-        [`query ($r: Resolution!) { usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", resolution: $r) { total } } }`, { r: 'DAYS' }],
+        [
+          `{ usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", resolution: DAYS) { total } } }`,
+          {},
+        ],
+        [
+          `query ($r: Resolution!) { usagePoint(id: "x") { usage(from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", resolution: $r) { total } } }`,
+          { r: 'DAYS' },
+        ],
       ];
       for (const [query, variables] of probes) {
         const result = await production.query(query, variables, token);
         assert.ok(result.status >= 400 && result.status < 500, `${query}: ${result.status}`);
         for (const error of result.errors ?? []) {
-          assert.ok(typeof error.extensions?.code === 'string' && error.extensions.code !== 'INTERNAL_SERVER_ERROR', error.message);
+          assert.ok(
+            typeof error.extensions?.code === 'string' && error.extensions.code !== 'INTERNAL_SERVER_ERROR',
+            error.message,
+          );
           assert.doesNotMatch(error.message, /Did you mean/, query);
         }
       }

@@ -28,7 +28,8 @@ interface OddRequest {
 }
 
 /** Request ids differ per request and the budget left per caller: everything else must be the same bytes. */
-const normalised = (text: string) => text.replace(/"remaining":\d+/g, '"remaining":_').replace(/"requestId":"[^"]*"/g, '"requestId":_');
+const normalised = (text: string) =>
+  text.replace(/"remaining":\d+/g, '"remaining":_').replace(/"requestId":"[^"]*"/g, '"requestId":_');
 
 describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them', { timeout: 180_000 }, () => {
   let database: TestDatabase;
@@ -41,7 +42,16 @@ describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them'
     database = await createTestDatabase('graphql_http');
     api = await startApiSystem({}, undefined, database);
     const db = api.system.database.dataSource;
-    const result = await importFile(db, { path: writeFeed(join(dir, 'feed.xml'), { usagePoints: [1], start: MARCH_9, count: 96, value: (_u, n) => 100 + (n % 7) }), source: 'cli', logger });
+    const result = await importFile(db, {
+      path: writeFeed(join(dir, 'feed.xml'), {
+        usagePoints: [1],
+        start: MARCH_9,
+        count: 96,
+        value: (_u, n) => 100 + (n % 7),
+      }),
+      source: 'cli',
+      logger,
+    });
     assert.equal(result.status, 'loaded', result.errors.join('\n'));
     const [{ id }] = (await db.query(`SELECT id::text AS id FROM usage_point`)) as { id: string }[];
     const { customerId, accountId } = await seedCustomer(db, 'Parity Customer');
@@ -61,12 +71,17 @@ describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them'
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...request.headers },
       body: request.body,
     });
-    return { status: response.status, type: response.headers.get('content-type'), text: normalised(await response.text()) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      text: normalised(await response.text()),
+    };
   }
 
   const json = (value: unknown) => JSON.stringify(value);
   const canonical = () => ({ query: USAGE, operationName: 'Usage', variables: { id: usagePoint } });
-  const literal = () => USAGE.replace('query Usage($id: ID!)', 'query Usage').replace('$id', JSON.stringify(usagePoint));
+  const literal = () =>
+    USAGE.replace('query Usage($id: ID!)', 'query Usage').replace('$id', JSON.stringify(usagePoint));
 
   function oddRequests(): OddRequest[] {
     const body = json(canonical());
@@ -75,21 +90,43 @@ describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them'
       { name: 'extensions: []', body: json({ ...canonical(), extensions: [] }) },
       { name: 'extensions: "x"', body: json({ ...canonical(), extensions: 'x' }) },
       { name: 'extensions: null', body: json({ ...canonical(), extensions: null }) },
-      { name: 'extensions.persistedQuery with the query', body: json({ ...canonical(), extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(USAGE).digest('hex') } } }) },
-      { name: 'extensions.persistedQuery alone', body: json({ operationName: 'Usage', variables: { id: usagePoint }, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(USAGE).digest('hex') } } }) },
+      {
+        name: 'extensions.persistedQuery with the query',
+        body: json({
+          ...canonical(),
+          extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(USAGE).digest('hex') } },
+        }),
+      },
+      {
+        name: 'extensions.persistedQuery alone',
+        body: json({
+          operationName: 'Usage',
+          variables: { id: usagePoint },
+          extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(USAGE).digest('hex') } },
+        }),
+      },
       { name: 'operationName: ""', body: json({ ...canonical(), operationName: '' }) },
       { name: 'operationName: null', body: json({ ...canonical(), operationName: null }) },
       { name: 'operationName absent', body: json({ query: USAGE, variables: { id: usagePoint } }) },
       { name: 'operationName: 5', body: json({ ...canonical(), operationName: 5 }) },
       { name: 'operationName unknown', body: json({ ...canonical(), operationName: 'Nope' }) },
-      { name: 'variables: null, literal id', body: json({ query: literal(), operationName: 'Usage', variables: null }) },
+      {
+        name: 'variables: null, literal id',
+        body: json({ query: literal(), operationName: 'Usage', variables: null }),
+      },
       { name: 'variables: [], literal id', body: json({ query: literal(), operationName: 'Usage', variables: [] }) },
       { name: 'variables as a JSON string', body: json({ ...canonical(), variables: json({ id: usagePoint }) }) },
       { name: 'query: 5', body: json({ ...canonical(), query: 5 }) },
       { name: 'query: ""', body: json({ ...canonical(), query: '' }) },
       { name: 'query: an object', body: json({ ...canonical(), query: { kind: 'Document' } }) },
-      { name: 'duplicate keys (the last wins)', body: `{"query": "{ viewer { role } }", "operationName": "Usage", "variables": {"id": ${json(usagePoint)}}, "query": ${json(USAGE)}}` },
-      { name: 'huge numbers', body: `{"query": ${json(USAGE)}, "operationName": "Usage", "variables": {"id": 123456789012345678901234567890, "n": 1e400}}` },
+      {
+        name: 'duplicate keys (the last wins)',
+        body: `{"query": "{ viewer { role } }", "operationName": "Usage", "variables": {"id": ${json(usagePoint)}}, "query": ${json(USAGE)}}`,
+      },
+      {
+        name: 'huge numbers',
+        body: `{"query": ${json(USAGE)}, "operationName": "Usage", "variables": {"id": 123456789012345678901234567890, "n": 1e400}}`,
+      },
       { name: 'a UTF-8 BOM', body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]) },
       { name: 'leading non-JSON whitespace', body: `\u00a0${body}` },
       { name: 'leading JSON whitespace', body: `\r\n\t ${body}` },
@@ -102,7 +139,11 @@ describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them'
       { name: 'charset=utf-8', body, headers: { 'content-type': 'application/json; charset=utf-8' } },
       { name: 'charset=UTF-8, no space', body, headers: { 'content-type': 'application/json;charset=UTF-8' } },
       { name: 'charset=latin1', body, headers: { 'content-type': 'application/json; charset=latin1' } },
-      { name: 'charset=utf-16le', body: Buffer.from(body, 'utf16le'), headers: { 'content-type': 'application/json; charset=utf-16le' } },
+      {
+        name: 'charset=utf-16le',
+        body: Buffer.from(body, 'utf16le'),
+        headers: { 'content-type': 'application/json; charset=utf-16le' },
+      },
       { name: 'charset=klingon', body, headers: { 'content-type': 'application/json; charset=klingon' } },
       { name: 'a batch', body: `[${body},${body}]` },
       { name: 'an empty body', body: '' },
@@ -112,17 +153,31 @@ describe('GraphQL over HTTP: odd requests get what Express and Apollo gave them'
       { name: 'truncated JSON', body: body.slice(0, -3) },
       { name: 'trailing garbage', body: `${body} x` },
       { name: 'text/plain', body, headers: { 'content-type': 'text/plain' } },
-      { name: 'application/graphql-response+json as the content type', body, headers: { 'content-type': 'application/graphql-response+json' } },
+      {
+        name: 'application/graphql-response+json as the content type',
+        body,
+        headers: { 'content-type': 'application/graphql-response+json' },
+      },
       { name: 'no content type', body: Buffer.from(body), headers: { 'content-type': '' } },
-      { name: 'accept: application/graphql-response+json', body, headers: { accept: 'application/graphql-response+json' } },
+      {
+        name: 'accept: application/graphql-response+json',
+        body,
+        headers: { accept: 'application/graphql-response+json' },
+      },
       { name: 'accept: text/html', body, headers: { accept: 'text/html' } },
     ];
   }
 
   it('answers each odd request as Express and Apollo did', async () => {
-    const expected = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'security', 'graphql-http.expected.json'), 'utf8')) as Record<string, unknown>;
+    const expected = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'test', 'security', 'graphql-http.expected.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const requests = oddRequests();
-    assert.deepEqual(requests.map((r) => r.name).sort(), Object.keys(expected).sort(), 'every odd request has a recorded answer');
+    assert.deepEqual(
+      requests.map((r) => r.name).sort(),
+      Object.keys(expected).sort(),
+      'every odd request has a recorded answer',
+    );
     for (const request of requests) {
       const answer = await send(request);
       assert.deepEqual(answer, expected[request.name], request.name);

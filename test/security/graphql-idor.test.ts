@@ -4,7 +4,14 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { Role } from '../../src/auth/roles';
 import { toGlobalId } from '../../src/services/access/global-id';
 import { startApiSystem, TEST_JWT_SECRET, type ApiSystem, type GraphQLResponse } from '../api/support/api-system';
-import { seedHousehold, seedMeterReading, seedReadings, seedReadingType, seedSummary, seedUsagePoint } from '../api/support/seed';
+import {
+  seedHousehold,
+  seedMeterReading,
+  seedReadings,
+  seedReadingType,
+  seedSummary,
+  seedUsagePoint,
+} from '../api/support/seed';
 
 interface Ids {
   customer: string;
@@ -25,12 +32,40 @@ const RANGE = `from: "${FROM}", to: "${TO}"`;
 // Every way into the data, each with what it reveals when pointed at `ids` (null or [] = nothing).
 type Data = Record<string, unknown>;
 type Path = { name: string; query: string; reveal: (data: Data, ids: Ids) => unknown; id?: keyof Ids };
-const edgeIds = (connection: unknown) => (connection as { edges: { node: { id: string } }[] }).edges.map((edge) => edge.node.id);
-const byId = (name: keyof Ids): Path => ({ name: `node(${name})`, id: name, query: `query($id: ID!) { node(id: $id) { id } }`, reveal: (d) => d.node });
+const edgeIds = (connection: unknown) =>
+  (connection as { edges: { node: { id: string } }[] }).edges.map((edge) => edge.node.id);
+const byId = (name: keyof Ids): Path => ({
+  name: `node(${name})`,
+  id: name,
+  query: `query($id: ID!) { node(id: $id) { id } }`,
+  reveal: (d) => d.node,
+});
 const PATHS: Path[] = [
-  ...(['customer', 'account', 'usagePoint', 'serviceLocation', 'meter', 'meterReading', 'readingType', 'summary', 'interval'] as const).map(byId),
-  { name: 'customer(id)', id: 'customer', query: 'query($id: ID!) { customer(id: $id) { id name email } }', reveal: (d) => d.customer },
-  { name: 'usagePoint(id)', id: 'usagePoint', query: 'query($id: ID!) { usagePoint(id: $id) { id } }', reveal: (d) => d.usagePoint },
+  ...(
+    [
+      'customer',
+      'account',
+      'usagePoint',
+      'serviceLocation',
+      'meter',
+      'meterReading',
+      'readingType',
+      'summary',
+      'interval',
+    ] as const
+  ).map(byId),
+  {
+    name: 'customer(id)',
+    id: 'customer',
+    query: 'query($id: ID!) { customer(id: $id) { id name email } }',
+    reveal: (d) => d.customer,
+  },
+  {
+    name: 'usagePoint(id)',
+    id: 'usagePoint',
+    query: 'query($id: ID!) { usagePoint(id: $id) { id } }',
+    reveal: (d) => d.usagePoint,
+  },
   {
     name: 'usagePoint(id) { usage intervals completeness summaries meterReadings meters account serviceLocation }',
     id: 'usagePoint',
@@ -41,14 +76,12 @@ const PATHS: Path[] = [
       serviceLocation { streetAddress } } }`,
     reveal: (d) => d.usagePoint,
   },
-  ...(['usagePoint', 'customer'] as const).map(
-    (id): Path => ({
-      name: `usagePointDownload(${id})`,
-      id,
-      query: `mutation($id: ID!) { usagePointDownload(input: { ${id === 'customer' ? 'customerId: $id' : 'usagePointIds: [$id]'}, ${RANGE} }) { url } }`,
-      reveal: (d) => (d.usagePointDownload as { url: string | null }).url,
-    }),
-  ),
+  ...(['usagePoint', 'customer'] as const).map((id): Path => ({
+    name: `usagePointDownload(${id})`,
+    id,
+    query: `mutation($id: ID!) { usagePointDownload(input: { ${id === 'customer' ? 'customerId: $id' : 'usagePointIds: [$id]'}, ${RANGE} }) { url } }`,
+    reveal: (d) => (d.usagePointDownload as { url: string | null }).url,
+  })),
   {
     name: 'customers(first:)',
     query: '{ customers(first: 100) { edges { node { id } } } }',
@@ -98,7 +131,12 @@ describe('authorization matrix: every query path, every role, another customerâ€
       meterReading: toGlobalId('MeterReading', meterReadingId),
       readingType: toGlobalId('ReadingType', readingTypeId),
       summary: toGlobalId('UsageSummary', household.usagePointId, summaryId),
-      interval: toGlobalId('IntervalReading', household.usagePointId, household.meterReadingId, Date.parse(FROM) / 1000),
+      interval: toGlobalId(
+        'IntervalReading',
+        household.usagePointId,
+        household.meterReadingId,
+        Date.parse(FROM) / 1000,
+      ),
     };
   }
 
@@ -123,10 +161,16 @@ describe('authorization matrix: every query path, every role, another customerâ€
       for (const customerRole of ['CUSTOMER', 'CUSTOMER with a forged id']) {
         const response = await run(path, other, tokens.get(customerRole));
         assert.equal(response.errors, undefined, JSON.stringify(response.errors));
-        assert.ok(isEmpty(path.reveal(response.data!, other)), `${customerRole} reached ${path.name}: ${JSON.stringify(response.data)}`);
+        assert.ok(
+          isEmpty(path.reveal(response.data!, other)),
+          `${customerRole} reached ${path.name}: ${JSON.stringify(response.data)}`,
+        );
       }
       const ownResponse = await run(path, own, tokens.get('CUSTOMER'));
-      assert.ok(!isEmpty(path.reveal(ownResponse.data!, own)), `the customer should reach its own data via ${path.name}`);
+      assert.ok(
+        !isEmpty(path.reveal(ownResponse.data!, own)),
+        `the customer should reach its own data via ${path.name}`,
+      );
       for (const role of [Role.CSR, Role.ADMIN, Role.OPS]) {
         const response = await run(path, other, tokens.get(role));
         assert.equal(response.errors, undefined, JSON.stringify(response.errors));
@@ -134,14 +178,20 @@ describe('authorization matrix: every query path, every role, another customerâ€
       }
       const anonymous = await run(path, other, undefined);
       assert.equal(anonymous.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
-      assert.ok(isEmpty(anonymous.data ? path.reveal(anonymous.data, other) ?? null : null));
+      assert.ok(isEmpty(anonymous.data ? (path.reveal(anonymous.data, other) ?? null) : null));
     });
   }
 
   it('hides usage points that no customer feed has claimed from CUSTOMERs, not from staff', async () => {
     const query = 'query($id: ID!) { usagePoint(id: $id) { id } node(id: $id) { id } }';
-    assert.deepEqual((await api.query(query, { id: orphanUsagePoint }, tokens.get('CUSTOMER'))).data, { usagePoint: null, node: null });
-    assert.deepEqual((await api.query(query, { id: orphanUsagePoint }, tokens.get(Role.CSR))).data, { usagePoint: { id: orphanUsagePoint }, node: { id: orphanUsagePoint } });
+    assert.deepEqual((await api.query(query, { id: orphanUsagePoint }, tokens.get('CUSTOMER'))).data, {
+      usagePoint: null,
+      node: null,
+    });
+    assert.deepEqual((await api.query(query, { id: orphanUsagePoint }, tokens.get(Role.CSR))).data, {
+      usagePoint: { id: orphanUsagePoint },
+      node: { id: orphanUsagePoint },
+    });
   });
 
   it('shows OPS no personal data on any path, and CSR all of it', async () => {
@@ -150,8 +200,18 @@ describe('authorization matrix: every query path, every role, another customerâ€
       usagePoint(id: $u) { name description serviceLocation { streetAddress city postalCode } account { accountNumber } } }`;
     const ops = await api.query(query, { c: other.customer, u: other.usagePoint }, tokens.get(Role.OPS));
     assert.deepEqual(ops.data, {
-      customer: { name: null, email: null, phone: null, accounts: { edges: [{ node: { accountNumber: null, name: null } }] } },
-      usagePoint: { name: null, description: null, serviceLocation: { streetAddress: null, city: null, postalCode: null }, account: { accountNumber: null } },
+      customer: {
+        name: null,
+        email: null,
+        phone: null,
+        accounts: { edges: [{ node: { accountNumber: null, name: null } }] },
+      },
+      usagePoint: {
+        name: null,
+        description: null,
+        serviceLocation: { streetAddress: null, city: null, postalCode: null },
+        account: { accountNumber: null },
+      },
     });
     const csr = await api.query(query, { c: other.customer, u: other.usagePoint }, tokens.get(Role.CSR));
     const data = csr.data as { customer: { name: string }; usagePoint: { serviceLocation: { streetAddress: string } } };
@@ -161,17 +221,29 @@ describe('authorization matrix: every query path, every role, another customerâ€
 
   it('viewer shows a CUSTOMER its own customer only', async () => {
     const response = await api.query('{ viewer { role customerId customer { id } } }', {}, tokens.get('CUSTOMER'));
-    assert.deepEqual(response.data, { viewer: { role: 'CUSTOMER', customerId: own.customer, customer: { id: own.customer } } });
-    assert.deepEqual((await api.query('{ viewer { customer { id } } }', {}, tokens.get(Role.CSR))).data, { viewer: { customer: null } });
+    assert.deepEqual(response.data, {
+      viewer: { role: 'CUSTOMER', customerId: own.customer, customer: { id: own.customer } },
+    });
+    assert.deepEqual((await api.query('{ viewer { customer { id } } }', {}, tokens.get(Role.CSR))).data, {
+      viewer: { customer: null },
+    });
   });
 
   it('rejects expired, unsigned and wrongly signed tokens with 401 UNAUTHENTICATED', async () => {
     const key = new TextEncoder().encode(TEST_JWT_SECRET);
     const claims = { role: 'CSR' };
     const bad = [
-      await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key),
+      await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(key),
       new UnsecuredJWT(claims).setSubject('x').setExpirationTime('1h').encode(),
-      await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(48))),
+      await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('x'.repeat(48))),
     ];
     for (const token of bad) {
       const response = await api.query('{ customers(first: 1) { edges { node { id } } } }', {}, token);

@@ -27,7 +27,11 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
   after(() => t?.stop());
 
   const put = (name: string, body: Buffer | Iterable<Buffer>, headers: Record<string, string> = {}) =>
-    rawRequest(`${t.url}/admin/inbox/${name}`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream', ...headers } });
+    rawRequest(`${t.url}/admin/inbox/${name}`, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': 'application/octet-stream', ...headers },
+    });
 
   it('no token, a bad token and every role but ADMIN are refused, with a code, before the body is taken', async () => {
     const cases: [string, Record<string, string>, number, string][] = [
@@ -80,7 +84,8 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
       }
     }
     // The router resolves a ".." segment, encoded or not, itself: these never reach the upload (the app's 404).
-    for (const name of ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e']) assertAnswered(await put(name, BODY, admin), 404, box, name);
+    for (const name of ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e'])
+      assertAnswered(await put(name, BODY, admin), 404, box, name);
   });
 
   it('over UPLOAD_MAX_BYTES: 413 UPLOAD_TOO_LARGE, declared or streamed, and no partial file', async () => {
@@ -100,7 +105,13 @@ describe('PUT /admin/inbox/:name under attack', { timeout: 120_000 }, () => {
 
   it('an upload cut off mid-way leaves no partial file', async () => {
     for (const query of ['', '?import=false']) {
-      await cutOffMidBody(`${t.url}/admin/inbox/cut.xml${query}`, 'PUT', { 'content-type': 'application/octet-stream', ...admin }, Buffer.alloc(16 * 1024, 'x'), box);
+      await cutOffMidBody(
+        `${t.url}/admin/inbox/cut.xml${query}`,
+        'PUT',
+        { 'content-type': 'application/octet-stream', ...admin },
+        Buffer.alloc(16 * 1024, 'x'),
+        box,
+      );
     }
   });
 

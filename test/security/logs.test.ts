@@ -30,7 +30,11 @@ describe('logs carry no personal field and no download URL', { timeout: 300_000 
     }
     assert.equal((await get(s.base, `${REST}/Batch/RetailCustomer/${s.ids.ada}/UsagePoint`, csr)).status, 200);
     assert.equal((await cimPost(s.base, getRequest({ usagePoints: [s.mrids.Gas] }), csr)).status, 200);
-    const r = await s.api.query(`query ($id: ID!) { customer(id: $id) { name email accounts(first: 5) { edges { node { accountNumber } } } } }`, { id: s.ids.ada }, csr);
+    const r = await s.api.query(
+      `query ($id: ID!) { customer(id: $id) { name email accounts(first: 5) { edges { node { accountNumber } } } } }`,
+      { id: s.ids.ada },
+      csr,
+    );
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
 
     assert.match(logged, /"path":"\/download\/…"/, 'downloads are logged, without their token');

@@ -14,7 +14,11 @@ describe('permissions', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const start = readme.indexOf('### Roles and permissions');
     const section = readme.slice(start, readme.indexOf('\n#', start + 1));
-    const rows = [...section.matchAll(/^\| `(\w+)` \| ([^|]+) \| ([^|]+) \|/gm)].map(([, name, roles, action]) => [name, roles.trim(), action.trim()]);
+    const rows = [...section.matchAll(/^\| `(\w+)` \| ([^|]+) \| ([^|]+) \|/gm)].map(([, name, roles, action]) => [
+      name,
+      roles.trim(),
+      action.trim(),
+    ]);
     const expected = Object.entries(PERMISSIONS).map(([name, { roles, action }]) => [name, roles.join(', '), action]);
     assert.deepEqual(rows, expected);
   });
@@ -27,7 +31,11 @@ describe('permissions', () => {
         const held = (PERMISSIONS[permission].roles as readonly string[]).includes(role);
         assert.equal(allows(principal, permission), held, `${role} ${permission}`);
         if (held) assertAllowed(principal, permission);
-        else assert.throws(() => assertAllowed(principal, permission), (error: Error) => error instanceof ForbiddenError && error.message.startsWith('Only '));
+        else
+          assert.throws(
+            () => assertAllowed(principal, permission),
+            (error: Error) => error instanceof ForbiddenError && error.message.startsWith('Only '),
+          );
       }
     }
   });

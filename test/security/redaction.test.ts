@@ -20,9 +20,17 @@ describe('OPS receives no personal data on any path', { timeout: 300_000 }, () =
 
   /** Every byte each path answers `token` about Ada's usage points, by path. */
   async function answers(token: string, role: Role): Promise<Record<string, string>> {
-    const [{ id }] = (await s.api.system.database.dataSource.query(`SELECT id FROM meter_reading WHERE usage_point_id = $1 LIMIT 1`, [s.dbIds.Gas])) as { id: string }[];
+    const [{ id }] = (await s.api.system.database.dataSource.query(
+      `SELECT id FROM meter_reading WHERE usage_point_id = $1 LIMIT 1`,
+      [s.dbIds.Gas],
+    )) as { id: string }[];
     const out: Record<string, string> = {};
-    for (const path of [`/Batch/RetailCustomer/${s.ids.ada}/UsagePoint`, `/UsagePoint/${s.ids.Gas}`, `/UsagePoint/${s.ids.Gas}/MeterReading`, `/MeterReading/${toGlobalId('MeterReading', id)}/IntervalBlock`]) {
+    for (const path of [
+      `/Batch/RetailCustomer/${s.ids.ada}/UsagePoint`,
+      `/UsagePoint/${s.ids.Gas}`,
+      `/UsagePoint/${s.ids.Gas}/MeterReading`,
+      `/MeterReading/${toGlobalId('MeterReading', id)}/IntervalBlock`,
+    ]) {
       const response = await get(s.base, `${REST}${path}`, token);
       assert.equal(response.status, 200, path);
       out[`REST ${path}`] = await response.text();
@@ -33,7 +41,14 @@ describe('OPS receives no personal data on any path', { timeout: 300_000 }, () =
       out[`download ${format}`] = await response.text();
     }
     // The customer feed is refused to OPS when the URL is asked for; a URL signed for OPS anyway still leaves it out.
-    const grant = { usagePointIds: [s.dbIds['Solar home'], s.dbIds.Gas], from: new Date(RANGE.from), to: new Date(RANGE.to), format: ExportFormat.CUSTOMER_XML, expiresAt: Math.floor(Date.now() / 1000) + 600, principal: { subject: `a-${role}`, role } };
+    const grant = {
+      usagePointIds: [s.dbIds['Solar home'], s.dbIds.Gas],
+      from: new Date(RANGE.from),
+      to: new Date(RANGE.to),
+      format: ExportFormat.CUSTOMER_XML,
+      expiresAt: Math.floor(Date.now() / 1000) + 600,
+      principal: { subject: `a-${role}`, role },
+    };
     const feed = await get(s.base, `/download/${signDownload(resolveUrlSigningKey(s.api.config), grant)}`);
     assert.equal(feed.status, 200);
     out['download CUSTOMER_XML'] = await feed.text();
@@ -44,7 +59,9 @@ describe('OPS receives no personal data on any path', { timeout: 300_000 }, () =
   }
 
   it('ESPI REST, every download format and the CIM get carry no name, address, contact or account number for OPS', async () => {
-    const leaks = Object.entries(await answers(ops, Role.OPS)).flatMap(([path, body]) => ADA_PERSONAL.filter((p) => body.includes(p)).map((p) => `${path}: ${p}`));
+    const leaks = Object.entries(await answers(ops, Role.OPS)).flatMap(([path, body]) =>
+      ADA_PERSONAL.filter((p) => body.includes(p)).map((p) => `${path}: ${p}`),
+    );
     assert.deepEqual(leaks, []);
   });
 

@@ -54,7 +54,13 @@ export function assertAnswered(answer: RawAnswer, status: number, box: Sandbox, 
 }
 
 /** A client that sends part of a body, waits until the server has written something, and goes away: nothing may stay. */
-export async function cutOffMidBody(url: string, method: string, headers: Record<string, string>, part: Buffer, box: Sandbox): Promise<void> {
+export async function cutOffMidBody(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  part: Buffer,
+  box: Sandbox,
+): Promise<void> {
   const req = request(url, { method, headers });
   req.on('error', () => undefined);
   req.write(part);

@@ -32,8 +32,8 @@ export interface SecuritySystem {
 
 /**
  * The API process with two customers: Ada (a solar home, and a gas meter whose name is its service address, as
- * utilities often write it) and Bo (a neighbour's meter). `env` adds settings (budgets, PUBLIC_BASE_URL); `logger` is the
- * process's.
+ * utilities often write it) and Bo (a neighbour's meter). `env` adds settings (budgets, PUBLIC_BASE_URL); `logger` is
+ * the process's.
  */
 export async function startSecuritySystem(env: Record<string, string> = {}, logger?: Logger): Promise<SecuritySystem> {
   const api = await startApiSystem(env, logger);
@@ -47,7 +47,11 @@ export async function startSecuritySystem(env: Record<string, string> = {}, logg
   const ids: Record<string, string> = {};
   const dbIds: Record<string, string> = {};
   const mrids: Record<string, string> = {};
-  for (const r of (await db.query(`SELECT id, name, external_id FROM usage_point`)) as { id: string; name: string; external_id: string }[]) {
+  for (const r of (await db.query(`SELECT id, name, external_id FROM usage_point`)) as {
+    id: string;
+    name: string;
+    external_id: string;
+  }[]) {
     const name = r.name === '198 Main St gas' ? 'Gas' : r.name;
     ids[name] = toGlobalId('UsagePoint', r.id);
     dbIds[name] = r.id;
@@ -69,7 +73,12 @@ export async function startSecuritySystem(env: Record<string, string> = {}, logg
 }
 
 /** GET with an optional bearer token and headers. */
-export function get(base: string, path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
+export function get(
+  base: string,
+  path: string,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 }
 
@@ -83,15 +92,25 @@ export async function downloadUrl(api: ApiSystem, token: string, input: Record<s
 }
 
 /** The userErrors of a refused download request. */
-export async function downloadRefusal(api: ApiSystem, token: string, input: Record<string, unknown>): Promise<{ code: string; field: string[] }[]> {
+export async function downloadRefusal(
+  api: ApiSystem,
+  token: string,
+  input: Record<string, unknown>,
+): Promise<{ code: string; field: string[] }[]> {
   const r = await api.query(DOWNLOAD, { input: { ...RANGE, ...input } }, token);
-  const issued = (r.data as { usagePointDownload: { url: string | null; userErrors: { code: string; field: string[] }[] } }).usagePointDownload;
+  const issued = (
+    r.data as { usagePointDownload: { url: string | null; userErrors: { code: string; field: string[] }[] } }
+  ).usagePointDownload;
   assert.equal(issued.url, null);
   return issued.userErrors;
 }
 
 /** A JSON error body of the REST-style entry points: exactly an error message, a code and the request id. */
-export async function assertJsonError(response: Response, status: number, code: string): Promise<{ error: string; code: string; requestId: string }> {
+export async function assertJsonError(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<{ error: string; code: string; requestId: string }> {
   const text = await response.text();
   assert.equal(response.status, status, text);
   const body = JSON.parse(text) as { error: string; code: string; requestId: string };
@@ -101,7 +120,11 @@ export async function assertJsonError(response: Response, status: number, code: 
 }
 
 /** A raw GET whose Host and other headers are exactly the given ones (fetch does not let a caller set Host). */
-export function rawGet(base: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers, setHost: false }, (res) => {

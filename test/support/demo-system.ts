@@ -21,7 +21,10 @@ export interface DemoSystem {
  * and loaded as the scheduled extract does. The eight include a solar home with gas (the demo page's
  * pick); `env` adds settings (DEMO_PAGE), and `beforeExtract` loads other data into the portal first.
  */
-export async function startDemoSystem(env: Record<string, string>, beforeExtract?: (db: DataSource) => Promise<void>): Promise<DemoSystem> {
+export async function startDemoSystem(
+  env: Record<string, string>,
+  beforeExtract?: (db: DataSource) => Promise<void>,
+): Promise<DemoSystem> {
   const ods = await createTestDatabase('demo_ods');
   const client = new Client({ connectionString: ods.url });
   await client.connect();
@@ -33,7 +36,12 @@ export async function startDemoSystem(env: Record<string, string>, beforeExtract
   const api = await startApiSystem({ ODS_DATABASE_URL: ods.url, ...env });
   const dir = mkdtempSync(join(tmpdir(), 'demo-system-'));
   await beforeExtract?.(api.system.database.dataSource);
-  await runExtract(api.system.database.dataSource, { odsUrl: ods.url, outboxDir: join(dir, 'outbox'), inboxDir: join(dir, 'inbox'), logger: createLogger('silent') });
+  await runExtract(api.system.database.dataSource, {
+    odsUrl: ods.url,
+    outboxDir: join(dir, 'outbox'),
+    inboxDir: join(dir, 'inbox'),
+    logger: createLogger('silent'),
+  });
   return {
     api,
     base: api.system.http?.url as string,

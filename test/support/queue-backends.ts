@@ -25,19 +25,27 @@ export function queueBackendsUnderTest(): QueueBackendCase[] {
     { kind: 'postgres', settings: (label = 'test') => ({ QUEUE_PREFIX: prefix(label) }) },
     {
       kind: 'redis',
-      unavailable: redisUrl ? undefined : 'no Redis for this run: no redis-server on PATH and REDIS_URL unset (TEST_REDIS_URL unset)',
+      unavailable: redisUrl
+        ? undefined
+        : 'no Redis for this run: no redis-server on PATH and REDIS_URL unset (TEST_REDIS_URL unset)',
       settings: (label = 'test') => ({ REDIS_URL: redisUrl ?? '', QUEUE_PREFIX: prefix(label) }),
     },
     {
       kind: 'cluster',
-      unavailable: clusterNodes ? undefined : 'no Redis Cluster for this run: no redis-server and redis-cli on PATH and REDIS_CLUSTER_NODES unset (TEST_REDIS_CLUSTER_NODES unset)',
+      unavailable: clusterNodes
+        ? undefined
+        : 'no Redis Cluster for this run: no redis-server and redis-cli on PATH and REDIS_CLUSTER_NODES unset (TEST_REDIS_CLUSTER_NODES unset)',
       settings: (label = 'test') => ({ REDIS_CLUSTER_NODES: clusterNodes ?? '', QUEUE_PREFIX: `{${prefix(label)}}` }),
     },
   ];
 }
 
 /** Declares the suite once per BullMQ backend; a backend this run does not have is skipped, and says why. */
-export function describeOnEachQueueBackend(title: string, options: { timeout: number }, body: (backend: QueueBackendCase) => void): void {
+export function describeOnEachQueueBackend(
+  title: string,
+  options: { timeout: number },
+  body: (backend: QueueBackendCase) => void,
+): void {
   for (const backend of queueBackendsUnderTest()) {
     describe(`${title} on the ${backend.kind} backend`, options, () => {
       if (backend.unavailable) {

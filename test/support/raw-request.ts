@@ -22,20 +22,33 @@ export interface RawRequest {
  * chunked without a length when given as chunks; a server that answers and closes mid-body is an answer here, not a
  * client error.
  */
-export function rawRequest(url: string, { method = 'POST', headers = {}, body, timeoutMs = 60_000 }: RawRequest = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  { method = 'POST', headers = {}, body, timeoutMs = 60_000 }: RawRequest = {},
+): Promise<RawAnswer> {
   const started = Date.now();
   const single = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : undefined;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { ...(single && !('content-length' in headers) ? { 'content-length': String(single.length) } : {}), ...headers } });
+    const req = request(url, {
+      method,
+      headers: {
+        ...(single && !('content-length' in headers) ? { 'content-length': String(single.length) } : {}),
+        ...headers,
+      },
+    });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
     req.on('response', (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, ms: Date.now() - started }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, ms: Date.now() - started }),
+      );
     });
     // The server may close while the rest of a refused body is still being sent; the answer has arrived by then.
-    req.on('error', (error: NodeJS.ErrnoException) => (['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error),
+    );
     if (single || body === undefined) return void req.end(single);
     const chunks = (body as Iterable<Buffer>)[Symbol.iterator]();
     const write = (): void => {

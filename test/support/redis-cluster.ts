@@ -17,7 +17,8 @@ export function redisClusterAvailable(): boolean {
 export function describeWithRedisCluster(title: string, options: { timeout: number }, body: () => void): void {
   describe(title, options, () => {
     if (!redisClusterAvailable()) {
-      it('is skipped: no redis-server and redis-cli on PATH', (t) => t.skip('no redis-server and redis-cli on PATH: a Redis Cluster needs both'));
+      it('is skipped: no redis-server and redis-cli on PATH', (t) =>
+        t.skip('no redis-server and redis-cli on PATH: a Redis Cluster needs both'));
       return;
     }
     body();
@@ -46,7 +47,14 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 async function clusterCommand(port: number, password: string | undefined, ...args: string[]): Promise<unknown> {
-  const client = new IORedis({ port, host: '127.0.0.1', password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const client = new IORedis({
+    port,
+    host: '127.0.0.1',
+    password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -56,12 +64,14 @@ async function clusterCommand(port: number, password: string | undefined, ...arg
   }
 }
 
-const clusterState = async (port: number, password?: string) => /^cluster_state:(\w+)/m.exec((await clusterCommand(port, password, 'INFO').catch(() => '')) as string)?.[1];
+const clusterState = async (port: number, password?: string) =>
+  /^cluster_state:(\w+)/m.exec((await clusterCommand(port, password, 'INFO').catch(() => '')) as string)?.[1];
 
 async function untilClusterOk(ports: number[], password?: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while ((await Promise.all(ports.map((port) => clusterState(port, password)))).some((state) => state !== 'ok')) {
-    if (Date.now() > deadline) throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within 30 s`);
+    if (Date.now() > deadline)
+      throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -72,7 +82,9 @@ async function untilClusterOk(ports: number[], password?: string): Promise<void>
  * single test Redis, unless `settingsOf` (later arguments win) says otherwise for a node; every node requires
  * `password` when one is given.
  */
-export async function startRedisCluster(options: { masters?: number; password?: string; settingsOf?: (node: number) => string[] } = {}): Promise<RedisCluster> {
+export async function startRedisCluster(
+  options: { masters?: number; password?: string; settingsOf?: (node: number) => string[] } = {},
+): Promise<RedisCluster> {
   const { masters = 3, password } = options;
   const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
@@ -87,7 +99,14 @@ export async function startRedisCluster(options: { masters?: number; password?: 
     // An explicit bus port: the default (port + 10000) may be taken or beyond 65535.
     const start = (node: number) =>
       startRedisServer(clientPorts[node], join(dir, String(clientPorts[node])), [
-        ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(ports[masters + node])],
+        ...[
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-port',
+          String(ports[masters + node]),
+        ],
         ...auth,
         ...(options.settingsOf?.(node) ?? []),
       ]);
@@ -97,14 +116,22 @@ export async function startRedisCluster(options: { masters?: number; password?: 
     }
     const nodes = clientPorts.map((port) => `127.0.0.1:${port}`);
     const cliAuth = password ? ['-a', password, '--no-auth-warning'] : [];
-    await promisify(execFile)('redis-cli', [...cliAuth, '--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    await promisify(execFile)(
+      'redis-cli',
+      [...cliAuth, '--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+      { timeout: 30_000 },
+    );
     await untilClusterOk(clientPorts, password);
     return {
       nodes: nodes.join(','),
       ports: clientPorts,
       async masterOf(key) {
         const slot = (await clusterCommand(clientPorts[0], password, 'KEYSLOT', key)) as number;
-        const ranges = (await clusterCommand(clientPorts[0], password, 'SLOTS')) as [number, number, [string, number]][];
+        const ranges = (await clusterCommand(clientPorts[0], password, 'SLOTS')) as [
+          number,
+          number,
+          [string, number],
+        ][];
         const range = ranges.find(([first, last]) => first <= slot && slot <= last);
         return clientPorts.indexOf(Number(range?.[2][1]));
       },

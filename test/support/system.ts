@@ -17,7 +17,11 @@ export interface TestSystem {
 }
 
 /** A whole system on its own fresh database, listening on a free port, with a key to mint tokens for it. */
-export async function startTestSystem(role: ProcessRole = 'serve', env: Record<string, string> = {}, logger: Logger = createLogger('warn')): Promise<TestSystem> {
+export async function startTestSystem(
+  role: ProcessRole = 'serve',
+  env: Record<string, string> = {},
+  logger: Logger = createLogger('warn'),
+): Promise<TestSystem> {
   const db: TestDatabase = await createTestDatabase('system');
   const config = loadConfig({
     DATABASE_URL: db.url,

@@ -12,7 +12,9 @@ export const XMLLINT = process.env.XMLLINT_PATH ?? '/usr/bin/xmllint';
  * (which installs it) a missing xmllint fails those tests instead of hiding them.
  */
 export const XMLLINT_MISSING: string | undefined =
-  existsSync(XMLLINT) || process.env.CI ? undefined : `${XMLLINT} not found: schema validation skipped (install Debian's libxml2-utils; CI does)`;
+  existsSync(XMLLINT) || process.env.CI
+    ? undefined
+    : `${XMLLINT} not found: schema validation skipped (install Debian's libxml2-utils; CI does)`;
 
 /** xmllint --schema on a whole file, offline through the fixtures' catalog (atom.xsd's xml.xsd import). */
 export function xmllint(file: string, schema: string) {
@@ -27,5 +29,9 @@ export function xmllint(file: string, schema: string) {
 /** Strict, offline, whole-feed validation (the callers skip where xmllint is absent, except in CI). */
 export function xmllintValidate(file: string, schema: string): void {
   const r = xmllint(file, schema);
-  assert.equal(r.status, 0, `${file} does not validate against ${schema}:\n${r.stderr.split('\n').slice(0, 8).join('\n')}`);
+  assert.equal(
+    r.status,
+    0,
+    `${file} does not validate against ${schema}:\n${r.stderr.split('\n').slice(0, 8).join('\n')}`,
+  );
 }

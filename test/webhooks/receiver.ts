@@ -27,7 +27,9 @@ export class WebhookReceiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => res.writeHead(this.answer(req.url ?? '', req.headers, Buffer.concat(chunks).toString('utf8'))).end());
+      req.on('end', () =>
+        res.writeHead(this.answer(req.url ?? '', req.headers, Buffer.concat(chunks).toString('utf8'))).end(),
+      );
     });
   }
 
@@ -53,7 +55,13 @@ export class WebhookReceiver {
 
   private answer(path: string, headers: Received['headers'], body: string): number {
     const status = this.scripts.get(path)?.shift() ?? 200;
-    this.received.push({ path, headers, body, signed: verify(this.secrets.get(path), String(headers['x-usage-portal-signature'] ?? ''), body), status });
+    this.received.push({
+      path,
+      headers,
+      body,
+      signed: verify(this.secrets.get(path), String(headers['x-usage-portal-signature'] ?? ''), body),
+      status,
+    });
     return status;
   }
 

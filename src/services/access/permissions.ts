@@ -20,8 +20,14 @@ export const PERMISSIONS = {
   // A customer its own usage points' (the scope's), customer service and ADMIN any customer's on its behalf.
   manageAlertRules: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'create and delete alert rules' },
   readWebhooks: { roles: [Role.OPS, Role.ADMIN], action: 'read webhook endpoints and their delivery log' },
-  manageWebhooks: { roles: [Role.ADMIN], action: 'register, disable and rotate webhook endpoints and replay deliveries' },
-  readPersonalData: { roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN], action: 'read names, contacts, account numbers and addresses' },
+  manageWebhooks: {
+    roles: [Role.ADMIN],
+    action: 'register, disable and rotate webhook endpoints and replay deliveries',
+  },
+  readPersonalData: {
+    roles: [Role.CUSTOMER, Role.CSR, Role.ADMIN],
+    action: 'read names, contacts, account numbers and addresses',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; action: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -38,6 +44,9 @@ export function refusalOf(principal: Pick<Principal, 'role'> | undefined, permis
   return new ForbiddenError(`Only ${who} may ${action}`);
 }
 
-export function assertAllowed(principal: Principal | undefined, permission: Permission): asserts principal is Principal {
+export function assertAllowed(
+  principal: Principal | undefined,
+  permission: Permission,
+): asserts principal is Principal {
   if (!allows(principal, permission)) throw refusalOf(principal, permission);
 }

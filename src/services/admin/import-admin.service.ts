@@ -24,7 +24,13 @@ export interface ImportStartOutcome {
  */
 export class ImportAdmin {
   constructor(
-    private readonly deps: { dataSource: DataSource; queueAccess: QueueAccess; config: Config; logger: Logger; requestId?: string },
+    private readonly deps: {
+      dataSource: DataSource;
+      queueAccess: QueueAccess;
+      config: Config;
+      logger: Logger;
+      requestId?: string;
+    },
     private readonly principal: Principal | undefined,
   ) {}
 
@@ -32,7 +38,8 @@ export class ImportAdmin {
   private async inboxFile(path: string): Promise<string | Refusal> {
     const argument = 'path';
     const inbox = await realpath(this.deps.config.inboxDir).catch(() => undefined);
-    if (!inbox) return { code: 'INBOX_MISSING', argument, message: `the inbox ${this.deps.config.inboxDir} does not exist` };
+    if (!inbox)
+      return { code: 'INBOX_MISSING', argument, message: `the inbox ${this.deps.config.inboxDir} does not exist` };
     const real = await realpath(resolve(inbox, path)).catch(() => undefined);
     if (!real) return { code: 'FILE_NOT_FOUND', argument, message: `no file "${path}" in the inbox` };
     const inside = relative(inbox, real);
@@ -47,7 +54,13 @@ export class ImportAdmin {
     const inbox = await realpath(this.deps.config.inboxDir);
     if (dirname(file) !== heldDir(inbox)) return file;
     const released = await releaseHeld(file, inbox);
-    return released ?? { code: 'NAME_TAKEN', argument: 'path', message: `the inbox already has a file named ${basename(file)}` };
+    return (
+      released ?? {
+        code: 'NAME_TAKEN',
+        argument: 'path',
+        message: `the inbox already has a file named ${basename(file)}`,
+      }
+    );
   }
 
   async startImport(input: { path: string; force: boolean; dryRun: boolean }): Promise<ImportStartOutcome> {
@@ -57,12 +70,25 @@ export class ImportAdmin {
     const { dataSource, queueAccess, config, logger } = this.deps;
     if (input.dryRun) {
       // Nothing is written, so the caller gets the answer now instead of a job to poll.
-      const report = await importFile(dataSource, { path: file, source: 'file', dryRun: true, force: input.force, fallbackZone: config.defaultTimeZone, logger });
+      const report = await importFile(dataSource, {
+        path: file,
+        source: 'file',
+        dryRun: true,
+        force: input.force,
+        fallbackZone: config.defaultTimeZone,
+        logger,
+      });
       return { report, refusals: [] };
     }
     const path = await this.released(file);
     if (typeof path !== 'string') return { refusals: [path] };
-    const job = await queueAccess.enqueueImport({ path, source: 'file', force: input.force, inbox: true, requestId: this.deps.requestId });
+    const job = await queueAccess.enqueueImport({
+      path,
+      source: 'file',
+      force: input.force,
+      inbox: true,
+      requestId: this.deps.requestId,
+    });
     logger.info({ jobId: job.id, file: input.path }, 'import queued');
     return { jobId: job.id, refusals: [] };
   }

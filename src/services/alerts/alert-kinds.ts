@@ -1,5 +1,12 @@
 /** What an alert rule watches; docs/api.md, "Alerts", describes each. */
-export const ALERT_KINDS = ['DAILY_USAGE_ABOVE', 'DAILY_COST_ABOVE', 'WEEKLY_USAGE_ABOVE', 'WEEKLY_COST_ABOVE', 'BILL_PROJECTED_ABOVE', 'DATA_MISSING'] as const;
+export const ALERT_KINDS = [
+  'DAILY_USAGE_ABOVE',
+  'DAILY_COST_ABOVE',
+  'WEEKLY_USAGE_ABOVE',
+  'WEEKLY_COST_ABOVE',
+  'BILL_PROJECTED_ABOVE',
+  'DATA_MISSING',
+] as const;
 export type AlertRuleKind = (typeof ALERT_KINDS)[number];
 
 /** Thresholds of the kinds that compare a figure; DATA_MISSING counts `days` instead. */

@@ -28,11 +28,17 @@ export interface AlertRecord extends Omit<Crossing, 'ruleId'> {
 
 const RULE_COLUMNS = `r.id::text AS id, r.usage_point_id::text AS "usagePointId", r.kind, r.threshold::text AS threshold, r.days, r.created_at AS "createdAt"`;
 /** An alert row's record, over `alert` aliased `alias` (or unaliased). */
-export const alertColumns = (alias = 'a.') => `${alias}id::text AS id, ${alias}rule_id::text AS "ruleId", ${alias}usage_point_id::text AS "usagePointId", ${alias}kind,
+export const alertColumns = (
+  alias = 'a.',
+) => `${alias}id::text AS id, ${alias}rule_id::text AS "ruleId", ${alias}usage_point_id::text AS "usagePointId", ${alias}kind,
   ${alias}period_start AS "periodStart", ${alias}period_end AS "periodEnd", ${alias}value::text AS value, ${alias}threshold::text AS threshold, ${alias}raised_at AS "raisedAt"`;
 const ALERT_COLUMNS = alertColumns();
 
-const notFound = (argument: string, what: string): Refusal => ({ code: 'NOT_FOUND', argument, message: `no ${what} with this id that you may manage` });
+const notFound = (argument: string, what: string): Refusal => ({
+  code: 'NOT_FOUND',
+  argument,
+  message: `no ${what} with this id that you may manage`,
+});
 
 /**
  * Alert rules and the alerts they raised, within what the principal may see: a CUSTOMER its own usage points' (the
@@ -61,10 +67,25 @@ export class AlertRules {
       `INSERT INTO alert_rule (usage_point_id, kind, threshold, days, created_by)
        SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM alert_rule WHERE usage_point_id = $1) < $6
        RETURNING id::text AS id, usage_point_id::text AS "usagePointId", kind, threshold::text AS threshold, days, created_at AS "createdAt"`,
-      [usagePoint.id, input.kind, input.threshold ?? null, input.days ?? null, this.principal.subject, MAX_RULES_PER_USAGE_POINT],
+      [
+        usagePoint.id,
+        input.kind,
+        input.threshold ?? null,
+        input.days ?? null,
+        this.principal.subject,
+        MAX_RULES_PER_USAGE_POINT,
+      ],
     )) as AlertRuleRecord[];
     if (rows.length === 0) {
-      return { refusals: [{ code: 'INVALID_INPUT', argument: 'usagePointId', message: `this usage point already has ${MAX_RULES_PER_USAGE_POINT} alert rules, the most it may have: delete one first` }] };
+      return {
+        refusals: [
+          {
+            code: 'INVALID_INPUT',
+            argument: 'usagePointId',
+            message: `this usage point already has ${MAX_RULES_PER_USAGE_POINT} alert rules, the most it may have: delete one first`,
+          },
+        ],
+      };
     }
     return { rule: rows[0], refusals: [] };
   }
@@ -75,10 +96,10 @@ export class AlertRules {
     if (!key) return { refusals: [notFound('id', 'alert rule')] };
     const params: unknown[] = [key];
     // TypeORM answers a DELETE with [rows, affected].
-    const [rows] = (await this.db.query(`DELETE FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)} RETURNING r.id::text AS id`, params)) as [
-      { id: string }[],
-      number,
-    ];
+    const [rows] = (await this.db.query(
+      `DELETE FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)} RETURNING r.id::text AS id`,
+      params,
+    )) as [{ id: string }[], number];
     return rows.length ? { deletedId: rows[0].id, refusals: [] } : { refusals: [notFound('id', 'alert rule')] };
   }
 
@@ -95,20 +116,29 @@ export class AlertRules {
     } else if (!this.scope.limitedToOneCustomer) {
       throw new InvalidInputError('staff list the alert rules of one usage point: give usagePointId', 'usagePointId');
     }
-    return (await this.db.query(`SELECT ${RULE_COLUMNS} FROM alert_rule r WHERE ${where} ORDER BY r.id`, params)) as AlertRuleRecord[];
+    return (await this.db.query(
+      `SELECT ${RULE_COLUMNS} FROM alert_rule r WHERE ${where} ORDER BY r.id`,
+      params,
+    )) as AlertRuleRecord[];
   }
 
   /** A rule by its database id, if visible (an alert's rule). */
   async rule(id: string): Promise<AlertRuleRecord | null> {
     const params: unknown[] = [id];
-    const rows = (await this.db.query(`SELECT ${RULE_COLUMNS} FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)}`, params)) as AlertRuleRecord[];
+    const rows = (await this.db.query(
+      `SELECT ${RULE_COLUMNS} FROM alert_rule r WHERE r.id = $1 AND ${this.scope.whereUsagePointId('r.usage_point_id', params)}`,
+      params,
+    )) as AlertRuleRecord[];
     return rows[0] ?? null;
   }
 
   /** An alert by its database id, if visible. */
   async alert(id: string): Promise<AlertRecord | null> {
     const params: unknown[] = [id];
-    const rows = (await this.db.query(`SELECT ${ALERT_COLUMNS} FROM alert a WHERE a.id = $1 AND ${this.scope.whereUsagePointId('a.usage_point_id', params)}`, params)) as AlertRecord[];
+    const rows = (await this.db.query(
+      `SELECT ${ALERT_COLUMNS} FROM alert a WHERE a.id = $1 AND ${this.scope.whereUsagePointId('a.usage_point_id', params)}`,
+      params,
+    )) as AlertRecord[];
     return rows[0] ?? null;
   }
 
@@ -123,7 +153,12 @@ export class AlertRules {
     }
     const countParams = [...params];
     const countWhere = where.join(' AND ');
-    const count = async () => ((await this.db.query(`SELECT count(*)::int AS n FROM alert a WHERE ${countWhere}`, countParams)) as { n: number }[])[0].n;
+    const count = async () =>
+      (
+        (await this.db.query(`SELECT count(*)::int AS n FROM alert a WHERE ${countWhere}`, countParams)) as {
+          n: number;
+        }[]
+      )[0].n;
     // Newest first: "after" a cursor means older, and a page backward reads the newer ones, oldest first.
     if (page.afterKey) where.push(`a.id < $${params.push(page.afterKey)}::bigint`);
     if (page.beforeKey) where.push(`a.id > $${params.push(page.beforeKey)}::bigint`);

@@ -37,7 +37,9 @@ async function settledHorizon(db: DataSource): Promise<string | null> {
   return transaction(db, async (client) => {
     await client.query(`SET LOCAL lock_timeout = '${SETTLE_TIMEOUT}'`);
     await client.query(`LOCK TABLE usage_change IN SHARE MODE`);
-    const { rows } = await client.query<{ horizon: string | null }>(`SELECT max(id)::text AS horizon FROM usage_change`);
+    const { rows } = await client.query<{ horizon: string | null }>(
+      `SELECT max(id)::text AS horizon FROM usage_change`,
+    );
     return rows[0].horizon;
   });
 }
@@ -59,7 +61,9 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
     return outcome;
   }
   if (horizon === null) return outcome;
-  await db.query(`INSERT INTO alert_watermark (name, change_id) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [WATERMARK]);
+  await db.query(`INSERT INTO alert_watermark (name, change_id) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [
+    WATERMARK,
+  ]);
   for (;;) {
     const pass = await transaction(db, (client) => evaluatePass(db, client, horizon, now));
     outcome.changes += pass.changes;
@@ -71,11 +75,26 @@ export async function evaluateChanges(db: DataSource, logger: Logger, now = Date
   return outcome;
 }
 
-async function evaluatePass(db: DataSource, client: PoolClient, horizon: string, now: number): Promise<EvaluationOutcome> {
+async function evaluatePass(
+  db: DataSource,
+  client: PoolClient,
+  horizon: string,
+  now: number,
+): Promise<EvaluationOutcome> {
   const {
     rows: [{ changeId }],
-  } = await client.query<{ changeId: string }>(`SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`, [WATERMARK]);
-  const { rows: changed } = await client.query<{ usagePointId: string; timeZone: string; from: Date; to: Date; last: string; changes: number }>(
+  } = await client.query<{ changeId: string }>(
+    `SELECT change_id::text AS "changeId" FROM alert_watermark WHERE name = $1 FOR UPDATE`,
+    [WATERMARK],
+  );
+  const { rows: changed } = await client.query<{
+    usagePointId: string;
+    timeZone: string;
+    from: Date;
+    to: Date;
+    last: string;
+    changes: number;
+  }>(
     `WITH c AS (SELECT * FROM usage_change WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3)
      SELECT c.usage_point_id::text AS "usagePointId", coalesce(u.time_zone, 'UTC') AS "timeZone",
             min(c.window_start) AS from, max(c.window_end) AS to, max(c.id)::text AS last, count(*)::int AS changes
@@ -94,12 +113,20 @@ async function evaluatePass(db: DataSource, client: PoolClient, horizon: string,
   for (const point of changed) {
     const own = rules.filter((rule) => rule.usagePointId === point.usagePointId);
     if (own.length === 0) continue;
-    const window: ChangedWindow = { usagePointId: point.usagePointId, timeZone: point.timeZone, from: point.from.getTime(), to: point.to.getTime() };
+    const window: ChangedWindow = {
+      usagePointId: point.usagePointId,
+      timeZone: point.timeZone,
+      from: point.from.getTime(),
+      to: point.to.getTime(),
+    };
     crossings.push(...(await crossingsIn(services, window, own, now)));
   }
   const alerts = await raiseAlerts(client, crossings);
   const last = changed.reduce((max, c) => (BigInt(c.last) > BigInt(max) ? c.last : max), changeId);
-  await client.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [WATERMARK, last]);
+  await client.query(`UPDATE alert_watermark SET change_id = $2, updated_at = now() WHERE name = $1`, [
+    WATERMARK,
+    last,
+  ]);
   return { changes: changed.reduce((sum, c) => sum + c.changes, 0), usagePoints: changed.length, alerts };
 }
 

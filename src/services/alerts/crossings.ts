@@ -42,18 +42,39 @@ const WEEK_MS = 7 * 86_400_000;
  * the window reaches into it and its projected cost is above. Figures come from the usage and forecast services,
  * exact decimals as the API shows them.
  */
-export async function crossingsIn(services: MeasuringServices, window: ChangedWindow, rules: readonly ThresholdRule[], now: number): Promise<Crossing[]> {
+export async function crossingsIn(
+  services: MeasuringServices,
+  window: ChangedWindow,
+  rules: readonly ThresholdRule[],
+  now: number,
+): Promise<Crossing[]> {
   const crossings: Crossing[] = [];
   const cross = (rule: ThresholdRule, periodStart: number, periodEnd: number, value: string | null) => {
     if (value !== null && isAbove(value, rule.threshold)) {
-      crossings.push({ ruleId: rule.id, usagePointId: rule.usagePointId, kind: rule.kind, periodStart: new Date(periodStart), periodEnd: new Date(periodEnd), value, threshold: rule.threshold });
+      crossings.push({
+        ruleId: rule.id,
+        usagePointId: rule.usagePointId,
+        kind: rule.kind,
+        periodStart: new Date(periodStart),
+        periodEnd: new Date(periodEnd),
+        value,
+        threshold: rule.threshold,
+      });
     }
   };
   for (const resolution of [Resolution.DAY, Resolution.WEEK] as const) {
-    const periodRules = rules.filter((rule) => isPeriodKind(rule.kind) && PERIOD_FIGURE[rule.kind].resolution === resolution);
+    const periodRules = rules.filter(
+      (rule) => isPeriodKind(rule.kind) && PERIOD_FIGURE[rule.kind].resolution === resolution,
+    );
     if (periodRules.length === 0) continue;
     for (const bucket of await periodsOf(services.usage, window, resolution)) {
-      for (const rule of periodRules) cross(rule, bucket.start.getTime(), bucket.end.getTime(), PERIOD_FIGURE[rule.kind as keyof typeof PERIOD_FIGURE].figure === 'value' ? bucket.value : bucket.cost);
+      for (const rule of periodRules)
+        cross(
+          rule,
+          bucket.start.getTime(),
+          bucket.end.getTime(),
+          PERIOD_FIGURE[rule.kind as keyof typeof PERIOD_FIGURE].figure === 'value' ? bucket.value : bucket.cost,
+        );
     }
   }
   const billRules = rules.filter((rule) => rule.kind === 'BILL_PROJECTED_ABOVE');
@@ -75,7 +96,10 @@ export async function crossingsIn(services: MeasuringServices, window: ChangedWi
 async function periodsOf(usage: UsageService, window: ChangedWindow, resolution: Resolution.DAY | Resolution.WEEK) {
   const clock = new ZoneClock(window.timeZone, window.from - WEEK_MS, window.to + WEEK_MS);
   // Edges over a week more on either side: the first real edge at or before `from` starts its week, and likewise.
-  const edges = resolution === Resolution.DAY ? periodEdges(clock, window.from, window.to, Resolution.DAY) : weekEdges(clock, window.from, window.to);
+  const edges =
+    resolution === Resolution.DAY
+      ? periodEdges(clock, window.from, window.to, Resolution.DAY)
+      : weekEdges(clock, window.from, window.to);
   const buckets = [];
   const step = MAX_BUCKETS[resolution] - 10;
   for (let i = 0; i < edges.length - 1; i += step) {

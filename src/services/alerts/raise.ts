@@ -32,7 +32,15 @@ export async function raiseAlerts(client: PoolClient, crossings: readonly Crossi
      ON CONFLICT (rule_id, period_start) DO NOTHING
      RETURNING id::text AS id, rule_id::text AS "ruleId", usage_point_id::text AS "usagePointId", kind, period_start AS "periodStart",
                period_end AS "periodEnd", value::text AS value, threshold::text AS threshold, raised_at AS "raisedAt"`,
-    [column('ruleId'), column('usagePointId'), column('kind'), column('periodStart'), column('periodEnd'), column('value'), column('threshold')],
+    [
+      column('ruleId'),
+      column('usagePointId'),
+      column('kind'),
+      column('periodStart'),
+      column('periodEnd'),
+      column('value'),
+      column('threshold'),
+    ],
   );
   if (raised.length === 0) return [];
   raised.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));

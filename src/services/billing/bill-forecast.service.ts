@@ -64,24 +64,38 @@ export class BillForecastService {
     private readonly usage: UsageService,
   ) {}
 
-  async forecast(usagePointId: string, asOfArgument: Date | null | undefined, now = Date.now()): Promise<BillForecastFigures | null> {
+  async forecast(
+    usagePointId: string,
+    asOfArgument: Date | null | undefined,
+    now = Date.now(),
+  ): Promise<BillForecastFigures | null> {
     const asOf = asOfArgument?.getTime() ?? now;
     if (Number.isNaN(asOf)) throw new InvalidInputError('asOf is not a valid date-time', 'asOf');
-    if (asOf > now + CLOCK_SKEW_MS) throw new InvalidInputError('asOf is in the future: a forecast is made from the readings up to now (omit asOf for now)', 'asOf');
+    if (asOf > now + CLOCK_SKEW_MS)
+      throw new InvalidInputError(
+        'asOf is in the future: a forecast is made from the readings up to now (omit asOf for now)',
+        'asOf',
+      );
     const usagePoint = await this.directory.usagePoint(usagePointId);
     if (!usagePoint) return null;
     const zone = usagePoint.timeZone ?? 'UTC';
     const cycle = openCycle(zone, asOf, await this.lastBillEnd(usagePointId, asOf));
     const clock = new ZoneClock(zone, cycle.start - reachOf(PREVIOUS_YEAR) - (WINDOW_DAYS + 1) * DAY_MS, cycle.end);
     // Local midnight `days` after that of the local day of t.
-    const midnight = (t: number, days: number) => clock.instant(Date.parse(`${clock.localDate(t)}T00:00:00Z`) + days * DAY_MS);
-    const history = await this.usage.completeness(usagePointId, { from: new Date(midnight(cycle.start, -WINDOW_DAYS)), to: new Date(asOf), timeZone: zone });
+    const midnight = (t: number, days: number) =>
+      clock.instant(Date.parse(`${clock.localDate(t)}T00:00:00Z`) + days * DAY_MS);
+    const history = await this.usage.completeness(usagePointId, {
+      from: new Date(midnight(cycle.start, -WINDOW_DAYS)),
+      to: new Date(asOf),
+      timeZone: zone,
+    });
     if (!history) return null;
     const { days, dataThrough } = history;
 
     // The cycle so far ends at the latest reading: later readings are not late yet, that time is projected.
     const soFarEnd = Math.max(cycle.start, Math.min(asOf, dataThrough?.getTime() ?? cycle.start));
-    const total = (start: number, end: number) => rangeUsage(this.usage, usagePointId, { resolution: Resolution.DAY, timeZone: zone }, start, end);
+    const total = (start: number, end: number) =>
+      rangeUsage(this.usage, usagePointId, { resolution: Resolution.DAY, timeZone: zone }, start, end);
     const lastYearOf = (start: number, end: number) => {
       const range = comparedRange(clock, start, end, PREVIOUS_YEAR);
       return total(range.start, range.end);
@@ -99,7 +113,11 @@ export class BillForecastService {
     const coverage = coverageOf(soFar);
     const window: WindowDay[] = days.buckets
       .filter((day) => day.start.getTime() >= windowStart && day.end.getTime() <= windowEnd)
-      .map((day) => ({ weekday: clock.local(day.start.getTime()).getUTCDay(), value: Number(day.value), complete: day.expected === null ? day.readings > 0 : day.readings >= day.expected }));
+      .map((day) => ({
+        weekday: clock.local(day.start.getTime()).getUTCDay(),
+        value: Number(day.value),
+        complete: day.expected === null ? day.readings > 0 : day.readings >= day.expected,
+      }));
     const base = {
       asOf: new Date(asOf),
       periodStart: new Date(cycle.start),
@@ -112,16 +130,32 @@ export class BillForecastService {
       coverage,
       lastYear: lastYearCycle.readings > 0 ? lastYearCycle : null,
     };
-    const refuse = (status: ForecastOutcome, reason: string): BillForecastFigures => ({ ...base, projected: null, status, reason });
+    const refuse = (status: ForecastOutcome, reason: string): BillForecastFigures => ({
+      ...base,
+      projected: null,
+      status,
+      reason,
+    });
 
-    if (days.readings === 0) return refuse('NO_DATA', `no readings in the cycle so far or in the ${WINDOW_DAYS} days before it`);
+    if (days.readings === 0)
+      return refuse('NO_DATA', `no readings in the cycle so far or in the ${WINDOW_DAYS} days before it`);
     if (dataThrough && asOf - dataThrough.getTime() > MAX_DATA_LAG_MS) {
-      return refuse('STALE_DATA', `the latest reading ended at ${dataThrough.toISOString()}, more than ${MAX_DATA_LAG_MS / DAY_MS} days before asOf`);
+      return refuse(
+        'STALE_DATA',
+        `the latest reading ended at ${dataThrough.toISOString()}, more than ${MAX_DATA_LAG_MS / DAY_MS} days before asOf`,
+      );
     }
     const projection = weekdayProjection(window, this.remainingDays(clock, midnight, soFarEnd, cycle.end));
-    if (!projection) return refuse('TOO_FEW_DAYS', `fewer than ${MIN_COMPLETE_DAYS} complete days of readings in the ${WINDOW_DAYS} days before ${new Date(windowEnd).toISOString()}`);
+    if (!projection)
+      return refuse(
+        'TOO_FEW_DAYS',
+        `fewer than ${MIN_COMPLETE_DAYS} complete days of readings in the ${WINDOW_DAYS} days before ${new Date(windowEnd).toISOString()}`,
+      );
     if (coverage !== null && coverage < MIN_COVERAGE) {
-      return refuse('LOW_COVERAGE', `only ${(coverage * 100).toFixed(1)}% of the expected readings of the cycle so far are in (at least ${MIN_COVERAGE * 100}% needed)`);
+      return refuse(
+        'LOW_COVERAGE',
+        `only ${(coverage * 100).toFixed(1)}% of the expected readings of the cycle so far are in (at least ${MIN_COVERAGE * 100}% needed)`,
+      );
     }
 
     const projected = this.figures(soFar, days, projection, this.lastYearFactor(lastYearRest, lastYearWindow));
@@ -129,12 +163,18 @@ export class BillForecastService {
   }
 
   /** The projection as figures: so far plus the remaining usage, costed at the cycle's cost per unit so far. */
-  private figures(soFar: RangeTotals, history: UsageSeries, projection: Projection, factor: number | null): ProjectionFigures {
+  private figures(
+    soFar: RangeTotals,
+    history: UsageSeries,
+    projection: Projection,
+    factor: number | null,
+  ): ProjectionFigures {
     const remaining = projection.remaining * (factor ?? 1);
     const soFarValue = Number(soFar.value);
     const unitCost = this.unitCost(soFar, history);
     const soFarCost = soFar.cost === null ? (soFar.readings === 0 ? 0 : null) : Number(soFar.cost);
-    const cost = (usage: number) => (unitCost === null || soFarCost === null ? null : round(soFarCost + usage * unitCost, 2));
+    const cost = (usage: number) =>
+      unitCost === null || soFarCost === null ? null : round(soFarCost + usage * unitCost, 2);
     return {
       value: round(soFarValue + remaining, 3),
       cost: cost(remaining),
@@ -161,17 +201,26 @@ export class BillForecastService {
   }
 
   /** The rest of the local day soFarEnd falls in, then each local day to the cycle's end, as shares of their length. */
-  private remainingDays(clock: ZoneClock, midnight: (t: number, days: number) => number, from: number, to: number): RemainingDay[] {
+  private remainingDays(
+    clock: ZoneClock,
+    midnight: (t: number, days: number) => number,
+    from: number,
+    to: number,
+  ): RemainingDay[] {
     const edges = periodEdges(clock, from, to, Resolution.DAY);
     return edges.slice(1).map((end, i) => {
       const dayStart = midnight(edges[i], 0);
-      return { weekday: clock.local(dayStart).getUTCDay(), fraction: (end - edges[i]) / (midnight(edges[i], 1) - dayStart) };
+      return {
+        weekday: clock.local(dayStart).getUTCDay(),
+        fraction: (end - edges[i]) / (midnight(edges[i], 1) - dayStart),
+      };
     });
   }
 
   /** Usage per day of last year's rest of the cycle over that of its four weeks before, when both were read in full. */
   private lastYearFactor(rest: RangeTotals, window: RangeTotals): number | null {
-    const perDay = (usage: RangeTotals) => Number(usage.value) / ((usage.end.getTime() - usage.start.getTime()) / DAY_MS);
+    const perDay = (usage: RangeTotals) =>
+      Number(usage.value) / ((usage.end.getTime() - usage.start.getTime()) / DAY_MS);
     const full = (usage: RangeTotals) => usage.readings > 0 && (coverageOf(usage) ?? 1) >= MIN_COVERAGE;
     if (!full(rest) || !full(window) || perDay(window) <= 0) return null;
     return Math.min(FACTOR_LIMITS[1], Math.max(FACTOR_LIMITS[0], perDay(rest) / perDay(window)));

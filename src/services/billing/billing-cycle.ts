@@ -23,7 +23,11 @@ export function openCycle(zone: string, asOf: number, lastBillEnd: number | null
   if (lastBillEnd === null) {
     const local = clock.local(asOf);
     const monthStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1);
-    return { start: clock.instant(monthStart), end: clock.instant(addLocalMonths(monthStart, 1)), basis: 'CALENDAR_MONTH' };
+    return {
+      start: clock.instant(monthStart),
+      end: clock.instant(addLocalMonths(monthStart, 1)),
+      basis: 'CALENDAR_MONTH',
+    };
   }
   const anchor = wallOf(clock, lastBillEnd);
   let months = 1;

@@ -1,5 +1,5 @@
-// The bill forecast's projection, pure arithmetic over daily figures (docs/api.md, "Bill to date and forecast"): the rest
-// of the cycle at the same-weekday averages of the last four weeks, its range from how far single days strayed
+// The bill forecast's projection, pure arithmetic over daily figures (docs/api.md, "Bill to date and forecast"): the
+// rest of the cycle at the same-weekday averages of the last four weeks, its range from how far single days strayed
 // from their weekday's average.
 
 /** A local day of the lookback window. */

@@ -37,7 +37,9 @@ export class BillService {
     const from = bill.billingPeriodStart;
     const to = new Date(from.getTime() + bill.billingPeriodDuration * 1000);
     const [series, items] = await Promise.all([
-      bill.billingPeriodDuration > 0 ? this.usage.usage(bill.usagePointId, { from, to, resolution: Resolution.DAY }) : null,
+      bill.billingPeriodDuration > 0
+        ? this.usage.usage(bill.usagePointId, { from, to, resolution: Resolution.DAY })
+        : null,
       this.directory.lineItemsOf(bill.id),
     ]);
     const intervalCost = series?.cost ?? null;
@@ -45,7 +47,10 @@ export class BillService {
     return {
       intervalCost,
       lineItemsTotal: money(items.reduce((sum, item) => sum + BigInt(item.amount), 0n)),
-      difference: bill.billLastPeriod === null ? null : money(BigInt(bill.billLastPeriod) - (intervalCost === null ? 0n : scaled(intervalCost, COST_EXPONENT))),
+      difference:
+        bill.billLastPeriod === null
+          ? null
+          : money(BigInt(bill.billLastPeriod) - (intervalCost === null ? 0n : scaled(intervalCost, COST_EXPONENT))),
       readings: series?.readings ?? 0,
       expected: series?.expected ?? null,
     };

@@ -25,7 +25,11 @@ export async function registerPush(
   args: { body: SpooledBody; envelope: CimEnvelope; sender: string; replyAddress?: string },
 ): Promise<PushRegistration | undefined> {
   const { envelope, body } = args;
-  const data: ImportJobData = { path: body.path, source: 'cim', cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress } };
+  const data: ImportJobData = {
+    path: body.path,
+    source: 'cim',
+    cim: { request: { header: envelope.header, soap: envelope.soap }, replyAddress: args.replyAddress },
+  };
   const messageId = envelope.header?.messageId;
   const enqueue = async () => {
     const job = await queueAccess.enqueueImport(data, body.checksum);
@@ -43,8 +47,13 @@ export async function registerPush(
     if (!inserted.length) {
       const {
         rows: [first],
-      } = await client.query<{ job_id: string | null }>(`SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`, [args.sender, messageId]);
-      const job = first?.job_id ? ((await queueAccess.queues.imports.getJob(first.job_id)) as Job<ImportJobData> | undefined) : undefined;
+      } = await client.query<{ job_id: string | null }>(
+        `SELECT job_id FROM cim_message WHERE sender = $1 AND message_id = $2`,
+        [args.sender, messageId],
+      );
+      const job = first?.job_id
+        ? ((await queueAccess.queues.imports.getJob(first.job_id)) as Job<ImportJobData> | undefined)
+        : undefined;
       return job ? { job, duplicate: true } : undefined;
     }
     const job = await enqueue();
@@ -53,7 +62,8 @@ export async function registerPush(
   });
 }
 
-export type JobOutcome = { state: 'completed'; value: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
+export type JobOutcome =
+  { state: 'completed'; value: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
 
 /** Waits (polling, so it works on both queue backends and across processes) until the job is decided or time is up. */
 export async function waitForJob(queue: Queue, jobId: string, timeoutMs: number): Promise<JobOutcome> {

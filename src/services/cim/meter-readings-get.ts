@@ -64,7 +64,8 @@ export interface GetAnswer {
 const refKey = (ref: CimObjectRef) => ref.mRID ?? ref.names?.[0]?.name;
 
 /** The mRID a series is published under: the writer scales values by 10^-3, so the multiplier goes up by 3. */
-export const publishedMrid = (rt: ReadingTypeFields) => encodeReadingTypeMrid({ ...rt, powerOfTenMultiplier: (rt.powerOfTenMultiplier ?? 0) + 3 });
+export const publishedMrid = (rt: ReadingTypeFields) =>
+  encodeReadingTypeMrid({ ...rt, powerOfTenMultiplier: (rt.powerOfTenMultiplier ?? 0) + 3 });
 
 // ESPI QualityOfReading codes with a 61968-9 ReadingQualityType category: edited, estimated (both ESPI estimation
 // methods), questionable, derived, projected. System 3: the portal republishes what the MDM side said.
@@ -100,7 +101,10 @@ async function plan(db: DataSource, envelope: CimEnvelope, { sourceSystem, scope
   const usagePoints = filter?.usagePoints ?? [];
   const meters = filter?.endDevices ?? [];
   if (usagePoints.length + meters.length === 0) {
-    throw new GetRefusal('1.6', 'GetMeterReadings names no UsagePoint and no EndDevice/Meter: say whose readings are asked for');
+    throw new GetRefusal(
+      '1.6',
+      'GetMeterReadings names no UsagePoint and no EndDevice/Meter: say whose readings are asked for',
+    );
   }
   const unknown: UnknownObject[] = [];
   const upKeys = usagePoints.map(refKey).filter((k): k is string => !!k);
@@ -118,7 +122,13 @@ async function plan(db: DataSource, envelope: CimEnvelope, { sourceSystem, scope
   ] as const) {
     refs.forEach((ref, i) => {
       const key = refKey(ref);
-      if (key && !has(type, key)) unknown.push({ objectType: type, id: key, kind: ref.mRID ? 'uuid' : 'name', path: `GetMeterReadings/${type === 'Meter' ? 'EndDevice' : type}[${i + 1}]` });
+      if (key && !has(type, key))
+        unknown.push({
+          objectType: type,
+          id: key,
+          kind: ref.mRID ? 'uuid' : 'name',
+          path: `GetMeterReadings/${type === 'Meter' ? 'EndDevice' : type}[${i + 1}]`,
+        });
     });
   }
   const rows = (await db.query(
@@ -127,7 +137,12 @@ async function plan(db: DataSource, envelope: CimEnvelope, { sourceSystem, scope
       WHERE m.usage_point_id = ANY($1::bigint[])
       ORDER BY m.usage_point_id, m.id`,
     [[...new Set(found.map((f) => f.id))]],
-  )) as (Record<string, string | number | null> & { usage_point_id: string; meter_reading_id: string; external_id: string; name: string | null })[];
+  )) as (Record<string, string | number | null> & {
+    usage_point_id: string;
+    meter_reading_id: string;
+    external_id: string;
+    name: string | null;
+  })[];
   let series = rows.map((r): Series => {
     const { name } = personalDataFor(scope, 'usagePoint', { name: r.name });
     return {
@@ -140,7 +155,9 @@ async function plan(db: DataSource, envelope: CimEnvelope, { sourceSystem, scope
   const wanted = filter?.readingTypes ?? [];
   if (wanted.length) {
     const published = new Set(series.map((s) => publishedMrid(s.readingType)));
-    for (const mRID of wanted) if (!published.has(mRID)) unknown.push({ objectType: 'ReadingType', id: mRID, kind: 'name', path: 'GetMeterReadings/ReadingType' });
+    for (const mRID of wanted)
+      if (!published.has(mRID))
+        unknown.push({ objectType: 'ReadingType', id: mRID, kind: 'name', path: 'GetMeterReadings/ReadingType' });
     series = series.filter((s) => wanted.includes(publishedMrid(s.readingType)));
   }
   return { series, unknown, from, to };
@@ -157,7 +174,8 @@ function readCursor(envelope: CimEnvelope): Cursor | undefined {
   const id = envelope.request?.ids?.find((i) => i.idType === CONTINUATION);
   if (!id) return undefined;
   const parts = Buffer.from(id.value, 'base64url').toString('utf8').split('/');
-  if (parts.length !== 3 || !parts.every((p) => /^\d{1,19}$/.test(p))) throw new GetRefusal('1.8', `Request/ID ${id.value} is not a continuation this portal gave`);
+  if (parts.length !== 3 || !parts.every((p) => /^\d{1,19}$/.test(p)))
+    throw new GetRefusal('1.8', `Request/ID ${id.value} is not a continuation this portal gave`);
   return { u: parts[0], m: parts[1], s: Number(parts[2]) };
 }
 const writeCursor = (c: Cursor) => Buffer.from(`${c.u}/${c.m}/${c.s}`).toString('base64url');
@@ -166,7 +184,8 @@ function pageSizeOf(envelope: CimEnvelope, max: number): number {
   const option = envelope.request?.options?.find((o) => o.name === 'pageSize');
   if (!option) return max;
   const n = Number(option.value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new GetRefusal('1.8', `Option pageSize must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new GetRefusal('1.8', `Option pageSize must be an integer from 1 to ${max}`);
   return n;
 }
 
@@ -177,18 +196,38 @@ interface Span {
 }
 
 /** The spans of this page, and the cursor of the next one when the result does not fit. */
-async function cut(db: DataSource, p: Plan, cursor: Cursor | undefined, pageSize: number): Promise<{ spans: Span[]; next?: Cursor }> {
-  const after = (s: Series) => !cursor || BigInt(s.usagePointId) > BigInt(cursor.u) || (s.usagePointId === cursor.u && BigInt(s.meterReadingId) >= BigInt(cursor.m));
+async function cut(
+  db: DataSource,
+  p: Plan,
+  cursor: Cursor | undefined,
+  pageSize: number,
+): Promise<{ spans: Span[]; next?: Cursor }> {
+  const after = (s: Series) =>
+    !cursor ||
+    BigInt(s.usagePointId) > BigInt(cursor.u) ||
+    (s.usagePointId === cursor.u && BigInt(s.meterReadingId) >= BigInt(cursor.m));
   const spans = p.series
     .filter(after)
     // A continuation is the caller's text: its position is kept inside the asked range, whatever it says.
-    .map((series) => ({ series, from: cursor && series.usagePointId === cursor.u && series.meterReadingId === cursor.m ? Math.min(Math.max(p.from, cursor.s), p.to) : p.from, to: p.to }));
+    .map((series) => ({
+      series,
+      from:
+        cursor && series.usagePointId === cursor.u && series.meterReadingId === cursor.m
+          ? Math.min(Math.max(p.from, cursor.s), p.to)
+          : p.from,
+      to: p.to,
+    }));
   if (spans.length === 0) return { spans };
   const counts = (await db.query(
     `SELECT (SELECT count(*) FROM interval_reading r WHERE r.usage_point_id = k.u AND r.meter_reading_id = k.m
                AND r.start >= to_timestamp(k.lo) AND r.start < to_timestamp(k.hi))::int AS n
        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS k (u, m, lo, hi, i) ORDER BY i`,
-    [spans.map((s) => s.series.usagePointId), spans.map((s) => s.series.meterReadingId), spans.map((s) => s.from), spans.map((s) => s.to)],
+    [
+      spans.map((s) => s.series.usagePointId),
+      spans.map((s) => s.series.meterReadingId),
+      spans.map((s) => s.from),
+      spans.map((s) => s.to),
+    ],
   )) as { n: number }[];
   let taken = 0;
   for (let i = 0; i < spans.length; i++) {
@@ -232,7 +271,7 @@ async function* readingsOf(db: DataSource, span: Span): AsyncGenerator<OutgoingR
 
 /** One MeterReading per usage point, its series as IntervalBlocks. */
 async function* meterReadingsOf(db: DataSource, spans: Span[]): AsyncGenerator<OutgoingMeterReading> {
-  for (let i = 0; i < spans.length; ) {
+  for (let i = 0; i < spans.length;) {
     const first = spans[i];
     let j = i;
     while (j < spans.length && spans[j].series.usagePointId === first.series.usagePointId) j++;
@@ -252,10 +291,17 @@ async function* meterReadingsOf(db: DataSource, spans: Span[]): AsyncGenerator<O
  */
 export async function answerGet(db: DataSource, envelope: CimEnvelope, options: GetOptions): Promise<GetAnswer> {
   const p = await plan(db, envelope, options);
-  if (p.series.length === 0 && p.unknown.length) throw new GetRefusal(p.unknown[0].objectType === 'ReadingType' ? '2.6' : '2.12', 'none of the requested objects is known here', p.unknown);
+  if (p.series.length === 0 && p.unknown.length)
+    throw new GetRefusal(
+      p.unknown[0].objectType === 'ReadingType' ? '2.6' : '2.12',
+      'none of the requested objects is known here',
+      p.unknown,
+    );
   const cursor = readCursor(envelope);
   const { spans, next } = await cut(db, p, cursor, pageSizeOf(envelope, options.pageReadings ?? DEFAULT_PAGE_READINGS));
-  const ids: CimId[] = next ? [{ value: writeCursor(next), kind: 'transaction', idType: CONTINUATION, objectType: 'MeterReadings' }] : [];
+  const ids: CimId[] = next
+    ? [{ value: writeCursor(next), kind: 'transaction', idType: CONTINUATION, objectType: 'MeterReadings' }]
+    : [];
   const replyOptions = { moreToFollow: !!next, ids };
   const message: OutgoingMessage = {
     ...responseTo(envelope, p.unknown.length ? replyPartial(p.unknown, replyOptions) : replyOk(replyOptions)),
@@ -263,7 +309,6 @@ export async function answerGet(db: DataSource, envelope: CimEnvelope, options: 
   };
   return { message, next: next && writeCursor(next) };
 }
-
 
 /**
  * The budget points a get costs (`readCost` of its usage points over its period), known before it is answered. A get

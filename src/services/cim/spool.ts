@@ -82,7 +82,8 @@ const HOLDING_STATES = JOB_STATES.filter((state) => state !== 'completed').map(a
 
 async function pathsOfJobs(queue: Queue): Promise<Set<string>> {
   const paths = new Set<string>();
-  for await (const job of jobsIn<{ path?: string }>(queue, HOLDING_STATES)) if (job.data?.path) paths.add(job.data.path);
+  for await (const job of jobsIn<{ path?: string }>(queue, HOLDING_STATES))
+    if (job.data?.path) paths.add(job.data.path);
   return paths;
 }
 

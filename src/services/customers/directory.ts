@@ -68,10 +68,18 @@ export class Directory {
   ) {
     const rows = <R>(sql: string, params: unknown[]) => preparedRows<R>(db, sql, params);
     const pii = scope.seesPersonalData;
-    const byId = <R extends { id: string }>(columns: string, table: string, where: (params: unknown[]) => string, redact?: (r: R) => R) =>
+    const byId = <R extends { id: string }>(
+      columns: string,
+      table: string,
+      where: (params: unknown[]) => string,
+      redact?: (r: R) => R,
+    ) =>
       byIdLoader<R>(async (ids) => {
         const params: unknown[] = [ids];
-        const found = await rows<R>(`SELECT ${columns} FROM ${table} t WHERE t.id = ANY($1::bigint[]) AND ${where(params)}`, params);
+        const found = await rows<R>(
+          `SELECT ${columns} FROM ${table} t WHERE t.id = ANY($1::bigint[]) AND ${where(params)}`,
+          params,
+        );
         return redact && !pii ? found.map(redact) : found;
       });
     // Rows of a page are primed into the by-id loader (same scope), so that a later lookup of the same object, from
@@ -92,9 +100,15 @@ export class Directory {
       return childPageLoader<R>(
         async (parentIds, { limit, afterKey, beforeKey, backward }) => {
           const params: unknown[] = [parentIds, afterKey, limit + 1, beforeKey];
-          const raw = await rows<R & { parentKey: string }>(childPageSql(columns, table, parent, where(params), backward), params);
+          const raw = await rows<R & { parentKey: string }>(
+            childPageSql(columns, table, parent, where(params), backward),
+            params,
+          );
           const found = redact && !pii ? raw.map((r) => ({ ...redact(r), parentKey: r.parentKey })) : raw;
-          for (const { parentKey: _parent, rn: _rank, ...record } of found as (R & { parentKey: string; rn?: unknown })[]) {
+          for (const { parentKey: _parent, rn: _rank, ...record } of found as (R & {
+            parentKey: string;
+            rn?: unknown;
+          })[]) {
             byIdOf?.().prime(record.id, record as unknown as R);
           }
           return found;
@@ -105,7 +119,14 @@ export class Directory {
 
     this.customers = byId(CUSTOMER_COLUMNS, 'customer', (p) => scope.whereCustomer('t', p), redactCustomer);
     this.accounts = byId(ACCOUNT_COLUMNS, 'customer_account', (p) => scope.whereAccount('t', p), redactAccount);
-    this.accountPages = pages(ACCOUNT_COLUMNS, 'customer_account', 'customer_id', (p) => scope.whereAccount('t', p), redactAccount, () => this.accounts);
+    this.accountPages = pages(
+      ACCOUNT_COLUMNS,
+      'customer_account',
+      'customer_id',
+      (p) => scope.whereAccount('t', p),
+      redactAccount,
+      () => this.accounts,
+    );
     // A usage point is read with its series (a handful of rows each): a usage query needs both, and on this path a
     // round trip to the database costs more than the rows (bench/README.md "api").
     this.usagePoints = byIdLoader<UsagePointRecord>(async (ids) => {
@@ -131,23 +152,35 @@ export class Directory {
     this.serviceLocations = byId(
       SERVICE_LOCATION_COLUMNS,
       'service_location',
-      (p) => `EXISTS (SELECT 1 FROM usage_point up WHERE up.service_location_id = t.id AND ${scope.whereUsagePoint('up', p)})`,
+      (p) =>
+        `EXISTS (SELECT 1 FROM usage_point up WHERE up.service_location_id = t.id AND ${scope.whereUsagePoint('up', p)})`,
       redactServiceLocation,
     );
-    this.meters = byId(METER_COLUMNS, 'meter', (p) => `t.usage_point_id IS NOT NULL AND ${scope.whereUsagePointId('t.usage_point_id', p)}`);
+    this.meters = byId(
+      METER_COLUMNS,
+      'meter',
+      (p) => `t.usage_point_id IS NOT NULL AND ${scope.whereUsagePointId('t.usage_point_id', p)}`,
+    );
     this.metersByUsagePoint = byParentLoader<MeterRecord>((ids) => {
       const params: unknown[] = [ids];
       const where = scope.whereUsagePointId('t.usage_point_id', params);
-      return rows(`SELECT ${METER_COLUMNS}, t.usage_point_id::text AS "parentKey" FROM meter t
-        WHERE t.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+      return rows(
+        `SELECT ${METER_COLUMNS}, t.usage_point_id::text AS "parentKey" FROM meter t
+        WHERE t.usage_point_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`,
+        params,
+      );
     });
-    // Reading types are shared by every usage point with the same codes; a CUSTOMER reaches only those of its own series.
+    // Reading types are shared by every usage point with the same codes; a CUSTOMER reaches only those of its own
+    // series.
     this.readingTypes = byId(
       READING_TYPE_COLUMNS,
       'reading_type',
-      (p) => `EXISTS (SELECT 1 FROM meter_reading mr WHERE mr.reading_type_id = t.id AND ${scope.whereUsagePointId('mr.usage_point_id', p)})`,
+      (p) =>
+        `EXISTS (SELECT 1 FROM meter_reading mr WHERE mr.reading_type_id = t.id AND ${scope.whereUsagePointId('mr.usage_point_id', p)})`,
     );
-    this.meterReadings = byId(METER_READING_COLUMNS, 'meter_reading', (p) => scope.whereUsagePointId('t.usage_point_id', p));
+    this.meterReadings = byId(METER_READING_COLUMNS, 'meter_reading', (p) =>
+      scope.whereUsagePointId('t.usage_point_id', p),
+    );
     // One statement for the series and their reading types: usage queries need both before they can read anything.
     this.seriesByUsagePoint = byParentLoader<SeriesRecord>(async (ids) => {
       const params: unknown[] = [ids];
@@ -162,13 +195,18 @@ export class Directory {
     this.meterReadingPages = pages<MeterReadingRecord>(METER_READING_COLUMNS, 'meter_reading', 'usage_point_id', (p) =>
       scope.whereUsagePointId('t.usage_point_id', p),
     );
-    this.summaries = byId(USAGE_SUMMARY_COLUMNS, 'usage_summary', (p) => scope.whereUsagePointId('t.usage_point_id', p));
+    this.summaries = byId(USAGE_SUMMARY_COLUMNS, 'usage_summary', (p) =>
+      scope.whereUsagePointId('t.usage_point_id', p),
+    );
     this.summaryPages = new SummaryPages(rows, scope, (record) => this.summaries.prime(record.id, record));
     this.lineItems = byParentLoader<LineItemRecord>((ids) => {
       const params: unknown[] = [ids];
       const where = scope.whereUsagePointId('t.usage_point_id', params);
-      return rows(`SELECT ${LINE_ITEM_COLUMNS}, t.usage_summary_id::text AS "parentKey" FROM usage_summary_line_item t
-        WHERE t.usage_summary_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`, params);
+      return rows(
+        `SELECT ${LINE_ITEM_COLUMNS}, t.usage_summary_id::text AS "parentKey" FROM usage_summary_line_item t
+        WHERE t.usage_summary_id = ANY($1::bigint[]) AND ${where} ORDER BY t.id`,
+        params,
+      );
     });
   }
 
@@ -189,11 +227,19 @@ export class Directory {
     )) as R[];
     const found = redact && !this.scope.seesPersonalData ? raw.map(redact) : raw;
     for (const record of found) byId.prime(record.id, record);
-    return toPage(found, page, (row) => row.id, async () => {
-      const countParams: unknown[] = [];
-      const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM ${table} t WHERE ${where(countParams)}`, countParams)) as { count: number }[];
-      return count;
-    });
+    return toPage(
+      found,
+      page,
+      (row) => row.id,
+      async () => {
+        const countParams: unknown[] = [];
+        const [{ count }] = (await this.db.query(
+          `SELECT count(*)::int AS count FROM ${table} t WHERE ${where(countParams)}`,
+          countParams,
+        )) as { count: number }[];
+        return count;
+      },
+    );
   }
 
   customer(id: string): Promise<CustomerRecord | null> {
@@ -201,7 +247,14 @@ export class Directory {
   }
 
   customerPage(request: PageRequest): Promise<Page<CustomerRecord>> {
-    return this.topLevelPage(CUSTOMER_COLUMNS, 'customer', (p) => this.scope.whereCustomer('t', p), request, this.customers, redactCustomer);
+    return this.topLevelPage(
+      CUSTOMER_COLUMNS,
+      'customer',
+      (p) => this.scope.whereCustomer('t', p),
+      request,
+      this.customers,
+      redactCustomer,
+    );
   }
 
   account(id: string): Promise<AccountRecord | null> {
@@ -218,7 +271,14 @@ export class Directory {
 
   /** Every visible usage point, including (for staff) those loaded before any customer feed claimed them. */
   usagePointPage(request: PageRequest): Promise<Page<UsagePointRecord>> {
-    return this.topLevelPage(USAGE_POINT_COLUMNS, 'usage_point', (p) => this.scope.whereUsagePoint('t', p), request, this.usagePoints, redactUsagePoint);
+    return this.topLevelPage(
+      USAGE_POINT_COLUMNS,
+      'usage_point',
+      (p) => this.scope.whereUsagePoint('t', p),
+      request,
+      this.usagePoints,
+      redactUsagePoint,
+    );
   }
 
   usagePointsOf(accountId: string, request: PageRequest): Promise<Page<UsagePointRecord>> {

@@ -15,7 +15,10 @@ import { selectColumns, type EntityField, type EntityRow } from '../../entities/
 // (bigint as strings), and the SELECT lists that read them (`t` is the table alias in every query). Personal fields
 // are null when the reader's role may not see them.
 
-const fields = <E>() => <const F extends readonly EntityField<E>[]>(list: F): F => list;
+const fields =
+  <E>() =>
+  <const F extends readonly EntityField<E>[]>(list: F): F =>
+    list;
 
 const CUSTOMER_FIELDS = fields<CustomerEntity>()(['id', 'kind', 'status', 'name', 'email', 'phone']);
 export type CustomerRecord = EntityRow<CustomerEntity, typeof CUSTOMER_FIELDS>;
@@ -26,7 +29,14 @@ export type AccountRecord = EntityRow<CustomerAccountEntity, typeof ACCOUNT_FIEL
 export const ACCOUNT_COLUMNS = selectColumns(CustomerAccountEntity, ACCOUNT_FIELDS);
 
 const SERVICE_LOCATION_FIELDS = fields<ServiceLocationEntity>()([
-  'id', 'streetAddress', 'streetAddress2', 'city', 'stateOrProvince', 'postalCode', 'country', 'timeZone'
+  'id',
+  'streetAddress',
+  'streetAddress2',
+  'city',
+  'stateOrProvince',
+  'postalCode',
+  'country',
+  'timeZone',
 ]);
 export type ServiceLocationRecord = EntityRow<ServiceLocationEntity, typeof SERVICE_LOCATION_FIELDS>;
 export const SERVICE_LOCATION_COLUMNS = selectColumns(ServiceLocationEntity, SERVICE_LOCATION_FIELDS);
@@ -35,7 +45,16 @@ export const SERVICE_LOCATION_COLUMNS = selectColumns(ServiceLocationEntity, SER
 // the loader changes the point's usage data, a version for whoever keeps answers. tariffProfile: the code of the
 // tariff the usage point is on (ESPI ServiceDeliveryPoint tariffProfile), as received.
 const USAGE_POINT_FIELDS = fields<UsagePointEntity>()([
-  'id', 'customerAccountId', 'serviceLocationId', 'serviceCategoryKind', 'status', 'name', 'description', 'timeZone', 'dataVersion', 'tariffProfile'
+  'id',
+  'customerAccountId',
+  'serviceLocationId',
+  'serviceCategoryKind',
+  'status',
+  'name',
+  'description',
+  'timeZone',
+  'dataVersion',
+  'tariffProfile',
 ]);
 export type UsagePointRecord = EntityRow<UsagePointEntity, typeof USAGE_POINT_FIELDS>;
 export const USAGE_POINT_COLUMNS = selectColumns(UsagePointEntity, USAGE_POINT_FIELDS);
@@ -45,7 +64,16 @@ export type MeterRecord = EntityRow<MeterEntity, typeof METER_FIELDS>;
 export const METER_COLUMNS = selectColumns(MeterEntity, METER_FIELDS);
 
 const READING_TYPE_FIELDS = fields<ReadingTypeEntity>()([
-  'id', 'uom', 'powerOfTenMultiplier', 'flowDirection', 'intervalLength', 'commodity', 'accumulationBehaviour', 'kind', 'currency', 'tou'
+  'id',
+  'uom',
+  'powerOfTenMultiplier',
+  'flowDirection',
+  'intervalLength',
+  'commodity',
+  'accumulationBehaviour',
+  'kind',
+  'currency',
+  'tou',
 ]);
 export type ReadingTypeRecord = EntityRow<ReadingTypeEntity, typeof READING_TYPE_FIELDS>;
 export const READING_TYPE_COLUMNS = selectColumns(ReadingTypeEntity, READING_TYPE_FIELDS);
@@ -55,17 +83,43 @@ export type MeterReadingRecord = EntityRow<MeterReadingEntity, typeof METER_READ
 export const METER_READING_COLUMNS = selectColumns(MeterReadingEntity, METER_READING_FIELDS);
 
 const USAGE_SUMMARY_FIELDS = fields<UsageSummaryEntity>()([
-  'id', 'usagePointId', 'billingPeriodStart', 'billingPeriodDuration', 'billLastPeriod', 'billToDate', 'costAdditionalLastPeriod', 'currency',
-  'overallConsumptionLastPeriodValue', 'overallConsumptionLastPeriodMultiplier', 'overallConsumptionLastPeriodUom',
-  'currentBillingPeriodOverAllConsumptionValue', 'currentBillingPeriodOverAllConsumptionMultiplier', 'currentBillingPeriodOverAllConsumptionUom',
-  'qualityOfReading', 'statusTimeStamp', 'commodity', 'readCycle', 'tariffProfile'
+  'id',
+  'usagePointId',
+  'billingPeriodStart',
+  'billingPeriodDuration',
+  'billLastPeriod',
+  'billToDate',
+  'costAdditionalLastPeriod',
+  'currency',
+  'overallConsumptionLastPeriodValue',
+  'overallConsumptionLastPeriodMultiplier',
+  'overallConsumptionLastPeriodUom',
+  'currentBillingPeriodOverAllConsumptionValue',
+  'currentBillingPeriodOverAllConsumptionMultiplier',
+  'currentBillingPeriodOverAllConsumptionUom',
+  'qualityOfReading',
+  'statusTimeStamp',
+  'commodity',
+  'readCycle',
+  'tariffProfile',
 ]);
 export type UsageSummaryRecord = EntityRow<UsageSummaryEntity, typeof USAGE_SUMMARY_FIELDS>;
 export const USAGE_SUMMARY_COLUMNS = selectColumns(UsageSummaryEntity, USAGE_SUMMARY_FIELDS);
 
 const LINE_ITEM_FIELDS = fields<UsageSummaryLineItemEntity>()([
-  'id', 'usageSummaryId', 'amount', 'rounding', 'unitCost', 'measurementValue', 'measurementMultiplier', 'measurementUom', 'dateTime',
-  'itemPeriodStart', 'itemPeriodDuration', 'itemKind', 'note'
+  'id',
+  'usageSummaryId',
+  'amount',
+  'rounding',
+  'unitCost',
+  'measurementValue',
+  'measurementMultiplier',
+  'measurementUom',
+  'dateTime',
+  'itemPeriodStart',
+  'itemPeriodDuration',
+  'itemKind',
+  'note',
 ]);
 export type LineItemRecord = EntityRow<UsageSummaryLineItemEntity, typeof LINE_ITEM_FIELDS>;
 export const LINE_ITEM_COLUMNS = selectColumns(UsageSummaryLineItemEntity, LINE_ITEM_FIELDS);

@@ -29,5 +29,6 @@ export function personalDataFor<T extends object>(scope: AccessScope, kind: Pers
 
 export const redactCustomer = (row: CustomerRecord): CustomerRecord => withoutPersonalData('customer', row);
 export const redactAccount = (row: AccountRecord): AccountRecord => withoutPersonalData('account', row);
-export const redactServiceLocation = (row: ServiceLocationRecord): ServiceLocationRecord => withoutPersonalData('serviceLocation', row);
+export const redactServiceLocation = (row: ServiceLocationRecord): ServiceLocationRecord =>
+  withoutPersonalData('serviceLocation', row);
 export const redactUsagePoint = (row: UsagePointRecord): UsagePointRecord => withoutPersonalData('usagePoint', row);

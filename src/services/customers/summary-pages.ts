@@ -24,7 +24,10 @@ const filterKey = (f: SummaryFilter) => `${f.descending}|${f.from?.getTime()}|${
 const keysetKey = (k: Keyset) => `${k.limit}|${k.afterKey}|${k.beforeKey}|${k.backward}`;
 
 // A bill is in [from, to) when its period overlaps it: it starts before `to` and ends after `from`.
-const overlaps = (from: string, to: string) => `(${from}::timestamptz IS NULL OR t.billing_period_start + t.billing_period_duration * interval '1 second' > ${from})
+const overlaps = (
+  from: string,
+  to: string,
+) => `(${from}::timestamptz IS NULL OR t.billing_period_start + t.billing_period_duration * interval '1 second' > ${from})
   AND (${to}::timestamptz IS NULL OR t.billing_period_start < ${to})`;
 
 /**
@@ -33,14 +36,14 @@ const overlaps = (from: string, to: string) => `(${from}::timestamptz IS NULL OR
  * (usage_point_id, billing_period_start) index in either order; `totalCount` counts under the same filter.
  */
 export class SummaryPages {
-  private readonly pages: DataLoader<{ usagePointId: string; keyset: Keyset; filter: SummaryFilter }, Page<UsageSummaryRecord>, string>;
+  private readonly pages: DataLoader<
+    { usagePointId: string; keyset: Keyset; filter: SummaryFilter },
+    Page<UsageSummaryRecord>,
+    string
+  >;
   private readonly counts: DataLoader<{ usagePointId: string; filter: SummaryFilter }, number, string>;
 
-  constructor(
-    rows: Rows,
-    scope: AccessScope,
-    prime: (record: UsageSummaryRecord) => void,
-  ) {
+  constructor(rows: Rows, scope: AccessScope, prime: (record: UsageSummaryRecord) => void) {
     this.counts = new DataLoader(
       async (keys) => {
         const byFilter = groupBy(keys, (k) => filterKey(k.filter));
@@ -69,7 +72,14 @@ export class SummaryPages {
           const ascending = filter.descending === page.backward;
           const after = filter.descending ? '<' : '>';
           const before = filter.descending ? '>' : '<';
-          const params: unknown[] = [group.map((k) => k.usagePointId), instant(page.afterKey), page.limit + 1, instant(page.beforeKey), filter.from, filter.to];
+          const params: unknown[] = [
+            group.map((k) => k.usagePointId),
+            instant(page.afterKey),
+            page.limit + 1,
+            instant(page.beforeKey),
+            filter.from,
+            filter.to,
+          ];
           const billRows = await rows<UsageSummaryRecord & { parentKey: string }>(
             `SELECT * FROM (
                SELECT ${USAGE_SUMMARY_COLUMNS}, t.usage_point_id::text AS "parentKey",
@@ -81,7 +91,10 @@ export class SummaryPages {
              ) page WHERE page.rn <= $3 ORDER BY page."billingPeriodStart" ${ascending ? 'ASC' : 'DESC'}`,
             params,
           );
-          for (const { parentKey, rn: _rank, ...record } of billRows as (UsageSummaryRecord & { parentKey: string; rn: unknown })[]) {
+          for (const { parentKey, rn: _rank, ...record } of billRows as (UsageSummaryRecord & {
+            parentKey: string;
+            rn: unknown;
+          })[]) {
             prime(record);
             const key = `${parentKey}|${keysetKey(page)}|${filterKey(filter)}`;
             if (!found.has(key)) found.set(key, []);
@@ -89,7 +102,9 @@ export class SummaryPages {
           }
         }
         return keys.map(({ usagePointId, keyset: page, filter }) =>
-          toPage(found.get(`${usagePointId}|${keysetKey(page)}|${filterKey(filter)}`) ?? [], page, cursorKey, () => this.counts.load({ usagePointId, filter })),
+          toPage(found.get(`${usagePointId}|${keysetKey(page)}|${filterKey(filter)}`) ?? [], page, cursorKey, () =>
+            this.counts.load({ usagePointId, filter }),
+          ),
         );
       },
       { cacheKeyFn: (k) => `${k.usagePointId}|${keysetKey(k.keyset)}|${filterKey(k.filter)}` },
@@ -98,8 +113,16 @@ export class SummaryPages {
 
   load(usagePointId: string, request: SummaryPageRequest): Promise<Page<UsageSummaryRecord>> {
     if (request.from && request.to) checkRange(request.from, request.to);
-    const page = keyset(request, undefined, (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()));
-    const filter = { descending: request.orderBy === 'PERIOD_START_DESC', from: request.from ?? null, to: request.to ?? null };
+    const page = keyset(
+      request,
+      undefined,
+      (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()),
+    );
+    const filter = {
+      descending: request.orderBy === 'PERIOD_START_DESC',
+      from: request.from ?? null,
+      to: request.to ?? null,
+    };
     return this.pages.load({ usagePointId, keyset: page, filter });
   }
 }

@@ -3,7 +3,14 @@ import type { DataSource } from 'typeorm';
 import { preparedRows } from '../../db/prepared';
 import type { Directory } from '../customers/directory';
 import { InvalidInputError } from '../errors';
-import { byIdLoader, childCountLoader, childCountSql, childPageLoader, childPageSql, type ChildPageKey } from '../loaders';
+import {
+  byIdLoader,
+  childCountLoader,
+  childCountSql,
+  childPageLoader,
+  childPageSql,
+  type ChildPageKey,
+} from '../loaders';
 import { keyset, type Page, type PageRequest } from '../pagination';
 
 // The change feed of usage points as the API reads it: the usage_change rows loads write (usage-changes.ts) and the
@@ -87,16 +94,31 @@ export class ChangeFeed {
     const { scope } = directory;
     this.changes = byIdLoader((ids) => {
       const params: unknown[] = [ids];
-      return this.rows(`SELECT ${CHANGE_COLUMNS} FROM usage_change t WHERE t.id = ANY($1::bigint[]) AND ${scope.whereUsagePointId('t.usage_point_id', params)}`, params);
+      return this.rows(
+        `SELECT ${CHANGE_COLUMNS} FROM usage_change t WHERE t.id = ANY($1::bigint[]) AND ${scope.whereUsagePointId('t.usage_point_id', params)}`,
+        params,
+      );
     });
     const revisionCounts = childCountLoader((changeIds) => {
       const params: unknown[] = [changeIds];
-      return this.rows(childCountSql(REVISIONS, 'change_id', scope.whereUsagePointId('t.usage_point_id', params)), params);
+      return this.rows(
+        childCountSql(REVISIONS, 'change_id', scope.whereUsagePointId('t.usage_point_id', params)),
+        params,
+      );
     });
     this.revisionPages = childPageLoader<RevisionRecord>(
       (changeIds, { limit, afterKey, beforeKey, backward }) => {
         const params: unknown[] = [changeIds, afterKey, limit + 1, beforeKey];
-        return this.rows(childPageSql(REVISION_COLUMNS, REVISIONS, 'change_id', scope.whereUsagePointId('t.usage_point_id', params), backward), params);
+        return this.rows(
+          childPageSql(
+            REVISION_COLUMNS,
+            REVISIONS,
+            'change_id',
+            scope.whereUsagePointId('t.usage_point_id', params),
+            backward,
+          ),
+          params,
+        );
       },
       (changeId) => revisionCounts.load(changeId),
     );
@@ -139,7 +161,8 @@ export class ChangeFeed {
    * order: the loader's per-usage-point locks serialise them). Empty for a usage point the caller cannot see.
    */
   changesOf(usagePointId: string, request: ChangesRequest): Promise<Page<UsageChangeRecord>> {
-    if (!(request.since instanceof Date) || Number.isNaN(request.since.getTime())) throw new InvalidInputError('since is not a valid date-time', 'since');
+    if (!(request.since instanceof Date) || Number.isNaN(request.since.getTime()))
+      throw new InvalidInputError('since is not a valid date-time', 'since');
     return this.changePagesSince(request.since).load({ parentId: usagePointId, ...keyset(request) });
   }
 

@@ -14,7 +14,11 @@ export type UsageEventKind = 'USAGE_LOADED' | 'USAGE_REVISED';
  * One usage_change per usage point the load wrote (its series summed), and its events: USAGE_LOADED when it added
  * readings, USAGE_REVISED when it changed stored ones (both when it did both).
  */
-export async function recordUsageChanges(client: PoolClient, batchId: string | null, spans: readonly SeriesSpan[]): Promise<void> {
+export async function recordUsageChanges(
+  client: PoolClient,
+  batchId: string | null,
+  spans: readonly SeriesSpan[],
+): Promise<void> {
   const written = spans.filter((s) => s.inserted + s.revised > 0);
   if (written.length === 0) return;
   await client.query(

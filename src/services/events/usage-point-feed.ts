@@ -55,7 +55,8 @@ export class UsagePointFeed<R extends UsagePointFeedRow> {
    */
   async subscribe(directory: Directory, usagePointId: string): Promise<AsyncIterableIterator<R>> {
     const key = idOf(usagePointId, 'UsagePoint');
-    if (!key || !(await directory.usagePoint(key))) throw new InvalidInputError('no usage point with this id is visible to the caller', 'usagePointId');
+    if (!key || !(await directory.usagePoint(key)))
+      throw new InvalidInputError('no usage point with this id is visible to the caller', 'usagePointId');
     const streams = this.subscribers.get(key) ?? new Set();
     this.subscribers.set(key, streams);
     const stream: LiveStream<R> = new LiveStream(() => {
@@ -78,14 +79,20 @@ export class UsagePointFeed<R extends UsagePointFeedRow> {
     const ids = this.heard;
     this.heard = [];
     const { columns, table } = this.source;
-    await this.deliver(`SELECT ${columns} FROM ${table} WHERE id = ANY($1::bigint[]) AND usage_point_id = ANY($2::bigint[]) ORDER BY id`, ids);
+    await this.deliver(
+      `SELECT ${columns} FROM ${table} WHERE id = ANY($1::bigint[]) AND usage_point_id = ANY($2::bigint[]) ORDER BY id`,
+      ids,
+    );
   }
 
   /** Notifications sent while the listener was away are gone: the rows committed since the last one heard. */
   private async catchUp(): Promise<void> {
     if (this.subscribers.size === 0) return;
     const { columns, table } = this.source;
-    await this.deliver(`SELECT ${columns} FROM ${table} WHERE id > $1::bigint AND usage_point_id = ANY($2::bigint[]) ORDER BY id LIMIT ${CATCH_UP_LIMIT}`, this.lastHeard.toString());
+    await this.deliver(
+      `SELECT ${columns} FROM ${table} WHERE id > $1::bigint AND usage_point_id = ANY($2::bigint[]) ORDER BY id LIMIT ${CATCH_UP_LIMIT}`,
+      this.lastHeard.toString(),
+    );
   }
 
   private async deliver(sql: string, after: unknown): Promise<void> {

@@ -20,7 +20,11 @@ const FLOW_TITLE = { DELIVERED: 'Energy Delivered', RECEIVED: 'Energy Received',
  * stay apart; usage is the exact decimal in the unit shown (kWh, therm, m³), cost in the currency. Streams like the
  * XML export (keyset pages in one snapshot, waiting on backpressure).
  */
-export async function writeGreenButtonCsv(db: DataSource, request: UsageExportRequest, out: Writable): Promise<ExportStats> {
+export async function writeGreenButtonCsv(
+  db: DataSource,
+  request: UsageExportRequest,
+  out: Writable,
+): Promise<ExportStats> {
   const baseUrl = request.baseUrl ?? DEFAULT_EXPORT_BASE_URL;
   const text = new BufferedText(out);
   const stats: ExportStats = { usagePoints: 0, meterReadings: 0, intervalBlocks: 0, readings: 0, summaries: 0 };
@@ -44,7 +48,11 @@ export async function writeGreenButtonCsv(db: DataSource, request: UsageExportRe
         stats.meterReadings++;
         await text.push(
           '\r\n' +
-            line(flow ? FLOW_TITLE[flow] : `Flow direction ${rt.flowDirection}`, ...(rt.intervalLength ? [`${rt.intervalLength} s intervals`] : []), ...(currency ? [`cost in ${currency}`] : [])) +
+            line(
+              flow ? FLOW_TITLE[flow] : `Flow direction ${rt.flowDirection}`,
+              ...(rt.intervalLength ? [`${rt.intervalLength} s intervals`] : []),
+              ...(currency ? [`cost in ${currency}`] : []),
+            ) +
             line('Date', 'Start', 'End', 'Usage', 'Unit', 'Cost', 'Quality'),
         );
         for await (const page of readingPages(client, up.id, series.id, request, true, request.pageRows)) {
@@ -52,7 +60,15 @@ export async function writeGreenButtonCsv(db: DataSource, request: UsageExportRe
           for (const r of page) {
             const quality = r.qualities ? qualitiesOf(qualityMask(r.qualities)).join(';') : '';
             const cost = r.cost === undefined ? '' : formatScaled(BigInt(r.cost), COST_EXPONENT);
-            rows += line(r.day, r.localStart as string, r.localEnd as string, formatScaled(BigInt(r.value as number), exponent), unit, cost, quality);
+            rows += line(
+              r.day,
+              r.localStart as string,
+              r.localEnd as string,
+              formatScaled(BigInt(r.value as number), exponent),
+              unit,
+              cost,
+              quality,
+            );
           }
           stats.readings += page.length;
           await text.push(rows);

@@ -2,7 +2,15 @@ import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
 import { personalDataFor, type PersonalKind } from '../customers/redaction';
-import { customerAccountContent, customerContent, EspiCustomerFeedWriter, meterContent, serviceLocationContent, type CustomerKindName, type XmlElement } from '../../espi';
+import {
+  customerAccountContent,
+  customerContent,
+  EspiCustomerFeedWriter,
+  meterContent,
+  serviceLocationContent,
+  type CustomerKindName,
+  type XmlElement,
+} from '../../espi';
 import { DEFAULT_EXPORT_BASE_URL, usagePointRecord } from './espi-feed';
 import { usagePointRows } from './queries';
 import { withSnapshot } from './snapshot';
@@ -25,19 +33,47 @@ interface EntityRow {
   usage_points: string[] | null;
 }
 
-const PERSONAL_KIND: Partial<Record<CustomerKindName, PersonalKind>> = { Customer: 'customer', CustomerAccount: 'account', ServiceLocation: 'serviceLocation' };
+const PERSONAL_KIND: Partial<Record<CustomerKindName, PersonalKind>> = {
+  Customer: 'customer',
+  CustomerAccount: 'account',
+  ServiceLocation: 'serviceLocation',
+};
 
 /** The entity's title (what a reader lists it by) and content, from fields already redacted for the reader. */
-function entityOf(kind: CustomerKindName, f: Record<string, string | null>, intervalLength: number | null, usagePointHrefs: string[]): { title: string | null; content: XmlElement } {
+function entityOf(
+  kind: CustomerKindName,
+  f: Record<string, string | null>,
+  intervalLength: number | null,
+  usagePointHrefs: string[],
+): { title: string | null; content: XmlElement } {
   switch (kind) {
     case 'Customer':
-      return { title: f.name, content: customerContent({ kind: f.kind, status: f.status, name: f.name, email: f.email, phone: f.phone }) };
+      return {
+        title: f.name,
+        content: customerContent({ kind: f.kind, status: f.status, name: f.name, email: f.email, phone: f.phone }),
+      };
     case 'CustomerAccount':
-      return { title: f.accountNumber, content: customerAccountContent({ name: f.name, billingCycle: f.billingCycle, accountNumber: f.accountNumber }) };
+      return {
+        title: f.accountNumber,
+        content: customerAccountContent({ name: f.name, billingCycle: f.billingCycle, accountNumber: f.accountNumber }),
+      };
     case 'ServiceLocation':
-      return { title: null, content: serviceLocationContent({ streetAddress: f.streetAddress, city: f.city, stateOrProvince: f.stateOrProvince, postalCode: f.postalCode, country: f.country, usagePointHrefs }) };
+      return {
+        title: null,
+        content: serviceLocationContent({
+          streetAddress: f.streetAddress,
+          city: f.city,
+          stateOrProvince: f.stateOrProvince,
+          postalCode: f.postalCode,
+          country: f.country,
+          usagePointHrefs,
+        }),
+      };
     default:
-      return { title: f.serialNumber, content: meterContent({ serialNumber: f.serialNumber, formNumber: f.formNumber, intervalLength }) };
+      return {
+        title: f.serialNumber,
+        content: meterContent({ serialNumber: f.serialNumber, formNumber: f.formNumber, intervalLength }),
+      };
   }
 }
 
@@ -47,7 +83,11 @@ function entityOf(kind: CustomerKindName, f: Record<string, string | null>, inte
  * entity keeps the href it was loaded by, so the feed loads back onto the same rows. Customers first, then each
  * account followed by its locations, as the loader links them.
  */
-export async function writeCustomerFeed(db: DataSource, request: CustomerExportRequest, out: Writable): Promise<{ entities: number }> {
+export async function writeCustomerFeed(
+  db: DataSource,
+  request: CustomerExportRequest,
+  out: Writable,
+): Promise<{ entities: number }> {
   const baseUrl = request.baseUrl ?? DEFAULT_EXPORT_BASE_URL;
   const origin = new URL(baseUrl).origin;
   const generatedAt = request.generatedAt ?? Math.floor(Date.now() / 1000);
@@ -81,11 +121,18 @@ export async function writeCustomerFeed(db: DataSource, request: CustomerExportR
        ) e ORDER BY rank = 0 DESC, grp, rank, external_id`,
       [request.usagePointIds],
     );
-    const writer = new EspiCustomerFeedWriter(out, { baseUrl, feedKey: `customer-export|${ups.map((u) => u.externalId).join(',')}`, generatedAt });
+    const writer = new EspiCustomerFeedWriter(out, {
+      baseUrl,
+      feedKey: `customer-export|${ups.map((u) => u.externalId).join(',')}`,
+      generatedAt,
+    });
     for (const row of rows) {
       const hrefs = (row.usage_points ?? []).map((id) => hrefOf.get(id) as string);
       const personal = PERSONAL_KIND[row.kind];
-      const fields = (personal ? personalDataFor(request.scope, personal, row.fields) : row.fields) as Record<string, string | null>;
+      const fields = (personal ? personalDataFor(request.scope, personal, row.fields) : row.fields) as Record<
+        string,
+        string | null
+      >;
       const { title, content } = entityOf(row.kind, fields, row.fields.intervalLength as number | null, hrefs);
       await writer.entity({
         kind: row.kind,

@@ -66,7 +66,8 @@ export function verifyDownload(key: Buffer, token: string, now = Date.now() / 10
   if (!match) throw new DownloadLinkError('not a download link');
   const expected = sign(key, match[1]);
   const given = canonicalBytes(match[2]);
-  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DownloadLinkError('the download link was altered or not issued here');
+  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new DownloadLinkError('the download link was altered or not issued here');
   // The MAC covers the payload's text itself, so that text is exactly what was signed.
   const b = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as Record<string, unknown>;
   if (

@@ -47,7 +47,13 @@ export interface Export {
 export function exportOf(db: DataSource, format: ExportFormat, request: UsageExportRequest): Export {
   const key = `${format}|${request.usagePointIds.join(',')}`;
   const extension = format === 'csv' ? 'csv' : 'xml';
-  const fileName = exportFileName(format === 'customer' ? 'customer' : 'usage', key, request.from, request.to, extension);
+  const fileName = exportFileName(
+    format === 'customer' ? 'customer' : 'usage',
+    key,
+    request.from,
+    request.to,
+    extension,
+  );
   const write =
     format === 'espi'
       ? (out: Writable) => writeUsageFeed(db, request, out)
@@ -61,14 +67,28 @@ export function exportOf(db: DataSource, format: ExportFormat, request: UsageExp
  * Download My Data, step one: checks that the principal may read the usage points (or the customer's), and signs a
  * short-lived URL for exactly that export. Nothing is read until the URL is fetched.
  */
-export async function issueDownload(db: DataSource, key: Buffer, principal: Principal | undefined, request: DownloadRequest): Promise<IssuedDownload> {
+export async function issueDownload(
+  db: DataSource,
+  key: Buffer,
+  principal: Principal | undefined,
+  request: DownloadRequest,
+): Promise<IssuedDownload> {
   const scope = AccessScope.of(principal);
   checkRange(request.from, request.to);
-  if (request.to.getTime() - request.from.getTime() > MAX_RANGE_MS) throw new InvalidInputError('a download covers at most 367 days', 'to');
-  if (request.format === 'customer' && !scope.seesPersonalData) throw new InvalidInputError('the customer feed holds personal data this role may not read', 'format');
+  if (request.to.getTime() - request.from.getTime() > MAX_RANGE_MS)
+    throw new InvalidInputError('a download covers at most 367 days', 'to');
+  if (request.format === 'customer' && !scope.seesPersonalData)
+    throw new InvalidInputError('the customer feed holds personal data this role may not read', 'format');
   const usagePointIds = await resolveExportTargets(db, scope, request);
   const expiresAt = Math.floor(Date.now() / 1000) + DOWNLOAD_TTL_SECONDS;
-  const token = signDownload(key, { usagePointIds, from: request.from, to: request.to, format: request.format, expiresAt, principal: principal as Principal });
+  const token = signDownload(key, {
+    usagePointIds,
+    from: request.from,
+    to: request.to,
+    format: request.format,
+    expiresAt,
+    principal: principal as Principal,
+  });
   const { fileName } = exportOf(db, request.format, { usagePointIds, from: request.from, to: request.to, scope });
   return { url: `${DOWNLOAD_PATH}/${token}`, expiresAt: new Date(expiresAt * 1000), fileName };
 }
@@ -89,7 +109,12 @@ export async function openDownload(db: DataSource, key: Buffer, token: string): 
   const grant = verifyDownload(key, token);
   const scope = AccessScope.of(grant.principal);
   const visible = await visibleUsagePoints(db, scope, grant.usagePointIds);
-  if (visible.length !== grant.usagePointIds.length) throw new DownloadLinkError('the download link names usage points its holder may no longer read');
+  if (visible.length !== grant.usagePointIds.length)
+    throw new DownloadLinkError('the download link names usage points its holder may no longer read');
   const request = { usagePointIds: grant.usagePointIds, from: grant.from, to: grant.to, scope };
-  return { export: exportOf(db, grant.format, request), principal: grant.principal, cost: await readCost(db, { ...request, readings: grant.format !== 'customer' }) };
+  return {
+    export: exportOf(db, grant.format, request),
+    principal: grant.principal,
+    cost: await readCost(db, { ...request, readings: grant.format !== 'customer' }),
+  };
 }

@@ -2,8 +2,25 @@ import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AccessScope } from '../access/access-scope';
-import { EspiUsageFeedWriter, uuidV5, type LtpFields, type MeterReadingRef, type EspiUsagePointRecord, type UsagePointRef } from '../../espi';
-import { dayPage, readingPages, seriesRows, summaryRows, useZone, usagePointRows, type ExportReading, type RangeFilter, type ExportedUsagePointRow } from './queries';
+import {
+  EspiUsageFeedWriter,
+  uuidV5,
+  type LtpFields,
+  type MeterReadingRef,
+  type EspiUsagePointRecord,
+  type UsagePointRef,
+} from '../../espi';
+import {
+  dayPage,
+  readingPages,
+  seriesRows,
+  summaryRows,
+  useZone,
+  usagePointRows,
+  type ExportReading,
+  type RangeFilter,
+  type ExportedUsagePointRow,
+} from './queries';
 import { withSnapshot } from './snapshot';
 
 /** Hrefs of what the portal writes start here unless the caller names its own (the REST resources use their origin). */
@@ -38,7 +55,13 @@ export interface ExportStats {
   summaries: number;
 }
 
-const emptyStats = (): ExportStats => ({ usagePoints: 0, meterReadings: 0, intervalBlocks: 0, readings: 0, summaries: 0 });
+const emptyStats = (): ExportStats => ({
+  usagePoints: 0,
+  meterReadings: 0,
+  intervalBlocks: 0,
+  readings: 0,
+  summaries: 0,
+});
 
 const hexRule = (rule: string | null) => (rule === null ? undefined : Number.parseInt(rule, 16));
 
@@ -89,7 +112,13 @@ export async function writeUsageFeed(db: DataSource, request: UsageExportRequest
   const parts = { usagePoints: true, meterReadings: true, intervalBlocks: true, summaries: true, ...request.parts };
   return withSnapshot(db, async (client) => {
     const ups = await usagePointRows(client, request.usagePointIds, request.scope);
-    const writer = new EspiUsageFeedWriter(out, { baseUrl, feedKey: feedKey(ups, request), generatedAt, zoneYear: zoneYear(request, generatedAt), title: request.title });
+    const writer = new EspiUsageFeedWriter(out, {
+      baseUrl,
+      feedKey: feedKey(ups, request),
+      generatedAt,
+      zoneYear: zoneYear(request, generatedAt),
+      title: request.title,
+    });
     const stats = emptyStats();
     for (const up of ups) {
       await useZone(client, up.timeZone);
@@ -97,10 +126,14 @@ export async function writeUsageFeed(db: DataSource, request: UsageExportRequest
       const upRef = parts.usagePoints ? await writer.usagePoint(record) : writer.usagePointRef(record);
       stats.usagePoints++;
       const all = await seriesRows(client, up.id, request.meterReadingId);
-      const page = request.seriesPage ? all.slice(request.seriesPage.offset, request.seriesPage.offset + request.seriesPage.limit) : all;
+      const page = request.seriesPage
+        ? all.slice(request.seriesPage.offset, request.seriesPage.offset + request.seriesPage.limit)
+        : all;
       for (const series of page) {
         const key = `${up.externalId}|${series.signature}`;
-        const mrRef = parts.meterReadings ? await writer.meterReading(upRef, { key, readingType: series.readingType }) : writer.meterReadingRef(upRef, key);
+        const mrRef = parts.meterReadings
+          ? await writer.meterReading(upRef, { key, readingType: series.readingType })
+          : writer.meterReadingRef(upRef, key);
         stats.meterReadings++;
         if (parts.intervalBlocks) await writeBlocks(client, writer, mrRef, up.id, series.id, request, stats);
       }
@@ -111,7 +144,15 @@ export async function writeUsageFeed(db: DataSource, request: UsageExportRequest
   });
 }
 
-async function writeBlocks(client: PoolClient, writer: EspiUsageFeedWriter, mr: MeterReadingRef, upId: string, mrId: string, request: UsageExportRequest, stats: ExportStats) {
+async function writeBlocks(
+  client: PoolClient,
+  writer: EspiUsageFeedWriter,
+  mr: MeterReadingRef,
+  upId: string,
+  mrId: string,
+  request: UsageExportRequest,
+  stats: ExportStats,
+) {
   let range: RangeFilter | undefined = request;
   if (request.dayPage) {
     const page = await dayPage(client, mrId, upId, request, request.dayPage.offset, request.dayPage.limit);
@@ -123,7 +164,10 @@ async function writeBlocks(client: PoolClient, writer: EspiUsageFeedWriter, mr: 
     if (day.length === 0) return;
     const first = day[0].start;
     const last = day[day.length - 1];
-    await writer.intervalBlock(mr, { interval: { start: first, duration: last.start + last.duration - first }, readings: day });
+    await writer.intervalBlock(mr, {
+      interval: { start: first, duration: last.start + last.duration - first },
+      readings: day,
+    });
     stats.intervalBlocks++;
     stats.readings += day.length;
     day = [];
@@ -137,7 +181,14 @@ async function writeBlocks(client: PoolClient, writer: EspiUsageFeedWriter, mr: 
   await flush();
 }
 
-async function writeSummaries(client: PoolClient, writer: EspiUsageFeedWriter, up: UsagePointRef, upId: string, range: RangeFilter, stats: ExportStats) {
+async function writeSummaries(
+  client: PoolClient,
+  writer: EspiUsageFeedWriter,
+  up: UsagePointRef,
+  upId: string,
+  range: RangeFilter,
+  stats: ExportStats,
+) {
   for (const s of await summaryRows(client, upId, range)) {
     // An href it was loaded by is kept, so that loading the export back updates the same summary row.
     const self = s.externalId && /^(https?:\/\/|\/)/.test(s.externalId) ? s.externalId : undefined;
@@ -147,7 +198,13 @@ async function writeSummaries(client: PoolClient, writer: EspiUsageFeedWriter, u
 }
 
 /** A file name for the export: the usage point's (or customer's) key hashed, and the local range. */
-export function exportFileName(kind: string, targetKey: string, from: Date | undefined, to: Date | undefined, extension: string): string {
+export function exportFileName(
+  kind: string,
+  targetKey: string,
+  from: Date | undefined,
+  to: Date | undefined,
+  extension: string,
+): string {
   const day = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : 'all');
   return `green-button-${kind}-${uuidV5(targetKey).slice(0, 8)}-${day(from)}-to-${day(to)}.${extension}`;
 }

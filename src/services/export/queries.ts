@@ -2,7 +2,14 @@ import type { PoolClient } from 'pg';
 import type { AccessScope } from '../access/access-scope';
 import { personalDataFor } from '../customers/redaction';
 import { readingTypeOfRow } from '../reading-type-columns';
-import { readingTypeSignature, type EspiIntervalReading, type EspiLineItem, type ReadingTypeFields, type SummaryMeasurement, type UsageSummaryFields } from '../../espi';
+import {
+  readingTypeSignature,
+  type EspiIntervalReading,
+  type EspiLineItem,
+  type ReadingTypeFields,
+  type SummaryMeasurement,
+  type UsageSummaryFields,
+} from '../../espi';
 
 // What the exports read, in an order that depends only on natural keys (hrefs, reading-type codes, times), never on
 // database ids: the same data exported from two databases gives the same bytes.
@@ -23,7 +30,11 @@ export interface ExportedUsagePointRow {
 }
 
 /** The usage points every export writes, their names as the scope may see them (OPS: none). */
-export async function usagePointRows(client: PoolClient, ids: readonly string[], scope: AccessScope): Promise<ExportedUsagePointRow[]> {
+export async function usagePointRows(
+  client: PoolClient,
+  ids: readonly string[],
+  scope: AccessScope,
+): Promise<ExportedUsagePointRow[]> {
   const { rows } = await client.query<ExportedUsagePointRow>(
     `SELECT id::text, external_id AS "externalId", name, service_category_kind AS "serviceKind", status, role_flags AS "roleFlags",
             tariff_profile AS "tariffProfile", coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
@@ -49,7 +60,11 @@ const flowRank = (rt: ReadingTypeFields) => {
 };
 
 /** The usage point's series, optionally only one, ordered by flow and then by what they measure. */
-export async function seriesRows(client: PoolClient, usagePointId: string, onlyMeterReading?: string): Promise<ExportedSeriesRow[]> {
+export async function seriesRows(
+  client: PoolClient,
+  usagePointId: string,
+  onlyMeterReading?: string,
+): Promise<ExportedSeriesRow[]> {
   const { rows } = await client.query<Record<string, string | number | null>>(
     `SELECT m.id::text AS meter_reading_id, t.* FROM meter_reading m JOIN reading_type t ON t.id = m.reading_type_id
       WHERE m.usage_point_id = $1 AND ($2::bigint IS NULL OR m.id = $2)`,
@@ -60,7 +75,11 @@ export async function seriesRows(client: PoolClient, usagePointId: string, onlyM
       const readingType = readingTypeOfRow(row);
       return { id: String(row.meter_reading_id), readingType, signature: readingTypeSignature(readingType) };
     })
-    .sort((a, b) => flowRank(a.readingType) - flowRank(b.readingType) || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+    .sort(
+      (a, b) =>
+        flowRank(a.readingType) - flowRank(b.readingType) ||
+        (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0),
+    );
 }
 
 export interface RangeFilter {
@@ -117,11 +136,24 @@ export async function* readingPages(
                 AND start > coalesce(to_timestamp($5::bigint), '-infinity')
                 AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at < $7)
               ORDER BY start LIMIT ${limit}`,
-      values: [usagePointId, meterReadingId, range.from ?? null, range.to ?? null, after, range.updatedMin ?? null, range.updatedMax ?? null],
+      values: [
+        usagePointId,
+        meterReadingId,
+        range.from ?? null,
+        range.to ?? null,
+        after,
+        range.updatedMin ?? null,
+        range.updatedMax ?? null,
+      ],
       rowMode: 'array',
     });
   const toReading = (r: unknown[]): ExportReading => {
-    const reading: ExportReading = { start: Number(r[0]), duration: r[1] as number, value: Number(r[2]), day: r[8] as string };
+    const reading: ExportReading = {
+      start: Number(r[0]),
+      duration: r[1] as number,
+      value: Number(r[2]),
+      day: r[8] as string,
+    };
     if (r[3] !== null) reading.cost = Number(r[3]);
     const qualities = qualityCodes(r[4] as number);
     if (qualities) reading.qualities = qualities;
@@ -158,7 +190,14 @@ export async function useZone(client: PoolClient, zone: string): Promise<void> {
  * The [from, to) that covers `limit` local days with readings of the series after skipping `offset` of them: how the
  * IntervalBlock resource pages (one block per local day). Undefined when the page is empty.
  */
-export async function dayPage(client: PoolClient, meterReadingId: string, usagePointId: string, range: RangeFilter, offset: number, limit: number): Promise<{ from: Date; to: Date } | undefined> {
+export async function dayPage(
+  client: PoolClient,
+  meterReadingId: string,
+  usagePointId: string,
+  range: RangeFilter,
+  offset: number,
+  limit: number,
+): Promise<{ from: Date; to: Date } | undefined> {
   const { rows } = await client.query<{ from: Date | null; to: Date | null }>(
     `SELECT min(d)::timestamptz AS "from", (max(d) + 1)::timestamptz AS "to" FROM (
        SELECT DISTINCT start::date AS d FROM interval_reading
@@ -166,11 +205,21 @@ export async function dayPage(client: PoolClient, meterReadingId: string, usageP
           AND start >= coalesce($3::timestamptz, '-infinity') AND start < coalesce($4::timestamptz, 'infinity')
           AND ($5::timestamptz IS NULL OR updated_at >= $5) AND ($6::timestamptz IS NULL OR updated_at < $6)
         ORDER BY d OFFSET $7 LIMIT $8) days`,
-    [usagePointId, meterReadingId, range.from ?? null, range.to ?? null, range.updatedMin ?? null, range.updatedMax ?? null, offset, limit],
+    [
+      usagePointId,
+      meterReadingId,
+      range.from ?? null,
+      range.to ?? null,
+      range.updatedMin ?? null,
+      range.updatedMax ?? null,
+      offset,
+      limit,
+    ],
   );
   const page = rows[0];
   if (!page?.from || !page.to) return undefined;
-  const clip = (d: Date, bound: Date | undefined, pick: (a: number, b: number) => number) => (bound ? new Date(pick(d.getTime(), bound.getTime())) : d);
+  const clip = (d: Date, bound: Date | undefined, pick: (a: number, b: number) => number) =>
+    bound ? new Date(pick(d.getTime(), bound.getTime())) : d;
   return { from: clip(page.from, range.from, Math.max), to: clip(page.to, range.to, Math.min) };
 }
 
@@ -182,7 +231,12 @@ export interface SummaryRow {
 const epoch = (d: Date | null) => (d === null ? undefined : Math.floor(d.getTime() / 1000));
 const num = (v: string | number | null) => (v === null ? undefined : Number(v));
 
-function measurement(value: string | null, multiplier: number | null, uom: number | null, timeStamp: Date | null): SummaryMeasurement | undefined {
+function measurement(
+  value: string | null,
+  multiplier: number | null,
+  uom: number | null,
+  timeStamp: Date | null,
+): SummaryMeasurement | undefined {
   if (value === null && multiplier === null && uom === null && timeStamp === null) return undefined;
   const m: SummaryMeasurement = {};
   if (multiplier !== null) m.powerOfTenMultiplier = multiplier;
@@ -240,7 +294,8 @@ function lineItemOf(li: LineItemDbRow): EspiLineItem {
   if (m) item.measurement = m;
   if (li.item_kind !== null) item.itemKind = li.item_kind;
   if (li.unit_cost !== null) item.unitCost = Number(li.unit_cost);
-  if (li.item_period_start !== null && li.item_period_duration !== null) item.itemPeriod = { start: Date.parse(li.item_period_start) / 1000, duration: li.item_period_duration };
+  if (li.item_period_start !== null && li.item_period_duration !== null)
+    item.itemPeriod = { start: Date.parse(li.item_period_start) / 1000, duration: li.item_period_duration };
   return item;
 }
 
@@ -269,7 +324,10 @@ export async function summaryRows(client: PoolClient, usagePointId: string, rang
     [usagePointId, range.from ?? null, range.to ?? null, range.updatedMin ?? null, range.updatedMax ?? null],
   );
   return rows.map((r) => {
-    const { ratchetDemand, ratchetDemandPeriod, ...others } = r.other_measurements as Record<string, SummaryMeasurement> & { ratchetDemandPeriod?: { start: number; duration: number } };
+    const { ratchetDemand, ratchetDemandPeriod, ...others } = r.other_measurements as Record<
+      string,
+      SummaryMeasurement
+    > & { ratchetDemandPeriod?: { start: number; duration: number } };
     const measurements: UsageSummaryFields['measurements'] = { ...others };
     const overall = measurement(r.ov, r.om, r.ou, r.ot);
     if (overall) measurements.overallConsumptionLastPeriod = overall;

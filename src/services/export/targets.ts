@@ -14,7 +14,11 @@ export interface ExportTarget {
  * The database ids of what the caller asked to export, within its scope. A usage point the caller may not see is
  * reported exactly like one that does not exist, so the answer says nothing about other customers' data.
  */
-export async function resolveExportTargets(db: DataSource, scope: AccessScope, target: ExportTarget): Promise<string[]> {
+export async function resolveExportTargets(
+  db: DataSource,
+  scope: AccessScope,
+  target: ExportTarget,
+): Promise<string[]> {
   if (target.customerId !== undefined) {
     const id = idOf(target.customerId, 'Customer');
     if (!id) throw new InvalidInputError('not a customer id', 'customerId');
@@ -28,17 +32,26 @@ export async function resolveExportTargets(db: DataSource, scope: AccessScope, t
     return rows.map((r) => r.id);
   }
   const globalIds = target.usagePointIds ?? [];
-  if (globalIds.length === 0 || globalIds.length > 100) throw new InvalidInputError('name 1 to 100 usage points', 'usagePointIds');
+  if (globalIds.length === 0 || globalIds.length > 100)
+    throw new InvalidInputError('name 1 to 100 usage points', 'usagePointIds');
   const ids = globalIds.map((g) => idOf(g, 'UsagePoint'));
   if (ids.some((id) => id === null)) throw new InvalidInputError('not a usage point id', 'usagePointIds');
   const unique = [...new Set(ids as string[])];
-  if ((await visibleUsagePoints(db, scope, unique)).length !== unique.length) throw new InvalidInputError('no usage point under this id', 'usagePointIds');
+  if ((await visibleUsagePoints(db, scope, unique)).length !== unique.length)
+    throw new InvalidInputError('no usage point under this id', 'usagePointIds');
   return unique.sort((a, b) => Number(BigInt(a) - BigInt(b)));
 }
 
 /** Those of the usage points (database ids) the scope may see. */
-export async function visibleUsagePoints(db: DataSource, scope: AccessScope, ids: readonly string[]): Promise<string[]> {
+export async function visibleUsagePoints(
+  db: DataSource,
+  scope: AccessScope,
+  ids: readonly string[],
+): Promise<string[]> {
   const params: unknown[] = [ids];
-  const rows = (await db.query(`SELECT t.id::text AS id FROM usage_point t WHERE t.id = ANY($1::bigint[]) AND ${scope.whereUsagePoint('t', params)}`, params)) as { id: string }[];
+  const rows = (await db.query(
+    `SELECT t.id::text AS id FROM usage_point t WHERE t.id = ANY($1::bigint[]) AND ${scope.whereUsagePoint('t', params)}`,
+    params,
+  )) as { id: string }[];
   return rows.map((r) => r.id);
 }

@@ -3,7 +3,15 @@ import type { DataSource } from 'typeorm';
 import { withConnection } from '../../db/pool';
 import type { Logger } from '../../logger';
 import { planExtract } from '../../ods/extract-plan';
-import { abandonRunsWithoutShards, createRun, shardsNotLoaded, takeOver, unfinishedRun, type RunRow, type ShardRow } from './runs';
+import {
+  abandonRunsWithoutShards,
+  createRun,
+  shardsNotLoaded,
+  takeOver,
+  unfinishedRun,
+  type RunRow,
+  type ShardRow,
+} from './runs';
 import { readWatermark } from './watermark';
 
 export interface ClaimOptions {
@@ -48,19 +56,27 @@ async function claimLocked(dataSource: DataSource, options: ClaimOptions): Promi
   if (open) {
     if (open.jobId && (await options.ownerAlive(open.jobId))) return { kind: 'busy', run: open };
     const run = await takeOver(dataSource, open.id, options.ownerId(open.id, open.round + 1), open.round + 1);
-    options.logger.warn({ run: run.id, round: run.round, previousOwner: open.jobId, reason: open.reason }, 'ODS extract: taking up an unfinished run');
+    options.logger.warn(
+      { run: run.id, round: run.round, previousOwner: open.jobId, reason: open.reason },
+      'ODS extract: taking up an unfinished run',
+    );
     return { kind: 'run', run, resumed: true, shards: await shardsNotLoaded(dataSource, run.id) };
   }
   const after = await readWatermark(dataSource);
   const ods = new Client({ connectionString: options.odsUrl, application_name: 'usage-portal-extract' });
   ods.on('error', () => undefined);
   await ods.connect();
-  const plan = await planExtract(ods, { after, since: options.since, shards: options.shards }).finally(() => ods.end().catch(() => undefined));
+  const plan = await planExtract(ods, { after, since: options.since, shards: options.shards }).finally(() =>
+    ods.end().catch(() => undefined),
+  );
   if (!plan) {
     options.logger.info({ watermark: after }, 'ODS extract: nothing changed');
     return { kind: 'nothing-changed', watermark: after };
   }
   const run = await createRun(dataSource, plan, options.ownerId(plan.id, 1));
-  options.logger.info({ run: run.id, shards: plan.shards.length, readings: plan.readings, watermark: plan.range }, 'ODS extract: run planned');
+  options.logger.info(
+    { run: run.id, shards: plan.shards.length, readings: plan.readings, watermark: plan.range },
+    'ODS extract: run planned',
+  );
   return { kind: 'run', run, resumed: false, shards: await shardsNotLoaded(dataSource, run.id) };
 }

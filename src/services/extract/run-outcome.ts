@@ -17,10 +17,23 @@ export interface RunCompletion {
  */
 export async function completeRun(dataSource: DataSource, run: RunRow, outboxDir: string): Promise<RunCompletion> {
   const files = await deliveredFiles(dataSource, run.id);
-  const manifest = await writeManifest(outboxDir, manifestOf({ id: run.id, createdAt: run.startedAt, range: { after: run.seqFrom, upTo: run.seqTo, since: run.since ?? undefined }, shards: run.shards }, files));
+  const manifest = await writeManifest(
+    outboxDir,
+    manifestOf(
+      {
+        id: run.id,
+        createdAt: run.startedAt,
+        range: { after: run.seqFrom, upTo: run.seqTo, since: run.since ?? undefined },
+        shards: run.shards,
+      },
+      files,
+    ),
+  );
   faultPoint('extract:before-watermark');
   const to = await finishRun(dataSource, run.id, run.seqTo);
-  const leftovers = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) => name.startsWith(`${run.id}-s`));
+  const leftovers = (await readdir(outboxDir).catch(() => [] as string[])).filter((name) =>
+    name.startsWith(`${run.id}-s`),
+  );
   await Promise.all(leftovers.map((name) => rm(join(outboxDir, name), { force: true })));
   return { manifest, watermark: { from: run.seqFrom, to }, files: files.length };
 }

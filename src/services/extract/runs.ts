@@ -47,7 +47,17 @@ export async function createRun(dataSource: DataSource, plan: ExtractPlan, jobId
     } = await client.query<RunRow>(
       `INSERT INTO extract_run (id, source, seq_from, seq_to, since, started_at, shards, readings, job_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        RETURNING ${RUN_COLUMNS}`,
-      [plan.id, ODS_SOURCE, plan.range.after, plan.range.upTo, plan.range.since ?? null, plan.createdAt, plan.shards.length, plan.readings, jobId],
+      [
+        plan.id,
+        ODS_SOURCE,
+        plan.range.after,
+        plan.range.upTo,
+        plan.range.since ?? null,
+        plan.createdAt,
+        plan.shards.length,
+        plan.readings,
+        jobId,
+      ],
     );
     for (const s of plan.shards) {
       await client.query(
@@ -61,7 +71,9 @@ export async function createRun(dataSource: DataSource, plan: ExtractPlan, jobId
 
 /** The run not yet loaded, if any: runs are serialised (see claimRun in the parent job), so there is at most one. */
 export async function unfinishedRun(dataSource: DataSource): Promise<RunRow | undefined> {
-  const rows = (await dataSource.query(`SELECT ${RUN_COLUMNS} FROM extract_run WHERE status IN ('running', 'failed') AND shards > 0 ORDER BY started_at LIMIT 1`)) as RunRow[];
+  const rows = (await dataSource.query(
+    `SELECT ${RUN_COLUMNS} FROM extract_run WHERE status IN ('running', 'failed') AND shards > 0 ORDER BY started_at LIMIT 1`,
+  )) as RunRow[];
   return rows[0];
 }
 
@@ -97,12 +109,18 @@ const SHARD_COLUMNS = `run_id AS "runId", shard, customer_ids::text[] AS "custom
   channel_ids::text[] AS "channelIds", readings::text, status, attempts, reason`;
 
 export async function shardsNotLoaded(dataSource: DataSource, runId: string): Promise<ShardRow[]> {
-  return (await dataSource.query(`SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND status <> 'loaded' ORDER BY shard`, [runId])) as ShardRow[];
+  return (await dataSource.query(
+    `SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND status <> 'loaded' ORDER BY shard`,
+    [runId],
+  )) as ShardRow[];
 }
 
 /** One shard not yet loaded, read alone: a run's other shards' id lists can be large. */
 export async function shardOf(dataSource: DataSource, runId: string, shard: number): Promise<ShardRow | undefined> {
-  const rows = (await dataSource.query(`SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND shard = $2 AND status <> 'loaded'`, [runId, shard])) as ShardRow[];
+  const rows = (await dataSource.query(
+    `SELECT ${SHARD_COLUMNS} FROM extract_shard WHERE run_id = $1 AND shard = $2 AND status <> 'loaded'`,
+    [runId, shard],
+  )) as ShardRow[];
   return rows[0];
 }
 
@@ -115,28 +133,55 @@ export async function startShardAttempt(dataSource: DataSource, runId: string, s
 }
 
 /** Known by checksum before it reaches the inbox: whoever loads it later can tell which run it comes from. */
-export async function registerDelivery(dataSource: DataSource, runId: string, shard: number, file: ExtractedFile): Promise<void> {
+export async function registerDelivery(
+  dataSource: DataSource,
+  runId: string,
+  shard: number,
+  file: ExtractedFile,
+): Promise<void> {
   // Bytes identical to a dead run's file (same data, planned in the same second) belong to the newer run.
   await dataSource.query(
     `INSERT INTO extract_delivery (sha256, run_id, file_name, shard, kind, bytes, usage_points, meter_readings, readings, customers)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (sha256) DO UPDATE SET run_id = EXCLUDED.run_id, file_name = EXCLUDED.file_name, shard = EXCLUDED.shard, kind = EXCLUDED.kind, bytes = EXCLUDED.bytes,
        usage_points = EXCLUDED.usage_points, meter_readings = EXCLUDED.meter_readings, readings = EXCLUDED.readings, customers = EXCLUDED.customers`,
-    [file.sha256, runId, file.name, shard, file.kind, file.bytes, file.usagePoints, file.meterReadings, file.readings, file.customers],
+    [
+      file.sha256,
+      runId,
+      file.name,
+      shard,
+      file.kind,
+      file.bytes,
+      file.usagePoints,
+      file.meterReadings,
+      file.readings,
+      file.customers,
+    ],
   );
 }
 
-export async function fileLoaded(dataSource: DataSource, runId: string, shard: number, readings: number): Promise<void> {
-  await dataSource.query(`UPDATE extract_shard SET files = files + 1, readings_loaded = readings_loaded + $3 WHERE run_id = $1 AND shard = $2`, [runId, shard, readings]);
+export async function fileLoaded(
+  dataSource: DataSource,
+  runId: string,
+  shard: number,
+  readings: number,
+): Promise<void> {
+  await dataSource.query(
+    `UPDATE extract_shard SET files = files + 1, readings_loaded = readings_loaded + $3 WHERE run_id = $1 AND shard = $2`,
+    [runId, shard, readings],
+  );
 }
 
-export async function finishShard(dataSource: DataSource, runId: string, shard: number, outcome: { status: 'loaded' } | { status: 'failed'; reason: string }): Promise<void> {
-  await dataSource.query(`UPDATE extract_shard SET status = $3, reason = $4, finished_at = clock_timestamp() WHERE run_id = $1 AND shard = $2`, [
-    runId,
-    shard,
-    outcome.status,
-    outcome.status === 'failed' ? outcome.reason : null,
-  ]);
+export async function finishShard(
+  dataSource: DataSource,
+  runId: string,
+  shard: number,
+  outcome: { status: 'loaded' } | { status: 'failed'; reason: string },
+): Promise<void> {
+  await dataSource.query(
+    `UPDATE extract_shard SET status = $3, reason = $4, finished_at = clock_timestamp() WHERE run_id = $1 AND shard = $2`,
+    [runId, shard, outcome.status, outcome.status === 'failed' ? outcome.reason : null],
+  );
 }
 
 export async function runProgress(dataSource: DataSource, runId: string): Promise<RunProgress> {
@@ -162,11 +207,16 @@ export async function deliveredFiles(dataSource: DataSource, runId: string): Pro
 /** Every shard is loaded: the run is done and the watermark advances, together. */
 export async function finishRun(dataSource: DataSource, runId: string, seqTo: string): Promise<string> {
   return transaction(dataSource, async (client) => {
-    await client.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [runId]);
+    await client.query(`UPDATE extract_run SET status = 'loaded', finished_at = clock_timestamp() WHERE id = $1`, [
+      runId,
+    ]);
     return advanceWatermark(client, seqTo);
   });
 }
 
 export async function failRun(dataSource: DataSource, runId: string, reason: string): Promise<void> {
-  await dataSource.query(`UPDATE extract_run SET status = 'failed', reason = $2, finished_at = clock_timestamp() WHERE id = $1`, [runId, reason]);
+  await dataSource.query(
+    `UPDATE extract_run SET status = 'failed', reason = $2, finished_at = clock_timestamp() WHERE id = $1`,
+    [runId, reason],
+  );
 }

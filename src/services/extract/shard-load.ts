@@ -71,7 +71,12 @@ export async function extractAndLoadShard(dataSource: DataSource, options: Shard
       runId: run.id,
       createdAt: run.startedAt,
       range: { after: run.seqFrom, upTo: run.seqTo, since: run.since ?? undefined },
-      shard: { index: shard.shard, customerIds: shard.customerIds, usagePointIds: shard.usagePointIds, channelIds: shard.channelIds },
+      shard: {
+        index: shard.shard,
+        customerIds: shard.customerIds,
+        usagePointIds: shard.usagePointIds,
+        channelIds: shard.channelIds,
+      },
       maxFileBytes: options.maxFileBytes,
       maxUsagePointsPerFile: options.maxUsagePointsPerFile,
       maxReadingsPerFile: options.maxReadingsPerFile,
@@ -91,7 +96,10 @@ export async function extractAndLoadShard(dataSource: DataSource, options: Shard
   faultPoint('extract:before-shard-loaded');
   await finishShard(dataSource, run.id, shard.shard, { status: 'loaded' });
   const waitForLoads = loads.waitedMs + (performance.now() - written);
-  return { files: loads.results, timings: { write: Math.round(written - started - loads.waitedMs), waitForLoads: Math.round(waitForLoads) } };
+  return {
+    files: loads.results,
+    timings: { write: Math.round(written - started - loads.waitedMs), waitForLoads: Math.round(waitForLoads) },
+  };
 }
 
 function odsClient(url: string): Client {
@@ -159,7 +167,8 @@ class LoadPipeline {
     this.waiting.push(file);
     this.loading = this.loading.then(() => this.loadNext());
     const waitFrom = performance.now();
-    while (this.waiting.length > WRITE_AHEAD && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
+    while (this.waiting.length > WRITE_AHEAD && !this.failure)
+      await new Promise<void>((resolve) => (this.room = resolve));
     this.waitedMs += performance.now() - waitFrom;
     if (this.failure) throw this.failure;
   }
@@ -215,7 +224,10 @@ async function loadDelivered(dataSource: DataSource, path: string, options: Shar
     return alreadyLoaded(path);
   }
   // The rejection is the shard's error; a full disk refusing the reason file must not take its place.
-  if (result.status === 'rejected') await moveToRejected(path, result.errors).catch((error) => options.logger.warn({ file: path, err: error }, 'could not move the rejected file'));
+  if (result.status === 'rejected')
+    await moveToRejected(path, result.errors).catch((error) =>
+      options.logger.warn({ file: path, err: error }, 'could not move the rejected file'),
+    );
   else
     await moveToLoaded(path).catch(async (error) => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await wasMovedToLoaded(path))) throw error;
@@ -224,5 +236,20 @@ async function loadDelivered(dataSource: DataSource, path: string, options: Shar
 }
 
 function alreadyLoaded(path: string): ImportResult {
-  return { file: path, status: 'loaded', batchId: null, checksum: '', usagePoints: 0, meterReadings: 0, readings: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: ['loaded by the inbox scan'], errors: [], timings: {} };
+  return {
+    file: path,
+    status: 'loaded',
+    batchId: null,
+    checksum: '',
+    usagePoints: 0,
+    meterReadings: 0,
+    readings: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    warnings: ['loaded by the inbox scan'],
+    errors: [],
+    timings: {},
+  };
 }

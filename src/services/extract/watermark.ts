@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 export const ODS_SOURCE = 'ods';
 
 export async function readWatermark(dataSource: DataSource, source = ODS_SOURCE): Promise<string> {
-  const rows = (await dataSource.query('SELECT change_seq::text AS seq FROM extract_watermark WHERE source = $1', [source])) as { seq: string }[];
+  const rows = (await dataSource.query('SELECT change_seq::text AS seq FROM extract_watermark WHERE source = $1', [
+    source,
+  ])) as { seq: string }[];
   return rows[0]?.seq ?? '0';
 }
 

@@ -6,8 +6,8 @@ import type { ImportSource } from '../../entities';
 import type { ImportResult } from './types';
 
 // import_batch rows are written outside the load transaction, so a crashed attempt stays visible as 'running'. The
-// load transaction holds an advisory lock on the checksum: whoever holds it next knows that a 'running' (or 'failed') row of
-// that checksum belongs to a dead attempt, and takes it over instead of adding another.
+// load transaction holds an advisory lock on the checksum: whoever holds it next knows that a 'running' (or 'failed')
+// row of that checksum belongs to a dead attempt, and takes it over instead of adding another.
 
 export function checksumLockKey(checksum: string): string {
   // The first 60 bits of the sha256: a positive bigint, collisions only serialise two unrelated files.
@@ -53,7 +53,15 @@ export async function startBatch(
   });
 }
 
-const counts = (r: ImportResult) => [r.usagePoints, r.meterReadings, r.readings, r.inserted, r.updated, r.unchanged, r.rejected];
+const counts = (r: ImportResult) => [
+  r.usagePoints,
+  r.meterReadings,
+  r.readings,
+  r.inserted,
+  r.updated,
+  r.unchanged,
+  r.rejected,
+];
 
 // Times are clock_timestamp(), not now(): the load transaction starts before its batch row does, so its now() could
 // put finished_at before started_at.
@@ -62,7 +70,12 @@ const counts = (r: ImportResult) => [r.usagePoints, r.meterReadings, r.readings,
  * Inside the load transaction: the batch becomes 'loaded' exactly when its readings commit. `forced` marks a load
  * that --force let overwrite newer data (its warnings say which).
  */
-export async function finishBatch(client: PoolClient, id: string, result: ImportResult, { forced }: { forced: boolean }): Promise<void> {
+export async function finishBatch(
+  client: PoolClient,
+  id: string,
+  result: ImportResult,
+  { forced }: { forced: boolean },
+): Promise<void> {
   await client.query(
     `UPDATE import_batch SET status = 'loaded', usage_points = $2, meter_readings = $3, readings = $4, inserted = $5,
             updated = $6, unchanged = $7, rejected = $8, warnings = $9, errors = $10, forced = forced OR $11,
@@ -76,7 +89,12 @@ export async function finishBatch(client: PoolClient, id: string, result: Import
  * After a rollback: 'rejected' (the file is bad) or 'failed' (a fault; the job retries and resumes this row), with its
  * IMPORT_FAILED event in the same statement.
  */
-export async function closeBatch(db: DataSource, id: string, status: 'rejected' | 'failed', result: Pick<ImportResult, 'warnings' | 'errors'>) {
+export async function closeBatch(
+  db: DataSource,
+  id: string,
+  status: 'rejected' | 'failed',
+  result: Pick<ImportResult, 'warnings' | 'errors'>,
+) {
   await db.query(
     `WITH closed AS (
        UPDATE import_batch SET status = $2, warnings = $3, errors = $4, finished_at = clock_timestamp() WHERE id = $1 RETURNING id, file_name, status)

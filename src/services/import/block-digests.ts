@@ -65,7 +65,11 @@ async function columns(client: PoolClient, list: { owner: BlockOwner; block: Sta
  * range, count and digest, or its partitions are no longer the ones the readings were written to. Runs under the
  * load's usage-point locks, so what it finds holds until commit.
  */
-export async function unverifiedSkips(client: PoolClient, owners: BlockOwner[], blocks: Map<number, StagedBlock>): Promise<number[]> {
+export async function unverifiedSkips(
+  client: PoolClient,
+  owners: BlockOwner[],
+  blocks: Map<number, StagedBlock>,
+): Promise<number[]> {
   const skipped = ownedBlocks(owners, blocks, (b) => b.skipped === true);
   if (skipped.length === 0) return [];
   const { rows } = await client.query<{ block: number }>(

@@ -54,7 +54,15 @@ function addBlock(series: Series, block: StagedBlock) {
   const { sums } = block;
   const day = series.days.get(i);
   if (!day) {
-    series.days.set(i, { value: BigInt(sums.value), cost: BigInt(sums.cost), costs: sums.costs, first: block.first, lastEnd: sums.lastEnd, readings: block.readings, estimated: sums.estimated });
+    series.days.set(i, {
+      value: BigInt(sums.value),
+      cost: BigInt(sums.cost),
+      costs: sums.costs,
+      first: block.first,
+      lastEnd: sums.lastEnd,
+      readings: block.readings,
+      estimated: sums.estimated,
+    });
     return;
   }
   day.value += BigInt(sums.value);
@@ -66,22 +74,42 @@ function addBlock(series: Series, block: StagedBlock) {
   day.estimated += sums.estimated;
 }
 
-const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const plusDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Writes usage_daily for the series of import_rollup_span whose blocks each lie within one local day, and returns
  * the meter reading ids of the others (their days are left to the SQL over the readings). `expected` is the SQL
  * rollups' own expression, given the same day bounds.
  */
-export async function dailyFromBlocks(client: PoolClient, { owners, blocks }: OwnedBlocks, expected: (from: string, to: string) => string, onChange: string): Promise<string[]> {
-  const { rows } = await client.query<{ usage_point_id: string; meter_reading_id: string; first_day: string; midnights: string[] }>(
+export async function dailyFromBlocks(
+  client: PoolClient,
+  { owners, blocks }: OwnedBlocks,
+  expected: (from: string, to: string) => string,
+  onChange: string,
+): Promise<string[]> {
+  const { rows } = await client.query<{
+    usage_point_id: string;
+    meter_reading_id: string;
+    first_day: string;
+    midnights: string[];
+  }>(
     `SELECT b.usage_point_id, b.meter_reading_id, b.first_day::text AS first_day,
             array_agg(extract(epoch FROM d::timestamp AT TIME ZONE b.tz)::bigint ORDER BY d) AS midnights
        FROM import_rollup_span b CROSS JOIN LATERAL generate_series(b.first_day, b.last_day + 1, interval '1 day') d
       GROUP BY b.usage_point_id, b.meter_reading_id, b.first_day`,
   );
   const series = new Map<string, Series>(
-    rows.map((r) => [r.meter_reading_id, { usagePointId: r.usage_point_id, firstDay: r.first_day, midnights: r.midnights.map(Number), days: new Map(), bySql: false }]),
+    rows.map((r) => [
+      r.meter_reading_id,
+      {
+        usagePointId: r.usage_point_id,
+        firstDay: r.first_day,
+        midnights: r.midnights.map(Number),
+        days: new Map(),
+        bySql: false,
+      },
+    ]),
   );
   for (const owner of owners) {
     const block = blocks.get(owner.block);
@@ -92,7 +120,17 @@ export async function dailyFromBlocks(client: PoolClient, { owners, blocks }: Ow
   for (const [meterReadingId, s] of series) {
     if (s.bySql) continue;
     for (const [i, d] of s.days) {
-      const row = [s.usagePointId, meterReadingId, plusDays(s.firstDay, i), String(d.value), d.costs ? String(d.cost) : null, d.first, d.lastEnd, d.readings, d.estimated];
+      const row = [
+        s.usagePointId,
+        meterReadingId,
+        plusDays(s.firstDay, i),
+        String(d.value),
+        d.costs ? String(d.cost) : null,
+        d.first,
+        d.lastEnd,
+        d.readings,
+        d.estimated,
+      ];
       row.forEach((v, c) => columns[c].push(v));
     }
   }

@@ -5,6 +5,7 @@ import { sha256File, type ChecksumAnswer } from './checksum';
 parentPort?.on('message', (path: string) => {
   sha256File(path).then(
     (hex) => parentPort?.postMessage({ hex } satisfies ChecksumAnswer),
-    (error: NodeJS.ErrnoException) => parentPort?.postMessage({ error: { message: error.message, code: error.code } } satisfies ChecksumAnswer),
+    (error: NodeJS.ErrnoException) =>
+      parentPort?.postMessage({ error: { message: error.message, code: error.code } } satisfies ChecksumAnswer),
   );
 });

@@ -12,7 +12,7 @@ export async function sha256File(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
-    for (let n; (n = (await handle.read(buf, 0, READ_BYTES, null)).bytesRead) > 0; ) hash.update(buf.subarray(0, n));
+    for (let n; (n = (await handle.read(buf, 0, READ_BYTES, null)).bytesRead) > 0;) hash.update(buf.subarray(0, n));
   } finally {
     await handle.close();
   }

@@ -1,5 +1,13 @@
 import type { PoolClient } from 'pg';
-import { CimMessageError, readCimMessage, type ByteSource, type CimEnvelope, type CimMeterReading, type CimObjectRef, type UnknownObject } from '../../cim';
+import {
+  CimMessageError,
+  readCimMessage,
+  type ByteSource,
+  type CimEnvelope,
+  type CimMeterReading,
+  type CimObjectRef,
+  type UnknownObject,
+} from '../../cim';
 import type { Diagnostic } from '../../espi';
 import { setBlockOwners, type BlockOwner } from './readings';
 import { lockUsagePoints, meterReadingIdsOf, readingTypeIdOf } from './series';
@@ -38,7 +46,11 @@ export interface LinkedCim {
 }
 
 /** Reads the message, its readings into the writer as they stream; the meter readings (small: no readings) are kept. */
-export async function stageCim(source: ByteSource, writer: StagingWriter, onReadings: (n: number) => void): Promise<StagedCim> {
+export async function stageCim(
+  source: ByteSource,
+  writer: StagingWriter,
+  onReadings: (n: number) => void,
+): Promise<StagedCim> {
   const staged: StagedCim = { meterReadings: [], diagnostics: [], registers: 0, from: Infinity, to: -Infinity };
   try {
     for await (const event of readCimMessage(source)) {
@@ -46,7 +58,8 @@ export async function stageCim(source: ByteSource, writer: StagingWriter, onRead
         staged.envelope = event.envelope;
         const verb = event.envelope.header?.verb;
         if (!verb || !LOADABLE.has(verb)) {
-          staged.refusal = `cim-verb-not-loadable: a ${verb ?? 'fault'} ${event.envelope.header?.noun ?? ''} message carries no readings to load`.trimEnd();
+          staged.refusal =
+            `cim-verb-not-loadable: a ${verb ?? 'fault'} ${event.envelope.header?.noun ?? ''} message carries no readings to load`.trimEnd();
           return staged;
         }
       } else if (event.type === 'readings') {
@@ -71,7 +84,8 @@ export async function stageCim(source: ByteSource, writer: StagingWriter, onRead
 }
 
 const keyOf = (ref: CimObjectRef | undefined) => ref?.mRID ?? ref?.names?.[0]?.name;
-const usagePointName = (ref: CimObjectRef) => (ref.names?.find((n) => n.nameType === 'UsagePointName') ?? ref.names?.[0])?.name ?? null;
+const usagePointName = (ref: CimObjectRef) =>
+  (ref.names?.find((n) => n.nameType === 'UsagePointName') ?? ref.names?.[0])?.name ?? null;
 
 /** ESPI ServiceKind of a CIM commodity (61968-9 Annex C): electricity, gas, water, heat, sewerage; else electricity. */
 function serviceKindOf(commodity: number | undefined): number {
@@ -86,9 +100,20 @@ function serviceKindOf(commodity: number | undefined): number {
  * Finds or creates the usage points and meter readings of the staged message and records which block each
  * accepted IntervalBlock's readings belong to. Runs inside the load transaction.
  */
-export async function linkCim(client: PoolClient, staged: StagedCim, sourceSystem: string, fallbackZone: string): Promise<LinkedCim> {
+export async function linkCim(
+  client: PoolClient,
+  staged: StagedCim,
+  sourceSystem: string,
+  fallbackZone: string,
+): Promise<LinkedCim> {
   const linked: LinkedCim = { usagePoints: 0, meterReadings: 0, unknown: [], warnings: [], owners: [] };
-  const meterOnly = [...new Set(staged.meterReadings.filter((mr) => !keyOf(mr.usagePoint) && keyOf(mr.meter)).map((mr) => keyOf(mr.meter) as string))];
+  const meterOnly = [
+    ...new Set(
+      staged.meterReadings
+        .filter((mr) => !keyOf(mr.usagePoint) && keyOf(mr.meter))
+        .map((mr) => keyOf(mr.meter) as string),
+    ),
+  ];
   const { rows: meterRows } = await client.query<{ external_id: string; usage_point: string }>(
     `SELECT m.external_id, u.external_id AS usage_point FROM meter m JOIN usage_point u ON u.id = m.usage_point_id
       WHERE m.source_system = $1 AND m.external_id = ANY($2::text[]) AND u.source_system = $1`,
@@ -104,7 +129,11 @@ export async function linkCim(client: PoolClient, staged: StagedCim, sourceSyste
     const meter = keyOf(mr.meter);
     if (up) {
       target.set(mr, up);
-      if (!created.has(up)) created.set(up, { name: usagePointName(mr.usagePoint as CimObjectRef), kind: serviceKindOf(mr.blocks[0]?.readingType.commodity) });
+      if (!created.has(up))
+        created.set(up, {
+          name: usagePointName(mr.usagePoint as CimObjectRef),
+          kind: serviceKindOf(mr.blocks[0]?.readingType.commodity),
+        });
     } else if (meter && meterUsagePoint.has(meter)) {
       target.set(mr, meterUsagePoint.get(meter) as string);
     } else if (meter) {
@@ -154,15 +183,25 @@ export async function linkCim(client: PoolClient, staged: StagedCim, sourceSyste
     const up = target.get(mr);
     if (up === undefined) continue;
     for (const b of mr.blocks) {
-      blocks.push({ block: b.ordinal, usagePointId: upId.get(up) as string, typeId: await readingTypeIdOf(client, b.readingType, typeIds) });
+      blocks.push({
+        block: b.ordinal,
+        usagePointId: upId.get(up) as string,
+        typeId: await readingTypeIdOf(client, b.readingType, typeIds),
+      });
     }
   }
   const series = await meterReadingIdsOf(client, blocks);
   linked.meterReadings = series.size;
-  linked.owners = blocks.map((b) => ({ block: b.block, usagePointId: b.usagePointId, meterReadingId: series.get(`${b.usagePointId}:${b.typeId}`) as string }));
+  linked.owners = blocks.map((b) => ({
+    block: b.block,
+    usagePointId: b.usagePointId,
+    meterReadingId: series.get(`${b.usagePointId}:${b.typeId}`) as string,
+  }));
   await setBlockOwners(client, linked.owners);
   if (staged.registers) {
-    linked.warnings.push(`${staged.registers} register reading(s) (MeterReading/Readings) not stored: the portal keeps interval data only`);
+    linked.warnings.push(
+      `${staged.registers} register reading(s) (MeterReading/Readings) not stored: the portal keeps interval data only`,
+    );
   }
   return linked;
 }

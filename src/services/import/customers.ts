@@ -13,7 +13,8 @@ function text(el: XmlElement, ...path: string[]): string | null {
   return value ? value : null;
 }
 
-const identity = (r: EspiCustomerRecord) => (r.entry.self ? pathOf(r.entry.self) : r.entry.id ? `id:${r.entry.id}` : undefined);
+const identity = (r: EspiCustomerRecord) =>
+  r.entry.self ? pathOf(r.entry.self) : r.entry.id ? `id:${r.entry.id}` : undefined;
 
 function owner(r: EspiCustomerRecord, candidates: EspiCustomerRecord[]): EspiCustomerRecord | undefined {
   const self = identity(r);
@@ -25,7 +26,13 @@ function owner(r: EspiCustomerRecord, candidates: EspiCustomerRecord[]): EspiCus
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
-async function upsert(client: PoolClient, table: string, sourceSystem: string, externalId: string, fields: Record<string, unknown>): Promise<string> {
+async function upsert(
+  client: PoolClient,
+  table: string,
+  sourceSystem: string,
+  externalId: string,
+  fields: Record<string, unknown>,
+): Promise<string> {
   const names = Object.keys(fields);
   const values = Object.values(fields);
   const { rows } = await client.query<{ id: string }>(
@@ -37,7 +44,10 @@ async function upsert(client: PoolClient, table: string, sourceSystem: string, e
     [sourceSystem, externalId, ...values],
   );
   if (rows.length) return rows[0].id;
-  const found = await client.query<{ id: string }>(`SELECT id FROM ${table} WHERE source_system = $1 AND external_id = $2`, [sourceSystem, externalId]);
+  const found = await client.query<{ id: string }>(
+    `SELECT id FROM ${table} WHERE source_system = $1 AND external_id = $2`,
+    [sourceSystem, externalId],
+  );
   return found.rows[0].id;
 }
 
@@ -56,7 +66,9 @@ export async function upsertCustomers(client: PoolClient, feed: LinkedFeed, sour
         status: text(c.content, 'status', 'value'),
         name: text(c.content, 'name'),
         // customer.xsd puts contact details in the Organisation; some custodians write them on the Customer itself.
-        email: text(c.content, 'Organisation', 'electronicAddress', 'email1') ?? text(c.content, 'electronicAddress', 'email1'),
+        email:
+          text(c.content, 'Organisation', 'electronicAddress', 'email1') ??
+          text(c.content, 'electronicAddress', 'email1'),
         phone: text(c.content, 'Organisation', 'phone1', 'localNumber') ?? text(c.content, 'phone1', 'localNumber'),
       }),
     );

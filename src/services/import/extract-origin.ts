@@ -28,7 +28,11 @@ export async function extractOriginOf(client: PoolClient, checksum: string): Pro
  * Why the file may not be loaded over what is there, if it may not: the source's watermark (a later run loaded
  * everything up to it) or one of the file's usage points holds data of a later change_seq than the file's run.
  */
-export async function supersededBy(client: PoolClient, origin: ExtractOrigin, usagePointIds: string[]): Promise<string | undefined> {
+export async function supersededBy(
+  client: PoolClient,
+  origin: ExtractOrigin,
+  usagePointIds: string[],
+): Promise<string | undefined> {
   const { rows } = await client.query<{ watermark: string | null; loaded: string | null }>(
     `SELECT (SELECT change_seq::text FROM extract_watermark WHERE source = $1) AS watermark,
             (SELECT max(extract_seq)::text FROM usage_point WHERE id = ANY($2::bigint[])) AS loaded`,
@@ -43,10 +47,20 @@ export async function supersededBy(client: PoolClient, origin: ExtractOrigin, us
       : origin.status === 'abandoned'
         ? 'that run was abandoned (a later run extracts its range again)'
         : undefined;
-  return by && `superseded: the file comes from extract run ${origin.runId} (change_seq up to ${origin.seqTo}) and ${by}; loading it would revert newer data`;
+  return (
+    by &&
+    `superseded: the file comes from extract run ${origin.runId} (change_seq up to ${origin.seqTo}) and ${by}; loading it would revert newer data`
+  );
 }
 
 /** Inside the load's transaction: the usage points now hold this run's data (never lowered). */
-export async function recordExtractSeq(client: PoolClient, origin: ExtractOrigin, usagePointIds: string[]): Promise<void> {
-  await client.query(`UPDATE usage_point SET extract_seq = greatest(extract_seq, $2::bigint) WHERE id = ANY($1::bigint[])`, [usagePointIds, origin.seqTo]);
+export async function recordExtractSeq(
+  client: PoolClient,
+  origin: ExtractOrigin,
+  usagePointIds: string[],
+): Promise<void> {
+  await client.query(
+    `UPDATE usage_point SET extract_seq = greatest(extract_seq, $2::bigint) WHERE id = ANY($1::bigint[])`,
+    [usagePointIds, origin.seqTo],
+  );
 }

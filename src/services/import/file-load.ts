@@ -53,7 +53,14 @@ export class FileLoad {
     const progress: ImportProgress = { readings: 0, bytes: 0, total: (await stat(options.path)).size, phase: 'parse' };
     const report = progressReporter(options.onProgress, progress);
     report(true);
-    return new FileLoad(dataSource, options, new StepTimings(started), progress, report, await sniffFormat(options.path));
+    return new FileLoad(
+      dataSource,
+      options,
+      new StepTimings(started),
+      progress,
+      report,
+      await sniffFormat(options.path),
+    );
   }
 
   private constructor(
@@ -84,7 +91,14 @@ export class FileLoad {
   private startParse(): Promise<Staged> {
     const { path, sourceSystem, fallbackZone = 'UTC' } = this.options;
     const { format, progress, report } = this;
-    const parsing = stage(path, this.writer, { sourceSystem, fallbackZone, format, progress, report: () => report(), signal: this.abandon.signal });
+    const parsing = stage(path, this.writer, {
+      sourceSystem,
+      fallbackZone,
+      format,
+      progress,
+      report: () => report(),
+      signal: this.abandon.signal,
+    });
     // Awaited by parse(), or abandoned; a failure meanwhile must not go unhandled.
     parsing.catch(() => undefined);
     return parsing;
@@ -131,7 +145,13 @@ export class FileLoad {
   /** The batch row of this load (a dead attempt's, taken over, or a new one); from here on every log line names it. */
   private async openBatch(checksum: string, forced: boolean): Promise<void> {
     const { options } = this;
-    this.batchId = await startBatch(this.dataSource, { source: options.source, fileName: basename(options.path), checksum, forced, jobId: options.jobId });
+    this.batchId = await startBatch(this.dataSource, {
+      source: options.source,
+      fileName: basename(options.path),
+      checksum,
+      forced,
+      jobId: options.jobId,
+    });
     this.result.batchId = this.batchId;
     this.log = options.logger.child({ batchId: this.batchId });
     this.log.info({ file: options.path, checksum, forced }, 'load started');
@@ -171,7 +191,12 @@ export class FileLoad {
     if (!(await this.checkExtractOrder(linked))) return false;
     if (linked.unknown?.length) {
       result.unknown = linked.unknown;
-      result.errors.push(...linked.unknown.map((u) => `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`));
+      result.errors.push(
+        ...linked.unknown.map(
+          (u) =>
+            `unknown-${u.objectType.toLowerCase()}: ${u.objectType} ${u.id} is not known here; its readings were not loaded (${u.path})`,
+        ),
+      );
     }
     this.timings.lap('link');
     return true;
@@ -184,7 +209,8 @@ export class FileLoad {
   private async checkExtractOrder(linked: Linked): Promise<boolean> {
     const { result, db: client } = this;
     const origin = await extractOriginOf(client, result.checksum);
-    const superseded = (this.superseded = (origin && (await supersededBy(client, origin, linked.usagePointIds))) || undefined);
+    const superseded = (this.superseded =
+      (origin && (await supersededBy(client, origin, linked.usagePointIds))) || undefined);
     if (superseded && !this.options.force) return this.reject(superseded);
     if (superseded) result.warnings.push(`forced-over-newer: ${superseded}; loaded because of --force`);
     if (origin) await recordExtractSeq(client, origin, linked.usagePointIds);
@@ -198,12 +224,22 @@ export class FileLoad {
     const blocks = writer.blocks;
     const unverified = await unverifiedSkips(client, linked.owners, blocks);
     if (unverified.length) {
-      this.log.info({ file: this.options.path, blocks: unverified.length }, 'skipped blocks not confirmed by their owners: staging them');
+      this.log.info(
+        { file: this.options.path, blocks: unverified.length },
+        'skipped blocks not confirmed by their owners: staging them',
+      );
       for (const block of unverified) (blocks.get(block) as StagedBlock).skipped = false;
     }
     if (loadedIn) result.skippedBlocks = linked.owners.filter((o) => blocks.get(o.block)?.skipped).length;
     this.timings.lap('verify');
-    const counts = (this.counts = await upsertReadings(client, batchId, loadedIn ? 'reimport' : 'correction', linked.owners, writer, this.format === 'cim'));
+    const counts = (this.counts = await upsertReadings(
+      client,
+      batchId,
+      loadedIn ? 'reimport' : 'correction',
+      linked.owners,
+      writer,
+      this.format === 'cim',
+    ));
     this.timings.lap('upsert');
     // A skipped block's row is already stored as it would be written, unless an update of this load went near it.
     if (batchId) await storeDigests(client, batchId, linked.owners, blocks, counts.updated === 0);
@@ -221,7 +257,9 @@ export class FileLoad {
 
   async rollups(): Promise<void> {
     const counts = this.counts as ReadingCounts;
-    const blocks = counts.firstLoad ? { owners: (this.linked as Linked).owners, blocks: this.writer.blocks } : undefined;
+    const blocks = counts.firstLoad
+      ? { owners: (this.linked as Linked).owners, blocks: this.writer.blocks }
+      : undefined;
     const rollups = await refreshRollups(this.db, counts.spans, blocks);
     if (counts.firstLoad) this.result.blockRollups = rollups.fromBlocks;
     await recordUsageChanges(this.db, this.batchId, counts.spans);
@@ -236,7 +274,10 @@ export class FileLoad {
     await this.connection?.commit();
     this.timings.lap('commit');
     this.timings.sinceStart('total');
-    this.log.info({ file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings.byStep }, 'file loaded');
+    this.log.info(
+      { file: this.options.path, ...counts, spans: counts.spans.length, timings: this.timings.byStep },
+      'file loaded',
+    );
     return this.result;
   }
 
@@ -254,9 +295,10 @@ export class FileLoad {
     if (this.connection?.inTransaction) await this.connection.rollback().catch(() => undefined);
     if (!this.batchId) return;
     this.log.warn({ file: this.options.path, err: error }, 'load failed and rolled back');
-    await closeBatch(this.dataSource, this.batchId, 'failed', { warnings: this.result.warnings, errors: [(error as Error).message] }).catch((e) =>
-      this.log.warn({ err: e }, 'could not mark the batch failed; the next attempt resumes it'),
-    );
+    await closeBatch(this.dataSource, this.batchId, 'failed', {
+      warnings: this.result.warnings,
+      errors: [(error as Error).message],
+    }).catch((e) => this.log.warn({ err: e }, 'could not mark the batch failed; the next attempt resumes it'));
   }
 
   /** Stops the parse if it still runs and gives back the spill and the connection, whatever happened. */

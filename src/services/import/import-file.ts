@@ -13,7 +13,10 @@ export const DEFAULT_SOURCE_SYSTEM = 'espi';
  * (block-digests.ts).
  */
 export async function importFile(dataSource: DataSource, options: ImportFileOptions): Promise<ImportResult> {
-  const load = await FileLoad.start(dataSource, { ...options, sourceSystem: options.sourceSystem ?? DEFAULT_SOURCE_SYSTEM });
+  const load = await FileLoad.start(dataSource, {
+    ...options,
+    sourceSystem: options.sourceSystem ?? DEFAULT_SOURCE_SYSTEM,
+  });
   try {
     // Each of these answers false when it ended the load: already loaded, or the file rejected.
     if (!((await load.lock()) && (await load.parse()) && (await load.link()))) return load.result;

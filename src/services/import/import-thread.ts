@@ -11,16 +11,21 @@ export interface ImportThreadRequest {
   bindings: Record<string, unknown>;
 }
 
-export type ImportThreadReply = { id: number; result: ImportResult } | { id: number; error: { message: string; name: string; code?: string; stack?: string } };
+export type ImportThreadReply =
+  | { id: number; result: ImportResult }
+  | { id: number; error: { message: string; name: string; code?: string; stack?: string } };
 
 /**
  * importFile on a worker thread of its own, with its own connection pool: the extract writes the next file on the
- * main thread while this one parses and loads the last, so one process keeps two cores busy. The thread is unref'd: it never keeps the process alive, and dies with it (a load in flight rolls
- * back, as any killed load does).
+ * main thread while this one parses and loads the last, so one process keeps two cores busy. The thread is unref'd: it
+ * never keeps the process alive, and dies with it (a load in flight rolls back, as any killed load does).
  */
 export class ImportThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (result: ImportResult) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: ImportResult) => void; reject: (error: Error) => void }
+  >();
   private next = 0;
   private exited = false;
 

@@ -3,7 +3,10 @@ import type { ImportFileOptions, ImportProgress } from './types';
 const PROGRESS_INTERVAL_MS = 250;
 
 /** Reports progress at most every PROGRESS_INTERVAL_MS, unless forced (a phase change). */
-export function progressReporter(onProgress: ImportFileOptions['onProgress'], progress: ImportProgress): (force?: boolean) => void {
+export function progressReporter(
+  onProgress: ImportFileOptions['onProgress'],
+  progress: ImportProgress,
+): (force?: boolean) => void {
   let lastReport = 0;
   return (force = false) => {
     if (!onProgress || (!force && Date.now() - lastReport < PROGRESS_INTERVAL_MS)) return;

@@ -47,8 +47,17 @@ export async function copyIntoStaging(client: PoolClient, writer: StagingWriter)
  * The owned blocks' readings straight into interval_reading: a first load, where nothing stored can conflict and
  * nothing needs comparing, pays for one COPY and no staging at all.
  */
-export async function copyIntoReadings(client: PoolClient, writer: StagingWriter, owners: BlockOwner[], batchId: string | null): Promise<void> {
+export async function copyIntoReadings(
+  client: PoolClient,
+  writer: StagingWriter,
+  owners: BlockOwner[],
+  batchId: string | null,
+): Promise<void> {
   const prefixes = new Map(owners.map((o) => [o.block, tuplePrefix([o.usagePointId, o.meterReadingId, batchId])]));
   const target = `interval_reading (usage_point_id, meter_reading_id, batch_id, ${READING_COLUMNS})`;
-  await copyBinary(client, target, writer.tuples((block) => prefixes.get(block)));
+  await copyBinary(
+    client,
+    target,
+    writer.tuples((block) => prefixes.get(block)),
+  );
 }

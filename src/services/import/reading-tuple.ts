@@ -57,7 +57,12 @@ function refuse(what: string, type: string, r: EspiIntervalReading): never {
  * Writes the reading's fields at `at` (MAX_READING_BYTES free) and returns the end. `quality` is its quality mask.
  * A value no column can hold refuses the file here rather than failing the COPY with a server error.
  */
-export function encodeReading(view: DataView, at: number, r: EspiIntervalReading & { value: number }, quality: number): number {
+export function encodeReading(
+  view: DataView,
+  at: number,
+  r: EspiIntervalReading & { value: number },
+  quality: number,
+): number {
   const start = r.start;
   if (start < MIN_START || start >= END_START) refuse(`start ${start}`, 'timestamptz', r);
   view.setInt32(at, 8);
@@ -73,11 +78,15 @@ export function encodeReading(view: DataView, at: number, r: EspiIntervalReading
   at = fieldInt(view, at, quality, 4, 'quality', r);
   at = r.tou === undefined ? nullField(view, at) : fieldInt(view, at, r.tou, 2, 'tou', r);
   at = r.cpp === undefined ? nullField(view, at) : fieldInt(view, at, r.cpp, 2, 'cpp', r);
-  return r.consumptionTier === undefined ? nullField(view, at) : fieldInt(view, at, r.consumptionTier, 2, 'consumptionTier', r);
+  return r.consumptionTier === undefined
+    ? nullField(view, at)
+    : fieldInt(view, at, r.consumptionTier, 2, 'consumptionTier', r);
 }
 
 /** The start of a binary COPY stream: signature, flags, header extension length. */
-export const COPY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+export const COPY_SIGNATURE = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
 /** The end of one: a field count of -1. */
 export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 

@@ -81,7 +81,13 @@ function stagedFigures(owners: BlockOwner[], blocks: Map<number, StagedBlock>) {
     if (b.skipped) skipped = true;
     const span = spans.get(owner.meterReadingId);
     if (!span) {
-      spans.set(owner.meterReadingId, { usage_point_id: owner.usagePointId, meter_reading_id: owner.meterReadingId, lo: b.first, hi: b.last, n: b.readings });
+      spans.set(owner.meterReadingId, {
+        usage_point_id: owner.usagePointId,
+        meter_reading_id: owner.meterReadingId,
+        lo: b.first,
+        hi: b.last,
+        n: b.readings,
+      });
     } else {
       span.lo = Math.min(span.lo, b.first);
       span.hi = Math.max(span.hi, b.last);

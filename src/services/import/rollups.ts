@@ -28,7 +28,11 @@ function onChange(alias: string, period: string): string {
  * had no reading before), the days of the series whose blocks each lie within a day are summed from the blocks
  * (block-rollups.ts) and only the others read back.
  */
-export async function refreshRollups(client: PoolClient, spans: SeriesWindow[], firstLoad?: OwnedBlocks): Promise<{ fromBlocks: number }> {
+export async function refreshRollups(
+  client: PoolClient,
+  spans: SeriesWindow[],
+  firstLoad?: OwnedBlocks,
+): Promise<{ fromBlocks: number }> {
   if (spans.length === 0) return { fromBlocks: 0 };
   await client.query(
     `CREATE TEMP TABLE import_rollup_span ON COMMIT DROP AS
@@ -39,12 +43,17 @@ export async function refreshRollups(client: PoolClient, spans: SeriesWindow[], 
        JOIN usage_point u ON u.id = k.usage_point_id
        JOIN meter_reading m ON m.id = k.meter_reading_id
        JOIN reading_type rt ON rt.id = m.reading_type_id`,
-    [spans.map((s) => s.usagePointId), spans.map((s) => s.meterReadingId), spans.map((s) => s.from), spans.map((s) => s.to)],
+    [
+      spans.map((s) => s.usagePointId),
+      spans.map((s) => s.meterReadingId),
+      spans.map((s) => s.from),
+      spans.map((s) => s.to),
+    ],
   );
   const bySql = firstLoad && (await dailyFromBlocks(client, firstLoad, expected, onChange('d', 'local_date')));
   if (!bySql || bySql.length) {
     await client.query(
-    `INSERT INTO usage_daily AS d (usage_point_id, meter_reading_id, local_date, value_sum, cost_sum, first_start, last_end,
+      `INSERT INTO usage_daily AS d (usage_point_id, meter_reading_id, local_date, value_sum, cost_sum, first_start, last_end,
                                    readings, estimated, expected)
      SELECT r.usage_point_id, r.meter_reading_id, (r.start AT TIME ZONE b.tz)::date AS day, sum(r.value), sum(r.cost),
             min(r.start), max(r.start + r.duration * interval '1 second'), count(*),
@@ -73,7 +82,9 @@ export async function refreshRollups(client: PoolClient, spans: SeriesWindow[], 
   );
   // In this transaction, so that whoever keeps answers by data version never reads the new figures under the old one.
   const usagePoints = [...new Set(spans.map((s) => s.usagePointId))].sort((a, b) => Number(BigInt(a) - BigInt(b)));
-  await client.query('UPDATE usage_point SET data_version = data_version + 1 WHERE id = ANY($1::bigint[])', [usagePoints]);
+  await client.query('UPDATE usage_point SET data_version = data_version + 1 WHERE id = ANY($1::bigint[])', [
+    usagePoints,
+  ]);
   await client.query('DROP TABLE import_rollup_span');
   return { fromBlocks: bySql ? spans.length - bySql.length : 0 };
 }

@@ -1,5 +1,11 @@
 import type { PoolClient } from 'pg';
-import { localTimeParametersFor, type LinkedFeed, type LinkedMeterReading, type LinkedUsagePoint, type ReadingTypeFields } from '../../espi';
+import {
+  localTimeParametersFor,
+  type LinkedFeed,
+  type LinkedMeterReading,
+  type LinkedUsagePoint,
+  type ReadingTypeFields,
+} from '../../espi';
 import { READING_TYPE_SIGNATURE } from '../reading-type-columns';
 import { ianaZoneFor } from './zone';
 
@@ -30,15 +36,24 @@ function yearsOf(feed: LinkedFeed, up: LinkedUsagePoint): number[] {
   return years.size ? [...years].sort() : [new Date().getUTCFullYear()];
 }
 
-async function upsertUsagePoints(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string, warnings: string[]) {
+async function upsertUsagePoints(
+  client: PoolClient,
+  feed: LinkedFeed,
+  sourceSystem: string,
+  fallbackZone: string,
+  warnings: string[],
+) {
   const ups = [...feed.usagePoints].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const rows = ups.map((up) => {
     let zone = ianaZoneFor(up, fallbackZone, yearsOf(feed, up));
     if (zone === null) {
-      warnings.push(`usage point ${up.href ?? up.key}: no IANA zone agrees with its LocalTimeParameters (${up.zone.name}); local days use ${fallbackZone}`);
+      warnings.push(
+        `usage point ${up.href ?? up.key}: no IANA zone agrees with its LocalTimeParameters (${up.zone.name}); local days use ${fallbackZone}`,
+      );
       zone = fallbackZone;
     }
-    if (up.serviceKind === undefined) warnings.push(`usage point ${up.href ?? up.key}: no ServiceCategory kind, stored as electricity (0)`);
+    if (up.serviceKind === undefined)
+      warnings.push(`usage point ${up.href ?? up.key}: no ServiceCategory kind, stored as electricity (0)`);
     // A file without LocalTimeParameters gets those of the zone its local days are counted in, as our export writes
     // them: stored either way, so loading our own export of it back changes nothing.
     const ltp = up.localTimeParameters ?? localTimeParametersFor(zone, yearsOf(feed, up)[0]);
@@ -88,13 +103,20 @@ const RT_PARAMS = READING_TYPE_SIGNATURE.map((_, i) => `$${i + 1}`).join(', ');
 const RT_MATCH = READING_TYPE_SIGNATURE.map(([c], i) => `${c} IS NOT DISTINCT FROM $${i + 1}`).join(' AND ');
 
 async function readingTypeId(client: PoolClient, values: (number | null)[]): Promise<string> {
-  await client.query(`INSERT INTO reading_type (${RT_NAMES}) VALUES (${RT_PARAMS}) ON CONFLICT ON CONSTRAINT uq_reading_type_signature DO NOTHING`, values);
+  await client.query(
+    `INSERT INTO reading_type (${RT_NAMES}) VALUES (${RT_PARAMS}) ON CONFLICT ON CONSTRAINT uq_reading_type_signature DO NOTHING`,
+    values,
+  );
   const { rows } = await client.query<{ id: string }>(`SELECT id FROM reading_type WHERE ${RT_MATCH}`, values);
   return rows[0].id;
 }
 
 /** The reading_type row of these fields, created when new; `cache` spares the statements for a type already seen. */
-export async function readingTypeIdOf(client: PoolClient, fields: ReadingTypeFields, cache: Map<string, string>): Promise<string> {
+export async function readingTypeIdOf(
+  client: PoolClient,
+  fields: ReadingTypeFields,
+  cache: Map<string, string>,
+): Promise<string> {
   const values = READING_TYPE_SIGNATURE.map(([, get]) => get(fields) ?? null);
   const signature = JSON.stringify(values);
   let typeId = cache.get(signature);
@@ -113,7 +135,9 @@ export interface SeriesKey {
 /** meter_reading ids of (usage point, reading type) pairs, created when new; keyed `usagePointId:typeId`. */
 export async function meterReadingIdsOf(client: PoolClient, rows: SeriesKey[]): Promise<Map<string, string>> {
   // Sorted so that two loads sharing series take their row locks in the same order.
-  const series = [...rows].sort((a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)));
+  const series = [...rows].sort(
+    (a, b) => Number(BigInt(a.usagePointId) - BigInt(b.usagePointId)) || Number(BigInt(a.typeId) - BigInt(b.typeId)),
+  );
   if (series.length === 0) return new Map();
   const ups = series.map((s) => s.usagePointId);
   const types = series.map((s) => s.typeId);
@@ -138,7 +162,12 @@ export async function meterReadingIdsOf(client: PoolClient, rows: SeriesKey[]): 
   return new Map(found.map((r) => [`${r.usage_point_id}:${r.reading_type_id}`, r.id]));
 }
 
-export async function upsertSeries(client: PoolClient, feed: LinkedFeed, sourceSystem: string, fallbackZone: string): Promise<SeriesIds> {
+export async function upsertSeries(
+  client: PoolClient,
+  feed: LinkedFeed,
+  sourceSystem: string,
+  fallbackZone: string,
+): Promise<SeriesIds> {
   const warnings: string[] = [];
   const usagePointIds = await upsertUsagePoints(client, feed, sourceSystem, fallbackZone, warnings);
   const typeIds = new Map<string, string>();
@@ -150,7 +179,10 @@ export async function upsertSeries(client: PoolClient, feed: LinkedFeed, sourceS
   const byPair = await meterReadingIdsOf(client, series);
   const meterReadingIds = new Map<LinkedMeterReading, { usagePointId: string; meterReadingId: string }>();
   for (const s of series) {
-    meterReadingIds.set(s.mr, { usagePointId: s.usagePointId, meterReadingId: byPair.get(`${s.usagePointId}:${s.typeId}`) as string });
+    meterReadingIds.set(s.mr, {
+      usagePointId: s.usagePointId,
+      meterReadingId: byPair.get(`${s.usagePointId}:${s.typeId}`) as string,
+    });
   }
   return { usagePointIds, meterReadingIds, warnings };
 }

@@ -62,7 +62,10 @@ export interface Staged {
 /** ESPI Atom and CIM are XML, told apart by their root element; anything else is read as a Green Button CSV. */
 export async function sniffFormat(path: string): Promise<FileFormat> {
   for await (const chunk of createReadStream(path, { start: 0, end: 4095 })) {
-    const text = (chunk as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const text = (chunk as Buffer)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (!text.startsWith('<')) return 'green-button-csv';
     const root = /<(?:[\w.-]+:)?([\w.-]+)/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1] ?? '';
     return /^(Envelope|(Request|Response|Event|Fault)?Message)$|MeterReadings/.test(root) ? 'cim' : 'espi-atom';
@@ -128,9 +131,16 @@ async function stageEspi(bytes: AsyncIterable<Buffer>, writer: StagingWriter, ct
  */
 async function linkStagedEspi(client: PoolClient, feed: LinkedFeed, ctx: StageContext): Promise<Linked> {
   const { sourceSystem, fallbackZone } = ctx;
-  await lockUsagePoints(client, sourceSystem, feed.usagePoints.map((up) => externalIdOf(up, sourceSystem)));
+  await lockUsagePoints(
+    client,
+    sourceSystem,
+    feed.usagePoints.map((up) => externalIdOf(up, sourceSystem)),
+  );
   const series = await upsertSeries(client, feed, sourceSystem, fallbackZone);
-  const owners = [...feed.blockOwner].map(([block, mr]) => ({ block, ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }) }));
+  const owners = [...feed.blockOwner].map(([block, mr]) => ({
+    block,
+    ...(series.meterReadingIds.get(mr) as { usagePointId: string; meterReadingId: string }),
+  }));
   await setBlockOwners(client, owners);
   return {
     usagePoints: feed.usagePoints.length,

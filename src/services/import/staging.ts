@@ -138,7 +138,8 @@ export class StagingWriter {
   /** Marks skipped the blocks whose digest is one of these (a forced reload: those its checksum's earlier loads stored). */
   skip(digests: ReadonlySet<string>): void {
     if (digests.size === 0) return;
-    for (const block of this.blocks.values()) if (block.digest && digests.has(block.digest.toString('hex'))) block.skipped = true;
+    for (const block of this.blocks.values())
+      if (block.digest && digests.has(block.digest.toString('hex'))) block.skipped = true;
   }
 
   /** Blocks never ended (a reader stopped early, or one that has no block events) end here. */
@@ -156,7 +157,7 @@ export class StagingWriter {
     let out = Buffer.allocUnsafe(OUT_BYTES);
     for (const chunk of this.spill.chunks()) {
       let o = 0;
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         const block = chunk.readUInt32LE(at);
         const end = at + SEGMENT_HEADER + chunk.readUInt32LE(at + 4);
         at += SEGMENT_HEADER;

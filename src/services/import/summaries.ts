@@ -7,7 +7,12 @@ import type { LinkedUsagePoint } from '../../espi';
 // line items are replaced only when they differ.
 
 const ts = (s: number | undefined) => (s === undefined ? null : new Date(s * 1000));
-const measurement = (m: SummaryMeasurement | undefined) => [m?.value ?? null, m?.powerOfTenMultiplier ?? null, m?.uom ?? null, ts(m?.timeStamp)];
+const measurement = (m: SummaryMeasurement | undefined) => [
+  m?.value ?? null,
+  m?.powerOfTenMultiplier ?? null,
+  m?.uom ?? null,
+  ts(m?.timeStamp),
+];
 
 const COLUMNS = [
   'external_id',
@@ -87,26 +92,30 @@ export async function upsertSummaries(
   for (const s of summaries) {
     const usagePointId = s.usagePoint && usagePointIds.get(s.usagePoint);
     if (!usagePointId || !s.fields.billingPeriod) {
-      warnings.push(`${s.type} at line ${s.entry.line}: ${usagePointId ? 'no billing period' : 'no usage point'}, not stored`);
+      warnings.push(
+        `${s.type} at line ${s.entry.line}: ${usagePointId ? 'no billing period' : 'no usage point'}, not stored`,
+      );
       continue;
     }
     const {
       rows: [{ id }],
-    } = await client.query<{ id: string }>(
-      `INSERT INTO usage_summary AS s (usage_point_id, billing_period_start, batch_id, ${COLUMNS.join(', ')})
+    } = await client
+      .query<{ id: string }>(
+        `INSERT INTO usage_summary AS s (usage_point_id, billing_period_start, batch_id, ${COLUMNS.join(', ')})
        VALUES ($1, $2, $3, ${params})
        ON CONFLICT (usage_point_id, billing_period_start) DO UPDATE SET ${set}, batch_id = EXCLUDED.batch_id, updated_at = now()
        WHERE (${COLUMNS.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM (${COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})
        RETURNING id`,
-      [usagePointId, ts(s.fields.billingPeriod.start), batchId, ...values(s)],
-    ).then(async (res) =>
-      res.rows.length
-        ? res
-        : client.query<{ id: string }>(`SELECT id FROM usage_summary WHERE usage_point_id = $1 AND billing_period_start = $2`, [
-            usagePointId,
-            ts(s.fields.billingPeriod?.start),
-          ]),
-    );
+        [usagePointId, ts(s.fields.billingPeriod.start), batchId, ...values(s)],
+      )
+      .then(async (res) =>
+        res.rows.length
+          ? res
+          : client.query<{ id: string }>(
+              `SELECT id FROM usage_summary WHERE usage_point_id = $1 AND billing_period_start = $2`,
+              [usagePointId, ts(s.fields.billingPeriod?.start)],
+            ),
+      );
     const incoming = lineItems(s);
     const { rows: stored } = await client.query<{ items: unknown[][] | null }>(
       `SELECT json_agg(json_build_array(${LINE_ITEM_COLUMNS}) ORDER BY id) AS items
@@ -114,7 +123,10 @@ export async function upsertSummaries(
       [usagePointId, id],
     );
     if (JSON.stringify(normalize(stored[0].items ?? [])) === JSON.stringify(normalize(incoming))) continue;
-    await client.query(`DELETE FROM usage_summary_line_item WHERE usage_point_id = $1 AND usage_summary_id = $2`, [usagePointId, id]);
+    await client.query(`DELETE FROM usage_summary_line_item WHERE usage_point_id = $1 AND usage_summary_id = $2`, [
+      usagePointId,
+      id,
+    ]);
     for (const item of incoming) {
       await client.query(
         `INSERT INTO usage_summary_line_item (usage_point_id, usage_summary_id, ${LINE_ITEM_COLUMNS})

@@ -66,7 +66,19 @@ export interface ImportResult {
  */
 export type FileOutcome = Pick<
   ImportResult,
-  'file' | 'status' | 'batchId' | 'usagePoints' | 'meterReadings' | 'readings' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'warnings' | 'errors' | 'timings'
+  | 'file'
+  | 'status'
+  | 'batchId'
+  | 'usagePoints'
+  | 'meterReadings'
+  | 'readings'
+  | 'inserted'
+  | 'updated'
+  | 'unchanged'
+  | 'rejected'
+  | 'warnings'
+  | 'errors'
+  | 'timings'
 >;
 
 export function fileOutcome(r: ImportResult): FileOutcome {

@@ -15,15 +15,25 @@ export class UploadError extends Error {
   }
 }
 
-export const tooLarge = (maxBytes: number) => new UploadError(413, 'UPLOAD_TOO_LARGE', `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`);
+export const tooLarge = (maxBytes: number) =>
+  new UploadError(
+    413,
+    'UPLOAD_TOO_LARGE',
+    `the upload is larger than the limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES)`,
+  );
 
 // A plain file name: no separators, no leading dot (hidden, and "." / ".."), nothing the inbox scan treats as a file
-// still being written, not one of the inbox's folders. The upload then names exactly one entry directly inside the inbox.
+// still being written, not one of the inbox's folders. The upload then names exactly one entry directly inside the
+// inbox.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export function checkUploadName(name: string): void {
   if (!NAME.test(name) || isInProgressName(name) || INBOX_FOLDERS.includes(name)) {
-    throw new UploadError(400, 'INVALID_NAME', `the file name must be 1-200 letters, digits, ".", "_" or "-", start with a letter or digit, not end in .part or .tmp, and not be ${INBOX_FOLDERS.join(', ')}`);
+    throw new UploadError(
+      400,
+      'INVALID_NAME',
+      `the file name must be 1-200 letters, digits, ".", "_" or "-", start with a letter or digit, not end in .part or .tmp, and not be ${INBOX_FOLDERS.join(', ')}`,
+    );
   }
 }
 
@@ -39,7 +49,12 @@ export interface ReceivedUpload {
  * replace a file already there. A failure at any point removes the partial file, so the inbox only ever holds whole
  * uploads.
  */
-export async function receiveIntoInbox(body: AsyncIterable<Buffer>, inboxDir: string, name: string, maxBytes: number): Promise<ReceivedUpload> {
+export async function receiveIntoInbox(
+  body: AsyncIterable<Buffer>,
+  inboxDir: string,
+  name: string,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
   checkUploadName(name);
   await mkdir(inboxDir, { recursive: true });
   const partial = join(inboxDir, `.upload-${randomUUID()}.part`);
@@ -61,7 +76,9 @@ export async function receiveIntoInbox(body: AsyncIterable<Buffer>, inboxDir: st
       await file.close();
     }
     await link(partial, target).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EEXIST' ? new UploadError(409, 'NAME_TAKEN', `the inbox already has a file named ${name}`) : error;
+      throw error.code === 'EEXIST'
+        ? new UploadError(409, 'NAME_TAKEN', `the inbox already has a file named ${name}`)
+        : error;
     });
     await syncDirectory(inboxDir);
   } finally {

@@ -17,10 +17,17 @@ const COLUMNS = `id::text AS id, source, file_name AS "fileName", checksum, forc
   warnings, errors, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 // import_batch holds file names, counts and diagnostics, no customer data: it can be shown to OPS as it is.
-const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({ ...row, warnings: row.warnings.map(String), errors: row.errors.map(String) });
+const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({
+  ...row,
+  warnings: row.warnings.map(String),
+  errors: row.errors.map(String),
+});
 
 /** Newest first (by id), keyset-paginated; the count has the same filters. */
-export async function importBatchPage(db: DataSource, request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
+export async function importBatchPage(
+  db: DataSource,
+  request: PageRequest & ImportBatchFilter,
+): Promise<Page<ImportBatchRecord>> {
   const page = keyset(request);
   const params: unknown[] = [];
   const where: string[] = [];
@@ -35,7 +42,10 @@ export async function importBatchPage(db: DataSource, request: PageRequest & Imp
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const filterParams = [...params];
   const count = async () => {
-    const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM import_batch ${filterSql}`, filterParams)) as { count: number }[];
+    const [{ count }] = (await db.query(
+      `SELECT count(*)::int AS count FROM import_batch ${filterSql}`,
+      filterParams,
+    )) as { count: number }[];
     return count;
   };
   // The list is newest first: "after" a cursor means older, and a page backward reads the newer ones, oldest first.
@@ -66,7 +76,10 @@ export const jobKey = (queue: QueueName, jobId: string) => `${queue}|${jobId}`;
  * The batches of many jobs in one statement (one batch for an import, one per file for an extract), newest first,
  * each row keyed by `jobKey` of its job.
  */
-export async function importBatchesOfJobs(db: DataSource, keys: string[]): Promise<(ImportBatchRecord & { parentKey: string })[]> {
+export async function importBatchesOfJobs(
+  db: DataSource,
+  keys: string[],
+): Promise<(ImportBatchRecord & { parentKey: string })[]> {
   const jobIds = keys.map((key) => key.slice(key.indexOf('|') + 1));
   const rows = (await db.query(
     `SELECT * FROM (

@@ -6,7 +6,14 @@ import type { Logger } from '../../logger';
 import { allows, assertAllowed } from '../access/permissions';
 import { InvalidInputError, UnauthenticatedError } from '../errors';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import { importBatch, importBatchesOfJobs, importBatchPage, jobKey, queueOfBatch, type ImportBatchFilter } from './import-batches';
+import {
+  importBatch,
+  importBatchesOfJobs,
+  importBatchPage,
+  jobKey,
+  queueOfBatch,
+  type ImportBatchFilter,
+} from './import-batches';
 import { byParentLoader } from '../loaders';
 import { cancelJob, pauseQueue, resumeQueue, retryJob, runScheduler, type ControlOutcome } from './queue-control';
 import { asJobType, jobCounts, jobRecord, schedulers, throughput } from './queue-state';
@@ -64,7 +71,9 @@ export class OpsService {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > QUEUE_METRICS_MINUTES) {
       throw new InvalidInputError(`minutes must be between 1 and ${QUEUE_METRICS_MINUTES}`, 'minutes');
     }
-    return throughput(this.deps.queues[queue], minutes, (name, kind) => readPostgresAnchor(this.deps.dataSource, name, kind));
+    return throughput(this.deps.queues[queue], minutes, (name, kind) =>
+      readPostgresAnchor(this.deps.dataSource, name, kind),
+    );
   }
 
   async schedulers(queue: QueueName): Promise<SchedulerRecord[]> {
@@ -102,7 +111,8 @@ export class OpsService {
 
   async importBatchPage(request: PageRequest & ImportBatchFilter): Promise<Page<ImportBatchRecord>> {
     this.assertStaff();
-    if (request.from && request.to && request.from >= request.to) throw new InvalidInputError('from must be before to', 'to');
+    if (request.from && request.to && request.from >= request.to)
+      throw new InvalidInputError('from must be before to', 'to');
     return importBatchPage(this.deps.dataSource, request);
   }
 
@@ -113,7 +123,9 @@ export class OpsService {
   }
 
   // Per request (the service is), so a page of jobs asks for its batches in one statement.
-  private readonly batchesOfJobs = byParentLoader<ImportBatchRecord>((keys) => importBatchesOfJobs(this.deps.dataSource, keys));
+  private readonly batchesOfJobs = byParentLoader<ImportBatchRecord>((keys) =>
+    importBatchesOfJobs(this.deps.dataSource, keys),
+  );
 
   async importBatchesOfJob(queue: QueueName, jobId: string): Promise<ImportBatchRecord[]> {
     this.assertStaff();
@@ -125,7 +137,11 @@ export class OpsService {
     return batch.jobId ? this.job(queueOfBatch(batch.source), batch.jobId) : null;
   }
 
-  private async control(action: string, target: Record<string, unknown>, run: () => Promise<ControlOutcome>): Promise<ControlOutcome> {
+  private async control(
+    action: string,
+    target: Record<string, unknown>,
+    run: () => Promise<ControlOutcome>,
+  ): Promise<ControlOutcome> {
     assertAllowed(this.principal, 'controlQueues');
     const outcome = await run();
     if (outcome.refusals.length === 0) this.deps.logger.info({ ...target, by: this.principal?.subject }, action);
@@ -149,7 +165,9 @@ export class OpsService {
   }
 
   runScheduler(queue: QueueName, scheduler: string): Promise<ControlOutcome> {
-    return this.control('scheduler run now', { queue, scheduler }, () => runScheduler(this.deps.queues[queue], scheduler));
+    return this.control('scheduler run now', { queue, scheduler }, () =>
+      runScheduler(this.deps.queues[queue], scheduler),
+    );
   }
 
   /** The job after a mutation, as the caller may see it. */

@@ -9,9 +9,12 @@ export interface ControlOutcome {
   refusals: Refusal[];
 }
 
-const refused = (code: string, argument: string, message: string): ControlOutcome => ({ refusals: [{ code, argument, message }] });
+const refused = (code: string, argument: string, message: string): ControlOutcome => ({
+  refusals: [{ code, argument, message }],
+});
 
-const notFound = (queue: Queue, jobId: string) => refused('JOB_NOT_FOUND', 'jobId', `no job ${jobId} in the ${queue.name} queue (it may be past its retention)`);
+const notFound = (queue: Queue, jobId: string) =>
+  refused('JOB_NOT_FOUND', 'jobId', `no job ${jobId} in the ${queue.name} queue (it may be past its retention)`);
 
 /**
  * Retries a failed job with a fresh set of attempts. A file rejected from the inbox is moved back from rejected/
@@ -21,7 +24,8 @@ export async function retryJob(queue: Queue, jobId: string): Promise<ControlOutc
   const job = await queue.getJob(jobId);
   if (!job) return notFound(queue, jobId);
   const state = await job.getState();
-  if (state !== 'failed') return refused('JOB_NOT_FAILED', 'jobId', `job ${jobId} is ${state}: only failed jobs can be retried`);
+  if (state !== 'failed')
+    return refused('JOB_NOT_FAILED', 'jobId', `job ${jobId} is ${state}: only failed jobs can be retried`);
   const data = job.data as Partial<ImportJobData>;
   if (data.inbox && data.path && data.rejectedTo) {
     await restoreRejected(data.path, data.rejectedTo);
@@ -43,9 +47,20 @@ export async function cancelJob(queue: Queue, jobId: string): Promise<ControlOut
   const job = await queue.getJob(jobId);
   if (!job) return notFound(queue, jobId);
   const state = await job.getState();
-  if (state === 'active') return refused('JOB_ACTIVE', 'jobId', `job ${jobId} is running and is not interrupted; pause the queue to stop the next ones`);
-  if (!CANCELLABLE.has(state)) return refused('JOB_FINISHED', 'jobId', `job ${jobId} is ${state}: there is nothing left to cancel`);
-  if (job.repeatJobKey) return refused('SCHEDULED_RUN', 'jobId', `job ${jobId} is the next run of scheduler ${job.repeatJobKey}; change the schedule instead`);
+  if (state === 'active')
+    return refused(
+      'JOB_ACTIVE',
+      'jobId',
+      `job ${jobId} is running and is not interrupted; pause the queue to stop the next ones`,
+    );
+  if (!CANCELLABLE.has(state))
+    return refused('JOB_FINISHED', 'jobId', `job ${jobId} is ${state}: there is nothing left to cancel`);
+  if (job.repeatJobKey)
+    return refused(
+      'SCHEDULED_RUN',
+      'jobId',
+      `job ${jobId} is the next run of scheduler ${job.repeatJobKey}; change the schedule instead`,
+    );
   await job.remove();
   return { jobId, refusals: [] };
 }
@@ -67,10 +82,12 @@ const ONE_OFF_OPTIONS = ['attempts', 'backoff', 'removeOnComplete', 'removeOnFai
 /** Adds one run of a Job Scheduler's job now, with the scheduler's data and retention; the schedule is unchanged. */
 export async function runScheduler(queue: Queue, schedulerId: string): Promise<ControlOutcome> {
   const scheduler = await queue.getJobScheduler(schedulerId);
-  if (!scheduler) return refused('SCHEDULER_NOT_FOUND', 'scheduler', `no Job Scheduler "${schedulerId}" on the ${queue.name} queue`);
+  if (!scheduler)
+    return refused('SCHEDULER_NOT_FOUND', 'scheduler', `no Job Scheduler "${schedulerId}" on the ${queue.name} queue`);
   const template = (scheduler.template ?? {}) as { data?: unknown; opts?: JobsOptions };
   const opts: JobsOptions = {};
-  for (const key of ONE_OFF_OPTIONS) if (template.opts?.[key] !== undefined) Object.assign(opts, { [key]: template.opts[key] });
+  for (const key of ONE_OFF_OPTIONS)
+    if (template.opts?.[key] !== undefined) Object.assign(opts, { [key]: template.opts[key] });
   const job = await queue.add(scheduler.name, template.data ?? {}, opts);
   return { jobId: job.id, refusals: [] };
 }

@@ -10,7 +10,19 @@ const num = (value: unknown): number | null => (typeof value === 'number' && Num
 const date = (epochMs: number | undefined | null): Date | null => (epochMs ? new Date(epochMs) : null);
 
 export function progressOf(progress: unknown): JobProgressRecord | null {
-  if (typeof progress === 'number') return { phase: null, percent: progress, readings: null, readingsTotal: null, bytes: null, bytesTotal: null, files: null, filesTotal: null, shards: null, shardsLoaded: null };
+  if (typeof progress === 'number')
+    return {
+      phase: null,
+      percent: progress,
+      readings: null,
+      readingsTotal: null,
+      bytes: null,
+      bytesTotal: null,
+      files: null,
+      filesTotal: null,
+      shards: null,
+      shardsLoaded: null,
+    };
   if (!progress || typeof progress !== 'object') return null;
   // The import job reports { phase, readings, bytes, total }, an extract run's parent its shards' sums
   // { phase, shards, shardsLoaded, files, readings, readingsTotal }.
@@ -27,8 +39,14 @@ export function progressOf(progress: unknown): JobProgressRecord | null {
     shards: num(p.shards),
     shardsLoaded: num(p.shardsLoaded),
   };
-  const ratio = (done: number | null, total: number | null) => (done !== null && total ? Math.min(100, (100 * done) / total) : null);
-  record.percent = record.phase === 'done' ? 100 : (ratio(record.files, record.filesTotal) ?? ratio(record.bytes, record.bytesTotal) ?? ratio(record.readings, record.readingsTotal));
+  const ratio = (done: number | null, total: number | null) =>
+    done !== null && total ? Math.min(100, (100 * done) / total) : null;
+  record.percent =
+    record.phase === 'done'
+      ? 100
+      : (ratio(record.files, record.filesTotal) ??
+        ratio(record.bytes, record.bytesTotal) ??
+        ratio(record.readings, record.readingsTotal));
   return record;
 }
 
@@ -82,20 +100,43 @@ export interface MetricsAnchor {
  */
 export type AnchorReader = (queue: string, kind: 'completed' | 'failed') => Promise<MetricsAnchor | undefined>;
 
-async function minuteSeries(queue: Queue, kind: 'completed' | 'failed', minutes: number, readAnchor: AnchorReader): Promise<{ series?: MinuteSeries; total: number }> {
+async function minuteSeries(
+  queue: Queue,
+  kind: 'completed' | 'failed',
+  minutes: number,
+  readAnchor: AnchorReader,
+): Promise<{ series?: MinuteSeries; total: number }> {
   const metrics = await queue.getMetrics(kind, 0, minutes - 1);
   const total = metrics.meta.count;
   if (total === 0) return { total };
   const anchor = metrics.meta.prevTS > 0 ? metrics.meta : await readAnchor(queue.name, kind);
   if (!anchor?.prevTS) return { total };
-  return { total, series: { points: metrics.data, anchorMinute: minuteOf(anchor.prevTS), inAnchorMinute: total - anchor.prevCount } };
+  return {
+    total,
+    series: { points: metrics.data, anchorMinute: minuteOf(anchor.prevTS), inAnchorMinute: total - anchor.prevCount },
+  };
 }
 
-export async function throughput(queue: Queue, minutes: number, readAnchor: AnchorReader, nowMs = Date.now()): Promise<ThroughputRecord> {
-  const [completed, failed] = await Promise.all([minuteSeries(queue, 'completed', minutes, readAnchor), minuteSeries(queue, 'failed', minutes, readAnchor)]);
+export async function throughput(
+  queue: Queue,
+  minutes: number,
+  readAnchor: AnchorReader,
+  nowMs = Date.now(),
+): Promise<ThroughputRecord> {
+  const [completed, failed] = await Promise.all([
+    minuteSeries(queue, 'completed', minutes, readAnchor),
+    minuteSeries(queue, 'failed', minutes, readAnchor),
+  ]);
   const done = finishedWithin(completed.series, nowMs, minutes);
   const broken = finishedWithin(failed.series, nowMs, minutes);
-  return { minutes, completed: done, failed: broken, failureRate: failureRate(done, broken), completedTotal: completed.total, failedTotal: failed.total };
+  return {
+    minutes,
+    completed: done,
+    failed: broken,
+    failureRate: failureRate(done, broken),
+    completedTotal: completed.total,
+    failedTotal: failed.total,
+  };
 }
 
 // How far back the last run of a scheduler is looked for among the finished jobs.
@@ -104,12 +145,20 @@ const LAST_RUN_SCAN = 100;
 export async function schedulers(queueName: QueueName, queue: Queue, withStack: boolean): Promise<SchedulerRecord[]> {
   const list = await queue.getJobSchedulers(0, -1, true);
   if (list.length === 0) return [];
-  const [completed, failed] = await Promise.all([queue.getJobs(['completed'], 0, LAST_RUN_SCAN - 1), queue.getJobs(['failed'], 0, LAST_RUN_SCAN - 1)]);
-  const finished = [...completed.map((job) => [job, 'completed'] as const), ...failed.map((job) => [job, 'failed'] as const)].filter(([job]) => job?.finishedOn);
+  const [completed, failed] = await Promise.all([
+    queue.getJobs(['completed'], 0, LAST_RUN_SCAN - 1),
+    queue.getJobs(['failed'], 0, LAST_RUN_SCAN - 1),
+  ]);
+  const finished = [
+    ...completed.map((job) => [job, 'completed'] as const),
+    ...failed.map((job) => [job, 'failed'] as const),
+  ].filter(([job]) => job?.finishedOn);
   return list.map((s) => {
     // A scheduler's runs carry its job name, whether scheduled or started by hand (jobSchedulerRun, odsExtractStart).
     let last: (typeof finished)[number] | undefined;
-    for (const entry of finished) if (entry[0].name === s.name && (!last || (entry[0].finishedOn as number) > (last[0].finishedOn as number))) last = entry;
+    for (const entry of finished)
+      if (entry[0].name === s.name && (!last || (entry[0].finishedOn as number) > (last[0].finishedOn as number)))
+        last = entry;
     return {
       queue: queueName,
       id: s.key,

@@ -71,8 +71,18 @@ export interface SchedulerRecord {
 }
 
 /** An import_batch row; the counts, warnings and errors are those of the load's result. */
-export interface ImportBatchRecord
-  extends Pick<ImportResult, 'usagePoints' | 'meterReadings' | 'readings' | 'inserted' | 'updated' | 'unchanged' | 'rejected' | 'warnings' | 'errors'> {
+export interface ImportBatchRecord extends Pick<
+  ImportResult,
+  | 'usagePoints'
+  | 'meterReadings'
+  | 'readings'
+  | 'inserted'
+  | 'updated'
+  | 'unchanged'
+  | 'rejected'
+  | 'warnings'
+  | 'errors'
+> {
   id: string;
   source: ImportSource;
   fileName: string | null;

@@ -26,7 +26,13 @@ SELECT (extract(epoch FROM min(start)) * 1000)::float8 AS at, to_char(l, 'YYYY-M
  GROUP BY date_trunc('hour', start), l
  ORDER BY 1`;
 
-export async function localHours(db: DataSource, series: { usagePointId: string; meterReadingId: string }, from: Date, to: Date, zone: string): Promise<LocalHour[]> {
+export async function localHours(
+  db: DataSource,
+  series: { usagePointId: string; meterReadingId: string },
+  from: Date,
+  to: Date,
+  zone: string,
+): Promise<LocalHour[]> {
   const rows = await preparedRows<{ at: number; local: string; value: string; cost: string | null }>(db, LOCAL_HOURS, [
     series.usagePointId,
     series.meterReadingId,

@@ -27,17 +27,29 @@ class PeriodSum {
 /** Every period name the versions use, in tariff order, so each bucket lists the same columns. */
 function periodNames(versions: readonly TariffVersion[]): string[] {
   const names: string[] = [];
-  for (const version of versions) for (const period of version.periods) if (!names.includes(period.name)) names.push(period.name);
+  for (const version of versions)
+    for (const period of version.periods) if (!names.includes(period.name)) names.push(period.name);
   return names;
 }
 
-export function periodOfHour(versions: readonly TariffVersion[], at: number, month: number, hour: number, isoDay: number): string {
+export function periodOfHour(
+  versions: readonly TariffVersion[],
+  at: number,
+  month: number,
+  hour: number,
+  isoDay: number,
+): string {
   const version = versionAt(versions, at);
   return version ? periodAt(version, month, hour, isoDay >= 6).name : OUTSIDE_TARIFF;
 }
 
 /** Per bucket [edges[i], edges[i+1]): the sums of each period, from readings summed per local hour. */
-export function splitHours(hours: readonly LocalHour[], versions: readonly TariffVersion[], edges: readonly number[], valueExponent: number): RatePeriodSums[][] {
+export function splitHours(
+  hours: readonly LocalHour[],
+  versions: readonly TariffVersion[],
+  edges: readonly number[],
+  valueExponent: number,
+): RatePeriodSums[][] {
   const names = periodNames(versions);
   const buckets = edges.slice(1).map(() => new Map<string, PeriodSum>(names.map((name) => [name, new PeriodSum()])));
   for (const h of hours) {
@@ -49,6 +61,10 @@ export function splitHours(hours: readonly LocalHour[], versions: readonly Tarif
     if (h.cost !== null) (sum.cost ??= new ExactSum()).add(h.cost);
   }
   return buckets.map((sums) =>
-    [...sums].map(([name, sum]) => ({ name, value: sum.value.format(valueExponent), cost: sum.cost === null ? null : sum.cost.format(COST_EXPONENT) })),
+    [...sums].map(([name, sum]) => ({
+      name,
+      value: sum.value.format(valueExponent),
+      cost: sum.cost === null ? null : sum.cost.format(COST_EXPONENT),
+    })),
   );
 }

@@ -38,7 +38,10 @@ export class TariffBook {
   constructor(private readonly db: DataSource) {
     const loader = (column: 'code' | 'id') =>
       new DataLoader<string, TariffRecord | null>(async (keys) => {
-        const rows: Row[] = await db.query(`${SELECT} WHERE t.${column} = ANY($1::${column === 'id' ? 'bigint' : 'text'}[]) GROUP BY t.id`, [keys]);
+        const rows: Row[] = await db.query(
+          `${SELECT} WHERE t.${column} = ANY($1::${column === 'id' ? 'bigint' : 'text'}[]) GROUP BY t.id`,
+          [keys],
+        );
         const found = new Map(rows.map((row) => [column === 'id' ? row.id : row.code, recordOf(row)]));
         return keys.map((key) => found.get(key) ?? null);
       });

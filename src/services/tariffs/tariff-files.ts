@@ -33,7 +33,11 @@ export async function loadTariffFiles(db: DataSource, paths: readonly string[]):
       try {
         const published = await readTariffDocument(file);
         await transaction(db, (client) => storeVersions(client, published, file));
-        outcomes.push({ file, versions: published.map(({ version: { code, label } }) => ({ code, label })), error: null });
+        outcomes.push({
+          file,
+          versions: published.map(({ version: { code, label } }) => ({ code, label })),
+          error: null,
+        });
       } catch (error) {
         if (!(error instanceof TariffError)) throw error;
         outcomes.push({ file, versions: [], error: error.message });
@@ -59,7 +63,15 @@ async function storeVersions(client: PoolClient, published: PublishedVersion[], 
        ON CONFLICT (label) DO UPDATE SET tariff_id = excluded.tariff_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
               definition = excluded.definition, source = excluded.source, source_file = excluded.source_file, loaded_at = now()
        WHERE (tariff_version.tariff_id, tariff_version.definition, tariff_version.source) IS DISTINCT FROM (excluded.tariff_id, excluded.definition, excluded.source)`,
-      [tariff.id, version.label, version.validFrom, version.validTo, JSON.stringify(version), JSON.stringify(item), file],
+      [
+        tariff.id,
+        version.label,
+        version.validFrom,
+        version.validTo,
+        JSON.stringify(version),
+        JSON.stringify(item),
+        file,
+      ],
     );
   }
 }

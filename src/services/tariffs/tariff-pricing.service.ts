@@ -81,12 +81,24 @@ export class TariffPricingService {
       const clock = new ZoneClock(tariffZone, from, to);
       return buckets.map((b) => {
         const local = clock.local(b.start.getTime());
-        const name = periodOfHour(tariff.versions, b.start.getTime(), local.getUTCMonth() + 1, local.getUTCHours(), local.getUTCDay() || 7);
+        const name = periodOfHour(
+          tariff.versions,
+          b.start.getTime(),
+          local.getUTCMonth() + 1,
+          local.getUTCHours(),
+          local.getUTCDay() || 7,
+        );
         return [{ name, value: b.value, cost: b.cost }];
       });
     }
     const { meterReading, readingType } = usage.series;
-    const hours = await localHours(this.db, { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id }, new Date(from), new Date(to), tariffZone);
+    const hours = await localHours(
+      this.db,
+      { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id },
+      new Date(from),
+      new Date(to),
+      tariffZone,
+    );
     const edges = [...buckets.map((b) => b.start.getTime()), to];
     return splitHours(hours, tariff.versions, edges, valueExponent(readingType.uom, readingType.powerOfTenMultiplier));
   }
@@ -97,7 +109,10 @@ export class TariffPricingService {
    * charges (whole months, partial ones pro rata by day). Null when the usage point is not visible or has no
    * delivered series.
    */
-  async compare(usagePointId: string, query: { from: Date; to: Date; tariffs: readonly string[] }): Promise<TariffCostRecord[] | null> {
+  async compare(
+    usagePointId: string,
+    query: { from: Date; to: Date; tariffs: readonly string[] },
+  ): Promise<TariffCostRecord[] | null> {
     checkRange(query.from, query.to);
     if (query.to.getTime() - query.from.getTime() > MAX_COMPARISON_DAYS * DAY_MS) {
       throw new InvalidInputError(`the range is too large: at most ${MAX_COMPARISON_DAYS} days`, 'to');
@@ -113,11 +128,17 @@ export class TariffPricingService {
         return tariff;
       }),
     );
-    const tariffs = [...(current ? [current] : []), ...asked].filter((t, i, all) => all.findIndex((o) => o.id === t.id) === i);
+    const tariffs = [...(current ? [current] : []), ...asked].filter(
+      (t, i, all) => all.findIndex((o) => o.id === t.id) === i,
+    );
     const unit = unitOf(series.readingType.uom).unit;
     for (const tariff of tariffs) {
       const mismatch = tariff.versions.find((v) => TARIFF_UNITS[v.unit] !== unit);
-      if (mismatch) throw new InvalidInputError(`tariff ${tariff.code} prices ${mismatch.unit}, the usage is in ${unitOf(series.readingType.uom).symbol}`, 'tariffs');
+      if (mismatch)
+        throw new InvalidInputError(
+          `tariff ${tariff.code} prices ${mismatch.unit}, the usage is in ${unitOf(series.readingType.uom).symbol}`,
+          'tariffs',
+        );
     }
     const zone = series.usagePoint.timeZone ?? 'UTC';
     const readings = await this.readings(series, query.from, query.to, zone);
@@ -142,7 +163,14 @@ export class TariffPricingService {
           continue;
         }
         const window = tariff.versions[0].tierWindow === 'day' ? r.local.slice(0, 10) : r.local.slice(0, 7);
-        energy += pricer.price({ at: r.at, value: BigInt(r.value), month: Number(r.local.slice(5, 7)), hour: Number(r.local.slice(11, 13)), weekend: Number(r.local.slice(14)) >= 6, window }).cost;
+        energy += pricer.price({
+          at: r.at,
+          value: BigInt(r.value),
+          month: Number(r.local.slice(5, 7)),
+          hour: Number(r.local.slice(11, 13)),
+          weekend: Number(r.local.slice(14)) >= 6,
+          window,
+        }).cost;
       }
       const fixed = fixedCharges(tariff.versions, months);
       return { tariff, energy, fixed, total: energy + fixed, unpriced };

@@ -16,7 +16,8 @@ export class Accumulator {
     if (other.cost !== null) (this.cost ??= new ExactSum()).merge(other.cost);
     this.readings += other.readings;
     this.estimated += other.estimated;
-    if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart)) this.firstStart = other.firstStart;
+    if (other.firstStart !== null && (this.firstStart === null || other.firstStart < this.firstStart))
+      this.firstStart = other.firstStart;
     if (other.lastEnd !== null && (this.lastEnd === null || other.lastEnd > this.lastEnd)) this.lastEnd = other.lastEnd;
   }
 

@@ -127,7 +127,9 @@ export class AggregateLoaders {
     // PostgreSQL more to compute than the rest of a row, so they come only for completeness(), which shows them.
     const rollup = (table: 'usage_daily' | 'usage_monthly', period: string, extent: boolean) => {
       const fields = `d.${period} - DATE '1970-01-01', d.value_sum, d.readings, d.estimated, ${
-        extent ? '(extract(epoch FROM d.first_start) * 1000)::bigint, (extract(epoch FROM d.last_end) * 1000)::bigint, ' : ''
+        extent
+          ? '(extract(epoch FROM d.first_start) * 1000)::bigint, (extract(epoch FROM d.last_end) * 1000)::bigint, '
+          : ''
       }d.cost_sum`;
       return new DataLoader<RollupRequest, PackedRollups, string>(
         async (keys) => {
@@ -142,7 +144,12 @@ export class AggregateLoaders {
             );
             return [row.packed ?? ''];
           }
-          const params = unnestColumns(keys, [(k) => k.usagePointId, (k) => k.meterReadingId, (k) => k.fromDate, (k) => k.toDate]);
+          const params = unnestColumns(keys, [
+            (k) => k.usagePointId,
+            (k) => k.meterReadingId,
+            (k) => k.fromDate,
+            (k) => k.toDate,
+          ]);
           const rows = await preparedRows<{ ord: number; packed: PackedRollups }>(
             db,
             `SELECT k.ord, string_agg(concat_ws(',', ${fields}), ';') AS packed

@@ -24,7 +24,13 @@ export const wallOf = (clock: ZoneClock, t: number) => t + clock.offset(t);
  * back by as many calendar months as the buckets span; shorter buckets by the range's wall-clock length, so a week of
  * days compares with the week before and a 23-hour spring-forward day with the 24 local hours before it.
  */
-export function shiftOf(compareTo: CompareTo, clock: ZoneClock, from: number, to: number, resolution: Resolution): LocalShift {
+export function shiftOf(
+  compareTo: CompareTo,
+  clock: ZoneClock,
+  from: number,
+  to: number,
+  resolution: Resolution,
+): LocalShift {
   if (compareTo === 'PREVIOUS_YEAR') return PREVIOUS_YEAR;
   if (resolution === 'MONTH' || resolution === 'YEAR') {
     const buckets = periodEdges(clock, from, to, resolution).length - 1;
@@ -48,7 +54,8 @@ export function addLocalMonths(wall: number, months: number): number {
   return Date.UTC(year, month, Math.min(local.getUTCDate(), lastDay)) + timeOfDay;
 }
 
-const shiftWall = (wall: number, shift: LocalShift) => (shift.months === 0 ? wall - shift.wallMs : addLocalMonths(wall, -shift.months));
+const shiftWall = (wall: number, shift: LocalShift) =>
+  shift.months === 0 ? wall - shift.wallMs : addLocalMonths(wall, -shift.months);
 
 const isMonthStart = (wall: number) => wall % DAY_MS === 0 && new Date(wall).getUTCDate() === 1;
 
@@ -56,16 +63,24 @@ const isMonthStart = (wall: number) => wall % DAY_MS === 0 && new Date(wall).get
  * The earlier range a bucket [start, end) compares with: the same local clock times `shift` before. A range of whole
  * local months maps to the same months (February of a leap year with the 28 days of the year before, and back).
  * Otherwise the start maps as a local date and time, and the end as the end of the instant before it, so the day
- * ending at midnight of Feb 29 ends at the end of Feb 28 too: Feb 28 and Feb 29 of a leap year both compare with Feb 28,
- * the first 01:00 hour of a fall-back night with the 01:00 hour of the earlier date, and the hour before a
+ * ending at midnight of Feb 29 ends at the end of Feb 28 too: Feb 28 and Feb 29 of a leap year both compare with Feb
+ * 28, the first 01:00 hour of a fall-back night with the 01:00 hour of the earlier date, and the hour before a
  * spring-forward jump with the clock hour it showed. A wall time that does not exist on the earlier date (a
  * spring-forward gap) is the transition, so an hour that did not exist then compares with an empty range.
  */
-export function comparedRange(clock: ZoneClock, start: number, end: number, shift: LocalShift): { start: number; end: number } {
+export function comparedRange(
+  clock: ZoneClock,
+  start: number,
+  end: number,
+  shift: LocalShift,
+): { start: number; end: number } {
   const wallStart = wallOf(clock, start);
   const wallEnd = wallOf(clock, end);
   if (shift.months > 0 && isMonthStart(wallStart) && isMonthStart(wallEnd)) {
     return { start: clock.instant(shiftWall(wallStart, shift)), end: clock.instant(shiftWall(wallEnd, shift)) };
   }
-  return { start: clock.instant(shiftWall(wallStart, shift)), end: clock.instant(shiftWall(wallOf(clock, end - 1), shift) + 1) };
+  return {
+    start: clock.instant(shiftWall(wallStart, shift)),
+    end: clock.instant(shiftWall(wallOf(clock, end - 1), shift) + 1),
+  };
 }

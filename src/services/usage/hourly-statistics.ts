@@ -62,9 +62,20 @@ interface Window {
  * AggregateLoaders read, so many usage points cost as few statements as one. Null when the usage point has no such
  * series.
  */
-export async function hourlyStatistics(directory: Directory, aggregates: AggregateLoaders, usagePointId: string, query: StatisticsQuery): Promise<HourStatistic[] | null> {
-  if (!(query.since instanceof Date) || Number.isNaN(query.since.getTime())) throw new InvalidInputError('since is not a valid date-time', 'since');
-  const series = await chooseSeries(directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
+export async function hourlyStatistics(
+  directory: Directory,
+  aggregates: AggregateLoaders,
+  usagePointId: string,
+  query: StatisticsQuery,
+): Promise<HourStatistic[] | null> {
+  if (!(query.since instanceof Date) || Number.isNaN(query.since.getTime()))
+    throw new InvalidInputError('since is not a valid date-time', 'since');
+  const series = await chooseSeries(
+    directory,
+    usagePointId,
+    query.direction ?? FlowDirection.DELIVERED,
+    query.meterReading,
+  );
   if (!series) return null;
   const { meterReading, readingType } = series;
   const key = { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id };
@@ -81,7 +92,8 @@ export async function hourlyStatistics(directory: Directory, aggregates: Aggrega
     for (let t = start; t <= end; t += HOUR_MS) edges.push(t);
     const window = { start, lead: new Accumulator(), hours: edges.slice(leading + 1).map(() => new Accumulator()) };
     if (window.hours.length === 0) return window;
-    for (const row of await aggregates.raw.load({ ...key, edges })) (row.bucket < leading ? window.lead : window.hours[row.bucket - leading]).add(row);
+    for (const row of await aggregates.raw.load({ ...key, edges }))
+      (row.bucket < leading ? window.lead : window.hours[row.bucket - leading]).add(row);
     return window;
   };
   const [months, days, asked] = await Promise.all([
@@ -101,7 +113,15 @@ export async function hourlyStatistics(directory: Directory, aggregates: Aggrega
     if (first >= 0) {
       window = { ...window, start: window.start + first * HOUR_MS, hours: window.hours.slice(first) };
     } else {
-      const [reading] = await aggregates.readings.load({ ...key, from: new Date(dayStart), to: END_OF_TIME, after: null, before: null, backward: false, limit: 1 });
+      const [reading] = await aggregates.readings.load({
+        ...key,
+        from: new Date(dayStart),
+        to: END_OF_TIME,
+        after: null,
+        before: null,
+        backward: false,
+        limit: 1,
+      });
       if (!reading) return [];
       window = await hoursFrom(floorHour(reading.start.getTime()));
     }
@@ -111,6 +131,12 @@ export async function hourlyStatistics(directory: Directory, aggregates: Aggrega
   return window.hours.slice(0, last + 1).map((hour, i) => {
     running.merge(hour);
     const hourStart = window.start + i * HOUR_MS;
-    return { start: new Date(hourStart), end: new Date(hourStart + HOUR_MS), value: hour.value.format(exponent), sum: running.value.format(exponent), readings: hour.readings };
+    return {
+      start: new Date(hourStart),
+      end: new Date(hourStart + HOUR_MS),
+      value: hour.value.format(exponent),
+      sum: running.value.format(exponent),
+      readings: hour.readings,
+    };
   });
 }

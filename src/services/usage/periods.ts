@@ -80,7 +80,11 @@ function nextPeriodStart(clock: ZoneClock, start: number, resolution: CalendarRe
  */
 export function periodEdges(clock: ZoneClock, from: number, to: number, resolution: CalendarResolution): number[] {
   const edges = [from];
-  for (let t = nextPeriodStart(clock, periodStart(clock, from, resolution), resolution); t < to; t = nextPeriodStart(clock, t, resolution)) {
+  for (
+    let t = nextPeriodStart(clock, periodStart(clock, from, resolution), resolution);
+    t < to;
+    t = nextPeriodStart(clock, t, resolution)
+  ) {
     if (t > from) edges.push(t);
   }
   edges.push(to);

@@ -15,8 +15,17 @@ export async function rangeUsage(
   start: number,
   end: number,
 ): Promise<RangeTotals> {
-  const figures: RangeTotals = { start: new Date(start), end: new Date(end), value: '0', cost: null, readings: 0, expected: 0 };
+  const figures: RangeTotals = {
+    start: new Date(start),
+    end: new Date(end),
+    value: '0',
+    cost: null,
+    readings: 0,
+    expected: 0,
+  };
   if (start >= end) return figures;
   const series = await usage.usage(usagePointId, { ...query, from: figures.start, to: figures.end });
-  return series ? { ...figures, value: series.total, cost: series.cost, readings: series.readings, expected: series.expected } : figures;
+  return series
+    ? { ...figures, value: series.total, cost: series.cost, readings: series.readings, expected: series.expected }
+    : figures;
 }

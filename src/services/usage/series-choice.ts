@@ -23,7 +23,9 @@ export async function chooseSeries(
   if (!usagePoint) return null;
   const wanted = meterReadingGlobalId == null ? null : idOf(meterReadingGlobalId, 'MeterReading');
   const candidates = (await directory.seriesOf(usagePointId))
-    .filter(({ meterReading, readingType }) => (wanted !== null ? meterReading.id === wanted : flowDirectionOf(readingType.flowDirection) === direction))
+    .filter(({ meterReading, readingType }) =>
+      wanted !== null ? meterReading.id === wanted : flowDirectionOf(readingType.flowDirection) === direction,
+    )
     .map((series) => ({ usagePoint, ...series }));
   const length = (c: ChosenSeries) => c.readingType.intervalLength ?? Number.MAX_SAFE_INTEGER;
   candidates.sort((a, b) => length(a) - length(b) || Number(BigInt(a.meterReading.id) - BigInt(b.meterReading.id)));

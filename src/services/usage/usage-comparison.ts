@@ -48,7 +48,9 @@ export class UsageComparison {
     const shift = shiftOf(compareTo, new ZoneClock(current.timeZone, from, to), from, to, query.resolution);
     const clock = new ZoneClock(current.timeZone, from - reachOf(shift), to);
     const earlierQuery = { ...query, timeZone: current.timeZone };
-    const ranges = current.buckets.map((bucket) => comparedRange(clock, bucket.start.getTime(), bucket.end.getTime(), shift));
+    const ranges = current.buckets.map((bucket) =>
+      comparedRange(clock, bucket.start.getTime(), bucket.end.getTime(), shift),
+    );
     const whole = comparedRange(clock, from, to, shift);
     // The whole earlier range in YEAR buckets: its total is the same at any resolution, and a range a leap day made
     // longer than the current one stays within the limits of every resolution.
@@ -60,7 +62,11 @@ export class UsageComparison {
       ...current,
       compared,
       change: changeOf({ value: current.total, cost: current.cost }, compared),
-      buckets: current.buckets.map((bucket, i) => ({ ...bucket, compared: buckets[i], change: changeOf(bucket, buckets[i]) })),
+      buckets: current.buckets.map((bucket, i) => ({
+        ...bucket,
+        compared: buckets[i],
+        change: changeOf(bucket, buckets[i]),
+      })),
     };
   }
 
@@ -69,14 +75,23 @@ export class UsageComparison {
    * weeks or months), so one call answers them; the others (an hour around a DST change, readings as buckets) are a
    * call each, batched into the same statements.
    */
-  private async earlierBuckets(usagePointId: string, query: UsageQuery, ranges: { start: number; end: number }[]): Promise<RangeTotals[]> {
+  private async earlierBuckets(
+    usagePointId: string,
+    query: UsageQuery,
+    ranges: { start: number; end: number }[],
+  ): Promise<RangeTotals[]> {
     const first = Math.min(...ranges.map((range) => range.start));
     const last = Math.max(...ranges.map((range) => range.end));
     const stretch =
-      ranges.length > 0 && first < last && query.resolution !== 'INTERVAL' && impliedBuckets(new Date(first), new Date(last), query.resolution) <= MAX_BUCKETS[query.resolution]
+      ranges.length > 0 &&
+      first < last &&
+      query.resolution !== 'INTERVAL' &&
+      impliedBuckets(new Date(first), new Date(last), query.resolution) <= MAX_BUCKETS[query.resolution]
         ? await this.usage.usage(usagePointId, { ...query, from: new Date(first), to: new Date(last) })
         : null;
-    const buckets = new Map(stretch?.buckets.map((bucket) => [`${bucket.start.getTime()}/${bucket.end.getTime()}`, bucket]));
+    const buckets = new Map(
+      stretch?.buckets.map((bucket) => [`${bucket.start.getTime()}/${bucket.end.getTime()}`, bucket]),
+    );
     return Promise.all(
       ranges.map(async (range) => {
         const bucket = buckets.get(`${range.start}/${range.end}`);

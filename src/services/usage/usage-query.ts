@@ -40,7 +40,10 @@ export function checkRange(from: Date, to: Date): void {
 
 export function checkTimeZone(zone: string | null | undefined): void {
   if (zone != null && !isKnownTimeZone(zone)) {
-    throw new InvalidInputError(`unknown time zone "${zone}" (expected an IANA name such as America/New_York)`, 'timeZone');
+    throw new InvalidInputError(
+      `unknown time zone "${zone}" (expected an IANA name such as America/New_York)`,
+      'timeZone',
+    );
   }
 }
 

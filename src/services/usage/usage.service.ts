@@ -4,7 +4,13 @@ import type { Directory } from '../customers/directory';
 import type { ReadingTypeRecord } from '../customers/records';
 import { isBigintKey } from '../access/global-id';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import { AggregateLoaders, type PackedRollups, type RawRequest, type ReadingRow, type ReadingsRequest } from './aggregates';
+import {
+  AggregateLoaders,
+  type PackedRollups,
+  type RawRequest,
+  type ReadingRow,
+  type ReadingsRequest,
+} from './aggregates';
 import { Accumulator } from './accumulator';
 import { PackedRows } from './packed-rows';
 import { COST_EXPONENT } from './decimal';
@@ -49,7 +55,11 @@ export type IntervalRecord = ReadingRow;
 export type UsageSource = 'auto' | 'raw';
 
 /** Readings from the start of a range, forward. */
-const FIRST_READINGS: Pick<ReadingsRequest, 'after' | 'before' | 'backward'> = { after: null, before: null, backward: false };
+const FIRST_READINGS: Pick<ReadingsRequest, 'after' | 'before' | 'backward'> = {
+  after: null,
+  before: null,
+  backward: false,
+};
 
 /** Max page of intervals(): a day of 5-minute readings is 288, a week of quarter-hours 672. */
 export const MAX_INTERVAL_PAGE = 1000;
@@ -84,9 +94,19 @@ export class UsageService {
   }
 
   /** `extent`: the buckets' first reading start and last reading end too, which only completeness() shows. */
-  private async series(usagePointId: string, query: UsageQuery, source: UsageSource, extent: boolean): Promise<UsageSeries | null> {
+  private async series(
+    usagePointId: string,
+    query: UsageQuery,
+    source: UsageSource,
+    extent: boolean,
+  ): Promise<UsageSeries | null> {
     checkUsageQuery(query);
-    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
+    const series = await chooseSeries(
+      this.directory,
+      usagePointId,
+      query.direction ?? FlowDirection.DELIVERED,
+      query.meterReading,
+    );
     if (!series) return null;
     const zone = query.timeZone ?? series.usagePoint.timeZone ?? 'UTC';
     const from = query.from.getTime();
@@ -100,9 +120,17 @@ export class UsageService {
       const edges = periodEdges(clock, from, to, query.resolution);
       const sums = edges.slice(1).map(() => new Accumulator());
       // Rollups hold local days of the usage point's own zone; another zone, or hours, need the readings.
-      const fromRollups = source === 'auto' && zone === (series.usagePoint.timeZone ?? 'UTC') && query.resolution !== 'HOUR';
-      await (fromRollups ? this.sumFromRollups(series, clock, edges, query.resolution, sums, extent) : this.sumRaw(series, edges, 0, sums));
-      spans = sums.map((sum, i) => ({ start: edges[i], end: edges[i + 1], sum, expected: expectedIn(edges[i], edges[i + 1], readingType) }));
+      const fromRollups =
+        source === 'auto' && zone === (series.usagePoint.timeZone ?? 'UTC') && query.resolution !== 'HOUR';
+      await (fromRollups
+        ? this.sumFromRollups(series, clock, edges, query.resolution, sums, extent)
+        : this.sumRaw(series, edges, 0, sums));
+      spans = sums.map((sum, i) => ({
+        start: edges[i],
+        end: edges[i + 1],
+        sum,
+        expected: expectedIn(edges[i], edges[i + 1], readingType),
+      }));
     }
     const exponent = valueExponent(readingType.uom, readingType.powerOfTenMultiplier);
     const total = new Accumulator();
@@ -140,17 +168,35 @@ export class UsageService {
 
   /** INTERVAL resolution: one bucket per reading, ending where the reading ends (gaps stay visible). */
   private async readingSpans({ meterReading }: ChosenSeries, from: number, to: number): Promise<Span[]> {
-    const rows = await this.readIntervals(meterReading.usagePointId, meterReading.id, new Date(from), new Date(to), MAX_BUCKETS.INTERVAL);
+    const rows = await this.readIntervals(
+      meterReading.usagePointId,
+      meterReading.id,
+      new Date(from),
+      new Date(to),
+      MAX_BUCKETS.INTERVAL,
+    );
     return rows.map((row) => {
       const start = row.start.getTime();
       const end = start + row.duration * 1000;
       const sum = new Accumulator();
-      sum.add({ value: row.value, cost: row.cost, readings: 1, estimated: row.quality & ESTIMATED_QUALITY_MASK ? 1 : 0, firstStart: start, lastEnd: end });
+      sum.add({
+        value: row.value,
+        cost: row.cost,
+        readings: 1,
+        estimated: row.quality & ESTIMATED_QUALITY_MASK ? 1 : 0,
+        firstStart: start,
+        lastEnd: end,
+      });
       return { start, end, sum, expected: 1 };
     });
   }
 
-  private async sumRaw({ meterReading }: ChosenSeries, edges: readonly number[], offset: number, sums: Accumulator[]): Promise<void> {
+  private async sumRaw(
+    { meterReading }: ChosenSeries,
+    edges: readonly number[],
+    offset: number,
+    sums: Accumulator[],
+  ): Promise<void> {
     if (edges.length < 2 || edges[0] >= edges[edges.length - 1]) return;
     const request: RawRequest = { usagePointId: meterReading.usagePointId, meterReadingId: meterReading.id, edges };
     for (const row of await this.aggregates.raw.load(request)) sums[offset + row.bucket].add(row);
@@ -178,15 +224,30 @@ export class UsageService {
     if (fullFrom >= fullTo) return this.sumRaw(series, edges, 0, sums);
 
     const slice = (lo: number, hi: number) => [lo, ...edges.filter((t) => t > lo && t < hi), hi];
-    const pieces: Promise<void>[] = [this.sumRaw(series, slice(from, fullFrom), 0, sums), this.sumRaw(series, slice(fullTo, to), bucketIndex(edges, fullTo), sums)];
+    const pieces: Promise<void>[] = [
+      this.sumRaw(series, slice(from, fullFrom), 0, sums),
+      this.sumRaw(series, slice(fullTo, to), bucketIndex(edges, fullTo), sums),
+    ];
     const { usagePointId, id: meterReadingId } = series.meterReading;
     const addRows = async (packed: Promise<PackedRollups>, withExtent: boolean) => {
       const rows = new PackedRows(await packed);
-      while (rows.nextRow()) sums[bucketIndex(edges, clock.instant((rows.next() as number) * DAY_MS))].addPacked(rows, withExtent);
+      while (rows.nextRow())
+        sums[bucketIndex(edges, clock.instant((rows.next() as number) * DAY_MS))].addPacked(rows, withExtent);
     };
     const dailyLoader = extent ? this.aggregates.dailyWithExtent : this.aggregates.daily;
     const daily = (lo: number, hi: number) => {
-      if (lo < hi) pieces.push(addRows(dailyLoader.load({ usagePointId, meterReadingId, fromDate: clock.localDate(lo), toDate: clock.localDate(hi) }), extent));
+      if (lo < hi)
+        pieces.push(
+          addRows(
+            dailyLoader.load({
+              usagePointId,
+              meterReadingId,
+              fromDate: clock.localDate(lo),
+              toDate: clock.localDate(hi),
+            }),
+            extent,
+          ),
+        );
     };
     if (resolution === 'MONTH' || resolution === 'YEAR') {
       const monthEdges = periodEdges(clock, fullFrom, fullTo, Resolution.MONTH);
@@ -195,7 +256,17 @@ export class UsageService {
       if (monthFrom < monthTo) {
         daily(fullFrom, monthFrom);
         daily(monthTo, fullTo);
-        pieces.push(addRows(this.aggregates.monthly.load({ usagePointId, meterReadingId, fromDate: clock.localDate(monthFrom), toDate: clock.localDate(monthTo) }), false));
+        pieces.push(
+          addRows(
+            this.aggregates.monthly.load({
+              usagePointId,
+              meterReadingId,
+              fromDate: clock.localDate(monthFrom),
+              toDate: clock.localDate(monthTo),
+            }),
+            false,
+          ),
+        );
         await Promise.all(pieces);
         return;
       }
@@ -210,29 +281,67 @@ export class UsageService {
   ): Promise<{ series: ChosenSeries; page: Page<IntervalRecord> } | null> {
     checkRange(query.from, query.to);
     // The key of an interval cursor is the start of a reading, in epoch milliseconds.
-    const page = keyset(query, MAX_INTERVAL_PAGE, (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()));
-    const series = await chooseSeries(this.directory, usagePointId, query.direction ?? FlowDirection.DELIVERED, query.meterReading);
+    const page = keyset(
+      query,
+      MAX_INTERVAL_PAGE,
+      (key) => isBigintKey(key) && !Number.isNaN(new Date(Number(key)).getTime()),
+    );
+    const series = await chooseSeries(
+      this.directory,
+      usagePointId,
+      query.direction ?? FlowDirection.DELIVERED,
+      query.meterReading,
+    );
     if (!series) return null;
     const range = { usagePointId, meterReadingId: series.meterReading.id, from: query.from, to: query.to };
     const instant = (key: string | null) => (key === null ? null : new Date(Number(key)));
     const window = { after: instant(page.afterKey), before: instant(page.beforeKey), backward: page.backward };
-    const rows = await this.readIntervals(usagePointId, range.meterReadingId, query.from, query.to, page.limit + 1, window);
-    return { series, page: toPage(rows, page, (row) => String(row.start.getTime()), () => this.aggregates.readingCounts.load(range)) };
+    const rows = await this.readIntervals(
+      usagePointId,
+      range.meterReadingId,
+      query.from,
+      query.to,
+      page.limit + 1,
+      window,
+    );
+    return {
+      series,
+      page: toPage(
+        rows,
+        page,
+        (row) => String(row.start.getTime()),
+        () => this.aggregates.readingCounts.load(range),
+      ),
+    };
   }
 
   /** A visible reading by its key (for node(id:)). */
-  async interval(usagePointId: string, meterReadingId: string, start: Date): Promise<{ series: ChosenSeries; reading: IntervalRecord } | null> {
+  async interval(
+    usagePointId: string,
+    meterReadingId: string,
+    start: Date,
+  ): Promise<{ series: ChosenSeries; reading: IntervalRecord } | null> {
     // An id whose start no Date can hold (a forged one) names no reading.
     if (Number.isNaN(start.getTime())) return null;
     const meterReading = await this.directory.meterReading(meterReadingId);
     if (!meterReading || meterReading.usagePointId !== usagePointId) return null;
-    const [usagePoint, readingType] = await Promise.all([this.directory.usagePoint(usagePointId), this.directory.readingType(meterReading.readingTypeId)]);
+    const [usagePoint, readingType] = await Promise.all([
+      this.directory.usagePoint(usagePointId),
+      this.directory.readingType(meterReading.readingTypeId),
+    ]);
     if (!usagePoint || !readingType) return null;
     const [reading] = await this.readIntervals(usagePointId, meterReadingId, start, new Date(start.getTime() + 1), 1);
     return reading ? { series: { usagePoint, meterReading, readingType }, reading } : null;
   }
 
-  private readIntervals(usagePointId: string, meterReadingId: string, from: Date, to: Date, limit: number, window = FIRST_READINGS): Promise<IntervalRecord[]> {
+  private readIntervals(
+    usagePointId: string,
+    meterReadingId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    window = FIRST_READINGS,
+  ): Promise<IntervalRecord[]> {
     return this.aggregates.readings.load({ usagePointId, meterReadingId, from, to, limit, ...window });
   }
 
@@ -244,7 +353,13 @@ export class UsageService {
   /** Per local day: expected, received and estimated readings, first and last reading, and the series' data-through. */
   async completeness(
     usagePointId: string,
-    query: { from: Date; to: Date; timeZone?: string | null; direction?: FlowDirection | null; meterReading?: string | null },
+    query: {
+      from: Date;
+      to: Date;
+      timeZone?: string | null;
+      direction?: FlowDirection | null;
+      meterReading?: string | null;
+    },
   ): Promise<{ days: UsageSeries; dataThrough: Date | null } | null> {
     const days = await this.series(usagePointId, { ...query, resolution: Resolution.DAY }, 'auto', true);
     if (!days) return null;

@@ -129,7 +129,9 @@ export class ZoneClock {
 
   /** Local calendar days from the day of `from` to the day of `to` (a DST day counts as one). */
   localDays(from: number, to: number): number {
-    return Math.round((Date.parse(`${this.localDate(to)}T00:00:00Z`) - Date.parse(`${this.localDate(from)}T00:00:00Z`)) / DAY_MS);
+    return Math.round(
+      (Date.parse(`${this.localDate(to)}T00:00:00Z`) - Date.parse(`${this.localDate(from)}T00:00:00Z`)) / DAY_MS,
+    );
   }
 
   /** Start of the local day `date` (YYYY-MM-DD). */

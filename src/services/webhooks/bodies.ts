@@ -47,11 +47,17 @@ export async function batchListBody(db: DataSource, events: readonly EventRow[],
   for (const { usagePointId, payload } of events) {
     if (!usagePointId || typeof payload.from !== 'string' || typeof payload.to !== 'string') continue;
     const known = windows.get(usagePointId);
-    windows.set(usagePointId, known ? { from: min(known.from, payload.from), to: max(known.to, payload.to) } : { from: payload.from, to: payload.to });
+    windows.set(
+      usagePointId,
+      known
+        ? { from: min(known.from, payload.from), to: max(known.to, payload.to) }
+        : { from: payload.from, to: payload.to },
+    );
   }
-  const readings = (await db.query(`SELECT id::text, usage_point_id::text AS "usagePointId" FROM meter_reading WHERE usage_point_id = ANY ($1::bigint[]) ORDER BY usage_point_id, id`, [
-    [...windows.keys()],
-  ])) as { id: string; usagePointId: string }[];
+  const readings = (await db.query(
+    `SELECT id::text, usage_point_id::text AS "usagePointId" FROM meter_reading WHERE usage_point_id = ANY ($1::bigint[]) ORDER BY usage_point_id, id`,
+    [[...windows.keys()]],
+  )) as { id: string; usagePointId: string }[];
   const resources = readings.map(({ id, usagePointId }) => {
     const { from, to } = windows.get(usagePointId) as { from: string; to: string };
     const range = new URLSearchParams({ 'published-min': isoSeconds(from), 'published-max': isoSeconds(to) });

@@ -17,7 +17,8 @@ export interface DeliveryContext {
   lastAttempt: boolean;
 }
 
-export type AttemptResult = { outcome: 'delivered' | 'skipped' } | { outcome: 'failed'; retry: boolean; reason: string };
+export type AttemptResult =
+  { outcome: 'delivered' | 'skipped' } | { outcome: 'failed'; retry: boolean; reason: string };
 
 interface DeliveryRow {
   status: string;
@@ -33,7 +34,11 @@ interface DeliveryRow {
  * the delivery too when no retry follows (or none could help: the endpoint disabled, its URL no longer allowed).
  * A delivery already delivered or failed is left alone (its job added twice, or replayed since).
  */
-export async function attemptDelivery(db: DataSource, deliveryId: string, context: DeliveryContext): Promise<AttemptResult> {
+export async function attemptDelivery(
+  db: DataSource,
+  deliveryId: string,
+  context: DeliveryContext,
+): Promise<AttemptResult> {
   const [row] = (await db.query(
     `SELECT d.status, d.event_ids::text[] AS "eventIds", p.url, p.format, p.secret, p.enabled
        FROM webhook_delivery d JOIN webhook_endpoint p ON p.id = d.endpoint_id WHERE d.id = $1`,
@@ -65,11 +70,20 @@ export async function attemptDelivery(db: DataSource, deliveryId: string, contex
   const ok = answer.statusCode !== undefined && answer.statusCode >= 200 && answer.statusCode < 300;
   await record(db, deliveryId, answer, ok ? 'delivered' : context.lastAttempt ? 'failed' : 'pending');
   if (ok) return { outcome: 'delivered' };
-  return { outcome: 'failed', retry: !context.lastAttempt, reason: answer.error ?? `${url.origin} answered HTTP ${answer.statusCode}` };
+  return {
+    outcome: 'failed',
+    retry: !context.lastAttempt,
+    reason: answer.error ?? `${url.origin} answered HTTP ${answer.statusCode}`,
+  };
 }
 
 /** The attempt in the log and where the delivery stands after it, together. */
-async function record(db: DataSource, deliveryId: string, attempt: { statusCode?: number; error?: string; durationMs: number }, status: string): Promise<void> {
+async function record(
+  db: DataSource,
+  deliveryId: string,
+  attempt: { statusCode?: number; error?: string; durationMs: number },
+  status: string,
+): Promise<void> {
   await db.query(
     `WITH attempt AS (INSERT INTO webhook_attempt (delivery_id, duration_ms, status_code, error) VALUES ($1, $2, $3, $4))
      UPDATE webhook_delivery SET status = $5, finished_at = CASE WHEN $5 = 'pending' THEN NULL ELSE clock_timestamp() END WHERE id = $1`,

@@ -31,15 +31,21 @@ const PAGE = 1000;
 export async function enqueueUnqueued(db: DataSource, queue: Queue): Promise<number> {
   let total = 0;
   for (;;) {
-    const rows = (await db.query(`SELECT id::text, round FROM webhook_delivery WHERE NOT queued ORDER BY id LIMIT ${PAGE}`)) as { id: string; round: number }[];
+    const rows = (await db.query(
+      `SELECT id::text, round FROM webhook_delivery WHERE NOT queued ORDER BY id LIMIT ${PAGE}`,
+    )) as { id: string; round: number }[];
     if (rows.length === 0) return total;
     await queue.addBulk(
-      rows.map(({ id, round }) => ({ name: WEBHOOK_DELIVERY, data: { deliveryId: id } satisfies WebhookDeliveryJobData, opts: { ...JOB_OPTIONS, jobId: deliveryJobId(id, round) } })),
+      rows.map(({ id, round }) => ({
+        name: WEBHOOK_DELIVERY,
+        data: { deliveryId: id } satisfies WebhookDeliveryJobData,
+        opts: { ...JOB_OPTIONS, jobId: deliveryJobId(id, round) },
+      })),
     );
-    await db.query(`UPDATE webhook_delivery d SET queued = true FROM unnest($1::bigint[], $2::int[]) AS q (id, round) WHERE d.id = q.id AND d.round = q.round`, [
-      rows.map((r) => r.id),
-      rows.map((r) => r.round),
-    ]);
+    await db.query(
+      `UPDATE webhook_delivery d SET queued = true FROM unnest($1::bigint[], $2::int[]) AS q (id, round) WHERE d.id = q.id AND d.round = q.round`,
+      [rows.map((r) => r.id), rows.map((r) => r.round)],
+    );
     total += rows.length;
     if (rows.length < PAGE) return total;
   }

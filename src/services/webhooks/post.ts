@@ -15,14 +15,22 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * answer like any other non-2xx (never followed: it could lead to a host outside WEBHOOK_URLS). `timeoutMs` bounds the
  * whole exchange.
  */
-export function postOnce(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostOutcome> {
+export function postOnce(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
     const done = (outcome: Omit<PostOutcome, 'durationMs'>) => {
       clearTimeout(timer);
       resolve({ ...outcome, durationMs: Date.now() - started });
     };
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('response', (res) => {
       let read = 0;

@@ -46,11 +46,22 @@ export class WebhookAdmin {
     const format = input.format ?? 'JSON';
     const refusals: Refusal[] = [];
     const url = allowedUrl(input.url, this.deps.config.webhookUrls);
-    if (!url) refusals.push({ code: 'URL_NOT_ALLOWED', argument: 'url', message: `${input.url} is not an http(s) URL under WEBHOOK_URLS` });
+    if (!url)
+      refusals.push({
+        code: 'URL_NOT_ALLOWED',
+        argument: 'url',
+        message: `${input.url} is not an http(s) URL under WEBHOOK_URLS`,
+      });
     const events = [...new Set(input.events)];
-    if (events.length === 0) refusals.push({ code: 'NO_EVENTS', argument: 'events', message: 'name at least one event kind' });
+    if (events.length === 0)
+      refusals.push({ code: 'NO_EVENTS', argument: 'events', message: 'name at least one event kind' });
     const unsent = format === 'ESPI_BATCHLIST' ? events.filter((kind) => !BATCH_LIST_EVENT_KINDS.includes(kind)) : [];
-    if (unsent.length) refusals.push({ code: 'EVENT_NOT_NOTIFIED', argument: 'events', message: `a Green Button third party is notified of usage changes only, not ${unsent.join(', ')}` });
+    if (unsent.length)
+      refusals.push({
+        code: 'EVENT_NOT_NOTIFIED',
+        argument: 'events',
+        message: `a Green Button third party is notified of usage changes only, not ${unsent.join(', ')}`,
+      });
     const customerIds = input.customerIds == null ? null : await this.customers(input.customerIds, refusals);
     if (refusals.length) return { refusals };
     const secret = newWebhookSecret();
@@ -64,10 +75,26 @@ export class WebhookAdmin {
   /** The database ids of the customers named, or refusals for ids that are not customers. */
   private async customers(ids: string[], refusals: Refusal[]): Promise<string[]> {
     const keys = ids.map((id) => idOf(id, 'Customer'));
-    const known = keys.some((key) => key === null) ? [] : ((await this.db.query(`SELECT id::text FROM customer WHERE id = ANY ($1::bigint[])`, [keys])) as { id: string }[]).map((r) => r.id);
+    const known = keys.some((key) => key === null)
+      ? []
+      : (
+          (await this.db.query(`SELECT id::text FROM customer WHERE id = ANY ($1::bigint[])`, [keys])) as {
+            id: string;
+          }[]
+        ).map((r) => r.id);
     const unknown = ids.filter((_, i) => !known.includes(keys[i] as string));
-    if (unknown.length) refusals.push({ code: 'CUSTOMER_NOT_FOUND', argument: 'customerIds', message: `no customer ${unknown.join(', ')}` });
-    if (ids.length === 0) refusals.push({ code: 'NO_CUSTOMERS', argument: 'customerIds', message: 'leave customerIds out for every customer, or name at least one' });
+    if (unknown.length)
+      refusals.push({
+        code: 'CUSTOMER_NOT_FOUND',
+        argument: 'customerIds',
+        message: `no customer ${unknown.join(', ')}`,
+      });
+    if (ids.length === 0)
+      refusals.push({
+        code: 'NO_CUSTOMERS',
+        argument: 'customerIds',
+        message: 'leave customerIds out for every customer, or name at least one',
+      });
     return [...new Set(known)];
   }
 
@@ -79,24 +106,34 @@ export class WebhookAdmin {
   async rotateSecret(id: string): Promise<Outcome<WebhookEndpointRecord>> {
     assertAllowed(this.principal, 'manageWebhooks');
     const secret = newWebhookSecret();
-    const outcome = await this.updated(id, `UPDATE webhook_endpoint SET secret = $2 WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [secret]);
+    const outcome = await this.updated(
+      id,
+      `UPDATE webhook_endpoint SET secret = $2 WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+      [secret],
+    );
     return outcome.value ? { value: { ...outcome.value, secret }, refusals: [] } : outcome;
   }
 
   private async updated(id: string, sql: string, more: unknown[] = []): Promise<Outcome<WebhookEndpointRecord>> {
     const key = idOf(id, 'WebhookEndpoint');
     const [record] = key ? ((await this.db.query(sql, [key, ...more])) as [WebhookEndpointRecord[], number])[0] : [];
-    return record ? { value: record, refusals: [] } : { refusals: [{ code: 'NOT_FOUND', argument: 'id', message: `no webhook endpoint ${id}` }] };
+    return record
+      ? { value: record, refusals: [] }
+      : { refusals: [{ code: 'NOT_FOUND', argument: 'id', message: `no webhook endpoint ${id}` }] };
   }
 
   async endpoints(): Promise<WebhookEndpointRecord[]> {
     assertAllowed(this.principal, 'readWebhooks');
-    return (await this.db.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint ORDER BY id`)) as WebhookEndpointRecord[];
+    return (await this.db.query(
+      `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint ORDER BY id`,
+    )) as WebhookEndpointRecord[];
   }
 
   async endpoint(id: string): Promise<WebhookEndpointRecord | null> {
     assertAllowed(this.principal, 'readWebhooks');
-    const [record] = (await this.db.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1`, [id])) as WebhookEndpointRecord[];
+    const [record] = (await this.db.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1`, [
+      id,
+    ])) as WebhookEndpointRecord[];
     return record ?? null;
   }
 
@@ -107,11 +144,14 @@ export class WebhookAdmin {
   }
 
   /** The delivery log, newest first, with every attempt of each delivery. */
-  async deliveries(request: PageRequest & { endpoint?: string | null; status?: WebhookDeliveryStatus | null }): Promise<Page<WebhookDeliveryRecord>> {
+  async deliveries(
+    request: PageRequest & { endpoint?: string | null; status?: WebhookDeliveryStatus | null },
+  ): Promise<Page<WebhookDeliveryRecord>> {
     assertAllowed(this.principal, 'readWebhooks');
     const page = keyset(request);
     const endpoint = request.endpoint == null ? null : idOf(request.endpoint, 'WebhookEndpoint');
-    if (request.endpoint != null && !endpoint) throw new InvalidInputError('endpoint is not the id of a webhook endpoint', 'endpoint');
+    if (request.endpoint != null && !endpoint)
+      throw new InvalidInputError('endpoint is not the id of a webhook endpoint', 'endpoint');
     const filter = `($1::bigint IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR d.status = $2)`;
     const params = [endpoint, request.status ?? null];
     const rows = (await this.db.query(
@@ -119,7 +159,12 @@ export class WebhookAdmin {
         ORDER BY d.id ${page.backward ? 'ASC' : 'DESC'} LIMIT $5`,
       [...params, page.afterKey, page.beforeKey, page.limit + 1],
     )) as WebhookDeliveryRecord[];
-    const count = async () => ((await this.db.query(`SELECT count(*)::int AS n FROM webhook_delivery d WHERE ${filter}`, params)) as { n: number }[])[0].n;
+    const count = async () =>
+      (
+        (await this.db.query(`SELECT count(*)::int AS n FROM webhook_delivery d WHERE ${filter}`, params)) as {
+          n: number;
+        }[]
+      )[0].n;
     return toPage(rows, page, (row) => row.id, count);
   }
 
@@ -134,14 +179,22 @@ export class WebhookAdmin {
     assertAllowed(this.principal, 'manageWebhooks');
     const key = idOf(id, 'WebhookDelivery');
     const rows = key
-      ? ((await this.db.query(
-          `UPDATE webhook_delivery SET status = 'pending', round = round + 1, queued = false, finished_at = NULL WHERE id = $1 AND status <> 'pending' RETURNING id::text`,
-          [key],
-        )) as [{ id: string }[], number])[0]
+      ? (
+          (await this.db.query(
+            `UPDATE webhook_delivery SET status = 'pending', round = round + 1, queued = false, finished_at = NULL WHERE id = $1 AND status <> 'pending' RETURNING id::text`,
+            [key],
+          )) as [{ id: string }[], number]
+        )[0]
       : [];
     if (!rows.length) {
       const exists = key && (await this.delivery(key));
-      return { refusals: [exists ? { code: 'DELIVERY_PENDING', argument: 'id', message: `delivery ${id} is still being attempted` } : { code: 'NOT_FOUND', argument: 'id', message: `no webhook delivery ${id}` }] };
+      return {
+        refusals: [
+          exists
+            ? { code: 'DELIVERY_PENDING', argument: 'id', message: `delivery ${id} is still being attempted` }
+            : { code: 'NOT_FOUND', argument: 'id', message: `no webhook delivery ${id}` },
+        ],
+      };
     }
     await enqueueUnqueued(this.db, this.deps.queues.webhooks);
     return { value: (await this.delivery(rows[0].id)) as WebhookDeliveryRecord, refusals: [] };

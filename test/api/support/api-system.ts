@@ -20,14 +20,23 @@ export interface GraphQLResponse {
 }
 
 /** One GraphQL request to `url` (the /graphql endpoint), with a bearer token when given. */
-export async function postGraphQL(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse> {
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResponse> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const retryAfter = response.headers.get('retry-after') ?? undefined;
-  return { status: response.status, retryAfter, ...((await response.json()) as Omit<GraphQLResponse, 'status' | 'retryAfter'>) };
+  return {
+    status: response.status,
+    retryAfter,
+    ...((await response.json()) as Omit<GraphQLResponse, 'status' | 'retryAfter'>),
+  };
 }
 
 export interface ApiSystem {
@@ -42,7 +51,11 @@ export interface ApiSystem {
  * The API process (`usage-portal api`) on a fresh migrated database, listening on a free port; `env` adds settings,
  * and a `database` given is used (and left in place) instead of a fresh one.
  */
-export async function startApiSystem(env: Record<string, string> = {}, logger: Logger = createLogger('warn'), shared?: TestDatabase): Promise<ApiSystem> {
+export async function startApiSystem(
+  env: Record<string, string> = {},
+  logger: Logger = createLogger('warn'),
+  shared?: TestDatabase,
+): Promise<ApiSystem> {
   const database = shared ?? (await createTestDatabase('api_http'));
   const dataDir = mkdtempSync(join(tmpdir(), 'api-'));
   const config = loadConfig({

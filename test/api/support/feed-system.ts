@@ -38,13 +38,21 @@ export async function startFeedSystem(prefix: string): Promise<FeedSystem> {
     api,
     csr,
     async load(name, spec, force = false) {
-      const result = await importFile(db.db, { path: writeFeed(join(dir, name), spec), source: 'cli', fallbackZone: 'America/New_York', logger, force });
+      const result = await importFile(db.db, {
+        path: writeFeed(join(dir, name), spec),
+        source: 'cli',
+        fallbackZone: 'America/New_York',
+        logger,
+        force,
+      });
       assert.equal(result.status, 'loaded', JSON.stringify(result.errors));
       return result.batchId as string;
     },
     async claim() {
       const claimed = { ids: [] as string[], points: [] as string[], customers: [] as string[] };
-      for (const { id } of (await db.db.query(`SELECT id::text FROM usage_point WHERE customer_account_id IS NULL ORDER BY id`)) as { id: string }[]) {
+      for (const { id } of (await db.db.query(
+        `SELECT id::text FROM usage_point WHERE customer_account_id IS NULL ORDER BY id`,
+      )) as { id: string }[]) {
         const { customerId, accountId } = await seedCustomer(db.db, `Customer ${id}`);
         await db.db.query(`UPDATE usage_point SET customer_account_id = $1 WHERE id = $2`, [accountId, id]);
         claimed.ids.push(id);

@@ -15,37 +15,48 @@ async function insert(db: DataSource, sql: string, params: unknown[]): Promise<s
 }
 
 export async function seedCustomer(db: DataSource, name: string): Promise<{ customerId: string; accountId: string }> {
-  const customerId = await insert(db, `INSERT INTO customer (source_system, external_id, kind, status, name, email, phone) VALUES ('test', $1, 'residential', 'active', $2, $3, '555-0100')`, [
-    next('customer'),
-    name,
-    `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
-  ]);
-  const accountId = await insert(db, `INSERT INTO customer_account (source_system, external_id, customer_id, account_number, name, billing_cycle) VALUES ('test', $1, $2, $3, $4, 'monthly')`, [
-    next('account'),
-    customerId,
-    next('ACC'),
-    `${name} home`,
-  ]);
+  const customerId = await insert(
+    db,
+    `INSERT INTO customer (source_system, external_id, kind, status, name, email, phone) VALUES ('test', $1, 'residential', 'active', $2, $3, '555-0100')`,
+    [next('customer'), name, `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`],
+  );
+  const accountId = await insert(
+    db,
+    `INSERT INTO customer_account (source_system, external_id, customer_id, account_number, name, billing_cycle) VALUES ('test', $1, $2, $3, $4, 'monthly')`,
+    [next('account'), customerId, next('ACC'), `${name} home`],
+  );
   return { customerId, accountId };
 }
 
-export async function seedUsagePoint(db: DataSource, accountId: string | null, timeZone: string | null): Promise<string> {
-  const locationId = await insert(db, `INSERT INTO service_location (source_system, external_id, street_address, city, time_zone) VALUES ('test', $1, '1 Main St', 'Springfield', $2)`, [
-    next('location'),
-    timeZone,
-  ]);
-  const usagePointId = await insert(db, `INSERT INTO usage_point (source_system, external_id, customer_account_id, service_location_id, service_category_kind, status, name, time_zone) VALUES ('test', $1, $2, $3, 0, 1, '1 Main St meter', $4)`, [
-    next('usage-point'),
-    accountId,
-    locationId,
-    timeZone,
-  ]);
-  await db.query(`INSERT INTO meter (source_system, external_id, usage_point_id, serial_number, interval_length) VALUES ('test', $1, $2, $3, 900)`, [next('meter'), usagePointId, next('SN')]);
+export async function seedUsagePoint(
+  db: DataSource,
+  accountId: string | null,
+  timeZone: string | null,
+): Promise<string> {
+  const locationId = await insert(
+    db,
+    `INSERT INTO service_location (source_system, external_id, street_address, city, time_zone) VALUES ('test', $1, '1 Main St', 'Springfield', $2)`,
+    [next('location'), timeZone],
+  );
+  const usagePointId = await insert(
+    db,
+    `INSERT INTO usage_point (source_system, external_id, customer_account_id, service_location_id, service_category_kind, status, name, time_zone) VALUES ('test', $1, $2, $3, 0, 1, '1 Main St meter', $4)`,
+    [next('usage-point'), accountId, locationId, timeZone],
+  );
+  await db.query(
+    `INSERT INTO meter (source_system, external_id, usage_point_id, serial_number, interval_length) VALUES ('test', $1, $2, $3, 900)`,
+    [next('meter'), usagePointId, next('SN')],
+  );
   return usagePointId;
 }
 
 /** A reading type of 15-minute Wh (ESPI uom 72) in USD with the given flow direction and multiplier. */
-export async function seedReadingType(db: DataSource, flowDirection: number, multiplier = 0, intervalLength = 900): Promise<string> {
+export async function seedReadingType(
+  db: DataSource,
+  flowDirection: number,
+  multiplier = 0,
+  intervalLength = 900,
+): Promise<string> {
   const [{ id }] = (await db.query(
     `INSERT INTO reading_type (accumulation_behaviour, commodity, currency, flow_direction, interval_length, kind, power_of_ten_multiplier, uom)
      VALUES (4, 1, 840, $1, $2, 12, $3, 72)
@@ -56,7 +67,11 @@ export async function seedReadingType(db: DataSource, flowDirection: number, mul
 }
 
 export async function seedMeterReading(db: DataSource, usagePointId: string, readingTypeId: string): Promise<string> {
-  return insert(db, `INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id) VALUES ($1, $2, $3)`, [usagePointId, readingTypeId, next('mr')]);
+  return insert(db, `INSERT INTO meter_reading (usage_point_id, reading_type_id, external_id) VALUES ($1, $2, $3)`, [
+    usagePointId,
+    readingTypeId,
+    next('mr'),
+  ]);
 }
 
 /**
@@ -80,13 +95,24 @@ export async function seedReadings(
        LATERAL (SELECT (extract(epoch FROM s)::bigint / $5::int) AS n) k,
        LATERAL (SELECT ((k.n * 7919 + $6::int) % 1500) + 1 AS v) x
      WHERE NOT EXISTS (SELECT 1 FROM unnest($8::timestamptz[], $9::timestamptz[]) g(lo, hi) WHERE s >= g.lo AND s < g.hi)`,
-    [series.usagePointId, series.meterReadingId, from, to, step, options.seed ?? 0, 1 << 8, gaps.map((g) => g[0]), gaps.map((g) => g[1])],
+    [
+      series.usagePointId,
+      series.meterReadingId,
+      from,
+      to,
+      step,
+      options.seed ?? 0,
+      1 << 8,
+      gaps.map((g) => g[0]),
+      gaps.map((g) => g[1]),
+    ],
   );
 }
 
 /** usage_daily and usage_monthly of a series, from scratch, per docs/database.md. */
 export async function seedRollups(db: DataSource, meterReadingId: string): Promise<void> {
-  const expected = (lo: string, hi: string) => `CASE WHEN rt.interval_length > 0 THEN (extract(epoch FROM (${hi}) - (${lo})) / rt.interval_length)::int END`;
+  const expected = (lo: string, hi: string) =>
+    `CASE WHEN rt.interval_length > 0 THEN (extract(epoch FROM (${hi}) - (${lo})) / rt.interval_length)::int END`;
   const day = `(r.start AT TIME ZONE z.tz)::date`;
   await db.query(
     `INSERT INTO usage_daily (usage_point_id, meter_reading_id, local_date, value_sum, cost_sum, first_start, last_end, readings, estimated, expected)
@@ -140,20 +166,25 @@ export async function seedSummary(db: DataSource, usagePointId: string, start: D
     [7012345, 'Energy charge'],
     [1500000, 'Delivery charge'],
   ] as const) {
-    await db.query(`INSERT INTO usage_summary_line_item (usage_point_id, usage_summary_id, amount, date_time, note) VALUES ($1, $2, $3, $4, $5)`, [
-      usagePointId,
-      summaryId,
-      amount,
-      start,
-      note,
-    ]);
+    await db.query(
+      `INSERT INTO usage_summary_line_item (usage_point_id, usage_summary_id, amount, date_time, note) VALUES ($1, $2, $3, $4, $5)`,
+      [usagePointId, summaryId, amount, start, note],
+    );
   }
   return summaryId;
 }
 
 /** A committed load of one import batch as the change feed records it, with a revision of each reading starting at `starts`. */
-export async function seedChange(db: DataSource, series: { usagePointId: string; meterReadingId: string }, starts: Date[]): Promise<void> {
-  const batchId = await insert(db, `INSERT INTO import_batch (source, status, file_name) VALUES ('file', 'loaded', 'correction.xml')`, []);
+export async function seedChange(
+  db: DataSource,
+  series: { usagePointId: string; meterReadingId: string },
+  starts: Date[],
+): Promise<void> {
+  const batchId = await insert(
+    db,
+    `INSERT INTO import_batch (source, status, file_name) VALUES ('file', 'loaded', 'correction.xml')`,
+    [],
+  );
   await db.query(
     `INSERT INTO usage_change (usage_point_id, batch_id, first_day, last_day, window_start, window_end, inserted, revised)
      VALUES ($1, $2, '2024-06-01', '2024-06-01', '2024-06-01T00:00:00Z', '2024-06-02T00:00:00Z', 0, $3)`,

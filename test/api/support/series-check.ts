@@ -23,7 +23,12 @@ interface SeriesRow {
  * series' whole span, in its usage point's zone and in `otherZones`, is the same from rollups and from readings, and
  * equals PostgreSQL's own sums per local period. Returns the number of series checked.
  */
-export async function checkEverySeries(db: DataSource, batchIds: string[] | null, otherZones: readonly string[], label: string): Promise<number> {
+export async function checkEverySeries(
+  db: DataSource,
+  batchIds: string[] | null,
+  otherZones: readonly string[],
+  label: string,
+): Promise<number> {
   const series = (await db.query(
     `SELECT m.usage_point_id::text AS "usagePointId", m.id::text AS "meterReadingId", coalesce(u.time_zone, 'UTC') AS zone,
        rt.uom, rt.power_of_ten_multiplier AS multiplier,
@@ -35,18 +40,29 @@ export async function checkEverySeries(db: DataSource, batchIds: string[] | null
     [batchIds],
   )) as SeriesRow[];
   for (const s of series) {
-    const [{ from, to }] = (await db.query(`SELECT ($1::date)::timestamp AT TIME ZONE $3 AS from, ($2::date + 1)::timestamp AT TIME ZONE $3 AS to`, [
-      s.firstDay,
-      s.lastDay,
-      s.zone,
-    ])) as { from: Date; to: Date }[];
+    const [{ from, to }] = (await db.query(
+      `SELECT ($1::date)::timestamp AT TIME ZONE $3 AS from, ($2::date + 1)::timestamp AT TIME ZONE $3 AS to`,
+      [s.firstDay, s.lastDay, s.zone],
+    )) as { from: Date; to: Date }[];
     const services = servicesFor(db);
     const query = { from, to, meterReading: toGlobalId('MeterReading', s.meterReadingId) };
-    const checks: [string, Resolution.DAY | Resolution.MONTH][] = [[s.zone, Resolution.DAY], [s.zone, Resolution.MONTH], ...otherZones.map((z): [string, Resolution.DAY] => [z, Resolution.DAY])];
+    const checks: [string, Resolution.DAY | Resolution.MONTH][] = [
+      [s.zone, Resolution.DAY],
+      [s.zone, Resolution.MONTH],
+      ...otherZones.map((z): [string, Resolution.DAY] => [z, Resolution.DAY]),
+    ];
     for (const [zone, resolution] of checks) {
       const name = `${label}: series ${s.meterReadingId} ${resolution} in ${zone}`;
-      const auto = (await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone })) as UsageSeries;
-      assert.deepEqual(auto, await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone }, 'raw'), name);
+      const auto = (await services.usage.usage(s.usagePointId, {
+        ...query,
+        resolution,
+        timeZone: zone,
+      })) as UsageSeries;
+      assert.deepEqual(
+        auto,
+        await services.usage.usage(s.usagePointId, { ...query, resolution, timeZone: zone }, 'raw'),
+        name,
+      );
       const rows = (await db.query(
         `SELECT date_trunc('${resolution === 'DAY' ? 'day' : 'month'}', start AT TIME ZONE $2)::date::text AS period, sum(value)::text AS value,
            count(*)::int AS readings
@@ -60,9 +76,17 @@ export async function checkEverySeries(db: DataSource, batchIds: string[] | null
         .filter((b) => b.readings > 0)
         .map((b) => {
           const local = clock.localDate(b.start.getTime());
-          return { period: resolution === 'DAY' ? local : `${local.slice(0, 7)}-01`, value: b.value, readings: b.readings };
+          return {
+            period: resolution === 'DAY' ? local : `${local.slice(0, 7)}-01`,
+            value: b.value,
+            readings: b.readings,
+          };
         });
-      assert.deepEqual(fromApi, rows.map((r) => ({ period: r.period, value: formatScaled(BigInt(r.value), exponent), readings: r.readings })), name);
+      assert.deepEqual(
+        fromApi,
+        rows.map((r) => ({ period: r.period, value: formatScaled(BigInt(r.value), exponent), readings: r.readings })),
+        name,
+      );
     }
   }
   return series.length;

@@ -3,7 +3,10 @@ import WebSocket from 'ws';
 
 /** What one subscription received, in order: results, then its end (an error or completion). */
 export interface Received {
-  results: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }[];
+  results: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  }[];
   errors: unknown[];
   completed: boolean;
 }
@@ -11,7 +14,16 @@ export interface Received {
 export interface SubscriptionClient {
   client: Client;
   /** Starts a subscription; `unsubscribe` ends it. */
-  subscribe(query: string, variables?: Record<string, unknown>, extensions?: Record<string, unknown>): { received: Received; next(timeoutMs?: number): Promise<Received['results'][number]>; ended: Promise<void>; unsubscribe(): void };
+  subscribe(
+    query: string,
+    variables?: Record<string, unknown>,
+    extensions?: Record<string, unknown>,
+  ): {
+    received: Received;
+    next(timeoutMs?: number): Promise<Received['results'][number]>;
+    ended: Promise<void>;
+    unsubscribe(): void;
+  };
   /** Resolves with the close event's code and reason when the socket closes. */
   closed: Promise<{ code: number; reason: string }>;
   dispose(): Promise<void>;
@@ -31,7 +43,10 @@ export function subscriptionClient(httpUrl: string, connectionParams: Record<str
     lazy: false,
     retryAttempts: 0,
     onNonLazyError: () => undefined,
-    on: { closed: (event) => closedWith({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
+    on: {
+      closed: (event) =>
+        closedWith({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }),
+    },
   });
   return {
     client,
@@ -67,7 +82,10 @@ export function subscriptionClient(httpUrl: string, connectionParams: Record<str
           const index = taken++;
           if (index < received.results.length) return Promise.resolve(received.results[index]);
           return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no subscription result within ${timeoutMs} ms`)), timeoutMs);
+            const timer = setTimeout(
+              () => reject(new Error(`no subscription result within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
             waiting.push((result) => {
               clearTimeout(timer);
               resolve(result);
