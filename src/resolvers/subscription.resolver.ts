@@ -4,7 +4,7 @@ import { Alert } from '../schema/alert.type';
 import type { GraphQLContext } from '../schema/context';
 import { graphqlErrorOf } from '../schema/graphql-errors';
 import { UsageUpdate } from '../schema/usage-update.type';
-import type { AlertRecord } from '../services/alerts/alert-rules.service';
+import type { AlertRecord } from '../services/alerts/records';
 import { DomainError } from '../services/errors';
 import type { UsageUpdateRecord } from '../services/events/usage-updates';
 import type { RequestServices } from '../services/request-services';

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../services/access/global-id';
-import type { AlertRuleRecord } from '../services/alerts/alert-rules.service';
+import type { AlertRuleRecord } from '../services/alerts/records';
 import { AlertKind } from './alert-kind.enum';
 import { DecimalScalar } from './decimal.scalar';
 import { Node } from './node.interface';

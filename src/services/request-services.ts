@@ -20,7 +20,7 @@ import { UnauthenticatedError } from './errors';
 import { UsageService } from './usage/usage.service';
 import type { UsageUpdateFeed, UsageUpdateRecord } from './events/usage-updates';
 import type { AlertFeed } from './alerts/alert-feed';
-import type { AlertRecord } from './alerts/alert-rules.service';
+import type { AlertRecord } from './alerts/records';
 
 /** This process's feeds of committed changes, for subscriptions (only the WebSocket transport has them). */
 export interface LiveFeeds {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ALERT_SELECTS } from '../../src/services/alerts/records';
 import { CUSTOMER_DIRECTORY_SELECTS } from '../../src/services/customers/records';
+import { CHANGE_FEED_SELECTS } from '../../src/services/events/change-feed';
+import { EXTRACT_RUN_SELECTS } from '../../src/services/extract/runs';
+import { READING_COPY_SELECTS } from '../../src/services/import/reading-copy';
+import { SUMMARY_SELECTS } from '../../src/services/import/summaries';
+import { OPS_SELECTS } from '../../src/services/ops/records';
+import { WEBHOOK_SELECTS } from '../../src/services/webhooks/records';
 import { READING_TYPE_SIGNATURE, readingTypeOfRow } from '../../src/services/reading-type-columns';
 import { openSchemaDatabase, userTables, type SchemaDatabase } from './schema-database';
 
@@ -106,7 +113,17 @@ test('the migration keeps what the entities cannot express', async () => {
 // The services' column lists come from the entities: each must name real columns of the migrated tables.
 test('the column lists derived from the entities read the migrated tables', async () => {
   const { dataSource } = schema;
-  for (const { entity, columns } of CUSTOMER_DIRECTORY_SELECTS) {
+  const selects = [
+    ...CUSTOMER_DIRECTORY_SELECTS,
+    ...ALERT_SELECTS,
+    ...EXTRACT_RUN_SELECTS,
+    ...WEBHOOK_SELECTS,
+    ...CHANGE_FEED_SELECTS,
+    ...OPS_SELECTS,
+    ...SUMMARY_SELECTS,
+    ...READING_COPY_SELECTS,
+  ];
+  for (const { entity, columns } of selects) {
     const table = dataSource.getMetadata(entity).tableName;
     await assert.doesNotReject(
       dataSource.query(`SELECT ${columns} FROM ${table} t LIMIT 0`),

@@ -3,7 +3,7 @@ import type { NotificationListener } from '../../db/notification-listener';
 import type { Logger } from '../../logger';
 import { UsagePointFeed } from '../events/usage-point-feed';
 import { ALERT_CHANNEL } from './alert-kinds';
-import { alertColumns, type AlertRecord } from './alert-rules.service';
+import { alertColumns, type AlertRecord } from './records';
 
 export type AlertFeed = UsagePointFeed<AlertRecord & { usagePointKey: string }>;
 

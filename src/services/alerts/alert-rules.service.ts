@@ -6,32 +6,10 @@ import { assertAllowed } from '../access/permissions';
 import type { Directory } from '../customers/directory';
 import { InvalidInputError, type Refusal } from '../errors';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import type { AlertRuleKind } from './alert-kinds';
-import type { Crossing } from './raise';
+import { alertColumns, ruleColumns, type AlertRecord, type AlertRuleRecord } from './records';
 import { MAX_RULES_PER_USAGE_POINT, ruleInputRefusals, type AlertRuleInput } from './rule-input';
 
-export interface AlertRuleRecord {
-  id: string;
-  usagePointId: string;
-  kind: AlertRuleKind;
-  threshold: string | null;
-  days: number | null;
-  createdAt: Date;
-}
-
-/** A raised crossing; its rule is null once deleted. */
-export interface AlertRecord extends Omit<Crossing, 'ruleId'> {
-  id: string;
-  ruleId: string | null;
-  raisedAt: Date;
-}
-
-const RULE_COLUMNS = `r.id::text AS id, r.usage_point_id::text AS "usagePointId", r.kind, r.threshold::text AS threshold, r.days, r.created_at AS "createdAt"`;
-/** An alert row's record, over `alert` aliased `alias` (or unaliased). */
-export const alertColumns = (
-  alias = 'a.',
-) => `${alias}id::text AS id, ${alias}rule_id::text AS "ruleId", ${alias}usage_point_id::text AS "usagePointId", ${alias}kind,
-  ${alias}period_start AS "periodStart", ${alias}period_end AS "periodEnd", ${alias}value::text AS value, ${alias}threshold::text AS threshold, ${alias}raised_at AS "raisedAt"`;
+const RULE_COLUMNS = ruleColumns();
 const ALERT_COLUMNS = alertColumns();
 
 const notFound = (argument: string, what: string): Refusal => ({
@@ -66,7 +44,7 @@ export class AlertRules {
     const rows = (await this.db.query(
       `INSERT INTO alert_rule (usage_point_id, kind, threshold, days, created_by)
        SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM alert_rule WHERE usage_point_id = $1) < $6
-       RETURNING id::text AS id, usage_point_id::text AS "usagePointId", kind, threshold::text AS threshold, days, created_at AS "createdAt"`,
+       RETURNING ${ruleColumns('')}`,
       [
         usagePoint.id,
         input.kind,

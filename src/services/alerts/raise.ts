@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { toGlobalId } from '../access/global-id';
 import { ALERT_CHANNEL, type AlertRuleKind } from './alert-kinds';
+import { alertColumns } from './records';
 
 /** A rule's figure above its threshold over one period. */
 export interface Crossing {
@@ -30,8 +31,7 @@ export async function raiseAlerts(client: PoolClient, crossings: readonly Crossi
        JOIN alert_rule r ON r.id = c.rule_id
       ORDER BY c.rule_id, c.period_start
      ON CONFLICT (rule_id, period_start) DO NOTHING
-     RETURNING id::text AS id, rule_id::text AS "ruleId", usage_point_id::text AS "usagePointId", kind, period_start AS "periodStart",
-               period_end AS "periodEnd", value::text AS value, threshold::text AS threshold, raised_at AS "raisedAt"`,
+     RETURNING ${alertColumns('')}`,
     [
       column('ruleId'),
       column('usagePointId'),

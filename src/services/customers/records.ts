@@ -9,26 +9,27 @@ import {
   UsageSummaryEntity,
   UsageSummaryLineItemEntity,
 } from '../../entities';
-import { selectColumns, type EntityField, type EntityRow } from '../../entities/columns';
+import { entityFields, selectColumns, type EntitySelect, type EntityRow } from '../../entities/columns';
 
 // Rows as the services hand them to the GraphQL layer: the fields of each entity the portal shows, with database ids
 // (bigint as strings), and the SELECT lists that read them (`t` is the table alias in every query). Personal fields
 // are null when the reader's role may not see them.
 
-const fields =
-  <E>() =>
-  <const F extends readonly EntityField<E>[]>(list: F): F =>
-    list;
-
-const CUSTOMER_FIELDS = fields<CustomerEntity>()(['id', 'kind', 'status', 'name', 'email', 'phone']);
+const CUSTOMER_FIELDS = entityFields<CustomerEntity>()(['id', 'kind', 'status', 'name', 'email', 'phone']);
 export type CustomerRecord = EntityRow<CustomerEntity, typeof CUSTOMER_FIELDS>;
 export const CUSTOMER_COLUMNS = selectColumns(CustomerEntity, CUSTOMER_FIELDS);
 
-const ACCOUNT_FIELDS = fields<CustomerAccountEntity>()(['id', 'customerId', 'accountNumber', 'name', 'billingCycle']);
+const ACCOUNT_FIELDS = entityFields<CustomerAccountEntity>()([
+  'id',
+  'customerId',
+  'accountNumber',
+  'name',
+  'billingCycle',
+]);
 export type AccountRecord = EntityRow<CustomerAccountEntity, typeof ACCOUNT_FIELDS>;
 export const ACCOUNT_COLUMNS = selectColumns(CustomerAccountEntity, ACCOUNT_FIELDS);
 
-const SERVICE_LOCATION_FIELDS = fields<ServiceLocationEntity>()([
+const SERVICE_LOCATION_FIELDS = entityFields<ServiceLocationEntity>()([
   'id',
   'streetAddress',
   'streetAddress2',
@@ -44,7 +45,7 @@ export const SERVICE_LOCATION_COLUMNS = selectColumns(ServiceLocationEntity, SER
 // timeZone: the IANA zone of local days and months, null meaning UTC. dataVersion: changes in the transaction in which
 // the loader changes the point's usage data, a version for whoever keeps answers. tariffProfile: the code of the
 // tariff the usage point is on (ESPI ServiceDeliveryPoint tariffProfile), as received.
-const USAGE_POINT_FIELDS = fields<UsagePointEntity>()([
+const USAGE_POINT_FIELDS = entityFields<UsagePointEntity>()([
   'id',
   'customerAccountId',
   'serviceLocationId',
@@ -59,11 +60,17 @@ const USAGE_POINT_FIELDS = fields<UsagePointEntity>()([
 export type UsagePointRecord = EntityRow<UsagePointEntity, typeof USAGE_POINT_FIELDS>;
 export const USAGE_POINT_COLUMNS = selectColumns(UsagePointEntity, USAGE_POINT_FIELDS);
 
-const METER_FIELDS = fields<MeterEntity>()(['id', 'usagePointId', 'serialNumber', 'formNumber', 'intervalLength']);
+const METER_FIELDS = entityFields<MeterEntity>()([
+  'id',
+  'usagePointId',
+  'serialNumber',
+  'formNumber',
+  'intervalLength',
+]);
 export type MeterRecord = EntityRow<MeterEntity, typeof METER_FIELDS>;
 export const METER_COLUMNS = selectColumns(MeterEntity, METER_FIELDS);
 
-const READING_TYPE_FIELDS = fields<ReadingTypeEntity>()([
+const READING_TYPE_FIELDS = entityFields<ReadingTypeEntity>()([
   'id',
   'uom',
   'powerOfTenMultiplier',
@@ -78,11 +85,11 @@ const READING_TYPE_FIELDS = fields<ReadingTypeEntity>()([
 export type ReadingTypeRecord = EntityRow<ReadingTypeEntity, typeof READING_TYPE_FIELDS>;
 export const READING_TYPE_COLUMNS = selectColumns(ReadingTypeEntity, READING_TYPE_FIELDS);
 
-const METER_READING_FIELDS = fields<MeterReadingEntity>()(['id', 'usagePointId', 'readingTypeId']);
+const METER_READING_FIELDS = entityFields<MeterReadingEntity>()(['id', 'usagePointId', 'readingTypeId']);
 export type MeterReadingRecord = EntityRow<MeterReadingEntity, typeof METER_READING_FIELDS>;
 export const METER_READING_COLUMNS = selectColumns(MeterReadingEntity, METER_READING_FIELDS);
 
-const USAGE_SUMMARY_FIELDS = fields<UsageSummaryEntity>()([
+const USAGE_SUMMARY_FIELDS = entityFields<UsageSummaryEntity>()([
   'id',
   'usagePointId',
   'billingPeriodStart',
@@ -106,7 +113,7 @@ const USAGE_SUMMARY_FIELDS = fields<UsageSummaryEntity>()([
 export type UsageSummaryRecord = EntityRow<UsageSummaryEntity, typeof USAGE_SUMMARY_FIELDS>;
 export const USAGE_SUMMARY_COLUMNS = selectColumns(UsageSummaryEntity, USAGE_SUMMARY_FIELDS);
 
-const LINE_ITEM_FIELDS = fields<UsageSummaryLineItemEntity>()([
+const LINE_ITEM_FIELDS = entityFields<UsageSummaryLineItemEntity>()([
   'id',
   'usageSummaryId',
   'amount',
@@ -125,7 +132,7 @@ export type LineItemRecord = EntityRow<UsageSummaryLineItemEntity, typeof LINE_I
 export const LINE_ITEM_COLUMNS = selectColumns(UsageSummaryLineItemEntity, LINE_ITEM_FIELDS);
 
 /** Every SELECT list above with the entity it reads, for the test that runs each on the migrated table. */
-export const CUSTOMER_DIRECTORY_SELECTS: readonly { entity: abstract new () => unknown; columns: string }[] = [
+export const CUSTOMER_DIRECTORY_SELECTS: readonly EntitySelect[] = [
   { entity: CustomerEntity, columns: CUSTOMER_COLUMNS },
   { entity: CustomerAccountEntity, columns: ACCOUNT_COLUMNS },
   { entity: ServiceLocationEntity, columns: SERVICE_LOCATION_COLUMNS },

@@ -1,6 +1,8 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { preparedRows } from '../../db/prepared';
+import { UsageChangeEntity } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { Directory } from '../customers/directory';
 import { InvalidInputError } from '../errors';
 import {
@@ -16,22 +18,22 @@ import { keyset, type Page, type PageRequest } from '../pagination';
 // The change feed of usage points as the API reads it: the usage_change rows loads write (usage-changes.ts) and the
 // interval_revision rows of the same load. Read within the request's AccessScope, batched per GraphQL level.
 
+const CHANGE_FIELDS = entityFields<UsageChangeEntity>()([
+  'id',
+  'usagePointId',
+  'batchId',
+  'committedAt',
+  'firstDay',
+  'lastDay',
+  'windowStart',
+  'windowEnd',
+  'inserted',
+  'revised',
+]);
 /** One committed load (or correction) that wrote readings of a usage point. */
-export interface UsageChangeRecord {
-  id: string;
-  usagePointId: string;
-  batchId: string | null;
-  /** When the load wrote the row, a moment before its commit. */
-  committedAt: Date;
-  /** Local dates (YYYY-MM-DD) of the first and last reading written, in the usage point's zone. */
-  firstDay: string;
-  lastDay: string;
-  /** Start of firstDay and end of lastDay. */
-  windowStart: Date;
-  windowEnd: Date;
-  inserted: number;
-  revised: number;
-}
+export type UsageChangeRecord = EntityRow<UsageChangeEntity, typeof CHANGE_FIELDS>;
+const CHANGE_COLUMNS = selectColumns(UsageChangeEntity, CHANGE_FIELDS);
+export const CHANGE_FEED_SELECTS: readonly EntitySelect[] = [{ entity: UsageChangeEntity, columns: CHANGE_COLUMNS }];
 
 /** One stored reading a load changed, with what its values are read in. */
 export interface RevisionRecord {
@@ -59,10 +61,6 @@ export interface RevisionRecord {
 export interface ChangesRequest extends PageRequest {
   since: Date;
 }
-
-const CHANGE_COLUMNS = `t.id::text AS id, t.usage_point_id::text AS "usagePointId", t.batch_id::text AS "batchId",
-  t.committed_at AS "committedAt", t.first_day::text AS "firstDay", t.last_day::text AS "lastDay",
-  t.window_start AS "windowStart", t.window_end AS "windowEnd", t.inserted, t.revised`;
 
 // The revisions of a change are those its load (batch) made to its usage point. A change without a batch has none.
 const REVISIONS = `(SELECT r.id, c.id AS change_id, r.usage_point_id, r.meter_reading_id, r.start, ir.duration, r.old_value, r.new_value,

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { transaction } from '../../db/pool';
+import { ExtractRunEntity, ExtractShardEntity } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { ExtractedFile, ExtractManifest } from '../../ods/extract';
 import type { ExtractPlan } from '../../ods/extract-plan';
 import type { RunProgress } from '../../queue/job-data';
@@ -10,35 +12,41 @@ import { advanceWatermark, ODS_SOURCE } from './watermark';
 // watermark once every shard is. A run whose owner is gone (killed, failed) is taken up by the next owner, which
 // re-runs only the shards not loaded.
 
-export interface RunRow {
-  id: string;
-  seqFrom: string;
-  seqTo: string;
-  since: Date | null;
-  /** The plan's time: it dates the run's feeds, so a retried shard writes the same bytes. */
-  startedAt: Date;
-  shards: number;
-  readings: string;
-  jobId: string | null;
-  round: number;
-  status: string;
-  reason: string | null;
-}
+const RUN_FIELDS = entityFields<ExtractRunEntity>()([
+  'id',
+  'seqFrom',
+  'seqTo',
+  'since',
+  // The plan's time: it dates the run's feeds, so a retried shard writes the same bytes.
+  'startedAt',
+  'shards',
+  'readings',
+  'jobId',
+  'round',
+  'status',
+  'reason',
+]);
+export type RunRow = EntityRow<ExtractRunEntity, typeof RUN_FIELDS>;
+const RUN_COLUMNS = selectColumns(ExtractRunEntity, RUN_FIELDS, '');
 
-export interface ShardRow {
-  runId: string;
-  shard: number;
-  customerIds: string[];
-  usagePointIds: string[];
-  channelIds: string[];
-  readings: string;
-  status: string;
-  attempts: number;
-  reason: string | null;
-}
+const SHARD_FIELDS = entityFields<ExtractShardEntity>()([
+  'runId',
+  'shard',
+  'customerIds',
+  'usagePointIds',
+  'channelIds',
+  'readings',
+  'status',
+  'attempts',
+  'reason',
+]);
+export type ShardRow = EntityRow<ExtractShardEntity, typeof SHARD_FIELDS>;
+const SHARD_COLUMNS = selectColumns(ExtractShardEntity, SHARD_FIELDS, '');
 
-const RUN_COLUMNS = `id, seq_from::text AS "seqFrom", seq_to::text AS "seqTo", since, started_at AS "startedAt", shards, readings::text,
-  job_id AS "jobId", round, status, reason`;
+export const EXTRACT_RUN_SELECTS: readonly EntitySelect[] = [
+  { entity: ExtractRunEntity, columns: RUN_COLUMNS },
+  { entity: ExtractShardEntity, columns: SHARD_COLUMNS },
+];
 
 export async function createRun(dataSource: DataSource, plan: ExtractPlan, jobId: string): Promise<RunRow> {
   return transaction(dataSource, async (client) => {
@@ -104,9 +112,6 @@ export async function abandonRunsWithoutShards(dataSource: DataSource): Promise<
       WHERE status = 'running' AND shards = 0`,
   );
 }
-
-const SHARD_COLUMNS = `run_id AS "runId", shard, customer_ids::text[] AS "customerIds", usage_point_ids::text[] AS "usagePointIds",
-  channel_ids::text[] AS "channelIds", readings::text, status, attempts, reason`;
 
 export async function shardsNotLoaded(dataSource: DataSource, runId: string): Promise<ShardRow[]> {
   return (await dataSource.query(

@@ -1,12 +1,27 @@
 import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { IntervalReadingEntity } from '../../entities';
+import { columnNames, type EntitySelect } from '../../entities/columns';
 import { faultPoint } from '../../fault-points';
 import type { BlockOwner } from './readings';
 import { COPY_SIGNATURE, COPY_TRAILER, tuplePrefix } from './reading-tuple';
 import type { StagingWriter } from './staging';
 
-const READING_COLUMNS = 'start, duration, value, cost, quality, tou, cpp, consumption_tier';
+// The columns of a reading's tuple (reading-tuple.ts), in its order.
+const READING_COLUMNS = columnNames(IntervalReadingEntity, [
+  'start',
+  'duration',
+  'value',
+  'cost',
+  'quality',
+  'tou',
+  'cpp',
+  'consumptionTier',
+]).join(', ');
+export const READING_COPY_SELECTS: readonly EntitySelect[] = [
+  { entity: IntervalReadingEntity, columns: READING_COLUMNS },
+];
 
 /** Streams tuples into a binary COPY, waiting whenever PostgreSQL falls behind; a failure aborts the COPY. */
 async function copyBinary(client: PoolClient, target: string, tuples: Iterable<Buffer>): Promise<void> {

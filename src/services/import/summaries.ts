@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { LinkedSummary, SummaryMeasurement } from '../../espi';
 import type { LinkedUsagePoint } from '../../espi';
+import { UsageSummaryEntity, UsageSummaryLineItemEntity } from '../../entities';
+import { columnNames, type EntitySelect } from '../../entities/columns';
 
 // UsageSummary / ElectricPowerUsageSummary: a few per usage point and file, so one statement each. A summary is
 // keyed by (usage point, billing period start); on re-import its row is updated only when a figure changed, and its
@@ -14,28 +16,29 @@ const measurement = (m: SummaryMeasurement | undefined) => [
   ts(m?.timeStamp),
 ];
 
-const COLUMNS = [
-  'external_id',
-  'billing_period_duration',
-  'bill_last_period',
-  'bill_to_date',
-  'cost_additional_last_period',
+// The columns `values` gives, in its order.
+const COLUMNS = columnNames(UsageSummaryEntity, [
+  'externalId',
+  'billingPeriodDuration',
+  'billLastPeriod',
+  'billToDate',
+  'costAdditionalLastPeriod',
   'currency',
-  'overall_consumption_last_period_value',
-  'overall_consumption_last_period_multiplier',
-  'overall_consumption_last_period_uom',
-  'overall_consumption_last_period_time_stamp',
-  'current_billing_period_over_all_consumption_value',
-  'current_billing_period_over_all_consumption_multiplier',
-  'current_billing_period_over_all_consumption_uom',
-  'current_billing_period_over_all_consumption_time_stamp',
-  'quality_of_reading',
-  'status_time_stamp',
+  'overallConsumptionLastPeriodValue',
+  'overallConsumptionLastPeriodMultiplier',
+  'overallConsumptionLastPeriodUom',
+  'overallConsumptionLastPeriodTimeStamp',
+  'currentBillingPeriodOverAllConsumptionValue',
+  'currentBillingPeriodOverAllConsumptionMultiplier',
+  'currentBillingPeriodOverAllConsumptionUom',
+  'currentBillingPeriodOverAllConsumptionTimeStamp',
+  'qualityOfReading',
+  'statusTimeStamp',
   'commodity',
-  'read_cycle',
-  'tariff_profile',
-  'other_measurements',
-];
+  'readCycle',
+  'tariffProfile',
+  'otherMeasurements',
+]);
 
 function values(s: LinkedSummary): unknown[] {
   const f = s.fields;
@@ -76,8 +79,25 @@ function lineItems(s: LinkedSummary): unknown[][] {
     li.note ?? null,
   ]);
 }
-const LINE_ITEM_COLUMNS = `amount, rounding, unit_cost, measurement_value, date_time, item_period_start, item_period_duration,
-  item_kind, measurement_multiplier, measurement_uom, note`;
+// The columns `lineItems` gives, in its order.
+const LINE_ITEM_COLUMNS = columnNames(UsageSummaryLineItemEntity, [
+  'amount',
+  'rounding',
+  'unitCost',
+  'measurementValue',
+  'dateTime',
+  'itemPeriodStart',
+  'itemPeriodDuration',
+  'itemKind',
+  'measurementMultiplier',
+  'measurementUom',
+  'note',
+]).join(', ');
+
+export const SUMMARY_SELECTS: readonly EntitySelect[] = [
+  { entity: UsageSummaryEntity, columns: COLUMNS.join(', ') },
+  { entity: UsageSummaryLineItemEntity, columns: LINE_ITEM_COLUMNS },
+];
 
 /** Returns warnings for summaries that cannot be stored (no usage point or no billing period). */
 export async function upsertSummaries(

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ImportSource, ImportStatus } from '../../entities';
 import type { QueueName } from '../../queue/queues';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
-import type { ImportBatchRecord } from './records';
+import { IMPORT_BATCH_COLUMNS, type ImportBatchRecord, type ImportBatchRow } from './records';
 
 export interface ImportBatchFilter {
   status?: ImportStatus | null;
@@ -12,12 +12,8 @@ export interface ImportBatchFilter {
   to?: Date | null;
 }
 
-const COLUMNS = `id::text AS id, source, file_name AS "fileName", checksum, forced, status, job_id AS "jobId",
-  usage_points AS "usagePoints", meter_readings AS "meterReadings", readings, inserted, updated, unchanged, rejected,
-  warnings, errors, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
-
 // import_batch holds file names, counts and diagnostics, no customer data: it can be shown to OPS as it is.
-const asRecord = (row: ImportBatchRecord): ImportBatchRecord => ({
+const asRecord = (row: ImportBatchRow): ImportBatchRecord => ({
   ...row,
   warnings: row.warnings.map(String),
   errors: row.errors.map(String),
@@ -53,14 +49,16 @@ export async function importBatchPage(
   if (page.beforeKey) add('id > ?::bigint', page.beforeKey);
   params.push(page.limit + 1);
   const rows = (await db.query(
-    `SELECT ${COLUMNS} FROM import_batch ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${page.backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+    `SELECT ${IMPORT_BATCH_COLUMNS} FROM import_batch ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${page.backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
     params,
-  )) as ImportBatchRecord[];
+  )) as ImportBatchRow[];
   return toPage(rows.map(asRecord), page, (row) => row.id, count);
 }
 
 export async function importBatch(db: DataSource, id: string): Promise<ImportBatchRecord | null> {
-  const rows = (await db.query(`SELECT ${COLUMNS} FROM import_batch WHERE id = $1`, [id])) as ImportBatchRecord[];
+  const rows = (await db.query(`SELECT ${IMPORT_BATCH_COLUMNS} FROM import_batch WHERE id = $1`, [
+    id,
+  ])) as ImportBatchRow[];
   return rows[0] ? asRecord(rows[0]) : null;
 }
 
@@ -83,11 +81,11 @@ export async function importBatchesOfJobs(
   const jobIds = keys.map((key) => key.slice(key.indexOf('|') + 1));
   const rows = (await db.query(
     `SELECT * FROM (
-       SELECT ${COLUMNS}, (CASE WHEN source = 'ods' THEN 'ods-extract' ELSE 'imports' END) || '|' || job_id AS "parentKey",
+       SELECT ${IMPORT_BATCH_COLUMNS}, (CASE WHEN source = 'ods' THEN 'ods-extract' ELSE 'imports' END) || '|' || job_id AS "parentKey",
               row_number() OVER (PARTITION BY source = 'ods', job_id ORDER BY id DESC) AS rn
          FROM import_batch WHERE job_id = ANY($1::text[])
      ) b WHERE rn <= ${BATCHES_PER_JOB} AND "parentKey" = ANY($2::text[]) ORDER BY id::bigint DESC`,
     [jobIds, keys],
-  )) as (ImportBatchRecord & { parentKey: string; rn?: unknown })[];
+  )) as (ImportBatchRow & { parentKey: string; rn?: unknown })[];
   return rows.map(({ rn: _rank, ...row }) => ({ ...asRecord(row), parentKey: row.parentKey }));
 }

@@ -1,4 +1,5 @@
-import type { ImportSource, ImportStatus } from '../../entities';
+import { ImportBatchEntity } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { JobStateName, QueueName } from '../../queue/queues';
 import type { ImportResult } from '../import/types';
 
@@ -70,27 +71,33 @@ export interface SchedulerRecord {
   lastRun: JobRecord | null;
 }
 
-/** An import_batch row; the counts, warnings and errors are those of the load's result. */
-export interface ImportBatchRecord extends Pick<
-  ImportResult,
-  | 'usagePoints'
-  | 'meterReadings'
-  | 'readings'
-  | 'inserted'
-  | 'updated'
-  | 'unchanged'
-  | 'rejected'
-  | 'warnings'
-  | 'errors'
-> {
-  id: string;
-  source: ImportSource;
-  fileName: string | null;
-  checksum: string | null;
-  forced: boolean;
-  status: ImportStatus;
-  jobId: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
+const IMPORT_BATCH_FIELDS = entityFields<ImportBatchEntity>()([
+  'id',
+  'source',
+  'fileName',
+  'checksum',
+  'forced',
+  'status',
+  'jobId',
+  'usagePoints',
+  'meterReadings',
+  'readings',
+  'inserted',
+  'updated',
+  'unchanged',
+  'rejected',
+  'warnings',
+  'errors',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+]);
+/** An import_batch row as stored: warnings and errors are the JSON the load wrote. */
+export type ImportBatchRow = EntityRow<ImportBatchEntity, typeof IMPORT_BATCH_FIELDS>;
+/** An import_batch row's SELECT list, over the table unaliased. */
+export const IMPORT_BATCH_COLUMNS = selectColumns(ImportBatchEntity, IMPORT_BATCH_FIELDS, '');
+
+/** An import_batch row; its warnings and errors are the load result's, as text. */
+export type ImportBatchRecord = Omit<ImportBatchRow, 'warnings' | 'errors'> & Pick<ImportResult, 'warnings' | 'errors'>;
+
+export const OPS_SELECTS: readonly EntitySelect[] = [{ entity: ImportBatchEntity, columns: IMPORT_BATCH_COLUMNS }];

@@ -1,17 +1,24 @@
-import type { WebhookDeliveryStatus, WebhookFormat } from '../../entities';
+import { WebhookEndpointEntity, type WebhookDeliveryStatus } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 
-export interface WebhookEndpointRecord {
-  id: string;
-  url: string;
-  format: WebhookFormat;
-  events: string[];
-  /** Null: every customer. */
-  customerIds: string[] | null;
-  enabled: boolean;
-  createdAt: Date;
+// An endpoint's secret is read only by the delivery that signs with it, never listed.
+const ENDPOINT_FIELDS = entityFields<WebhookEndpointEntity>()([
+  'id',
+  'url',
+  'format',
+  'events',
+  'customerIds',
+  'enabled',
+  'createdAt',
+]);
+export type WebhookEndpointRecord = EntityRow<WebhookEndpointEntity, typeof ENDPOINT_FIELDS> & {
   /** Only right after create or rotate: it is never shown again. */
   secret?: string;
-}
+};
+/** An endpoint's record, over `webhook_endpoint` unaliased (the statements that return one are on it alone). */
+export const ENDPOINT_COLUMNS = selectColumns(WebhookEndpointEntity, ENDPOINT_FIELDS, '');
+
+export const WEBHOOK_SELECTS: readonly EntitySelect[] = [{ entity: WebhookEndpointEntity, columns: ENDPOINT_COLUMNS }];
 
 export interface WebhookAttemptRecord {
   attemptedAt: Date;

@@ -8,7 +8,12 @@ import { InvalidInputError, UnauthenticatedError, type Refusal } from '../errors
 import { allowedUrl } from '../outbound-url';
 import { keyset, toPage, type Page, type PageRequest } from '../pagination';
 import { enqueueUnqueued } from './delivery-jobs';
-import { BATCH_LIST_EVENT_KINDS, type WebhookDeliveryRecord, type WebhookEndpointRecord } from './records';
+import {
+  BATCH_LIST_EVENT_KINDS,
+  ENDPOINT_COLUMNS,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
+} from './records';
 import { newWebhookSecret } from './signature';
 
 export interface EndpointInput {
@@ -23,8 +28,6 @@ export interface Outcome<T> {
   value?: T;
   refusals: Refusal[];
 }
-
-const ENDPOINT_COLUMNS = `id::text, url, format, events, customer_ids::text[] AS "customerIds", enabled, created_at AS "createdAt"`;
 
 /**
  * Webhook endpoints and Green Button third parties (an endpoint of format ESPI_BATCHLIST) and their delivery log:
