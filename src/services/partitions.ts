@@ -1,4 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { transaction } from '../db/pool';
 
 // interval_reading is range-partitioned by UTC calendar month on `start`, one partition per month named
 // interval_reading_yYYYYmMM, and has no DEFAULT partition: a row for a month nobody prepared fails with
@@ -41,22 +43,20 @@ export function monthsCovering(from: Date, to: Date): Date[] {
 
 /**
  * Creates the missing monthly partitions of interval_reading that cover [from, to) and returns the names of those it
- * created (empty when all existed). Idempotent and safe to run from several processes at once. Pass an EntityManager
- * to run inside the caller's transaction (each month then becomes a savepoint); with a DataSource each month is its
- * own short transaction.
+ * created (empty when all existed). Idempotent and safe to run from several processes at once. Pass the client of a
+ * transaction the caller holds to run inside it (each month then becomes a savepoint); with a DataSource each month is
+ * its own short transaction.
  */
-export async function ensureIntervalPartitions(
-  db: DataSource | EntityManager,
-  from: Date,
-  to: Date,
-): Promise<string[]> {
+export async function ensureIntervalPartitions(db: DataSource | PoolClient, from: Date, to: Date): Promise<string[]> {
   const created: string[] = [];
   for (const month of monthsCovering(from, to)) {
     const name = intervalPartitionName(month);
     const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
-    const made = await db.transaction(async (tx) => {
+    const made = await monthTransaction(db, async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey]);
-      const [{ exists }] = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [name]);
+      const {
+        rows: [{ exists }],
+      } = await tx.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [name]);
       if (exists) return false;
       // Created standalone and then attached: ATTACH PARTITION takes only a SHARE UPDATE EXCLUSIVE lock on the parent,
       // so readers and the loader keep going, where CREATE TABLE … PARTITION OF would take ACCESS EXCLUSIVE and queue
@@ -76,8 +76,22 @@ export async function ensureIntervalPartitions(
   return created;
 }
 
+/** `fn` in a transaction of its own, or in a savepoint of the transaction that `db`, a client, holds. */
+async function monthTransaction<T>(db: DataSource | PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  if (db instanceof DataSource) return transaction(db, fn);
+  await db.query('SAVEPOINT interval_partition');
+  try {
+    const result = await fn(db);
+    await db.query('RELEASE SAVEPOINT interval_partition');
+    return result;
+  } catch (error) {
+    await db.query('ROLLBACK TO SAVEPOINT interval_partition');
+    throw error;
+  }
+}
+
 // Names of the partitions that exist; the names sort in time order.
-export async function listIntervalPartitions(db: DataSource | EntityManager): Promise<string[]> {
+export async function listIntervalPartitions(db: DataSource): Promise<string[]> {
   const rows: { name: string }[] = await db.query(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = $1::regclass ORDER BY c.relname`,

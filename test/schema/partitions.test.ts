@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DataSource } from 'typeorm';
-import { entities } from '../../src/entities';
+import { createDataSource } from '../../src/db/data-source';
+import { Connection } from '../../src/db/pool';
+import type { DataSource } from 'typeorm';
 import {
   ensureIntervalPartitions,
   intervalPartitionName,
@@ -81,20 +82,20 @@ test('a reading for a month without a partition is refused, not parked in a defa
   assert.equal(defaults, 0);
 });
 
-// Deterministic race: the first creator keeps its transaction open (as the loader does when it passes its
-// EntityManager) until the second is seen waiting. Without the advisory lock the second would not see the uncommitted
+// Deterministic race: the first creator keeps its transaction open (as a caller does when it passes the client of
+// its transaction) until the second is seen waiting. Without the advisory lock the second would not see the uncommitted
 // tables, try to create them too, and fail with a duplicate key in pg_type once the first commits.
 test('a second connection creating the same partitions waits for the first and then creates none', async () => {
   const { dataSource } = schema;
-  const second = new DataSource({ type: 'postgres', url: schema.db.url, entities });
+  const second = createDataSource(schema.db.url);
   await second.initialize();
-  const first = dataSource.createQueryRunner();
+  const first = await Connection.of(dataSource);
   try {
     const from = utc('2030-01-01T00:00:00Z');
     const to = utc('2030-07-01T00:00:00Z');
     const expected = monthsCovering(from, to).map(intervalPartitionName);
-    await first.startTransaction();
-    assert.deepEqual(await ensureIntervalPartitions(first.manager, from, to), expected);
+    await first.begin();
+    assert.deepEqual(await ensureIntervalPartitions(first.client, from, to), expected);
 
     const racing = ensureIntervalPartitions(second, from, to);
     for (let waited = 0; ; waited += 20) {
@@ -103,14 +104,14 @@ test('a second connection creating the same partitions waits for the first and t
       assert.ok(waited < 5000, 'the second creator never waited for the first');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await first.commitTransaction();
+    await first.commit();
     assert.deepEqual(await racing, []);
     assert.deepEqual(
       (await listIntervalPartitions(second)).filter((name) => expected.includes(name)),
       expected,
     );
   } finally {
-    await first.release();
+    first.release();
     await second.destroy();
   }
 });

@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import { UsagePointEntity } from '../../entities';
+import { entityColumn, entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { AccessScope } from '../access/access-scope';
 import { personalDataFor } from '../customers/redaction';
 import { readingTypeOfRow } from '../reading-type-columns';
@@ -14,20 +16,29 @@ import {
 // What the exports read, in an order that depends only on natural keys (hrefs, reading-type codes, times), never on
 // database ids: the same data exported from two databases gives the same bytes.
 
-export interface ExportedUsagePointRow {
-  id: string;
-  externalId: string;
-  name: string | null;
+const EXPORTED_USAGE_POINT_FIELDS = entityFields<UsagePointEntity>()([
+  'id',
+  'externalId',
+  'name',
+  'status',
+  'roleFlags',
+  'tariffProfile',
+  'tzOffset',
+  'dstOffset',
+  'dstStartRule',
+  'dstEndRule',
+]);
+/** A usage point as the exports write it: its ESPI kind as serviceKind, and its zone UTC when it has none. */
+export type ExportedUsagePointRow = EntityRow<UsagePointEntity, typeof EXPORTED_USAGE_POINT_FIELDS> & {
   serviceKind: number;
-  status: number | null;
-  roleFlags: string | null;
-  tariffProfile: string | null;
   timeZone: string;
-  tzOffset: number | null;
-  dstOffset: number | null;
-  dstStartRule: string | null;
-  dstEndRule: string | null;
-}
+};
+const EXPORTED_USAGE_POINT_COLUMNS = `${selectColumns(UsagePointEntity, EXPORTED_USAGE_POINT_FIELDS, '')},
+  ${entityColumn(UsagePointEntity, 'serviceCategoryKind').name} AS "serviceKind",
+  coalesce(${entityColumn(UsagePointEntity, 'timeZone').name}, 'UTC') AS "timeZone"`;
+export const EXPORT_SELECTS: readonly EntitySelect[] = [
+  { entity: UsagePointEntity, columns: EXPORTED_USAGE_POINT_COLUMNS },
+];
 
 /** The usage points every export writes, their names as the scope may see them (OPS: none). */
 export async function usagePointRows(
@@ -36,9 +47,7 @@ export async function usagePointRows(
   scope: AccessScope,
 ): Promise<ExportedUsagePointRow[]> {
   const { rows } = await client.query<ExportedUsagePointRow>(
-    `SELECT id::text, external_id AS "externalId", name, service_category_kind AS "serviceKind", status, role_flags AS "roleFlags",
-            tariff_profile AS "tariffProfile", coalesce(time_zone, 'UTC') AS "timeZone", tz_offset AS "tzOffset", dst_offset AS "dstOffset",
-            dst_start_rule AS "dstStartRule", dst_end_rule AS "dstEndRule"
+    `SELECT ${EXPORTED_USAGE_POINT_COLUMNS}
        FROM usage_point WHERE id = ANY($1::bigint[]) ORDER BY external_id`,
     [ids],
   );
