@@ -48,6 +48,13 @@ export function entityColumn(entity: EntityClass, field: string): EntityColumn {
   return { name: args.options.name ?? field, type: String(args.options.type), array: args.options.array === true };
 }
 
+/** Every field of the entity with a column, in the order they are declared: its whole row. */
+export function allFields<E>(entity: abstract new () => E): EntityField<E>[] {
+  return getMetadataArgsStorage()
+    .filterColumns(lineage(entity))
+    .map((column) => column.propertyName as EntityField<E>);
+}
+
 /** The columns of `fields`, in their order: a column list to write (INSERT, COPY) in the order of its values. */
 export function columnNames<E>(entity: abstract new () => E, fields: readonly EntityField<E>[]): string[] {
   return fields.map((field) => entityColumn(entity, field).name);

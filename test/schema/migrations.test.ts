@@ -8,6 +8,7 @@ import { EXTRACT_RUN_SELECTS } from '../../src/services/extract/runs';
 import { READING_COPY_SELECTS } from '../../src/services/import/reading-copy';
 import { SUMMARY_SELECTS } from '../../src/services/import/summaries';
 import { OPS_SELECTS } from '../../src/services/ops/records';
+import { EVENT_SELECTS } from '../../src/services/webhooks/bodies';
 import { WEBHOOK_SELECTS } from '../../src/services/webhooks/records';
 import { READING_TYPE_SIGNATURE, readingTypeOfRow } from '../../src/services/reading-type-columns';
 import { openSchemaDatabase, userTables, type SchemaDatabase } from './schema-database';
@@ -119,6 +120,7 @@ test('the column lists derived from the entities read the migrated tables', asyn
     ...ALERT_SELECTS,
     ...EXTRACT_RUN_SELECTS,
     ...WEBHOOK_SELECTS,
+    ...EVENT_SELECTS,
     ...CHANGE_FEED_SELECTS,
     ...OPS_SELECTS,
     ...SUMMARY_SELECTS,

@@ -1,5 +1,5 @@
 import { ImportBatchEntity } from '../../entities';
-import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
+import { allFields, selectColumns, type EntityField, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { JobStateName, QueueName } from '../../queue/queues';
 import type { ImportResult } from '../import/types';
 
@@ -71,31 +71,10 @@ export interface SchedulerRecord {
   lastRun: JobRecord | null;
 }
 
-const IMPORT_BATCH_FIELDS = entityFields<ImportBatchEntity>()([
-  'id',
-  'source',
-  'fileName',
-  'checksum',
-  'forced',
-  'status',
-  'jobId',
-  'usagePoints',
-  'meterReadings',
-  'readings',
-  'inserted',
-  'updated',
-  'unchanged',
-  'rejected',
-  'warnings',
-  'errors',
-  'createdAt',
-  'startedAt',
-  'finishedAt',
-]);
-/** An import_batch row as stored: warnings and errors are the JSON the load wrote. */
-export type ImportBatchRow = EntityRow<ImportBatchEntity, typeof IMPORT_BATCH_FIELDS>;
+/** An import_batch row as stored, every column: warnings and errors are the JSON the load wrote. */
+export type ImportBatchRow = EntityRow<ImportBatchEntity, EntityField<ImportBatchEntity>[]>;
 /** An import_batch row's SELECT list, over the table unaliased. */
-export const IMPORT_BATCH_COLUMNS = selectColumns(ImportBatchEntity, IMPORT_BATCH_FIELDS, '');
+export const IMPORT_BATCH_COLUMNS = selectColumns(ImportBatchEntity, allFields(ImportBatchEntity), '');
 
 /** An import_batch row; its warnings and errors are the load result's, as text. */
 export type ImportBatchRecord = Omit<ImportBatchRow, 'warnings' | 'errors'> & Pick<ImportResult, 'warnings' | 'errors'>;

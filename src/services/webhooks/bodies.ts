@@ -1,16 +1,21 @@
 import type { DataSource } from 'typeorm';
+import { EventOutboxEntity } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import { writeBatchList } from '../../espi';
 import { toGlobalId } from '../access/global-id';
 
-export interface EventRow {
-  id: string;
-  kind: string;
-  usagePointId: string | null;
-  customerId: string | null;
-  batchId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-}
+const EVENT_FIELDS = entityFields<EventOutboxEntity>()([
+  'id',
+  'kind',
+  'usagePointId',
+  'customerId',
+  'batchId',
+  'payload',
+  'createdAt',
+]);
+export type EventRow = EntityRow<EventOutboxEntity, typeof EVENT_FIELDS>;
+const EVENT_COLUMNS = selectColumns(EventOutboxEntity, EVENT_FIELDS, '');
+export const EVENT_SELECTS: readonly EntitySelect[] = [{ entity: EventOutboxEntity, columns: EVENT_COLUMNS }];
 
 /**
  * The JSON body of one event: its id (receivers drop repeats by it), kind, when it was recorded, the GraphQL global
@@ -31,7 +36,7 @@ export function eventBody(event: EventRow): string {
 
 export async function eventsOf(db: DataSource, ids: readonly string[]): Promise<EventRow[]> {
   return (await db.query(
-    `SELECT id::text, kind, usage_point_id::text AS "usagePointId", customer_id::text AS "customerId", batch_id::text AS "batchId", payload, created_at AS "createdAt"
+    `SELECT ${EVENT_COLUMNS}
        FROM event_outbox WHERE id = ANY ($1::bigint[]) ORDER BY id`,
     [ids],
   )) as EventRow[];
