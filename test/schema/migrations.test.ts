@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { ALERT_SELECTS } from '../../src/services/alerts/records';
 import { CUSTOMER_DIRECTORY_SELECTS } from '../../src/services/customers/records';
 import { CHANGE_FEED_SELECTS } from '../../src/services/events/change-feed';
+import { USAGE_UPDATE_SELECTS } from '../../src/services/events/usage-updates';
 import { EXPORT_SELECTS } from '../../src/services/export/queries';
 import { EXTRACT_RUN_SELECTS } from '../../src/services/extract/runs';
 import { READING_COPY_SELECTS } from '../../src/services/import/reading-copy';
@@ -122,6 +123,7 @@ test('the column lists derived from the entities read the migrated tables', asyn
     ...WEBHOOK_SELECTS,
     ...EVENT_SELECTS,
     ...CHANGE_FEED_SELECTS,
+    ...USAGE_UPDATE_SELECTS,
     ...OPS_SELECTS,
     ...SUMMARY_SELECTS,
     ...READING_COPY_SELECTS,

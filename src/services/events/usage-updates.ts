@@ -1,21 +1,22 @@
 import type { DataSource } from 'typeorm';
 import type { NotificationListener } from '../../db/notification-listener';
+import { UsageChangeEntity } from '../../entities';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { Logger } from '../../logger';
 import { USAGE_CHANGE_CHANNEL } from './usage-changes';
 import { UsagePointFeed } from './usage-point-feed';
 
+const UPDATE_FIELDS = entityFields<UsageChangeEntity>()(['id', 'batchId', 'committedAt', 'inserted', 'revised']);
 /** One committed change of a usage point's readings (a usage_change row), as its subscribers are told. */
-export interface UsageUpdateRecord {
-  id: string;
+export type UsageUpdateRecord = EntityRow<UsageChangeEntity, typeof UPDATE_FIELDS> & {
   usagePointKey: string;
-  batchId: string | null;
-  committedAt: Date;
   /** The local days the change wrote, as instants: start of the first, end of the last. */
   from: Date;
   to: Date;
-  inserted: number;
-  revised: number;
-}
+};
+const UPDATE_COLUMNS = `${selectColumns(UsageChangeEntity, UPDATE_FIELDS, '')},
+  usage_point_id::text AS "usagePointKey", window_start AS "from", window_end AS "to"`;
+export const USAGE_UPDATE_SELECTS: readonly EntitySelect[] = [{ entity: UsageChangeEntity, columns: UPDATE_COLUMNS }];
 
 export type UsageUpdateFeed = UsagePointFeed<UsageUpdateRecord>;
 
@@ -24,8 +25,7 @@ export function usageUpdateFeed(db: DataSource, listener: NotificationListener, 
   return new UsagePointFeed<UsageUpdateRecord>(db, listener, logger, {
     channel: USAGE_CHANGE_CHANNEL,
     table: 'usage_change',
-    columns: `id::text AS id, usage_point_id::text AS "usagePointKey", batch_id::text AS "batchId", committed_at AS "committedAt",
-              window_start AS "from", window_end AS "to", inserted, revised`,
+    columns: UPDATE_COLUMNS,
     what: 'usage changes',
   });
 }

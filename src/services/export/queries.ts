@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { UsagePointEntity } from '../../entities';
-import { entityColumn, entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
+import { entityFields, selectColumns, type EntityRow, type EntitySelect } from '../../entities/columns';
 import type { AccessScope } from '../access/access-scope';
 import { personalDataFor } from '../customers/redaction';
 import { readingTypeOfRow } from '../reading-type-columns';
@@ -34,8 +34,7 @@ export type ExportedUsagePointRow = EntityRow<UsagePointEntity, typeof EXPORTED_
   timeZone: string;
 };
 const EXPORTED_USAGE_POINT_COLUMNS = `${selectColumns(UsagePointEntity, EXPORTED_USAGE_POINT_FIELDS, '')},
-  ${entityColumn(UsagePointEntity, 'serviceCategoryKind').name} AS "serviceKind",
-  coalesce(${entityColumn(UsagePointEntity, 'timeZone').name}, 'UTC') AS "timeZone"`;
+  service_category_kind AS "serviceKind", coalesce(time_zone, 'UTC') AS "timeZone"`;
 export const EXPORT_SELECTS: readonly EntitySelect[] = [
   { entity: UsagePointEntity, columns: EXPORTED_USAGE_POINT_COLUMNS },
 ];
