@@ -12,6 +12,7 @@ import { checksumLockKey } from '../import/batch';
 import type { LogLevel } from '../../config';
 import { importThreadFor } from '../import/import-thread';
 import { moveToLoaded, moveToRejected, wasMovedToLoaded } from '../import/files';
+import { emptyResult } from '../import/load-result';
 import type { ImportResult } from '../import/types';
 import { fileLoaded, finishShard, registerDelivery, startShardAttempt, type RunRow, type ShardRow } from './runs';
 
@@ -236,20 +237,5 @@ async function loadDelivered(dataSource: DataSource, path: string, options: Shar
 }
 
 function alreadyLoaded(path: string): ImportResult {
-  return {
-    file: path,
-    status: 'loaded',
-    batchId: null,
-    checksum: '',
-    usagePoints: 0,
-    meterReadings: 0,
-    readings: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    warnings: ['loaded by the inbox scan'],
-    errors: [],
-    timings: {},
-  };
+  return { ...emptyResult(path, ''), warnings: ['loaded by the inbox scan'] };
 }
