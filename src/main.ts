@@ -116,7 +116,12 @@ export async function startSystem(role: ProcessRole, config: Config, logger: Log
           250,
         ),
       );
-      teardown.push({ name: 'queue wakers', run: async () => wakers.forEach((w) => w.stop()) });
+      teardown.push({
+        name: 'queue wakers',
+        run: async () => {
+          await Promise.all(wakers.map((w) => w.stop()));
+        },
+      });
       startDemoOds(config, database.url, logger, queues);
     }
     await listener.start();

@@ -7,7 +7,8 @@ export const RECENT_JOBS_KEPT = { removeOnComplete: { count: 100 }, removeOnFail
 export interface QueueWaker {
   /** Adds the job now (at start: what committed while nobody listened). */
   wake(): void;
-  stop(): void;
+  /** No job is added from now on; resolves once a job being added is in (the queue may close then). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -26,12 +27,27 @@ export function wakeOnNotify(
   gatherMs = 0,
 ): QueueWaker {
   let pending: NodeJS.Timeout | undefined;
+  let adding: Promise<unknown> | undefined;
+  let stopped = false;
+  // The listener outlives the wakers at shutdown: a notification after stop() must not add to a closing queue (on a
+  // Redis Cluster, that opens a connection nothing closes, and the process never exits).
   const wake = () => {
+    if (stopped) return;
     pending ??= setTimeout(() => {
       pending = undefined;
-      add().catch((error) => logger.warn({ err: error }, `${what} not woken; its scheduler runs it`));
+      adding = add()
+        .catch((error) => logger.warn({ err: error }, `${what} not woken; its scheduler runs it`))
+        .finally(() => (adding = undefined));
     }, gatherMs);
   };
   listener.on(channel, { notify: wake, resumed: wake });
-  return { wake, stop: () => clearTimeout(pending) };
+  return {
+    wake,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(pending);
+      pending = undefined;
+      await adding;
+    },
+  };
 }
